@@ -1,0 +1,174 @@
+"""The one error family of cicatext: every problem a person can act on.
+
+Each error carries where it happened (file, 1-based line and column), the
+offending source line when known, and a hint saying what to do. The command
+line prints `format()`; the TUI shows the same text. Nothing in cicatext lets
+bad user input end in a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem, as reported by validation or the lenient reader."""
+
+    message: str
+    """What is wrong, in one sentence."""
+    file: str | None = None
+    """The file, relative to the repository root where there is one."""
+    line: int | None = None
+    """1-based line, or None when the problem belongs to the whole file."""
+    column: int | None = None
+    """1-based column, or None."""
+    hint: str | None = None
+    """What to do about it."""
+    source_line: str | None = None
+    """The text of the offending line, for the caret display."""
+    severity: str = "error"
+    """`error` or `warning`."""
+    code: str = "error"
+    """A short machine-readable kind, such as `yaml`, `schema`, `notation`, `link`, `rule`."""
+
+    def location(self) -> str:
+        """`FILE:LINE:COL` with whatever parts are known."""
+        parts = [self.file or "<input>"]
+        if self.line is not None:
+            parts.append(str(self.line))
+            if self.column is not None:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def headline(self) -> str:
+        """`FILE:LINE:COL: message` (warnings say so)."""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{self.location()}: {prefix}{self.message}"
+
+    def format(self) -> str:
+        """The headline, the source line with a caret under the column, and the hint."""
+        lines = [self.headline()]
+        if self.source_line is not None and self.column is not None:
+            shown = self.source_line.rstrip("\n")
+            lines.append(f"    {shown}")
+            # Keep tabs so the caret lines up under tab-indented text.
+            pad = "".join("\t" if ch == "\t" else " " for ch in shown[: self.column - 1])
+            lines.append(f"    {pad}^")
+        if self.hint:
+            lines.append(f"    hint: {self.hint}")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        """The problem as a plain dict for `--json` output."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+class CicatextError(Exception):
+    """A problem the user can act on; the CLI prints it and exits non-zero."""
+
+    exit_code = 1
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+        source_line: str | None = None,
+        problems: tuple[Problem, ...] = (),
+    ) -> None:
+        super().__init__(message)
+        self.problem = Problem(
+            message=message,
+            file=file,
+            line=line,
+            column=column,
+            hint=hint,
+            source_line=source_line,
+            code=self.kind,
+        )
+        self.problems = tuple(problems)
+
+    kind = "error"
+
+    @property
+    def message(self) -> str:
+        return self.problem.message
+
+    @property
+    def hint(self) -> str | None:
+        return self.problem.hint
+
+    def format(self) -> str:
+        """The error, with every attached problem, as the CLI prints it."""
+        if self.problems:
+            return "\n".join(p.format() for p in self.problems)
+        return self.problem.format()
+
+
+class NotationError(CicatextError):
+    """Bracketed text that does not parse: unbalanced brackets, bad attributions, unknown codes."""
+
+    kind = "notation"
+
+
+class RecordError(CicatextError):
+    """A YAML record that does not load or does not match its schema."""
+
+    kind = "record"
+
+
+class RepositoryError(CicatextError):
+    """The git repository is missing, in a half-finished state, or refuses an operation."""
+
+    kind = "repository"
+
+
+class RuleError(CicatextError):
+    """An action the Modalities of Implementation forbid; the message names the paragraph."""
+
+    kind = "rule"
+
+
+class UsageError(CicatextError):
+    """A command-line argument that cannot be used: a bad date, an unknown symbol."""
+
+    kind = "usage"
+    exit_code = 2
+
+
+@dataclass
+class ProblemList:
+    """Problems collected over one run, in the order found."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        self.items.append(problem)
+
+    def extend(self, problems) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)

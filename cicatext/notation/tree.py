@@ -1,0 +1,162 @@
+"""The immutable tree of bracketed negotiating text.
+
+A `Draft` is a sequence of `Paragraph`s separated by blank lines. A paragraph
+holds inline nodes: plain `Text` and `Bracket`s, which nest to any depth and
+carry the `Attribution`s written after them. Every node keeps the exact
+characters it was read from (spacing, punctuation, the raw attribution), so
+rendering a parsed draft gives back the input byte for byte.
+
+Positions are character offsets into the whole input plus 1-based line and
+column of the node's first character. Trees made by operations get fresh
+positions by being rendered and read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Stance(str, Enum):
+    """What a delegation says of a bracket."""
+
+    PROPOSE = "+"
+    """`(+CODE)`: the delegation proposes this text."""
+    OBJECT = "-"
+    """`(-CODE)`: the delegation wants this text deleted."""
+    RESERVE = "tcb"
+    """`(CODE tcb)`: the delegation will come back to it."""
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a node stands in the input."""
+
+    start: int
+    """Offset of the node's first character."""
+    end: int
+    """Offset just past the node's last character."""
+    line: int
+    """1-based line of `start`."""
+    column: int
+    """1-based column of `start`."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """Plain text, agreed unless it stands inside a bracket."""
+
+    text: str
+    """The characters, exactly as written."""
+    pos: Position | None = None
+    """Where it was read from; None for text made by an operation."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One `(+CODE)`, `(-CODE)` or `(CODE tcb)` after a bracket."""
+
+    code: str
+    """The delegation code, e.g. `IRAN`, `CHN`, `SEC`."""
+    stance: Stance
+    """Proposal, objection or reservation."""
+    raw: str = ""
+    """The attribution exactly as written, round brackets included; empty means canonical."""
+    lead: str = " "
+    """The white space written before it."""
+    pos: Position | None = None
+    """Where it was read from."""
+
+    def canonical(self) -> str:
+        """The attribution in its normal spelling: `(+IRAN)`, `(-CHN)`, `(AZER tcb)`."""
+        if self.stance is Stance.RESERVE:
+            return f"({self.code} tcb)"
+        return f"({self.stance.value}{self.code})"
+
+    def source(self) -> str:
+        """The characters to render: as written, or canonical for made attributions."""
+        return self.raw or self.canonical()
+
+
+@dataclass(frozen=True)
+class Bracket:
+    """Unagreed text in square brackets, with the attributions that follow it."""
+
+    body: tuple[Inline, ...]
+    """What stands between `[` and `]`."""
+    attributions: tuple[Attribution, ...] = ()
+    """The attributions after the bracket, in the order written."""
+    trailer: str = ""
+    """Punctuation written between `]` and the first attribution, as in `]. (-IND)`."""
+    closed: bool = True
+    """False only in a lenient read where the closing `]` is missing."""
+    pos: Position | None = None
+    """From `[` to just past `]` (attributions not included)."""
+
+    @property
+    def options(self) -> tuple[Bracket, ...]:
+        """The alternatives when this bracket is an options group, else empty.
+
+        An options group holds only bracketed alternatives separated by commas
+        (and white space): `[[of civilizations] (-CHN), [exchanges ...] (+CHN)]`.
+        """
+        alternatives = tuple(node for node in self.body if isinstance(node, Bracket))
+        if len(alternatives) < 2:
+            return ()
+        for node in self.body:
+            if isinstance(node, Text) and node.text.strip(" \t\n,"):
+                return ()
+        return alternatives
+
+    @property
+    def is_options(self) -> bool:
+        """True for an options group."""
+        return bool(self.options)
+
+
+Inline = Text | Bracket
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of text between blank lines."""
+
+    id: str
+    """Stable id: the `{#id}` marker when written, else `p1`, `p2`, ... by order."""
+    content: tuple[Inline, ...]
+    """The paragraph's text and brackets, marker excluded."""
+    marker: str = ""
+    """The id marker exactly as written (`{#op11} `), or empty."""
+    label: str | None = None
+    """The paragraph's own numbering as written (`11.`, `11altern.`, `1.10`, `3alt.`, `1bis.`), if any."""
+    pos: Position | None = None
+    """From the marker (or first character) to the end of the block."""
+
+    def brackets(self) -> Iterator[tuple[Bracket, int]]:
+        """Every bracket in document order (outer before inner) with its depth (outermost 1)."""
+        yield from _walk(self.content, 1)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A whole bracketed text: paragraphs and the blank-line runs between them."""
+
+    paragraphs: tuple[Paragraph, ...]
+    """The paragraphs in order."""
+    separators: tuple[str, ...]
+    """White space before, between and after paragraphs: one more than there are paragraphs."""
+
+    def paragraph(self, paragraph_id: str) -> Paragraph | None:
+        """The paragraph with this id, or None."""
+        for paragraph in self.paragraphs:
+            if paragraph.id == paragraph_id:
+                return paragraph
+        return None
+
+
+def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:
+    for node in nodes:
+        if isinstance(node, Bracket):
+            yield node, depth
+            yield from _walk(node.body, depth + 1)

@@ -1,0 +1,54 @@
+"""Shared fixtures: a fixed git identity, a fresh repository, the sample repository built once per session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+# Tests never depend on the machine's git configuration.
+os.environ.update(
+    GIT_AUTHOR_NAME="Test Secretariat",
+    GIT_AUTHOR_EMAIL="test@cicatext.invalid",
+    GIT_COMMITTER_NAME="Test Secretariat",
+    GIT_COMMITTER_EMAIL="test@cicatext.invalid",
+    GIT_CONFIG_NOSYSTEM="1",
+)
+os.environ.pop("GIT_DIR", None)
+
+
+@pytest.fixture
+def new_repo(tmp_path):
+    """A freshly initialised cicatext repository (template only, one commit)."""
+    from cicatext.store.create import init_repository
+
+    return init_repository(tmp_path / "repo")
+
+
+@pytest.fixture(scope="session")
+def _demo_master(tmp_path_factory):
+    from cicatext.store.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo-master") / "demo"
+    build_demo(path)
+    return path
+
+
+@pytest.fixture
+def demo_repo(_demo_master, tmp_path):
+    """A private copy of the sample repository (built once per test session, copied per test)."""
+    from cicatext.store.repository import Repository
+
+    target = tmp_path / "demo"
+    shutil.copytree(_demo_master, target, symlinks=True)
+    return Repository(target)
+
+
+@pytest.fixture
+def seed_text() -> str:
+    """The seed package exactly as shipped."""
+    from cicatext.resources import seed_file
+
+    return seed_file().read_text(encoding="utf-8")
