@@ -1,0 +1,100 @@
+"""Commands that make and check repositories: init, validate, import, demo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    init = subparsers.add_parser("init", help="make a new cicatext repository")
+    init.add_argument("path", nargs="?", default=".", help="a new or empty folder (default: here)")
+    init.set_defaults(handler=run_init)
+
+    validate = subparsers.add_parser("validate", help="check every record, text and link in a repository")
+    validate.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
+    validate.add_argument("--json", action="store_true", help="print the problems as JSON")
+    validate.set_defaults(handler=run_validate)
+
+    imp = subparsers.add_parser("import", help="turn a plain-text draft into a document")
+    imp.add_argument("file", help="the text file (UTF-8, paragraphs separated by blank lines)")
+    imp.add_argument("--symbol", required=True, help="its symbol, e.g. MC/2023/DRAFT/6")
+    imp.add_argument("--title", required=True, help="its title")
+    imp.add_argument("--lang", default="en", help="the language of the text (default en)")
+    imp.add_argument("--kind", default="other", help="decision, statement, road-map, recommendations, ...")
+    imp.add_argument("--sponsor", default="CHAIR", help="CHAIR, SEC or a member state's code")
+    imp.add_argument("--body", help="the body it is for: SUMMIT, MC, SOC, SWG")
+    imp.add_argument("--date", help="the date of the document, YYYY-MM-DD")
+    imp.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+    imp.add_argument("--json", action="store_true", help="print the result as JSON")
+    imp.set_defaults(handler=run_import)
+
+    demo = subparsers.add_parser("demo", help="build the sample repository (CICA, June 2023) and open it")
+    demo.add_argument("--path", help="where to keep it (default: ~/.local/share/cicatext/demo)")
+    demo.add_argument("--fresh", action="store_true", help="rebuild it from the seed even if it exists")
+    demo.add_argument("--no-tui", action="store_true", help="build it and print where it is; do not open the UI")
+    demo.set_defaults(handler=run_demo)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    from cicatext.store.create import init_repository
+
+    repo = init_repository(Path(args.path))
+    print(f"Created a cicatext repository in {repo.root}")
+    print("Next: `cicatext import FILE --symbol ... --title ...` to add a draft, `cicatext validate` to check it.")
+    return 0
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json, print_problems
+    from cicatext.store.repository import Repository
+    from cicatext.store.validate import validate
+
+    repo = Repository.open(args.path)
+    problems = validate(repo)
+    errors = [p for p in problems if p.severity == "error"]
+    if args.json:
+        emit_json({"repository": str(repo.root), "problems": [p.to_json() for p in problems],
+                   "errors": len(errors), "warnings": len(problems) - len(errors)})
+    else:
+        print_problems(problems, stream=sys.stdout)
+        if problems:
+            print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", file=sys.stderr)
+        else:
+            print(f"{repo.root}: no problems", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.create import import_text, read_input_file
+    from cicatext.store.repository import Repository
+
+    repo = Repository.open(args.repo)
+    text = read_input_file(args.file)
+    result = import_text(repo, text, symbol=args.symbol, title=args.title, language=args.lang, kind=args.kind,
+                         sponsor=args.sponsor, body=args.body, source=args.file, date=args.date)
+    if args.json:
+        emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
+                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]})
+    else:
+        for warning in result.warnings:
+            print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        print(f"Imported {args.symbol} as documents/{result.slug}/ ({result.paragraphs} paragraphs)")
+    return 0
+
+
+def run_demo(args: argparse.Namespace) -> int:
+    from cicatext.store.demo import ensure_demo
+
+    repo, built = ensure_demo(Path(args.path) if args.path else None, fresh=args.fresh)
+    if built:
+        print(f"Built the sample repository in {repo.root}", file=sys.stderr)
+    if args.no_tui:
+        print(repo.root)
+        print(f"Try: cd {repo.root} && cicatext validate && git log --oneline", file=sys.stderr)
+        return 0
+    from cicatext.tui.app import run_app
+
+    return run_app(repo)

@@ -1,0 +1,281 @@
+"""The catalogue: a summary of every document (the register's rows) and every paragraph (for search), cached.
+
+Reading 5,000 YAML records and their texts takes seconds, so the catalogue
+keeps what it read in `.cicatext/catalogue.marshal` (ignored by git), keyed by
+each document folder's file names, sizes and modification times. A folder
+that changed is read again; the others come from the cache. A record or text
+that does not load becomes a `Problem` and a row marked as such, never an
+exception.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from cicatext.errors import CicatextError, Problem
+from cicatext.store import yamlio
+from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
+from cicatext.store.repository import DocumentEntry, Repository
+
+CACHE_NAME = "catalogue.marshal"
+_FORMAT = 2
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """One document as the register lists it."""
+
+    slug: str
+    """The folder name under documents/."""
+    symbol: str
+    """The base symbol."""
+    current_symbol: str
+    """The symbol of the latest revision."""
+    title: str
+    """The title in the repository's default language."""
+    kind: str
+    """decision, statement, road-map, ..."""
+    sponsor: str
+    """CHAIR, SEC or a member state's code."""
+    revision: int
+    """The latest revision number (0 for the original)."""
+    status: str
+    """The latest status action (considered, agreed, adopted, ...), or empty."""
+    date: str
+    """The document's date, YYYY-MM-DD, or empty."""
+    languages: tuple[str, ...]
+    """The languages it declares."""
+    brackets: int | None
+    """Brackets in the default-language text; None when there is no text."""
+    paragraphs: int
+    """Paragraphs in the default-language text."""
+    problem: str | None = None
+    """Why the record or its text does not load properly, if it does not."""
+
+    def to_json(self) -> dict:
+        """The summary as a plain dict for `--json` output."""
+        return {
+            "slug": self.slug, "symbol": self.symbol, "current_symbol": self.current_symbol,
+            "title": self.title, "kind": self.kind, "sponsor": self.sponsor, "revision": self.revision,
+            "status": self.status, "date": self.date, "languages": list(self.languages),
+            "brackets": self.brackets, "paragraphs": self.paragraphs, "problem": self.problem,
+        }
+
+
+@dataclass(frozen=True)
+class ParagraphText:
+    """One paragraph of one document in one language, as search sees it."""
+
+    slug: str
+    """The document's folder."""
+    language: str
+    """The text's language."""
+    paragraph: str
+    """The paragraph id (`op11`, `1.10`)."""
+    label: str | None
+    """The paragraph's own numbering, if any."""
+    line: int
+    """1-based line of the paragraph in the text file."""
+    text: str
+    """The paragraph's bracketed text, id marker left out."""
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every document's summary and every paragraph, with the problems met while reading them."""
+
+    documents: tuple[DocumentSummary, ...]
+    """In folder order."""
+    paragraphs: tuple[ParagraphText, ...]
+    """In document, language and paragraph order."""
+    problems: tuple[Problem, ...]
+    """Records or texts that did not load, and notation errors in texts."""
+
+    def document(self, slug: str) -> DocumentSummary | None:
+        """The summary of one document folder, or None."""
+        for summary in self.documents:
+            if summary.slug == slug:
+                return summary
+        return None
+
+
+Progress = Callable[[int, int, tuple[DocumentSummary, ...]], None]
+
+
+def default_language(repo: Repository) -> str:
+    """The repository's default language (settings `default_language`, else its first language)."""
+    try:
+        settings = repo.settings
+    except CicatextError:
+        return "en"
+    value = settings.get("default_language")
+    if isinstance(value, str) and value:
+        return value
+    languages = settings.get("languages") or ["en"]
+    return str(languages[0])
+
+
+def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_cache: bool = True,
+                   every: int = 250) -> Catalogue:
+    """Summarise every document folder, from the cache where nothing changed.
+
+    `progress(done, total, summaries_so_far)` is called every `every` folders
+    read afresh and once at the end.
+    """
+    language = default_language(repo)
+    folder = repo.root / "documents"
+    slugs = sorted(entry.name for entry in os.scandir(folder) if entry.is_dir()) if folder.is_dir() else []
+    cache_path = repo.root / CACHE_DIR / CACHE_NAME
+    cached = _read_cache(cache_path, language) if use_cache else {}
+    fresh: dict[str, tuple] = {}
+    summaries: list[DocumentSummary] = []
+    paragraphs: list[ParagraphText] = []
+    problems: list[Problem] = []
+    changed = False
+    read_afresh = 0
+    for index, slug in enumerate(slugs, 1):
+        key = _folder_key(folder / slug)
+        if not key:
+            continue
+        entry = cached.get(slug)
+        if entry is None or entry[0] != key:
+            entry = (key, *_summarise(repo, slug, language))
+            changed = True
+            read_afresh += 1
+            if progress is not None and read_afresh % every == 0:
+                progress(index, len(slugs), tuple(summaries))
+        fresh[slug] = entry
+        _, row, texts, found = entry
+        summaries.append(DocumentSummary(*row[:9], tuple(row[9]), *row[10:]))
+        paragraphs.extend(ParagraphText(slug, *item) for item in texts)
+        problems.extend(Problem(*item) for item in found)
+    if use_cache and (changed or set(cached) != set(fresh)):
+        _write_cache(cache_path, language, fresh)
+    if progress is not None:
+        progress(len(slugs), len(slugs), tuple(summaries))
+    return Catalogue(tuple(summaries), tuple(paragraphs), tuple(problems))
+
+
+def _folder_key(path: Path) -> tuple:
+    try:
+        with os.scandir(path) as entries:
+            found = []
+            for entry in entries:
+                if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt")):
+                    stat = entry.stat()
+                    found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+    except OSError:
+        return ()
+    found.sort()
+    return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
+
+
+def _problem_tuple(problem: Problem) -> tuple:
+    return (problem.message, problem.file, problem.line, problem.column, problem.hint,
+            problem.source_line, problem.severity, problem.code)
+
+
+def _summarise(repo: Repository, slug: str, language: str) -> tuple[tuple, tuple, tuple]:
+    """(summary row, paragraph rows, problem rows) of one document folder, as plain tuples for the cache."""
+    from cicatext.notation.reader import read
+    from cicatext.notation.render import render
+
+    record_file = document_record_path(slug)
+    problems: list[Problem] = []
+    try:
+        record = repo.load(record_file)
+        if not isinstance(record, dict):
+            raise CicatextError(f"{record_file} is not a mapping", file=record_file, line=1, column=1,
+                                hint="a document record is a YAML mapping with symbol, title, kind, ...")
+    except CicatextError as error:
+        problem = error.problem
+        row = (slug, "", slug, "", "", "", 0, "", "", (), None, 0, f"record does not load: {problem.message}")
+        return row, (), (_problem_tuple(problem),)
+    try:
+        return _summarise_record(repo, slug, language, DocumentEntry(slug=slug, record=record), problems)
+    except (TypeError, ValueError, AttributeError) as error:
+        # The schema check reports what is wrong; the register still lists the folder.
+        problem = Problem(f"{record_file} has values of an unexpected type ({error})", file=record_file,
+                          hint="`cicatext validate` shows which field", code="schema")
+        row = (slug, _text(record.get("symbol")), _text(record.get("symbol")) or slug, "", "", "", 0, "", "",
+               (), None, 0, problem.message)
+        return row, (), (_problem_tuple(problem),)
+
+
+def _summarise_record(repo: Repository, slug: str, language: str, entry: DocumentEntry,
+                      problems: list[Problem]) -> tuple[tuple, tuple, tuple]:
+    from cicatext.notation.reader import read
+    from cicatext.notation.render import render
+
+    record = entry.record
+    declared = record.get("languages") or []
+    languages = [str(x) for x in declared] if isinstance(declared, list) else []
+    status = ""
+    steps = [s for s in record.get("status") or [] if isinstance(s, dict)]
+    if steps:
+        status = str(steps[-1].get("action", ""))
+    texts: list[tuple] = []
+    brackets: int | None = None
+    paragraph_count = 0
+    note: str | None = None
+    wanted = language if language in languages else (languages[0] if languages else language)
+    for lang in languages:
+        relative = document_text_path(slug, lang)
+        if not (repo.root / relative).is_file():
+            continue
+        try:
+            text = repo.read_text(relative)
+        except CicatextError as error:
+            problems.append(error.problem)
+            note = note or error.problem.message
+            continue
+        reading = read(text, file=relative)
+        errors = [p for p in reading.problems if p.severity == "error"]
+        problems.extend(errors)
+        if errors and note is None:
+            note = f"{len(errors)} notation error(s) in {relative}"
+        for paragraph in reading.draft.paragraphs:
+            line = paragraph.pos.line if paragraph.pos else 0
+            texts.append((lang, paragraph.id, paragraph.label, line, render(paragraph.content)))
+        if lang == wanted:
+            brackets = sum(1 for p in reading.draft.paragraphs for _ in p.brackets())
+            paragraph_count = len(reading.draft.paragraphs)
+    revision = entry.revision if isinstance(entry.revision, int) else 0
+    title = entry.title(language)
+    row = (slug, _text(entry.symbol), _text(entry.current_symbol), _text(title), _text(record.get("kind")),
+           _text(record.get("sponsor")), revision, status, _text(record.get("date")), tuple(languages),
+           brackets, paragraph_count, note)
+    return row, tuple(texts), tuple(_problem_tuple(p) for p in problems)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _read_cache(path: Path, language: str) -> dict:
+    try:
+        with open(path, "rb") as handle:
+            data = marshal.load(handle)
+    except (OSError, EOFError, ValueError, TypeError):
+        return {}
+    if not isinstance(data, tuple) or len(data) != 4 or data[:3] != (_FORMAT, sys.version_info[:2], language):
+        return {}
+    entries = data[3]
+    return entries if isinstance(entries, dict) else {}
+
+
+def _write_cache(path: Path, language: str, entries: dict) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(temp, "wb") as handle:
+            marshal.dump((_FORMAT, sys.version_info[:2], language, entries), handle)
+        os.replace(temp, path)
+    except (OSError, ValueError):
+        # A cache that cannot be written only costs time on the next start.
+        pass

@@ -1,0 +1,128 @@
+"""Making repositories and documents: `cicatext init` and `cicatext import`."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
+from cicatext.records.paragraphing import ImportWarning, render_with_ids, split_paragraphs
+from cicatext.records.symbols import parse_symbol
+from cicatext.resources import template_dir
+from cicatext.store import yamlio
+from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
+from cicatext.store.repository import Repository, identity_env, run_git
+
+DOCUMENT_KINDS = ("decision", "statement", "road-map", "recommendations", "concept-paper",
+                  "action-plan", "report", "note-verbale", "other")
+
+
+def init_repository(path: Path, *, author: tuple[str, str] | None = None, date: str | None = None) -> Repository:
+    """Copy the template into `path`, `git init` it on branch main and make the first commit.
+
+    An existing cicatext repository is returned as it is; any other non-empty folder is refused.
+    """
+    path = Path(path).resolve()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{path} is a file, not a folder", hint="give the path of a new or empty folder")
+    if path.is_dir() and any(path.iterdir()):
+        if (path / SETTINGS_FILE).is_file():
+            raise RepositoryError(f"{path} is already a cicatext repository",
+                                  hint="work in it as it is; `cicatext validate` checks it")
+        raise UsageError(f"{path} is not empty and is not a cicatext repository",
+                         hint="choose a new or empty folder")
+    created = not path.exists()
+    try:
+        shutil.copytree(template_dir(), path, dirs_exist_ok=True)
+        run_git(path, "init", "--quiet", "--initial-branch=main")
+        run_git(path, "add", "--all")
+        run_git(path, "commit", "--quiet", "--no-verify", "-m", "Create the cicatext repository",
+                env=identity_env(author, date))
+    except BaseException:
+        if created:
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            for child in path.iterdir():
+                shutil.rmtree(child) if child.is_dir() else child.unlink()
+        raise
+    return Repository(path)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What `import_text` wrote and what it warned about."""
+
+    slug: str
+    paragraphs: int
+    warnings: tuple[ImportWarning, ...]
+    commit: str
+
+
+def import_text(repo: Repository, text: str, *, symbol: str, title: str, language: str = "en",
+                kind: str = "other", sponsor: str | None = None, body: str | None = None,
+                source: str = "<input>", date: str | None = None,
+                author: tuple[str, str] | None = None, commit_date: str | None = None,
+                extra: dict | None = None) -> ImportResult:
+    """Turn a plain-text draft into a document (record and text in one language) and commit it.
+
+    The notation is checked against the registry's codes first; nothing is
+    written if it has errors.
+    """
+    from cicatext.notation.reader import read
+
+    parsed = parse_symbol(symbol)
+    if kind not in DOCUMENT_KINDS:
+        raise UsageError(f"unknown document kind {kind!r}", hint=f"use one of: {', '.join(DOCUMENT_KINDS)}")
+    paragraphs, warnings = split_paragraphs(text)
+    if not paragraphs:
+        raise UsageError(f"{source} holds no paragraphs", hint="give a text file with paragraphs separated by blank lines")
+    document_text = render_with_ids(paragraphs)
+    reading = read(text, codes=repo.codes, file=source)
+    errors = [p for p in reading.problems if p.severity == "error"]
+    if errors:
+        raise NotationError(errors[0].message, file=source, line=errors[0].line, column=errors[0].column,
+                            hint=errors[0].hint, source_line=errors[0].source_line, problems=tuple(errors))
+    slug = parsed.slug()
+    record_path = document_record_path(slug)
+    if (repo.root / record_path).exists():
+        raise UsageError(f"{parsed.base()} is already in the repository ({record_path})",
+                         hint="a new text of an existing document comes through `cicatext propose` and `cicatext round`")
+    record: dict = {
+        "symbol": str(parsed.base()),
+        "kind": kind,
+        "title": {language: title},
+        "sponsor": sponsor or "CHAIR",
+        "languages": [language],
+    }
+    if body:
+        record["body"] = body
+    if date:
+        record["date"] = date
+    revision: dict = {"rev": parsed.revision, "symbol": str(parsed)}
+    if date:
+        revision["date"] = date
+    record["revisions"] = [revision]
+    if extra:
+        record.update(extra)
+    commit = repo.commit(
+        {record_path: yamlio.dump(record), document_text_path(slug, language): document_text},
+        f"Import {parsed} ({title})",
+        author=author,
+        date=commit_date,
+    )
+    return ImportResult(slug, len(paragraphs), tuple(warnings), commit)
+
+
+def read_input_file(path: str) -> str:
+    """The text of a file named on the command line, with a clear message when it cannot be read."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} is a folder, not a file") from None
+    except UnicodeDecodeError as error:
+        raise CicatextError(f"{path} is not UTF-8 text (byte {error.start})", file=path,
+                            hint="save the file as UTF-8 plain text") from None

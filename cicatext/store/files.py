@@ -1,0 +1,71 @@
+"""Atomic file writes: a temporary file beside the target, fsync, then os.replace.
+
+An interrupted write leaves either the old file or the new one, never a torn
+one; leftover temporary files carry a recognisable prefix so the next run can
+remove them.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+TEMP_PREFIX = ".cicatext-tmp-"
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(raw)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        try:
+            os.unlink(temp)
+        except FileNotFoundError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def read_text(path: Path) -> str:
+    """Read a UTF-8 text file exactly as stored (line endings kept)."""
+    with open(path, encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
+def remove_leftovers(root: Path) -> list[Path]:
+    """Delete temporary files an interrupted write left under `root` (not inside .git); return them."""
+    removed = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        if ".git" in dirnames:
+            dirnames.remove(".git")
+        for name in filenames:
+            if name.startswith(TEMP_PREFIX):
+                target = Path(dirpath) / name
+                try:
+                    target.unlink()
+                    removed.append(target)
+                except OSError:
+                    pass
+    return removed

@@ -1,0 +1,411 @@
+"""A cicatext repository on disk: its settings, registry and documents, and committing changes atomically.
+
+Reading goes straight to the working tree with the fast YAML loader. Writing
+goes through `Repository.commit`, which holds a lock, writes every file
+atomically, and makes exactly one git commit, or puts every file back as it
+was and raises.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
+from cicatext.store import yamlio
+from cicatext.store.files import read_text, remove_leftovers, write_atomic
+from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
+
+LOCK_NAME = "cicatext.lock"
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """A document as stored: its folder, its record and where its texts are."""
+
+    slug: str
+    """The folder name under documents/."""
+    record: Mapping[str, Any]
+    """The parsed document.yaml."""
+
+    @property
+    def symbol(self) -> str:
+        """The base symbol (without revision)."""
+        return str(self.record.get("symbol", ""))
+
+    @property
+    def revision(self) -> int:
+        """The latest revision number (0 for the original)."""
+        revisions = self.record.get("revisions") or []
+        numbers = [r.get("rev", 0) for r in revisions if isinstance(r, dict)]
+        return max(numbers, default=0)
+
+    @property
+    def current_symbol(self) -> str:
+        """The symbol of the latest revision, e.g. `MC/2023/DRAFT/3/Rev.1`."""
+        revisions = [r for r in self.record.get("revisions") or [] if isinstance(r, dict)]
+        for entry in revisions:
+            if entry.get("rev", 0) == self.revision and entry.get("symbol"):
+                return str(entry["symbol"])
+        return self.symbol
+
+    @property
+    def languages(self) -> list[str]:
+        """The languages the document declares."""
+        return list(self.record.get("languages") or [])
+
+    def title(self, language: str = "en") -> str:
+        """The title in a language, falling back to any title there is."""
+        titles = self.record.get("title") or {}
+        if isinstance(titles, str):
+            return titles
+        return titles.get(language) or next(iter(titles.values()), "")
+
+    def text_path(self, language: str) -> str:
+        """Repository-relative path of the text in one language."""
+        return document_text_path(self.slug, language)
+
+    @property
+    def record_path(self) -> str:
+        """Repository-relative path of document.yaml."""
+        return document_record_path(self.slug)
+
+
+class Repository:
+    """One cicatext repository (a git work tree with a cicatext.yaml at its root)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root).resolve()
+
+    @classmethod
+    def open(cls, path: str | os.PathLike | None = None) -> Repository:
+        """The repository holding `path` (default: the current directory), searching upwards for cicatext.yaml."""
+        start = Path(path or ".").resolve()
+        if not start.exists():
+            raise RepositoryError(f"{start} does not exist", hint="give the path of a cicatext repository")
+        probe = start if start.is_dir() else start.parent
+        for candidate in (probe, *probe.parents):
+            if (candidate / SETTINGS_FILE).is_file():
+                return cls(candidate)
+        raise RepositoryError(
+            f"{start} is not inside a cicatext repository (no {SETTINGS_FILE} here or above)",
+            hint="run `cicatext init PATH` to make one, or `cicatext demo` for the sample repository",
+        )
+
+    # Reading -------------------------------------------------------------
+
+    def path(self, relative: str) -> Path:
+        """The absolute path of a repository-relative path."""
+        return self.root / relative
+
+    def read_text(self, relative: str) -> str:
+        """A file's text exactly as stored."""
+        try:
+            return read_text(self.root / relative)
+        except FileNotFoundError:
+            raise RepositoryError(f"{relative} does not exist", file=relative) from None
+        except UnicodeDecodeError as error:
+            raise RecordError(
+                f"{relative} is not UTF-8 text (byte {error.start})",
+                file=relative,
+                hint="save the file as UTF-8",
+            ) from None
+
+    def load(self, relative: str) -> Any:
+        """A YAML file's content as plain values; RecordError with line and column when it is not valid YAML."""
+        return yamlio.load(self.read_text(relative), file=relative)
+
+    @cached_property
+    def settings(self) -> dict:
+        """The parsed cicatext.yaml."""
+        value = self.load(SETTINGS_FILE)
+        if not isinstance(value, dict):
+            raise RecordError(f"{SETTINGS_FILE} must be a mapping", file=SETTINGS_FILE, line=1, column=1)
+        return value
+
+    def rule(self, name: str, default: int) -> int:
+        """One of the rules' parameters from settings (`rules.NAME`)."""
+        rules = self.settings.get("rules") or {}
+        value = rules.get(name, default)
+        return value if isinstance(value, int) else default
+
+    def _records_in(self, folder: str) -> dict[str, dict]:
+        found: dict[str, dict] = {}
+        directory = self.root / folder
+        if not directory.is_dir():
+            return found
+        for path in sorted(directory.glob("*.yaml")):
+            relative = f"{folder}/{path.name}"
+            try:
+                value = self.load(relative)
+            except CicatextError:
+                continue
+            if isinstance(value, dict):
+                found[path.stem] = value
+        return found
+
+    @cached_property
+    def states(self) -> dict[str, dict]:
+        """Member states by code (records that do not load are left out; validation reports them)."""
+        return {str(r.get("code", key)): r for key, r in self._records_in("registry/states").items()}
+
+    @cached_property
+    def bodies(self) -> dict[str, dict]:
+        """Governing bodies by code."""
+        return {str(r.get("code", key)): r for key, r in self._records_in("registry/bodies").items()}
+
+    @cached_property
+    def dimensions(self) -> dict[str, dict]:
+        """Dimensions of the Catalogue by id."""
+        return {str(r.get("id", key)): r for key, r in self._records_in("registry/dimensions").items()}
+
+    @cached_property
+    def areas(self) -> dict[str, dict]:
+        """Priority areas by id."""
+        return {str(r.get("id", key)): r for key, r in self._records_in("registry/areas").items()}
+
+    @cached_property
+    def secretariat_code(self) -> str:
+        """The code the Secretariat uses in attributions (`SEC`)."""
+        secretariat = self.settings.get("secretariat") or {}
+        return str(secretariat.get("code", "SEC"))
+
+    @cached_property
+    def codes(self) -> frozenset[str]:
+        """Every code an attribution may name: member states and the Secretariat."""
+        return frozenset(self.states) | {self.secretariat_code}
+
+    @cached_property
+    def languages(self) -> list[str]:
+        """The repository's working languages."""
+        return list(self.settings.get("languages") or ["en"])
+
+    def documents(self) -> list[DocumentEntry]:
+        """Every document whose record loads, in folder order."""
+        entries = []
+        folder = self.root / "documents"
+        if not folder.is_dir():
+            return entries
+        for path in sorted(folder.iterdir()):
+            record_file = path / "document.yaml"
+            if not record_file.is_file():
+                continue
+            try:
+                record = self.load(document_record_path(path.name))
+            except CicatextError:
+                continue
+            if isinstance(record, dict):
+                entries.append(DocumentEntry(slug=path.name, record=record))
+        return entries
+
+    def document(self, reference: str) -> DocumentEntry:
+        """The document named by a symbol (any revision), a base symbol or a folder slug."""
+        from cicatext.records.symbols import is_symbol, parse_symbol
+
+        wanted = reference.strip()
+        base = str(parse_symbol(wanted).base()) if is_symbol(wanted) else None
+        entries = self.documents()
+        for entry in entries:
+            if entry.slug == wanted or entry.symbol == wanted or (base and entry.symbol == base):
+                return entry
+            revisions = entry.record.get("revisions") or []
+            if any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions):
+                return entry
+        from rapidfuzz import process
+
+        choices = [e.current_symbol for e in entries]
+        best = process.extractOne(wanted, choices) if choices else None
+        hint = f"did you mean {best[0]}?" if best and best[1] >= 60 else "`cicatext register` lists the documents"
+        raise UsageError(f"no document {wanted!r} in this repository", hint=hint)
+
+    def text(self, entry: DocumentEntry, language: str = "en") -> str:
+        """A document's text in one language."""
+        return self.read_text(entry.text_path(language))
+
+    # Git -----------------------------------------------------------------
+
+    @cached_property
+    def git(self):
+        """The GitPython repository object (imported only when needed)."""
+        import git
+
+        try:
+            return git.Repo(self.root)
+        except git.InvalidGitRepositoryError:
+            raise RepositoryError(
+                f"{self.root} holds a cicatext.yaml but is not a git repository",
+                hint="run `git init` there and commit the files, or `cicatext init` in an empty folder",
+            ) from None
+
+    def run_git(self, *args: str, check: bool = True, input: str | None = None,
+                env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+        """Run a git command in the repository and return its completed process (text mode)."""
+        return run_git(self.root, *args, check=check, input=input, env=env)
+
+    def git_dir(self) -> Path:
+        """The .git folder."""
+        out = self.run_git("rev-parse", "--absolute-git-dir").stdout.strip()
+        return Path(out)
+
+    def assert_clean_state(self) -> None:
+        """Refuse to write while git is in the middle of a merge, rebase, cherry-pick or revert."""
+        git_dir = self.git_dir()
+        for marker, what, cure in (
+            ("MERGE_HEAD", "a merge is in progress", "finish it with `git commit` or abandon it with `git merge --abort`"),
+            ("rebase-merge", "a rebase is in progress", "finish it (`git rebase --continue`) or `git rebase --abort`"),
+            ("rebase-apply", "a rebase or `git am` is in progress", "finish it or abort it (`git rebase --abort` / `git am --abort`)"),
+            ("CHERRY_PICK_HEAD", "a cherry-pick is in progress", "`git cherry-pick --continue` or `--abort`"),
+            ("REVERT_HEAD", "a revert is in progress", "`git revert --continue` or `--abort`"),
+        ):
+            if (git_dir / marker).exists():
+                raise RepositoryError(f"{what} in {self.root}", hint=cure)
+        if (git_dir / "index.lock").exists():
+            raise RepositoryError(
+                "another git command is running here (.git/index.lock exists)",
+                hint="wait for it to finish; if none is running, remove .git/index.lock",
+            )
+
+    def dirty_paths(self) -> list[str]:
+        """Tracked files with uncommitted changes (staged or not)."""
+        out = self.run_git("status", "--porcelain", "--untracked-files=no").stdout
+        return [line[3:] for line in out.splitlines() if line.strip()]
+
+    def current_branch(self) -> str | None:
+        """The checked-out branch, or None on a detached HEAD."""
+        process = self.run_git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        return process.stdout.strip() or None
+
+    def head(self) -> str | None:
+        """The commit id of HEAD, or None in a repository with no commits."""
+        process = self.run_git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
+        return process.stdout.strip() or None
+
+    @contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the repository's write lock; a second writer is refused with a clear message."""
+        lock_path = self.git_dir() / LOCK_NAME
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if _stale(lock_path):
+                lock_path.unlink(missing_ok=True)
+                fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            else:
+                raise RepositoryError(
+                    "another cicatext command is writing to this repository",
+                    hint=f"wait for it to finish; if none is running, remove {lock_path}",
+                ) from None
+        try:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            remove_leftovers(self.root)
+            yield
+        finally:
+            lock_path.unlink(missing_ok=True)
+
+    def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
+               author: tuple[str, str] | None = None, date: str | None = None) -> str:
+        """Write the files (None deletes) and commit exactly them; on any failure restore them and raise.
+
+        Returns the new commit id. Other uncommitted work in the tree is left alone.
+        `author` (name, e-mail) and `date` (ISO 8601) set both author and committer.
+        """
+        if not changes:
+            raise UsageError("nothing to commit")
+        with self.lock():
+            self.assert_clean_state()
+            originals: dict[str, bytes | None] = {}
+            for relative in changes:
+                target = self.root / relative
+                originals[relative] = target.read_bytes() if target.exists() else None
+            try:
+                for relative, content in changes.items():
+                    target = self.root / relative
+                    if content is None:
+                        target.unlink(missing_ok=True)
+                    else:
+                        write_atomic(target, content)
+                paths = list(changes)
+                self.run_git("add", "--all", "--", *paths)
+                self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
+                             env=identity_env(author, date))
+            except BaseException:
+                self._restore(originals)
+                raise
+            self.__dict__.pop("settings", None)
+            return self.head() or ""
+
+    def _restore(self, originals: Mapping[str, bytes | None]) -> None:
+        paths = list(originals)
+        self.run_git("reset", "--quiet", "--", *paths, check=False)
+        for relative, content in originals.items():
+            target = self.root / relative
+            if content is None:
+                target.unlink(missing_ok=True)
+            else:
+                write_atomic(target, content)
+
+    def refresh(self) -> None:
+        """Forget cached settings and registry, after a change on disk."""
+        for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code"):
+            self.__dict__.pop(name, None)
+
+
+def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, str]:
+    """Environment variables that make git record this author and date for author and committer."""
+    env: dict[str, str] = {}
+    if author:
+        env.update(GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1],
+                   GIT_COMMITTER_NAME=author[0], GIT_COMMITTER_EMAIL=author[1])
+    if date:
+        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
+    return env
+
+
+def run_git(cwd: Path, *args: str, check: bool = True, input: str | None = None,
+            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run git in a folder; with `check`, a failure becomes a RepositoryError carrying git's own words."""
+    full_env = None
+    if env:
+        full_env = dict(os.environ)
+        full_env.update(env)
+    try:
+        process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                                 input=input, encoding="utf-8", env=full_env)
+    except FileNotFoundError:
+        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
+    if check and process.returncode != 0:
+        said = (process.stderr or process.stdout).strip()
+        if "Please tell me who you are" in said or "empty ident" in said:
+            raise RepositoryError(
+                "git does not know who you are, so it cannot commit",
+                hint='run `git config --global user.name "Your Name"` and `git config --global user.email you@example.org`',
+            )
+        lines = said.splitlines()
+        raise RepositoryError(
+            f"git {args[0]} failed: {lines[-1] if lines else 'no message'}",
+            hint="see `git status`; the repository was left as it was",
+        )
+    return process
+
+
+def _stale(lock_path: Path) -> bool:
+    try:
+        pid = int(lock_path.read_text().strip() or "0")
+    except (OSError, ValueError):
+        return True
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

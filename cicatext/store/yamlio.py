@@ -1,0 +1,109 @@
+"""Reading and writing YAML records: fast and strict for reading, located for errors, round-trip for rewriting.
+
+Reading uses ruamel.yaml's C-backed safe loader (YAML 1.2, so `NO` stays a
+string). Dates come back as ISO strings, because the schemas say strings.
+Duplicate keys are errors. When a record is wrong, the round-trip loader is
+used once more on the same text to find the line and column of the field.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from cicatext.errors import RecordError
+
+_fast = YAML(typ="safe", pure=False)
+
+
+def _iso_dates(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k) if isinstance(k, (_dt.date,)) else k: _iso_dates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_iso_dates(v) for v in value]
+    if isinstance(value, _dt.datetime):
+        return value.isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return value
+
+
+def _located_error(error: YAMLError, text: str, file: str | None) -> RecordError:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    context = getattr(error, "context", None)
+    message = f"YAML syntax: {problem}"
+    hint = "fix the YAML syntax at this place (indentation, a missing ':' or closing bracket, an unquoted ':')"
+    if "duplicate key" in str(problem):
+        message = f"YAML: {problem.split(' with value')[0]}"
+        hint = "each key may appear once in a mapping; remove or rename the duplicate"
+    elif context:
+        message = f"YAML syntax: {problem} ({context})"
+    line = column = None
+    source_line = None
+    if mark is not None:
+        line, column = mark.line + 1, mark.column + 1
+        lines = text.splitlines()
+        if 0 <= mark.line < len(lines):
+            source_line = lines[mark.line]
+    return RecordError(message, file=file, line=line, column=column, hint=hint, source_line=source_line)
+
+
+def load(text: str, file: str | None = None) -> Any:
+    """Parse YAML text strictly into plain Python values; a RecordError with line and column if it is not valid YAML."""
+    try:
+        return _iso_dates(_fast.load(text))
+    except MarkedYAMLError as error:
+        raise _located_error(error, text, file) from None
+    except YAMLError as error:
+        raise RecordError(f"YAML: {error}", file=file, hint="check the file is YAML") from None
+
+
+def load_roundtrip(text: str, file: str | None = None) -> Any:
+    """Parse YAML keeping comments, order and line/column information (for rewriting and for locating errors)."""
+    loader = YAML()
+    try:
+        return loader.load(text)
+    except MarkedYAMLError as error:
+        raise _located_error(error, text, file) from None
+
+
+def locate(text: str, path: tuple) -> tuple[int, int] | None:
+    """The 1-based line and column of the value at `path` (keys and indices) in YAML text, as far as it exists."""
+    try:
+        node = load_roundtrip(text)
+    except RecordError:
+        return None
+    where: tuple[int, int] | None = (1, 1)
+    for step in path:
+        lc = getattr(node, "lc", None)
+        try:
+            if isinstance(step, int) and isinstance(node, list):
+                position = lc.item(step) if lc is not None else None
+                node = node[step]
+            elif isinstance(node, dict) and step in node:
+                position = lc.key(step) if lc is not None else None
+                node = node[step]
+            else:
+                break
+        except (KeyError, IndexError, TypeError):
+            break
+        if position is not None:
+            where = (position[0] + 1, position[1] + 1)
+    return where
+
+
+def dump(value: Any) -> str:
+    """Render plain values (or a round-trip tree) as block-style YAML text."""
+    writer = YAML()
+    writer.default_flow_style = False
+    writer.allow_unicode = True
+    writer.width = 100
+    writer.indent(mapping=2, sequence=4, offset=2)
+    stream = io.StringIO()
+    writer.dump(value, stream)
+    return stream.getvalue()

@@ -1,0 +1,120 @@
+"""`cicatext validate`: every problem in one run, each located and explained; a clean repository passes."""
+
+import json
+
+import pytest
+
+from cicatext.cli.main import main
+from cicatext.store.create import import_text
+from cicatext.store.validate import validate
+
+
+def _write(repo, relative, text):
+    path = repo.root / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def doc_repo(new_repo):
+    import_text(new_repo, "The Council,\n\n1. Decides [to act] (+IND);\n", symbol="MC/2024/DRAFT/1", title="T",
+                kind="decision")
+    return new_repo
+
+
+def test_template_repository_has_no_problems(new_repo):
+    """A new repository validates clean."""
+    assert validate(new_repo) == []
+
+
+def test_yaml_syntax_error_is_located(doc_repo):
+    """A YAML syntax error names the file, line and column."""
+    _write(doc_repo, "registry/bodies/SOC.yaml", "code: SOC\nname: {en: x\nrank: 2\n")
+    [problem] = validate(doc_repo)
+    assert problem.file == "registry/bodies/SOC.yaml" and problem.line == 3
+    assert problem.message.startswith("YAML syntax")
+
+
+def test_duplicate_key_is_an_error_with_its_line(doc_repo):
+    """A key written twice is an error at the second one."""
+    text = doc_repo.read_text("documents/mc-2024-draft-1/document.yaml") + "kind: statement\n"
+    _write(doc_repo, "documents/mc-2024-draft-1/document.yaml", text)
+    [problem] = validate(doc_repo)
+    assert "duplicate key" in problem.message and problem.line == len(text.splitlines())
+
+
+def test_schema_violation_names_field_and_expectation(doc_repo):
+    """A wrong value and an unknown field are reported at their lines, with what was expected."""
+    path = "documents/mc-2024-draft-1/document.yaml"
+    text = doc_repo.read_text(path).replace("kind: decision", "kind: decree") + "colour: blue\n"
+    _write(doc_repo, path, text)
+    problems = validate(doc_repo)
+    by_message = {p.message.split(":")[0]: p for p in problems}
+    kind = next(p for p in problems if p.message.startswith("kind"))
+    assert "decision" in kind.hint and text.splitlines()[kind.line - 1].startswith("kind: decree")
+    extra = next(p for p in problems if "colour" in p.message)
+    assert extra.line is not None
+    assert by_message
+
+
+def test_unknown_attribution_code_suggests_the_nearest(doc_repo):
+    """A bracket attributed to an unknown code is an error at its column, suggesting the nearest code."""
+    _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "{#pp1} The Council,\n\n{#op1} 1. Decides [to act] (+IRN);\n")
+    [problem] = validate(doc_repo)
+    assert problem.file == "documents/mc-2024-draft-1/en.txt"
+    assert (problem.line, problem.column) == (3, 32)
+    assert "IRN" in problem.message and "IRAN" in problem.hint
+
+
+def test_duplicate_paragraph_id_is_reported(doc_repo):
+    """Two paragraphs with one id are an error."""
+    _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "{#op1} 1. A.\n\n{#op1} 2. B.\n")
+    problems = validate(doc_repo)
+    assert any("op1" in p.message and p.line == 3 for p in problems)
+
+
+def test_symbol_problems(doc_repo):
+    """A symbol that does not parse and a revision that disagrees with its symbol are both reported."""
+    path = "documents/mc-2024-draft-1/document.yaml"
+    text = doc_repo.read_text(path)
+    text = text.replace("symbol: MC/2024/DRAFT/1\n", "symbol: MC-2024-DRAFT-1\n", 1)
+    text = text.replace("  - rev: 0\n    symbol: MC/2024/DRAFT/1", "  - rev: 0\n    symbol: MC/2024/DRAFT/1/Rev.2")
+    _write(doc_repo, path, text)
+    messages = [p.message for p in validate(doc_repo)]
+    assert any("does not parse" in m for m in messages)
+    assert any("is revision 2, but this entry says rev 0" in m for m in messages)
+
+
+def test_missing_language_text_and_stray_file(doc_repo):
+    """A declared language without its text, and a file in no known place, are reported."""
+    path = "documents/mc-2024-draft-1/document.yaml"
+    _write(doc_repo, path, doc_repo.read_text(path).replace("- en\n", "- en\n  - ru\n"))
+    _write(doc_repo, "drafts/loose.yaml", "a: 1\n")
+    messages = [p.message for p in validate(doc_repo)]
+    assert any("ru.txt is missing" in m for m in messages)
+    assert any("drafts/loose.yaml is in no place" in m for m in messages)
+
+
+def test_area_with_unknown_dimension(new_repo):
+    """A priority area naming a dimension that does not exist is a link error."""
+    _write(new_repo, "registry/areas/space.yaml", "id: space\ndimension: orbital\nname: {en: Space}\n")
+    [problem] = validate(new_repo)
+    assert "orbital" in problem.message and problem.line == 2
+
+
+def test_validate_command_text_and_json(doc_repo, capsys):
+    """The command prints FILE:LINE:COL lines and exits 1; --json gives the same list."""
+    _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "{#op1} 1. Decides [to act (+IND);\n")
+    assert main(["validate", str(doc_repo.root)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("documents/mc-2024-draft-1/en.txt:1:")
+    assert main(["validate", str(doc_repo.root), "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["errors"] >= 1 and data["problems"][0]["file"] == "documents/mc-2024-draft-1/en.txt"
+
+
+def test_validate_outside_a_repository(tmp_path, capsys):
+    """validate on a folder that is no repository says so, without a traceback."""
+    assert main(["validate", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "not inside a cicatext repository" in err and "Traceback" not in err
