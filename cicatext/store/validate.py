@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.records.symbols import is_symbol, parse_symbol
+from cicatext.records.symbols import is_note_number, is_symbol, parse_symbol
 from cicatext.store import schemas, yamlio
+from cicatext.store.languages import check_languages
 from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, is_known_place, kind_of
 from cicatext.store.repository import Repository
 
@@ -115,7 +116,8 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
                     meetings: set[str], files: set[str]) -> list[Problem]:
     problems: list[Problem] = []
     symbol = record.get("symbol")
-    if isinstance(symbol, str):
+    note = isinstance(symbol, str) and is_note_number(symbol)
+    if isinstance(symbol, str) and not note:
         if not is_symbol(symbol):
             problems.append(_located(file, text, ("symbol",), f"symbol {symbol!r} does not parse",
                                      "write BODY/YEAR/SERIES/NUMBER, e.g. MC/2023/DRAFT/3 (the revision goes in revisions)",
@@ -135,7 +137,11 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
                 problems.append(_located(file, text, ("revisions", index, "rev"), f"revision {rev} is listed twice",
                                          "give each revision its own number", code="symbol"))
             seen_revs.add(rev)
-        if isinstance(rsym, str):
+        if isinstance(rsym, str) and note:
+            if rsym != symbol:
+                problems.append(_located(file, text, ("revisions", index, "symbol"),
+                                         f"{rsym} is not the note {symbol}", "a note keeps its number", code="symbol"))
+        elif isinstance(rsym, str):
             if not is_symbol(rsym):
                 problems.append(_located(file, text, ("revisions", index, "symbol"), f"symbol {rsym!r} does not parse",
                                          "write e.g. MC/2023/DRAFT/3/Rev.1", code="symbol"))
@@ -154,9 +160,11 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
         if isinstance(psym, str) and not is_symbol(psym):
             problems.append(_located(file, text, ("predecessors", index, "symbol"), f"symbol {psym!r} does not parse",
                                      "write e.g. MC/2023/SEC/1", code="symbol"))
-    if isinstance(symbol, str) and is_symbol(symbol) and parse_symbol(symbol).slug() != slug:
-        problems.append(_located(file, text, ("symbol",), f"{symbol} lives in documents/{slug}/",
-                                 f"move the folder to documents/{parse_symbol(symbol).slug()}/", code="symbol"))
+    if isinstance(symbol, str) and (is_symbol(symbol) or note):
+        expected = symbol.lower().replace("/", "-") if note else parse_symbol(symbol).slug()
+        if expected != slug:
+            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in documents/{slug}/",
+                                     f"move the folder to documents/{expected}/", code="symbol"))
     sponsor = record.get("sponsor")
     if isinstance(sponsor, str) and sponsor not in ("CHAIR", repo.secretariat_code) and sponsor not in repo.states:
         problems.append(_located(file, text, ("sponsor",), f"sponsor {sponsor!r} is neither CHAIR, "
@@ -254,7 +262,9 @@ def validate(repo: Repository) -> list[Problem]:
                 problems.append(_located(file, text, ("dimension",), f"unknown dimension {dimension!r}",
                                          _nearest(dimension, repo.dimensions)))
 
-    meetings = {str(r.get("id", f.rsplit("/", 1)[-1].removesuffix(".yaml"))) for f, (k, _, r) in records.items() if k == "meeting"}
+    # A meeting file that does not load is reported once, not again by every document naming it.
+    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if kind_of(f) == "meeting"}
+    meetings |= {str(r["id"]) for f, (k, _, r) in records.items() if k == "meeting" and "id" in r}
     symbols: dict[str, str] = {}
     for file, (kind, text, record) in records.items():
         if kind == "document" and isinstance(record.get("symbol"), str):
@@ -275,6 +285,7 @@ def validate(repo: Repository) -> list[Problem]:
             _, found = _text_problems(repo, file, codes)
             problems.extend(found)
 
+    problems.extend(check_languages(repo))
     try:
         from cicatext.store.modalities_store import check_repository
     except ImportError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -53,6 +54,22 @@ def _located_error(error: YAMLError, text: str, file: str | None) -> RecordError
     return RecordError(message, file=file, line=line, column=column, hint=hint, source_line=source_line)
 
 
+_IMPOSSIBLE_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
+
+
+def _bad_date(text: str, file: str | None) -> RecordError:
+    """A located error for the first date-shaped value that is no date (2023-06-31)."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _IMPOSSIBLE_DATE.finditer(line):
+            try:
+                _dt.date(int(match[1]), int(match[2]), int(match[3]))
+            except ValueError:
+                return RecordError(f"{match[0]} is not a date", file=file, line=number, column=match.start() + 1,
+                                   hint="write a real calendar date as YYYY-MM-DD", source_line=line)
+    return RecordError("a value that looks like a date is not one", file=file,
+                       hint="write dates as YYYY-MM-DD")
+
+
 def load(text: str, file: str | None = None) -> Any:
     """Parse YAML text strictly into plain Python values; a RecordError with line and column if it is not valid YAML."""
     try:
@@ -61,6 +78,8 @@ def load(text: str, file: str | None = None) -> Any:
         raise _located_error(error, text, file) from None
     except YAMLError as error:
         raise RecordError(f"YAML: {error}", file=file, hint="check the file is YAML") from None
+    except ValueError:
+        raise _bad_date(text, file) from None
 
 
 def load_roundtrip(text: str, file: str | None = None) -> Any:
@@ -70,6 +89,8 @@ def load_roundtrip(text: str, file: str | None = None) -> Any:
         return loader.load(text)
     except MarkedYAMLError as error:
         raise _located_error(error, text, file) from None
+    except ValueError:
+        raise _bad_date(text, file) from None
 
 
 def locate(text: str, path: tuple) -> tuple[int, int] | None:

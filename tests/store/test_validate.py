@@ -62,7 +62,7 @@ def test_unknown_attribution_code_suggests_the_nearest(doc_repo):
     _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "{#pp1} The Council,\n\n{#op1} 1. Decides [to act] (+IRN);\n")
     [problem] = validate(doc_repo)
     assert problem.file == "documents/mc-2024-draft-1/en.txt"
-    assert (problem.line, problem.column) == (3, 32)
+    assert (problem.line, problem.column) == (3, 30)  # the code itself
     assert "IRN" in problem.message and "IRAN" in problem.hint
 
 
@@ -118,3 +118,11 @@ def test_validate_outside_a_repository(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "not inside a cicatext repository" in err and "Traceback" not in err
+
+
+def test_impossible_date_is_located(doc_repo):
+    """A date that does not exist (31 June) is one located error, not a crash."""
+    path = "documents/mc-2024-draft-1/document.yaml"
+    _write(doc_repo, path, doc_repo.read_text(path) + "date: 2023-06-31\n")
+    [problem] = validate(doc_repo)
+    assert "2023-06-31 is not a date" in problem.message and problem.column == 7
