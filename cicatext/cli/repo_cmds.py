@@ -17,8 +17,8 @@ def register(subparsers) -> None:
     validate.add_argument("--json", action="store_true", help="print the problems as JSON")
     validate.set_defaults(handler=run_validate)
 
-    imp = subparsers.add_parser("import", help="turn a plain-text draft into a document")
-    imp.add_argument("file", help="the text file (UTF-8, paragraphs separated by blank lines)")
+    imp = subparsers.add_parser("import", help="turn a plain-text or Word draft into a document")
+    imp.add_argument("file", help="a UTF-8 text file (paragraphs separated by blank lines) or a .docx")
     imp.add_argument("--symbol", required=True, help="its symbol, e.g. MC/2023/DRAFT/6")
     imp.add_argument("--title", required=True, help="its title")
     imp.add_argument("--lang", default="en", help="the language of the text (default en)")
@@ -72,9 +72,14 @@ def run_import(args: argparse.Namespace) -> int:
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
-    text = read_input_file(args.file)
-    result = import_text(repo, text, symbol=args.symbol, title=args.title, language=args.lang, kind=args.kind,
-                         sponsor=args.sponsor, body=args.body, source=args.file, date=args.date)
+    options = dict(symbol=args.symbol, title=args.title, language=args.lang, kind=args.kind,
+                   sponsor=args.sponsor, body=args.body, date=args.date)
+    if args.file.lower().endswith(".docx"):
+        from cicatext.export.docx_import import import_docx
+
+        result = import_docx(repo, args.file, **options)
+    else:
+        result = import_text(repo, read_input_file(args.file), source=args.file, **options)
     if args.json:
         emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
                    "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]})

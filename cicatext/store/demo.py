@@ -183,14 +183,6 @@ def document_text(seed: str, document: SeedDocument) -> tuple[str, list[ImportWa
     return render_with_ids(paragraphs), warnings
 
 
-def _cover_note_texts(seed: str) -> dict[str, str]:
-    english = seed[seed.index("SECRETARIAT OF THE CONFERENCE"): seed.index("Enclosure: as stated, on 16 p.")
-                   + len("Enclosure: as stated, on 16 p.")]
-    russian_start = seed.index("СЕКРЕТАРИАТ СОВЕЩАНИЯ", seed.index("Enclosure: as stated"))
-    russian_end = seed.index("Приложение: упомянутое, на 16 л.") + len("Приложение: упомянутое, на 16 л.")
-    return {"en": english.strip() + "\n", "ru": seed[russian_start:russian_end].strip() + "\n"}
-
-
 def build_demo(path: Path) -> DemoResult:
     """Build the sample repository at `path` (a new or empty folder)."""
     path = Path(path)
@@ -229,12 +221,12 @@ def build_demo(path: Path) -> DemoResult:
 
     from cicatext.store.demo_modalities import sample_records
 
-    notes = _cover_note_texts(seed)
-    records = dict(sample_records())
-    records["notes/swg-739.en.txt"] = notes["en"]
-    records["notes/swg-739.ru.txt"] = notes["ru"]
-    commit(records, "SWG meeting of 13-14 June 2023: outcome, coordinators and offers, note SWG/739",
+    from cicatext.store.demo_languages import sample_translations
+
+    commit(dict(sample_records()), "SWG meeting of 13-14 June 2023: outcome for the five documents, coordinators and offers",
            "2023-06-14T19:00:00")
+    commit(dict(sample_translations()), "Note SWG/739 forwarding the documents, in English and Russian",
+           "2023-06-14T19:30:00")
     return DemoResult(repo, tuple(collected))
 
 

@@ -31,7 +31,6 @@ OTHER_PLACES: tuple[str, ...] = (
     ".gitattributes",
     "documents/*/*.txt",
     "notes/templates/*",
-    "notes/*.txt",
     "keys/*",
     "confidential/*",
 )

@@ -1,0 +1,184 @@
+"""Commands that move documents in and out: export (Word, HTML, Markdown, Akoma Ntoso, text, redline), import-docx, translations."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def register(subparsers) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="write a document as Word, HTML, Markdown, Akoma Ntoso or text, or a Word redline of two revisions",
+        description="Write a document in another format. The file is written only when the whole export "
+                    "succeeded. Examples: `cicatext export MC/2023/DRAFT/5 -o draft5.docx`; "
+                    "`cicatext export MC/2023/DRAFT/5 --format html --clean -o clean.html`; "
+                    "`cicatext export MC/2023/DRAFT/4 --redline round/mc-2023-draft-4/1 main -o changes.docx`.",
+    )
+    export.add_argument("symbol", help="the document: a symbol (any revision) or its folder name")
+    export.add_argument("--format", "-f", choices=("docx", "html", "md", "akn", "txt"),
+                        help="the format (default: from the -o file's extension, else txt)")
+    export.add_argument("--lang", help="the language (default: the document's first)")
+    export.add_argument("--clean", action="store_true", help="agreed text only: brackets dropped with their text")
+    export.add_argument("--rev", metavar="REV", help="the text at a git revision: a round tag, a branch or a commit")
+    export.add_argument("--redline", nargs=2, metavar=("REF_A", "REF_B"),
+                        help="a Word document of the changes from REF_A to REF_B (insertions underlined, "
+                             "deletions struck through)")
+    export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output; "
+                                                               "Word files need -o)")
+    export.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+    export.set_defaults(handler=run_export)
+
+    word = subparsers.add_parser("import-docx", help="turn a Word draft (.docx) into a document",
+                                 description="Read a Word draft (paragraphs, automatic or typed numbering, "
+                                             "italics, bracket notation) into a new document, in one commit.")
+    word.add_argument("file", help="the Word file (.docx)")
+    word.add_argument("--symbol", required=True, help="its symbol, e.g. MC/2023/DRAFT/6")
+    word.add_argument("--title", required=True, help="its title")
+    word.add_argument("--lang", default="en", help="the language of the text (default en)")
+    word.add_argument("--kind", default="other", help="decision, statement, road-map, recommendations, ...")
+    word.add_argument("--sponsor", default="CHAIR", help="CHAIR, SEC or a member state's code")
+    word.add_argument("--body", help="the body it is for: SUMMIT, MC, SOC, SWG")
+    word.add_argument("--date", help="the date of the document, YYYY-MM-DD")
+    word.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+    word.add_argument("--json", action="store_true", help="print the result as JSON")
+    word.set_defaults(handler=run_import_docx)
+
+    translations = subparsers.add_parser(
+        "translations", help="list the paragraphs changed in one language after another was last updated",
+        description="Read the git history of a document's texts and list, paragraph by paragraph, the "
+                    "languages whose text is older than the newest change in another language.")
+    translations.add_argument("symbol", help="the document: a symbol or its folder name")
+    translations.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+    translations.add_argument("--json", action="store_true", help="print the list as JSON")
+    translations.set_defaults(handler=run_translations)
+
+
+def _output_format(args: argparse.Namespace) -> str:
+    from cicatext.errors import UsageError
+    from cicatext.export import EXTENSIONS
+
+    if args.format:
+        return args.format
+    if args.output and "." in args.output:
+        extension = args.output.rsplit(".", 1)[1].lower()
+        if extension in EXTENSIONS:
+            return EXTENSIONS[extension]
+        raise UsageError(f"cannot tell the format from {args.output!r}",
+                         hint="give --format docx, html, md, akn or txt")
+    return "txt"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from cicatext.errors import UsageError
+    from cicatext.store.files import write_atomic
+    from cicatext.store.repository import Repository
+
+    repo = Repository.open(args.repo)
+    if args.redline:
+        if args.clean or args.rev or (args.format and args.format != "docx"):
+            raise UsageError("--redline makes a Word document of two revisions; it takes no --clean, --rev or "
+                             "other --format", hint="cicatext export SYMBOL --redline REF_A REF_B -o FILE.docx")
+        if not args.output:
+            raise UsageError("a redline is a Word file: give -o FILE.docx")
+        from cicatext.export.redline import redline
+
+        result = redline(repo, args.symbol, args.redline[0], args.redline[1], language=args.lang)
+        write_atomic(_target(args.output), result.data)
+        print(f"Wrote {args.output}: {result.summary()}", file=sys.stderr)
+        return 0
+
+    fmt = _output_format(args)
+    if fmt == "docx" and not args.output:
+        raise UsageError("a Word file cannot go to the terminal: give -o FILE.docx")
+    from cicatext.export.source import load
+
+    document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean)
+    data = _render(document, fmt)
+    if args.output:
+        write_atomic(_target(args.output), data)
+        at = f" at {args.rev}" if args.rev else ""
+        state = ", agreed text only" if args.clean else ""
+        print(f"Wrote {args.output} ({fmt}): {document.symbol}{at}, {document.language}, "
+              f"{len(document.paragraphs)} paragraphs{state}", file=sys.stderr)
+    else:
+        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+    return 0
+
+
+def _target(output: str):
+    from pathlib import Path
+
+    from cicatext.errors import UsageError
+
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"{output} is a folder", hint="give the name of the file to write")
+    if not target.parent.exists():
+        raise UsageError(f"the folder {target.parent} does not exist", hint="create it first, or write elsewhere")
+    return target
+
+
+def _render(document, fmt: str) -> str | bytes:
+    if fmt == "docx":
+        from cicatext.export.docx import to_docx
+
+        return to_docx(document)
+    if fmt == "html":
+        from cicatext.export.html import to_html
+
+        return to_html(document)
+    if fmt == "md":
+        from cicatext.export.markdown import to_markdown
+
+        return to_markdown(document)
+    if fmt == "akn":
+        from cicatext.export.akn import to_akn
+
+        return to_akn(document)
+    from cicatext.export.text import to_text
+
+    return to_text(document)
+
+
+def run_import_docx(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.export.docx_import import import_docx
+    from cicatext.store.repository import Repository
+
+    repo = Repository.open(args.repo)
+    result = import_docx(repo, args.file, symbol=args.symbol, title=args.title, language=args.lang,
+                         kind=args.kind, sponsor=args.sponsor, body=args.body, date=args.date)
+    if args.json:
+        emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
+                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]})
+    else:
+        for warning in result.warnings:
+            print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        print(f"Imported {args.symbol} from {args.file}: {result.paragraphs} paragraphs in documents/{result.slug}/ "
+              f"(commit {result.commit[:10]})")
+    return 0
+
+
+def run_translations(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.languages import translations
+    from cicatext.store.repository import Repository
+
+    repo = Repository.open(args.repo)
+    entry = repo.document(args.symbol)
+    found = translations(repo, args.symbol)
+    if args.json:
+        emit_json({"document": entry.current_symbol, "languages": entry.languages,
+                   "stale": [item.to_json() for item in found]})
+        return 0
+    if len(entry.languages) < 2:
+        print(f"{entry.current_symbol} is held in one language only ({', '.join(entry.languages) or 'none'})")
+        return 0
+    if not found:
+        print(f"{entry.current_symbol}: every language is up to date ({', '.join(entry.languages)})")
+        return 0
+    for item in found:
+        print(item.describe())
+    print(f"{len(found)} paragraph translation(s) to redo", file=sys.stderr)
+    return 0
