@@ -6,8 +6,11 @@ Problems are collected, never raised: one run reports everything, each as
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import subprocess
+from dataclasses import asdict
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,100 @@ from cicatext.records.symbols import is_note_number, is_symbol, parse_symbol
 from cicatext.store import schemas, yamlio
 from cicatext.store.languages import check_languages
 from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, is_known_place, kind_of
+from cicatext.resources import schemas_dir
+from cicatext.store.files import write_atomic
 from cicatext.store.repository import Repository
+
+
+class ValidationCache:
+    """Per-file results by git blob id, for the checks that depend on one file alone."""
+
+    VERSION = 1
+
+    def __init__(self, path: Path, context: str, blobs: dict[str, str], entries: dict) -> None:
+        self.path = path
+        self.context = context
+        self.blobs = blobs
+        self.entries = entries
+        self.fresh: dict = {}
+        self.changed = False
+
+    @classmethod
+    def open(cls, repo: Repository, files: list[str]) -> ValidationCache:
+        """The cache of this repository, keyed for the files as they are now."""
+        path = repo.root / CACHE_DIR / "validate.json"
+        context = _context_key(repo)
+        entries: dict = {}
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            if stored.get("version") == cls.VERSION and stored.get("context") == context:
+                entries = stored.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            entries = {}
+        return cls(path, context, blob_ids(repo.root, files), entries)
+
+    def get(self, file: str) -> tuple[dict | None, list[Problem]] | None:
+        """The cached record and problems of a file, if its blob is unchanged."""
+        blob = self.blobs.get(file)
+        entry = self.entries.get(file)
+        if blob is None or entry is None or entry[0] != blob:
+            self.changed = True
+            return None
+        self.fresh[file] = entry
+        return entry[1], [Problem(**p) for p in entry[2]]
+
+    def put(self, file: str, record: dict | None, problems: list[Problem]) -> None:
+        """Remember a file's result under its current blob id."""
+        blob = self.blobs.get(file)
+        if blob is not None:
+            self.fresh[file] = [blob, record, [asdict(p) for p in problems]]
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the cache (only the files that still exist) if anything changed; never fails the run."""
+        if not self.changed and len(self.fresh) == len(self.entries):
+            return
+        payload = {"version": self.VERSION, "context": self.context, "files": self.fresh}
+        try:
+            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass
+
+
+def _context_key(repo: Repository) -> str:
+    """What per-file results depend on beyond the file: the schemas, the codes, cicatext's version."""
+    from cicatext import __version__
+
+    digest = hashlib.sha1(__version__.encode())
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        digest.update(path.read_bytes())
+    digest.update(",".join(sorted(repo.codes)).encode())
+    return digest.hexdigest()
+
+
+def blob_ids(root: Path, files: list[str]) -> dict[str, str]:
+    """The git blob id of each file as it is in the working tree (index ids for unmodified tracked files)."""
+    ids: dict[str, str] = {}
+    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
+    if staged.returncode == 0:
+        for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            if "\t" in entry:
+                meta, name = entry.split("\t", 1)
+                ids[name] = meta.split()[1]
+        changed = subprocess.run(["git", "ls-files", "-z", "-m", "-o", "--exclude-standard"],
+                                 cwd=root, capture_output=True)
+        stale = set(changed.stdout.decode("utf-8", "surrogateescape").split("\0")) if changed.returncode == 0 else set(files)
+    else:
+        stale = set(files)
+    for name in files:
+        if name in stale or name not in ids:
+            try:
+                data = (root / name).read_bytes()
+            except OSError:
+                ids.pop(name, None)
+                continue
+            ids[name] = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return {name: ids[name] for name in files if name in ids}
 
 
 def repository_files(root: Path) -> list[str]:
@@ -29,7 +125,7 @@ def repository_files(root: Path) -> list[str]:
     )
     if process.returncode == 0:
         names = process.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return sorted({n for n in names if n and (root / n).is_file()})
+        return sorted({n for n in names if n and not n.startswith(CACHE_DIR + "/") and (root / n).is_file()})
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
@@ -227,69 +323,109 @@ def _check_positions(repo: Repository, file: str, text: str, record: dict, symbo
     return problems
 
 
-def validate(repo: Repository) -> list[Problem]:
-    """Every problem in the repository, in file order."""
+class _Texts:
+    """File texts read on demand (cached records need their text only to locate a link problem)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.known: dict[str, str] = {}
+
+    def __getitem__(self, file: str) -> str | None:
+        if file not in self.known:
+            try:
+                self.known[file] = self.repo.read_text(file)
+            except CicatextError:
+                return None
+        return self.known[file]
+
+
+def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | None,
+                 texts: _Texts) -> tuple[list[Problem], dict[str, tuple[str, dict]]]:
+    """The checks that depend on one file alone: YAML and schema for records, the reader for texts."""
     problems: list[Problem] = []
-    files = repository_files(repo.root)
-    file_set = set(files)
-    records: dict[str, tuple[str, str, Any]] = {}
+    records: dict[str, tuple[str, dict]] = {}
+    codes = repo.codes
     for file in files:
         kind = kind_of(file)
-        if kind is None:
+        is_text = file.startswith("documents/") and file.endswith(".txt") and file.count("/") == 2
+        if kind is None and not is_text:
             if not is_known_place(file):
                 places = ", ".join(p for p, _ in RECORD_PLACES)
                 problems.append(Problem(f"{file} is in no place cicatext knows", file=file,
                                         hint=f"move it to one of: {places}; or documents/<slug>/<lang>.txt", code="place"))
             continue
-        try:
-            text = repo.read_text(file)
-        except CicatextError as error:
-            problems.append(error.problem)
-            continue
-        record, found = check_record(kind, file, text)
+        hit = cache.get(file) if cache else None
+        if hit is not None:
+            record, found = hit
+        elif is_text:
+            record, found = None, _text_problems(repo, file, codes)[1]
+        else:
+            try:
+                record, found = check_record(kind, file, repo.read_text(file))
+            except CicatextError as error:
+                record, found = None, [error.problem]
+        if hit is None and cache:
+            cache.put(file, record if isinstance(record, dict) else None, found)
         problems.extend(found)
-        if isinstance(record, dict):
-            records[file] = (kind, text, record)
+        if kind is not None and isinstance(record, dict):
+            records[file] = (kind, record)
+    return problems, records
 
-    for file, (kind, text, record) in records.items():
+
+def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
+    """Every problem in the repository, in file order.
+
+    Results of the checks that depend on one file alone are kept in
+    `.cicatext/validate.json`, keyed by the file's git blob id, so a second
+    run reads again only what changed.
+    """
+    from cicatext.store.modalities_store import check_repository
+
+    repo.refresh()
+    files = repository_files(repo.root)
+    file_set = set(files)
+    texts = _Texts(repo)
+    cache = ValidationCache.open(repo, files) if use_cache else None
+    problems, records = _file_checks(repo, files, cache, texts)
+    if cache:
+        cache.save()
+
+    for file, (kind, record) in records.items():
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
         if kind == "member-state" and record.get("code") not in (None, stem):
-            problems.append(_located(file, text, ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
+            problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
                                      f"rename the file to {record.get('code')}.yaml"))
         if kind == "priority-area":
             dimension = record.get("dimension")
             if isinstance(dimension, str) and dimension not in repo.dimensions:
-                problems.append(_located(file, text, ("dimension",), f"unknown dimension {dimension!r}",
+                problems.append(_located(file, texts[file], ("dimension",), f"unknown dimension {dimension!r}",
                                          _nearest(dimension, repo.dimensions)))
 
     # A meeting file that does not load is reported once, not again by every document naming it.
     meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if kind_of(f) == "meeting"}
-    meetings |= {str(r["id"]) for f, (k, _, r) in records.items() if k == "meeting" and "id" in r}
+    meetings |= {str(r["id"]) for k, r in records.values() if k == "meeting" and "id" in r}
     symbols: dict[str, str] = {}
-    for file, (kind, text, record) in records.items():
+    for file, (kind, record) in records.items():
         if kind == "document" and isinstance(record.get("symbol"), str):
             if record["symbol"] in symbols:
-                problems.append(_located(file, text, ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
+                problems.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
                                          "each document has its own symbol"))
             symbols[record["symbol"]] = file
-    for file, (kind, text, record) in records.items():
+    for file, (kind, record) in records.items():
         if kind == "document":
-            slug = file.split("/")[1]
-            problems.extend(_check_document(repo, slug, file, text, record, meetings, file_set))
+            found = _check_document(repo, file.split("/")[1], file, None, record, meetings, file_set)
         elif kind == "position-set":
-            problems.extend(_check_positions(repo, file, text, record, symbols))
-
-    codes = repo.codes
-    for file in files:
-        if file.startswith("documents/") and file.endswith(".txt") and file.count("/") == 2:
-            _, found = _text_problems(repo, file, codes)
-            problems.extend(found)
+            found = _check_positions(repo, file, None, record, symbols)
+        else:
+            continue
+        if found:
+            # Located again with the file's text, now that there is something to show.
+            if kind == "document":
+                found = _check_document(repo, file.split("/")[1], file, texts[file], record, meetings, file_set)
+            else:
+                found = _check_positions(repo, file, texts[file], record, symbols)
+        problems.extend(found)
 
     problems.extend(check_languages(repo))
-    try:
-        from cicatext.store.modalities_store import check_repository
-    except ImportError:
-        check_repository = None
-    if check_repository is not None:
-        problems.extend(check_repository(repo))
+    problems.extend(check_repository(repo))
     return problems

@@ -126,3 +126,30 @@ def test_impossible_date_is_located(doc_repo):
     _write(doc_repo, path, doc_repo.read_text(path) + "date: 2023-06-31\n")
     [problem] = validate(doc_repo)
     assert "2023-06-31 is not a date" in problem.message and problem.column == 7
+
+
+def test_second_run_uses_the_cache_and_a_one_character_change_is_caught(doc_repo, monkeypatch):
+    """Unchanged files come from the cache (no check runs again); changing one character is seen at once."""
+    import cicatext.store.validate as validation
+
+    assert validate(doc_repo) == []
+    assert (doc_repo.root / ".cicatext" / "validate.json").is_file()
+    calls = []
+    real = validation.check_record
+    monkeypatch.setattr(validation, "check_record", lambda *a: calls.append(a[1]) or real(*a))
+    assert validate(doc_repo) == []
+    assert calls == []
+    path = "documents/mc-2024-draft-1/document.yaml"
+    _write(doc_repo, path, doc_repo.read_text(path).replace("kind: decision", "kind: decisio"))
+    problems = validate(doc_repo)
+    assert calls == [path]
+    assert [p.message for p in problems] == ["kind: 'decisio' is not one of the allowed values"]
+    _write(doc_repo, "documents/mc-2024-draft-1/en.txt", doc_repo.read_text("documents/mc-2024-draft-1/en.txt").replace("(+IND)", "(+INX)"))
+    assert any("INX" in p.message for p in validate(doc_repo))
+
+
+def test_cache_is_keyed_by_the_registry(doc_repo):
+    """Removing a state from the registry makes its code unknown even though the text did not change."""
+    assert validate(doc_repo) == []
+    (doc_repo.root / "registry" / "states" / "IND.yaml").unlink()
+    assert any("unknown delegation code" in p.message and "IND" in p.message for p in validate(doc_repo))
