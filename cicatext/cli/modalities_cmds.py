@@ -234,8 +234,6 @@ def _appoint(args) -> int:
 
 def _close_acting(current, start: dt.date):
     """1.11: a Co-coordinator acts until a new Coordinator is appointed; end open acting periods the day before."""
-    from cicatext.records import modalities as m
-
     changed = []
     for a in current:
         if a.role != "co-coordinator" or not a.acting or not a.held:

@@ -22,6 +22,7 @@ RECORD_PLACES: tuple[tuple[str, str], ...] = (
     ("reviews/*.yaml", "review"),
     ("meetings/*.yaml", "meeting"),
     ("notes/*.yaml", "note"),
+    ("confidential/*.yaml", "confidential"),
 )
 
 # Files that are not records but belong where they are.

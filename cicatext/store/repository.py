@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
@@ -316,10 +316,21 @@ class Repository:
         Returns the new commit id. Other uncommitted work in the tree is left alone.
         `author` (name, e-mail) and `date` (ISO 8601) set both author and committer.
         """
-        if not changes:
-            raise UsageError("nothing to commit")
+        return self.update(lambda: changes, message, author=author, date=date)
+
+    def update(self, build: Callable[[], Mapping[str, str | bytes | None]], message: str, *,
+               author: tuple[str, str] | None = None, date: str | None = None) -> str:
+        """Read, change and commit under one hold of the write lock, so two writers cannot lose each other's change.
+
+        `build` runs with the lock held and returns the files to write (None
+        deletes); then it is as `commit`: one commit, or every file put back.
+        """
         with self.lock():
             self.assert_clean_state()
+            self.refresh()
+            changes = build()
+            if not changes:
+                raise UsageError("nothing to commit")
             originals: dict[str, bytes | None] = {}
             for relative in changes:
                 target = self.root / relative
@@ -338,7 +349,7 @@ class Repository:
             except BaseException:
                 self._restore(originals)
                 raise
-            self.__dict__.pop("settings", None)
+            self.refresh()
             return self.head() or ""
 
     def _restore(self, originals: Mapping[str, bytes | None]) -> None:

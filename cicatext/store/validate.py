@@ -379,6 +379,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     `.cicatext/validate.json`, keyed by the file's git blob id, so a second
     run reads again only what changed.
     """
+    from cicatext.store.integrity import check_attributions
     from cicatext.store.modalities_store import check_repository
 
     repo.refresh()
@@ -428,4 +429,5 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
 
     problems.extend(check_languages(repo))
     problems.extend(check_repository(repo))
+    problems.extend(check_attributions(repo))
     return problems

@@ -1,0 +1,300 @@
+"""Information provided in confidence (Modalities 4.2): encrypted to its recipients, shared further only with the provider's signed consent.
+
+Every clone can read every git object, so confidentiality cannot come from
+branches: the content is stored only as `confidential/<id>.age`, encrypted
+(age format, via pyrage) to the registered SSH keys of the provider and of
+each recipient. `confidential/<id>.yaml` holds the metadata in clear: provider,
+recipients, date, title, the keys it is encrypted to, and the provider's
+consents.
+
+A consent is the statement
+
+    cicatext consent v1
+    record: <id>
+    provider: <CODE>
+    to: <CODE>
+
+signed with `ssh-keygen -Y sign -n cicatext-consent` by a key registered for
+the provider; `share` checks it with `ssh-keygen -Y verify` against the key
+registry before it re-encrypts the content for the new recipient.
+"""
+
+from __future__ import annotations
+
+import secrets
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from cicatext.errors import RecordError, RuleError, UsageError
+from cicatext.store import yamlio
+from cicatext.store.keys import KeyRing, fingerprint, load_keyring, public_key_of
+from cicatext.store.repository import Repository
+
+FOLDER = "confidential"
+CONSENT_NAMESPACE = "cicatext-consent"
+ENCRYPTABLE = ("ssh-ed25519", "ssh-rsa")
+
+
+@dataclass(frozen=True)
+class ConfidentialRecord:
+    """The clear metadata of one confidential record."""
+
+    id: str
+    provider: str
+    recipients: tuple[str, ...]
+    date: str
+    title: str | None = None
+    name: str | None = None
+    encrypted_to: tuple[tuple[str, str], ...] = ()
+    """(code, key fingerprint) the ciphertext is encrypted to."""
+    consents: tuple[dict, ...] = ()
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def readers(self) -> tuple[str, ...]:
+        """Everyone who can read it: the provider and the recipients."""
+        return tuple(dict.fromkeys((self.provider, *self.recipients)))
+
+    def to_record(self) -> dict:
+        record: dict = {"id": self.id}
+        if self.title:
+            record["title"] = self.title
+        record.update(provider=self.provider, recipients=list(self.recipients), date=self.date)
+        if self.name:
+            record["name"] = self.name
+        record["encrypted_to"] = [{"code": c, "fingerprint": f} for c, f in self.encrypted_to]
+        if self.consents:
+            record["consents"] = [dict(c) for c in self.consents]
+        return record
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "title": self.title, "provider": self.provider, "recipients": list(self.recipients),
+                "date": self.date, "name": self.name, "consents": [c["to"] for c in self.consents],
+                "metadata": f"{FOLDER}/{self.id}.yaml", "ciphertext": f"{FOLDER}/{self.id}.age"}
+
+    @classmethod
+    def from_record(cls, record: dict, file: str) -> ConfidentialRecord:
+        try:
+            return cls(str(record["id"]), str(record["provider"]), tuple(str(r) for r in record["recipients"]),
+                       str(record["date"]), record.get("title"), record.get("name"),
+                       tuple((str(e["code"]), str(e["fingerprint"])) for e in record.get("encrypted_to") or []),
+                       tuple(dict(c) for c in record.get("consents") or []))
+        except (KeyError, TypeError) as error:
+            raise RecordError(f"{file} is not a confidential record ({error})", file=file,
+                              hint="`cicatext validate` shows what is wrong") from None
+
+
+def _paths(record_id: str) -> tuple[str, str]:
+    return f"{FOLDER}/{record_id}.yaml", f"{FOLDER}/{record_id}.age"
+
+
+def _codes(repo: Repository, codes, what: str) -> list[str]:
+    from cicatext.notation.codes import suggest
+
+    wanted = []
+    for raw in codes:
+        code = raw.strip().upper()
+        if code not in repo.codes:
+            nearest = suggest(code, repo.codes)
+            raise UsageError(f"unknown {what} {raw.strip()!r}", hint=(f"did you mean {nearest}? " if nearest else "")
+                             + "codes are the member states in registry/states and the Secretariat")
+        if code not in wanted:
+            wanted.append(code)
+    return wanted
+
+
+def _recipient_keys(ring: KeyRing, codes) -> list[tuple[str, str, str]]:
+    """(code, public line, fingerprint) of every usable key of the codes; UsageError naming a code without one."""
+    found = []
+    for code in codes:
+        keys = [k for k in ring.keys_of(code) if k.keytype in ENCRYPTABLE]
+        if not keys:
+            raise UsageError(f"{code} has no registered ssh-ed25519 (or ssh-rsa) key to encrypt to",
+                             hint=f"{code} registers one first: `cicatext keys add {code} KEYFILE.pub`")
+        found.extend((code, k.public_line, k.fingerprint) for k in keys)
+    return found
+
+
+def _encrypt(plaintext: bytes, keys) -> bytes:
+    import pyrage
+
+    recipients = [pyrage.ssh.Recipient.from_str(line) for _, line, _ in keys]
+    return pyrage.encrypt(plaintext, recipients)
+
+
+def _decrypt(ciphertext: bytes, identity: str | Path, record: ConfidentialRecord) -> bytes:
+    import pyrage
+
+    try:
+        key = pyrage.ssh.Identity.from_buffer(Path(identity).read_bytes())
+    except OSError as error:
+        raise UsageError(f"cannot read the identity {identity}: {error.strerror}",
+                         hint="give your private SSH key file, e.g. ~/.ssh/id_ed25519") from None
+    except Exception:
+        raise UsageError(f"{identity} is not an unencrypted OpenSSH private key",
+                         hint="give the private key (not the .pub), without a passphrase") from None
+    try:
+        return pyrage.decrypt(ciphertext, [key])
+    except Exception:
+        raise RuleError(f"this key may not read {record.id}: it is for {', '.join(record.readers)} only (Modalities 4.2)",
+                         hint=f"information provided by {record.provider} reaches others only with its consent "
+                              f"(`cicatext confidential share {record.id} --to CODE`)") from None
+
+
+def add_record(repo: Repository, file: str | Path, *, provider: str, recipients, title: str | None = None,
+               today: str | None = None) -> ConfidentialRecord:
+    """Encrypt a file to the provider's and recipients' keys and commit it with its clear metadata."""
+    source = Path(file)
+    try:
+        plaintext = source.read_bytes()
+    except OSError as error:
+        raise UsageError(f"cannot read {file}: {error.strerror}") from None
+    provider_code = _codes(repo, [provider], "provider")[0]
+    recipient_codes = [c for c in _codes(repo, recipients, "recipient") if c != provider_code]
+    if not recipient_codes:
+        raise UsageError("no recipient besides the provider", hint="name who may read it: --recipients CODE,CODE")
+    warnings = []
+    resolved = source.resolve()
+    if resolved.is_relative_to(repo.root):
+        relative = str(resolved.relative_to(repo.root))
+        tracked = repo.run_git("ls-files", "--error-unmatch", "--", relative, check=False).returncode == 0
+        if tracked:
+            raise UsageError(f"{relative} is tracked by git: its plain text is already in the history",
+                             hint="keep confidential files outside the repository")
+        warnings.append(f"{relative} lies inside the repository in clear: delete it, or keep it outside")
+    record_id = f"c{(today or date.today().isoformat()).replace('-', '')}-{secrets.token_hex(4)}"
+    built: list[ConfidentialRecord] = []
+
+    def build() -> dict[str, str | bytes]:
+        ring = load_keyring(repo)
+        keys = _recipient_keys(ring, [provider_code, *recipient_codes])
+        record = ConfidentialRecord(record_id, provider_code, tuple(recipient_codes), today or date.today().isoformat(),
+                                    title, source.name, tuple((c, f) for c, _, f in keys), (), tuple(warnings))
+        built.append(record)
+        meta, cipher = _paths(record_id)
+        return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(plaintext, keys)}
+
+    repo.update(build, f"Confidential record {record_id} from {provider_code}\n\n"
+                      f"Provided by {provider_code} for {', '.join(recipient_codes)} (Modalities 4.2); "
+                      "the content is encrypted.\n")
+    return built[0]
+
+
+def load_record(repo: Repository, record_id: str) -> ConfidentialRecord:
+    """One record's metadata."""
+    meta, _ = _paths(record_id)
+    if not repo.path(meta).exists():
+        known = ", ".join(r.id for r in list_records(repo)[:5]) or "none"
+        raise UsageError(f"no confidential record {record_id!r}", hint=f"`cicatext confidential list` (known: {known})")
+    return ConfidentialRecord.from_record(repo.load(meta), meta)
+
+
+def list_records(repo: Repository) -> list[ConfidentialRecord]:
+    """Every confidential record's metadata, by id."""
+    folder = repo.path(FOLDER)
+    if not folder.is_dir():
+        return []
+    return [ConfidentialRecord.from_record(repo.load(f"{FOLDER}/{p.name}"), f"{FOLDER}/{p.name}")
+            for p in sorted(folder.glob("*.yaml"))]
+
+
+def show_record(repo: Repository, record_id: str, *, identity: str | Path) -> bytes:
+    """The decrypted content, for a holder of a reader's private key; UsageError for anyone else."""
+    record = load_record(repo, record_id)
+    _, cipher = _paths(record_id)
+    return _decrypt(repo.path(cipher).read_bytes(), identity, record)
+
+
+def consent_statement(record: ConfidentialRecord, to: str) -> bytes:
+    """The text a provider signs to consent to sharing a record with one more state."""
+    return f"cicatext consent v1\nrecord: {record.id}\nprovider: {record.provider}\nto: {to}\n".encode()
+
+
+def sign_consent(record: ConfidentialRecord, to: str, key: str | Path) -> str:
+    """The provider's SSH signature over the consent statement."""
+    process = subprocess.run(["ssh-keygen", "-q", "-Y", "sign", "-f", str(key), "-n", CONSENT_NAMESPACE],
+                             input=consent_statement(record, to), capture_output=True)
+    if process.returncode != 0:
+        said = process.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(f"ssh-keygen could not sign with {key}: {said[-1] if said else 'no message'}",
+                         hint="give the provider's private key file (permissions 600, no passphrase)")
+    return process.stdout.decode("ascii")
+
+
+def consent_holds(ring: KeyRing, record: ConfidentialRecord, to: str) -> bool:
+    """True when the record carries a consent for `to` verifiably signed by a key of its provider."""
+    from cicatext.store.verify import Verifier
+
+    with Verifier(ring) as verifier:
+        for consent in record.consents:
+            if consent.get("to") != to:
+                continue
+            checked = verifier.check(consent_statement(record, to), str(consent.get("signature", "")),
+                                     namespace=CONSENT_NAMESPACE)
+            if checked.code == record.provider:
+                return True
+    return False
+
+
+def _provider_key(ring: KeyRing, record: ConfidentialRecord, key: str | Path) -> bool:
+    _, blob = public_key_of(key)
+    return record.provider in ring.codes_of(blob) and not ring.is_revoked(blob)
+
+
+def record_consent(repo: Repository, record_id: str, *, to: str, key: str | Path) -> ConfidentialRecord:
+    """As the provider, sign consent to share a record with `to` and commit it."""
+    to_code = _codes(repo, [to], "state")[0]
+    updated: list[ConfidentialRecord] = []
+
+    def build() -> dict[str, str]:
+        record = load_record(repo, record_id)
+        ring = load_keyring(repo)
+        if not _provider_key(ring, record, key):
+            raise RuleError(f"only {record.provider}, the provider of {record.id}, can consent to sharing it",
+                             hint=f"sign with a key registered for {record.provider}")
+        signature = sign_consent(record, to_code, key)
+        consent = {"to": to_code, "date": date.today().isoformat(), "signature": signature}
+        new = ConfidentialRecord(record.id, record.provider, record.recipients, record.date, record.title,
+                                 record.name, record.encrypted_to, (*record.consents, consent))
+        updated.append(new)
+        return {_paths(record_id)[0]: yamlio.dump(new.to_record())}
+
+    repo.update(build, f"{to_code} may receive confidential record {record_id}: consent of the provider\n")
+    return updated[0]
+
+
+def share_record(repo: Repository, record_id: str, *, to: str, identity: str | Path) -> ConfidentialRecord:
+    """Re-encrypt a record for one more state, only with the provider's signed consent (signed now when `identity` is the provider's key)."""
+    to_code = _codes(repo, [to], "state")[0]
+    updated: list[ConfidentialRecord] = []
+
+    def build() -> dict[str, str | bytes]:
+        record = load_record(repo, record_id)
+        if to_code in record.readers:
+            raise UsageError(f"{to_code} can already read {record.id}")
+        ring = load_keyring(repo)
+        consents = record.consents
+        if not consent_holds(ring, record, to_code):
+            if not _provider_key(ring, record, identity):
+                raise RuleError(f"{record.provider} has not consented to share {record.id} with {to_code} (Modalities 4.2)",
+                                 hint=f"the provider records its consent: `cicatext confidential consent {record.id} "
+                                      f"--to {to_code} --key PROVIDER_KEY` (Modalities 4.2)")
+            consents = (*consents, {"to": to_code, "date": date.today().isoformat(),
+                                    "signature": sign_consent(record, to_code, identity)})
+        meta, cipher = _paths(record_id)
+        plaintext = _decrypt(repo.path(cipher).read_bytes(), identity, record)
+        recipients = (*record.recipients, to_code)
+        keys = _recipient_keys(ring, [record.provider, *recipients])
+        new = ConfidentialRecord(record.id, record.provider, recipients, record.date, record.title, record.name,
+                                 tuple((c, f) for c, _, f in keys), consents)
+        updated.append(new)
+        return {meta: yamlio.dump(new.to_record()), cipher: _encrypt(plaintext, keys)}
+
+    repo.update(build, f"Share confidential record {record_id} with {to_code}, with the provider's consent\n")
+    return updated[0]
+
+
+__all__ = ["ConfidentialRecord", "add_record", "consent_holds", "list_records", "load_record", "record_consent",
+           "share_record", "show_record", "fingerprint"]

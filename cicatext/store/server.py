@@ -1,0 +1,424 @@
+"""The shared bare repository's guard: `server init` prepares it, `server check` (its pre-receive hook) enforces who may push what.
+
+git runs the pre-receive hook with the pushed objects in quarantine: the hook
+reads them with plumbing (`rev-list`, `diff-tree`, `cat-file`), and when it
+refuses, git deletes them, so nothing refused stays on the server.
+
+The rules, each refusal one line naming the ref, the commit and what to do:
+
+- only `main`, `delegations/CODE` (CODE a registered code) and `round/*` tags
+  are taken; nothing is deleted; `main` and delegation branches only move
+  forward; round tags never move;
+- a commit new to `delegations/CODE` changes, on its own, only
+  `positions/CODE/` (a merge's own changes are those no parent has), and if it
+  is signed, the key is CODE's; with `--require-signatures` it must be signed;
+- a commit new to `main` writes no delegation's position set on its own; with
+  `--require-signatures` each one not already accepted on a delegation branch
+  is signed by a Secretariat key, or named by a round tag of this push signed
+  by one (`git tag -s`); a round tag is signed by a Secretariat key, or names a
+  commit signed by one;
+- every pushed tip validates: no new error of `cicatext validate` (schemas,
+  notation, codes) compared with what the branch held before.
+
+Keys come from `keys/` on the server's `main` as it was before the push, so a
+push cannot bring the key that signs it. The first push that creates `main`
+founds the repository and is taken as it is (the Secretariat makes it right
+after `server init`).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cicatext.errors import CicatextError, Problem, UsageError
+from cicatext.store.keys import KeyRing
+from cicatext.store.verify import ZERO, Git, Verifier, _secretariat
+
+MAIN_REF = "refs/heads/main"
+BRANCH_PREFIX = "refs/heads/delegations/"
+ROUND_PREFIX = "refs/tags/round/"
+CONFIG_SIGNATURES = "cicatext.requireSignatures"
+HOOK_MARK = "# installed by `cicatext server init`"
+
+_GIT_ENV = ("GIT_DIR", "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+            "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PUSH_OPTION_COUNT")
+
+
+@dataclass(frozen=True)
+class Update:
+    """One ref update of a push, as git hands it to pre-receive."""
+
+    old: str
+    new: str
+    ref: str
+
+    @property
+    def short(self) -> str:
+        for prefix in ("refs/heads/", "refs/tags/"):
+            if self.ref.startswith(prefix):
+                return self.ref[len(prefix):]
+        return self.ref
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why one ref update is refused, in one line."""
+
+    ref: str
+    commit: str | None
+    reason: str
+    hint: str
+
+    def line(self) -> str:
+        where = f" ({self.commit[:10]})" if self.commit else ""
+        return f"cicatext: refused {self.ref}{where}: {self.reason}; {self.hint}"
+
+
+# Set-up ------------------------------------------------------------------------------
+
+
+def hook_script() -> str:
+    """The pre-receive hook: this interpreter running this cicatext's `server check`."""
+    import shlex
+
+    import cicatext
+
+    package_parent = Path(cicatext.__file__).resolve().parent.parent
+    return (
+        "#!/bin/sh\n"
+        f"{HOOK_MARK}: every push is checked before any ref moves.\n"
+        f"PYTHONPATH={shlex.quote(str(package_parent))}${{PYTHONPATH:+:$PYTHONPATH}}\n"
+        "export PYTHONPATH\n"
+        f"exec {shlex.quote(sys.executable)} -m cicatext server check\n"
+    )
+
+
+def init_server(path: str | os.PathLike, *, require_signatures: bool = False) -> dict:
+    """Make (or re-arm) a shared bare repository: strict receive settings and the pre-receive hook."""
+    bare = Path(path).resolve()
+    if not bare.exists() or (bare.is_dir() and not any(bare.iterdir())):
+        bare.mkdir(parents=True, exist_ok=True)
+        _git(bare, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
+    probe = subprocess.run(["git", "rev-parse", "--is-bare-repository"], cwd=bare, capture_output=True, text=True,
+                           env=_clean_env())
+    if probe.returncode != 0 or probe.stdout.strip() != "true":
+        raise UsageError(f"{bare} is not a bare git repository",
+                         hint="give a new folder (it will be made) or an existing bare repository (`git init --bare`)")
+    settings = {
+        "receive.fsckObjects": "true",
+        "receive.denyNonFastForwards": "true",
+        "receive.denyDeletes": "true",
+        CONFIG_SIGNATURES: "true" if require_signatures else "false",
+    }
+    for key, value in settings.items():
+        _git(bare, "config", key, value)
+    hooks = bare / "hooks"
+    hooks.mkdir(exist_ok=True)
+    hook = hooks / "pre-receive"
+    if hook.exists() and HOOK_MARK not in hook.read_text(encoding="utf-8", errors="replace"):
+        raise UsageError(f"{hook} exists and was not made by cicatext",
+                         hint="move it aside (cicatext's hook must be the pre-receive hook), then run server init again")
+    from cicatext.store.files import write_atomic
+
+    write_atomic(hook, hook_script())
+    hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
+    return {"repository": str(bare), "hook": str(hook), **settings}
+
+
+def _clean_env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in _GIT_ENV}
+
+
+def _git(cwd: Path, *args: str) -> str:
+    process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=_clean_env())
+    if process.returncode != 0:
+        from cicatext.errors import RepositoryError
+
+        raise RepositoryError(f"git {args[0]} failed: {process.stderr.strip() or process.stdout.strip()}")
+    return process.stdout
+
+
+# The check ---------------------------------------------------------------------------------
+
+
+def read_updates(lines: Iterable[str]) -> list[Update]:
+    """The ref updates pre-receive gets on stdin (`OLD NEW REF` per line)."""
+    updates = []
+    for line in lines:
+        parts = line.split()
+        if len(parts) == 3:
+            updates.append(Update(*parts))
+    return updates
+
+
+class PushCheck:
+    """Checks one push against the rules; `refusals()` lists every broken rule."""
+
+    def __init__(self, git: Git, updates: Sequence[Update], *, require_signatures: bool) -> None:
+        self.git = git
+        self.updates = list(updates)
+        self.require = require_signatures
+        self.main = git.resolve(MAIN_REF)
+        pushed_main = next((u.new for u in updates if u.ref == MAIN_REF and u.new != ZERO), None)
+        self.founding = self.main is None and pushed_main is not None
+        registry_ref = self.main or pushed_main
+        self.ring = git.keyring(registry_ref) if registry_ref else KeyRing()
+        self.secretariat = _secretariat(git, registry_ref) if registry_ref else "SEC"
+        self.codes = self._codes(registry_ref) if registry_ref else set()
+        self.verifier = Verifier(self.ring)
+
+    def _codes(self, ref: str) -> set[str]:
+        listing = self.git.run("ls-tree", "--name-only", "-z", f"{ref}:registry/states", check=False)
+        codes = {name.decode().removesuffix(".yaml") for name in listing.split(b"\0") if name.endswith(b".yaml")}
+        return codes | {self.secretariat}
+
+    def close(self) -> None:
+        self.verifier.close()
+
+    def refusals(self) -> list[Refusal]:
+        found: list[Refusal] = []
+        for update in self.updates:
+            found.extend(self._check(update))
+        return found
+
+    # One update -----------------------------------------------------------------
+
+    def _check(self, update: Update) -> list[Refusal]:
+        ref = update.short
+        if update.new == ZERO:
+            return [Refusal(ref, None, "the shared repository never deletes main, a delegation branch or a tag",
+                            "nothing was changed; ask the Secretariat if a branch must go")]
+        if update.ref == MAIN_REF:
+            return self._main(update)
+        if update.ref.startswith(BRANCH_PREFIX):
+            return self._delegation(update)
+        if update.ref.startswith(ROUND_PREFIX):
+            return self._round_tag(update)
+        return [Refusal(ref, update.new, "the shared repository takes only main, delegations/CODE and round/* tags",
+                        "push your work to delegations/<your code> (`cicatext delegation start CODE`)")]
+
+    def _fast_forward(self, update: Update) -> list[Refusal]:
+        if update.old != ZERO and not self.git.ok("merge-base", "--is-ancestor", update.old, update.new):
+            return [Refusal(update.short, update.new, "this is a force push: it would drop commits already shared",
+                            f"pull first (`git pull --rebase origin {update.short}` or merge), then push without --force")]
+        return []
+
+    def _new_commits(self, update: Update, *exclude: str) -> list[str]:
+        args = ["rev-list", "--topo-order", "--reverse", update.new]
+        args += [f"^{x}" for x in (update.old, *exclude) if x and x != ZERO]
+        return self.git.text(*args).split()
+
+    def _delegation(self, update: Update) -> list[Refusal]:
+        code = update.ref[len(BRANCH_PREFIX):]
+        ref = update.short
+        if self.main is None:
+            return [Refusal(ref, update.new, "the shared repository has no main yet",
+                            "the Secretariat pushes main first; then start your branch from it")]
+        if "/" in code or code not in self.codes:
+            from cicatext.notation.codes import suggest
+
+            nearest = suggest(code, self.codes) if self.codes else None
+            return [Refusal(ref, update.new, f"{code!r} is no registered delegation code",
+                            (f"did you mean delegations/{nearest}? " if nearest else "")
+                            + "a delegation branch is delegations/<code from registry/states>")]
+        refusals = self._fast_forward(update)
+        if refusals:
+            return refusals
+        commits = self._new_commits(update, self.main)
+        if not commits:
+            return self._validate(update, base=update.old if update.old != ZERO else self.main)
+        parents = self.git.parents(commits)
+        changes = self.git.own_changes(commits)
+        raws = dict(zip(commits, self.git.objects(commits)))
+        own = f"positions/{code}/"
+        for commit in commits:
+            if not parents.get(commit):
+                return [Refusal(ref, commit, "a delegation branch cannot bring a history of its own (root commit)",
+                                f"start from main: `cicatext delegation start {code}`")]
+            outside = sorted(p for p in changes[commit] if not p.startswith(own))
+            if outside:
+                more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+                return [Refusal(ref, commit, f"changes {outside[0]}{more}, outside {own}",
+                                "a delegation changes only its own position sets; undo that change "
+                                "(`git revert` or rewrite your unpushed commits) and propose with `cicatext propose`")]
+            item = raws.get(commit)
+            signature = self.verifier.commit(item[1] if item else b"")
+            if signature.status == "unsigned":
+                if self.require:
+                    return [Refusal(ref, commit, f"the commit is unsigned, and this repository requires {code}'s signature",
+                                    f"sign it with {code}'s registered key: `git -c gpg.format=ssh -c "
+                                    "user.signingkey=KEYFILE commit --amend -S --no-edit` (or rebase -S)")]
+                continue
+            if signature.code != code:
+                return [Refusal(ref, commit, f"{signature.describe()}; only {code}'s keys sign on delegations/{code}",
+                                f"a delegation speaks only for itself: push to your own branch, or sign with "
+                                f"{code}'s registered key (`cicatext keys list`)")]
+        return self._validate(update, base=update.old if update.old != ZERO else self.main)
+
+    def _vouching_tags(self) -> dict[str, Refusal | None]:
+        """Commits named by round tags of this push whose signature is the Secretariat's."""
+        vouched: dict[str, Refusal | None] = {}
+        for update in self.updates:
+            if update.ref.startswith(ROUND_PREFIX) and update.new != ZERO:
+                item = self.git.objects([update.new])[0]
+                if item and item[0] == "tag" and self.verifier.tag(item[1]).code == self.secretariat:
+                    target = item[1].split(b"\n", 1)[0].split()[1].decode()
+                    vouched[target] = None
+        return vouched
+
+    def _main(self, update: Update) -> list[Refusal]:
+        ref = update.short
+        if self.founding:
+            return []
+        refusals = self._fast_forward(update)
+        if refusals:
+            return refusals
+        others = [line.split()[0] for line in self.git.text(
+            "for-each-ref", "--format=%(objectname)", "refs/heads/delegations/").splitlines() if line.strip()]
+        commits = self._new_commits(update, *others)
+        changes = self.git.own_changes(commits)
+        for commit in commits:
+            foreign = sorted(p for p in changes[commit] if p.startswith("positions/") and p.count("/") >= 2)
+            if foreign:
+                code = foreign[0].split("/")[1]
+                return [Refusal(ref, commit, f"writes {foreign[0]} on main: a position set comes to main only "
+                                f"from delegations/{code}, through a round",
+                                f"let {code} propose it on its branch, then run `cicatext round`")]
+        if self.require and commits:
+            vouched = self._vouching_tags()
+            raws = dict(zip(commits, self.git.objects(commits)))
+            for commit in commits:
+                item = raws.get(commit)
+                signature = self.verifier.commit(item[1] if item else b"")
+                if signature.code == self.secretariat:
+                    continue
+                if signature.status == "unsigned" and commit in vouched:
+                    continue
+                return [Refusal(ref, commit, f"{signature.describe()}; main moves only by the Secretariat's keys",
+                                "the Secretariat signs its commits (git config commit.gpgSign true, gpg.format ssh) "
+                                "and its round tags (tag.gpgSign true)")]
+        return self._validate(update, base=update.old)
+
+    def _round_tag(self, update: Update) -> list[Refusal]:
+        ref = update.short
+        if update.old != ZERO:
+            return [Refusal(ref, update.new, "a round tag, once shared, never moves",
+                            "a new round gets the next number; `git fetch --tags` to see the shared ones")]
+        item = self.git.objects([update.new])[0]
+        if item is None:
+            return [Refusal(ref, update.new, "the tag's object is missing", "push again")]
+        target = update.new
+        if item[0] == "tag":
+            target = item[1].split(b"\n", 1)[0].split()[1].decode()
+        if self.require:
+            signed_by = self.verifier.tag(item[1]).code if item[0] == "tag" else None
+            if signed_by != self.secretariat:
+                commit_item = self.git.objects([target])[0]
+                signed_by = self.verifier.commit(commit_item[1]).code if commit_item else None
+            if signed_by != self.secretariat:
+                return [Refusal(ref, update.new, "round tags are set only with the Secretariat's keys",
+                                "sign the tag (`git tag -s`, or tag.gpgSign true) with a key registered for "
+                                f"{self.secretariat}")]
+        main_after = next((u.new for u in self.updates if u.ref == MAIN_REF and u.new != ZERO), self.main)
+        if main_after is None or not self.git.ok("merge-base", "--is-ancestor", target, main_after):
+            return [Refusal(ref, update.new, "a round tag names a commit on main",
+                            "push main together with the tag: `git push --follow-tags origin main`")]
+        return []
+
+    # Validation -------------------------------------------------------------
+
+    def _validate(self, update: Update, *, base: str | None) -> list[Refusal]:
+        errors = tree_problems(self.git, update.new)
+        if isinstance(errors, Refusal):
+            return [Refusal(update.short, update.new, errors.reason, errors.hint)]
+        errors = [p for p in errors if p.severity == "error"]
+        if errors and base:
+            before = tree_problems(self.git, base)
+            if not isinstance(before, Refusal):
+                known = {(p.file, p.message) for p in before}
+                errors = [p for p in errors if (p.file, p.message) not in known]
+        if not errors:
+            return []
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        return [Refusal(update.short, update.new, f"{first.headline()}{more}",
+                        (first.hint + "; " if first.hint else "") + "run `cicatext validate` before pushing")]
+
+
+def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
+    """`cicatext validate` on a commit's tree, written out to a scratch folder."""
+    from cicatext.store.repository import Repository
+    from cicatext.store.validate import validate
+
+    with tempfile.TemporaryDirectory(prefix="cicatext-tree-") as folder:
+        root = Path(folder) / "tree"
+        refusal = export_tree(git, commit, root)
+        if refusal is not None:
+            return refusal
+        with _scrubbed_environment():
+            try:
+                return validate(Repository(root))
+            except CicatextError as error:
+                return [error.problem]
+
+
+def export_tree(git: Git, commit: str, root: Path) -> Refusal | None:
+    """Write every file of a commit's tree under `root`; a Refusal for symbolic links and submodules."""
+    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit).split(b"\0")
+    entries = []
+    for item in listing:
+        if not item:
+            continue
+        meta, _, path = item.partition(b"\t")
+        mode, kind, oid = meta.decode().split()
+        name = path.decode("utf-8", "surrogateescape")
+        if mode == "120000" or kind != "blob":
+            what = "a symbolic link" if mode == "120000" else "a submodule"
+            return Refusal("", commit, f"{name} is {what}", "the repository holds plain files only")
+        if name.startswith("/") or ".." in name.split("/"):
+            return Refusal("", commit, f"{name} is no plain relative path", "rename the file")
+        entries.append((name, oid))
+    root.mkdir(parents=True, exist_ok=True)
+    for (name, _), content in zip(entries, git.objects([oid for _, oid in entries])):
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content[1] if content else b"")
+    return None
+
+
+@contextmanager
+def _scrubbed_environment():
+    """Hide the hook's git variables from validation, which must see a plain folder, not the bare repository."""
+    saved = {k: os.environ.pop(k) for k in _GIT_ENV if k in os.environ}
+    saved_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
+    os.environ["GIT_CEILING_DIRECTORIES"] = tempfile.gettempdir()
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+        if saved_ceiling is None:
+            os.environ.pop("GIT_CEILING_DIRECTORIES", None)
+        else:
+            os.environ["GIT_CEILING_DIRECTORIES"] = saved_ceiling
+
+
+def run_check(lines: Iterable[str], *, cwd: str | os.PathLike = ".", out=sys.stderr) -> int:
+    """The pre-receive hook's work: 0 to accept the push, 1 (after one line per refusal) to refuse it."""
+    git = Git(Path(cwd))
+    require = git.run("config", "--bool", CONFIG_SIGNATURES, check=False).decode().strip() == "true"
+    check = PushCheck(git, read_updates(lines), require_signatures=require)
+    try:
+        refusals = check.refusals()
+    finally:
+        check.close()
+    for refusal in refusals:
+        print(refusal.line(), file=out)
+    return 1 if refusals else 0

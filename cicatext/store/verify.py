@@ -1,0 +1,424 @@
+"""Verified authorship: whose key signed each commit, and whether that party was entitled to make that change.
+
+A commit's signature (git's SSH signature, the `gpgsig` header) names its key;
+the key registry (`keys/allowed_signers`, see `cicatext.store.keys`) says which
+code the key speaks for; `ssh-keygen -Y verify` checks the signature itself.
+
+A commit's *own changes* are the paths where it differs from its parent, or,
+for a merge, from every parent (a change no parent had: what the merge itself
+introduced). Entitlement:
+
+- a delegation may change only `positions/<its code>/`;
+- the Secretariat may change anything except a delegation's position sets,
+  which only that delegation writes (a round carries them over from the
+  delegation's branch unchanged, so they are no change of the round's own).
+
+The same functions serve the shared repository's pre-receive check
+(`cicatext.store.server`), on the pushed objects in quarantine.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from cicatext.errors import RepositoryError, UsageError
+from cicatext.store.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
+
+NAMESPACE = "git"
+ZERO = "0" * 40
+
+
+class Git:
+    """Plumbing on one git directory (a work tree or a bare repository), with a fixed environment."""
+
+    def __init__(self, cwd: Path, env: Mapping[str, str] | None = None) -> None:
+        self.cwd = Path(cwd)
+        self.env = dict(os.environ if env is None else env)
+
+    def run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+        """git's stdout; RepositoryError carrying git's words when it fails and `check` is set."""
+        process = subprocess.run(["git", *args], cwd=self.cwd, input=input, capture_output=True, env=self.env)
+        if check and process.returncode != 0:
+            said = process.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise RepositoryError(f"git {args[0]} failed: {said[-1] if said else 'no message'}")
+        return process.stdout
+
+    def ok(self, *args: str) -> bool:
+        """True when the git command succeeds."""
+        return subprocess.run(["git", *args], cwd=self.cwd, capture_output=True, env=self.env).returncode == 0
+
+    def text(self, *args: str) -> str:
+        return self.run(*args).decode("utf-8", "replace")
+
+    def objects(self, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
+        """(type, content) of each object or `rev:path`, None when missing; one `git cat-file --batch`."""
+        if not specs:
+            return []
+        out = self.run("cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
+        found: list[tuple[str, bytes] | None] = []
+        at = 0
+        for _ in specs:
+            newline = out.index(b"\n", at)
+            header = out[at:newline].decode("utf-8", "replace").split()
+            at = newline + 1
+            if len(header) < 3 or header[-1] in ("missing", "ambiguous"):
+                found.append(None)
+                continue
+            size = int(header[2])
+            found.append((header[1], out[at:at + size]))
+            at += size + 1
+        return found
+
+    def blob_text(self, spec: str) -> str | None:
+        """The UTF-8 text of `rev:path`, or None when there is none."""
+        found = self.objects([spec])[0]
+        return found[1].decode("utf-8", "replace") if found and found[0] == "blob" else None
+
+    def resolve(self, ref: str) -> str | None:
+        """The commit a ref names, or None."""
+        process = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=self.cwd,
+                                 capture_output=True, text=True, env=self.env)
+        return process.stdout.strip() or None
+
+    def keyring(self, ref: str) -> KeyRing:
+        """The key registry as it stands at a commit."""
+        allowed, revoked = self.objects([f"{ref}:{ALLOWED_SIGNERS}", f"{ref}:{REVOKED}"])
+        return KeyRing.from_texts(allowed[1].decode("utf-8", "replace") if allowed else None,
+                                  revoked[1].decode("utf-8", "replace") if revoked else None)
+
+    def parents(self, commits: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Each commit's parents."""
+        result = {}
+        for commit, item in zip(commits, self.objects(list(commits))):
+            if item is None:
+                continue
+            result[commit] = tuple(line.split()[1].decode() for line in item[1].split(b"\n\n", 1)[0].splitlines()
+                                   if line.startswith(b"parent "))
+        return result
+
+    def own_changes(self, commits: Sequence[str]) -> dict[str, set[str]]:
+        """The paths each commit changes on its own: against its parent, or, for a merge, against every parent."""
+        parents = self.parents(commits)
+        pairs: list[tuple[str, str | None]] = []
+        for commit in commits:
+            ps = parents.get(commit, ())
+            pairs.extend((commit, p) for p in ps) if ps else pairs.append((commit, None))
+        changed: dict[tuple[str, str | None], set[str]] = {}
+        with_parent = [(c, p) for c, p in pairs if p is not None]
+        if with_parent:
+            lines = "".join(f"{c} {p}\n" for c, p in with_parent).encode()
+            out = self.run("diff-tree", "--stdin", "-r", "--no-renames", "--name-only", "-z", "--always", input=lines)
+            tokens = out.split(b"\0")
+            index = 0
+            for pair in with_parent:
+                while index < len(tokens) and tokens[index].decode() != pair[0]:
+                    index += 1
+                index += 1
+                paths: set[str] = set()
+                nexts = {q[0] for q in with_parent}
+                while index < len(tokens) and tokens[index] and not (
+                        len(tokens[index]) == 40 and tokens[index].decode() in nexts):
+                    paths.add(tokens[index].decode("utf-8", "surrogateescape"))
+                    index += 1
+                changed[pair] = paths
+        for commit, parent in pairs:
+            if parent is None:
+                listing = self.run("ls-tree", "-r", "-z", "--name-only", commit).split(b"\0")
+                changed[(commit, None)] = {p.decode("utf-8", "surrogateescape") for p in listing if p}
+        result: dict[str, set[str]] = {}
+        for commit in commits:
+            sets = [changed[(c, p)] for c, p in pairs if c == commit]
+            result[commit] = set.intersection(*sets) if sets else set()
+        return result
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What a commit's (or tag's) signature says about who made it."""
+
+    status: str
+    """`good`, `unsigned`, `bad` (does not verify), `unknown-key` (no code owns it) or `revoked`."""
+    codes: tuple[str, ...] = ()
+    """The codes the signing key speaks for (empty when unknown)."""
+    fingerprint: str | None = None
+    """The key's SHA256 fingerprint when the object is signed."""
+    detail: str = ""
+    """ssh-keygen's words when verification failed."""
+
+    @property
+    def code(self) -> str | None:
+        """The verified signer's code, only when the signature is good."""
+        return self.codes[0] if self.status == "good" and self.codes else None
+
+    def describe(self) -> str:
+        """One phrase: `signed by CHN (SHA256:...)`, `unsigned`, `signed with a revoked key of IND`..."""
+        who = "/".join(self.codes)
+        if self.status == "good":
+            return f"signed by {who} ({self.fingerprint})"
+        if self.status == "unsigned":
+            return "unsigned"
+        if self.status == "revoked":
+            return f"signed with a revoked key of {who} ({self.fingerprint})"
+        if self.status == "unknown-key":
+            return f"signed with an unregistered key ({self.fingerprint})"
+        return f"signature does not verify ({self.detail or 'bad signature'})"
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "signer": self.code, "codes": list(self.codes),
+                "fingerprint": self.fingerprint, "detail": self.detail or None}
+
+
+def split_signed(raw: bytes, header: bytes = b"gpgsig") -> tuple[bytes, str] | None:
+    """(signed payload, armored signature) of a raw commit object, or None when it carries no signature."""
+    head, sep, body = raw.partition(b"\n\n")
+    lines = head.split(b"\n")
+    kept: list[bytes] = []
+    signature: list[bytes] = []
+    inside = False
+    for line in lines:
+        if line.startswith(header + b" "):
+            inside = True
+            signature.append(line[len(header) + 1:])
+            continue
+        if inside and line.startswith(b" "):
+            signature.append(line[1:])
+            continue
+        inside = False
+        kept.append(line)
+    if not signature:
+        return None
+    return b"\n".join(kept) + sep + body, b"\n".join(signature).decode("ascii", "replace") + "\n"
+
+
+def split_signed_tag(raw: bytes) -> tuple[bytes, str] | None:
+    """(signed payload, armored signature) of a raw annotated tag, or None when unsigned."""
+    marker = b"-----BEGIN SSH SIGNATURE-----"
+    at = raw.find(marker)
+    if at < 0:
+        return None
+    return raw[:at], raw[at:].decode("ascii", "replace")
+
+
+def signature_key(armored: str) -> tuple[str, str] | None:
+    """(key type, base64 public key) named inside an SSH signature, or None when it is no SSH signature."""
+    lines = [line.strip() for line in armored.strip().splitlines()]
+    if not lines or lines[0] != "-----BEGIN SSH SIGNATURE-----":
+        return None
+    try:
+        raw = base64.b64decode("".join(line for line in lines[1:] if not line.startswith("-----")))
+    except ValueError:
+        return None
+    if not raw.startswith(b"SSHSIG") or len(raw) < 14:
+        return None
+    length = int.from_bytes(raw[10:14], "big")
+    blob = raw[14:14 + length]
+    if len(blob) < 4:
+        return None
+    type_length = int.from_bytes(blob[:4], "big")
+    return blob[4:4 + type_length].decode("ascii", "replace"), base64.b64encode(blob).decode()
+
+
+class Verifier:
+    """Checks signatures against one key registry; keeps a scratch folder for ssh-keygen's files."""
+
+    def __init__(self, ring: KeyRing) -> None:
+        self.ring = ring
+        self._folder = tempfile.TemporaryDirectory(prefix="cicatext-verify-")
+        self.allowed = Path(self._folder.name) / "allowed_signers"
+        self.allowed.write_text(ring.allowed_signers_text(), encoding="utf-8")
+        self._count = 0
+
+    def close(self) -> None:
+        self._folder.cleanup()
+
+    def __enter__(self) -> Verifier:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def check(self, payload: bytes, armored: str, namespace: str = NAMESPACE) -> Signature:
+        """Who signed `payload`, and whether the signature holds."""
+        key = signature_key(armored)
+        if key is None:
+            return Signature("bad", detail="not an SSH signature (cicatext accepts SSH signatures only)")
+        keytype, blob = key
+        print_ = fingerprint(blob)
+        codes = self.ring.codes_of(blob)
+        if not codes:
+            return Signature("unknown-key", (), print_)
+        self._count += 1
+        signature_file = Path(self._folder.name) / f"sig-{self._count}"
+        signature_file.write_text(armored, encoding="ascii")
+        process = subprocess.run(
+            ["ssh-keygen", "-Y", "verify", "-f", str(self.allowed), "-I", codes[0], "-n", namespace,
+             "-s", str(signature_file)], input=payload, capture_output=True)
+        signature_file.unlink(missing_ok=True)
+        if process.returncode != 0:
+            said = (process.stderr or process.stdout).decode("utf-8", "replace").strip().splitlines()
+            return Signature("bad", codes, print_, said[-1] if said else "ssh-keygen refused it")
+        if self.ring.is_revoked(blob):
+            return Signature("revoked", codes, print_)
+        return Signature("good", codes, print_)
+
+    def commit(self, raw: bytes) -> Signature:
+        """The signature of a raw commit object."""
+        split = split_signed(raw)
+        if split is None:
+            return Signature("unsigned")
+        return self.check(*split)
+
+    def tag(self, raw: bytes) -> Signature:
+        """The signature of a raw annotated tag object."""
+        split = split_signed_tag(raw)
+        if split is None:
+            return Signature("unsigned")
+        return self.check(*split)
+
+
+def entitlement(signature: Signature, changes: Iterable[str], secretariat: str) -> tuple[bool | None, str]:
+    """Whether the signer may make these own changes: (True/False, why), or (None, why) when nobody verified signed."""
+    code = signature.code
+    if code is None:
+        return None, signature.describe()
+    paths = sorted(changes)
+    if code == secretariat:
+        foreign = [p for p in paths if p.startswith("positions/") and p.count("/") >= 2]
+        if foreign:
+            return False, (f"the Secretariat changed {foreign[0]}: a delegation's position set is written only "
+                           "by that delegation")
+        return True, "the Secretariat may change the drafts and records"
+    own = f"positions/{code}/"
+    outside = [p for p in paths if not p.startswith(own)]
+    if outside:
+        more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
+        return False, f"{code} changed {outside[0]}{more}: a delegation changes only {own}"
+    return True, f"{code} changed only {own}" if paths else f"{code} changed no file of its own"
+
+
+@dataclass(frozen=True)
+class CommitCheck:
+    """One commit as `cicatext verify` reports it."""
+
+    commit: str
+    subject: str
+    author: str
+    signature: Signature
+    changes: tuple[str, ...]
+    """The commit's own changes."""
+    entitled: bool | None
+    """True/False for verified signers; None when no registered key signed it."""
+    reason: str
+    vouched_by: str | None = None
+    """A round tag signed by the Secretariat that names this unsigned commit."""
+
+    def to_json(self) -> dict:
+        return {"commit": self.commit, "subject": self.subject, "author": self.author,
+                "signature": self.signature.to_json(), "signer": self.signer, "entitled": self.entitled,
+                "reason": self.reason, "changes": list(self.changes), "vouched_by": self.vouched_by}
+
+    @property
+    def signer(self) -> str | None:
+        """The verified code, directly or through a Secretariat-signed round tag."""
+        if self.signature.code:
+            return self.signature.code
+        return None
+
+
+def _secretariat(git: Git, ref: str) -> str:
+    from cicatext.store import yamlio
+
+    text = git.blob_text(f"{ref}:cicatext.yaml")
+    try:
+        settings = yamlio.load(text) if text else {}
+    except Exception:
+        settings = {}
+    secretariat = (settings or {}).get("secretariat") if isinstance(settings, dict) else None
+    return str((secretariat or {}).get("code", "SEC")) if isinstance(secretariat, dict) else "SEC"
+
+
+def _tag_vouchers(git: Git, verifier: Verifier, secretariat: str) -> dict[str, str]:
+    """Commit → round tag whose Secretariat signature vouches for it."""
+    out = git.text("for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags/round/")
+    tags = [line.split() for line in out.splitlines() if line.strip()]
+    annotated = [(oid, ref) for oid, kind, ref in tags if kind == "tag"]
+    vouchers: dict[str, str] = {}
+    for (oid, ref), item in zip(annotated, git.objects([oid for oid, _ in annotated])):
+        if item is None:
+            continue
+        if verifier.tag(item[1]).code == secretariat:
+            target = item[1].split(b"\n", 1)[0].split()[1].decode()
+            vouchers[target] = ref[len("refs/tags/"):]
+    return vouchers
+
+
+def verify_commits(git: Git, commits: Sequence[str], *, ring: KeyRing | None = None,
+                   registry_ref: str = "HEAD") -> list[CommitCheck]:
+    """Check each commit: its signature against the registry at `registry_ref`, and its own changes."""
+    ring = ring if ring is not None else git.keyring(registry_ref)
+    secretariat = _secretariat(git, registry_ref)
+    raws = git.objects(list(commits))
+    changes = git.own_changes(list(commits))
+    checks = []
+    with Verifier(ring) as verifier:
+        vouchers = _tag_vouchers(git, verifier, secretariat)
+        for commit, item in zip(commits, raws):
+            raw = item[1] if item else b""
+            signature = verifier.commit(raw)
+            subject, author = _subject_author(raw)
+            own = changes.get(commit, set())
+            voucher = vouchers.get(commit) if signature.status == "unsigned" else None
+            if voucher:
+                checked = Signature("good", (secretariat,), None, f"vouched by the signed tag {voucher}")
+                entitled, reason = entitlement(checked, own, secretariat)
+                reason = f"unsigned, vouched by the Secretariat's signed tag {voucher}; {reason}"
+            else:
+                entitled, reason = entitlement(signature, own, secretariat)
+            checks.append(CommitCheck(commit, subject, author, signature, tuple(sorted(own)), entitled, reason,
+                                      voucher))
+    return checks
+
+
+def _subject_author(raw: bytes) -> tuple[str, str]:
+    head, _, body = raw.partition(b"\n\n")
+    author = ""
+    for line in head.split(b"\n"):
+        if line.startswith(b"author "):
+            text = line[7:].decode("utf-8", "replace")
+            author = text.rsplit(" ", 2)[0]
+    subject = body.decode("utf-8", "replace").split("\n", 1)[0]
+    return subject, author
+
+
+def verify(repo, rev_range: str | None = None) -> list[CommitCheck]:
+    """`cicatext verify`: every commit of the range (default: HEAD's history), newest first."""
+    git = Git(repo.root)
+    spec = rev_range or "HEAD"
+    process = subprocess.run(["git", "rev-list", *spec.split()], cwd=repo.root, capture_output=True, text=True)
+    if process.returncode != 0:
+        raise UsageError(f"unknown revision range {spec!r}",
+                         hint="give e.g. main, main~5..main, delegations/CHN or round/<slug>/1..main")
+    commits = process.stdout.split()
+    return verify_commits(git, commits, registry_ref="HEAD" if git.resolve("HEAD") else spec.split("..")[-1])
+
+
+def verified_author(repo, commit: str) -> Signature:
+    """Who verifiably signed one commit (for `cicatext log` and the UI); `Signature.code` is None when nobody did."""
+    git = Git(repo.root)
+    resolved = git.resolve(commit)
+    if resolved is None:
+        raise UsageError(f"unknown commit {commit!r}")
+    check = verify_commits(git, [resolved], registry_ref="HEAD")[0]
+    if check.vouched_by:
+        return Signature("good", (_secretariat(git, "HEAD"),), None, f"vouched by the signed tag {check.vouched_by}")
+    return check.signature
+
+
+__all__ = ["CommitCheck", "Git", "Signature", "Verifier", "entitlement", "split_signed", "verified_author",
+           "verify", "verify_commits"]

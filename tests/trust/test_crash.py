@@ -1,0 +1,130 @@
+"""Nothing lost: SIGKILL at random moments and concurrent writers leave a consistent repository."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cicatext.store import yamlio
+from tests.negotiation.conftest import SYMBOL, TEXT, add_volunteer_document, propose_as
+from tests.trust.conftest import git, keygen
+
+RUNS = int(os.environ.get("CICATEXT_KILL_RUNS", "12"))
+
+
+def cicatext(*args: str) -> list[str]:
+    return [sys.executable, "-m", "cicatext", *args]
+
+
+def consistent(root: Path, before: str) -> str:
+    """Assert fsck is clean, main is before or one round after, and the tree holds no torn file; returns main."""
+    fsck = git(root, "fsck", "--no-progress", check=False)
+    assert fsck.returncode == 0 and "error" not in fsck.stderr.lower(), fsck.stderr
+    main = git(root, "rev-parse", "main").stdout.strip()
+    if main != before:
+        assert git(root, "rev-parse", "main^1").stdout.strip() == before
+    for path in root.rglob("*.yaml"):
+        if ".git" not in path.parts:
+            yamlio.load(path.read_text(encoding="utf-8"), file=str(path))
+    text = (root / TEXT).read_bytes()
+    versions = {git(root, "show", f"{rev}:{TEXT}").stdout.encode() for rev in (before, main)}
+    assert text in versions
+    return main
+
+
+@pytest.fixture(scope="module")
+def proposals(tmp_path_factory):
+    """A repository where IND and CHN have proposed on MC/2023/DRAFT/5 (built once)."""
+    from cicatext.store.create import init_repository
+
+    repo = init_repository(tmp_path_factory.mktemp("kill") / "master")
+    add_volunteer_document(repo)
+    propose_as(repo, "IND", ("Improve the measures taken", "Improve the steps taken"))
+    propose_as(repo, "CHN", ("Encourage recognition", "Encourage the recognition"))
+    return repo.root
+
+
+def test_sigkill_during_round(proposals, tmp_path):
+    """`cicatext round` killed at random moments: fsck clean, main before or after, no torn file, next run works."""
+    rng = random.Random(20230614)
+    before = git(proposals, "rev-parse", "main").stdout.strip()
+    start = time.monotonic()
+    subprocess.run(cicatext("round", SYMBOL, "-C", str(proposals), "--date", "2023-06-14T10:00:00+00:00"),
+                   capture_output=True, check=False, cwd=tmp_path)
+    full = time.monotonic() - start
+    git(proposals, "reset", "--quiet", "--hard", before)
+    git(proposals, "tag", "-d", "round/mc-2023-draft-5/1")
+    outcomes = {"before": 0, "after": 0}
+    for run in range(RUNS):
+        root = tmp_path / f"run{run}"
+        shutil.copytree(proposals, root, symlinks=True)
+        process = subprocess.Popen(cicatext("round", SYMBOL, "-C", str(root)), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, cwd=tmp_path)
+        time.sleep(rng.uniform(0, full * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        main = consistent(root, before)
+        outcomes["after" if main != before else "before"] += 1
+        again = subprocess.run(cicatext("round", SYMBOL, "-C", str(root)), capture_output=True, text=True,
+                               cwd=tmp_path)
+        if main == before:
+            assert again.returncode == 0, again.stderr
+            assert git(root, "rev-parse", "main^1").stdout.strip() == before
+        else:
+            assert "nothing to compile" in again.stderr or again.returncode == 0, again.stderr
+        assert not list(root.rglob(".cicatext-tmp-*"))
+        assert not (root / ".git" / "cicatext.lock").exists()
+        shutil.rmtree(root)
+    print(f"SIGKILL runs: {RUNS}, {outcomes}")
+
+
+def test_stale_lock_of_a_dead_process_is_cleared(new_repo):
+    """A lock left by a killed process (its pid is dead) does not block the next command."""
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (new_repo.git_dir() / "cicatext.lock").write_text(str(dead.pid))
+    (new_repo.root / "registry" / ".cicatext-tmp-leftover").write_text("torn")
+    new_repo.commit({"notes/x.txt": "x\n"}, "after a crash")
+    assert not (new_repo.root / "registry" / ".cicatext-tmp-leftover").exists()
+
+
+def test_concurrent_writers_serialize_or_refuse(new_repo, tmp_path):
+    """Six `keys add` at once: each succeeds or says another command is writing; every success is recorded."""
+    codes = ["IND", "CHN", "IRAN", "AZER", "TUR", "SEC"]
+    keys = {code: keygen(tmp_path / "keys", code.lower()) for code in codes}
+    processes = {code: subprocess.Popen(cicatext("keys", "add", code, f"{keys[code]}.pub", "-C", str(new_repo.root)),
+                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for code in codes}
+    accepted = []
+    for code, process in processes.items():
+        out, err = process.communicate(timeout=60)
+        if process.returncode == 0:
+            accepted.append(code)
+        else:
+            assert "another cicatext command is writing" in err or "index.lock" in err, err
+    assert accepted
+    registered = {line.split()[0] for line in new_repo.read_text("keys/allowed_signers").splitlines()
+                  if line and not line.startswith("#")}
+    assert registered == set(accepted)
+    log = git(new_repo.root, "log", "--format=%s").stdout
+    assert all(f"Register a signing key for {code}" in log for code in accepted)
+    assert git(new_repo.root, "fsck", "--no-progress", check=False).returncode == 0
+
+
+def test_yaml_is_strict():
+    """Duplicate keys are located errors; NO stays a string; dates come back as the ISO strings the schemas say."""
+    from cicatext.errors import RecordError
+
+    with pytest.raises(RecordError) as caught:
+        yamlio.load("a: 1\nb: 2\na: 3\n", file="x.yaml")
+    assert caught.value.problem.line == 3
+    assert yamlio.load("code: NO\nflag: no\n") == {"code": "NO", "flag": "no"}
+    assert yamlio.load("date: 2023-06-13\n") == {"date": "2023-06-13"}

@@ -1,0 +1,32 @@
+"""Attribution integrity: attributions on main come from rounds, decisions or the imported baseline."""
+
+from __future__ import annotations
+
+from cicatext.store.integrity import check_attributions
+from cicatext.store.negotiation import run_round
+from tests.negotiation.conftest import TEXT, add_volunteer_document, propose_as
+
+
+def test_round_attributions_are_accounted_for(new_repo):
+    """The imported baseline and a round's compiled attributions raise no problem."""
+    add_volunteer_document(new_repo)
+    assert check_attributions(new_repo) == []
+    propose_as(new_repo, "IND", ("Improve the measures taken", "Improve the steps taken"))
+    run_round(new_repo, "MC/2023/DRAFT/5")
+    assert "(+IND)" in new_repo.read_text(TEXT)
+    assert check_attributions(new_repo) == []
+
+
+def test_hand_typed_attribution_is_flagged_until_removed(new_repo):
+    """An attribution typed into main's text is reported with its place; a decision commit accounts for one."""
+    add_volunteer_document(new_repo)
+    text = new_repo.read_text(TEXT)
+    forged = text.replace("Improve the measures taken", "Improve the [measures] (-CHN) taken", 1)
+    new_repo.commit({TEXT: forged}, "Tidy the text")
+    problems = check_attributions(new_repo)
+    assert len(problems) == 1
+    assert "(-CHN)" in problems[0].message and problems[0].file == TEXT and problems[0].line
+    new_repo.commit({TEXT: text}, "Undo")
+    assert check_attributions(new_repo) == []
+    new_repo.commit({TEXT: forged}, "Record CHN's objection\n\nCicatext-Decision: SWG of 14 June 2023, CHN objected")
+    assert check_attributions(new_repo) == []
