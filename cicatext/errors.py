@@ -42,9 +42,10 @@ class Problem:
         return ":".join(parts)
 
     def headline(self) -> str:
-        """`FILE:LINE:COL: message` (warnings say so)."""
+        """`FILE:LINE:COL: message` (warnings say so); `cicatext: message` when no file is concerned."""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{self.location()}: {prefix}{self.message}"
+        where = self.location() if self.file or self.line is not None else "cicatext"
+        return f"{where}: {prefix}{self.message}"
 
     def format(self) -> str:
         """The headline, the source line with a caret under the column, and the hint."""

@@ -1,0 +1,238 @@
+"""Commands that read bracketed text: `brackets`, `clean`, `stats`, `check`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from cicatext.errors import CicatextError, UsageError
+
+# How much of a bracket's text one line of `cicatext brackets` shows.
+_SHOWN = 72
+
+
+def register(subparsers) -> None:
+    """Add the bracketed-text commands to the `cicatext` parser."""
+    brackets = subparsers.add_parser(
+        "brackets",
+        help="list every bracket of a bracketed text",
+        description="List every bracket: id, line:column, depth, attributions and text.",
+    )
+    _file_argument(brackets)
+    _codes_argument(brackets)
+    _json_argument(brackets)
+    brackets.set_defaults(handler=brackets_command)
+
+    clean = subparsers.add_parser(
+        "clean",
+        help="print only the agreed text",
+        description="Print the clean text: every bracket removed with its text and attributions.",
+    )
+    _file_argument(clean)
+    _codes_argument(clean)
+    _json_argument(clean)
+    clean.set_defaults(handler=clean_command)
+
+    stats = subparsers.add_parser(
+        "stats",
+        help="count brackets per paragraph and attributions per delegation",
+        description="Count brackets and options groups per paragraph, and attributions per delegation.",
+    )
+    _file_argument(stats)
+    _codes_argument(stats)
+    _json_argument(stats)
+    stats.set_defaults(handler=stats_command)
+
+    check = subparsers.add_parser(
+        "check",
+        help="report notation errors; silent when there are none",
+        description="Report every problem of the notation. Prints nothing and exits 0 when the text is sound.",
+    )
+    _file_argument(check)
+    _codes_argument(check)
+    _json_argument(check)
+    check.set_defaults(handler=check_command)
+
+
+def _file_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="the bracketed text; '-' reads standard input")
+
+
+def _codes_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--codes",
+        metavar="CODES",
+        help="known delegation codes, comma-separated (e.g. IRAN,CHN,IND); others are errors",
+    )
+
+
+def _json_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print JSON for scripts")
+
+
+# Handlers ---------------------------------------------------------------------
+
+
+def brackets_command(args: argparse.Namespace) -> int:
+    """`cicatext brackets FILE`: every bracket, then the errors."""
+    from cicatext.cli.output import emit_json, print_problems
+    from cicatext.notation.views import bracket_list
+
+    reading = _read(args)
+    listed = bracket_list(reading.draft)
+    errors, warnings = _split(reading.problems)
+    if args.json:
+        emit_json(
+            {
+                "brackets": [info.to_json() for info in listed],
+                "errors": [p.to_json() for p in errors],
+                "warnings": [p.to_json() for p in warnings],
+            }
+        )
+    else:
+        for info in listed:
+            marks = " ".join(a.source() if a.raw else a.canonical() for a in info.attributions)
+            parts = [info.id, f"{info.line}:{info.column}", f"depth {info.depth}"]
+            if marks:
+                parts.append(marks)
+            parts.append(_shorten(info.text))
+            print("  ".join(parts))
+    print_problems(reading.problems)
+    return 1 if errors else 0
+
+
+def clean_command(args: argparse.Namespace) -> int:
+    """`cicatext clean FILE`: the agreed text only."""
+    from cicatext.cli.output import emit_json
+    from cicatext.notation.views import clean_paragraph, clean_text
+
+    draft = _strict(args)
+    if args.json:
+        paragraphs = [(p.id, clean_paragraph(p)) for p in draft.paragraphs]
+        emit_json(
+            {
+                "paragraphs": [{"id": pid, "text": text} for pid, text in paragraphs if text],
+                "text": clean_text(draft),
+            }
+        )
+    else:
+        sys.stdout.write(clean_text(draft))
+    return 0
+
+
+def stats_command(args: argparse.Namespace) -> int:
+    """`cicatext stats FILE`: brackets per paragraph, attributions per delegation."""
+    from cicatext.cli.output import emit_json
+    from cicatext.notation.views import counts
+
+    found = counts(_strict(args))
+    if args.json:
+        emit_json(found.to_json())
+        return 0
+    print(
+        f"{found.brackets} brackets ({found.options} options groups) in "
+        f"{len(found.paragraphs)} of {found.paragraph_total} paragraphs; {found.attributions} attributions"
+    )
+    if found.paragraphs:
+        print()
+        print("paragraph        brackets  options")
+        for paragraph in found.paragraphs:
+            print(f"{paragraph.id:<16} {paragraph.brackets:>8} {paragraph.options:>8}")
+    if found.delegations:
+        print()
+        print("delegation          +        -      tcb")
+        for delegation in found.delegations:
+            print(
+                f"{delegation.code:<10} {delegation.proposals:>8} {delegation.objections:>8} "
+                f"{delegation.reservations:>8}"
+            )
+    return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """`cicatext check FILE`: the problems only; nothing at all when the text is sound."""
+    from cicatext.cli.output import emit_json, print_problems
+
+    reading = _read(args)
+    errors, warnings = _split(reading.problems)
+    if args.json:
+        emit_json({"errors": [p.to_json() for p in errors], "warnings": [p.to_json() for p in warnings]})
+    print_problems(reading.problems)
+    return 1 if errors else 0
+
+
+# Reading the input ------------------------------------------------------------
+
+
+def _read(args: argparse.Namespace):
+    from cicatext.notation.reader import read
+
+    text, name = _load(args.file)
+    return read(text, codes=_codes(args.codes), file=name)
+
+
+def _strict(args: argparse.Namespace):
+    """The draft, or NotationError carrying every problem when any is an error."""
+    from cicatext.notation.reader import parse
+
+    text, name = _load(args.file)
+    return parse(text, codes=_codes(args.codes), file=name)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    from cicatext.notation.codes import is_code
+
+    bad = [code for code in codes if not is_code(code)]
+    if bad:
+        raise UsageError(
+            f"--codes: '{bad[0]}' is not a delegation code",
+            hint="give codes in capitals, comma-separated, e.g. --codes IRAN,CHN,IND",
+        )
+    return codes
+
+
+def _load(path: str) -> tuple[str, str]:
+    """The text of FILE (or of standard input for '-'), exactly as written, and the name to report."""
+    if path == "-":
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        name = "<stdin>"
+        if isinstance(data, str):
+            return data, name
+    else:
+        name = path
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except FileNotFoundError:
+            raise UsageError(f"no such file: {path}", file=path, hint="check the path") from None
+        except IsADirectoryError:
+            raise UsageError(f"{path} is a directory, not a text file", file=path) from None
+        except OSError as error:
+            raise CicatextError(f"cannot read {path}: {error.strerror}", file=path) from None
+    try:
+        # Decoded without newline translation, so CRLF text round-trips exactly.
+        return data.decode("utf-8"), name
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        raise CicatextError(
+            f"{name} is not UTF-8 text (byte {error.object[error.start]:#04x})",
+            file=name,
+            line=line,
+            column=column,
+            hint="save the file as UTF-8 (e.g. `iconv -f cp1251 -t utf-8`)",
+        ) from None
+
+
+def _split(problems) -> tuple[list, list]:
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity != "error"]
+    return errors, warnings
+
+
+def _shorten(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SHOWN else flat[: _SHOWN - 1] + "…"

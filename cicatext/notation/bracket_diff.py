@@ -1,0 +1,387 @@
+"""What changed between two bracketed texts, paragraph by paragraph.
+
+Paragraphs are aligned by id. Within a paragraph, brackets are matched by the
+words they hold (their reading text), so a bracket whose inner bracket was
+agreed is still the same bracket. A bracket with no partner in the new text
+was agreed when its words are still there, and dropped when they are gone;
+one with no partner in the old text was added. Attributions that differ
+between partners were joined or withdrawn. The paragraph's words are
+compared word by word.
+
+`word_diff_view` renders the same comparison for people, as the git diff
+driver prints it, with markers `⟨-…-⟩` and `⟨+…+⟩` that cannot be taken for
+negotiating brackets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from cicatext.notation.compile import BracketSpan, normalise, paragraph_text
+from cicatext.notation.tree import Draft, Paragraph
+
+# Words (with inner apostrophes and hyphens), runs of white space, single other characters.
+_WORD = re.compile(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
+# The same, with bracket marks and attributions as tokens of their own.
+_MARKED = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
+MATCH_SIMILARITY = 80
+"""rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
+
+
+@dataclass(frozen=True)
+class WordOp:
+    """One step of a word-by-word comparison."""
+
+    op: str
+    """equal, insert, delete or replace."""
+    old: str
+    """The old words (empty for insert)."""
+    new: str
+    """The new words (empty for delete)."""
+
+    def to_json(self) -> dict:
+        """The step as a plain dict."""
+        return {"op": self.op, "old": self.old, "new": self.new}
+
+
+@dataclass(frozen=True)
+class BracketChange:
+    """A bracket added, agreed or dropped."""
+
+    id: str
+    """Its id: in the new text when added, in the old text when agreed or dropped."""
+    text: str
+    """Its body as written."""
+    reading: str
+    """Its words, bracket marks and attributions taken out."""
+    attributions: tuple[str, ...]
+    """Its attributions in normal spelling: `(+IRAN)`, `(CHN tcb)`."""
+    depth: int
+    """1 for an outermost bracket."""
+
+    def to_json(self) -> dict:
+        """The bracket as a plain dict."""
+        return {"id": self.id, "text": self.text, "reading": self.reading,
+                "attributions": list(self.attributions), "depth": self.depth}
+
+
+@dataclass(frozen=True)
+class AttributionChange:
+    """An attribution joined to or withdrawn from a bracket present in both texts."""
+
+    bracket: str
+    """The bracket's id in the new text."""
+    code: str
+    """The delegation code."""
+    stance: str
+    """`+`, `-` or `tcb`."""
+    reading: str
+    """The bracket's words."""
+
+    def to_json(self) -> dict:
+        """The change as a plain dict."""
+        return {"bracket": self.bracket, "code": self.code, "stance": self.stance, "reading": self.reading}
+
+    def attribution(self) -> str:
+        """The attribution in normal spelling."""
+        return f"({self.code} tcb)" if self.stance == "tcb" else f"({self.stance}{self.code})"
+
+
+@dataclass(frozen=True)
+class ParagraphDiff:
+    """What changed in one paragraph."""
+
+    paragraph: str
+    """The paragraph id."""
+    status: str
+    """added, removed or changed."""
+    brackets_added: tuple[BracketChange, ...] = ()
+    brackets_agreed: tuple[BracketChange, ...] = ()
+    """Brackets lifted, their words kept."""
+    brackets_dropped: tuple[BracketChange, ...] = ()
+    """Brackets removed with their words."""
+    attributions_joined: tuple[AttributionChange, ...] = ()
+    attributions_withdrawn: tuple[AttributionChange, ...] = ()
+    words: tuple[WordOp, ...] = ()
+    """The paragraph's words compared word by word; empty when the words are the same."""
+    old_text: str = ""
+    """The paragraph as written before (marker excluded); empty when added."""
+    new_text: str = ""
+    """The paragraph as written after; empty when removed."""
+
+    @property
+    def text_changed(self) -> bool:
+        """True when the paragraph's words changed."""
+        return any(op.op != "equal" for op in self.words)
+
+    def summary(self) -> str:
+        """One line: `op9: 2 brackets added, 1 agreed, words changed`."""
+        if self.status != "changed":
+            return f"{self.paragraph}: paragraph {self.status}"
+        parts = []
+        for label, items in (("added", self.brackets_added), ("agreed", self.brackets_agreed),
+                             ("dropped", self.brackets_dropped)):
+            if items:
+                noun = "bracket" if len(items) == 1 else "brackets"
+                parts.append(f"{len(items)} {noun} {label}")
+        if self.attributions_joined:
+            parts.append(f"{len(self.attributions_joined)} attribution(s) joined")
+        if self.attributions_withdrawn:
+            parts.append(f"{len(self.attributions_withdrawn)} attribution(s) withdrawn")
+        if self.text_changed:
+            parts.append("words changed")
+        return f"{self.paragraph}: " + (", ".join(parts) or "spacing changed")
+
+    def to_json(self) -> dict:
+        """The paragraph's changes as a plain dict."""
+        return {
+            "paragraph": self.paragraph,
+            "status": self.status,
+            "brackets_added": [b.to_json() for b in self.brackets_added],
+            "brackets_agreed": [b.to_json() for b in self.brackets_agreed],
+            "brackets_dropped": [b.to_json() for b in self.brackets_dropped],
+            "attributions_joined": [a.to_json() for a in self.attributions_joined],
+            "attributions_withdrawn": [a.to_json() for a in self.attributions_withdrawn],
+            "text_changed": self.text_changed,
+            "words": [w.to_json() for w in self.words] if self.text_changed else [],
+        }
+
+
+def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORD) -> list[WordOp]:
+    """Two texts compared word by word; the steps cover both texts from start to end.
+
+    Words are aligned without the white space between them (which would
+    otherwise anchor the alignment everywhere); each step carries the white
+    space that follows its words.
+    """
+    from rapidfuzz.distance import Indel
+
+    a_words, a_bounds = _words(old, pattern)
+    b_words, b_bounds = _words(new, pattern)
+    ops: list[WordOp] = []
+    change: list[int] | None = None  # [i1, i2, j1, j2] of the run of insertions and deletions being gathered
+
+    def close() -> None:
+        if change is not None:
+            i1, i2, j1, j2 = change
+            tag = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
+            ops.append(WordOp(tag, old[a_bounds[i1]:a_bounds[i2]], new[b_bounds[j1]:b_bounds[j2]]))
+
+    # The longest common subsequence of words: a minimal diff, unlike difflib's longest-block heuristic.
+    for op in Indel.opcodes(a_words, b_words):
+        if op.tag == "equal":
+            close()
+            change = None
+            ops.append(WordOp("equal", old[a_bounds[op.src_start]:a_bounds[op.src_end]],
+                              new[b_bounds[op.dest_start]:b_bounds[op.dest_end]]))
+        elif change is None:
+            change = [op.src_start, op.src_end, op.dest_start, op.dest_end]
+        else:
+            change[1], change[3] = op.src_end, op.dest_end
+    close()
+    return ops
+
+
+def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
+    """The words of a text, and where each step starts (the first at 0, so leading space is kept; the last at the end)."""
+    words, starts = [], []
+    for match in pattern.finditer(text):
+        if not match.group().isspace():
+            words.append(match.group())
+            starts.append(match.start())
+    bounds = [0] + starts[1:] + [len(text)] if starts else [0, len(text)]
+    if not words:
+        return [], [0, len(text)]
+    return words, bounds
+
+
+def match_brackets(old: Paragraph, new: Paragraph) -> tuple[list[tuple[BracketSpan, BracketSpan]],
+                                                             list[BracketSpan], list[BracketSpan]]:
+    """Old and new brackets paired by their words: (pairs, old ones without partner, new ones without)."""
+    from rapidfuzz import fuzz
+
+    before, after = paragraph_text(old), paragraph_text(new)
+    a = [normalise(before.body_reading(s)) for s in before.brackets]
+    b = [normalise(after.body_reading(s)) for s in after.brackets]
+    pairs: list[tuple[BracketSpan, BracketSpan]] = []
+    removed: list[BracketSpan] = []
+    added: list[BracketSpan] = []
+    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            pairs.extend(zip(before.brackets[i1:i2], after.brackets[j1:j2]))
+            continue
+        free = list(range(j1, j2))
+        for i in range(i1, i2):
+            best = None
+            for j in free:
+                if before.brackets[i].depth != after.brackets[j].depth:
+                    continue
+                score = fuzz.ratio(a[i], b[j])
+                if score >= MATCH_SIMILARITY and (best is None or score > best[0]):
+                    best = (score, j)
+            if best is None:
+                removed.append(before.brackets[i])
+            else:
+                pairs.append((before.brackets[i], after.brackets[best[1]]))
+                free.remove(best[1])
+        added.extend(after.brackets[j] for j in free)
+    pairs.sort(key=lambda pair: pair[1].ordinal)
+    return pairs, removed, added
+
+
+def _change(paragraph_id: str, text, span: BracketSpan) -> BracketChange:
+    from cicatext.notation.render import render
+
+    return BracketChange(
+        id=f"{paragraph_id}:{span.ordinal}",
+        text=render(span.bracket.body),
+        reading=normalise(text.body_reading(span)),
+        attributions=tuple(a.canonical() for a in span.bracket.attributions),
+        depth=span.depth,
+    )
+
+
+def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDiff | None:
+    """What changed from `old` to `new` (either may be None); None when nothing did."""
+    from cicatext.notation.render import render
+
+    if old is None and new is None:
+        return None
+    if old is None:
+        text = paragraph_text(new)
+        return ParagraphDiff(new.id, "added",
+                             brackets_added=tuple(_change(new.id, text, s) for s in text.brackets),
+                             words=(WordOp("insert", "", text.reading),), new_text=text.raw)
+    if new is None:
+        text = paragraph_text(old)
+        return ParagraphDiff(old.id, "removed",
+                             brackets_dropped=tuple(_change(old.id, text, s) for s in text.brackets),
+                             words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
+    old_raw, new_raw = render(old.content), render(new.content)
+    if old_raw == new_raw:
+        return None
+    before, after = paragraph_text(old), paragraph_text(new)
+    pairs, removed, added = match_brackets(old, new)
+    joined: list[AttributionChange] = []
+    withdrawn: list[AttributionChange] = []
+    for old_span, new_span in pairs:
+        was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
+        now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
+        bracket_id = f"{new.id}:{new_span.ordinal}"
+        reading = normalise(after.body_reading(new_span))
+        for code, stance in now:
+            if (code, stance) not in was:
+                joined.append(AttributionChange(bracket_id, code, stance, reading))
+        for code, stance in was:
+            if (code, stance) not in now:
+                withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
+    new_reading = normalise(after.reading)
+    agreed, dropped = [], []
+    for span in removed:
+        words = normalise(before.body_reading(span))
+        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span))
+    words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
+    return ParagraphDiff(
+        new.id, "changed",
+        brackets_added=tuple(_change(new.id, after, s) for s in added),
+        brackets_agreed=tuple(agreed),
+        brackets_dropped=tuple(dropped),
+        attributions_joined=tuple(joined),
+        attributions_withdrawn=tuple(withdrawn),
+        words=words,
+        old_text=old_raw,
+        new_text=new_raw,
+    )
+
+
+def diff_drafts(old: Draft, new: Draft) -> list[ParagraphDiff]:
+    """The changes from `old` to `new`, paragraph by paragraph, in the new text's order.
+
+    A removed paragraph is listed where it stood: after the paragraph that preceded it.
+    """
+    old_by_id = {p.id: p for p in old.paragraphs}
+    new_ids = {p.id for p in new.paragraphs}
+    removed_after: dict[str | None, list[Paragraph]] = {}
+    previous: str | None = None
+    for paragraph in old.paragraphs:
+        if paragraph.id not in new_ids:
+            removed_after.setdefault(previous, []).append(paragraph)
+        else:
+            previous = paragraph.id
+    diffs: list[ParagraphDiff] = []
+
+    def flush(key: str | None) -> None:
+        for gone in removed_after.pop(key, []):
+            diffs.append(diff_paragraphs(gone, None))
+
+    flush(None)
+    for paragraph in new.paragraphs:
+        change = diff_paragraphs(old_by_id.get(paragraph.id), paragraph)
+        if change is not None:
+            diffs.append(change)
+        flush(paragraph.id)
+    for key in list(removed_after):
+        flush(key)
+    return diffs
+
+
+def word_diff_view(old: Draft, new: Draft, *, context: int = 6) -> str:
+    """The changed paragraphs for people: `@@ op9 @@` and the words, with `⟨-…-⟩` and `⟨+…+⟩` marking changes.
+
+    Unchanged runs longer than `context` words on either side are shortened to `…`.
+    """
+    from cicatext.notation.render import render
+
+    lines: list[str] = []
+    for change in diff_drafts(old, new):
+        old_text = change.old_text
+        new_text = change.new_text
+        if change.status == "added":
+            new_text = render(next(p for p in new.paragraphs if p.id == change.paragraph).content)
+        lines.append(f"@@ {change.paragraph} ({change.summary().split(': ', 1)[1]}) @@")
+        pieces = []
+        ops = word_ops(old_text, new_text, pattern=_MARKED)
+        for index, op in enumerate(ops):
+            if op.op == "equal":
+                pieces.append(_shorten(op.new, context, first=index == 0, last=index == len(ops) - 1))
+                continue
+            pieces.append(marked(op))
+        lines.append("".join(pieces).replace("\n", " "))
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def marked(op: WordOp) -> str:
+    """A changed step as `⟨-old-⟩⟨+new+⟩`, the white space that follows the words kept outside the markers."""
+    if op.op == "equal":
+        return op.new
+    old, new = op.old.rstrip(), op.new.rstrip()
+    trail_old, trail_new = op.old[len(old):], op.new[len(new):]
+    trail = trail_new if new else trail_old
+    if old and new and trail_old != trail_new:
+        old, new, trail = op.old, op.new, ""
+    return (f"⟨-{old}-⟩" if old else "") + (f"⟨+{new}+⟩" if new else "") + trail
+
+
+def _shorten(text: str, words: int, *, first: bool, last: bool) -> str:
+    tokens = _WORD.findall(text)
+    count = sum(1 for t in tokens if not t.isspace())
+    keep_head = 0 if first else words
+    keep_tail = 0 if last else words
+    if count <= keep_head + keep_tail + 2:
+        return text
+    head, tail, seen = [], [], 0
+    for token in tokens:
+        if seen >= keep_head:
+            break
+        head.append(token)
+        seen += 0 if token.isspace() else 1
+    seen = 0
+    for token in reversed(tokens):
+        if seen >= keep_tail:
+            break
+        tail.append(token)
+        seen += 0 if token.isspace() else 1
+    middle = " … " if head or tail else "… "
+    return "".join(head).rstrip() + middle + "".join(reversed(tail)).lstrip()

@@ -1,0 +1,119 @@
+"""Large texts: bracketed paragraphs make their nodes on first use, and read exactly as if made at once."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cicatext.notation import reader
+from cicatext.notation.reader import read
+from cicatext.notation.render import render
+from cicatext.notation.views import bracket_list
+from tests.notation.corpus import CASES, MALFORMED
+from tests.notation.test_properties import NEAR, notation
+from tests.notation.test_reader import SEED_CODES, seed_text
+
+
+@contextmanager
+def lazy_from(size: int):
+    """Read lazily from `size` characters while the block runs."""
+    kept = reader.LAZY_FROM
+    reader.LAZY_FROM = size
+    try:
+        yield
+    finally:
+        reader.LAZY_FROM = kept
+
+
+def both(text: str, codes=None):
+    with lazy_from(0):
+        lazy = read(text, codes=codes)
+    with lazy_from(1 << 60):
+        eager = read(text, codes=codes)
+    return lazy, eager
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED])
+def test_lazy_reading_equals_eager_reading(text: str) -> None:
+    """Read lazily or at once, every corpus text gives equal trees and equal problems."""
+    lazy, eager = both(text, SEED_CODES)
+    assert lazy.problems == eager.problems
+    assert lazy.draft == eager.draft
+    assert render(lazy.draft) == text
+
+
+def test_content_is_made_once_on_first_use() -> None:
+    """A lazy paragraph holds no content until asked, then keeps what it made."""
+    with lazy_from(0):
+        paragraph = read("a [b] (+IRAN) c").draft.paragraphs[0]
+    assert "content" not in vars(paragraph)
+    first = paragraph.content
+    assert paragraph.content is first
+    assert "_build" not in vars(paragraph)
+
+
+def test_every_paragraph_waits_but_an_empty_one() -> None:
+    """Plain and bracketed paragraphs alike wait to be made; a paragraph of only its marker has no content."""
+    with lazy_from(0):
+        draft = read("plain\n\n[x] (+IRAN)\n\n{#m} ").draft
+    assert ["content" in vars(p) for p in draft.paragraphs] == [False, False, True]
+    assert draft.paragraphs[2].content == ()
+
+
+def test_large_seed_reads_lazily_and_round_trips() -> None:
+    """A text past LAZY_FROM (the seed three times) reads lazily, round-trips and lists every bracket."""
+    text = "\n\n".join([seed_text()] * 3)
+    assert len(text) >= reader.LAZY_FROM
+    reading = read(text, codes=SEED_CODES)
+    assert reading.problems == ()
+    assert render(reading.draft) == text
+    assert len(bracket_list(reading.draft)) == 42
+
+
+def test_missing_attribute_is_an_attribute_error() -> None:
+    """Asking a paragraph for an attribute it does not have is still an AttributeError."""
+    paragraph = read("x").draft.paragraphs[0]
+    with pytest.raises(AttributeError):
+        paragraph.nothing  # noqa: B018
+
+
+@given(NEAR)
+def test_lazy_equals_eager_on_near_notation(text: str) -> None:
+    """On text made of the notation's characters, lazy and eager readings agree."""
+    lazy, eager = both(text, ("IRAN", "CHN"))
+    assert lazy.problems == eager.problems
+    assert lazy.draft == eager.draft
+
+
+@given(st.text())
+def test_lazy_equals_eager_on_any_text(text: str) -> None:
+    """On any text, lazy and eager readings agree and round-trip."""
+    lazy, eager = both(text)
+    assert lazy.draft == eager.draft
+    assert render(lazy.draft) == text
+
+
+@given(notation())
+def test_lazy_equals_eager_on_generated_notation(case) -> None:
+    """On generated well-formed notation, lazy and eager readings agree."""
+    text, _ = case
+    lazy, eager = both(text)
+    assert lazy.problems == eager.problems == ()
+    assert lazy.draft == eager.draft
+
+
+def test_lazy_draft_copies_and_pickles() -> None:
+    """A lazily read draft copies and pickles like any other value, and stays equal."""
+    import copy
+    import pickle
+
+    text = "{#a} x [y] (+IRAN)\n\n{#b} z"
+    with lazy_from(0):
+        draft = read(text).draft
+        other = read(text).draft
+    assert copy.deepcopy(draft) == other
+    assert pickle.loads(pickle.dumps(draft)) == other
+    assert render(copy.copy(draft)) == text
