@@ -1,0 +1,273 @@
+"""Commands of the negotiation: delegation start, propose, round, agree, drop, diff, log, git-setup, and git's diff driver."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def _repo_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+
+
+def register(subparsers) -> None:
+    delegation = subparsers.add_parser("delegation", help="work on a delegation's branch")
+    actions = delegation.add_subparsers(dest="delegation_command", metavar="ACTION")
+    start = actions.add_parser("start", help="create (from main) or switch to the branch delegations/CODE")
+    start.add_argument("code", help="the delegation code, e.g. CHN")
+    _repo_option(start)
+    start.add_argument("--json", action="store_true", help="print the result as JSON")
+    start.set_defaults(handler=run_start)
+    delegation.set_defaults(handler=lambda args: (delegation.print_help(), 2)[1])
+
+    propose = subparsers.add_parser("propose", help="turn your edit of a document's text into your position set")
+    propose.add_argument("symbol", help="the document, e.g. MC/2023/DRAFT/5")
+    propose.add_argument("--lang", default="en", help="the language of the text you edited (default en)")
+    propose.add_argument("-j", "--justification", help="why, in your delegation's words (kept with the entries)")
+    propose.add_argument("-m", "--message", help="the commit message")
+    _repo_option(propose)
+    propose.add_argument("--json", action="store_true", help="print the result as JSON")
+    propose.set_defaults(handler=run_propose)
+
+    round_ = subparsers.add_parser("round", help="merge the delegations' branches and compile the next revision")
+    round_.add_argument("symbol", help="the document, e.g. MC/2023/DRAFT/5")
+    round_.add_argument("--delegations", help="only these delegations, comma-separated (default: every branch)")
+    round_.add_argument("--lang", default="en", help="the language the positions quote (default en)")
+    round_.add_argument("--date", help="the round's date and time, ISO 8601 (default: now)")
+    _repo_option(round_)
+    round_.add_argument("--json", action="store_true", help="print the result as JSON")
+    round_.set_defaults(handler=run_round)
+
+    for name, verb in (("agree", "lift a bracket, keeping its text"), ("drop", "remove a bracket and its text")):
+        command = subparsers.add_parser(name, help=f"{verb}, and commit")
+        command.add_argument("symbol", help="the document")
+        command.add_argument("bracket", help="the bracket id, e.g. op11:1")
+        command.add_argument("--lang", default="en", help="the language (default en)")
+        _repo_option(command)
+        command.add_argument("--json", action="store_true", help="print the result as JSON")
+        command.set_defaults(handler=run_agree if name == "agree" else run_drop)
+
+    diff = subparsers.add_parser("diff", help="the bracket diff between two refs, paragraph by paragraph")
+    diff.add_argument("ref_a", help="a tag, branch or commit, or WORKTREE")
+    diff.add_argument("ref_b", help="a tag, branch or commit, or WORKTREE")
+    diff.add_argument("symbol", nargs="?", help="only this document")
+    diff.add_argument("--lang", default="en", help="the language (default en)")
+    _repo_option(diff)
+    diff.add_argument("--json", action="store_true", help="print the diff as JSON")
+    diff.set_defaults(handler=run_diff)
+
+    log = subparsers.add_parser("log", help="the rounds of a document")
+    log.add_argument("symbol", help="the document")
+    _repo_option(log)
+    log.add_argument("--json", action="store_true", help="print the rounds as JSON")
+    log.set_defaults(handler=run_log)
+
+    setup = subparsers.add_parser("git-setup", help="make git show document texts word by word, bracket-aware")
+    _repo_option(setup)
+    setup.set_defaults(handler=run_git_setup)
+
+    driver = subparsers.add_parser("diff-driver", help="(run by git diff) the external diff for document texts")
+    driver.add_argument("git_args", nargs="*", help=argparse.SUPPRESS)
+    driver.set_defaults(handler=run_diff_driver)
+    textconv = subparsers.add_parser("diff-textconv", help="(run by git log -p) a document text as git shows it")
+    textconv.add_argument("file")
+    textconv.set_defaults(handler=run_textconv)
+
+
+def _open(args):
+    from cicatext.store.repository import Repository
+
+    return Repository.open(args.repo)
+
+
+def run_start(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation import start_delegation
+
+    result = start_delegation(_open(args), args.code)
+    if args.json:
+        emit_json({"delegation": result.code, "branch": result.branch, "created": result.created,
+                   "updated": result.updated, "commit": result.base})
+        return 0
+    verb = "Created" if result.created else "Switched to"
+    print(f"{verb} {result.branch}" + (f" (brought up to date with main: {result.updated})" if result.updated else ""))
+    print("Edit a document's text, then `cicatext propose SYMBOL`.", file=sys.stderr)
+    return 0
+
+
+def run_propose(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation import propose
+
+    result = propose(_open(args), args.symbol, language=args.lang, justification=args.justification,
+                     message=args.message)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        count = len(result.entries)
+        print(f"{result.delegation}: {count} new entr{'y' if count == 1 else 'ies'} in {result.path} "
+              f"(commit {result.commit[:10]})")
+        for entry in result.entries:
+            print(f"  {entry.id}  {entry.describe()}")
+        print("The text is restored; push your branch for the next round: "
+              f"`git push origin delegations/{result.delegation}`", file=sys.stderr)
+    for warning in result.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    return 0
+
+
+def run_round(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation import run_round as compile_round
+
+    delegations = [c for c in (args.delegations or "").replace(" ", ",").split(",") if c] or None
+    result = compile_round(_open(args), args.symbol, delegations=delegations, language=args.lang, date=args.date)
+    if args.json:
+        emit_json(result.to_json())
+        return 0
+    print(f"{result.tag}: {result.revision} (commit {result.commit[:10]})")
+    print(f"  merged: {', '.join(result.delegations) or 'no branch'}")
+    print(f"  brackets: {result.brackets_before} -> {result.brackets_after}")
+    if result.idle:
+        print(f"  nothing new from: {', '.join(result.idle)}")
+    for code, (placed, left_out) in result.compiled.by_delegation().items():
+        print(f"  {code}: {len(placed)} placed" + (f", {len(left_out)} NOT placed" if left_out else ""))
+        for unplaced in left_out:
+            print(f"    not placed: {unplaced.entry.id or '-'} ({unplaced.entry.paragraph}): {unplaced.reason}")
+    if result.compiled.unplaced:
+        print(f"{len(result.compiled.unplaced)} entr{'y was' if len(result.compiled.unplaced) == 1 else 'ies were'} "
+              "left out of this round; they are tried again in the next one.", file=sys.stderr)
+    print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
+    return 0
+
+
+def _bracket_command(args: argparse.Namespace, verb: str) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store import negotiation
+
+    action = negotiation.agree_bracket if verb == "agree" else negotiation.drop_bracket
+    commit = action(_open(args), args.symbol, args.bracket, language=args.lang)
+    if args.json:
+        emit_json({"document": args.symbol, "bracket": args.bracket, "action": verb, "commit": commit})
+    else:
+        print(f"{'Agreed' if verb == 'agree' else 'Dropped'} {args.bracket} (commit {commit[:10]})")
+    return 0
+
+
+def run_agree(args: argparse.Namespace) -> int:
+    return _bracket_command(args, "agree")
+
+
+def run_drop(args: argparse.Namespace) -> int:
+    return _bracket_command(args, "drop")
+
+
+def run_diff(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation import diff_refs
+
+    documents = diff_refs(_open(args), args.ref_a, args.ref_b, args.symbol, language=args.lang)
+    if args.json:
+        emit_json({"from": args.ref_a, "to": args.ref_b, "documents": [d.to_json() for d in documents]})
+        return 0
+    if not documents:
+        print(f"no changes to document texts between {args.ref_a} and {args.ref_b}", file=sys.stderr)
+    for document in documents:
+        print(f"{document.symbol} ({document.slug})")
+        for paragraph in document.paragraphs:
+            print(f"  {paragraph.summary()}")
+            outer = None
+            for bracket in paragraph.brackets_added:
+                # Alternatives inside a new options group are shown by the group itself.
+                if outer is not None and bracket.depth > outer.depth and bracket.text in outer.text:
+                    continue
+                outer = bracket
+                print(f"    + [{_short(bracket.text)}] {' '.join(bracket.attributions)}".rstrip())
+            for bracket in paragraph.brackets_agreed:
+                print(f"    agreed: [{_short(bracket.text)}]")
+            for bracket in paragraph.brackets_dropped:
+                print(f"    dropped: [{_short(bracket.text)}]")
+            for change in paragraph.attributions_joined:
+                print(f"    {change.bracket} joined {change.attribution()}")
+            for change in paragraph.attributions_withdrawn:
+                print(f"    {change.bracket} withdrawn {change.attribution()}")
+            if paragraph.text_changed and paragraph.status == "changed":
+                print("    words: " + "".join(_word(op) for op in paragraph.words))
+    return 0
+
+
+def _short(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _word(op) -> str:
+    from cicatext.notation.bracket_diff import marked
+
+    if op.op == "equal":
+        return op.new if len(op.new) <= 40 else op.new[:15] + " … " + op.new[-15:]
+    return marked(op)
+
+
+def run_log(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation import document_log
+
+    rounds = document_log(_open(args), args.symbol)
+    if args.json:
+        emit_json({"document": args.symbol, "rounds": [r.to_json() for r in rounds]})
+        return 0
+    if not rounds:
+        print(f"{args.symbol} has had no round yet", file=sys.stderr)
+    for item in rounds:
+        left = f", {item.unplaced} not placed" if item.unplaced else ""
+        print(f"{item.tag}  {item.date[:10]}  {item.revision}  brackets {item.brackets_before} -> "
+              f"{item.brackets_after}  {' '.join(item.delegations) or '-'}{left}")
+    return 0
+
+
+def run_git_setup(args: argparse.Namespace) -> int:
+    from cicatext.store.negotiation import git_setup
+
+    settings = git_setup(_open(args))
+    for key, value in settings.items():
+        print(f"{key} = {value}")
+    print("`git diff` now shows document texts word by word; `git log -p --word-diff` too.", file=sys.stderr)
+    return 0
+
+
+def run_diff_driver(args: argparse.Namespace) -> int:
+    """git's external diff: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE."""
+    from cicatext.store.files import read_text
+    from cicatext.store.negotiation import driver_view
+
+    values = args.git_args
+    if len(values) < 7:
+        print("cicatext diff-driver is run by git with 7 arguments", file=sys.stderr)
+        return 2
+    path, old_file, _, _, new_file = values[:5]
+
+    def load(name: str) -> str | None:
+        if name == "/dev/null":
+            return None
+        try:
+            return read_text(name)
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    sys.stdout.write(driver_view(path, load(old_file), load(new_file)))
+    return 0
+
+
+def run_textconv(args: argparse.Namespace) -> int:
+    from cicatext.store.files import read_text
+    from cicatext.store.negotiation import textconv_view
+
+    try:
+        text = read_text(args.file)
+    except (OSError, UnicodeDecodeError):
+        with open(args.file, "rb") as handle:
+            sys.stdout.buffer.write(handle.read())
+        return 0
+    sys.stdout.write(textconv_view(text))
+    return 0

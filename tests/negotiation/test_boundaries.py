@@ -1,0 +1,19 @@
+"""The negotiation's pure core loads neither git nor Textual; the store part loads no Textual."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.mark.parametrize("modules, banned", [
+    ("cicatext.notation.compile, cicatext.notation.bracket_diff", ("textual", "git")),
+    ("cicatext.store.negotiation, cicatext.cli.negotiation_cmds", ("textual", "git")),
+])
+def test_imports_stay_light(modules: str, banned: tuple[str, ...]) -> None:
+    """Importing these modules in a fresh interpreter leaves the banned packages unloaded."""
+    code = f"import sys; import {modules}; print(','.join(m for m in {banned!r} if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""

@@ -1,0 +1,211 @@
+"""Bad input and failure: each gets one clear message, and main and the working tree stay exactly as they were."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cicatext.store import yamlio
+from cicatext.store.negotiation import start_delegation
+from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as, snapshot
+
+MEASURES = ("Improve the measures taken", "Improve the steps taken")
+
+
+def refused(repo, capsys, *args: str) -> str:
+    """Run a command that must fail; return its message after checking the repository did not change."""
+    before = snapshot(repo.root)
+    code = cli(*args, "-C", str(repo.root))
+    err = capsys.readouterr().err
+    assert code != 0, err
+    assert "Traceback" not in err and err.strip()
+    assert snapshot(repo.root) == before
+    return err
+
+
+def hand_written(repo, code: str, entries: list[dict], *, delegation: str | None = None,
+                 document: str = SYMBOL) -> None:
+    """Commit a hand-written position set on the delegation's branch, then return to main."""
+    start_delegation(repo, code)
+    repo.commit({f"positions/{code}/{SLUG}.yaml": yamlio.dump(
+        {"delegation": delegation or code, "document": document, "entries": entries})}, f"{code} positions")
+    git(repo.root, "switch", "--quiet", "main")
+
+
+def test_unknown_delegation_suggests_the_nearest_code(volunteer, capsys):
+    """`delegation start` with a code nobody has names the nearest known one."""
+    err = refused(volunteer, capsys, "delegation", "start", "CHNA")
+    assert "unknown delegation 'CHNA'" in err and "did you mean CHN" in err
+
+
+def test_round_with_an_unknown_delegation(volunteer, capsys):
+    """`round --delegations` with an unknown code is refused with a suggestion."""
+    propose_as(volunteer, "CHN", MEASURES)
+    err = refused(volunteer, capsys, "round", SYMBOL, "--delegations", "CHN,IRN")
+    assert "unknown delegation 'IRN'" in err and "IRAN" in err
+
+
+def test_round_with_a_delegation_that_has_no_branch(volunteer, capsys):
+    """A known delegation without a branch here or in a remote is named."""
+    propose_as(volunteer, "CHN", MEASURES)
+    err = refused(volunteer, capsys, "round", SYMBOL, "--delegations", "TUR")
+    assert "no branch delegations/TUR" in err
+
+
+def test_position_on_a_missing_paragraph(volunteer, capsys):
+    """An entry anchored to a paragraph the document lacks stops the round, naming the paragraph and the file."""
+    hand_written(volunteer, "IRAN", [{"id": "e1", "action": "delete", "paragraph": "op99",
+                                      "anchor": {"text": "volunteers"}}])
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "'op99'" in err and "delegations/IRAN:positions/IRAN/mc-2023-draft-5.yaml" in err
+
+
+def test_dirty_working_tree(volunteer, capsys):
+    """A round, or switching to a delegation branch, refuses uncommitted changes and keeps them."""
+    propose_as(volunteer, "CHN", MEASURES)
+    edit(volunteer, "Hereby decided to:", "Hereby decide to:")
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "uncommitted changes" in err and TEXT in err
+    err = refused(volunteer, capsys, "delegation", "start", "IND")
+    assert "uncommitted changes" in err
+    assert "Hereby decide to:" in volunteer.read_text(TEXT)
+
+
+def test_merge_in_progress(volunteer, capsys):
+    """A round during an unfinished git merge says so and leaves the merge as it is."""
+    propose_as(volunteer, "CHN", MEASURES)
+    root = volunteer.root
+    git(root, "switch", "--quiet", "-c", "side")
+    (root / "README.md").write_text("side\n")
+    git(root, "commit", "-qam", "side")
+    git(root, "switch", "--quiet", "main")
+    (root / "README.md").write_text("main\n")
+    git(root, "commit", "-qam", "main")
+    git(root, "merge", "side", check=False)
+    assert (root / ".git" / "MERGE_HEAD").exists()
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "a merge is in progress" in err and "git merge --abort" in err
+
+
+def test_second_round_while_one_runs(volunteer, capsys):
+    """While another cicatext command holds the repository's lock, a round is refused."""
+    propose_as(volunteer, "CHN", MEASURES)
+    with volunteer.lock():
+        err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "another cicatext command is writing" in err
+
+
+def test_round_while_git_holds_its_index_lock(volunteer, capsys):
+    """While a git command holds .git/index.lock, a round is refused with git's lock named."""
+    propose_as(volunteer, "CHN", MEASURES)
+    lock = volunteer.root / ".git" / "index.lock"
+    lock.write_text("")
+    try:
+        err = refused(volunteer, capsys, "round", SYMBOL)
+    finally:
+        lock.unlink()
+    assert "index.lock" in err
+
+
+def test_round_off_main(volunteer, capsys):
+    """A round runs on main only."""
+    propose_as(volunteer, "CHN", MEASURES)
+    git(volunteer.root, "switch", "--quiet", "delegations/CHN")
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "runs on main" in err
+
+
+def test_propose_off_a_delegation_branch(volunteer, capsys):
+    """propose runs on a delegation branch only."""
+    edit(volunteer, *MEASURES)
+    err = refused(volunteer, capsys, "propose", SYMBOL)
+    assert "delegation branch" in err and "delegation start" in err
+
+
+def test_propose_with_nothing_changed(volunteer, capsys):
+    """propose without an edit says there is nothing to propose."""
+    start_delegation(volunteer, "CHN")
+    err = refused(volunteer, capsys, "propose", SYMBOL)
+    assert "nothing to propose" in err
+
+
+def test_propose_changing_another_delegations_attribution(volunteer, capsys):
+    """Editing another delegation's attribution is refused; the edit stays for the delegation to fix."""
+    start_delegation(volunteer, "IND")
+    edit(volunteer, "(CHN tcb)", "(-CHN)")
+    err = refused(volunteer, capsys, "propose", SYMBOL)
+    assert "CHN" in err and "only your own" in err
+    assert "(-CHN)" in volunteer.read_text(TEXT)
+
+
+def test_propose_with_broken_notation(volunteer, capsys):
+    """An edit that leaves a bracket open is a located notation error; nothing is committed."""
+    start_delegation(volunteer, "IND")
+    edit(volunteer, "Improve the measures", "Improve the [measures")
+    err = refused(volunteer, capsys, "propose", SYMBOL)
+    assert "never closed" in err and f"{TEXT}:" in err
+
+
+def test_branch_changing_files_outside_its_positions(volunteer, capsys):
+    """A delegation branch that changes anything but positions/CODE/ is not merged."""
+    start_delegation(volunteer, "CHN")
+    edit(volunteer, *MEASURES)
+    git(volunteer.root, "commit", "-qam", "edit the text directly")
+    git(volunteer.root, "switch", "--quiet", "main")
+    hand_written(volunteer, "IND", [{"id": "e1", "action": "reserve", "paragraph": "op13", "bracket": "op13:1"}])
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "delegations/CHN changes files outside positions/CHN/" in err and TEXT in err
+
+
+def test_position_set_in_another_delegations_name(volunteer, capsys):
+    """A position set naming another delegation than its folder is refused."""
+    hand_written(volunteer, "IND", [{"id": "e1", "action": "reserve", "paragraph": "op13", "bracket": "op13:1"}],
+                 delegation="CHN")
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "names delegation 'CHN', not IND" in err
+
+
+def test_position_set_with_a_bad_entry(volunteer, capsys):
+    """A malformed entry is a record error naming the branch, file and entry."""
+    hand_written(volunteer, "IND", [{"id": "e1", "action": "delete", "paragraph": "op13"}])
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "delegations/IND:positions/IND/" in err and "entry 1" in err
+
+
+def test_existing_round_tag(volunteer, capsys):
+    """A round whose tag already exists (another clone's round not pulled) is refused."""
+    propose_as(volunteer, "CHN", MEASURES)
+    git(volunteer.root, "tag", "round/mc-2023-draft-5/1", "main")
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "round/mc-2023-draft-5/1 already exists" in err
+
+
+def test_unknown_ref_in_diff(volunteer, capsys):
+    """diff with a ref git does not know names it and what refs look like."""
+    err = refused(volunteer, capsys, "diff", "round/nothing/1", "main")
+    assert "unknown revision 'round/nothing/1'" in err
+
+
+def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
+    """When the last step (the tag) fails, main and the working tree return to where they were."""
+    from cicatext.errors import RepositoryError
+    from cicatext.store import negotiation
+    from cicatext.store.repository import Repository
+
+    propose_as(volunteer, "CHN", MEASURES)
+    before = snapshot(volunteer.root)
+    real = Repository.run_git
+
+    def failing(self, *args, **kwargs):
+        if args[:1] == ("tag",):
+            raise RepositoryError("git tag failed: simulated")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Repository, "run_git", failing)
+    with pytest.raises(RepositoryError):
+        negotiation.run_round(volunteer, SYMBOL)
+    monkeypatch.undo()
+    assert snapshot(volunteer.root) == before
+    assert not list((volunteer.root / ".git").glob("cicatext-round-*.index"))
+    assert os.listdir(volunteer.root / ".git" / "refs" / "tags") == []

@@ -1,0 +1,233 @@
+"""Delegations propose on their branches, the secretariat compiles rounds, everyone reads the history (one clone)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cicatext.errors import UsageError
+from cicatext.store import yamlio
+from cicatext.store.negotiation import (agree_bracket, bracket_origin, diff_refs, document_log, drop_bracket,
+                                        git_setup, propose, round_refs, run_round, start_delegation)
+from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as
+
+MEASURES = ("Improve the measures taken", "Improve the steps taken")
+ONLINE = ("in volunteer activities, both onsite and online;", "in volunteer activities;")
+
+
+def test_start_creates_the_branch_from_main(volunteer):
+    """`delegation start CODE` makes delegations/CODE at main and checks it out."""
+    result = start_delegation(volunteer, "chn")
+    assert (result.code, result.branch, result.created) == ("CHN", "delegations/CHN", True)
+    assert volunteer.current_branch() == "delegations/CHN"
+    assert result.base == git(volunteer.root, "rev-parse", "main").strip()
+
+
+def test_propose_commits_only_the_position_set_and_restores_the_text(volunteer):
+    """propose turns the edit into entries, commits only positions/CODE/, and puts the text back."""
+    before = volunteer.read_text(TEXT)
+    start_delegation(volunteer, "CHN")
+    edit(volunteer, *MEASURES)
+    result = propose(volunteer, SYMBOL, justification="clearer")
+    assert [(e.id, e.action, e.text) for e in result.entries] == [("e1", "replace", "steps")]
+    assert volunteer.read_text(TEXT) == before
+    assert git(volunteer.root, "status", "--porcelain") == ""
+    changed = git(volunteer.root, "show", "--name-only", "--format=", "HEAD").split()
+    assert changed == [f"positions/CHN/{SLUG}.yaml"]
+    record = yamlio.load(volunteer.read_text(f"positions/CHN/{SLUG}.yaml"))
+    assert record["delegation"] == "CHN" and record["document"] == SYMBOL
+    assert record["entries"][0]["anchor"] == {"before": "4. Improve the", "text": "measures",
+                                              "after": "taken by the CICA"}
+    assert record["entries"][0]["justification"] == "clearer"
+
+
+def test_round_is_one_merge_commit_tagged_with_the_next_revision(volunteer):
+    """A round merges every delegation branch in one commit, records Rev.1 and tags round/<slug>/1."""
+    propose_as(volunteer, "CHN", MEASURES)
+    propose_as(volunteer, "IND", ("Improve the measures taken", "Improve the actions taken"), ONLINE)
+    main_before = git(volunteer.root, "rev-parse", "main").strip()
+    result = run_round(volunteer, SYMBOL, date="2023-07-01T10:00:00+06:00")
+    parents = git(volunteer.root, "rev-list", "--parents", "-n", "1", "main").split()[1:]
+    tips = [git(volunteer.root, "rev-parse", f"delegations/{c}").strip() for c in ("CHN", "IND")]
+    assert parents == [main_before, *tips]
+    assert result.tag == "round/mc-2023-draft-5/1" and result.revision == "MC/2023/DRAFT/5/Rev.1"
+    assert git(volunteer.root, "cat-file", "-t", result.tag).strip() == "tag"
+    text = volunteer.read_text(TEXT)
+    assert "Improve the [[measures] (-CHN) (-IND), [steps] (+CHN), [actions] (+IND)] taken" in text
+    assert "in volunteer activities[, both onsite and online] (-IND);" in text
+    revisions = yamlio.load(volunteer.read_text(f"documents/{SLUG}/document.yaml"))["revisions"]
+    assert revisions[-1] == {"rev": 1, "symbol": "MC/2023/DRAFT/5/Rev.1", "date": "2023-07-01",
+                             "round": "round/mc-2023-draft-5/1"}
+    message = git(volunteer.root, "log", "-1", "--format=%B", "main")
+    assert "CHN proposed:" in message and "replace in op4 “steps”" in message
+    assert "IND proposed:" in message and "delete in op9" in message
+    assert git(volunteer.root, "status", "--porcelain") == ""
+    assert (volunteer.path(f"positions/IND/{SLUG}.yaml")).exists()
+
+
+def test_second_round_compiles_only_new_entries(volunteer):
+    """Entries compiled in a round are not compiled again; the delegation's new ones are."""
+    propose_as(volunteer, "CHN", MEASURES)
+    run_round(volunteer, SYMBOL)
+    start = start_delegation(volunteer, "CHN")
+    assert start.updated == "fast-forward"
+    edit(volunteer, *ONLINE)
+    propose(volunteer, SYMBOL)
+    git(volunteer.root, "switch", "--quiet", "main")
+    result = run_round(volunteer, SYMBOL)
+    assert result.tag.endswith("/2") and result.revision.endswith("/Rev.2")
+    assert [p.entry.id for p in result.compiled.placed] == ["e2"]
+    assert volunteer.read_text(TEXT).count("[steps] (+CHN)") == 1
+
+
+def test_nothing_new_is_refused(volunteer):
+    """A round with no new positions says so and changes nothing."""
+    propose_as(volunteer, "CHN", MEASURES)
+    run_round(volunteer, SYMBOL)
+    with pytest.raises(UsageError) as caught:
+        run_round(volunteer, SYMBOL)
+    assert "nothing to compile" in caught.value.message
+
+
+def test_unplaced_entry_is_reported_and_tried_again(volunteer):
+    """An entry whose anchor is gone is listed as not placed in the round and retried in the next."""
+    start_delegation(volunteer, "TUR")
+    volunteer.commit({f"positions/TUR/{SLUG}.yaml": yamlio.dump({
+        "delegation": "TUR", "document": SYMBOL, "entries": [
+            {"id": "e1", "action": "delete", "paragraph": "op4", "anchor": {"text": "no such words at all here"}},
+            {"id": "e2", "action": "reserve", "paragraph": "op13", "bracket": "op13:1"}]})}, "TUR positions")
+    git(volunteer.root, "switch", "--quiet", "main")
+    result = run_round(volunteer, SYMBOL)
+    assert [(u.delegation, u.entry.id) for u in result.compiled.unplaced] == [("TUR", "e1")]
+    assert "(CHN tcb) (TUR tcb)" in volunteer.read_text(TEXT)
+    assert "NOT PLACED" in result.message
+    assert document_log(volunteer, SYMBOL)[0].unplaced == 1
+    propose_as(volunteer, "CHN", MEASURES)
+    again = run_round(volunteer, SYMBOL)
+    assert [(u.delegation, u.entry.id) for u in again.compiled.unplaced] == [("TUR", "e1")]
+    assert [p.delegation for p in again.compiled.placed] == ["CHN"]
+
+
+def test_log_lists_rounds_with_bracket_counts(volunteer, capsys):
+    """`cicatext log` gives each round's date, revision, delegations and brackets before and after."""
+    propose_as(volunteer, "CHN", MEASURES)
+    run_round(volunteer, SYMBOL, date="2023-07-01T10:00:00+06:00")
+    rounds = document_log(volunteer, SYMBOL)
+    assert [(r.tag, r.revision, r.delegations, r.brackets_before, r.brackets_after) for r in rounds] == [
+        ("round/mc-2023-draft-5/1", "MC/2023/DRAFT/5/Rev.1", ("CHN",), 13, 16)]
+    assert rounds[0].date.startswith("2023-07-01")
+    assert cli("log", SYMBOL, "-C", str(volunteer.root), "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["rounds"][0]["brackets_after"] == 16
+    assert round_refs(volunteer, SYMBOL) == ["round/mc-2023-draft-5/1"]
+
+
+def test_diff_between_rounds_and_the_working_tree(volunteer, capsys):
+    """`diff` compares a tag, a branch or the working tree, paragraph by paragraph."""
+    propose_as(volunteer, "CHN", MEASURES)
+    result = run_round(volunteer, SYMBOL)
+    documents = diff_refs(volunteer, "main~1", result.tag)
+    assert [d.symbol for d in documents] == [SYMBOL]
+    op4 = documents[0].paragraphs[0]
+    assert op4.paragraph == "op4"
+    assert {b.text for b in op4.brackets_added} >= {"steps", "measures"}
+    edit(volunteer, "[steps] (+CHN)", "[steps] (+CHN) (+IND)")
+    worktree = diff_refs(volunteer, "HEAD", "WORKTREE", SYMBOL)
+    assert [(a.code, a.stance) for a in worktree[0].paragraphs[0].attributions_joined] == [("IND", "+")]
+    assert cli("diff", "HEAD", "WORKTREE", SYMBOL, "-C", str(volunteer.root), "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["documents"][0]["paragraphs"][0]["attributions_joined"][0]["code"] == "IND"
+
+
+def test_agree_and_drop_commit_what_the_room_decided(volunteer):
+    """agree lifts a bracket keeping its words, drop removes it with them; each is one commit."""
+    before = git(volunteer.root, "rev-parse", "HEAD").strip()
+    agreed = agree_bracket(volunteer, SYMBOL, "op13:1")
+    text = volunteer.read_text(TEXT)
+    assert "volunteers, and encourage to assign" in text and "(CHN tcb)" not in text
+    assert git(volunteer.root, "rev-parse", "HEAD~1").strip() == before
+    dropped = drop_bracket(volunteer, SYMBOL, "op15:1")
+    assert "integrating volunteerism for sustainable development" not in volunteer.read_text(TEXT)
+    assert git(volunteer.root, "rev-parse", "HEAD~1").strip() == agreed
+    assert dropped == git(volunteer.root, "rev-parse", "HEAD").strip()
+    assert git(volunteer.root, "log", "-1", "--format=%s").startswith("Drop op15:1 in MC/2023/DRAFT/5")
+
+
+def test_agree_unknown_bracket_names_the_nearest(volunteer, capsys):
+    """An unknown bracket id is one message with the paragraph's bracket ids, and nothing is committed."""
+    head = git(volunteer.root, "rev-parse", "HEAD")
+    assert cli("agree", SYMBOL, "op13:7", "-C", str(volunteer.root)) != 0
+    err = capsys.readouterr().err
+    assert "op13:7" in err and "op13:1" in err and "Traceback" not in err
+    assert git(volunteer.root, "rev-parse", "HEAD") == head
+
+
+def test_bracket_origin_names_the_round_that_added_it(volunteer):
+    """bracket_origin finds the round whose text first held the bracket; older brackets have none."""
+    propose_as(volunteer, "CHN", MEASURES)
+    run_round(volunteer, SYMBOL)
+    from cicatext.notation.reader import read
+    from cicatext.notation.views import bracket_list
+
+    infos = bracket_list(read(volunteer.read_text(TEXT)).draft)
+    steps = next(i for i in infos if i.text == "steps")
+    assert bracket_origin(volunteer, SYMBOL, steps.id).tag == "round/mc-2023-draft-5/1"
+    assert bracket_origin(volunteer, SYMBOL, "op13:1") is None
+
+
+def test_cli_workflow_with_json(volunteer, capsys, monkeypatch):
+    """The commands run end to end from the command line, each with JSON output."""
+    root = str(volunteer.root)
+    assert cli("delegation", "start", "AZER", "-C", root, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["branch"] == "delegations/AZER"
+    edit(volunteer, *MEASURES)
+    assert cli("propose", SYMBOL, "-C", root, "--json", "-j", "simpler") == 0
+    proposed = json.loads(capsys.readouterr().out)
+    assert proposed["entries"][0]["justification"] == "simpler"
+    git(root, "switch", "--quiet", "main")
+    assert cli("round", SYMBOL, "--delegations", "AZER", "-C", root, "--json") == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["delegations"] == ["AZER"] and data["tag"] == "round/mc-2023-draft-5/1"
+    assert data["proposed"]["AZER"] == ["replace in op4 “steps”"]
+    assert cli("agree", SYMBOL, "op4:3", "-C", root, "--json") == 0
+    assert json.loads(capsys.readouterr().out)["action"] == "agree"
+
+
+def test_git_diff_uses_the_bracket_aware_driver(volunteer):
+    """After git-setup, `git diff` shows changed words with ⟨-…-⟩/⟨+…+⟩ and `git log -p` shows brackets as ⟦ ⟧."""
+    settings = git_setup(volunteer)
+    assert settings["attributes"] == ".gitattributes"
+    edit(volunteer, "(CHN tcb) in the", "(-CHN) in the")
+    shown = git(volunteer.root, "diff")
+    assert "diff --cicatext a/documents/mc-2023-draft-5/en.txt" in shown
+    assert "@@ op13 " in shown and "⟨-(CHN tcb)-⟩⟨+(-CHN)+⟩" in shown
+    git(volunteer.root, "commit", "-qam", "CHN objects")
+    log = git(volunteer.root, "log", "-p", "-1", "--word-diff=plain")
+    assert "[-(CHN tcb)-]{+(-CHN)+}" in log
+    assert "⟦, and encourage" in log and "[, and encourage" not in log
+
+
+def test_word_diff_keeps_a_reservation_as_one_word(volunteer):
+    """The driver's word regex keeps `(CHN tcb)` whole in `git diff --word-diff`."""
+    git_setup(volunteer)
+    edit(volunteer, "(CHN tcb) in the", "(IND tcb) in the")
+    shown = git(volunteer.root, "diff", "--no-ext-diff", "--word-diff=porcelain")
+    assert "-(CHN tcb)" in shown.splitlines() and "+(IND tcb)" in shown.splitlines()
+
+
+def test_proposed_position_set_matches_its_schema(volunteer):
+    """What propose writes (text changes, a stance, a new paragraph) is a valid position-set record."""
+    from cicatext.store.schemas import errors
+
+    start_delegation(volunteer, "IRAN")
+    edit(volunteer, *MEASURES)
+    edit(volunteer, "(CHN tcb)", "(CHN tcb) (IRAN tcb)")
+    target = volunteer.path(TEXT)
+    target.write_text(target.read_text(encoding="utf-8") + "\n{#op16} 16. Welcome the Rally of 2024.\n",
+                      encoding="utf-8")
+    result = propose(volunteer, SYMBOL, justification="as discussed")
+    assert [e.action for e in result.entries] == ["replace", "reserve", "insert"]
+    assert result.entries[-1].after_paragraph == "op15"
+    record = yamlio.load(volunteer.read_text(f"positions/IRAN/{SLUG}.yaml"))
+    assert [str(e.message) for e in errors("position-set", record)] == []
