@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.store import yamlio
 from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
 
-CACHE_NAME = "catalogue.marshal"
-_FORMAT = 2
+REGISTER_CACHE = "register.marshal"
+PARAGRAPHS_CACHE = "paragraphs.marshal"
+_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,10 @@ class ParagraphText:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every document's summary and every paragraph, with the problems met while reading them."""
+    """Every document's summary, with the problems met while reading the records and texts."""
 
     documents: tuple[DocumentSummary, ...]
     """In folder order."""
-    paragraphs: tuple[ParagraphText, ...]
-    """In document, language and paragraph order."""
     problems: tuple[Problem, ...]
     """Records or texts that did not load, and notation errors in texts."""
 
@@ -104,7 +102,30 @@ class Catalogue:
         return None
 
 
+@dataclass(frozen=True)
+class DocumentParagraphs:
+    """The paragraphs of one document's texts, packed: one string per document keeps loading fast."""
+
+    slug: str
+    """The document's folder."""
+    heads: tuple[tuple[str, str, str | None, int], ...]
+    """(language, paragraph id, label, line) of each paragraph."""
+    packed: str
+    """The paragraphs' texts joined by the record separator."""
+
+    def texts(self) -> list[str]:
+        """The paragraphs' texts, in the order of `heads`."""
+        return self.packed.split(_SEPARATOR) if self.heads else []
+
+    def paragraph(self, index: int) -> ParagraphText:
+        """The paragraph at an index of `heads`."""
+        language, paragraph, label, line = self.heads[index]
+        return ParagraphText(self.slug, language, paragraph, label, line, self.texts()[index])
+
+
 Progress = Callable[[int, int, tuple[DocumentSummary, ...]], None]
+
+_SEPARATOR = "\x1e"
 
 
 def default_language(repo: Repository) -> str:
@@ -120,6 +141,13 @@ def default_language(repo: Repository) -> str:
     return str(languages[0])
 
 
+def _slugs(repo: Repository) -> list[str]:
+    folder = repo.root / "documents"
+    if not folder.is_dir():
+        return []
+    return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
+
+
 def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_cache: bool = True,
                    every: int = 250) -> Catalogue:
     """Summarise every document folder, from the cache where nothing changed.
@@ -128,37 +156,77 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
     read afresh and once at the end.
     """
     language = default_language(repo)
-    folder = repo.root / "documents"
-    slugs = sorted(entry.name for entry in os.scandir(folder) if entry.is_dir()) if folder.is_dir() else []
-    cache_path = repo.root / CACHE_DIR / CACHE_NAME
-    cached = _read_cache(cache_path, language) if use_cache else {}
+    slugs = _slugs(repo)
+    cache_dir = repo.root / CACHE_DIR
+    cached = _read_cache(cache_dir / REGISTER_CACHE, language) if use_cache else {}
+    cached_texts: dict | None = None
     fresh: dict[str, tuple] = {}
     summaries: list[DocumentSummary] = []
-    paragraphs: list[ParagraphText] = []
     problems: list[Problem] = []
-    changed = False
     read_afresh = 0
     for index, slug in enumerate(slugs, 1):
-        key = _folder_key(folder / slug)
+        key = _folder_key(repo.root / "documents" / slug)
         if not key:
             continue
         entry = cached.get(slug)
         if entry is None or entry[0] != key:
-            entry = (key, *_summarise(repo, slug, language))
-            changed = True
+            row, paragraphs, found = _summarise(repo, slug, language)
+            entry = (key, row, found)
+            if use_cache:
+                if cached_texts is None:
+                    cached_texts = _read_cache(cache_dir / PARAGRAPHS_CACHE, language)
+                cached_texts[slug] = (key, *paragraphs)
             read_afresh += 1
             if progress is not None and read_afresh % every == 0:
                 progress(index, len(slugs), tuple(summaries))
         fresh[slug] = entry
-        _, row, texts, found = entry
-        summaries.append(DocumentSummary(*row[:9], tuple(row[9]), *row[10:]))
-        paragraphs.extend(ParagraphText(slug, *item) for item in texts)
+        _, row, found = entry
+        summaries.append(DocumentSummary(*row))
         problems.extend(Problem(*item) for item in found)
-    if use_cache and (changed or set(cached) != set(fresh)):
-        _write_cache(cache_path, language, fresh)
+    if use_cache and (read_afresh or set(cached) != set(fresh)):
+        _write_cache(cache_dir / REGISTER_CACHE, language, fresh)
+        if cached_texts is not None:
+            _write_cache(cache_dir / PARAGRAPHS_CACHE, language,
+                         {slug: cached_texts[slug] for slug in fresh if slug in cached_texts})
     if progress is not None:
         progress(len(slugs), len(slugs), tuple(summaries))
-    return Catalogue(tuple(summaries), tuple(paragraphs), tuple(problems))
+    return Catalogue(tuple(summaries), tuple(problems))
+
+
+def cached_catalogue(repo: Repository) -> Catalogue | None:
+    """The catalogue as the cache last saw it, without looking at the files (None when there is no cache).
+
+    For a first screen at once; `load_catalogue` then brings it up to date.
+    """
+    cached = _read_cache(repo.root / CACHE_DIR / REGISTER_CACHE, default_language(repo))
+    if not cached:
+        return None
+    summaries = [DocumentSummary(*cached[slug][1]) for slug in sorted(cached)]
+    problems = [Problem(*item) for slug in sorted(cached) for item in cached[slug][2]]
+    return Catalogue(tuple(summaries), tuple(problems))
+
+
+def load_paragraphs(repo: Repository, *, use_cache: bool = True) -> list[DocumentParagraphs]:
+    """The paragraphs of every text of every document, from the cache where nothing changed."""
+    language = default_language(repo)
+    cache_path = repo.root / CACHE_DIR / PARAGRAPHS_CACHE
+    cached = _read_cache(cache_path, language) if use_cache else {}
+    fresh: dict[str, tuple] = {}
+    found: list[DocumentParagraphs] = []
+    changed = False
+    for slug in _slugs(repo):
+        key = _folder_key(repo.root / "documents" / slug)
+        if not key:
+            continue
+        entry = cached.get(slug)
+        if entry is None or entry[0] != key:
+            entry = (key, *_paragraphs_of(repo, slug, [name[:-4] for name, _, _ in key if name.endswith(".txt")]))
+            changed = True
+        fresh[slug] = entry
+        found.append(DocumentParagraphs(slug, entry[1], entry[2]))
+    if use_cache and (changed or set(cached) != set(fresh)):
+        _write_cache(cache_path, language, fresh)
+    return found
 
 
 def _folder_key(path: Path) -> tuple:
@@ -181,12 +249,11 @@ def _problem_tuple(problem: Problem) -> tuple:
 
 
 def _summarise(repo: Repository, slug: str, language: str) -> tuple[tuple, tuple, tuple]:
-    """(summary row, paragraph rows, problem rows) of one document folder, as plain tuples for the cache."""
-    from cicatext.notation.reader import read
-    from cicatext.notation.render import render
-
+    """(summary row, (paragraph heads, packed texts), problem rows) of one folder, as plain tuples for the cache."""
     record_file = document_record_path(slug)
-    problems: list[Problem] = []
+    present = sorted(p.stem for p in (repo.root / "documents" / slug).glob("*.txt"))
+    readings, problems = _read_texts(repo, slug, present)
+    paragraphs = _pack(readings)
     try:
         record = repo.load(record_file)
         if not isinstance(record, dict):
@@ -195,23 +262,57 @@ def _summarise(repo: Repository, slug: str, language: str) -> tuple[tuple, tuple
     except CicatextError as error:
         problem = error.problem
         row = (slug, "", slug, "", "", "", 0, "", "", (), None, 0, f"record does not load: {problem.message}")
-        return row, (), (_problem_tuple(problem),)
+        return row, paragraphs, (_problem_tuple(problem), *(_problem_tuple(p) for p in problems))
     try:
-        return _summarise_record(repo, slug, language, DocumentEntry(slug=slug, record=record), problems)
+        row = _summary_row(slug, language, DocumentEntry(slug=slug, record=record), readings, problems)
     except (TypeError, ValueError, AttributeError) as error:
         # The schema check reports what is wrong; the register still lists the folder.
         problem = Problem(f"{record_file} has values of an unexpected type ({error})", file=record_file,
                           hint="`cicatext validate` shows which field", code="schema")
+        problems.insert(0, problem)
         row = (slug, _text(record.get("symbol")), _text(record.get("symbol")) or slug, "", "", "", 0, "", "",
                (), None, 0, problem.message)
-        return row, (), (_problem_tuple(problem),)
+    return row, paragraphs, tuple(_problem_tuple(p) for p in problems)
 
 
-def _summarise_record(repo: Repository, slug: str, language: str, entry: DocumentEntry,
-                      problems: list[Problem]) -> tuple[tuple, tuple, tuple]:
+def _read_texts(repo: Repository, slug: str, languages: list[str]) -> tuple[dict, list[Problem]]:
+    """The reading of each language's text, and the problems (unreadable files, notation errors)."""
     from cicatext.notation.reader import read
+
+    readings = {}
+    problems: list[Problem] = []
+    for language in languages:
+        relative = document_text_path(slug, language)
+        try:
+            text = repo.read_text(relative)
+        except CicatextError as error:
+            problems.append(error.problem)
+            continue
+        reading = read(text, file=relative)
+        problems.extend(p for p in reading.problems if p.severity == "error")
+        readings[language] = reading
+    return readings, problems
+
+
+def _pack(readings: dict) -> tuple[tuple, str]:
     from cicatext.notation.render import render
 
+    heads = []
+    texts = []
+    for language, reading in readings.items():
+        for paragraph in reading.draft.paragraphs:
+            heads.append((language, paragraph.id, paragraph.label, paragraph.pos.line if paragraph.pos else 0))
+            texts.append(render(paragraph.content).replace(_SEPARATOR, " "))
+    return tuple(heads), _SEPARATOR.join(texts)
+
+
+def _paragraphs_of(repo: Repository, slug: str, languages: list[str]) -> tuple[tuple, str]:
+    readings, _ = _read_texts(repo, slug, languages)
+    return _pack(readings)
+
+
+def _summary_row(slug: str, language: str, entry: DocumentEntry, readings: dict,
+                 problems: list[Problem]) -> tuple:
     record = entry.record
     declared = record.get("languages") or []
     languages = [str(x) for x in declared] if isinstance(declared, list) else []
@@ -219,38 +320,21 @@ def _summarise_record(repo: Repository, slug: str, language: str, entry: Documen
     steps = [s for s in record.get("status") or [] if isinstance(s, dict)]
     if steps:
         status = str(steps[-1].get("action", ""))
-    texts: list[tuple] = []
+    wanted = language if language in languages else (languages[0] if languages else language)
     brackets: int | None = None
     paragraph_count = 0
-    note: str | None = None
-    wanted = language if language in languages else (languages[0] if languages else language)
-    for lang in languages:
-        relative = document_text_path(slug, lang)
-        if not (repo.root / relative).is_file():
-            continue
-        try:
-            text = repo.read_text(relative)
-        except CicatextError as error:
-            problems.append(error.problem)
-            note = note or error.problem.message
-            continue
-        reading = read(text, file=relative)
-        errors = [p for p in reading.problems if p.severity == "error"]
-        problems.extend(errors)
-        if errors and note is None:
-            note = f"{len(errors)} notation error(s) in {relative}"
-        for paragraph in reading.draft.paragraphs:
-            line = paragraph.pos.line if paragraph.pos else 0
-            texts.append((lang, paragraph.id, paragraph.label, line, render(paragraph.content)))
-        if lang == wanted:
-            brackets = sum(1 for p in reading.draft.paragraphs for _ in p.brackets())
-            paragraph_count = len(reading.draft.paragraphs)
+    reading = readings.get(wanted)
+    if reading is not None:
+        brackets = sum(1 for p in reading.draft.paragraphs for _ in p.brackets())
+        paragraph_count = len(reading.draft.paragraphs)
+    note = None
+    if problems:
+        where = problems[0].file or slug
+        note = f"{len(problems)} problem(s) in {where}" if len(problems) > 1 else problems[0].message
     revision = entry.revision if isinstance(entry.revision, int) else 0
-    title = entry.title(language)
-    row = (slug, _text(entry.symbol), _text(entry.current_symbol), _text(title), _text(record.get("kind")),
-           _text(record.get("sponsor")), revision, status, _text(record.get("date")), tuple(languages),
-           brackets, paragraph_count, note)
-    return row, tuple(texts), tuple(_problem_tuple(p) for p in problems)
+    return (slug, _text(entry.symbol), _text(entry.current_symbol), _text(entry.title(language)),
+            _text(record.get("kind")), _text(record.get("sponsor")), revision, status,
+            _text(record.get("date")), tuple(languages), brackets, paragraph_count, note)
 
 
 def _text(value) -> str:

@@ -1,0 +1,230 @@
+"""Coordinators and deadlines: who coordinates each priority area, by dimension, and what falls due.
+
+Both come from the Modalities records (`coordinators/`, `concept-papers/`,
+`reviews/`, `meetings/`) judged as of one day (today, or `--as-of`). Overdue
+deadlines stand out in red, those due soon in amber.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Static
+
+from cicatext.store.repository import Repository
+from cicatext.tui.widgets.key_bar import KeyBar
+from cicatext.tui.widgets.status import StatusLine
+from cicatext.tui.widgets.title_bar import TitleBar
+
+STATUS_STYLE = {"overdue": "bold $text-error", "due": "bold $text-warning", "upcoming": "$text-muted"}
+
+
+def _name(record, language: str = "en") -> str:
+    name = record.get("name") if isinstance(record, dict) else None
+    if isinstance(name, dict):
+        return str(name.get(language) or next(iter(name.values()), ""))
+    return str(name or "")
+
+
+def _tenure(appointment) -> str:
+    if appointment is None or appointment.start is None:
+        return ""
+    end = appointment.effective_end
+    return f"{appointment.start.isoformat()} – {end.isoformat() if end else '…'}"
+
+
+class CoordinatorsScreen(Screen):
+    """The coordinators table by dimension and area, and the deadlines with what is due or overdue."""
+
+    BINDINGS = [
+        Binding("j", "down", "Down", show=False),
+        Binding("k", "up", "Up", show=False),
+        Binding("tab", "app.focus_next", "Switch table"),
+        Binding("e", "edit", "Edit"),
+        Binding("q,escape", "back", "Back"),
+    ]
+
+    def __init__(self, repo: Repository, as_of: dt.date) -> None:
+        super().__init__()
+        self.repo = repo
+        self.as_of = as_of
+        """The day the deadlines are judged against."""
+        self.rows: list[dict] = []
+        """One row per priority area: dimension, area, coordinator, co-coordinators, tenure, pending, paper, file."""
+        self.deadlines: list = []
+        """The deadlines, sorted by date."""
+        self._table_rows: list[dict | None] = []
+        # Made here and kept: the screen's mount can come before its nested widgets are mounted,
+        # and workers may report before the screen is composed.
+        self.area_table = DataTable(id="coordinators-table", cursor_type="row", zebra_stripes=True)
+        self.deadline_table = DataTable(id="deadlines-table", cursor_type="row")
+        self.detail = Static("", id="deadline-detail")
+        self.status = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Vertical(id="coordinators-body"):
+            yield self.area_table
+            yield self.deadline_table
+            yield self.detail
+        yield self.status
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = "Coordinators and deadlines"
+        self.sub_title = f"as of {self.as_of.isoformat()}"
+        table = self.area_table
+        # Columns holding styled content get their width here: DataTable measures plain text only.
+        for label, key, width in (("Priority area", "area", 36),
+                                  ("Coordinator", "coordinator", 14), ("Co-coordinators", "co", None),
+                                  ("Tenure", "tenure", None), ("Offers", "pending", None),
+                                  ("Concept paper", "paper", None)):
+            table.add_column(label, key=key, width=width)
+        deadlines = self.deadline_table
+        for label, key, width in (("Due", "due", 10), ("", "status", 8), ("Rule", "rule", None),
+                                  ("What", "what", None)):
+            deadlines.add_column(label, key=key, width=width)
+        self.status.say("Reading the Modalities records…")
+        self.app.begin_work("coordinators", "reading coordinators")
+        self._load()
+        table.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            rows, deadlines, problems = self._read()
+        except Exception as error:  # noqa: BLE001 - show it, do not end the app
+            self.app.call_from_thread(self.app.notify, f"{type(error).__name__}: {error}",
+                                      title="Could not read the coordinators", severity="error")
+            rows, deadlines, problems = [], [], 0
+        finally:
+            self.app.call_from_thread(self.app.end_work, "coordinators")
+        self.app.call_from_thread(self._show, rows, deadlines, problems)
+
+    def _read(self) -> tuple[list[dict], list, int]:
+        from cicatext.records import modalities as m
+        from cicatext.store.modalities_store import load_records, settings_of
+
+        loaded = load_records(self.repo)
+        records = loaded.records
+        dimensions = self.repo.dimensions
+        order = {key: index for index, key in enumerate(dimensions)}
+        areas = sorted(self.repo.areas.items(),
+                       key=lambda item: (order.get(str(item[1].get("dimension")), 99), _name(item[1])))
+        rows = []
+        for area_id, area in areas:
+            state = m.coordination(records, area_id, self.as_of)
+            coordinator = state.coordinator or state.acting
+            who = ""
+            if state.coordinator is not None:
+                who = state.coordinator.state
+            elif state.acting is not None:
+                who = f"{state.acting.state} (acting)"
+            co = ", ".join(a.state for a in state.co_coordinators if a is not state.acting)
+            future = ", ".join(f"{a.state} from {a.start}" for a in state.future)
+            pending = ", ".join(f"{a.state} ({a.state_of_record})" for a in state.pending)
+            paper = ""
+            if state.concept_paper is not None:
+                paper = f"{state.concept_paper.id} ({state.concept_paper.condition})"
+            dimension = dimensions.get(str(area.get("dimension")), {})
+            rows.append({
+                "dimension": _name(dimension) or str(area.get("dimension", "")),
+                "area": _name(area) or area_id,
+                "area_id": area_id,
+                "coordinator": who,
+                "co": co,
+                "tenure": _tenure(coordinator) or (f"next: {future}" if future else ""),
+                "pending": pending,
+                "paper": paper,
+                "file": loaded.area_files.get(area_id),
+            })
+        found = m.deadlines(records, self.as_of, settings_of(self.repo))
+        return rows, found, len(loaded.problems)
+
+    def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
+        self.rows = rows
+        self.deadlines = deadlines
+        table = self.area_table
+        table.clear()
+        self._table_rows = []
+        previous = None
+        for index, row in enumerate(rows):
+            if row["dimension"] != previous:
+                # The dimension heads its areas, as in the Catalogue.
+                previous = row["dimension"]
+                table.add_row(Content.assemble((row["dimension"], "bold $text-accent")), "", "", "", "", "",
+                              key=f"dimension-{index}")
+                self._table_rows.append(None)
+            area = row["area"] if len(row["area"]) <= 34 else row["area"][:33] + "…"
+            coordinator = Content.assemble((row["coordinator"], "bold")) if row["coordinator"] else \
+                Content.assemble(("none", "$text-muted"))
+            table.add_row(Content.assemble(("  " + area, "")), coordinator, row["co"],
+                          row["tenure"], row["pending"], row["paper"], key=str(index))
+            self._table_rows.append(row)
+        deadlines_table = self.deadline_table
+        deadlines_table.clear()
+        for index, deadline in enumerate(deadlines):
+            style = STATUS_STYLE.get(deadline.status, "")
+            deadlines_table.add_row(Content.assemble((deadline.due.isoformat(), style)),
+                                    Content.assemble((deadline.status, style)), deadline.rule,
+                                    deadline.what,
+                                    key=str(index))
+        overdue = sum(1 for d in deadlines if d.status == "overdue")
+        due = sum(1 for d in deadlines if d.status == "due")
+        covered = sum(1 for r in rows if r["coordinator"])
+        words = (f"{covered} of {len(rows)} areas coordinated · deadlines: {overdue} overdue, {due} due, "
+                 f"{len(deadlines) - overdue - due} upcoming")
+        if problems:
+            words += f" · {problems} problem(s) in the records (v)"
+        self.status.say(words)
+
+    @property
+    def overdue(self) -> list:
+        """The deadlines past their date."""
+        return [d for d in self.deadlines if d.status == "overdue"]
+
+    def action_down(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_down()
+
+    def action_up(self) -> None:
+        if isinstance(self.focused, DataTable):
+            self.focused.action_cursor_up()
+
+    def action_edit(self) -> None:
+        if self.focused is self.deadline_table and self.deadlines:
+            deadline = self.deadlines[self.deadline_table.cursor_row]
+            if deadline.source:
+                self.app.edit_file(f"{deadline.source}.yaml", 1)
+            return
+        cursor = self.area_table.cursor_row
+        row = self._table_rows[cursor] if 0 <= cursor < len(self._table_rows) else None
+        if row is not None:
+            self.app.edit_file(row["file"] or f"coordinators/{row['area_id']}.yaml", 1)
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_edit()
+
+    @on(DataTable.RowHighlighted, "#deadlines-table")
+    def _deadline_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        detail = self.detail
+        row = event.cursor_row
+        if not 0 <= row < len(self.deadlines):
+            detail.update("")
+            return
+        deadline = self.deadlines[row]
+        style = STATUS_STYLE.get(deadline.status, "")
+        where = f" · {deadline.source}.yaml" if deadline.source else ""
+        rule = f"Modalities {deadline.rule}" if deadline.rule[:1].isdigit() else deadline.rule
+        detail.update(Content.assemble((f"{deadline.due.isoformat()} {deadline.status}", style),
+                                       f" · {rule}{where}\n", deadline.what))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,320 @@
+"""Delegations: for one delegation, its open brackets across all documents and its position sets.
+
+The brackets are gathered once, in a worker, from the catalogue's paragraphs
+(default language); each row says where the bracket stands and what the
+delegation said of it. Enter opens the reader at that bracket, showing that
+delegation's brackets only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, OptionList
+from textual.widgets.option_list import Option
+
+from cicatext.errors import CicatextError
+from cicatext.notation.reader import read
+from cicatext.notation.render import render
+from cicatext.notation.tree import Stance
+from cicatext.store.catalogue import DocumentSummary, default_language, load_paragraphs
+from cicatext.store.repository import Repository
+from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
+from cicatext.tui.widgets.key_bar import KeyBar
+from cicatext.tui.widgets.status import StatusLine
+from cicatext.tui.widgets.title_bar import TitleBar
+
+STANCE_LABEL = {Stance.PROPOSE: "+ proposes", Stance.OBJECT: "- objects", Stance.RESERVE: "tcb"}
+
+
+@dataclass(frozen=True)
+class DelegationBracket:
+    """One bracket carrying a delegation's attribution."""
+
+    slug: str
+    """The document's folder."""
+    symbol: str
+    """The document's current symbol."""
+    paragraph: str
+    """The paragraph id."""
+    label: str | None
+    """The paragraph's own numbering."""
+    bracket: str
+    """The bracket id, `PARAGRAPH:N`."""
+    stances: tuple[Stance, ...]
+    """What the delegation says of it (usually one stance)."""
+    others: tuple[str, ...]
+    """The other delegations' attributions on it, as written."""
+    text: str
+    """The bracket's text."""
+    line: int
+    """1-based line of the bracket in the text file."""
+    language: str
+    """The language of the text it was found in."""
+
+
+@dataclass(frozen=True)
+class PositionFile:
+    """One position set file of a delegation."""
+
+    path: str
+    """Repository-relative path."""
+    document: str
+    """The document symbol it is on."""
+    entries: int
+    """How many positions it holds."""
+    actions: str
+    """The actions, counted: `insert 2, delete 1`."""
+    problem: str | None = None
+    """Why it does not load, if it does not."""
+
+
+def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> dict[str, list[DelegationBracket]]:
+    """Every attributed bracket of every document (default language), by delegation code."""
+    language = default_language(repo)
+    symbols = {d.slug: d.current_symbol for d in documents}
+    found: dict[str, list[DelegationBracket]] = {}
+    for document in load_paragraphs(repo):
+        if not document.heads:
+            continue
+        texts = None
+        wanted = language if any(h[0] == language for h in document.heads) else document.heads[0][0]
+        for index, (lang, paragraph_id, label, line) in enumerate(document.heads):
+            if lang != wanted:
+                continue
+            if texts is None:
+                texts = document.texts()
+            text = texts[index]
+            if "(" not in text or "[" not in text:
+                continue
+            reading = read(text)
+            for paragraph in reading.draft.paragraphs[:1]:
+                for ordinal, (bracket, _) in enumerate(paragraph.brackets(), 1):
+                    if not bracket.attributions:
+                        continue
+                    codes: dict[str, list[Stance]] = {}
+                    for attribution in bracket.attributions:
+                        codes.setdefault(attribution.code, []).append(attribution.stance)
+                    body = render(bracket.body)
+                    for code, stances in codes.items():
+                        others = tuple(a.source() for a in bracket.attributions if a.code != code)
+                        found.setdefault(code, []).append(DelegationBracket(
+                            document.slug, symbols.get(document.slug, document.slug), paragraph_id, label,
+                            f"{paragraph_id}:{ordinal}", tuple(stances), others, body,
+                            line + (bracket.pos.line - 1 if bracket.pos else 0), wanted))
+    return found
+
+
+def position_files(repo: Repository, code: str) -> list[PositionFile]:
+    """The delegation's position sets (positions/CODE/*.yaml) with what each holds."""
+    folder = repo.root / "positions" / code
+    files = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        relative = f"positions/{code}/{path.name}"
+        try:
+            record = repo.load(relative)
+        except CicatextError as error:
+            files.append(PositionFile(relative, "", 0, "", error.problem.message))
+            continue
+        if not isinstance(record, dict):
+            files.append(PositionFile(relative, "", 0, "", "not a mapping"))
+            continue
+        entries = [e for e in record.get("entries") or [] if isinstance(e, dict)]
+        tally: dict[str, int] = {}
+        for entry in entries:
+            tally[str(entry.get("action", "?"))] = tally.get(str(entry.get("action", "?")), 0) + 1
+        actions = ", ".join(f"{action} {count}" for action, count in sorted(tally.items()))
+        files.append(PositionFile(relative, str(record.get("document", "")), len(entries), actions))
+    return files
+
+
+class DelegationsScreen(Screen):
+    """One delegation at a time: its brackets across all documents, and its position sets."""
+
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        Binding("j", "down", "Down", show=False),
+        Binding("k", "up", "Up", show=False),
+        Binding("tab", "app.focus_next", "Switch pane"),
+        Binding("e", "edit", "Edit", show=False),
+        Binding("q,escape", "back", "Back"),
+    ]
+
+    def __init__(self, repo: Repository, documents: Sequence[DocumentSummary], names: Mapping[str, str],
+                 *, delegation: str | None = None) -> None:
+        super().__init__()
+        self.repo = repo
+        self.documents = list(documents)
+        self.names = dict(names)
+        self.delegation = delegation
+        """The delegation shown."""
+        self.brackets: dict[str, list[DelegationBracket]] | None = None
+        """Each delegation's brackets, once gathered."""
+        self.positions: list[PositionFile] = []
+        """The shown delegation's position sets."""
+        self._codes: list[str] = []
+        # Made here and kept: the screen's mount can come before its nested widgets are mounted,
+        # and workers may report before the screen is composed.
+        self.codes_list = OptionList(id="delegations-list")
+        self.bracket_table = DataTable(id="delegations-brackets", cursor_type="row")
+        self.position_table = DataTable(id="delegations-positions", cursor_type="row")
+        self.status = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with Horizontal(id="delegations-body"):
+            yield self.codes_list
+            with Vertical(id="delegations-main"):
+                yield self.bracket_table
+                yield self.position_table
+        yield self.status
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = "Delegations"
+        table = self.bracket_table
+        table.add_column("Document", key="symbol")
+        table.add_column("¶", key="paragraph")
+        table.add_column("Says", key="stance", width=10)
+        table.add_column("Others", key="others")
+        table.add_column("Text", key="text")
+        positions = self.position_table
+        positions.add_column("Position set", key="path")
+        positions.add_column("On", key="document")
+        positions.add_column("Entries", key="entries")
+        positions.add_column("Actions", key="actions")
+        self._fill_codes()
+        self.status.say("Gathering brackets…")
+        self.app.begin_work("delegations", "gathering brackets")
+        self._gather()
+        self.codes_list.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _gather(self) -> None:
+        try:
+            found = gather_brackets(self.repo, self.documents)
+        except Exception as error:  # noqa: BLE001 - show it, do not end the app
+            self.app.call_from_thread(self.app.notify, f"{type(error).__name__}: {error}",
+                                      title="Could not gather the brackets", severity="error")
+            found = {}
+        finally:
+            self.app.call_from_thread(self.app.end_work, "delegations")
+        self.app.call_from_thread(self._gathered, found)
+
+    def _gathered(self, found: dict[str, list[DelegationBracket]]) -> None:
+        self.brackets = found
+        if self.delegation not in found:
+            # Nothing chosen yet that has brackets: start with the delegation that has most.
+            self.delegation = max(found, key=lambda code: (len(found[code]), code), default=self.delegation)
+        self._fill_codes()
+        self._show()
+
+    def _fill_codes(self) -> None:
+        codes = set(self.names)
+        if self.brackets:
+            codes |= set(self.brackets)
+        positions_root = self.repo.root / "positions"
+        if positions_root.is_dir():
+            codes |= {p.name for p in positions_root.iterdir() if p.is_dir()}
+        # Delegations with brackets first, most brackets first; the rest by code.
+        counts = {code: len(self.brackets.get(code, [])) if self.brackets else 0 for code in codes}
+        self._codes = sorted(codes, key=lambda c: (-counts[c], c))
+        options = self.codes_list
+        options.clear_options()
+        for code in self._codes:
+            count = counts[code]
+            # In a narrow terminal the list keeps codes and counts only, one line each.
+            name = self.names.get(code, "") if self.app.size.width >= 100 else ""
+            name = name if len(name) <= 14 else name[:13] + "…"
+            label = Content.assemble((f"{code:<6}", "bold"), f" {count:>3} " if self.brackets else "     ",
+                                     (name, "$text-muted"))
+            options.add_option(Option(label, id=code))
+        if self.delegation not in self._codes:
+            self.delegation = self._codes[0] if self._codes else None
+        if self.delegation is not None:
+            options.highlighted = self._codes.index(self.delegation)
+
+    @on(OptionList.OptionHighlighted, "#delegations-list")
+    def _delegation_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        code = event.option.id
+        if code and code != self.delegation:
+            self.delegation = code
+            self._show()
+
+    @on(OptionList.OptionSelected, "#delegations-list")
+    def _delegation_selected(self) -> None:
+        self.bracket_table.focus()
+
+    @property
+    def shown(self) -> list[DelegationBracket]:
+        """The brackets listed for the delegation shown."""
+        if not self.brackets or self.delegation is None:
+            return []
+        return self.brackets.get(self.delegation, [])
+
+    def _show(self) -> None:
+        table = self.bracket_table
+        table.clear()
+        for row, item in enumerate(self.shown):
+            stance_parts = []
+            for stance in item.stances:
+                base, text_colour = COLOURS[STANCE_KIND[stance]]
+                stance_parts.append((STANCE_LABEL[stance], f"bold {text_colour}"))
+            text = " ".join(item.text.split())
+            table.add_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts),
+                          " ".join(item.others), text if len(text) <= 70 else text[:69] + "…", key=str(row))
+        self.positions = position_files(self.repo, self.delegation) if self.delegation else []
+        positions = self.position_table
+        positions.clear()
+        for row, item in enumerate(self.positions):
+            positions.add_row(item.path, item.document or "—", str(item.entries),
+                              item.problem or item.actions, key=str(row))
+        name = self.names.get(self.delegation or "", "")
+        if self.brackets is None:
+            self.status.say("Gathering brackets…")
+        else:
+            documents = len({item.slug for item in self.shown})
+            self.status.say(
+                f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open brackets in "
+                f"{documents} document(s) · {len(self.positions)} position set(s) · enter opens the bracket")
+
+    @on(DataTable.RowSelected, "#delegations-brackets")
+    def _open_bracket(self, event: DataTable.RowSelected) -> None:
+        item = self.shown[event.cursor_row]
+        self.app.open_document(item.slug, bracket=item.bracket, delegation=self.delegation,
+                               language=item.language)
+
+    @on(DataTable.RowSelected, "#delegations-positions")
+    def _open_position(self, event: DataTable.RowSelected) -> None:
+        self.app.edit_file(self.positions[event.cursor_row].path, 1)
+
+    def action_down(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (DataTable, OptionList)):
+            focused.action_cursor_down()
+
+    def action_up(self) -> None:
+        focused = self.focused
+        if isinstance(focused, (DataTable, OptionList)):
+            focused.action_cursor_up()
+
+    def action_edit(self) -> None:
+        focused = self.focused
+        if focused is self.position_table and self.positions:
+            row = self.position_table.cursor_row
+            self.app.edit_file(self.positions[row].path, 1)
+        elif self.shown:
+            row = self.bracket_table.cursor_row
+            item = self.shown[row]
+            self.app.edit_file(f"documents/{item.slug}/{item.language}.txt", item.line)
+
+    def action_back(self) -> None:
+        self.dismiss()

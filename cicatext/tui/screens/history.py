@@ -1,0 +1,244 @@
+"""History: a document's rounds in time, with its bracket count across them drawn as a chart.
+
+Every commit that changed the document's text is a point, its brackets counted
+in the text as that commit left it; the commits that are rounds (merges
+tagged by `cicatext round`) carry the round's tag, revision and delegations.
+A document with no round yet still has its commits, and one with no text yet
+says so.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Sparkline, Static
+
+from cicatext.errors import CicatextError
+from cicatext.store.catalogue import DocumentSummary, default_language
+from cicatext.store.layout import document_text_path
+from cicatext.store.repository import Repository
+from cicatext.tui.widgets.bar_chart import Bar, BarChart
+from cicatext.tui.widgets.key_bar import KeyBar
+from cicatext.tui.widgets.status import StatusLine
+from cicatext.tui.widgets.title_bar import TitleBar
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    """The document's text as one commit left it."""
+
+    commit: str
+    """The commit id."""
+    date: str
+    """YYYY-MM-DD."""
+    subject: str
+    """The commit's first line."""
+    brackets: int
+    """Brackets in the text at that commit."""
+    round: str | None = None
+    """The round's tag when the commit is a round."""
+    revision: str | None = None
+    """The revision the round produced."""
+    delegations: tuple[str, ...] = ()
+    """The delegations merged in the round."""
+
+
+def document_history(repo: Repository, slug: str, language: str) -> list[HistoryPoint]:
+    """The commits that changed a document's text, oldest first, with the bracket count after each."""
+    from cicatext.notation.reader import read
+
+    path = document_text_path(slug, language)
+    log = repo.run_git("log", "--reverse", "--format=%H%x09%ad%x09%s", "--date=short", "--", path, check=False)
+    commits = [line.split("\t", 2) for line in log.stdout.splitlines() if line.strip()]
+    if not commits:
+        return []
+    rounds = {}
+    try:
+        from cicatext.store import negotiation
+
+        for entry in negotiation.document_log(repo, slug):
+            rounds[entry.commit] = entry
+    except (ImportError, CicatextError):
+        pass
+    texts = _texts_at(repo, [commit for commit, *_ in commits], path)
+    points = []
+    for (commit, date, *rest), text in zip(commits, texts):
+        subject = rest[0] if rest else ""
+        count = 0
+        if text is not None:
+            count = sum(1 for p in read(text).draft.paragraphs for _ in p.brackets())
+        entry = rounds.get(commit)
+        points.append(HistoryPoint(commit, date, subject, count,
+                                   entry.tag if entry else None, entry.revision if entry else None,
+                                   tuple(entry.delegations) if entry else ()))
+    # Rounds whose merge did not show in the file's log (history simplification) still belong.
+    seen = {p.commit for p in points}
+    for commit, entry in rounds.items():
+        if commit not in seen:
+            points.append(HistoryPoint(commit, entry.date[:10], f"round {entry.tag}", entry.brackets_after,
+                                       entry.tag, entry.revision, tuple(entry.delegations)))
+    points.sort(key=lambda p: p.date)
+    return points
+
+
+def _texts_at(repo: Repository, commits: list[str], path: str) -> list[str | None]:
+    """The file's text at each commit, read with one `git cat-file --batch`."""
+    specs = "".join(f"{commit}:{path}\n" for commit in commits).encode()
+    process = subprocess.run(["git", "cat-file", "--batch"], cwd=repo.root, input=specs, capture_output=True)
+    out = process.stdout
+    texts: list[str | None] = []
+    at = 0
+    for _ in commits:
+        end = out.find(b"\n", at)
+        if end < 0:
+            texts.append(None)
+            continue
+        header = out[at:end].split()
+        at = end + 1
+        if len(header) < 3 or header[1] == b"missing":
+            texts.append(None)
+            continue
+        size = int(header[2])
+        texts.append(out[at:at + size].decode("utf-8", "replace"))
+        at += size + 1
+    return texts
+
+
+class HistoryScreen(Screen):
+    """A document's rounds and commits in time, its bracket count as bars and a sparkline."""
+
+    BINDINGS = [
+        Binding("j", "down", "Down", show=False),
+        Binding("k", "up", "Up", show=False),
+        Binding("D", "diff", "Diff"),
+        Binding("q,escape", "back", "Back"),
+    ]
+
+    def __init__(self, repo: Repository, summary: DocumentSummary, *, language: str | None = None) -> None:
+        super().__init__()
+        self.repo = repo
+        self.summary = summary
+        """The document."""
+        self.language = language or (default_language(repo) if default_language(repo) in summary.languages
+                                     else (summary.languages[0] if summary.languages else "en"))
+        self.points: list[HistoryPoint] | None = None
+        """The history, once read."""
+        # Made here and kept: the screen's mount can come before its nested widgets are mounted,
+        # and workers may report before the screen is composed.
+        self.heading = Static("", id="history-heading")
+        self.chart = BarChart(id="history-bars")
+        self.sparkline = Sparkline([], id="history-sparkline")
+        self.table = DataTable(id="history-table", cursor_type="row")
+        self.status = StatusLine(id="status")
+
+    def compose(self) -> ComposeResult:
+        yield TitleBar()
+        with VerticalScroll(id="history-chart"):
+            yield self.heading
+            yield self.chart
+        yield self.sparkline
+        yield self.table
+        yield self.status
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.title = f"History of {self.summary.current_symbol}"
+        self.sub_title = self.language
+        table = self.table
+        table.add_column("Date", key="date")
+        table.add_column("Round", key="round")
+        table.add_column("Commit", key="commit")
+        table.add_column("[ ]", key="brackets")
+        table.add_column("What", key="subject")
+        self.status.say("Reading the history…")
+        self.app.begin_work("history", "reading git history")
+        self._load()
+        table.focus()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _load(self) -> None:
+        try:
+            points = document_history(self.repo, self.summary.slug, self.language)
+        except Exception as error:  # noqa: BLE001 - show it, do not end the app
+            self.app.call_from_thread(self.app.notify, f"{type(error).__name__}: {error}",
+                                      title="Could not read the history", severity="error")
+            points = []
+        finally:
+            self.app.call_from_thread(self.app.end_work, "history")
+        self.app.call_from_thread(self._show, points)
+
+    def _show(self, points: list[HistoryPoint]) -> None:
+        self.points = points
+        heading = self.heading
+        rounds = [p for p in points if p.round]
+        if not points:
+            heading.update(Content.assemble(("No text has been committed for this document yet", "bold"),
+                                            " (earlier revisions may be known by symbol, sponsor and date only)."))
+        else:
+            words = f"{len(rounds)} round(s)" if rounds else "no round yet: every commit of the text"
+            heading.update(Content.assemble(("Open brackets", "bold"), f" in {self.language}, {words}"))
+        bars = []
+        for point in points:
+            label = f"{point.date} {point.round or point.commit[:7]}"
+            style = "$accent" if point.round else "$primary"
+            note = ", ".join(point.delegations) if point.delegations else ""
+            bars.append(Bar(label, point.brackets, note, style))
+        self.chart.set_bars(bars)
+        sparkline = self.sparkline
+        sparkline.data = [float(p.brackets) for p in points] if len(points) > 1 else []
+        sparkline.display = len(points) > 1
+        table = self.table
+        table.clear()
+        for index, point in enumerate(reversed(points)):
+            round_text = point.round or ""
+            if point.revision:
+                round_text += f" → {point.revision}"
+            table.add_row(point.date, round_text, point.commit[:10], str(point.brackets), point.subject,
+                          key=str(index))
+        if points:
+            first, last = points[0].brackets, points[-1].brackets
+            self.status.say(
+                f"{self.summary.current_symbol} · {len(points)} commit(s) · brackets {first} → {last}")
+        else:
+            self.status.say(f"{self.summary.current_symbol} · no history")
+
+    @property
+    def selected(self) -> HistoryPoint | None:
+        """The commit under the cursor."""
+        if not self.points:
+            return None
+        row = self.table.cursor_row
+        ordered = list(reversed(self.points))
+        return ordered[row] if 0 <= row < len(ordered) else None
+
+    def action_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_diff(self) -> None:
+        """The diff from the commit before the selected one to it."""
+        from cicatext.tui.screens.diff import DiffScreen
+
+        point = self.selected
+        if point is None or not self.points:
+            return
+        index = self.points.index(point)
+        before = self.points[index - 1].commit if index > 0 else f"{point.commit}^"
+        self.app.push_screen(DiffScreen(self.repo, self.summary, ref_a=before, ref_b=point.commit,
+                                        language=self.language))
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_diff()
+
+    def action_back(self) -> None:
+        self.dismiss()

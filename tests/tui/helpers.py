@@ -1,0 +1,29 @@
+"""Waiting for the app's workers and reading what the terminal shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+AS_OF = dt.date(2023, 7, 20)
+"""The day deadlines are judged against in these tests: after the 15 July 2023 time limit for comments."""
+
+
+async def wait_for(pilot, condition, timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds (workers run in threads); fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {getattr(condition, '__name__', 'a condition')}")
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
+async def loaded(pilot) -> None:
+    """Wait until the register shows every document as the files on disk have them."""
+    await wait_for(pilot, lambda: pilot.app.fresh)
+
+
+def screen_text(app) -> str:
+    """What the terminal shows, as plain text."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
