@@ -127,3 +127,11 @@ def test_second_writer_is_refused_while_the_lock_is_held(new_repo):
         with pytest.raises(RepositoryError, match="another cicatext command"):
             new_repo.commit({"notes/x.yaml": "a: 1\n"}, "x")
     assert not (new_repo.root / "notes" / "x.yaml").exists()
+
+
+def test_init_sets_up_the_bracket_aware_diff_driver(tmp_path):
+    """A new repository shows document texts through cicatext's diff driver (as `cicatext git-setup` does)."""
+    repo = init_repository(tmp_path / "new")
+    config = subprocess.run(["git", "config", "--local", "--get", "diff.cicatext.textconv"], cwd=repo.root,
+                            capture_output=True, text=True)
+    assert config.returncode == 0 and "diff-textconv" in config.stdout
