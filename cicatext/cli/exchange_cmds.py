@@ -1,4 +1,4 @@
-"""Commands that move documents in and out: export (Word, HTML, Markdown, Akoma Ntoso, text, redline), import-docx, translations."""
+"""Commands that move documents in and out: export (Word, HTML, Markdown, Akoma Ntoso, text, redline) and translations; Word files come in through `cicatext import`."""
 
 from __future__ import annotations
 
@@ -28,21 +28,6 @@ def register(subparsers) -> None:
                                                                "Word files need -o)")
     export.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
     export.set_defaults(handler=run_export)
-
-    word = subparsers.add_parser("import-docx", help="turn a Word draft (.docx) into a document",
-                                 description="Read a Word draft (paragraphs, automatic or typed numbering, "
-                                             "italics, bracket notation) into a new document, in one commit.")
-    word.add_argument("file", help="the Word file (.docx)")
-    word.add_argument("--symbol", required=True, help="its symbol, e.g. MC/2023/DRAFT/6")
-    word.add_argument("--title", required=True, help="its title")
-    word.add_argument("--lang", default="en", help="the language of the text (default en)")
-    word.add_argument("--kind", default="other", help="decision, statement, road-map, recommendations, ...")
-    word.add_argument("--sponsor", default="CHAIR", help="CHAIR, SEC or a member state's code")
-    word.add_argument("--body", help="the body it is for: SUMMIT, MC, SOC, SWG")
-    word.add_argument("--date", help="the date of the document, YYYY-MM-DD")
-    word.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
-    word.add_argument("--json", action="store_true", help="print the result as JSON")
-    word.set_defaults(handler=run_import_docx)
 
     translations = subparsers.add_parser(
         "translations", help="list the paragraphs changed in one language after another was last updated",
@@ -139,25 +124,6 @@ def _render(document, fmt: str) -> str | bytes:
     from cicatext.export.text import to_text
 
     return to_text(document)
-
-
-def run_import_docx(args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json
-    from cicatext.export.docx_import import import_docx
-    from cicatext.store.repository import Repository
-
-    repo = Repository.open(args.repo)
-    result = import_docx(repo, args.file, symbol=args.symbol, title=args.title, language=args.lang,
-                         kind=args.kind, sponsor=args.sponsor, body=args.body, date=args.date)
-    if args.json:
-        emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
-                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]})
-    else:
-        for warning in result.warnings:
-            print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
-        print(f"Imported {args.symbol} from {args.file}: {result.paragraphs} paragraphs in documents/{result.slug}/ "
-              f"(commit {result.commit[:10]})")
-    return 0
 
 
 def run_translations(args: argparse.Namespace) -> int:

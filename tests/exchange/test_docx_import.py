@@ -49,13 +49,13 @@ def test_word_numbering_and_italics_are_read(tmp_path):
 
 
 def test_import_docx_command_commits_a_document(new_repo, tmp_path, capsys):
-    """`cicatext import-docx` makes the document in one commit with ids from the numbering."""
+    """`cicatext import FILE.docx` makes the document in one commit with ids from the numbering."""
     document = docx.Document()
     document.add_paragraph("The Council,")
     document.add_paragraph("Decides [to act] (+IND);", style="List Number")
     path = tmp_path / "draft.docx"
     document.save(path)
-    code = main(["import-docx", str(path), "--symbol", "MC/2024/DRAFT/7", "--title", "Test", "--kind", "decision",
+    code = main(["import", str(path), "--symbol", "MC/2024/DRAFT/7", "--title", "Test", "--kind", "decision",
                  "-C", str(new_repo.root)])
     assert code == 0
     assert new_repo.read_text("documents/mc-2024-draft-7/en.txt") == (
@@ -75,7 +75,7 @@ def test_a_file_that_is_not_word_is_refused(new_repo, tmp_path, capsys):
     broken = tmp_path / "broken.docx"
     with zipfile.ZipFile(broken, "w") as archive:
         archive.writestr("hello.txt", "no document here")
-    assert main(["import-docx", str(broken), "--symbol", "MC/2024/DRAFT/8", "--title", "X",
+    assert main(["import", str(broken), "--symbol", "MC/2024/DRAFT/8", "--title", "X",
                  "-C", str(new_repo.root)]) == 2
     err = capsys.readouterr().err
     assert "is not a Word file" in err and "Traceback" not in err
