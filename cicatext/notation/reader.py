@@ -32,7 +32,6 @@ from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Posit
 # The characters that matter: `[`, `]` and a paragraph break (a line break, a
 # line of only white space, then any white space), with the next paragraph's
 # id marker when it has one.
-_TOKEN = re.compile(r"\[|\]|\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
 _BRACKETS = re.compile(r"[\[\]]")
 # What may follow `]`: punctuation (before the first attribution only), white
 # space without a blank line, then a round-bracketed group: an attribution in
@@ -50,6 +49,12 @@ _NORMAL = r"[^\S\n]*(?:\n[^\S\n]*)?\((?:[+-][A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)
 # After every `]`: trailer, the run (maybe empty), and whether a round bracket
 # follows, to be looked at closely.
 _AFTER = re.compile(r"([.,;:!?]*)((?:" + _NORMAL + r")*)(?=([^\S\n]*(?:\n[^\S\n]*)?\())?")
+# The scanner's one pattern: `[`; `]` with what follows it (groups 1-3 as in
+# _AFTER, so the usual bracket needs no second match); a paragraph break with
+# the next paragraph's id marker (group 4).
+_SCAN = re.compile(
+    r"\[|\]" + _AFTER.pattern + r"|\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
+)
 _RUN_PART = re.compile(r"([^\S\n]*(?:\n[^\S\n]*)?)\((?:([+-])([A-Z][A-Z0-9]*)|([A-Z][A-Z0-9]*) tcb)\)")
 # Attribution-like text anywhere: reported when it follows no bracket.
 _ATTRIBUTION_LIKE = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)")
@@ -222,7 +227,6 @@ class _Reader:
         new = object.__new__
         tuple_new = tuple.__new__
         search = bisect_right
-        after_match = _AFTER.match
         label_match = _LABEL.match
 
         paragraphs: list[Paragraph] = []
@@ -236,7 +240,7 @@ class _Reader:
             return self._done(paragraphs, separators)
         marker, pid, cstart = self._head(pstart, 1, seen_ids)
         stack: list[int] = []
-        for match in _TOKEN.finditer(text + "\n\n", cstart):
+        for match in _SCAN.finditer(text + "\n\n", cstart):
             s = match.start()
             char = text[s] if s < n else "\n"
             if char == "[":
@@ -246,7 +250,7 @@ class _Reader:
                     self.problem(s, "unmatched ']'", "remove it, or add the '[' that opens this bracket")
                     continue
                 stack.pop()
-                after = after_match(text, s + 1)
+                after = match
                 # lastindex: 2 when only a run follows, 3 when a round bracket follows it.
                 group = after.lastindex
                 if group == 2:
@@ -294,7 +298,7 @@ class _Reader:
                 paragraphs.append(node)
 
                 # The next paragraph's head: `{#id} ` (matched with the break), or nothing.
-                pid = match.group(1)
+                pid = match.group(4)
                 if pid is not None:
                     cstart = match.end()
                     pstart = cstart - len(pid) - 4
