@@ -212,17 +212,24 @@ def _word(op) -> str:
 def run_log(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.negotiation import document_log
+    from cicatext.store.verify import Authorship
 
-    rounds = document_log(_open(args), args.symbol)
+    repo = _open(args)
+    rounds = document_log(repo, args.symbol)
+    authors = Authorship(repo)
+    authors.verify(r.commit for r in rounds)
     if args.json:
-        emit_json({"document": args.symbol, "rounds": [r.to_json() for r in rounds]})
+        emit_json({"document": args.symbol,
+                   "rounds": [{**r.to_json(), **authors.to_json(r.commit)} for r in rounds]})
         return 0
     if not rounds:
         print(f"{args.symbol} has had no round yet", file=sys.stderr)
     for item in rounds:
         left = f", {item.unplaced} not placed" if item.unplaced else ""
+        signer = authors.signer(item.commit)
+        signed = f"signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else signer
         print(f"{item.tag}  {item.date[:10]}  {item.revision}  brackets {item.brackets_before} -> "
-              f"{item.brackets_after}  {' '.join(item.delegations) or '-'}{left}")
+              f"{item.brackets_after}  {' '.join(item.delegations) or '-'}{left}  {signed}")
     return 0
 
 

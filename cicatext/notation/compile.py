@@ -568,8 +568,29 @@ def compile_round(draft: Draft, position_sets: Iterable[PositionSet], *,
     )
 
 
+def _new_text_problem(entry: Entry) -> str | None:
+    """Why an entry's new text cannot stand inside its bracket (broken notation, a paragraph break), or None."""
+    if entry.action not in TEXT_ACTIONS or entry.text is None:
+        return None
+    from cicatext.notation.reader import read
+
+    reading = read(f"[{entry.text}] (+{_PROBE_CODE})")
+    if len(reading.draft.paragraphs) != 1:
+        return "its new text runs over a paragraph break; propose each paragraph as its own entry"
+    errors = [p for p in reading.problems if p.severity == "error"]
+    if errors:
+        return f"its new text is not well-formed bracketed text ({errors[0].message}); correct it and propose it again"
+    return None
+
+
+_PROBE_CODE = "PROBE"
+
+
 def _plan_new_paragraph(draft: Draft, entry: Entry, code: str, new_paragraphs: list[_NewParagraph],
                         existing_ids: set[str]) -> str | None:
+    problem = _new_text_problem(entry)
+    if problem:
+        return problem
     if draft.paragraph(entry.after_paragraph) is None:
         return f"paragraph {entry.after_paragraph!r}, which the new paragraph follows, is not in the text"
     if entry.paragraph in existing_ids:
@@ -589,6 +610,9 @@ def _plan_new_paragraph(draft: Draft, entry: Entry, code: str, new_paragraphs: l
 def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: list[_NewParagraph],
                 existing_ids: set[str]) -> str | None:
     """Add one entry to its paragraph's plan; a reason string when it cannot be placed."""
+    problem = _new_text_problem(entry)
+    if problem:
+        return problem
     text = plan.text
     if entry.action in BRACKET_ACTIONS:
         found = _resolve_bracket(text, entry, plan.paragraph.id)
@@ -617,6 +641,8 @@ def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: l
     start, end, score = located
     if entry.action == "insert":
         point = _insertion_point(text, start)
+        if _reads_as_attribution(text.raw, point):
+            return _ROUND_GROUP_REASON
         group = plan.group("insert", point, point)
         group.options.add(entry.text or "", code)
         group.entries.append((code, entry, score))
@@ -626,6 +652,8 @@ def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: l
     exact = _exact_bracket(text, raw_start, raw_end)
     if exact is not None:
         return _plan_on_bracket(plan, exact, entry, code, score)
+    if _reads_as_attribution(text.raw, raw_end):
+        return _ROUND_GROUP_REASON
     group = plan.group("span", raw_start, raw_end)
     if entry.action in ("delete", "replace"):
         group.objectors.add(code)
@@ -633,6 +661,20 @@ def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: l
         group.options.add(entry.text or "", code)
     group.entries.append((code, entry, score))
     return None
+
+
+_ROUND_AFTER = re.compile(r"[^\S\n]*(?:\n[^\S\n]*)?\(([^()\[\]\n]{0,64})\)")
+_ATTRIBUTION_INSIDE = re.compile(r"\s*[+-]\s*[A-Za-z][A-Za-z0-9]*\s*|\s*[A-Za-z][A-Za-z0-9]*\s+[Tt][Cc][Bb]\s*"
+                                 r"|\s*[A-Z][A-Z0-9]*\s*|\s*[+-]?\s*|\s*(?i:tcb)\s*")
+_ROUND_GROUP_REASON = ("its span ends just before a round-bracketed group such as (RMT), which after a new "
+                       "bracket would read as an attribution; quote the group in the span")
+
+
+def _reads_as_attribution(raw: str, end: int) -> bool:
+    """True when what follows `end` is a round-bracketed group the reader would take for an attribution
+    (or a malformed one) once a bracket closes there: `(RMT)` is text only where no bracket precedes it."""
+    found = _ROUND_AFTER.match(raw, end)
+    return found is not None and _ATTRIBUTION_INSIDE.fullmatch(found.group(1)) is not None
 
 
 def _plan_on_bracket(plan: _ParagraphPlan, span: BracketSpan, entry: Entry, code: str, score: float) -> None:

@@ -807,32 +807,48 @@ def _move_main(repo: Repository, old: str, new: str, tag: str, message: str, env
 
 
 def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language: str, verb: str) -> str:
-    from cicatext.notation import operations
-    from cicatext.notation.views import find_bracket
-
     if current_delegation(repo) is not None:
         raise UsageError(f"the secretariat records what the room {verb}d on {MAIN}, not on a delegation branch",
                          hint=f"`git switch {MAIN}` first")
     entry = _document(repo, symbol)
     text_path = entry.text_path(language)
-    _require_repository_state(repo)
-    if text_path in repo.dirty_paths():
-        raise RepositoryError(f"{text_path} has uncommitted changes", hint="commit or stash them first")
-    text = repo.read_text(text_path)
-    draft = _read_draft(text, file=text_path)
+    # The message is made from a first reading; the change itself is made from the text as it stands
+    # under the write lock, so a concurrent agree or drop is never overwritten. The checks of git's
+    # state run under the lock too: a concurrent cicatext commit holds git's index lock for a moment.
+    message, _ = _bracket_change(repo, entry, text_path, bracket_id, verb)
+
+    def build() -> dict[str, str]:
+        _require_repository_state(repo)
+        if text_path in repo.dirty_paths():
+            raise RepositoryError(f"{text_path} has uncommitted changes", hint="commit or stash them first")
+        again, changed = _bracket_change(repo, entry, text_path, bracket_id, verb)
+        if again != message:
+            raise RepositoryError(f"bracket {bracket_id} of {entry.current_symbol} changed while {verb} ran",
+                                  hint="look at the text again and rerun the command")
+        return {text_path: changed}
+
+    return repo.update(build, message)
+
+
+def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str,
+                    verb: str) -> tuple[str, str]:
+    """(commit message, new text) for agreeing or dropping one bracket of the text as it is on disk now."""
+    from cicatext.notation import operations
+    from cicatext.notation.render import render
+    from cicatext.notation.views import find_bracket
+
+    draft = _read_draft(repo.read_text(text_path), file=text_path)
     try:
         _, bracket = find_bracket(draft, bracket_id)
     except NotationError as error:
         raise UsageError(f"{entry.current_symbol} has {error.message}", hint=error.hint) from None
     changed = operations.agree(draft, bracket_id) if verb == "agree" else operations.drop(draft, bracket_id)
-    from cicatext.notation.render import render
-
-    body = normalise("".join(ch for ch in render(bracket.body)))
+    body = normalise(render(bracket.body))
     shown = body if len(body) <= 72 else body[:71] + "…"
     attributions = " ".join(a.canonical() for a in bracket.attributions)
     past = "Agree" if verb == "agree" else "Drop"
     message = f"{past} {bracket_id} in {entry.current_symbol}\n\n[{shown}] {attributions}".rstrip() + "\n"
-    return repo.commit({text_path: render(changed)}, message)
+    return message, render(changed)
 
 
 def agree_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en") -> str:

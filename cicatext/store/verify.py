@@ -160,7 +160,7 @@ class Signature:
         """One phrase: `signed by CHN (SHA256:...)`, `unsigned`, `signed with a revoked key of IND`..."""
         who = "/".join(self.codes)
         if self.status == "good":
-            return f"signed by {who} ({self.fingerprint})"
+            return f"signed by {who} ({self.fingerprint or self.detail})"
         if self.status == "unsigned":
             return "unsigned"
         if self.status == "revoked":
@@ -420,5 +420,76 @@ def verified_author(repo, commit: str) -> Signature:
     return check.signature
 
 
-__all__ = ["CommitCheck", "Git", "Signature", "Verifier", "entitlement", "split_signed", "verified_author",
-           "verify", "verify_commits"]
+class Authorship:
+    """Verified signers of the commits a view shows: each commit verified once, none when no key is registered.
+
+    `cicatext log`, the UI's history and the reader's side panel hold one of
+    these; the registry is read once, at HEAD, as `verified_author` reads it.
+    """
+
+    NOT_VERIFIED = "not verified"
+
+    def __init__(self, repo) -> None:
+        self._git = Git(repo.root)
+        self._ring: KeyRing | None = None
+        self._signatures: dict[str, Signature | None] = {}
+
+    @property
+    def enabled(self) -> bool:
+        """True when the repository registers at least one key (otherwise nothing is verified)."""
+        if self._ring is None:
+            self._ring = self._git.keyring("HEAD") if self._git.resolve("HEAD") else KeyRing.from_texts(None, None)
+        return bool(self._ring.keys)
+
+    def verify(self, commits: Iterable[str]) -> None:
+        """Verify, in one pass, those of the commits not verified yet."""
+        wanted = [c for c in dict.fromkeys(commits) if c and c not in self._signatures]
+        if not wanted:
+            return
+        if not self.enabled:
+            self._signatures.update(dict.fromkeys(wanted))
+            return
+        resolved = {c: c if len(c) == 40 and all(x in "0123456789abcdef" for x in c) else self._git.resolve(c)
+                    for c in wanted}
+        known = [r for r in dict.fromkeys(resolved.values()) if r]
+        checks = {c.commit: c for c in verify_commits(self._git, known, ring=self._ring)} if known else {}
+        secretariat = _secretariat(self._git, "HEAD") if any(c.vouched_by for c in checks.values()) else ""
+        for commit, full in resolved.items():
+            check = checks.get(full or "")
+            if check is None:
+                self._signatures[commit] = None
+            elif check.vouched_by:
+                self._signatures[commit] = Signature("good", (secretariat,), None,
+                                                     f"vouched by the signed tag {check.vouched_by}")
+            else:
+                self._signatures[commit] = check.signature
+
+    def signature(self, commit: str) -> Signature | None:
+        """The commit's signature as verified, or None when nothing was verified (no keys, unknown commit)."""
+        self.verify([commit])
+        return self._signatures.get(commit)
+
+    def signer(self, commit: str) -> str:
+        """One word for a column: the verified signer's code, `unsigned`, or `not verified`."""
+        signature = self.signature(commit)
+        if signature is None:
+            return self.NOT_VERIFIED
+        if signature.code:
+            return signature.code
+        return "unsigned" if signature.status == "unsigned" else self.NOT_VERIFIED
+
+    def describe(self, commit: str) -> str:
+        """One phrase: `signed by CHN (SHA256:...)`, `unsigned`, `not verified (no keys registered)`..."""
+        signature = self.signature(commit)
+        if signature is None:
+            return f"{self.NOT_VERIFIED} (no keys registered)" if not self.enabled else self.NOT_VERIFIED
+        return signature.describe()
+
+    def to_json(self, commit: str) -> dict:
+        """`signed_by` (the verified code or null) and `signature` (the phrase)."""
+        signature = self.signature(commit)
+        return {"signed_by": signature.code if signature else None, "signature": self.describe(commit)}
+
+
+__all__ = ["Authorship", "CommitCheck", "Git", "Signature", "Verifier", "entitlement", "split_signed",
+           "verified_author", "verify", "verify_commits"]

@@ -40,6 +40,7 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("b", "bracketed text ↔ clean text (only what is agreed)"),
         ("f  F", "only one delegation's brackets / all again"),
         ("l", "next language"),
+        ("L", "two languages side by side, aligned by paragraph id / one again"),
         ("a  x", "agree / drop the selected bracket (asks first; commits as cicatext agree / drop do)"),
         ("h  D", "history / round diff"),
         ("e", "open the text in $EDITOR at the selected bracket"),

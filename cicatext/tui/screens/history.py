@@ -130,6 +130,9 @@ class HistoryScreen(Screen):
                                      else (summary.languages[0] if summary.languages else "en"))
         self.points: list[HistoryPoint] | None = None
         """The history, once read."""
+        self.signers: dict[str, str] = {}
+        """Each shown commit's verified signer (`unsigned`, `not verified` otherwise), once read."""
+        self._authors = None
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
         self.heading = Static("", id="history-heading")
@@ -156,6 +159,7 @@ class HistoryScreen(Screen):
         table.add_column("Round", key="round")
         table.add_column("Commit", key="commit")
         table.add_column("[ ]", key="brackets")
+        table.add_column("Signed", key="signed")
         table.add_column("What", key="subject")
         self.status.say("Reading the history…")
         self.app.begin_work("history", "reading git history")
@@ -164,18 +168,30 @@ class HistoryScreen(Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _load(self) -> None:
+        signers: dict[str, str] = {}
         try:
             points = document_history(self.repo, self.summary.slug, self.language)
+            signers = self._signers(points)
         except Exception as error:  # noqa: BLE001 - show it, do not end the app
             self.app.call_from_thread(self.app.notify, f"{type(error).__name__}: {error}",
                                       title="Could not read the history", severity="error")
             points = []
         finally:
             self.app.call_from_thread(self.app.end_work, "history")
-        self.app.call_from_thread(self._show, points)
+        self.app.call_from_thread(self._show, points, signers)
 
-    def _show(self, points: list[HistoryPoint]) -> None:
+    def _signers(self, points: list[HistoryPoint]) -> dict[str, str]:
+        """Each commit's verified signer: one verification per commit, kept while the screen lives."""
+        from cicatext.store.verify import Authorship
+
+        if self._authors is None:
+            self._authors = Authorship(self.repo)
+        self._authors.verify(p.commit for p in points)
+        return {p.commit: self._authors.signer(p.commit) for p in points}
+
+    def _show(self, points: list[HistoryPoint], signers: dict[str, str] | None = None) -> None:
         self.points = points
+        self.signers = dict(signers or {})
         heading = self.heading
         rounds = [p for p in points if p.round]
         if not points:
@@ -200,8 +216,8 @@ class HistoryScreen(Screen):
             round_text = point.round or ""
             if point.revision:
                 round_text += f" → {point.revision}"
-            table.add_row(point.date, round_text, point.commit[:10], str(point.brackets), point.subject,
-                          key=str(index))
+            table.add_row(point.date, round_text, point.commit[:10], str(point.brackets),
+                          self.signers.get(point.commit, ""), point.subject, key=str(index))
         if points:
             first, last = points[0].brackets, points[-1].brackets
             self.status.say(

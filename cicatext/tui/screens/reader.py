@@ -2,7 +2,8 @@
 
 Toggle the bracketed and the clean text (`b`), show one delegation's brackets
 only (`f`), jump from bracket to bracket (`n`/`N` or `]`/`[`), switch language
-(`l`), and, for the secretariat, agree (`a`) or drop (`x`) the selected
+(`l`), show a second language beside the first, aligned by paragraph id
+(`L`), and, for the secretariat, agree (`a`) or drop (`x`) the selected
 bracket after a confirmation; that commits exactly as `cicatext agree` and
 `cicatext drop` do. The side panel names the selected bracket's attributions
 and the round that introduced it.
@@ -33,6 +34,7 @@ from cicatext.tui.widgets.bracket_panel import BracketPanel
 from cicatext.tui.widgets.bracketed import bracket_kind
 from cicatext.tui.widgets.document_view import DocumentView
 from cicatext.tui.widgets.key_bar import KeyBar
+from cicatext.tui.widgets.parallel_view import ParallelView
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
@@ -123,6 +125,7 @@ class ReaderScreen(Screen):
         Binding("f", "filter", "Delegation"),
         Binding("F", "clear_filter", "All", show=False),
         Binding("l", "language", "Language"),
+        Binding("L", "parallel", "Side by side", show=False),
         Binding("a", "agree", "Agree"),
         Binding("x", "drop", "Drop"),
         Binding("h", "history", "History", show=False),
@@ -165,6 +168,8 @@ class ReaderScreen(Screen):
         """The language shown."""
         self.clean = False
         """True while the clean (agreed) text is shown."""
+        self.parallel: str | None = None
+        """The language shown beside the reader's language, or None when one language is shown."""
         self.delegation = delegation
         """The delegation whose brackets alone are shown, or None for all."""
         self.selected: str | None = None
@@ -177,11 +182,14 @@ class ReaderScreen(Screen):
         self._start_paragraph = paragraph
         self._brackets: list[BracketInfo] = []
         self._origins: dict[tuple[str, str], str] = {}
+        self._authors = None
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
         self.banner = Static("", id="reader-problems", markup=False)
         self.empty = Static("", id="reader-empty", markup=False)
         self._view = DocumentView(id="reader-text")
+        self._parallel_view = ParallelView(id="reader-parallel")
+        self._parallel_view.display = False
         self.panel = BracketPanel(id="reader-panel")
         self.status = StatusLine(id="status")
 
@@ -194,6 +202,7 @@ class ReaderScreen(Screen):
             with Vertical(id="reader-main"):
                 yield self.empty
                 yield self._view
+                yield self._parallel_view
             yield self.panel
         yield self.status
         yield KeyBar()
@@ -219,8 +228,8 @@ class ReaderScreen(Screen):
 
     @property
     def view(self) -> DocumentView:
-        """The widget showing the text."""
-        return self._view
+        """The widget showing the text: the single text, or the two languages side by side."""
+        return self._parallel_view if self.parallel else self._view
 
     @property
     def paragraphs(self) -> list[Paragraph]:
@@ -262,7 +271,17 @@ class ReaderScreen(Screen):
         else:
             empty.display = False
             self._brackets = bracket_list(reading.draft)
-            self.view.set_paragraphs(reading.draft.paragraphs)
+            other = self.document.readings.get(self.parallel) if self.parallel else None
+            if self.parallel and other is None:
+                # The other language's text is gone (read again after a change): one language again.
+                self.parallel = None
+                self._view.display, self._parallel_view.display = True, False
+                self.remove_class("-parallel")
+            if other is not None:
+                self._parallel_view.set_languages(reading.draft.paragraphs, other.draft.paragraphs,
+                                                  self.language, self.parallel)
+            else:
+                self.view.set_paragraphs(reading.draft.paragraphs)
         self.current = min(self.current, max(len(self.paragraphs) - 1, 0))
         if self.selected and not any(b.id == self.selected for b in self.visible_brackets):
             self.selected = None
@@ -301,8 +320,12 @@ class ReaderScreen(Screen):
         self._say()
 
     def _say(self) -> None:
-        parts = [self.document.symbol, self.language + (f" (of {', '.join(self.document.languages)})"
-                                                        if len(self.document.languages) > 1 else "")]
+        if self.parallel:
+            language = f"{self.language} beside {self.parallel}"
+        else:
+            language = self.language + (f" (of {', '.join(self.document.languages)})"
+                                        if len(self.document.languages) > 1 else "")
+        parts = [self.document.symbol, language]
         parts.append("clean text" if self.clean else "bracketed")
         if self.delegation:
             parts.append(f"only {self.delegation}")
@@ -341,7 +364,12 @@ class ReaderScreen(Screen):
     @work(thread=True, exclusive=True, group="origin", exit_on_error=False)
     def _find_origin(self, info: BracketInfo) -> None:
         try:
-            text = bracket_origin_text(self.repo, self.document.slug, self.language, info, self.reading)
+            if self._authors is None:
+                from cicatext.store.verify import Authorship
+
+                self._authors = Authorship(self.repo)
+            text = bracket_origin_text(self.repo, self.document.slug, self.language, info, self.reading,
+                                       authors=self._authors)
         except CicatextError as error:
             text = f"unknown ({error.message})"
         self.app.call_from_thread(self._origin_found, self.language, info.id, text)
@@ -479,9 +507,44 @@ class ReaderScreen(Screen):
             return
         self.set_language(languages[(languages.index(self.language) + 1) % len(languages)])
 
+    def action_parallel(self) -> None:
+        languages = self.document.languages
+        if self.parallel is None and len(languages) < 2:
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
+            return
+        if self.parallel is None:
+            others = [lang for lang in languages if lang != self.language]
+            self.set_parallel(others[0])
+        else:
+            self.set_parallel(None)
+
+    def set_parallel(self, language: str | None) -> None:
+        """Show `language` beside the reader's language, aligned by paragraph id (None: one language again)."""
+        if language == self.language or (language is not None and language not in self.document.readings):
+            language = None
+        paragraph_id = self.current_paragraph.id if self.current_paragraph else None
+        had_focus = self.view.has_focus
+        self.parallel = language
+        self._view.display = language is None
+        self._parallel_view.display = language is not None
+        self.set_class(language is not None, "-parallel")
+        self._show_language()
+        self._keep_paragraph(paragraph_id)
+        if had_focus or self.focused is None:
+            self.view.focus()
+
+    def _keep_paragraph(self, paragraph_id: str | None) -> None:
+        if paragraph_id:
+            for index, paragraph in enumerate(self.paragraphs):
+                if paragraph.id == paragraph_id:
+                    self.move_to_paragraph(index)
+                    break
+
     def set_language(self, language: str) -> None:
         """Show the text in another language, keeping the paragraph where ids align."""
         paragraph_id = self.current_paragraph.id if self.current_paragraph else None
+        if self.parallel == language:
+            self.parallel = self.language  # the two sides change places
         self.language = language
         self.current = 0
         self._show_language()
@@ -549,6 +612,7 @@ class ReaderScreen(Screen):
         """Read the document again from disk (after a commit or an outside change)."""
         self.document = load_document(self.repo, self.document.slug, self.codes)
         self._origins.clear()
+        self._authors = None  # a commit may have changed the key registry
         paragraph_id = self.current_paragraph.id if self.current_paragraph else None
         self.selected = None
         self._show_language()
@@ -579,8 +643,18 @@ class ReaderScreen(Screen):
 
 
 def bracket_origin_text(repo: Repository, slug: str, language: str, info: BracketInfo,
-                        reading: Reading | None) -> str:
-    """Where a bracket came from: its round (from the negotiation history), else the commit that first held its text."""
+                        reading: Reading | None, *, authors=None) -> str:
+    """Where a bracket came from: its round (from the negotiation history), else the commit that first held its text.
+
+    With `authors` (a `cicatext.store.verify.Authorship`) the commit's verified signer follows.
+    """
+
+    def signed(commit: str) -> str:
+        if authors is None:
+            return ""
+        signer = authors.signer(commit)
+        return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
+
     try:
         from cicatext.store import negotiation
     except ImportError:
@@ -591,17 +665,18 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
         except (CicatextError, AttributeError, TypeError, ValueError):
             entry = None
         if entry is not None:
-            return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}"
+            return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}{signed(entry.commit)}"
     needle = _needle(reading, info)
     if not needle:
         return "unknown"
-    process = repo.run_git("log", "--reverse", "--format=%h%x09%ad%x09%s", "--date=short", "-S", needle,
-                           "--", document_text_path(slug, language), check=False)
+    # --no-textconv: with `cicatext git-setup` git shows texts with ⟦ ⟧, which the needle would never match.
+    process = repo.run_git("log", "--reverse", "--no-textconv", "--format=%H%x09%ad%x09%s", "--date=short",
+                           "-S", needle, "--", document_text_path(slug, language), check=False)
     lines = [line for line in process.stdout.splitlines() if line.strip()]
     if not lines:
         return "not yet committed"
     commit, date, subject = (lines[0].split("\t") + ["", ""])[:3]
-    return f"commit {commit} of {date}: {subject}"
+    return f"commit {commit[:7]} of {date}{signed(commit)}: {subject}"
 
 
 def _needle(reading: Reading | None, info: BracketInfo) -> str:
