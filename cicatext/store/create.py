@@ -88,9 +88,6 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
                             hint=errors[0].hint, source_line=errors[0].source_line, problems=tuple(errors))
     slug = parsed.slug()
     record_path = document_record_path(slug)
-    if (repo.root / record_path).exists():
-        raise UsageError(f"{parsed.base()} is already in the repository ({record_path})",
-                         hint="a new text of an existing document comes through `cicatext propose` and `cicatext round`")
     record: dict = {
         "symbol": str(parsed.base()),
         "kind": kind,
@@ -108,12 +105,14 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     record["revisions"] = [revision]
     if extra:
         record.update(extra)
-    commit = repo.commit(
-        {record_path: yamlio.dump(record), document_text_path(slug, language): document_text},
-        f"Import {parsed} ({title})",
-        author=author,
-        date=commit_date,
-    )
+    def files() -> dict[str, str]:
+        # Checked under the lock, after any half-finished write was undone.
+        if (repo.root / record_path).exists():
+            raise UsageError(f"{parsed.base()} is already in the repository ({record_path})",
+                             hint="a new text of an existing document comes through `cicatext propose` and `cicatext round`")
+        return {record_path: yamlio.dump(record), document_text_path(slug, language): document_text}
+
+    commit = repo.update(files, f"Import {parsed} ({title})", author=author, date=commit_date)
     return ImportResult(slug, len(paragraphs), tuple(warnings), commit)
 
 

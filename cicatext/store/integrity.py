@@ -19,8 +19,10 @@ re-worded bracket keeps its account.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
+from dataclasses import asdict
 
 from cicatext.errors import Problem
 from cicatext.store.repository import Repository
@@ -58,55 +60,139 @@ def _accounts_for(message: str, code: str) -> bool:
     return False
 
 
-def check_attributions(repo: Repository) -> list[Problem]:
+def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
+    """The first-parent commits of `ref`, oldest first, and for each document text the commits that changed it."""
+    out = git.text("log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--reverse",
+                   "--format=%x1e%H", "--name-only", ref, "--", "documents/")
+    commits: list[str] = []
+    changes: dict[str, list[str]] = {}
+    for block in out.split("\x1e"):
+        lines = [line for line in block.splitlines() if line]
+        if not lines:
+            continue
+        commits.append(lines[0])
+        for path in lines[1:]:
+            if path.endswith(".txt") and path.count("/") == 2:
+                changes.setdefault(path, []).append(lines[0])
+    return commits, changes
+
+
+def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[str, str]) -> list[Problem]:
+    """The unaccounted attributions of one text, from its versions (commit, text) oldest first."""
+    previous_text, previous = None, None
+    unaccounted: Counter = Counter()
+    introduced: dict = {}
+    final_where: dict = {}
+    for commit, text in versions:
+        if text == previous_text:
+            continue
+        counts, final_where = _attributions(text)
+        if previous is not None:
+            for key, extra in (counts - previous).items():
+                if not _accounts_for(messages[commit], key[1]):
+                    unaccounted[key] += extra
+                    introduced[key] = commit
+        for key in list(unaccounted):
+            unaccounted[key] = min(unaccounted[key], counts.get(key, 0))
+        unaccounted += Counter()
+        previous_text, previous = text, counts
+    problems = []
+    for key, count in sorted(unaccounted.items()):
+        paragraph, code, stance = key
+        shown = f"({code} tcb)" if stance == "tcb" else f"({stance}{code})"
+        line, column = final_where.get(key, (None, None))
+        commit = introduced.get(key, "")
+        subject = messages.get(commit, "").split("\n", 1)[0]
+        problems.append(Problem(
+            f"{shown} in paragraph {paragraph} was added by commit {commit[:10]} ({subject!r}), "
+            "which is no round naming it and no recorded decision",
+            file=path, line=line, column=column, code="attribution",
+            hint=f"attributions come from {code}'s position set through `cicatext round`; remove it, or record "
+                 "the room's decision in a commit with a `Cicatext-Decision:` trailer"))
+    return problems
+
+
+class _Cache:
+    """Results by the commit they were computed at: the whole check by main's commit, each text by its last change.
+
+    Main's first-parent history up to a commit never changes, so a text's
+    result is fixed by the last commit that changed it.
+    """
+
+    VERSION = 1
+
+    def __init__(self, repo: Repository) -> None:
+        from cicatext import __version__
+        from cicatext.store.layout import CACHE_DIR
+
+        self.path = repo.root / CACHE_DIR / "attributions.json"
+        self.context = f"{self.VERSION}:{__version__}"
+        self.head: str | None = None
+        self.problems: list[dict] = []
+        self.paths: dict[str, list] = {}
+        try:
+            stored = json.loads(self.path.read_text(encoding="utf-8"))
+            if stored.get("context") == self.context:
+                self.head, self.problems, self.paths = stored["head"], stored["problems"], stored["paths"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            pass
+
+    def save(self, head: str, problems: list[Problem], paths: dict[str, list]) -> None:
+        from cicatext.store.files import write_atomic
+
+        payload = {"context": self.context, "head": head, "problems": [asdict(p) for p in problems], "paths": paths}
+        try:
+            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
+        except OSError:
+            pass
+
+
+def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     """Attributions on main that no round, decision or imported baseline accounts for."""
     from cicatext.store.verify import Git
 
     git = Git(repo.root)
     ref = "refs/heads/main" if git.resolve("refs/heads/main") else "HEAD"
-    if git.resolve(ref) is None:
+    head = git.resolve(ref)
+    if head is None:
         return []
-    commits = git.text("rev-list", "--first-parent", "--reverse", ref).split()
+    cache = _Cache(repo) if use_cache else None
+    if cache and cache.head == head:
+        return [Problem(**p) for p in cache.problems]
+    _, changes = _history(git, ref)
     paths = sorted(p for p in git.text("ls-tree", "-r", "--name-only", ref, "--", "documents/").splitlines()
                    if p.endswith(".txt") and p.count("/") == 2)
-    if not paths or not commits:
-        return []
-    messages = {}
-    for commit, item in zip(commits, git.objects(commits)):
-        messages[commit] = item[1].partition(b"\n\n")[2].decode("utf-8", "replace") if item else ""
     problems: list[Problem] = []
+    results: dict[str, list] = {}
+    # A text committed once holds only its imported baseline: nothing to account for.
+    to_check = []
     for path in paths:
-        blobs = git.run("cat-file", "--batch-check=%(objectname)",
-                        input="".join(f"{c}:{path}\n" for c in commits).encode()).decode().split("\n")
-        previous_blob, previous = None, None
-        unaccounted: Counter = Counter()
-        introduced: dict = {}
-        final_where: dict = {}
-        for commit, blob in zip(commits, blobs):
-            blob = blob.split()[0] if blob.strip() and not blob.endswith("missing") else None
-            if blob is None or blob == previous_blob:
-                continue
-            text = git.blob_text(blob) or ""
-            counts, final_where = _attributions(text)
-            if previous is not None:
-                for key, extra in (counts - previous).items():
-                    if not _accounts_for(messages[commit], key[1]):
-                        unaccounted[key] += extra
-                        introduced[key] = commit
-            for key in list(unaccounted):
-                unaccounted[key] = min(unaccounted[key], counts.get(key, 0))
-            unaccounted += Counter()
-            previous_blob, previous = blob, counts
-        for key, count in sorted(unaccounted.items()):
-            paragraph, code, stance = key
-            shown = f"({code} tcb)" if stance == "tcb" else f"({stance}{code})"
-            line, column = final_where.get(key, (None, None))
-            commit = introduced.get(key, "")
-            subject = messages.get(commit, "").split("\n", 1)[0]
-            problems.append(Problem(
-                f"{shown} in paragraph {paragraph} was added by commit {commit[:10]} ({subject!r}), "
-                "which is no round naming it and no recorded decision",
-                file=path, line=line, column=column, code="attribution",
-                hint=f"attributions come from {code}'s position set through `cicatext round`; remove it, or record "
-                     "the room's decision in a commit with a `Cicatext-Decision:` trailer"))
+        changed = changes.get(path, [])
+        if len(changed) < 2:
+            continue
+        known = cache.paths.get(path) if cache else None
+        if known and known[0] == changed[-1]:
+            results[path] = known
+            problems.extend(Problem(**p) for p in known[1])
+        else:
+            to_check.append((path, changed))
+    if to_check:
+        commits = sorted({c for _, changed in to_check for c in changed})
+        messages = {}
+        for commit, item in zip(commits, git.objects(commits)):
+            messages[commit] = item[1].partition(b"\n\n")[2].decode("utf-8", "replace") if item else ""
+        specs = [f"{commit}:{path}" for path, changed in to_check for commit in changed]
+        blobs = iter(git.objects(specs))
+        for path, changed in to_check:
+            versions = []
+            for commit in changed:
+                item = next(blobs)
+                if item is not None and item[0] == "blob":
+                    versions.append((commit, item[1].decode("utf-8", "replace")))
+            found = _path_problems(path, versions, messages)
+            results[path] = [changed[-1], [asdict(p) for p in found]]
+            problems.extend(found)
+    problems.sort(key=lambda p: p.file or "")
+    if cache:
+        cache.save(head, problems, results)
     return problems

@@ -126,6 +126,8 @@ def check_languages(repo: Repository) -> list[Problem]:
 
     problems: list[Problem] = []
     for entry in repo.documents():
+        if len(entry.languages) < 2:
+            continue
         texts = _texts(repo, entry)
         if len(texts) < 2:
             continue

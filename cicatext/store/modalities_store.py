@@ -251,7 +251,9 @@ def _files(repo: Repository, kind: str, problems: list[Problem] | None = None) -
         relative = f"{FOLDERS[kind]}/{path.name}"
         try:
             text = repo.read_text(relative)
-            value = load_yaml(text, relative)
+            value = repo.primed(relative)
+            if value is None:
+                value = load_yaml(text, relative)
         except RecordError as error:
             if problems is not None and error.problem.code == "date":
                 problems.append(error.problem)
@@ -559,11 +561,12 @@ def check_repository(repo: Repository) -> list[Problem]:
 
     meeting_ids = {meeting.id for meeting in records.meetings}
     meeting_ids |= {path.stem for path in (repo.root / FOLDERS["meeting"]).glob("*.yaml")}
+    names = _document_names(repo)
     for file, text, raw in _files(repo, "meeting"):
         if isinstance(raw.get("body"), str) and raw["body"] not in repo.bodies:
             problems.append(located(file, text, ("body",), f"unknown body {raw['body']!r}", "the bodies are in registry/bodies/", code="link"))
         for number, item in enumerate(_list(raw.get("documents"))):
-            if isinstance(item, dict) and isinstance(item.get("symbol"), str) and not _known_document(repo, item["symbol"]):
+            if isinstance(item, dict) and isinstance(item.get("symbol"), str) and not _known_document(names, item["symbol"]):
                 problems.append(located(file, text, ("documents", number, "symbol"), f"{item['symbol']} is not in the register", "register it (cicatext import) or correct the symbol", severity="warning", code="link"))
 
     for paper in records.concept_papers:
@@ -607,12 +610,27 @@ def check_repository(repo: Repository) -> list[Problem]:
     return problems
 
 
-def _known_document(repo: Repository, symbol: str) -> bool:
-    try:
-        repo.document(symbol)
-    except CicatextError:
-        return False
-    return True
+def _document_names(repo: Repository) -> tuple[set[str], set[str]]:
+    """What `Repository.document` finds a document by: (slugs, symbols and revision symbols), and base symbols."""
+    names: set[str] = set()
+    bases: set[str] = set()
+    for entry in repo.documents():
+        names.add(entry.slug)
+        names.add(entry.symbol)
+        bases.add(entry.symbol)
+        for revision in entry.record.get("revisions") or []:
+            if isinstance(revision, dict) and isinstance(revision.get("symbol"), str):
+                names.add(revision["symbol"])
+    return names, bases
+
+
+def _known_document(names: tuple[set[str], set[str]], symbol: str) -> bool:
+    from cicatext.records.symbols import is_symbol, parse_symbol
+
+    wanted = symbol.strip()
+    if wanted in names[0]:
+        return True
+    return is_symbol(wanted) and str(parse_symbol(wanted).base()) in names[1]
 
 
 # Writing -------------------------------------------------------------------

@@ -8,6 +8,8 @@ was and raises.
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import subprocess
 from collections.abc import Callable, Iterator, Mapping
@@ -23,6 +25,7 @@ from cicatext.store.files import read_text, remove_leftovers, write_atomic
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 
 LOCK_NAME = "cicatext.lock"
+JOURNAL_NAME = "cicatext-journal.json"
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,7 @@ class Repository:
 
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
+        self._primed: dict[str, Any] = {}
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None) -> Repository:
@@ -119,7 +123,22 @@ class Repository:
 
     def load(self, relative: str) -> Any:
         """A YAML file's content as plain values; RecordError with line and column when it is not valid YAML."""
+        primed = self._primed.get(relative)
+        if primed is not None:
+            return primed
         return yamlio.load(self.read_text(relative), file=relative)
+
+    def prime(self, records: Mapping[str, Any]) -> None:
+        """Take these records, already read from the files as they are now, as what `load` returns, until `refresh`.
+
+        `cicatext validate` has every record in hand (most from its cache);
+        priming spares the checks that follow reading them all again.
+        """
+        self._primed.update(records)
+
+    def primed(self, relative: str) -> Any:
+        """The record primed for this file, or None."""
+        return self._primed.get(relative)
 
     @cached_property
     def settings(self) -> dict:
@@ -192,16 +211,17 @@ class Repository:
         folder = self.root / "documents"
         if not folder.is_dir():
             return entries
-        for path in sorted(folder.iterdir()):
-            record_file = path / "document.yaml"
-            if not record_file.is_file():
+        base = str(folder)
+        for name in sorted(os.listdir(base)):
+            relative = document_record_path(name)
+            if relative not in self._primed and not os.path.isfile(os.path.join(base, name, "document.yaml")):
                 continue
             try:
-                record = self.load(document_record_path(path.name))
+                record = self.load(relative)
             except CicatextError:
                 continue
             if isinstance(record, dict):
-                entries.append(DocumentEntry(slug=path.name, record=record))
+                entries.append(DocumentEntry(slug=name, record=record))
         return entries
 
     def document(self, reference: str) -> DocumentEntry:
@@ -210,12 +230,15 @@ class Repository:
 
         wanted = reference.strip()
         base = str(parse_symbol(wanted).base()) if is_symbol(wanted) else None
+        # The folder a symbol's document normally lives in first: one record read, not all of them.
+        for slug in dict.fromkeys(s for s in (parse_symbol(wanted).slug() if base else None, wanted,
+                                              wanted.lower().replace("/", "-")) if s and "/" not in s):
+            entry = self._document_in(slug)
+            if entry is not None and _names(entry, wanted, base):
+                return entry
         entries = self.documents()
         for entry in entries:
-            if entry.slug == wanted or entry.symbol == wanted or (base and entry.symbol == base):
-                return entry
-            revisions = entry.record.get("revisions") or []
-            if any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions):
+            if _names(entry, wanted, base):
                 return entry
         from rapidfuzz import process
 
@@ -223,6 +246,15 @@ class Repository:
         best = process.extractOne(wanted, choices) if choices else None
         hint = f"did you mean {best[0]}?" if best and best[1] >= 60 else "`cicatext register` lists the documents"
         raise UsageError(f"no document {wanted!r} in this repository", hint=hint)
+
+    def _document_in(self, slug: str) -> DocumentEntry | None:
+        if slug in (".", "..") or not (self.root / "documents" / slug / "document.yaml").is_file():
+            return None
+        try:
+            record = self.load(document_record_path(slug))
+        except CicatextError:
+            return None
+        return DocumentEntry(slug=slug, record=record) if isinstance(record, dict) else None
 
     def text(self, entry: DocumentEntry, language: str = "en") -> str:
         """A document's text in one language."""
@@ -305,9 +337,30 @@ class Repository:
             os.write(fd, str(os.getpid()).encode())
             os.close(fd)
             remove_leftovers(self.root)
+            self._recover()
             yield
         finally:
             lock_path.unlink(missing_ok=True)
+
+    def _journal_path(self) -> Path:
+        return self.git_dir() / JOURNAL_NAME
+
+    def _recover(self) -> None:
+        """Finish what a killed writer left: if its commit did not happen, put its files back as they were."""
+        journal = self._journal_path()
+        if not journal.exists():
+            return
+        try:
+            entry = json.loads(journal.read_text(encoding="utf-8"))
+            originals = {path: None if data is None else base64.b64decode(data)
+                         for path, data in entry["files"].items()}
+            head = entry.get("head")
+        except (OSError, ValueError, KeyError, TypeError):
+            journal.unlink(missing_ok=True)
+            return
+        if self.head() == head:
+            self._restore(originals)
+        journal.unlink(missing_ok=True)
 
     def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
                author: tuple[str, str] | None = None, date: str | None = None) -> str:
@@ -335,6 +388,12 @@ class Repository:
             for relative in changes:
                 target = self.root / relative
                 originals[relative] = target.read_bytes() if target.exists() else None
+            # A journal of what the files were, so that a writer killed half-way
+            # (no exception handler runs on SIGKILL) is undone by the next one.
+            journal = {"head": self.head(), "files": {
+                path: None if data is None else base64.b64encode(data).decode("ascii")
+                for path, data in originals.items()}}
+            write_atomic(self._journal_path(), json.dumps(journal))
             try:
                 for relative, content in changes.items():
                     target = self.root / relative
@@ -348,7 +407,9 @@ class Repository:
                              env=identity_env(author, date))
             except BaseException:
                 self._restore(originals)
+                self._journal_path().unlink(missing_ok=True)
                 raise
+            self._journal_path().unlink(missing_ok=True)
             self.refresh()
             return self.head() or ""
 
@@ -363,9 +424,18 @@ class Repository:
                 write_atomic(target, content)
 
     def refresh(self) -> None:
-        """Forget cached settings and registry, after a change on disk."""
+        """Forget cached settings, registry and primed records, after a change on disk."""
+        self._primed.clear()
         for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code"):
             self.__dict__.pop(name, None)
+
+
+def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
+    """True when `wanted` (with its base symbol, if it is a symbol) names this document."""
+    if entry.slug == wanted or entry.symbol == wanted or (base and entry.symbol == base):
+        return True
+    revisions = entry.record.get("revisions") or []
+    return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
 
 
 def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, str]:

@@ -11,18 +11,25 @@ import json
 import os
 import subprocess
 from dataclasses import asdict
+from functools import lru_cache
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.records.symbols import is_note_number, is_symbol, parse_symbol
+from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
 from cicatext.store.languages import check_languages
-from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, is_known_place, kind_of
+from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.resources import schemas_dir
 from cicatext.store.files import write_atomic
 from cicatext.store.repository import Repository
+
+
+# Each document's symbol is parsed several times over; parsed once per run of the process instead.
+is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
+is_symbol = lru_cache(maxsize=None)(_symbols.is_symbol)
+parse_symbol = lru_cache(maxsize=None)(_symbols.parse_symbol)
 
 
 class ValidationCache:
@@ -42,7 +49,8 @@ class ValidationCache:
     def open(cls, repo: Repository, files: list[str]) -> ValidationCache:
         """The cache of this repository, keyed for the files as they are now."""
         path = repo.root / CACHE_DIR / "validate.json"
-        context = _context_key(repo)
+        blobs = blob_ids(repo.root, files)
+        context = _context_key(blobs)
         entries: dict = {}
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -50,7 +58,7 @@ class ValidationCache:
                 entries = stored.get("files", {})
         except (OSError, ValueError, AttributeError):
             entries = {}
-        return cls(path, context, blob_ids(repo.root, files), entries)
+        return cls(path, context, blobs, entries)
 
     def get(self, file: str) -> tuple[dict | None, list[Problem]] | None:
         """The cached record and problems of a file, if its blob is unchanged."""
@@ -80,14 +88,21 @@ class ValidationCache:
             pass
 
 
-def _context_key(repo: Repository) -> str:
-    """What per-file results depend on beyond the file: the schemas, the codes, cicatext's version."""
+def _context_key(blobs: dict[str, str]) -> str:
+    """What per-file results depend on beyond the file: the schemas, cicatext's version, and the codes.
+
+    The codes come from the settings (the Secretariat's code) and the member
+    states' records: their blob ids stand for them, so the key is known
+    without reading the registry.
+    """
     from cicatext import __version__
 
     digest = hashlib.sha1(__version__.encode())
     for path in sorted(schemas_dir().glob("*.schema.json")):
         digest.update(path.read_bytes())
-    digest.update(",".join(sorted(repo.codes)).encode())
+    for name in sorted(blobs):
+        if name == SETTINGS_FILE or name.startswith("registry/states/"):
+            digest.update(f"{name}\0{blobs[name]}\n".encode())
     return digest.hexdigest()
 
 
@@ -125,13 +140,35 @@ def repository_files(root: Path) -> list[str]:
     )
     if process.returncode == 0:
         names = process.stdout.decode("utf-8", "surrogateescape").split("\0")
-        return sorted({n for n in names if n and not n.startswith(CACHE_DIR + "/") and (root / n).is_file()})
+        base = str(root) + os.sep
+        return sorted({n for n in names if n and not n.startswith(CACHE_DIR + "/") and os.path.isfile(base + n)})
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
         for name in filenames:
             found.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
     return sorted(found)
+
+
+def _place_matcher():
+    """`layout.kind_of` as one regular expression: `*` matches within one folder, the first place wins."""
+    import re
+
+    alternatives = []
+    for number, (pattern, _) in enumerate(RECORD_PLACES):
+        body = "[^/]*".join(re.escape(part) for part in pattern.split("*"))
+        alternatives.append(f"(?P<k{number}>{body})")
+    matcher = re.compile("|".join(alternatives))
+    kinds = {f"k{number}": kind for number, (_, kind) in enumerate(RECORD_PLACES)}
+
+    def kind(path: str) -> str | None:
+        found = matcher.fullmatch(path)
+        return kinds[found.lastgroup] if found else None
+
+    return kind
+
+
+_kind_of = _place_matcher()
 
 
 def _schema_problem(error: Any, file: str, text: str) -> Problem:
@@ -209,7 +246,7 @@ def _located(file: str, text: str | None, path: tuple, message: str, hint: str |
 
 
 def _check_document(repo: Repository, slug: str, file: str, text: str, record: dict,
-                    meetings: set[str], files: set[str]) -> list[Problem]:
+                    meetings: set[str], files: set[str], texts_in: list[str]) -> list[Problem]:
     problems: list[Problem] = []
     symbol = record.get("symbol")
     note = isinstance(symbol, str) and is_note_number(symbol)
@@ -288,12 +325,11 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
         if latest_has_text and path not in files:
             problems.append(_located(file, text, ("languages", index), f"language {language!r} is declared but {path} is missing",
                                      f"add {path} or remove {language!r} from languages"))
-    for name in sorted(files):
-        if name.startswith(f"documents/{slug}/") and name.endswith(".txt"):
-            language = name.rsplit("/", 1)[1][:-4]
-            if language not in (record.get("languages") or []):
-                problems.append(Problem(f"text in language {language!r} is not declared in document.yaml",
-                                        file=name, hint=f"add {language} to languages in {file}", code="link"))
+    for name in texts_in:
+        language = name.rsplit("/", 1)[1][:-4]
+        if language not in (record.get("languages") or []):
+            problems.append(Problem(f"text in language {language!r} is not declared in document.yaml",
+                                    file=name, hint=f"add {language} to languages in {file}", code="link"))
     return problems
 
 
@@ -344,9 +380,8 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
     """The checks that depend on one file alone: YAML and schema for records, the reader for texts."""
     problems: list[Problem] = []
     records: dict[str, tuple[str, dict]] = {}
-    codes = repo.codes
     for file in files:
-        kind = kind_of(file)
+        kind = _kind_of(file)
         is_text = file.startswith("documents/") and file.endswith(".txt") and file.count("/") == 2
         if kind is None and not is_text:
             if not is_known_place(file):
@@ -358,7 +393,7 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
         if hit is not None:
             record, found = hit
         elif is_text:
-            record, found = None, _text_problems(repo, file, codes)[1]
+            record, found = None, _text_problems(repo, file, repo.codes)[1]
         else:
             try:
                 record, found = check_record(kind, file, repo.read_text(file))
@@ -380,7 +415,6 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     run reads again only what changed.
     """
     from cicatext.store.integrity import check_attributions
-    from cicatext.store.modalities_store import check_repository
 
     repo.refresh()
     files = repository_files(repo.root)
@@ -390,7 +424,21 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     problems, records = _file_checks(repo, files, cache, texts)
     if cache:
         cache.save()
+    # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
+    repo.prime({file: record for file, (_, record) in records.items()})
+    try:
+        problems.extend(_repository_checks(repo, files, file_set, records, texts))
+    finally:
+        repo.refresh()
+    problems.extend(check_attributions(repo, use_cache=use_cache))
+    return problems
 
+
+def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
+    """The checks between records and over the whole repository."""
+    from cicatext.store.modalities_store import check_repository
+
+    problems: list[Problem] = []
     for file, (kind, record) in records.items():
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
         if kind == "member-state" and record.get("code") not in (None, stem):
@@ -403,7 +451,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
                                          _nearest(dimension, repo.dimensions)))
 
     # A meeting file that does not load is reported once, not again by every document naming it.
-    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if kind_of(f) == "meeting"}
+    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if _kind_of(f) == "meeting"}
     meetings |= {str(r["id"]) for k, r in records.values() if k == "meeting" and "id" in r}
     symbols: dict[str, str] = {}
     for file, (kind, record) in records.items():
@@ -412,9 +460,15 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
                 problems.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
                                          "each document has its own symbol"))
             symbols[record["symbol"]] = file
+    # The texts in each document's folder, found once (not once per document).
+    texts_in: dict[str, list[str]] = {}
+    for name in files:
+        if name.startswith("documents/") and name.endswith(".txt") and name.count("/") == 2:
+            texts_in.setdefault(name.split("/")[1], []).append(name)
     for file, (kind, record) in records.items():
         if kind == "document":
-            found = _check_document(repo, file.split("/")[1], file, None, record, meetings, file_set)
+            slug = file.split("/")[1]
+            found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
         elif kind == "position-set":
             found = _check_positions(repo, file, None, record, symbols)
         else:
@@ -422,12 +476,12 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
         if found:
             # Located again with the file's text, now that there is something to show.
             if kind == "document":
-                found = _check_document(repo, file.split("/")[1], file, texts[file], record, meetings, file_set)
+                found = _check_document(repo, slug, file, texts[file], record, meetings, file_set,
+                                        texts_in.get(slug, []))
             else:
                 found = _check_positions(repo, file, texts[file], record, symbols)
         problems.extend(found)
 
     problems.extend(check_languages(repo))
     problems.extend(check_repository(repo))
-    problems.extend(check_attributions(repo))
     return problems

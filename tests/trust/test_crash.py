@@ -67,9 +67,10 @@ def test_sigkill_during_round(proposals, tmp_path):
         root = tmp_path / f"run{run}"
         shutil.copytree(proposals, root, symlinks=True)
         process = subprocess.Popen(cicatext("round", SYMBOL, "-C", str(root)), stdout=subprocess.DEVNULL,
-                                   stderr=subprocess.DEVNULL, cwd=tmp_path)
+                                   stderr=subprocess.DEVNULL, cwd=tmp_path, start_new_session=True)
         time.sleep(rng.uniform(0, full * 1.1))
-        process.send_signal(signal.SIGKILL)
+        # The whole process group, git children included, as a crash of the machine would.
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         main = consistent(root, before)
         outcomes["after" if main != before else "before"] += 1
