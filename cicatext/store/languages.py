@@ -13,13 +13,12 @@ behind counts as the translation catching up, not as a new change.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.notation.tree import Bracket, Draft, Paragraph
-from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.repository import DocumentEntry, Repository, read_objects
 
 _CODE = "language"
 
@@ -208,25 +207,9 @@ def _history(repo: Repository, paths: list[str]) -> list[Change]:
 
 
 def _blobs(repo: Repository, names: list[str]) -> list[str | None]:
-    """The text of each `COMMIT:PATH`, None where it does not exist; one `git cat-file --batch` for all."""
-    if not names:
-        return []
-    process = subprocess.run(["git", "cat-file", "--batch"], cwd=repo.root, capture_output=True,
-                             input="".join(f"{name}\n" for name in names).encode("utf-8"))
-    data = process.stdout
-    found: list[str | None] = []
-    at = 0
-    for _ in names:
-        end = data.index(b"\n", at)
-        header = data[at:end].split()
-        at = end + 1
-        if len(header) < 3 or header[1] != b"blob":
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append(data[at : at + size].decode("utf-8", "replace"))
-        at += size + 1
-    return found
+    """The text of each `COMMIT:PATH`, None where it does not exist."""
+    return [item[1].decode("utf-8", "replace") if item and item[0] == "blob" else None
+            for item in read_objects(repo.root, names)]
 
 
 def _paragraph_texts(text: str) -> dict[str, str]:

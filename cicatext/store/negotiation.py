@@ -31,7 +31,7 @@ from cicatext.notation.compile import (CompiledRound, Entry, PositionSet, check_
                                        entries_from_edit, normalise, paragraph_text)
 from cicatext.notation.tree import Draft
 from cicatext.store import yamlio
-from cicatext.store.repository import DocumentEntry, Repository, identity_env
+from cicatext.store.repository import DocumentEntry, Repository, identity_env, read_objects
 
 MAIN = "main"
 BRANCH_PREFIX = "delegations/"
@@ -166,23 +166,8 @@ def _git_bytes(repo: Repository, *args: str, input: bytes | None = None, env: di
 
 
 def _cat_files(repo: Repository, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
-    """(type, content) of each `rev:path` or object id, None where there is none; one `git cat-file --batch`."""
-    if not specs:
-        return []
-    out = _git_bytes(repo, "cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
-    found: list[tuple[str, bytes] | None] = []
-    at = 0
-    for _ in specs:
-        newline = out.index(b"\n", at)
-        header = out[at:newline].decode("utf-8", "replace").split()
-        at = newline + 1
-        if len(header) < 3 or header[-1] == "missing" or header[1] == "missing":
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append((header[1], out[at:at + size]))
-        at += size + 1
-    return found
+    """(type, content) of each `rev:path` or object id, None where there is none."""
+    return read_objects(repo.root, list(specs))
 
 
 def _text_at(repo: Repository, ref: str, path: str) -> str | None:

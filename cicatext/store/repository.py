@@ -476,6 +476,40 @@ def run_git(cwd: Path, *args: str, check: bool = True, input: str | None = None,
     return process
 
 
+def read_objects(cwd: Path, specs: list[str] | tuple[str, ...], env: Mapping[str, str] | None = None
+                 ) -> list[tuple[str, bytes] | None]:
+    """(type, content) of each object id or `rev:path`, None where there is none; one `git cat-file --batch`."""
+    if not specs:
+        return []
+    try:
+        process = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, capture_output=True,
+                                 input=("\n".join(specs) + "\n").encode("utf-8"),
+                                 env=None if env is None else dict(env))
+    except FileNotFoundError:
+        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
+    if process.returncode != 0:
+        said = process.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RepositoryError(f"git cat-file failed: {said[-1] if said else 'no message'}")
+    out = process.stdout
+    found: list[tuple[str, bytes] | None] = []
+    at = 0
+    for _ in specs:
+        newline = out.find(b"\n", at)
+        if newline < 0:
+            found.append(None)
+            continue
+        header = out[at:newline].decode("utf-8", "replace").split()
+        at = newline + 1
+        # "<spec> missing" and "<spec> ambiguous" have two words; an object has three.
+        if len(header) < 3:
+            found.append(None)
+            continue
+        size = int(header[2])
+        found.append((header[1], out[at:at + size]))
+        at += size + 1
+    return found
+
+
 def _stale(lock_path: Path) -> bool:
     try:
         pid = int(lock_path.read_text().strip() or "0")

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from cicatext.errors import RepositoryError, UsageError
 from cicatext.store.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
+from cicatext.store.repository import read_objects
 
 NAMESPACE = "git"
 ZERO = "0" * 40
@@ -58,22 +59,7 @@ class Git:
 
     def objects(self, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
         """(type, content) of each object or `rev:path`, None when missing; one `git cat-file --batch`."""
-        if not specs:
-            return []
-        out = self.run("cat-file", "--batch", input=("\n".join(specs) + "\n").encode("utf-8"))
-        found: list[tuple[str, bytes] | None] = []
-        at = 0
-        for _ in specs:
-            newline = out.index(b"\n", at)
-            header = out[at:newline].decode("utf-8", "replace").split()
-            at = newline + 1
-            if len(header) < 3 or header[-1] in ("missing", "ambiguous"):
-                found.append(None)
-                continue
-            size = int(header[2])
-            found.append((header[1], out[at:at + size]))
-            at += size + 1
-        return found
+        return read_objects(self.cwd, list(specs), self.env)
 
     def blob_text(self, spec: str) -> str | None:
         """The UTF-8 text of `rev:path`, or None when there is none."""

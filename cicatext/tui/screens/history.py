@@ -9,7 +9,6 @@ says so.
 
 from __future__ import annotations
 
-import subprocess
 from dataclasses import dataclass
 
 from textual import on, work
@@ -23,7 +22,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from cicatext.errors import CicatextError
 from cicatext.store.catalogue import DocumentSummary, default_language
 from cicatext.store.layout import document_text_path
-from cicatext.store.repository import Repository
+from cicatext.store.repository import Repository, read_objects
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -90,25 +89,8 @@ def document_history(repo: Repository, slug: str, language: str) -> list[History
 
 def _texts_at(repo: Repository, commits: list[str], path: str) -> list[str | None]:
     """The file's text at each commit, read with one `git cat-file --batch`."""
-    specs = "".join(f"{commit}:{path}\n" for commit in commits).encode()
-    process = subprocess.run(["git", "cat-file", "--batch"], cwd=repo.root, input=specs, capture_output=True)
-    out = process.stdout
-    texts: list[str | None] = []
-    at = 0
-    for _ in commits:
-        end = out.find(b"\n", at)
-        if end < 0:
-            texts.append(None)
-            continue
-        header = out[at:end].split()
-        at = end + 1
-        if len(header) < 3 or header[1] == b"missing":
-            texts.append(None)
-            continue
-        size = int(header[2])
-        texts.append(out[at:at + size].decode("utf-8", "replace"))
-        at += size + 1
-    return texts
+    return [item[1].decode("utf-8", "replace") if item else None
+            for item in read_objects(repo.root, [f"{commit}:{path}" for commit in commits])]
 
 
 class HistoryScreen(Screen):
