@@ -146,6 +146,34 @@ class DocumentView(ScrollView, can_focus=True):
             self._lines[index] = strips
         return strips
 
+    # A "unit" is what the view lays out as one block: here a paragraph's
+    # index; a subclass may lay out several paragraphs as one unit.
+    _TOP_ROWS = 0
+    """Rows drawn above the first unit (a heading)."""
+
+    def _layout_units(self) -> list[int]:
+        """The units to lay out, in order (before dropping empty ones)."""
+        return [index for index in range(len(self.paragraphs)) if index not in self.hidden]
+
+    def _unit_of(self, index: int) -> int | None:
+        """The unit that draws a paragraph."""
+        return index
+
+    def _paragraph_of(self, unit: int) -> int | None:
+        """The reader's paragraph a unit stands for."""
+        return unit
+
+    def _offset_line(self, unit: int, offset: int) -> int:
+        """The line of a unit on which the character at `offset` stands."""
+        line = 0
+        seen = 0
+        for number, strip in enumerate(self._strips(unit)):
+            seen += strip.cell_length
+            line = number
+            if seen > offset:
+                break
+        return line
+
     def _relayout(self) -> None:
         if not self.size.width:
             # Not laid out yet; the first resize lays the text out.
@@ -157,17 +185,15 @@ class DocumentView(ScrollView, can_focus=True):
             self._width = width
         starts: list[int] = []
         order: list[int] = []
-        row = 0
-        for index in range(len(self.paragraphs)):
-            if index in self.hidden:
-                continue
-            strips = self._strips(index)
+        row = self._TOP_ROWS
+        for unit in self._layout_units():
+            strips = self._strips(unit)
             if not strips:
                 continue
-            if order:
-                row += 1  # a blank line between paragraphs
+            if order or self._TOP_ROWS:
+                row += 1  # a blank line before each unit but a first one at the very top
             starts.append(row)
-            order.append(index)
+            order.append(unit)
             row += len(strips)
         self._starts, self._order = starts, order
         self.virtual_size = Size(self.size.width, row)
@@ -181,42 +207,35 @@ class DocumentView(ScrollView, can_focus=True):
         position = bisect_right(self._starts, row) - 1
         if position < 0:
             return None
-        index = self._order[position]
-        if row - self._starts[position] < len(self._strips(index)):
-            return index
+        unit = self._order[position]
+        if row - self._starts[position] < len(self._strips(unit)):
+            return self._paragraph_of(unit)
         return None
 
     def row_of(self, index: int) -> int | None:
         """The first row of a paragraph in the whole text, if it is shown."""
         try:
-            return self._starts[self._order.index(index)]
+            return self._starts[self._order.index(self._unit_of(index))]
         except ValueError:
             return None
 
     def bring_into_view(self, index: int, *, offset: int = 0, center: bool = False) -> None:
         """Scroll so a paragraph (and, for a long one, the character at `offset`) is on screen."""
+        unit = self._unit_of(index)
         row = self.row_of(index)
-        if row is None:
+        if unit is None or row is None:
             return
-        strips = self._strips(index)
-        line = 0
-        if offset and strips:
-            seen = 0
-            for number, strip in enumerate(strips):
-                seen += strip.cell_length
-                if seen > offset:
-                    line = number
-                    break
-                line = number
+        lines = len(self._strips(unit))
+        line = self._offset_line(unit, offset) if offset and lines else 0
         height = self.scrollable_content_region.height or self.size.height
         top = int(self.scroll_offset.y)
         if center:
-            target = row + line - height // 3 if len(strips) > height else row + len(strips) // 2 - height // 2
+            target = row + line - height // 3 if lines > height else row + lines // 2 - height // 2
             self.scroll_to(y=max(target, 0), animate=False, immediate=True)
         elif row + line < top:
             self.scroll_to(y=row + line, animate=False, immediate=True)
-        elif row + min(len(strips), height) > top + height:
-            self.scroll_to(y=row + min(len(strips), height) - height, animate=False, immediate=True)
+        elif row + min(lines, height) > top + height:
+            self.scroll_to(y=row + min(lines, height) - height, animate=False, immediate=True)
 
     # Drawing -----------------------------------------------------------------
 

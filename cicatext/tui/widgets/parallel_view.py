@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from rich.segment import Segment
 from textual.content import Content
-from textual.geometry import Size
 from textual.strip import Strip
 from textual.visual import RenderOptions
 
@@ -168,68 +167,24 @@ class ParallelView(DocumentView):
         self._lines[unit] = strips
         return strips
 
-    def _relayout(self) -> None:
-        if not self.size.width:
-            self._starts, self._order = [], []
-            return
-        width = self._text_width()
-        if width != self._width:
-            self._lines.clear()
-            self._width = width
-        starts: list[int] = []
-        order: list[int] = []
-        row = 1  # the heading naming the two languages
-        for unit, (left, right) in enumerate(self._units):
+    _TOP_ROWS = 1  # the heading naming the two languages
+
+    def _layout_units(self) -> list[int]:
+        units = []
+        for unit, (left, _) in enumerate(self._units):
             if left is not None and left in self.hidden:
                 continue
             if left is None and self.hidden:
                 continue  # a delegation's filter shows its own paragraphs, nothing beside them
-            strips = self._strips(unit)
-            if not strips:
-                continue
-            row += 1  # a blank line before each pair
-            starts.append(row)
-            order.append(unit)
-            row += len(strips)
-        self._starts, self._order = starts, order
-        self.virtual_size = Size(self.size.width, row)
-        self.refresh()
+            units.append(unit)
+        return units
 
-    def paragraph_at_row(self, row: int) -> int | None:
-        position = bisect_right(self._starts, row) - 1
-        if position < 0:
-            return None
-        unit = self._order[position]
-        if row - self._starts[position] < len(self._strips(unit)):
-            return self._units[unit][0]
-        return None
+    def _paragraph_of(self, unit: int) -> int | None:
+        return self._units[unit][0]
 
-    def row_of(self, index: int) -> int | None:
-        unit = self._unit_of(index)
-        try:
-            return self._starts[self._order.index(unit)]
-        except ValueError:
-            return None
-
-    def bring_into_view(self, index: int, *, offset: int = 0, center: bool = False) -> None:
-        unit = self._unit_of(index)
-        if unit is None:
-            return
-        row = self.row_of(index)
-        if row is None:
-            return
-        lines = len(self._strips(unit))
+    def _offset_line(self, unit: int, offset: int) -> int:
         width = self._column_width() if self.columns else self._text_width()
-        line = min(offset // max(width, 1), max(lines - 1, 0))
-        height = self.scrollable_content_region.height or self.size.height
-        top = int(self.scroll_offset.y)
-        if center:
-            target = row + line - height // 3 if lines > height else row + lines // 2 - height // 2
-            self.scroll_to(y=max(target, 0), animate=False, immediate=True)
-        elif row + line < top:
-            self.scroll_to(y=row + line, animate=False, immediate=True)
-        elif row + min(lines, height) > top + height:
-            self.scroll_to(y=row + min(lines, height) - height, animate=False, immediate=True)
+        return min(offset // max(width, 1), max(len(self._strips(unit)) - 1, 0))
 
     # Drawing -----------------------------------------------------------------
 
