@@ -12,46 +12,23 @@ _SHOWN = 72
 
 
 def register(subparsers) -> None:
-    """Add the bracketed-text commands to the `cicatext` parser."""
-    brackets = subparsers.add_parser(
-        "brackets",
-        help="list every bracket of a bracketed text",
-        description="List every bracket: id, line:column, depth, attributions and text.",
+    """Add the bracketed-text commands to the `cicatext` parser; each reads FILE, takes --codes and --json."""
+    commands = (
+        ("brackets", "list every bracket of a bracketed text",
+         "List every bracket: id, line:column, depth, attributions and text.", brackets_command),
+        ("clean", "print only the agreed text",
+         "Print the clean text: every bracket removed with its text and attributions.", clean_command),
+        ("stats", "count brackets per paragraph and attributions per delegation",
+         "Count brackets and options groups per paragraph, and attributions per delegation.", stats_command),
+        ("check", "report notation errors; silent when there are none",
+         "Report every problem of the notation. Prints nothing and exits 0 when the text is sound.", check_command),
     )
-    _file_argument(brackets)
-    _codes_argument(brackets)
-    _json_argument(brackets)
-    brackets.set_defaults(handler=brackets_command)
-
-    clean = subparsers.add_parser(
-        "clean",
-        help="print only the agreed text",
-        description="Print the clean text: every bracket removed with its text and attributions.",
-    )
-    _file_argument(clean)
-    _codes_argument(clean)
-    _json_argument(clean)
-    clean.set_defaults(handler=clean_command)
-
-    stats = subparsers.add_parser(
-        "stats",
-        help="count brackets per paragraph and attributions per delegation",
-        description="Count brackets and options groups per paragraph, and attributions per delegation.",
-    )
-    _file_argument(stats)
-    _codes_argument(stats)
-    _json_argument(stats)
-    stats.set_defaults(handler=stats_command)
-
-    check = subparsers.add_parser(
-        "check",
-        help="report notation errors; silent when there are none",
-        description="Report every problem of the notation. Prints nothing and exits 0 when the text is sound.",
-    )
-    _file_argument(check)
-    _codes_argument(check)
-    _json_argument(check)
-    check.set_defaults(handler=check_command)
+    for name, summary, description, handler in commands:
+        parser = subparsers.add_parser(name, help=summary, description=description)
+        _file_argument(parser)
+        _codes_argument(parser)
+        _json_argument(parser)
+        parser.set_defaults(handler=handler)
 
 
 def _file_argument(parser: argparse.ArgumentParser) -> None:
