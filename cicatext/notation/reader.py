@@ -15,6 +15,14 @@ large text (from `LAZY_FROM` characters) a paragraph makes its nodes when its
 that only wants the problems, or a few paragraphs, never pays for the rest.
 Text that looks like an attribution where no bracket took it is found by one
 more scan of the whole text.
+
+A large text whose brackets all balance, paragraph by paragraph, and whose
+attributions all name known codes needs no loop over its brackets at all:
+`_quick` checks that with a few scans of the whole text in C (the brackets
+alone, reduced pair by pair; the runs of attributions after `]`; the rare
+round bracket after `]` that needs a close look), and the paragraph loop then
+scans only paragraph breaks. Anything else is read by the full loop, which
+finds and places every problem.
 """
 
 from __future__ import annotations
@@ -55,6 +63,17 @@ _AFTER = re.compile(r"([.,;:!?]*)((?:" + _NORMAL + r")*)(?=([^\S\n]*(?:\n[^\S\n]
 _SCAN = re.compile(
     r"\[|\]" + _AFTER.pattern + r"|\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
 )
+# A paragraph break alone, with the next paragraph's id marker (group 1).
+_BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
+# Every `]` with what follows it as _AFTER finds it: its run of attributions
+# in normal spelling (group 1), and "(" when a round bracket follows the run
+# (group 2).
+_AFTER_RUN = re.compile(r"\][.,;:!?]*+((?:" + _NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?(\())?")
+# A `]` that _AFTER_RUN marks with group 2, with its punctuation and run (groups 1, 2).
+_CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + _NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?\()")
+_CODE = re.compile(r"[A-Z][A-Z0-9]*")
+# Every byte but `[`, `]` and the line break, to delete from the encoded text.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 _RUN_PART = re.compile(r"([^\S\n]*(?:\n[^\S\n]*)?)\((?:([+-])([A-Z][A-Z0-9]*)|([A-Z][A-Z0-9]*) tcb)\)")
 # Attribution-like text anywhere: reported when it follows no bracket.
 _ATTRIBUTION_LIKE = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)")
@@ -156,13 +175,20 @@ def make_nodes(draft: Draft) -> Draft:
 class _Source:
     """The text being read and where its lines start: shared by a reading and its paragraphs."""
 
-    __slots__ = ("text", "starts")
+    __slots__ = ("text", "_starts")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        starts = [0]
-        starts.extend(map(_END, _LINE_BREAK.finditer(text)))
-        self.starts = starts
+        self._starts: list[int] | None = None
+
+    @property
+    def starts(self) -> list[int]:
+        """The offset where each line starts, found when first asked."""
+        if self._starts is None:
+            starts = [0]
+            starts.extend(map(_END, _LINE_BREAK.finditer(self.text)))
+            self._starts = starts
+        return self._starts
 
     def position(self, start: int, end: int) -> Position:
         line = bisect_right(self.starts, start)
@@ -181,6 +207,9 @@ class _Reader:
         self.found: list[tuple[int, Problem]] = []
         self.quiet: list[tuple[int, int]] = []
         self.taken = 0  # attributions taken by brackets that _ATTRIBUTION_LIKE finds too
+        self.orphans = True  # whether attribution-like text may follow no bracket
+        self.each = True  # whether a quick reading checks each paragraph's brackets
+        self.close_look = True  # whether a quick reading has a `]` to look at closely
 
     def problem(self, offset: int, message: str, hint: str, severity: str = "error") -> None:
         """Record a problem at a character offset of the input."""
@@ -211,22 +240,27 @@ class _Reader:
 
     # Paragraphs -------------------------------------------------------------
 
-    def run(self, lazy: bool) -> Reading:
-        """Split the text into paragraphs, check each, and make (or leave to make) its nodes."""
+    def run(self, lazy: bool, quick: bool | None = None) -> Reading:
+        """Split the text into paragraphs, check each, and make (or leave to make) its nodes.
+
+        `quick` (by default: when `lazy` and `_quick` finds nothing amiss)
+        scans paragraph breaks only; the brackets were checked by `_quick`.
+        """
         # One loop over `[`, `]` and paragraph breaks: brackets are matched on
         # a stack of offsets, attributions by one anchored match after each
         # `]`; a paragraph's nodes are made by _build_content, now or on first
         # use. Two blank lines added to the scanned copy end the last
         # paragraph like any other. Written for speed: the usual paragraph is
         # handled inline, nodes are made without their dataclass __init__.
+        # A quick reading scans only paragraph breaks, and only checks that
+        # no bracket crosses one; the full loop reads the text again if one does.
         source = self.source
         text = self.text
         n = len(text)
-        starts = source.starts
         known = self.known
         new = object.__new__
         tuple_new = tuple.__new__
-        search = bisect_right
+        count = text.count
         label_match = _LABEL.match
 
         paragraphs: list[Paragraph] = []
@@ -238,9 +272,13 @@ class _Reader:
         separators.append(text[:pstart])
         if pstart == n:
             return self._done(paragraphs, separators)
+        if quick is None:
+            quick = lazy and self._quick()
+        scan, id_group = (_BREAK, 1) if quick else (_SCAN, 4)
         marker, pid, cstart = self._head(pstart, 1, seen_ids)
+        line, counted = 1, 0  # the line of offset `counted`
         stack: list[int] = []
-        for match in _SCAN.finditer(text + "\n\n", cstart):
+        for match in scan.finditer(text + "\n\n", cstart):
             s = match.start()
             char = text[s] if s < n else "\n"
             if char == "[":
@@ -276,19 +314,27 @@ class _Reader:
                 if stack:
                     self._unclosed(stack)
                     stack = []
+                elif quick and self.each and count("[", cstart, pend) != count("]", cstart, pend):
+                    # A bracket crosses a paragraph break: read it all again, fully.
+                    self.found.clear()
+                    self.taken = 0
+                    self.orphans = True
+                    return self.run(lazy, quick=False)
                 label = None
                 char = text[cstart : cstart + 1]
                 if char == "[" or char.isdigit():
                     numbered = label_match(text, cstart)
                     if numbered is not None:
                         label = numbered.group(1)
-                line = search(starts, pstart)
+                line += count("\n", counted, pstart)
+                counted = pstart
+                column = 1 if text[pstart - 1 : pstart] in ("\n", "") else pstart - text.rfind("\n", 0, pstart)
                 node = new(Paragraph)
                 fields = node.__dict__
                 fields["id"] = pid
                 fields["marker"] = marker
                 fields["label"] = label
-                fields["pos"] = tuple_new(Position, (pstart, pend, line, pstart - starts[line - 1] + 1))
+                fields["pos"] = tuple_new(Position, (pstart, pend, line, column))
                 if cstart >= pend:
                     fields["content"] = ()
                 elif lazy:
@@ -298,7 +344,7 @@ class _Reader:
                 paragraphs.append(node)
 
                 # The next paragraph's head: `{#id} ` (matched with the break), or nothing.
-                pid = match.group(4)
+                pid = match.group(id_group)
                 if pid is not None:
                     cstart = match.end()
                     pstart = cstart - len(pid) - 4
@@ -321,7 +367,50 @@ class _Reader:
                 else:
                     seen_ids[pid] = pstart
         self.taken += taken
+        if quick and self.close_look:
+            self._look_closely()
         return self._done(paragraphs, separators)
+
+    def _quick(self) -> bool:
+        """Whether the text's brackets balance and its attributions name known codes; if so, count them.
+
+        The brackets and line breaks alone, reduced pair by pair, must come to
+        line breaks only; when a bracket spans lines (and so might cross a
+        paragraph break), the brackets alone must come to nothing and the
+        paragraph loop checks each paragraph. Attributions in normal spelling
+        are counted as taken, as the full loop would, and the full loop's
+        closer looks are noted.
+        """
+        text = self.text
+        brackets = _reduce(text.encode().translate(None, _NOT_BRACKETS))
+        self.each = b"[" in brackets or b"]" in brackets
+        if self.each and _reduce(brackets.replace(b"\n", b"")):
+            return False
+        found = _AFTER_RUN.findall(text)
+        runs = "".join([run for run, _ in found])
+        if self.known is not None and not self.known.issuperset(_CODE.findall(runs)):
+            return False
+        taken = runs.count("(")
+        self.taken += taken
+        self.close_look = any([close for _, close in found])
+        # Every piece of attribution-like text opens with "(+" or "(-", or
+        # ends with " tcb)": when there are no more of those than were taken,
+        # none follows no bracket.
+        count = text.count
+        self.orphans = count("(+") + count("(-") + count(" tcb)") != taken
+        return True
+
+    def _look_closely(self) -> None:
+        """Check what follows each `]` that a round bracket follows, as the full loop does."""
+        text = self.text
+        for after in _CLOSE_LOOK.finditer(text):
+            run = after.group(2)
+            if run:
+                more = _NEXT_ATTRIBUTION.match(text, after.end(2))
+            else:
+                more = _FIRST_ATTRIBUTION.match(text, after.start() + 1)
+            if more is not None:
+                self._more_attributions(more, not run, after.start() + 1)
 
     def _head(self, pstart: int, ordinal: int, seen_ids: dict[str, int]) -> tuple[str, str, int]:
         """The marker, id and content start of the paragraph at `pstart`; its id noted as seen."""
@@ -398,7 +487,7 @@ class _Reader:
 
     def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> Reading:
         draft = Draft(tuple(paragraphs), tuple(separators))
-        if len(_ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
+        if self.orphans and len(_ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
             self._orphans(draft)
         found = self.found
         found.sort(key=lambda item: item[0])
@@ -524,6 +613,13 @@ class _Reader:
         else:
             hint = "no delegation codes are defined yet; add this one to the registry"
         self.problem(offset, f"unknown delegation code '{code}'", hint)
+
+
+def _reduce(brackets: bytes) -> bytes:
+    """`brackets` with every `[]` taken out until none is left."""
+    while b"[]" in brackets:
+        brackets = brackets.replace(b"[]", b"")
+    return brackets
 
 
 def _build_content(source: _Source, start: int, end: int) -> tuple:

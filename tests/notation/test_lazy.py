@@ -92,8 +92,46 @@ def test_lazy_equals_eager_on_near_notation(text: str) -> None:
 def test_lazy_equals_eager_on_any_text(text: str) -> None:
     """On any text, lazy and eager readings agree and round-trip."""
     lazy, eager = both(text)
+    assert lazy.problems == eager.problems
     assert lazy.draft == eager.draft
     assert render(lazy.draft) == text
+
+
+# Texts at the edges of the quick reading (brackets checked by whole-text
+# scans, paragraphs by their breaks alone), each read again by the full loop.
+QUICK_EDGES = {
+    "bracket over two lines": "a [b\nc] (+IRAN) d\n\ne [f] (-CHN)",
+    "bracket over a paragraph break": "a [b\n\nc] (+IRAN) d",
+    "balanced text, unbalanced paragraphs": "a ] b\n\n[ c",
+    "unknown code": "a [b] (+IRAM) c",
+    "attribution in loose spelling": "a [b] (+ IRAN) (chn tcb) c",
+    "round brackets after a bracket": "a [b] (RMT) c [d] (+IRAN) (MC/2023/CHAIR/1) e",
+    "malformed attribution": "a [b] (IRAN) c",
+    "attribution after no bracket": "(+IRAN) a [b] (+CHN) c (CHN tcb)",
+    "text that only looks like one": "a (+) b (- IRAN) c tcb) [d] (+IRAN)",
+    "duplicate ids": "{#a} x [y] (+IRAN)\n\n{#a} z",
+    "odd head": "{#a}x [y] (+IRAN)\n\n{#b z",
+    "indented paragraphs": "  a [b] (+IRAN)\n \n   {#q} c [d]. (-CHN), [e] (IRAN tcb)",
+}
+
+
+@pytest.mark.parametrize("text", QUICK_EDGES.values(), ids=QUICK_EDGES.keys())
+def test_quick_reading_equals_full_reading(text: str) -> None:
+    """At the edges of the quick reading, lazy and eager readings give equal trees and problems."""
+    lazy, eager = both(text, ("IRAN", "CHN"))
+    assert lazy.problems == eager.problems
+    assert lazy.draft == eager.draft
+    assert render(lazy.draft) == text
+
+
+def test_quick_reading_is_taken_where_it_can_be() -> None:
+    """A large clean text is read without a loop over its brackets; a bracket over a break is not."""
+    clean = reader._Reader(reader._Source("\n\n".join([seed_text()] * 3)), frozenset(SEED_CODES), None)
+    assert clean._quick() and not clean.each
+    spanning = reader._Reader(reader._Source("a [b\nc] d\n\ne [f\n\ng] h"), None, None)
+    assert spanning._quick() and spanning.each
+    assert not reader._Reader(reader._Source("a [b] c]"), None, None)._quick()
+    assert not reader._Reader(reader._Source("a [b] (+IRAM)"), frozenset(SEED_CODES), None)._quick()
 
 
 @given(notation())
