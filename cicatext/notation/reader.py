@@ -133,6 +133,12 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
             gc.enable()
 
 
+def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> tuple[Problem, ...]:
+    """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
+    known = frozenset(codes) if codes is not None else None
+    return _Reader(_Source(text), known, file).run(lazy=True).problems
+
+
 def parse(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> Draft:
     """Read bracketed text strictly: raises `NotationError` when any problem is an error."""
     reading = read(text, codes=codes, file=file)

@@ -2,6 +2,14 @@
 
 Problems are collected, never raised: one run reports everything, each as
 `FILE:LINE:COL: message` with a hint.
+
+Two caches in `.cicatext/` make a second run cheap. The whole result is kept
+under a key made of every file's git blob id, main's commit and what the
+checks depend on beyond the files (cicatext itself and its schemas), so a
+run where nothing changed lists the files and reads one small file. When
+something changed, the results of the checks that depend on one file alone
+come from a per-file cache keyed by blob id, and only the changed files are
+read again.
 """
 
 from __future__ import annotations
@@ -19,11 +27,12 @@ from typing import Any
 from cicatext.errors import CicatextError, Problem
 from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
-from cicatext.store.languages import check_languages
 from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.resources import schemas_dir
 from cicatext.store.files import write_atomic
 from cicatext.store.repository import Repository
+
+RESULT_CACHE = "validate-result.json"
 
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
@@ -46,11 +55,9 @@ class ValidationCache:
         self.changed = False
 
     @classmethod
-    def open(cls, repo: Repository, files: list[str]) -> ValidationCache:
-        """The cache of this repository, keyed for the files as they are now."""
+    def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
+        """The cache of this repository, keyed for the files as they are now (`file_ids`)."""
         path = repo.root / CACHE_DIR / "validate.json"
-        blobs = blob_ids(repo.root, files)
-        context = _context_key(blobs)
         entries: dict = {}
         try:
             stored = json.loads(path.read_text(encoding="utf-8"))
@@ -89,15 +96,21 @@ class ValidationCache:
 
 
 def _context_key(blobs: dict[str, str]) -> str:
-    """What per-file results depend on beyond the file: the schemas, cicatext's version, and the codes.
+    """What per-file results depend on beyond the file: cicatext, its schemas, and the codes.
 
-    The codes come from the settings (the Secretariat's code) and the member
-    states' records: their blob ids stand for them, so the key is known
-    without reading the registry.
+    cicatext stands as its version and the size and time of each of its
+    modules, so results made by other code are not taken. The codes come
+    from the settings (the Secretariat's code) and the member states'
+    records: their blob ids stand for them, so the key is known without
+    reading the registry.
     """
-    from cicatext import __version__
+    import cicatext
 
-    digest = hashlib.sha1(__version__.encode())
+    digest = hashlib.sha1(cicatext.__version__.encode())
+    package = Path(cicatext.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
     for path in sorted(schemas_dir().glob("*.schema.json")):
         digest.update(path.read_bytes())
     for name in sorted(blobs):
@@ -106,42 +119,54 @@ def _context_key(blobs: dict[str, str]) -> str:
     return digest.hexdigest()
 
 
-def blob_ids(root: Path, files: list[str]) -> dict[str, str]:
-    """The git blob id of each file as it is in the working tree (index ids for unmodified tracked files)."""
-    ids: dict[str, str] = {}
+def file_ids(root: Path) -> dict[str, str]:
+    """Every file to check, in order, with its git blob id as it is in the working tree.
+
+    The files are the tracked ones still there and the untracked ones git
+    does not ignore. A tracked file's id is the index's, unless git lists it
+    as modified; modified and untracked files are hashed here.
+    """
     staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
-    if staged.returncode == 0:
-        for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
-            if "\t" in entry:
-                meta, name = entry.split("\t", 1)
-                ids[name] = meta.split()[1]
-        changed = subprocess.run(["git", "ls-files", "-z", "-m", "-o", "--exclude-standard"],
-                                 cwd=root, capture_output=True)
-        stale = set(changed.stdout.decode("utf-8", "surrogateescape").split("\0")) if changed.returncode == 0 else set(files)
-    else:
-        stale = set(files)
-    for name in files:
+    changed = subprocess.run(["git", "ls-files", "-z", "-t", "-m", "-d", "-o", "--exclude-standard"],
+                             cwd=root, capture_output=True)
+    if staged.returncode != 0 or changed.returncode != 0:
+        return {name: _hash_file(root / name) for name in _walk(root)}
+    ids: dict[str, str] = {}
+    for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        meta, tab, name = entry.partition("\t")
+        if tab and not meta.startswith("160000"):  # a submodule is no file
+            ids[name] = meta.split(" ", 2)[1]
+    stale: set[str] = set()
+    for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        tag, name = entry[:1], entry[2:]
+        if tag == "R":
+            ids.pop(name, None)
+        elif tag in ("C", "?"):
+            stale.add(name)
+    found: dict[str, str] = {}
+    for name in sorted(ids.keys() | stale):
+        if name.startswith(CACHE_DIR + "/"):
+            continue
         if name in stale or name not in ids:
-            try:
-                data = (root / name).read_bytes()
-            except OSError:
-                ids.pop(name, None)
-                continue
-            ids[name] = hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
-    return {name: ids[name] for name in files if name in ids}
+            blob = _hash_file(root / name)
+            if blob is not None:
+                found[name] = blob
+        else:
+            found[name] = ids[name]
+    return found
 
 
-def repository_files(root: Path) -> list[str]:
-    """Repository-relative paths of the files to check: tracked and untracked but not ignored."""
-    process = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=root,
-        capture_output=True,
-    )
-    if process.returncode == 0:
-        names = process.stdout.decode("utf-8", "surrogateescape").split("\0")
-        base = str(root) + os.sep
-        return sorted({n for n in names if n and not n.startswith(CACHE_DIR + "/") and os.path.isfile(base + n)})
+def _hash_file(path: Path) -> str | None:
+    """The git blob id of a file's content; None when it cannot be read (gone, or a folder)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _walk(root: Path) -> list[str]:
+    """Every file under `root` but git's and cicatext's own, when git cannot list them."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
@@ -222,15 +247,14 @@ def check_record(kind: str, file: str, text: str) -> tuple[Any, list[Problem]]:
     return record, [_schema_problem(error, file, text) for error in found]
 
 
-def _text_problems(repo: Repository, file: str, codes: Iterable[str]) -> tuple[Any, list[Problem]]:
-    from cicatext.notation.reader import read
+def _text_problems(repo: Repository, file: str, codes: Iterable[str]) -> list[Problem]:
+    from cicatext.notation.reader import check
 
     try:
         text = repo.read_text(file)
     except CicatextError as error:
-        return None, [error.problem]
-    reading = read(text, codes=codes, file=file)
-    return reading.draft, list(reading.problems)
+        return [error.problem]
+    return list(check(text, codes=codes, file=file))
 
 
 def _located(file: str, text: str | None, path: tuple, message: str, hint: str | None = None,
@@ -393,7 +417,7 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
         if hit is not None:
             record, found = hit
         elif is_text:
-            record, found = None, _text_problems(repo, file, repo.codes)[1]
+            record, found = None, _text_problems(repo, file, repo.codes)
         else:
             try:
                 record, found = check_record(kind, file, repo.read_text(file))
@@ -410,32 +434,73 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
 def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     """Every problem in the repository, in file order.
 
-    Results of the checks that depend on one file alone are kept in
-    `.cicatext/validate.json`, keyed by the file's git blob id, so a second
-    run reads again only what changed.
+    With `use_cache`, the result is kept in `.cicatext/` and given again
+    while no file, main's commit or cicatext changed; otherwise the results
+    of the checks that depend on one file alone come from
+    `.cicatext/validate.json`, keyed by each file's git blob id, so only what
+    changed is read again.
     """
     from cicatext.store.integrity import check_attributions
 
     repo.refresh()
-    files = repository_files(repo.root)
-    file_set = set(files)
+    blobs = file_ids(repo.root)
+    context = _context_key(blobs)
+    key = _result_key(repo, blobs, context) if use_cache else None
+    if key is not None:
+        kept = _kept_result(repo, key)
+        if kept is not None:
+            return kept
+    files = list(blobs)
     texts = _Texts(repo)
-    cache = ValidationCache.open(repo, files) if use_cache else None
+    cache = ValidationCache.open(repo, blobs, context) if use_cache else None
     problems, records = _file_checks(repo, files, cache, texts)
     if cache:
         cache.save()
     # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
     repo.prime({file: record for file, (_, record) in records.items()})
     try:
-        problems.extend(_repository_checks(repo, files, file_set, records, texts))
+        problems.extend(_repository_checks(repo, files, set(files), records, texts))
     finally:
         repo.refresh()
     problems.extend(check_attributions(repo, use_cache=use_cache))
+    if key is not None:
+        _keep_result(repo, key, problems)
     return problems
+
+
+def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
+    """What the whole result depends on: every file's blob id, main's commit (for the attributions) and `context`."""
+    digest = hashlib.sha1(context.encode())
+    for name, blob in blobs.items():
+        digest.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
+    head = repo.run_git("rev-parse", "--verify", "--quiet", "refs/heads/main", check=False).stdout.strip()
+    digest.update(f"main\0{head or repo.head()}\n".encode())
+    return digest.hexdigest()
+
+
+def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
+    """The problems found by the last run, if it was made under `key`."""
+    try:
+        kept = json.loads((repo.root / CACHE_DIR / RESULT_CACHE).read_text(encoding="utf-8"))
+        if kept.get("key") != key:
+            return None
+        return [Problem(**problem) for problem in kept["problems"]]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+        return None
+
+
+def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
+    """Keep this run's problems under `key`; never fails the run."""
+    payload = {"key": key, "problems": [asdict(problem) for problem in problems]}
+    try:
+        write_atomic(repo.root / CACHE_DIR / RESULT_CACHE, json.dumps(payload, ensure_ascii=False))
+    except OSError:
+        pass
 
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
+    from cicatext.store.languages import check_languages
     from cicatext.store.modalities_store import check_repository
 
     problems: list[Problem] = []

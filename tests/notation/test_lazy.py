@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cicatext.notation import reader
-from cicatext.notation.reader import read
+from cicatext.notation.reader import check, read
 from cicatext.notation.render import render
 from cicatext.notation.views import bracket_list
 from tests.notation.corpus import CASES, MALFORMED
@@ -155,3 +155,15 @@ def test_lazy_draft_copies_and_pickles() -> None:
     assert copy.deepcopy(draft) == other
     assert pickle.loads(pickle.dumps(draft)) == other
     assert render(copy.copy(draft)) == text
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + list(QUICK_EDGES.values()))
+def test_check_finds_what_read_finds(text: str) -> None:
+    """`check` (problems only, no nodes made) reports exactly the problems of `read`."""
+    assert check(text, codes=SEED_CODES, file="f.txt") == read(text, codes=SEED_CODES, file="f.txt").problems
+
+
+@given(NEAR)
+def test_check_finds_what_read_finds_on_near_notation(text: str) -> None:
+    """On text made of the notation's characters, `check` and `read` report the same problems."""
+    assert check(text, codes=("IRAN", "CHN")) == read(text, codes=("IRAN", "CHN")).problems

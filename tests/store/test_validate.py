@@ -153,3 +153,51 @@ def test_cache_is_keyed_by_the_registry(doc_repo):
     assert validate(doc_repo) == []
     (doc_repo.root / "registry" / "states" / "IND.yaml").unlink()
     assert any("unknown delegation code" in p.message and "IND" in p.message for p in validate(doc_repo))
+
+
+def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
+    """With nothing changed no file is checked again; a one-character edit or a new commit on main is seen."""
+    import cicatext.store.validate as validation
+
+    text = "documents/mc-2024-draft-1/en.txt"
+    assert validate(doc_repo) == []
+    assert (doc_repo.root / ".cicatext" / validation.RESULT_CACHE).is_file()
+    runs = []
+    real = validation._file_checks
+    monkeypatch.setattr(validation, "_file_checks", lambda *a: runs.append(1) or real(*a))
+    assert validate(doc_repo) == []
+    assert runs == []
+    _write(doc_repo, text, doc_repo.read_text(text).replace("[to act]", "[to act"))
+    expected = [(text, 3, 19, "'[' is never closed"), (text, 3, 27, "attribution '(+IND)' follows no bracket")]
+    assert [(p.file, p.line, p.column, p.message) for p in validate(doc_repo)] == expected
+    assert runs == [1]
+    assert [(p.file, p.line, p.column, p.message) for p in validate(doc_repo)] == expected
+    assert runs == [1]
+    doc_repo.run_git("commit", "--allow-empty", "-q", "-m", "Nothing")
+    assert [(p.file, p.line, p.column, p.message) for p in validate(doc_repo)] == expected
+    assert runs == [1, 1]
+
+
+def test_kept_result_that_does_not_load_is_made_again(doc_repo):
+    """A damaged kept result is ignored and written anew."""
+    import cicatext.store.validate as validation
+
+    assert validate(doc_repo) == []
+    kept = doc_repo.root / ".cicatext" / validation.RESULT_CACHE
+    for damage in ("{not json", '{"key": 1}', '{"key": "x", "problems": 3}', "[]"):
+        kept.write_text(damage, encoding="utf-8")
+        assert validate(doc_repo) == []
+        assert json.loads(kept.read_text(encoding="utf-8"))["problems"] == []
+
+
+def test_deleted_and_untracked_files_are_seen(doc_repo):
+    """A tracked text deleted from the work tree is missing; an untracked record is checked."""
+    (doc_repo.root / "documents" / "mc-2024-draft-1" / "en.txt").unlink()
+    _write(doc_repo, "meetings/m1.yaml", "id: m1\nbody: NOBODY\n")
+    found = {(p.file, p.message) for p in validate(doc_repo)}
+    assert found == {
+        ("documents/mc-2024-draft-1/document.yaml",
+         "language 'en' is declared but documents/mc-2024-draft-1/en.txt is missing"),
+        ("meetings/m1.yaml", "(the record): 'dates' is a required property"),
+        ("meetings/m1.yaml", "unknown body 'NOBODY'"),
+    }
