@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from cicatext.notation.compile import BracketSpan, normalise, paragraph_text
+from cicatext.notation.compile import BracketSpan, ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
 
 # Words (with inner apostrophes and hyphens), runs of white space, single other characters.
@@ -197,12 +197,15 @@ def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
     return words, bounds
 
 
-def match_brackets(old: Paragraph, new: Paragraph) -> tuple[list[tuple[BracketSpan, BracketSpan]],
-                                                             list[BracketSpan], list[BracketSpan]]:
-    """Old and new brackets paired by their words: (pairs, old ones without partner, new ones without)."""
+def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None
+                   ) -> tuple[list[tuple[BracketSpan, BracketSpan]], list[BracketSpan], list[BracketSpan]]:
+    """Old and new brackets paired by their words: (pairs, old ones without partner, new ones without).
+
+    `texts`: the two paragraphs' `paragraph_text`, when the caller has them.
+    """
     from rapidfuzz import fuzz
 
-    before, after = paragraph_text(old), paragraph_text(new)
+    before, after = texts or (paragraph_text(old), paragraph_text(new))
     a = [normalise(before.body_reading(s)) for s in before.brackets]
     b = [normalise(after.body_reading(s)) for s in after.brackets]
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
@@ -263,7 +266,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     if old_raw == new_raw:
         return None
     before, after = paragraph_text(old), paragraph_text(new)
-    pairs, removed, added = match_brackets(old, new)
+    pairs, removed, added = match_brackets(old, new, (before, after))
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
     for old_span, new_span in pairs:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -283,7 +284,8 @@ class ParagraphText:
 
     def body_reading(self, span: BracketSpan) -> str:
         """The reading text of a bracket's body."""
-        return "".join(ch for ch, at in zip(self.reading, self.offsets) if span.start < at < span.close)
+        # `offsets` grow: the body's characters are one run of `reading`.
+        return self.reading[bisect_right(self.offsets, span.start) : bisect_left(self.offsets, span.close)]
 
 
 def paragraph_text(paragraph: Paragraph) -> ParagraphText:

@@ -849,11 +849,15 @@ def drop_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: st
 # Reading the history ------------------------------------------------------------------
 
 
-def _documents_at(repo: Repository, ref: str | None, language: str) -> dict[str, str]:
-    """slug → text path of the documents with a text in `language` at a commit (None: the working tree)."""
+def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | None = None) -> dict[str, str]:
+    """slug → text path of the documents (or the one) with a text in `language` at a commit (None: the working tree)."""
     if ref is None:
+        if slug is not None:
+            path = f"documents/{slug}/{language}.txt"
+            return {slug: path} if repo.path(path).exists() else {}
         return {e.slug: e.text_path(language) for e in repo.documents() if repo.path(e.text_path(language)).exists()}
-    listing = repo.run_git("ls-tree", "-r", "--name-only", ref, "--", "documents/").stdout.splitlines()
+    folder = f"documents/{slug}/" if slug is not None else "documents/"
+    listing = repo.run_git("ls-tree", "-r", "--name-only", ref, "--", folder).stdout.splitlines()
     found = {}
     for path in listing:
         parts = path.split("/")
@@ -867,14 +871,12 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
     commit_a = None if ref_a == WORKTREE else _resolve(repo, ref_a)
     commit_b = None if ref_b == WORKTREE else _resolve(repo, ref_b)
-    docs_a = _documents_at(repo, commit_a, language)
-    docs_b = _documents_at(repo, commit_b, language)
+    only = _slug_of(repo, symbol) if symbol is not None else None
+    docs_a = _documents_at(repo, commit_a, language, only)
+    docs_b = _documents_at(repo, commit_b, language, only)
     slugs = sorted(set(docs_a) | set(docs_b))
-    if symbol is not None:
-        slug = _slug_of(repo, symbol)
-        if slug not in slugs:
-            raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}")
-        slugs = [slug]
+    if only is not None and not slugs:
+        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}")
     texts: dict[tuple[str, str], str | None] = {}
     for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
         wanted = [s for s in slugs if s in docs]
