@@ -53,13 +53,14 @@ def run_tui(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.repository import Repository
-    from cicatext.store.search import build_index
+    from cicatext.store.search import search_repository
 
     repo = Repository.open(args.repo)
     query = " ".join(args.query)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
-    hits = build_index(repo).search(query, limit=args.limit)
+    hits = search_repository(repo, query, limit=args.limit,
+                             announce=lambda note: print(f"cicatext: {note}…", file=sys.stderr))
     if args.json:
         emit_json({"query": query, "hits": [hit.to_json() for hit in hits]})
         return 0 if hits else 1

@@ -8,33 +8,33 @@ from textual.command import CommandPalette
 
 from cicatext.cli.main import main
 from cicatext.store.catalogue import load_catalogue, load_paragraphs
-from cicatext.store.search import SearchIndex, build_index
+from cicatext.store.search import SearchIndex, open_index
 from cicatext.tui.screens.reader import ReaderScreen
 from tests.tui.helpers import loaded, wait_for
 
 
 def test_search_finds_a_paragraph_despite_a_typing_error(demo_repo):
     """A misspelt word still finds the paragraph that holds it."""
-    hits = build_index(demo_repo).search("intercivilisational exchanges")
+    hits = open_index(demo_repo).search("intercivilisational exchanges")
     assert hits[0].kind == "paragraph"
     assert (hits[0].symbol, hits[0].paragraph) == ("MC/2023/DRAFT/5", "pp9")
 
 
 def test_search_prefers_the_phrase_as_written(demo_repo):
     """A paragraph holding the query as written scores 100 and comes first."""
-    hits = build_index(demo_repo).search("Promote volunteers' participation")
+    hits = open_index(demo_repo).search("Promote volunteers' participation")
     assert hits[0].paragraph == "op11" and hits[0].score == 100
 
 
 def test_search_finds_a_document_by_symbol(demo_repo):
     """A query written like a symbol answers with that document first."""
-    hits = build_index(demo_repo).search("DRAFT/4")
+    hits = open_index(demo_repo).search("DRAFT/4")
     assert hits[0].kind == "document" and hits[0].symbol == "MC/2023/DRAFT/4"
 
 
 def test_search_with_no_match_answers_nothing(demo_repo):
     """Nonsense finds nothing rather than something random."""
-    assert build_index(demo_repo).search("xqzzyv") == []
+    assert open_index(demo_repo).search("xqzzyv") == []
 
 
 def test_index_uses_the_catalogue_cache(demo_repo):
@@ -47,10 +47,10 @@ def test_index_uses_the_catalogue_cache(demo_repo):
 
 def test_cache_follows_an_edit(demo_repo):
     """After a text is edited, search finds the new words (the cache is keyed by size and time)."""
-    build_index(demo_repo)
+    open_index(demo_repo)
     path = demo_repo.path("documents/mc-2023-draft-3/en.txt")
     path.write_text(path.read_text(encoding="utf-8") + "\n{#op99} 99. Zanzibar quokkas rejoice.\n", encoding="utf-8")
-    hits = build_index(demo_repo).search("zanzibar quokkas")
+    hits = open_index(demo_repo).search("zanzibar quokkas")
     assert hits and hits[0].paragraph == "op99"
 
 
