@@ -234,7 +234,7 @@ def _schema_problem(error: Any, file: str, text: str) -> Problem:
 def check_record(kind: str, file: str, text: str) -> tuple[Any, list[Problem]]:
     """Load one YAML record and check it against its kind's schema."""
     try:
-        record = yamlio.load(text, file=file)
+        record = yamlio.load_record(text, file=file)
     except CicatextError as error:
         return None, [error.problem]
     if record is None:

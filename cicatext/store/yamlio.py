@@ -4,6 +4,7 @@ Reading uses ruamel.yaml's C-backed safe loader (YAML 1.2, so `NO` stays a
 string). Dates come back as ISO strings, because the schemas say strings.
 Duplicate keys are errors. When a record is wrong, the round-trip loader is
 used once more on the same text to find the line and column of the field.
+`load_record` gives what `load` gives, several times faster for a plain record.
 """
 
 from __future__ import annotations
@@ -15,8 +16,24 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from ruamel.yaml.resolver import implicit_resolvers
 
 from cicatext.errors import RecordError
+
+try:
+    from ruamel.yaml.cyaml import CParser as _CParser
+except ImportError:  # without ruamel.yaml.clib, `load_record` is `load`
+    _CParser = None
 
 _fast = YAML(typ="safe", pure=False)
 
@@ -80,6 +97,110 @@ def load(text: str, file: str | None = None) -> Any:
         raise RecordError(f"YAML: {error}", file=file, hint="check the file is YAML") from None
     except ValueError:
         raise _bad_date(text, file) from None
+
+
+def load_record(text: str, file: str | None = None) -> Any:
+    """What `load` returns for the same text, several times faster for a plain record.
+
+    ruamel.yaml's C part only parses: resolving and constructing run in
+    Python and take most of `load`'s time. This makes the values straight
+    from the parser's events when the text holds only mappings, sequences and
+    scalars that are strings, booleans, nulls, decimal integers and dates;
+    anything else (a tag, an anchor, a float, a directive, a duplicate key, an
+    error) is left to `load`, which reads it or says where it is wrong.
+    """
+    if _CParser is not None:
+        try:
+            return _record_from_events(_CParser(text).get_event)
+        except Exception:  # noqa: BLE001 - whatever the quick path does not take, `load` takes
+            pass
+    return load(text, file)
+
+
+class _Unusual(Exception):
+    """The text holds something only `load` reads as it should."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_INTEGER = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _resolvers() -> tuple[dict[str, list[tuple[str, re.Pattern]]], list[tuple[str, re.Pattern]]]:
+    """ruamel.yaml's YAML 1.2 implicit resolvers (`load` reads YAML 1.2) by a plain scalar's first
+    character, in its order, and those for any first character, which it tries last."""
+    by_first: dict[str | None, list[tuple[str, re.Pattern]]] = {}
+    for versions, tag, regexp, first in implicit_resolvers:
+        if (1, 2) in versions:
+            for character in first or [None]:
+                by_first.setdefault(character, []).append((tag, re.compile(regexp.pattern, regexp.flags)))
+    any_first = by_first.pop(None, [])
+    return {character: found + any_first for character, found in by_first.items()}, any_first
+
+
+_RESOLVERS, _ANY_FIRST = _resolvers()
+
+
+def _record_from_events(next_event) -> Any:
+    next_event()  # the stream's start
+    event = next_event()
+    if type(event) is StreamEndEvent:
+        return None
+    if type(event) is not DocumentStartEvent or event.version is not None or event.tags:
+        raise _Unusual
+    value = _value(next_event, next_event())
+    if type(next_event()) is not DocumentEndEvent or type(next_event()) is not StreamEndEvent:
+        raise _Unusual
+    return value
+
+
+def _value(next_event, event) -> Any:
+    kind = type(event)
+    if kind is ScalarEvent:
+        return _scalar(event)
+    if event.anchor is not None or event.tag is not None:
+        raise _Unusual
+    if kind is MappingStartEvent:
+        mapping: dict = {}
+        while type(event := next_event()) is not MappingEndEvent:
+            key = _value(next_event, event)
+            if key in mapping:
+                raise _Unusual  # `load` says which key
+            mapping[key] = _value(next_event, next_event())
+        return mapping
+    if kind is SequenceStartEvent:
+        items = []
+        while type(event := next_event()) is not SequenceEndEvent:
+            items.append(_value(next_event, event))
+        return items
+    raise _Unusual
+
+
+def _scalar(event: ScalarEvent) -> Any:
+    if event.anchor is not None or event.tag is not None:
+        raise _Unusual
+    value = event.value
+    if not event.implicit[0]:
+        return value  # quoted or a block: a string
+    tag = _STR
+    for candidate, regexp in _RESOLVERS.get(value[:1], _ANY_FIRST):
+        if regexp.match(value):
+            tag = candidate
+            break
+    if tag == _STR:
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int" and _INTEGER.fullmatch(value):
+        return int(value)
+    date = _DATE.fullmatch(value) if tag == "tag:yaml.org,2002:timestamp" else None
+    if date is not None:
+        # `load` gives a date as its ISO string, which is the text itself; an impossible date is its error.
+        _dt.date(int(date[1]), int(date[2]), int(date[3]))
+        return value
+    raise _Unusual
 
 
 def load_roundtrip(text: str, file: str | None = None) -> Any:
