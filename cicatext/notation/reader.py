@@ -139,6 +139,39 @@ def check(text: str, *, codes: Collection[str] | None = None, file: str | None =
     return _Reader(_Source(text), known, file).run(lazy=True).problems
 
 
+def count_brackets(text: str) -> tuple[int, int] | None:
+    """(paragraphs, brackets) of a text as `read` makes them, without reading it; None when its brackets do not balance.
+
+    When every `[` is closed within its own paragraph, each one opens a
+    bracket of the reading (an options group and its alternatives alike), so
+    counting characters gives the reading's numbers without making a tree.
+    When they do not, the text has a notation error and only a reading
+    counts it as the reader does.
+    """
+    brackets = text.count("[")
+    if brackets != text.count("]"):
+        return None
+    start = _LEADING_SPACE.match(text).end()
+    if start == len(text):
+        return 0, 0
+    # Two line breaks added end the last paragraph like any other, as in the reader.
+    breaks = _BREAK.finditer(text + "\n\n", start)
+    if brackets:
+        # As in _Reader._quick: brackets balanced line by line cannot cross a paragraph break.
+        left = _reduce(text.encode().translate(None, _NOT_BRACKETS))
+        if b"[" in left or b"]" in left:
+            if _reduce(left.replace(b"\n", b"")):
+                return None
+            paragraphs = 0
+            for found in breaks:
+                if text.count("[", start, found.start()) != text.count("]", start, found.start()):
+                    return None  # a bracket crosses a paragraph break
+                paragraphs += 1
+                start = found.end()
+            return paragraphs, brackets
+    return sum(1 for _ in breaks), brackets
+
+
 def parse(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> Draft:
     """Read bracketed text strictly: raises `NotationError` when any problem is an error."""
     reading = read(text, codes=codes, file=file)

@@ -1,11 +1,16 @@
 """The catalogue: a summary of every document (the register's rows) and every paragraph (for search), cached.
 
 Reading 5,000 YAML records and their texts takes seconds, so the catalogue
-keeps what it read in `.cicatext/catalogue.marshal` (ignored by git), keyed by
-each document folder's file names, sizes and modification times. A folder
-that changed is read again; the others come from the cache. A record or text
-that does not load becomes a `Problem` and a row marked as such, never an
-exception.
+keeps what it read in `.cicatext/` (ignored by git), keyed by each document
+folder's file names, sizes and modification times. A folder that changed is
+read again; the others come from the cache. A record or text that does not
+load becomes a `Problem` and a row marked as such, never an exception.
+
+A row needs only a text's paragraphs and brackets, and these are counted
+without reading the notation into a tree (`reader.count_brackets`); only a text
+whose brackets do not balance is read in full, for its exact count and its
+located problems. Other notation errors are validation's to report. The
+paragraphs search needs are read in full, on their own (`load_paragraphs`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
+from cicatext.store import yamlio
 from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
 
@@ -159,7 +165,6 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
     slugs = _slugs(repo)
     cache_dir = repo.root / CACHE_DIR
     cached = _read_cache(cache_dir / REGISTER_CACHE, language) if use_cache else {}
-    cached_texts: dict | None = None
     fresh: dict[str, tuple] = {}
     summaries: list[DocumentSummary] = []
     problems: list[Problem] = []
@@ -169,25 +174,18 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
         if not key:
             continue
         entry = cached.get(slug)
-        if entry is None or entry[0] != key:
-            row, paragraphs, found = _summarise(repo, slug, language)
-            entry = (key, row, found)
-            if use_cache:
-                if cached_texts is None:
-                    cached_texts = _read_cache(cache_dir / PARAGRAPHS_CACHE, language)
-                cached_texts[slug] = (key, *paragraphs)
+        afresh = entry is None or entry[0] != key
+        if afresh:
+            entry = (key, *_summarise(repo, slug, _text_languages(key), language))
             read_afresh += 1
-            if progress is not None and read_afresh % every == 0:
-                progress(index, len(slugs), tuple(summaries))
         fresh[slug] = entry
         _, row, found = entry
         summaries.append(DocumentSummary(*row))
         problems.extend(Problem(*item) for item in found)
+        if afresh and progress is not None and read_afresh % every == 0:
+            progress(index, len(slugs), tuple(summaries))
     if use_cache and (read_afresh or set(cached) != set(fresh)):
         _write_cache(cache_dir / REGISTER_CACHE, language, fresh)
-        if cached_texts is not None:
-            _write_cache(cache_dir / PARAGRAPHS_CACHE, language,
-                         {slug: cached_texts[slug] for slug in fresh if slug in cached_texts})
     if progress is not None:
         progress(len(slugs), len(slugs), tuple(summaries))
     return Catalogue(tuple(summaries), tuple(problems))
@@ -220,7 +218,7 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True) -> list[Documen
             continue
         entry = cached.get(slug)
         if entry is None or entry[0] != key:
-            entry = (key, *_paragraphs_of(repo, slug, [name[:-4] for name, _, _ in key if name.endswith(".txt")]))
+            entry = (key, *_paragraphs_of(repo, slug, _text_languages(key)))
             changed = True
         fresh[slug] = entry
         found.append(DocumentParagraphs(slug, entry[1], entry[2]))
@@ -243,28 +241,34 @@ def _folder_key(path: Path) -> tuple:
     return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
 
 
+def _text_languages(key: tuple) -> list[str]:
+    """The languages of the texts a folder key lists."""
+    return [name[:-4] for name, _, _ in key if name.endswith(".txt")]
+
+
 def _problem_tuple(problem: Problem) -> tuple:
     return (problem.message, problem.file, problem.line, problem.column, problem.hint,
             problem.source_line, problem.severity, problem.code)
 
 
-def _summarise(repo: Repository, slug: str, language: str) -> tuple[tuple, tuple, tuple]:
-    """(summary row, (paragraph heads, packed texts), problem rows) of one folder, as plain tuples for the cache."""
+def _summarise(repo: Repository, slug: str, texts: list[str], language: str) -> tuple[tuple, tuple]:
+    """(summary row, problem rows) of one folder, as plain tuples for the cache."""
     record_file = document_record_path(slug)
-    present = sorted(p.stem for p in (repo.root / "documents" / slug).glob("*.txt"))
-    readings, problems = _read_texts(repo, slug, present)
-    paragraphs = _pack(readings)
+    counts, problems = _count_texts(repo, slug, texts)
     try:
-        record = repo.load(record_file)
+        # As `repo.load` reads it, with the quicker reader made for records.
+        record = repo.primed(record_file)
+        if record is None:
+            record = yamlio.load_record(repo.read_text(record_file), file=record_file)
         if not isinstance(record, dict):
             raise CicatextError(f"{record_file} is not a mapping", file=record_file, line=1, column=1,
                                 hint="a document record is a YAML mapping with symbol, title, kind, ...")
     except CicatextError as error:
         problem = error.problem
         row = (slug, "", slug, "", "", "", 0, "", "", (), None, 0, f"record does not load: {problem.message}")
-        return row, paragraphs, (_problem_tuple(problem), *(_problem_tuple(p) for p in problems))
+        return row, (_problem_tuple(problem), *(_problem_tuple(p) for p in problems))
     try:
-        row = _summary_row(slug, language, DocumentEntry(slug=slug, record=record), readings, problems)
+        row = _summary_row(slug, language, DocumentEntry(slug=slug, record=record), counts, problems)
     except (TypeError, ValueError, AttributeError) as error:
         # The schema check reports what is wrong; the register still lists the folder.
         problem = Problem(f"{record_file} has values of an unexpected type ({error})", file=record_file,
@@ -272,14 +276,18 @@ def _summarise(repo: Repository, slug: str, language: str) -> tuple[tuple, tuple
         problems.insert(0, problem)
         row = (slug, _text(record.get("symbol")), _text(record.get("symbol")) or slug, "", "", "", 0, "", "",
                (), None, 0, problem.message)
-    return row, paragraphs, tuple(_problem_tuple(p) for p in problems)
+    return row, tuple(_problem_tuple(p) for p in problems)
 
 
-def _read_texts(repo: Repository, slug: str, languages: list[str]) -> tuple[dict, list[Problem]]:
-    """The reading of each language's text, and the problems (unreadable files, notation errors)."""
-    from cicatext.notation.reader import read
+def _count_texts(repo: Repository, slug: str, languages: list[str]) -> tuple[dict, list[Problem]]:
+    """(paragraphs, brackets) of each language's text, and the problems met.
 
-    readings = {}
+    The problems are the files that cannot be read, and the notation errors
+    of the texts whose brackets do not balance (those alone are read in full).
+    """
+    from cicatext.notation.reader import count_brackets, read
+
+    counts: dict[str, tuple[int, int]] = {}
     problems: list[Problem] = []
     for language in languages:
         relative = document_text_path(slug, language)
@@ -288,10 +296,29 @@ def _read_texts(repo: Repository, slug: str, languages: list[str]) -> tuple[dict
         except CicatextError as error:
             problems.append(error.problem)
             continue
-        reading = read(text, file=relative)
-        problems.extend(p for p in reading.problems if p.severity == "error")
-        readings[language] = reading
-    return readings, problems
+        counted = count_brackets(text)
+        if counted is None:
+            reading = read(text, file=relative)
+            problems.extend(p for p in reading.problems if p.severity == "error")
+            paragraphs = reading.draft.paragraphs
+            counted = (len(paragraphs), sum(1 for p in paragraphs for _ in p.brackets()))
+        counts[language] = counted
+    return counts, problems
+
+
+def _read_texts(repo: Repository, slug: str, languages: list[str]) -> dict:
+    """The reading of each language's text that can be read."""
+    from cicatext.notation.reader import read
+
+    readings = {}
+    for language in languages:
+        relative = document_text_path(slug, language)
+        try:
+            text = repo.read_text(relative)
+        except CicatextError:
+            continue
+        readings[language] = read(text, file=relative)
+    return readings
 
 
 def _pack(readings: dict) -> tuple[tuple, str]:
@@ -307,11 +334,10 @@ def _pack(readings: dict) -> tuple[tuple, str]:
 
 
 def _paragraphs_of(repo: Repository, slug: str, languages: list[str]) -> tuple[tuple, str]:
-    readings, _ = _read_texts(repo, slug, languages)
-    return _pack(readings)
+    return _pack(_read_texts(repo, slug, languages))
 
 
-def _summary_row(slug: str, language: str, entry: DocumentEntry, readings: dict,
+def _summary_row(slug: str, language: str, entry: DocumentEntry, counts: dict[str, tuple[int, int]],
                  problems: list[Problem]) -> tuple:
     record = entry.record
     declared = record.get("languages") or []
@@ -321,12 +347,7 @@ def _summary_row(slug: str, language: str, entry: DocumentEntry, readings: dict,
     if steps:
         status = str(steps[-1].get("action", ""))
     wanted = language if language in languages else (languages[0] if languages else language)
-    brackets: int | None = None
-    paragraph_count = 0
-    reading = readings.get(wanted)
-    if reading is not None:
-        brackets = sum(1 for p in reading.draft.paragraphs for _ in p.brackets())
-        paragraph_count = len(reading.draft.paragraphs)
+    paragraph_count, brackets = counts.get(wanted, (0, None))
     note = None
     if problems:
         where = problems[0].file or slug

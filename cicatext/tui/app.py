@@ -2,9 +2,13 @@
 
 The App is given the repository; nothing reads one from a global. It opens on
 the register at once, reads the catalogue in a worker (from its cache when
-nothing changed), then builds the search index and validates the repository
-in workers too, showing a spinner in the status line while they run. A bad
-record or text never ends the app: it shows as a problem.
+nothing changed; on a first start the rows come in as they are read), then
+builds the search index and validates the repository in workers too, showing
+a spinner in the status line while they run. A bad record or text never ends
+the app: it shows as a problem.
+
+Only what the register needs is imported before it is drawn: the other
+screens, search and validation are imported when first used.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import sys
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -26,15 +31,43 @@ from textual.command import CommandPalette
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.catalogue import Catalogue, DocumentSummary, cached_catalogue, load_catalogue, load_paragraphs
 from cicatext.store.repository import Repository
-from cicatext.store.search import SearchHit, SearchIndex
-from cicatext.tui.screens.help import HelpScreen
-from cicatext.tui.screens.reader import ReaderScreen, load_document
 from cicatext.tui.screens.register import RegisterScreen
-from cicatext.tui.screens.validation import ValidationScreen
-from cicatext.tui.search import ScreensProvider, SearchProvider
+
+if TYPE_CHECKING:
+    from cicatext.store.search import SearchHit, SearchIndex
 
 EditorLauncher = Callable[[Path, int], None]
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
+
+
+def _search_provider():
+    from cicatext.tui.search import SearchProvider
+
+    return SearchProvider
+
+
+def _screens_provider():
+    from cicatext.tui.search import ScreensProvider
+
+    return ScreensProvider
+
+
+def _screens_of(stack, module: str, name: str) -> list:
+    """The screens of one kind in a stack of screens.
+
+    A kind's module is imported when its first screen is opened, so until
+    then there is none, and asking does not import it.
+    """
+    kind = getattr(sys.modules.get(module), name, None)
+    return [screen for screen in stack if kind is not None and isinstance(screen, kind)]
+
+
+def _readers(stack) -> list:
+    return _screens_of(stack, "cicatext.tui.screens.reader", "ReaderScreen")
+
+
+def _validation_screens(stack) -> list:
+    return _screens_of(stack, "cicatext.tui.screens.validation", "ValidationScreen")
 
 
 class CicatextApp(App[int]):
@@ -42,7 +75,7 @@ class CicatextApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "cicatext"
-    COMMANDS = App.COMMANDS | {SearchProvider, ScreensProvider}
+    COMMANDS = App.COMMANDS | {_search_provider, _screens_provider}
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "search", "Search", key_display="/"),
@@ -174,10 +207,15 @@ class CicatextApp(App[int]):
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self, catalogue: Catalogue) -> None:
-        """Build the search index over every paragraph."""
+        """Open the search index over every paragraph: the repository's index file, brought up to date."""
+        from cicatext.store.search import SearchIndex, open_index
+
         self.call_from_thread(self.begin_work, "index", "indexing for search")
         try:
-            index = SearchIndex(catalogue.documents, load_paragraphs(self.repo, use_cache=self.use_cache))
+            if self.use_cache:
+                index = open_index(self.repo)
+            else:
+                index = SearchIndex(catalogue.documents, load_paragraphs(self.repo, use_cache=False))
         except Exception as error:  # noqa: BLE001
             self.call_from_thread(self._failed, "building the search index", error)
             return
@@ -194,8 +232,8 @@ class CicatextApp(App[int]):
         self.loaded = True
         self.fresh = final
         self.register.set_documents(catalogue.documents)
-        for screen in self.screen_stack:
-            if isinstance(screen, ValidationScreen) and self.problems is None:
+        if self.problems is None:
+            for screen in _validation_screens(self.screen_stack):
                 screen.set_problems(catalogue.problems, complete=False)
         self._refresh_status()
         if final:
@@ -203,10 +241,16 @@ class CicatextApp(App[int]):
             self.set_timer(0.2, lambda: self._after_load(catalogue))
 
     def _after_load(self, catalogue: Catalogue) -> None:
+        self.read_registry()
         self.build_index(catalogue)
         if self.validate_on_start or self._revalidate:
             self._revalidate = False
             self.run_validation()
+
+    @work(thread=True, exclusive=True, group="registry", exit_on_error=False)
+    def read_registry(self) -> None:
+        """Read the delegations' registry (the repository keeps it), which opening a document needs."""
+        self.known_codes()
 
     def _index_ready(self, index: SearchIndex) -> None:
         self.search_index = index
@@ -232,9 +276,8 @@ class CicatextApp(App[int]):
 
     def _validated(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
-        for screen in self.screen_stack:
-            if isinstance(screen, ValidationScreen):
-                screen.set_problems(self.problems, complete=True)
+        for screen in _validation_screens(self.screen_stack):
+            screen.set_problems(self.problems, complete=True)
         self._refresh_status()
 
     # Reloading -----------------------------------------------------------------
@@ -246,9 +289,8 @@ class CicatextApp(App[int]):
         self.problems = None
         self.fresh = False
         self.load_repository()
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                screen.reload()
+        for screen in _readers(self.screen_stack):
+            screen.reload()
         self._fingerprint = self._disk_fingerprint()
         self.notify("Reloaded from disk.", timeout=2)
 
@@ -256,9 +298,8 @@ class CicatextApp(App[int]):
         """Cheap signs of outside change: git's HEAD and branches, the documents folder, the open documents' files."""
         places = [self.repo.root / relative for relative in
                   (".git/HEAD", ".git/refs/heads", ".git/packed-refs", "documents", "cicatext.yaml")]
-        for screen in self.screen_stack:
-            if isinstance(screen, ReaderScreen):
-                places.extend((self.repo.root / "documents" / screen.document.slug).glob("*"))
+        for screen in _readers(self.screen_stack):
+            places.extend((self.repo.root / "documents" / screen.document.slug).glob("*"))
         signs = {}
         for path in places:
             try:
@@ -303,6 +344,8 @@ class CicatextApp(App[int]):
     def open_document(self, slug: str, *, paragraph: str | None = None, bracket: str | None = None,
                       language: str | None = None, delegation: str | None = None) -> None:
         """Open a document in the reader, at a paragraph or bracket when given."""
+        from cicatext.tui.screens.reader import ReaderScreen, load_document
+
         codes = self.known_codes()
         document = load_document(self.repo, slug, codes)
         self.push_screen(ReaderScreen(self.repo, document, language=language, paragraph=paragraph,
@@ -325,16 +368,15 @@ class CicatextApp(App[int]):
     def _diff_from_register(self, message: RegisterScreen.ShowDiff) -> None:
         self.show_diff(message.summary.slug)
 
-    @on(ReaderScreen.ShowHistory)
-    def _history_from_reader(self, message: ReaderScreen.ShowHistory) -> None:
+    # The reader's messages, by their handlers' names: the reader is imported when first opened.
+
+    def on_reader_screen_show_history(self, message) -> None:
         self.show_history(message.slug)
 
-    @on(ReaderScreen.ShowDiff)
-    def _diff_from_reader(self, message: ReaderScreen.ShowDiff) -> None:
+    def on_reader_screen_show_diff(self, message) -> None:
         self.show_diff(message.slug)
 
-    @on(ReaderScreen.Changed)
-    def _document_changed(self, message: ReaderScreen.Changed) -> None:
+    def on_reader_screen_changed(self, message) -> None:
         self._revalidate = self.problems is not None or self.validate_on_start
         self.problems = None
         self.load_repository()
@@ -353,7 +395,8 @@ class CicatextApp(App[int]):
         self.push_screen(DiffScreen(self.repo, self._summary(slug) if slug else None))
 
     def _summary(self, slug: str) -> DocumentSummary:
-        for summary in self.documents:
+        # While a first start reads the folders, the register has the rows read so far.
+        for summary in self.documents or self.register.documents:
             if summary.slug == slug:
                 return summary
         return DocumentSummary(slug, slug, slug, "", "", "", 0, "", "", (), None, 0)
@@ -368,18 +411,20 @@ class CicatextApp(App[int]):
 
     def _switch_to(self, screen) -> None:
         """Show a top-level screen, replacing another top-level one rather than piling them up."""
-        while len(self.screen_stack) > 1 and not isinstance(self.screen, ReaderScreen) and \
+        while len(self.screen_stack) > 1 and not _readers([self.screen]) and \
                 type(self.screen).__name__ in _TOP_LEVEL:
             self.pop_screen()
         self.push_screen(screen)
 
     def action_help(self) -> None:
+        from cicatext.tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
     def action_search(self) -> None:
         if not CommandPalette.is_open(self):
-            self.push_screen(CommandPalette(providers=[SearchProvider],
+            self.push_screen(CommandPalette(providers=[_search_provider],
                                             placeholder="Search paragraphs and symbols…"))
 
     def action_register(self) -> None:
@@ -387,6 +432,8 @@ class CicatextApp(App[int]):
             self.pop_screen()
 
     def action_validation(self) -> None:
+        from cicatext.tui.screens.validation import ValidationScreen
+
         if isinstance(self.screen, ValidationScreen):
             return
         if self.problems is not None:

@@ -258,3 +258,22 @@ async def test_click_selects_a_paragraph_bracket(demo_repo, make):
         row = view.row_of([p.id for p in reader.paragraphs].index("op11")) - int(view.scroll_offset.y)
         await pilot.click(view, offset=(5, row + view.content_region.y - view.region.y))
         assert reader.selected == "op11:1"
+
+
+async def test_heights_measured_without_drawing_are_the_lines_drawn(demo_repo, make):
+    """Laying a text out measures each paragraph without drawing it; drawn, it takes exactly that many lines."""
+    corpus = "\n\n".join(case.text for case in (*CASES, *MALFORMED))
+    app = make(demo_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot)
+        view = reader.view
+        for size in ((100, 30), (47, 30)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            for paragraphs in (reader.reading.draft.paragraphs, read(corpus).draft.paragraphs):
+                view.set_paragraphs(paragraphs)
+                for clean in (False, True):
+                    view.clean = clean
+                    view._forget_lines()
+                    heights = [view._height(index) for index in range(len(paragraphs))]
+                    assert heights == [len(view._strips(index)) for index in range(len(paragraphs))]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -48,6 +47,9 @@ def _symbol_key(symbol: str) -> tuple:
 
 def filter_documents(documents: Sequence[DocumentSummary], query: str) -> list[tuple[DocumentSummary, float]]:
     """The documents a filter query keeps, each with its fuzzy score (100 when only field words were given)."""
+    # Imported here, with the first filter, rather than before the register is drawn.
+    from rapidfuzz import fuzz
+
     exact: list[tuple[str, str]] = []
     words: list[str] = []
     only_open = False
@@ -166,9 +168,11 @@ class RegisterScreen(Screen):
 
     def show_progress(self, done: int, total: int, documents: Sequence[DocumentSummary]) -> None:
         """Show how far reading the register has got, with the rows read so far."""
+        self.reading_register = True
         self.loading_box.display = True
         self.progress.update(total=max(total, 1), progress=done)
-        self.loading_label.update(f"Reading the register… {done} of {total} documents")
+        # One line whatever the numbers: no new layout of the screen, which would draw it all again.
+        self.loading_label.update(f"Reading the register… {done} of {total} documents", layout=False)
         self.documents = list(documents)
         self._refill()
 
@@ -202,6 +206,8 @@ class RegisterScreen(Screen):
         total = len(self.documents)
         open_brackets = sum(d.brackets or 0 for d in self.table.rows)
         what = f"{count} of {total} documents" if count != total else f"{total} documents"
+        if self.reading_register:
+            what += " read so far"
         sort = ""
         if self.sort_key:
             label = next(c.label for c in COLUMNS if c.key == self.sort_key)

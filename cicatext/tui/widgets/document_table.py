@@ -1,9 +1,11 @@
 """The register's table of documents: a virtual list that draws only the rows on screen.
 
 Five thousand documents cost nothing here: rows are plain summaries, column
-widths come from string lengths, and only visible lines are rendered. The
-header stays put, clicking it sorts, and narrow terminals drop the least
-useful columns before the title gets too short to read.
+widths come from string lengths (each row measured once, however often the
+rows are set, as they are while a first start streams them in), and only
+visible lines are rendered. The header stays put, clicking it sorts, and
+narrow terminals drop the least useful columns before the title gets too
+short to read.
 """
 
 from __future__ import annotations
@@ -146,6 +148,8 @@ class DocumentTable(ScrollView, can_focus=True):
         self.sort_reverse = False
         self._layout: list[tuple[Column, int]] = []
         self._layout_width = -1
+        # By the row's id, with the row kept to tell it from a later row given the same id.
+        self._cell_widths: dict[int, tuple[DocumentSummary, tuple[int, ...]]] = {}
 
     # Data ------------------------------------------------------------------
 
@@ -153,6 +157,8 @@ class DocumentTable(ScrollView, can_focus=True):
         """Show these rows; keep the cursor on the document `keep` (a slug) when it is among them."""
         self.rows = list(rows)
         self._layout = []
+        if len(self._cell_widths) > 2 * len(self.rows) + 1000:
+            self._cell_widths = {}  # rows of earlier readings
         target = 0
         if keep is not None:
             for index, row in enumerate(self.rows):
@@ -179,12 +185,11 @@ class DocumentTable(ScrollView, can_focus=True):
         if self._layout and self._layout_width == width:
             return self._layout
         widths: dict[str, int] = {}
-        sample = self.rows[:2000]
-        for column in COLUMNS:
-            if column.key == "title":
-                continue
-            longest = max((cell_len(cell_text(row, column.key)) for row in sample), default=0)
-            widths[column.key] = max(cell_len(column.label), min(column.cap, longest))
+        measured = [self._measure(row) for row in self.rows[:2000]]
+        longest = [max(column) for column in zip(*measured)] if measured else [0] * len(COLUMNS)
+        for column, cells in zip(COLUMNS, longest):
+            if column.key != "title":
+                widths[column.key] = max(cell_len(column.label), min(column.cap, cells))
         shown = [c for c in COLUMNS]
         dropped = list(DROPPABLE)
 
@@ -199,6 +204,15 @@ class DocumentTable(ScrollView, can_focus=True):
         self._layout = [(c, widths[c.key]) for c in shown]
         self._layout_width = width
         return self._layout
+
+    def _measure(self, row: DocumentSummary) -> tuple[int, ...]:
+        """The width of each of a row's cells, in the order of COLUMNS."""
+        known = self._cell_widths.get(id(row))
+        if known is not None and known[0] is row:
+            return known[1]
+        widths = tuple(cell_len(cell_text(row, column.key)) for column in COLUMNS)
+        self._cell_widths[id(row)] = (row, widths)
+        return widths
 
     @property
     def visible_columns(self) -> list[str]:

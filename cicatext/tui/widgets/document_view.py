@@ -2,8 +2,9 @@
 
 One widget per paragraph costs a few milliseconds each in styling and layout,
 which a 500-paragraph negotiation text cannot afford; here each paragraph is
-wrapped once per width and state into lines, and only the lines on screen are
-drawn. A paragraph is styled by `paragraph_content` (bracketed) or shown as its
+wrapped once per width and state to know its height, and only the paragraphs
+on screen are drawn into lines (drawing styles every bracket: most of the cost
+of a paragraph). A paragraph is styled by `paragraph_content` (bracketed) or shown as its
 clean text, a marker in the gutter shows the current paragraph, and a click
 says which paragraph was hit.
 """
@@ -62,8 +63,10 @@ class DocumentView(ScrollView, can_focus=True):
         self.clean = False
         self.selected: str | None = None
         self.delegation: str | None = None
-        self._brackets: list[list[BracketSpan]] = []
+        # Each paragraph's bracket spans, found when it is drawn or first asked for.
+        self._brackets: list[list[BracketSpan] | None] = []
         self._lines: dict[int, list[Strip]] = {}
+        self._heights: dict[int, int] = {}
         self._starts: list[int] = []
         self._order: list[int] = []
         self._width = 0
@@ -72,25 +75,30 @@ class DocumentView(ScrollView, can_focus=True):
         self.watch(self.app, "theme", self._theme_changed, init=False)
 
     def _theme_changed(self) -> None:
-        self._lines.clear()
+        self._forget_lines()
         self.refresh()
+
+    def _forget_lines(self) -> None:
+        """Forget every paragraph's lines and height (the width, the mode or the text changed)."""
+        self._lines.clear()
+        self._heights.clear()
 
     # State -------------------------------------------------------------------
 
     def set_paragraphs(self, paragraphs: Sequence[Paragraph]) -> None:
         """Show another draft's paragraphs (another language, or the text read again)."""
         self.paragraphs = list(paragraphs)
-        self._brackets = [paragraph_content(p)[1] for p in self.paragraphs]
+        self._brackets = [None] * len(self.paragraphs)
         self.hidden = set()
         self.current = min(self.current, max(len(self.paragraphs) - 1, 0))
-        self._lines.clear()
+        self._forget_lines()
         self._relayout()
 
     def show(self, *, clean: bool, selected: str | None, delegation: str | None, current: int,
              hidden: set[int]) -> None:
         """Redraw for the reader's mode, selected bracket, delegation filter, current paragraph and hidden ones."""
         if clean != self.clean or delegation != self.delegation:
-            self._lines.clear()
+            self._forget_lines()
         elif selected != self.selected:
             for index in self._paragraphs_of(self.selected) | self._paragraphs_of(selected):
                 self._lines.pop(index, None)
@@ -110,11 +118,16 @@ class DocumentView(ScrollView, can_focus=True):
 
     def brackets_of(self, index: int) -> list[BracketSpan]:
         """Where each bracket of a paragraph stands in its displayed text."""
-        return self._brackets[index] if 0 <= index < len(self._brackets) else []
+        if not 0 <= index < len(self._brackets):
+            return []
+        spans = self._brackets[index]
+        if spans is None:
+            spans = self._brackets[index] = paragraph_content(self.paragraphs[index])[1]
+        return spans
 
     def is_shown(self, index: int) -> bool:
         """True when the paragraph at this index is on the page (not filtered out, not empty)."""
-        return index not in self.hidden and bool(self._strips(index))
+        return index not in self.hidden and self._height(index) > 0
 
     @property
     def shown(self) -> list[int]:
@@ -145,6 +158,19 @@ class DocumentView(ScrollView, can_focus=True):
                                                RenderOptions(self._get_style, self.styles))
             self._lines[index] = strips
         return strips
+
+    def _height(self, unit: int) -> int:
+        """The lines a unit takes at the current width, found without drawing it when it is not drawn yet."""
+        strips = self._lines.get(unit)
+        if strips is not None:
+            return len(strips)
+        height = self._heights.get(unit)
+        if height is None:
+            content = self._content(unit)
+            # Textual's own measure of the lines `render_strips` makes, on the plain text: no styles to apply.
+            height = content.get_height(self.styles, self._text_width()) if content.plain.strip() else 0
+            self._heights[unit] = height
+        return height
 
     # A "unit" is what the view lays out as one block: here a paragraph's
     # index; a subclass may lay out several paragraphs as one unit.
@@ -181,20 +207,20 @@ class DocumentView(ScrollView, can_focus=True):
             return
         width = self._text_width()
         if width != self._width:
-            self._lines.clear()
+            self._forget_lines()
             self._width = width
         starts: list[int] = []
         order: list[int] = []
         row = self._TOP_ROWS
         for unit in self._layout_units():
-            strips = self._strips(unit)
-            if not strips:
+            height = self._height(unit)
+            if not height:
                 continue
             if order or self._TOP_ROWS:
                 row += 1  # a blank line before each unit but a first one at the very top
             starts.append(row)
             order.append(unit)
-            row += len(strips)
+            row += height
         self._starts, self._order = starts, order
         self.virtual_size = Size(self.size.width, row)
         self.refresh()
@@ -208,7 +234,7 @@ class DocumentView(ScrollView, can_focus=True):
         if position < 0:
             return None
         unit = self._order[position]
-        if row - self._starts[position] < len(self._strips(unit)):
+        if row - self._starts[position] < self._height(unit):
             return self._paragraph_of(unit)
         return None
 
@@ -225,7 +251,7 @@ class DocumentView(ScrollView, can_focus=True):
         row = self.row_of(index)
         if unit is None or row is None:
             return
-        lines = len(self._strips(unit))
+        lines = self._height(unit)
         line = self._offset_line(unit, offset) if offset and lines else 0
         height = self.scrollable_content_region.height or self.size.height
         top = int(self.scroll_offset.y)

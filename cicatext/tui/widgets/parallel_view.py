@@ -167,6 +167,10 @@ class ParallelView(DocumentView):
         self._lines[unit] = strips
         return strips
 
+    def _height(self, unit: int) -> int:
+        # A pair is as high as its taller side: drawn to know.
+        return len(self._strips(unit))
+
     _TOP_ROWS = 1  # the heading naming the two languages
 
     def _layout_units(self) -> list[int]:
