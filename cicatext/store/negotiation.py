@@ -774,18 +774,8 @@ def _folder_entries(repo: Repository, folders: dict[str, str]) -> list[str]:
 
 
 def _move_main(repo: Repository, old: str, new: str, tag: str, message: str, env: dict) -> None:
-    """Move the working tree, main and the tag to the round commit, all or nothing."""
-    repo.run_git("read-tree", "-m", "-u", old, new)
-    try:
-        repo.run_git("update-ref", "-m", f"cicatext round {tag}", f"refs/heads/{MAIN}", new, old)
-        try:
-            repo.run_git("tag", "-a", "-F", "-", tag, new, input=message, env=env)
-        except BaseException:
-            repo.run_git("update-ref", f"refs/heads/{MAIN}", old, new, check=False)
-            raise
-    except BaseException:
-        repo.run_git("read-tree", "-m", "-u", new, old, check=False)
-        raise
+    """Move the working tree, main and the tag to the round commit, all or nothing (`Repository.move_branch`)."""
+    repo.move_branch(MAIN, old, new, tag=(tag, message), env=env)
 
 
 # Agreement ---------------------------------------------------------------------

@@ -346,21 +346,64 @@ class Repository:
         return self.git_dir() / JOURNAL_NAME
 
     def _recover(self) -> None:
-        """Finish what a killed writer left: if its commit did not happen, put its files back as they were."""
+        """Finish what a killed writer left: files of a commit that did not happen put back, a move of main completed or undone."""
         journal = self._journal_path()
         if not journal.exists():
             return
         try:
             entry = json.loads(journal.read_text(encoding="utf-8"))
-            originals = {path: None if data is None else base64.b64decode(data)
-                         for path, data in entry["files"].items()}
-            head = entry.get("head")
-        except (OSError, ValueError, KeyError, TypeError):
-            journal.unlink(missing_ok=True)
-            return
-        if self.head() == head:
-            self._restore(originals)
+            if "move" in entry:
+                self._recover_move(entry["move"])
+            else:
+                originals = {path: None if data is None else base64.b64decode(data)
+                             for path, data in entry["files"].items()}
+                if self.head() == entry.get("head"):
+                    self._restore(originals)
+        except (OSError, ValueError, KeyError, TypeError, RepositoryError):
+            pass
         journal.unlink(missing_ok=True)
+
+    def move_branch(self, branch: str, old: str, new: str, *, tag: tuple[str, str] | None = None,
+                    env: Mapping[str, str] | None = None) -> None:
+        """Move the checked-out `branch` from `old` to `new` with the working tree, and make `tag` (name, message) at it.
+
+        All or nothing: a failure puts back the tree and the branch; a writer
+        killed half-way is completed or undone by the next one (by where the
+        branch stands then), through the write journal. Call with the lock
+        held and a clean working tree.
+        """
+        ref = f"refs/heads/{branch}"
+        move = {"ref": ref, "old": old, "new": new, "tag": list(tag) if tag else None, "env": dict(env or {})}
+        write_atomic(self._journal_path(), json.dumps({"move": move}))
+        try:
+            self.run_git("read-tree", "-m", "-u", old, new)
+            try:
+                self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
+                if tag:
+                    try:
+                        self.run_git("tag", "-a", "-F", "-", tag[0], new, input=tag[1], env=env)
+                    except BaseException:
+                        self.run_git("update-ref", ref, old, new, check=False)
+                        raise
+            except BaseException:
+                self.run_git("read-tree", "-m", "-u", new, old, check=False)
+                raise
+        except BaseException:
+            self._journal_path().unlink(missing_ok=True)
+            raise
+        self._journal_path().unlink(missing_ok=True)
+
+    def _recover_move(self, move: dict) -> None:
+        """The working tree made to match where the branch stands; its tag made if the branch did move."""
+        stands = self.run_git("rev-parse", "--verify", "--quiet", move["ref"], check=False).stdout.strip()
+        if stands not in (move["old"], move["new"]):
+            return
+        # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
+        self.run_git("read-tree", "--reset", "-u", stands)
+        tag = move.get("tag")
+        if stands == move["new"] and tag and not self.run_git(
+                "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False).stdout.strip():
+            self.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
 
     def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
                author: tuple[str, str] | None = None, date: str | None = None) -> str:

@@ -209,3 +209,40 @@ def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
     assert snapshot(volunteer.root) == before
     assert not list((volunteer.root / ".git").glob("cicatext-round-*.index"))
     assert os.listdir(volunteer.root / ".git" / "refs" / "tags") == []
+
+
+def _half_moved(repo, stop_after: str) -> tuple[str, str]:
+    """A move of main to a new commit, stopped as a kill would stop it: after the work tree, or after main.
+
+    Returns (old, new). The journal is the one `Repository.move_branch` writes.
+    """
+    import json
+
+    from cicatext.store.repository import JOURNAL_NAME
+
+    old = git(repo.root, "rev-parse", "main").strip()
+    edit(repo, "Recognizing", "Recognising after the crash")
+    git(repo.root, "add", TEXT)
+    tree = git(repo.root, "write-tree").strip()
+    git(repo.root, "reset", "--quiet", "--hard", old)
+    new = git(repo.root, "commit-tree", tree, "-p", old, "-m", "Round").strip()
+    move = {"ref": "refs/heads/main", "old": old, "new": new, "tag": ["round/test/1", "Round 1"], "env": {}}
+    (repo.git_dir() / JOURNAL_NAME).write_text(json.dumps({"move": move}), encoding="utf-8")
+    git(repo.root, "read-tree", "-m", "-u", old, new)
+    if stop_after == "main":
+        git(repo.root, "update-ref", "refs/heads/main", new, old)
+    return old, new
+
+
+@pytest.mark.parametrize("stop_after", ["work tree", "main"])
+def test_a_move_of_main_cut_short_is_settled_by_the_next_command(volunteer, stop_after):
+    """Killed between the work tree and main, or between main and the tag: the next writer settles it."""
+    old, new = _half_moved(volunteer, stop_after)
+    volunteer.commit({"notes/after.txt": "x\n"}, "After the crash")
+    moved = stop_after == "main"
+    assert git(volunteer.root, "rev-parse", "main~1").strip() == (new if moved else old)
+    assert git(volunteer.root, "status", "--porcelain", "--untracked-files=no") == ""
+    assert ("Recognising after the crash" in (volunteer.root / TEXT).read_text(encoding="utf-8")) is moved
+    tags = git(volunteer.root, "tag", "--list", "round/test/1").split()
+    assert tags == (["round/test/1"] if moved else [])
+    assert not (volunteer.git_dir() / "cicatext-journal.json").exists()

@@ -24,8 +24,12 @@ def cicatext(*args: str) -> list[str]:
     return [sys.executable, "-m", "cicatext", *args]
 
 
-def consistent(root: Path, before: str) -> str:
-    """Assert fsck is clean, main is before or one round after, and the tree holds no torn file; returns main."""
+def consistent(root: Path, before: str, versions: set[bytes]) -> str:
+    """Assert fsck is clean, main is before or one round after, and no file is torn (the text is one of `versions`).
+
+    Returns main. The working tree may still lag behind main or run ahead of
+    it: the next command's recovery settles it (see `settled`).
+    """
     fsck = git(root, "fsck", "--no-progress", check=False)
     assert fsck.returncode == 0 and "error" not in fsck.stderr.lower(), fsck.stderr
     main = git(root, "rev-parse", "main").stdout.strip()
@@ -34,10 +38,16 @@ def consistent(root: Path, before: str) -> str:
     for path in root.rglob("*.yaml"):
         if ".git" not in path.parts:
             yamlio.load(path.read_text(encoding="utf-8"), file=str(path))
-    text = (root / TEXT).read_bytes()
-    versions = {git(root, "show", f"{rev}:{TEXT}").stdout.encode() for rev in (before, main)}
-    assert text in versions
+    assert (root / TEXT).read_bytes() in versions
     return main
+
+
+def settled(root: Path, before: str) -> None:
+    """Assert the working tree is main's, to the file, and a round that moved main has its tag."""
+    assert git(root, "status", "--porcelain", "--untracked-files=no").stdout == ""
+    main = git(root, "rev-parse", "main").stdout.strip()
+    if main != before:
+        assert git(root, "tag", "--points-at", main).stdout.strip()
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +70,7 @@ def test_sigkill_during_round(proposals, tmp_path):
     subprocess.run(cicatext("round", SYMBOL, "-C", str(proposals), "--date", "2023-06-14T10:00:00+00:00"),
                    capture_output=True, check=False, cwd=tmp_path)
     full = time.monotonic() - start
+    versions = {git(proposals, "show", f"{rev}:{TEXT}").stdout.encode() for rev in (before, "main")}
     git(proposals, "reset", "--quiet", "--hard", before)
     git(proposals, "tag", "-d", "round/mc-2023-draft-5/1")
     outcomes = {"before": 0, "after": 0}
@@ -72,7 +83,7 @@ def test_sigkill_during_round(proposals, tmp_path):
         # The whole process group, git children included, as a crash of the machine would.
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        main = consistent(root, before)
+        main = consistent(root, before, versions)
         outcomes["after" if main != before else "before"] += 1
         again = subprocess.run(cicatext("round", SYMBOL, "-C", str(root)), capture_output=True, text=True,
                                cwd=tmp_path)
@@ -81,6 +92,7 @@ def test_sigkill_during_round(proposals, tmp_path):
             assert git(root, "rev-parse", "main^1").stdout.strip() == before
         else:
             assert "nothing to compile" in again.stderr or again.returncode == 0, again.stderr
+        settled(root, before)
         assert not list(root.rglob(".cicatext-tmp-*"))
         assert not (root / ".git" / "cicatext.lock").exists()
         shutil.rmtree(root)
