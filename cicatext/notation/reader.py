@@ -21,8 +21,10 @@ attributions all name known codes needs no loop over its brackets at all:
 `_quick` checks that with a few scans of the whole text in C (the brackets
 alone, reduced pair by pair; the runs of attributions after `]`; the rare
 round bracket after `]` that needs a close look), and the paragraph loop then
-scans only paragraph breaks. Anything else is read by the full loop, which
-finds and places every problem.
+scans only paragraph breaks; each paragraph also finds its line (its `pos`)
+on first use. Anything else is read by the full loop, which finds and places
+every problem. `check` is this reading whatever the text's size, for the
+problems alone.
 """
 
 from __future__ import annotations
@@ -407,19 +409,19 @@ class _Reader:
                    pstart: int, marker: str, pid: str, cstart: int) -> Reading:
         """`run`'s loop for a text `_quick` checked: over paragraph breaks only, every paragraph left to make.
 
-        The same paragraphs as `run`'s loop, written apart for speed. When a
-        bracket crosses a paragraph break, the text is read again by `run`.
+        The same paragraphs as `run`'s loop, written apart for speed; each
+        finds its line (its `pos`) on first use too. When a bracket crosses a
+        paragraph break, the text is read again by `run`.
         """
         source = self.source
         text = self.text
         n = len(text)
         new = object.__new__
         set_attribute = object.__setattr__
-        tuple_new = tuple.__new__
         count = text.count
         label_match = _LABEL.match
         each = self.each
-        line, counted = 1, 0  # the line of offset `counted`
+        place = source.position
         for match in _BREAK.finditer(text + "\n\n", cstart):
             pend = match.start()
             while pend > cstart and text[pend - 1].isspace():
@@ -430,22 +432,17 @@ class _Reader:
                 self.taken = 0
                 self.orphans = True
                 return self.run(lazy=True, quick=False)
-            line += count("\n", counted, pstart)
-            counted = pstart
-            column = 1 if pstart == 0 or text[pstart - 1] == "\n" else pstart - text.rfind("\n", 0, pstart)
             node = new(Paragraph)
             if cstart < pend:
                 char = text[cstart]
                 numbered = label_match(text, cstart) if char == "[" or char.isdigit() else None
                 set_attribute(node, "__dict__", {
                     "id": pid, "marker": marker, "label": numbered and numbered.group(1),
-                    "pos": tuple_new(Position, (pstart, pend, line, column)),
-                    "_build": (_build_content, source, cstart, pend),
+                    "_place": (place, pstart, pend), "_build": (_build_content, source, cstart, pend),
                 })
             else:
                 set_attribute(node, "__dict__", {
-                    "id": pid, "marker": marker, "label": None,
-                    "pos": tuple_new(Position, (pstart, pend, line, column)), "content": (),
+                    "id": pid, "marker": marker, "label": None, "_place": (place, pstart, pend), "content": (),
                 })
             paragraphs.append(node)
 

@@ -142,20 +142,29 @@ class Paragraph:
         yield from _walk(self.content, 1)
 
     def __getattr__(self, name: str):
-        # Reached only for an attribute the instance lacks: the content of a
-        # paragraph the reader left to be made on first use (a large text;
-        # see cicatext.notation.reader). It is made once and kept; the recipe
-        # goes only after the content is in place, so a second thread asking
-        # meanwhile makes an equal content instead of finding neither.
-        if name == "content":
-            build = self.__dict__.get("_build")
-            if build is not None:
-                make, *arguments = build
-                content = make(*arguments)
-                self.__dict__["content"] = content
-                self.__dict__.pop("_build", None)
-                return content
+        # Reached only for an attribute the instance lacks: the content or the
+        # position of a paragraph the reader left to be made on first use (a
+        # large text; see cicatext.notation.reader), from its recipe. It is
+        # made once and kept; the recipe goes only after the value is in
+        # place, so a second thread asking meanwhile makes an equal value
+        # instead of finding neither.
+        recipe_name = _MADE_LATER.get(name)
+        if recipe_name is not None:
+            recipe = self.__dict__.get(recipe_name)
+            if recipe is not None:
+                make, *arguments = recipe
+                value = make(*arguments)
+                self.__dict__[name] = value
+                self.__dict__.pop(recipe_name, None)
+                return value
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+# The attributes a lazily read paragraph makes on first use, and the name of each one's recipe.
+_MADE_LATER = {"content": "_build", "pos": "_place"}
+# `pos` has a default, which the dataclass keeps as a class attribute; without it a paragraph that
+# lacks `pos` reaches __getattr__ (the default stays in __init__'s signature).
+del Paragraph.pos
 
 
 @dataclass(frozen=True)

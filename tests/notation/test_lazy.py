@@ -55,6 +55,17 @@ def test_content_is_made_once_on_first_use() -> None:
     assert "_build" not in vars(paragraph)
 
 
+def test_position_is_found_on_first_use() -> None:
+    """A quickly read paragraph finds its line and column when first asked, equal to an eager reading's."""
+    text = "{#a} x [y] (+IRAN)\n\n  \n\n   {#b} z\n[w]"
+    with lazy_from(0):
+        lazy = read(text).draft.paragraphs
+    assert all("pos" not in vars(p) for p in lazy)
+    assert [p.pos for p in lazy] == [p.pos for p in read(text).draft.paragraphs]
+    assert [p.pos[2:] for p in lazy] == [(1, 1), (5, 4)]
+    assert all("_place" not in vars(p) for p in lazy)
+
+
 def test_every_paragraph_waits_but_an_empty_one() -> None:
     """Plain and bracketed paragraphs alike wait to be made; a paragraph of only its marker has no content."""
     with lazy_from(0):
