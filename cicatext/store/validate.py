@@ -123,12 +123,15 @@ def file_ids(root: Path) -> dict[str, str]:
     """Every file to check, in order, with its git blob id as it is in the working tree.
 
     The files are the tracked ones still there and the untracked ones git
-    does not ignore. A tracked file's id is the index's, unless git lists it
-    as modified; modified and untracked files are hashed here.
+    does not ignore. A tracked file's id is the index's, unless git says the
+    file differs from it; those and untracked files are hashed here. `git
+    status` (rather than `ls-files -m`) refreshes the index's record of each
+    file when it can, so that a copied or touched tree is hashed by git once,
+    not on every run.
     """
-    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
-    changed = subprocess.run(["git", "ls-files", "-z", "-t", "-m", "-d", "-o", "--exclude-standard"],
+    changed = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"],
                              cwd=root, capture_output=True)
+    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
     if staged.returncode != 0 or changed.returncode != 0:
         return {name: _hash_file(root / name) for name in _walk(root)}
     ids: dict[str, str] = {}
@@ -138,10 +141,13 @@ def file_ids(root: Path) -> dict[str, str]:
             ids[name] = meta.split(" ", 2)[1]
     stale: set[str] = set()
     for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        tag, name = entry[:1], entry[2:]
-        if tag == "R":
+        # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
+        state, name = entry[:2], entry[3:]
+        if not name:
+            continue
+        if state[1] == "D":
             ids.pop(name, None)
-        elif tag in ("C", "?"):
+        elif state[1] != " " or state[0] in "?U":
             stale.add(name)
     found: dict[str, str] = {}
     for name in sorted(ids.keys() | stale):

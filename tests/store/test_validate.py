@@ -201,3 +201,19 @@ def test_deleted_and_untracked_files_are_seen(doc_repo):
         ("meetings/m1.yaml", "(the record): 'dates' is a required property"),
         ("meetings/m1.yaml", "unknown body 'NOBODY'"),
     }
+
+
+def test_a_copied_repository_validates_the_same(doc_repo, tmp_path):
+    """A copy (every file's inode and times new to git's index) gives the same result, and a staged edit is seen."""
+    import shutil
+
+    from cicatext.store.repository import Repository
+
+    text = "documents/mc-2024-draft-1/en.txt"
+    _write(doc_repo, text, doc_repo.read_text(text).replace("(+IND)", "(+INX)"))
+    doc_repo.run_git("add", text)
+    found = [(p.file, p.message) for p in validate(doc_repo)]
+    assert any("INX" in message for _, message in found)
+    copy = Repository(shutil.copytree(doc_repo.root, tmp_path / "copy", symlinks=True))
+    assert [(p.file, p.message) for p in validate(copy)] == found
+    assert [(p.file, p.message) for p in validate(copy)] == found
