@@ -567,7 +567,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
             from cicatext.store.catalogue import load_catalogue, load_paragraphs
 
             summaries = {found.slug: found for found in load_catalogue(repo).documents if found.slug in present}
-            paragraphs = {found.slug: found for found in load_paragraphs(repo) if found.slug in present}
+            paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}
         counts: Counter[str] = Counter()
         # (word, block) → document → the paragraphs now holding the word, None for none.
         rewrites: dict[tuple[str, int], dict[int, Sequence[int] | None]] = {}

@@ -176,3 +176,12 @@ def test_warm_search_loads_neither_the_catalogue_nor_textual(demo_repo):
     result = subprocess.run([sys.executable, "-c", script, str(demo_repo.root)], capture_output=True, text=True,
                             check=True)
     assert result.stdout.splitlines()[-1] == ""
+
+
+def test_paragraphs_of_a_few_documents_equal_those_of_the_full_load(demo_repo):
+    """The catalogue reads a few documents' paragraphs alone, the same as the full load gives them."""
+    from cicatext.store.catalogue import load_paragraphs
+
+    full = {document.slug: document for document in load_paragraphs(demo_repo)}
+    some = sorted(full)[:2] + ["no-such-folder"]
+    assert load_paragraphs(demo_repo, only=some) == [full[slug] for slug in sorted(some) if slug in full]
