@@ -143,6 +143,12 @@ def tracked_files(root: Path) -> list[str]:
     return [name for name in out.split("\0") if name]
 
 
+def peer_command(name: str) -> str:
+    """A peer's console script beside this interpreter when it is there, so that no wrapper on PATH is timed."""
+    beside = Path(sys.executable).parent / name
+    return str(beside) if beside.is_file() else name
+
+
 def check_jsonschema(root: Path, work: Path) -> dict:
     """check-jsonschema on every record, one run per kind with that kind's schema bundled into one file."""
     from cicatext.store import schemas
@@ -159,7 +165,7 @@ def check_jsonschema(root: Path, work: Path) -> dict:
     for kind, names in sorted(by_kind.items()):
         schema_file = folder / f"{kind}.json"
         schema_file.write_text(json.dumps(schemas.schema(kind)), encoding="utf-8")
-        run = measure(root, "check-jsonschema", "--schemafile", str(schema_file), *names)
+        run = measure(root, peer_command("check-jsonschema"), "--schemafile", str(schema_file), *names)
         seconds += run["seconds"]
         rss = max(rss, run["rss_kb"])
         failed += run["code"] != 0
