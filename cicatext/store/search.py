@@ -127,16 +127,13 @@ class SearchIndex:
         self._texts: list[str] = []
         postings: dict[str, list[int]] = {}
         for document in paragraphs:
-            for head, text in zip(document.heads, document.texts()):
-                number = len(self._texts)
-                self._heads.append((document.slug, *head))
-                self._texts.append(text)
-                for word in _words(text):
-                    found = postings.get(word)
-                    if found is None:
-                        postings[word] = [number]
-                    else:
-                        found.append(number)
+            pairs = list(zip(document.heads, document.texts()))
+            first = len(self._texts)
+            self._heads.extend((document.slug, *head) for head, _ in pairs)
+            texts = [text for _, text in pairs]
+            self._texts.extend(texts)
+            for word, numbers in _holding_words(texts).items():
+                postings.setdefault(word, []).extend(first + number for number in numbers)
         self._postings = postings
         self._vocabulary = sorted(postings)
 
