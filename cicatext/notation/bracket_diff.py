@@ -24,6 +24,8 @@ from cicatext.notation.tree import Draft, Paragraph
 
 # Words (with inner apostrophes and hyphens), runs of white space, single other characters.
 _WORD = re.compile(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
+# The same without the white space, which word diffs step over.
+_WORDS = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
 # The same, with bracket marks and attributions as tokens of their own.
 _MARKED = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
 MATCH_SIMILARITY = 80
@@ -149,7 +151,7 @@ class ParagraphDiff:
         }
 
 
-def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORD) -> list[WordOp]:
+def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORDS) -> list[WordOp]:
     """Two texts compared word by word; the steps cover both texts from start to end.
 
     Words are aligned without the white space between them (which would
@@ -299,10 +301,12 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     )
 
 
-def diff_drafts(old: Draft, new: Draft) -> list[ParagraphDiff]:
+def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None) -> list[ParagraphDiff]:
     """The changes from `old` to `new`, paragraph by paragraph, in the new text's order.
 
     A removed paragraph is listed where it stood: after the paragraph that preceded it.
+    `texts`, the two texts the drafts were read from, lets a paragraph written
+    the same in both be passed over without making its nodes.
     """
     old_by_id = {p.id: p for p in old.paragraphs}
     new_ids = {p.id for p in new.paragraphs}
@@ -321,13 +325,25 @@ def diff_drafts(old: Draft, new: Draft) -> list[ParagraphDiff]:
 
     flush(None)
     for paragraph in new.paragraphs:
-        change = diff_paragraphs(old_by_id.get(paragraph.id), paragraph)
+        before = old_by_id.get(paragraph.id)
+        if texts is not None and before is not None and _written_alike(before, paragraph, texts):
+            flush(paragraph.id)
+            continue
+        change = diff_paragraphs(before, paragraph)
         if change is not None:
             diffs.append(change)
         flush(paragraph.id)
     for key in list(removed_after):
         flush(key)
     return diffs
+
+
+def _written_alike(old: Paragraph, new: Paragraph, texts: tuple[str, str]) -> bool:
+    """Whether two paragraphs (of one id) are written the same, marker to end, in the texts they were read from."""
+    if old.pos is None or new.pos is None:
+        return False
+    (old_text, new_text), a, b = texts, old.pos, new.pos
+    return a.end - a.start == b.end - b.start and old_text[a.start:a.end] == new_text[b.start:b.end]
 
 
 def word_diff_view(old: Draft, new: Draft, *, context: int = 6) -> str:

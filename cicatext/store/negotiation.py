@@ -898,7 +898,7 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
             continue
         old = read(old_text).draft if old_text is not None else empty
         new = read(new_text).draft if new_text is not None else empty
-        paragraphs = diff_drafts(old, new)
+        paragraphs = diff_drafts(old, new, texts=(old_text or "", new_text or ""))
         if paragraphs:
             result.append(DocumentDiff(texts.get(("symbol", slug)) or slug, slug, paragraphs))
     return result
