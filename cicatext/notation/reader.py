@@ -379,29 +379,10 @@ class _Reader:
                     fields["content"] = _build_content(source, cstart, pend)
                 paragraphs.append(node)
 
-                # The next paragraph's head: `{#id} ` (matched with the break), or nothing.
-                pid = match.group(4)
-                if pid is not None:
-                    cstart = match.end()
-                    pstart = cstart - len(pid) - 4
-                    marker = text[pstart:cstart]
-                    separators.append(text[pend:pstart])
-                elif (pstart := match.end()) >= n:
-                    separators.append(text[pend:])
+                head = self._next_head(match, match.group(4), pend, len(paragraphs), separators, seen_ids)
+                if head is None:
                     break
-                elif text[pstart] == "{":
-                    separators.append(text[pend:pstart])
-                    marker, pid, cstart = self._head(pstart, len(paragraphs) + 1, seen_ids)
-                    continue
-                else:
-                    separators.append(text[pend:pstart])
-                    marker = ""
-                    cstart = pstart
-                    pid = f"p{len(paragraphs) + 1}"
-                if pid in seen_ids:
-                    self._duplicate_id(pstart, pid, marker, seen_ids)
-                else:
-                    seen_ids[pid] = pstart
+                marker, pid, cstart, pstart = head
         self.taken += taken
         return self._done(paragraphs, separators)
 
@@ -409,13 +390,13 @@ class _Reader:
                    pstart: int, marker: str, pid: str, cstart: int) -> Reading:
         """`run`'s loop for a text `_quick` checked: over paragraph breaks only, every paragraph left to make.
 
-        The same paragraphs as `run`'s loop, written apart for speed; each
-        finds its line (its `pos`) on first use too. When a bracket crosses a
-        paragraph break, the text is read again by `run`.
+        The same paragraphs as `run`'s loop (both find the next paragraph's
+        head with `_next_head`), written apart for speed; each finds its line
+        (its `pos`) on first use too. When a bracket crosses a paragraph break,
+        the text is read again by `run`.
         """
         source = self.source
         text = self.text
-        n = len(text)
         new = object.__new__
         set_attribute = object.__setattr__
         count = text.count
@@ -446,29 +427,10 @@ class _Reader:
                 })
             paragraphs.append(node)
 
-            # The next paragraph's head, as in `run`.
-            pid = match.group(1)
-            if pid is not None:
-                cstart = match.end()
-                pstart = cstart - len(pid) - 4
-                marker = text[pstart:cstart]
-                separators.append(text[pend:pstart])
-            elif (pstart := match.end()) >= n:
-                separators.append(text[pend:])
+            head = self._next_head(match, match.group(1), pend, len(paragraphs), separators, seen_ids)
+            if head is None:
                 break
-            elif text[pstart] == "{":
-                separators.append(text[pend:pstart])
-                marker, pid, cstart = self._head(pstart, len(paragraphs) + 1, seen_ids)
-                continue
-            else:
-                separators.append(text[pend:pstart])
-                marker = ""
-                cstart = pstart
-                pid = f"p{len(paragraphs) + 1}"
-            if pid in seen_ids:
-                self._duplicate_id(pstart, pid, marker, seen_ids)
-            else:
-                seen_ids[pid] = pstart
+            marker, pid, cstart, pstart = head
         if self.close_look:
             self._look_closely()
         return self._done(paragraphs, separators)
@@ -513,6 +475,36 @@ class _Reader:
                 more = _FIRST_ATTRIBUTION.match(text, after.start() + 1)
             if more is not None:
                 self._more_attributions(more, not run, after.start() + 1)
+
+    def _next_head(self, found: re.Match, pid: str | None, pend: int, made: int, separators: list[str],
+                   seen_ids: dict[str, int]) -> tuple[str, str, int, int] | None:
+        """After the paragraph break `found` (which took the next id marker's id, `pid`, if any), the next
+        paragraph's marker, id, content start and start; None when the text ends there.
+
+        The separator since the paragraph that ended at `pend` (the `made`-th) is kept, and its id noted as seen.
+        """
+        text = self.text
+        if pid is not None:
+            cstart = found.end()
+            pstart = cstart - len(pid) - 4
+            marker = text[pstart:cstart]
+            separators.append(text[pend:pstart])
+        elif (pstart := found.end()) >= len(text):
+            separators.append(text[pend:])
+            return None
+        elif text[pstart] == "{":
+            separators.append(text[pend:pstart])
+            return (*self._head(pstart, made + 1, seen_ids), pstart)
+        else:
+            separators.append(text[pend:pstart])
+            marker = ""
+            cstart = pstart
+            pid = f"p{made + 1}"
+        if pid in seen_ids:
+            self._duplicate_id(pstart, pid, marker, seen_ids)
+        else:
+            seen_ids[pid] = pstart
+        return marker, pid, cstart, pstart
 
     def _head(self, pstart: int, ordinal: int, seen_ids: dict[str, int]) -> tuple[str, str, int]:
         """The marker, id and content start of the paragraph at `pstart`; its id noted as seen."""
