@@ -1,9 +1,12 @@
-"""Waiting for the app's workers and reading what the terminal shows."""
+"""Waiting for the app's workers, reading what the terminal shows, and the sample's texts broken on purpose."""
 
 from __future__ import annotations
 
 import datetime as dt
 import time
+
+BROKEN_TEXT = "documents/mc-2023-draft-3/en.txt"
+"""The sample text `break_text` breaks."""
 
 AS_OF = dt.date(2023, 7, 20)
 """The day deadlines are judged against in these tests: after the 15 July 2023 time limit for comments."""
@@ -27,3 +30,11 @@ async def loaded(pilot) -> None:
 def screen_text(app) -> str:
     """What the terminal shows, as plain text."""
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def break_text(repo):
+    """Leave a bracket of the sample's MC/2023/DRAFT/3 unclosed (in the working tree); returns the text's path."""
+    path = repo.path(BROKEN_TEXT)
+    path.write_text(path.read_text(encoding="utf-8").replace("Endorse the Road Map", "Endorse [the Road Map", 1),
+                    encoding="utf-8")
+    return path

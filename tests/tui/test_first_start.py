@@ -14,7 +14,7 @@ import sys
 
 
 from cicatext.notation.reader import read
-from tests.tui.helpers import loaded
+from tests.tui.helpers import break_text, loaded
 
 DRAFT5 = "mc-2023-draft-5"
 
@@ -72,9 +72,7 @@ async def test_a_later_start_picks_up_an_edit_made_after_the_cache(demo_repo, ma
         before = app.catalogue.document(DRAFT5).brackets
     text = demo_repo.path(f"documents/{DRAFT5}/en.txt")
     text.write_text(text.read_text(encoding="utf-8") + "\n{#op99} 99. [Added text] (+CHN)\n", encoding="utf-8")
-    broken = demo_repo.path("documents/mc-2023-draft-3/en.txt")
-    broken.write_text(broken.read_text(encoding="utf-8").replace("Endorse the Road Map", "Endorse [the Road Map", 1),
-                      encoding="utf-8")
+    broken = break_text(demo_repo)
     app = make(demo_repo)
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)

@@ -6,7 +6,7 @@ from textual.widgets import DataTable, TextArea
 
 from cicatext.tui.screens.reader import ReaderScreen
 from cicatext.tui.screens.validation import ValidationScreen
-from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.tui.helpers import break_text, loaded, screen_text, wait_for
 
 BROKEN_RECORD = "documents/mc-2023-draft-4/document.yaml"
 
@@ -85,9 +85,7 @@ async def test_validation_before_it_has_run_shows_what_loading_found(demo_repo, 
 
 async def test_broken_text_opens_in_the_reader_with_its_problem(demo_repo, make):
     """A text with an unclosed bracket opens: the reader shows what it could read and names the problem."""
-    path = demo_repo.path("documents/mc-2023-draft-3/en.txt")
-    path.write_text(path.read_text(encoding="utf-8").replace("Endorse the Road Map", "Endorse [the Road Map", 1),
-                    encoding="utf-8")
+    break_text(demo_repo)
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
