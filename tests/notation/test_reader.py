@@ -11,7 +11,7 @@ from cicatext.notation.reader import Reading, parse, read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Bracket, Stance, Text
 from cicatext.notation.views import bracket_list
-from tests.notation.corpus import CASES, MALFORMED, Case, Malformed
+from tests.notation.corpus import CASES, MALFORMED, UNDERLINING_BRACKETS, Case, Malformed
 
 SEED = Path(__file__).resolve().parents[2] / "cicatext" / "seed" / "swg-739.txt"
 SEED_CODES = ("IRAN", "CHN", "IND", "AZER", "TUR", "SEC", "RUS")
@@ -102,26 +102,7 @@ def seed_paragraph(start: str) -> str:
 
 def test_seed_underlining_paragraph() -> None:
     """The Underlining preambular paragraph holds seven brackets, nested three deep, with one options group."""
-    assert listed(seed_paragraph("– *Underlining*")) == (
-        ("p1:1", 1, "intercivilizational and intercultural exchanges", (("IRAN", "+"),)),
-        (
-            "p1:2",
-            1,
-            "[cultural [and religious] (-CHN)] (+IND) diversity [[of civilizations] (-CHN), "
-            "[exchanges and mutual learning among civilizations] (+CHN)]",
-            (("IND", "-"), ("IRAN", "-")),
-        ),
-        ("p1:3", 2, "cultural [and religious] (-CHN)", (("IND", "+"),)),
-        ("p1:4", 3, "and religious", (("CHN", "-"),)),
-        (
-            "p1:5",
-            2,
-            "[of civilizations] (-CHN), [exchanges and mutual learning among civilizations] (+CHN)",
-            (),
-        ),
-        ("p1:6", 3, "of civilizations", (("CHN", "-"),)),
-        ("p1:7", 3, "exchanges and mutual learning among civilizations", (("CHN", "+"),)),
-    )
+    assert listed(seed_paragraph("– *Underlining*")) == UNDERLINING_BRACKETS
 
 
 def test_seed_paragraph_11() -> None:
