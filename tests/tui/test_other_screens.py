@@ -16,14 +16,19 @@ from cicatext.tui.screens.reader import ReaderScreen
 from tests.tui.helpers import loaded, screen_text, wait_for
 
 
+async def delegations_screen(app, pilot) -> DelegationsScreen:
+    """The Delegations screen, opened with `d` once the app has loaded, its brackets read."""
+    await loaded(pilot)
+    await pilot.press("d")
+    await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
+    return app.screen
+
+
 async def test_delegations_lists_one_delegations_brackets(demo_repo, make):
     """d shows the delegation with most brackets first; choosing CHN lists exactly CHN's brackets."""
     app = make(demo_repo)
     async with app.run_test(size=(120, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
-        screen = app.screen
+        screen = await delegations_screen(app, pilot)
         assert screen.delegation == "IRAN"
         assert len(screen.shown) == 5
         screen.query_one("#delegations-list").highlighted = screen._codes.index("CHN")
@@ -38,10 +43,7 @@ async def test_delegations_enter_opens_the_reader_filtered(demo_repo, make):
     """Enter on a bracket opens the reader at it with that delegation's filter on."""
     app = make(demo_repo)
     async with app.run_test(size=(120, 30)) as pilot:
-        await loaded(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
-        screen = app.screen
+        screen = await delegations_screen(app, pilot)
         first = screen.shown[0]
         screen.query_one("#delegations-brackets").focus()
         await pilot.press("enter")
