@@ -12,6 +12,7 @@ import base64
 import json
 import os
 import subprocess
+import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import Any
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
 from cicatext.store import yamlio
 from cicatext.store.files import read_text, remove_leftovers, write_atomic
+from cicatext.store.gitlocks import clear_stale_locks
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 
 LOCK_NAME = "cicatext.lock"
@@ -336,6 +338,7 @@ class Repository:
         try:
             os.write(fd, str(os.getpid()).encode())
             os.close(fd)
+            clear_stale_locks(lock_path.parent, ignore=LOCK_NAME)
             remove_leftovers(self.root)
             self._recover()
             yield
@@ -555,9 +558,16 @@ def read_objects(cwd: Path, specs: list[str] | tuple[str, ...], env: Mapping[str
 
 def _stale(lock_path: Path) -> bool:
     try:
-        pid = int(lock_path.read_text().strip() or "0")
+        written = lock_path.read_text().strip()
+        pid = int(written or "0")
     except (OSError, ValueError):
         return True
+    if not written:
+        # Made by a writer that has not yet written its pid, unless it died doing so.
+        try:
+            return time.time() - lock_path.stat().st_mtime > 1.0
+        except OSError:
+            return True
     if pid <= 0:
         return True
     try:

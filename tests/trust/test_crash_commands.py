@@ -10,10 +10,10 @@ import subprocess
 import sys
 import time
 
-from cicatext.store import yamlio
+from cicatext.store import gitlocks, yamlio
 from tests.trust.conftest import git
 
-RUNS = 12
+RUNS = int(os.environ.get("CICATEXT_KILL_RUNS", "12"))
 DRAFT = "The Council,\n\n1. Decides [to act] (+IND) (-CHN);\n\n2. Requests [a report] (CHN tcb).\n"
 
 
@@ -33,7 +33,7 @@ def test_sigkill_during_import_leaves_a_commit_or_nothing(new_repo, tmp_path):
     shutil.copytree(new_repo.root, probe, symlinks=True)
     subprocess.run(_import(probe, draft), capture_output=True, check=True)
     full = time.monotonic() - start
-    outcomes = {"before": 0, "after": 0}
+    outcomes = {"before": 0, "after": 0, "git lock left": 0}
     for run in range(RUNS):
         root = tmp_path / f"run{run}"
         shutil.copytree(new_repo.root, root, symlinks=True)
@@ -45,6 +45,7 @@ def test_sigkill_during_import_leaves_a_commit_or_nothing(new_repo, tmp_path):
         process.wait()
         fsck = git(root, "fsck", "--no-progress", check=False)
         assert fsck.returncode == 0, fsck.stderr
+        outcomes["git lock left"] += bool(gitlocks.git_lock_files(root / ".git", ignore="cicatext.lock"))
         head = git(root, "rev-parse", "HEAD").stdout.strip()
         committed = head != before
         if committed:
@@ -63,6 +64,8 @@ def test_sigkill_during_import_leaves_a_commit_or_nothing(new_repo, tmp_path):
         assert not list(root.rglob(".cicatext-tmp-*"))
         assert not (root / ".git" / "cicatext.lock").exists()
         assert not (root / ".git" / "cicatext-journal.json").exists()
+        if not committed:
+            assert not gitlocks.git_lock_files(root / ".git"), "the next import clears a killed git's lock"
         shutil.rmtree(root)
     print(f"SIGKILL runs of import: {RUNS}, {outcomes}")
 

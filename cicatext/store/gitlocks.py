@@ -1,0 +1,94 @@
+"""Lock files that a killed git command left in .git, found and cleared.
+
+Git takes `index.lock`, `HEAD.lock`, `refs/heads/main.lock` and the like for
+the few milliseconds of a write, and leaves them behind when it is killed (a
+crash, SIGKILL, a machine switched off); every later git write then fails
+with "File exists". A lock is stale, and is removed, when it is at least
+`GRACE` seconds old and no process holds it open. Where this cannot be told
+(no /proc), nothing is removed and the caller's message asks the user.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+GRACE = 1.0
+"""Seconds a lock must stand unchanged before it can be stale; git holds its locks for milliseconds."""
+
+PROC = Path("/proc")
+
+
+def git_lock_files(git_dir: Path, *, ignore: str = "") -> list[Path]:
+    """The `*.lock` files git itself makes: in the git folder and under refs/; `ignore` names one to leave out."""
+    found = [path for path in git_dir.glob("*.lock") if path.name != ignore]
+    refs = git_dir / "refs"
+    if refs.is_dir():
+        found.extend(refs.rglob("*.lock"))
+    return found
+
+
+def held_open(paths: list[Path]) -> set[Path] | None:
+    """Those of `paths` some process has open, or None when this system cannot tell (no /proc)."""
+    if not (PROC / "self" / "fd").is_dir():
+        return None
+    wanted = {os.path.realpath(path): path for path in paths}
+    held: set[Path] = set()
+    try:
+        processes = [entry.name for entry in os.scandir(PROC) if entry.name.isdigit()]
+    except OSError:
+        return None
+    for pid in processes:
+        try:
+            descriptors = list(os.scandir(PROC / pid / "fd"))
+        except OSError:
+            # Gone, or another user's: a git of another user in this repository is not looked for.
+            continue
+        for descriptor in descriptors:
+            try:
+                target = os.readlink(descriptor.path)
+            except OSError:
+                continue
+            if target in wanted:
+                held.add(wanted[target])
+    return held
+
+
+def clear_stale_locks(git_dir: Path, *, ignore: str = "") -> list[Path]:
+    """Remove the git lock files nobody holds and nothing touched for `GRACE` seconds; return those removed.
+
+    Waits up to `GRACE` seconds for a young lock, so that a git command at
+    work has finished with it (and it is gone) before the check.
+    """
+    locks = git_lock_files(git_dir, ignore=ignore)
+    if not locks:
+        return []
+    seen: dict[Path, os.stat_result] = {}
+    for lock in locks:
+        try:
+            seen[lock] = lock.stat()
+        except FileNotFoundError:
+            continue
+    if not seen:
+        return []
+    youngest = max(stat.st_mtime for stat in seen.values())
+    wait = youngest + GRACE - time.time()
+    if wait > 0:
+        time.sleep(min(wait, GRACE))
+    held = held_open(list(seen))
+    if held is None:
+        return []
+    removed = []
+    for lock, before in seen.items():
+        if lock in held:
+            continue
+        try:
+            now = lock.stat()
+        except FileNotFoundError:
+            continue
+        if (now.st_ino, now.st_mtime_ns, now.st_size) != (before.st_ino, before.st_mtime_ns, before.st_size):
+            continue
+        lock.unlink(missing_ok=True)
+        removed.append(lock)
+    return removed

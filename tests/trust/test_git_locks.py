@@ -1,0 +1,94 @@
+"""Lock files of a killed git command: cleared by the next write when nobody holds them, refused while one does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from cicatext.errors import RepositoryError
+from cicatext.store import gitlocks
+from tests.trust.conftest import git
+
+
+def _old(path):
+    """Make a lock file as a git killed a minute ago would have left it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
+    return path
+
+
+def _holder(path):
+    """A process holding `path` open, as a git at work holds its lock; it reports once it has opened it."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; f = open(sys.argv[1], 'ab'); print('open', flush=True); time.sleep(60)",
+         str(path)], stdout=subprocess.PIPE, text=True)
+    assert process.stdout.readline().strip() == "open"
+    return process
+
+
+def test_a_killed_gits_index_lock_is_cleared_by_the_next_commit(new_repo):
+    lock = _old(new_repo.git_dir() / "index.lock")
+    before = new_repo.head()
+    new_repo.commit({"notes.txt": "a note\n"}, "A note")
+    assert not lock.exists()
+    assert git(new_repo.root, "rev-parse", "HEAD~1").stdout.strip() == before
+    assert git(new_repo.root, "status", "--porcelain").stdout == ""
+
+
+def test_stale_ref_locks_go_and_cicatexts_own_lock_is_left_to_its_owner(new_repo):
+    git_dir = new_repo.git_dir()
+    stale = [_old(git_dir / "HEAD.lock"), _old(git_dir / "refs" / "heads" / "main.lock"),
+             _old(git_dir / "packed-refs.lock")]
+    own = _old(git_dir / "cicatext.lock")
+    removed = gitlocks.clear_stale_locks(git_dir, ignore="cicatext.lock")
+    assert sorted(removed) == sorted(stale)
+    assert own.exists()
+    assert not any(path.exists() for path in stale)
+
+
+def test_a_lock_held_open_is_left_and_the_write_refused(new_repo):
+    lock = _old(new_repo.git_dir() / "index.lock")
+    holder = _holder(lock)
+    try:
+        before = new_repo.head()
+        with pytest.raises(RepositoryError, match=r"another git command is running here \(\.git/index\.lock exists\)"):
+            new_repo.commit({"notes.txt": "a note\n"}, "A note")
+        assert lock.exists()
+        assert new_repo.head() == before
+        assert not (new_repo.root / "notes.txt").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    new_repo.commit({"notes.txt": "a note\n"}, "A note")
+    assert not lock.exists()
+
+
+def test_a_young_lock_is_waited_for_before_it_is_judged(new_repo):
+    lock = new_repo.git_dir() / "index.lock"
+    lock.write_bytes(b"")
+    assert gitlocks.clear_stale_locks(new_repo.git_dir()) == [lock]
+    assert not lock.exists()
+
+
+def test_where_holders_cannot_be_seen_nothing_is_removed(new_repo, monkeypatch, tmp_path):
+    monkeypatch.setattr(gitlocks, "PROC", tmp_path / "no-proc")
+    lock = _old(new_repo.git_dir() / "index.lock")
+    assert gitlocks.held_open([lock]) is None
+    assert gitlocks.clear_stale_locks(new_repo.git_dir()) == []
+    assert lock.exists()
+
+
+def test_the_command_line_import_goes_on_after_a_killed_git(new_repo, tmp_path):
+    draft = tmp_path / "draft.txt"
+    draft.write_text("The Council,\n\n1. Decides [to act] (+IND);\n", encoding="utf-8")
+    lock = _old(new_repo.git_dir() / "index.lock")
+    done = subprocess.run([sys.executable, "-m", "cicatext", "import", str(draft), "--symbol", "MC/2024/DRAFT/1",
+                           "--title", "Test", "-C", str(new_repo.root)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not lock.exists()
+    assert git(new_repo.root, "log", "-1", "--format=%s").stdout.strip() != ""
+    assert (new_repo.root / "documents" / "mc-2024-draft-1" / "en.txt").exists()
