@@ -8,6 +8,7 @@ import pytest
 
 from cicatext.store import yamlio
 from cicatext.store.negotiation import start_delegation
+from tests.busy_git import git_at_work
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as, snapshot
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")
@@ -99,12 +100,8 @@ def test_second_round_while_one_runs(volunteer, capsys):
 def test_round_while_git_holds_its_index_lock(volunteer, capsys):
     """While a git command holds .git/index.lock, a round is refused with git's lock named."""
     propose_as(volunteer, "CHN", MEASURES)
-    lock = volunteer.root / ".git" / "index.lock"
-    lock.write_text("")
-    try:
+    with git_at_work(volunteer.root / ".git" / "index.lock"):
         err = refused(volunteer, capsys, "round", SYMBOL)
-    finally:
-        lock.unlink()
     assert "index.lock" in err
 
 

@@ -98,17 +98,6 @@ def test_repository_open_outside_a_repository(tmp_path):
     assert "cicatext init" in caught.value.hint
 
 
-def test_refused_while_git_is_busy(new_repo):
-    """With git's index lock present nothing is written and HEAD stays."""
-    head = new_repo.head()
-    (new_repo.git_dir() / "index.lock").write_text("")
-    with pytest.raises(RepositoryError, match="another git command"):
-        new_repo.commit({"notes/x.yaml": "a: 1\n"}, "should not land")
-    (new_repo.git_dir() / "index.lock").unlink()
-    assert not (new_repo.root / "notes" / "x.yaml").exists()
-    assert new_repo.head() == head
-
-
 def test_commit_restores_files_when_git_refuses(new_repo):
     """When git refuses after the files were written (an ignored path), every file is put back."""
     head = new_repo.head()

@@ -10,6 +10,7 @@ import pytest
 
 from cicatext.errors import RepositoryError
 from cicatext.store import gitlocks
+from tests.busy_git import git_at_work
 from tests.trust.conftest import git
 
 
@@ -19,15 +20,6 @@ def _old(path):
     path.write_bytes(b"")
     os.utime(path, (path.stat().st_atime - 60, path.stat().st_mtime - 60))
     return path
-
-
-def _holder(path):
-    """A process holding `path` open, as a git at work holds its lock; it reports once it has opened it."""
-    process = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; f = open(sys.argv[1], 'ab'); print('open', flush=True); time.sleep(60)",
-         str(path)], stdout=subprocess.PIPE, text=True)
-    assert process.stdout.readline().strip() == "open"
-    return process
 
 
 def test_a_killed_gits_index_lock_is_cleared_by_the_next_commit(new_repo):
@@ -51,20 +43,13 @@ def test_stale_ref_locks_go_and_cicatexts_own_lock_is_left_to_its_owner(new_repo
 
 
 def test_a_lock_held_open_is_left_and_the_write_refused(new_repo):
-    lock = _old(new_repo.git_dir() / "index.lock")
-    holder = _holder(lock)
-    try:
-        before = new_repo.head()
+    before = new_repo.head()
+    with git_at_work(new_repo.git_dir() / "index.lock") as lock:
         with pytest.raises(RepositoryError, match=r"another git command is running here \(\.git/index\.lock exists\)"):
             new_repo.commit({"notes.txt": "a note\n"}, "A note")
         assert lock.exists()
-        assert new_repo.head() == before
-        assert not (new_repo.root / "notes.txt").exists()
-    finally:
-        holder.kill()
-        holder.wait()
-    new_repo.commit({"notes.txt": "a note\n"}, "A note")
-    assert not lock.exists()
+    assert new_repo.head() == before
+    assert not (new_repo.root / "notes.txt").exists()
 
 
 def test_a_young_lock_is_waited_for_before_it_is_judged(new_repo):
@@ -92,3 +77,14 @@ def test_the_command_line_import_goes_on_after_a_killed_git(new_repo, tmp_path):
     assert not lock.exists()
     assert git(new_repo.root, "log", "-1", "--format=%s").stdout.strip() != ""
     assert (new_repo.root / "documents" / "mc-2024-draft-1" / "en.txt").exists()
+
+
+def test_an_empty_cicatext_lock_is_a_writer_starting_until_it_has_stood_a_second(new_repo):
+    """A writer makes its lock, then writes its pid: an empty, fresh lock is a writer at that instant, not a dead one."""
+    lock = new_repo.git_dir() / "cicatext.lock"
+    lock.write_bytes(b"")
+    with pytest.raises(RepositoryError, match="another cicatext command is writing"):
+        new_repo.commit({"notes.txt": "a note\n"}, "A note")
+    _old(lock)
+    new_repo.commit({"notes.txt": "a note\n"}, "A note")
+    assert not lock.exists()
