@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 from difflib import SequenceMatcher
 
 from cicatext.notation.compile import BracketSpan, ParagraphText, normalise, paragraph_text
@@ -24,10 +25,11 @@ from cicatext.notation.tree import Draft, Paragraph
 
 # Words (with inner apostrophes and hyphens), runs of white space, single other characters.
 _WORD = re.compile(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
-# The same without the white space, which word diffs step over.
-_WORDS = re.compile(r"\w+(?:['’\-]\w+)*|[^\w\s]")
+# The same without the white space, which word diffs step over. One capturing group around
+# the whole, so that `split` gives the white space and the words in turn (see `_words`).
+_WORDS = re.compile(r"(\w+(?:['’\-]\w+)*|[^\w\s])")
 # The same, with bracket marks and attributions as tokens of their own.
-_MARKED = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
+_MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|\w+(?:['’\-]\w+)*|[^\w\s])")
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
 
@@ -39,9 +41,9 @@ class WordOp:
     op: str
     """equal, insert, delete or replace."""
     old: str
-    """The old words (empty for insert)."""
+    """The old words and the white space after them (no words for insert)."""
     new: str
-    """The new words (empty for delete)."""
+    """The new words and the white space after them (no words for delete)."""
 
     def to_json(self) -> dict:
         """The step as a plain dict."""
@@ -162,6 +164,11 @@ def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORDS) -> list[WordOp
 
     a_words, a_bounds = _words(old, pattern)
     b_words, b_bounds = _words(new, pattern)
+    if not a_words or not b_words:
+        # One step, which carries the white space of a side without words too.
+        if not a_words and not b_words:
+            return [WordOp("equal", old, new)] if old or new else []
+        return [WordOp("delete" if a_words else "insert", old, new)]
     ops: list[WordOp] = []
     change: list[int] | None = None  # [i1, i2, j1, j2] of the run of insertions and deletions being gathered
 
@@ -187,16 +194,20 @@ def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORDS) -> list[WordOp
 
 
 def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
-    """The words of a text, and where each step starts (the first at 0, so leading space is kept; the last at the end)."""
-    words, starts = [], []
-    for match in pattern.finditer(text):
-        if not match.group().isspace():
-            words.append(match.group())
-            starts.append(match.start())
-    bounds = [0] + starts[1:] + [len(text)] if starts else [0, len(text)]
+    """The words of a text, and where each step starts (the first at 0, so leading space is kept; the last at the end).
+
+    `pattern` matches the words only, in one capturing group: `split` then
+    gives white space and words in turn, and their lengths summed give where
+    each word starts, all without a Python step per word.
+    """
+    pieces = pattern.split(text)
+    words = pieces[1::2]
     if not words:
         return [], [0, len(text)]
-    return words, bounds
+    # ends[2i] is where word i starts; the last entry is the end of the text.
+    starts = list(accumulate(map(len, pieces)))[0::2]
+    starts[0] = 0
+    return words, starts
 
 
 def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None

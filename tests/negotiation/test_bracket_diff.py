@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 
-from cicatext.notation.bracket_diff import diff_drafts, word_diff_view, word_ops
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cicatext.notation.bracket_diff import _MARKED, _WORDS, diff_drafts, word_diff_view, word_ops
 from cicatext.notation.reader import parse
 
 OLD = (
@@ -78,6 +81,31 @@ def test_word_ops_cover_both_texts():
     old, new = "the role of volunteers in peace", "the great role of youth volunteers in peace"
     ops = word_ops(old, new)
     assert "".join(o.old for o in ops) == old and "".join(o.new for o in ops) == new
+
+
+_PIECES = st.sampled_from(["the", "role", "of", "youth", "CHN", " ", "  ", "\n", "\t", "\u00a0", ",", ".", "[", "]",
+                           "(+IRAN)", "(CHN tcb)", "(- IND)", "{#op1}", "don't", "co-operation", "’", "-", "é"])
+_TEXTS = st.lists(_PIECES, max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, _TEXTS, st.sampled_from([_WORDS, _MARKED]))
+def test_word_ops_step_over_white_space_and_cover_both_texts(old, new, pattern):
+    """Any two texts: the steps give back both, word for word; equal steps hold the same words, the others not."""
+    ops = word_ops(old, new, pattern=pattern)
+    assert "".join(o.old for o in ops) == old and "".join(o.new for o in ops) == new
+    for side, text in (("old", old), ("new", new)):
+        steps = [getattr(o, side) for o in ops]
+        assert [w for step in steps for w in pattern.findall(step)] == pattern.findall(text)
+        # A step starts with its words; only the first word's step keeps the white space before it.
+        holding = [step for step in steps if pattern.search(step)]
+        assert all(not step[:1].isspace() for step in holding[1:])
+    for o in ops:
+        assert o.op in ("equal", "insert", "delete", "replace")
+        if o.op == "equal":
+            assert pattern.findall(o.old) == pattern.findall(o.new)
+        else:
+            assert pattern.findall(o.old) != pattern.findall(o.new)
 
 
 def test_to_json_is_plain_data():
