@@ -210,17 +210,18 @@ def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
     return words, starts
 
 
-def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None
+def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None,
+                   readings: tuple[list[str], list[str]] | None = None
                    ) -> tuple[list[tuple[BracketSpan, BracketSpan]], list[BracketSpan], list[BracketSpan]]:
     """Old and new brackets paired by their words: (pairs, old ones without partner, new ones without).
 
-    `texts`: the two paragraphs' `paragraph_text`, when the caller has them.
+    `texts`: the two paragraphs' `paragraph_text`, and `readings`: their
+    brackets' `bracket_readings`, when the caller has them.
     """
     from rapidfuzz import fuzz
 
     before, after = texts or (paragraph_text(old), paragraph_text(new))
-    a = [normalise(before.body_reading(s)) for s in before.brackets]
-    b = [normalise(after.body_reading(s)) for s in after.brackets]
+    a, b = readings or (bracket_readings(before), bracket_readings(after))
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
     removed: list[BracketSpan] = []
     added: list[BracketSpan] = []
@@ -247,13 +248,16 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
     return pairs, removed, added
 
 
-def _change(paragraph_id: str, text, span: BracketSpan) -> BracketChange:
-    from cicatext.notation.render import render
+def bracket_readings(text: ParagraphText) -> list[str]:
+    """Each bracket's words, white space made single, in the order of `text.brackets`."""
+    return [normalise(text.body_reading(span)) for span in text.brackets]
 
+
+def _change(paragraph_id: str, text: ParagraphText, span: BracketSpan, reading: str | None = None) -> BracketChange:
     return BracketChange(
         id=f"{paragraph_id}:{span.ordinal}",
-        text=render(span.bracket.body),
-        reading=normalise(text.body_reading(span)),
+        text=text.raw[span.start + 1:span.close],
+        reading=normalise(text.body_reading(span)) if reading is None else reading,
         attributions=tuple(a.canonical() for a in span.bracket.attributions),
         depth=span.depth,
     )
@@ -261,8 +265,6 @@ def _change(paragraph_id: str, text, span: BracketSpan) -> BracketChange:
 
 def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDiff | None:
     """What changed from `old` to `new` (either may be None); None when nothing did."""
-    from cicatext.notation.render import render
-
     if old is None and new is None:
         return None
     if old is None:
@@ -275,18 +277,22 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
         return ParagraphDiff(old.id, "removed",
                              brackets_dropped=tuple(_change(old.id, text, s) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
-    old_raw, new_raw = render(old.content), render(new.content)
+    before, after = paragraph_text(old), paragraph_text(new)
+    old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
         return None
-    before, after = paragraph_text(old), paragraph_text(new)
-    pairs, removed, added = match_brackets(old, new, (before, after))
+    readings = bracket_readings(before), bracket_readings(after)
+    pairs, removed, added = match_brackets(old, new, (before, after), readings)
+    read_before, read_after = readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
+        if was == now:
+            continue
         bracket_id = f"{new.id}:{new_span.ordinal}"
-        reading = normalise(after.body_reading(new_span))
+        reading = read_after[new_span.ordinal - 1]
         for code, stance in now:
             if (code, stance) not in was:
                 joined.append(AttributionChange(bracket_id, code, stance, reading))
@@ -296,12 +302,12 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     new_reading = normalise(after.reading)
     agreed, dropped = [], []
     for span in removed:
-        words = normalise(before.body_reading(span))
-        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span))
+        words = read_before[span.ordinal - 1]
+        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span, words))
     words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
     return ParagraphDiff(
         new.id, "changed",
-        brackets_added=tuple(_change(new.id, after, s) for s in added),
+        brackets_added=tuple(_change(new.id, after, s, read_after[s.ordinal - 1]) for s in added),
         brackets_agreed=tuple(agreed),
         brackets_dropped=tuple(dropped),
         attributions_joined=tuple(joined),

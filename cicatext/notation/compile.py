@@ -28,6 +28,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
+from itertools import chain
 from functools import lru_cache
 from typing import Any
 
@@ -277,33 +279,54 @@ class ParagraphText:
     """The content as written (id marker excluded)."""
     reading: str
     """The content without bracket marks and attributions."""
-    offsets: tuple[int, ...]
-    """For each character of `reading`, its offset in `raw`."""
+    runs: tuple[tuple[int, ...], tuple[int, ...]]
+    """Where each run of `reading` starts, in `reading` and in `raw`: a run is
+    text written in one piece (a text node or a bracket's trailer)."""
     brackets: tuple[BracketSpan, ...]
     """Every bracket, in pre-order."""
 
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        """For each character of `reading`, its offset in `raw`."""
+        read_at, raw_at = self.runs
+        ends = read_at[1:] + (len(self.reading),)
+        return tuple(chain.from_iterable(range(raw, raw + end - read) for read, raw, end in zip(read_at, raw_at, ends)))
+
+    def _read_before(self, raw_offset: int) -> int:
+        """How many characters of `reading` are written before `raw_offset`."""
+        read_at, raw_at = self.runs
+        run = bisect_right(raw_at, raw_offset) - 1
+        if run < 0:
+            return 0
+        end = read_at[run + 1] if run + 1 < len(read_at) else len(self.reading)
+        return min(end, read_at[run] + raw_offset - raw_at[run])
+
     def body_reading(self, span: BracketSpan) -> str:
         """The reading text of a bracket's body."""
-        # `offsets` grow: the body's characters are one run of `reading`.
-        return self.reading[bisect_right(self.offsets, span.start) : bisect_left(self.offsets, span.close)]
+        # Runs grow in both texts: the body's characters are one stretch of `reading`.
+        return self.reading[self._read_before(span.start + 1) : self._read_before(span.close)]
 
 
 def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     """The written and reading text of a paragraph's content, with its brackets located."""
     raw: list[str] = []
     reading: list[str] = []
-    offsets: list[int] = []
+    read_at: list[int] = []
+    raw_at: list[int] = []
     spans: list[BracketSpan | None] = []
     at = 0
+    read = 0
 
     def walk(nodes, depth: int, parent: int | None) -> None:
-        nonlocal at
+        nonlocal at, read
         for node in nodes:
             if type(node) is Text:
                 piece = node.text
                 raw.append(piece)
                 reading.append(piece)
-                offsets.extend(range(at, at + len(piece)))
+                read_at.append(read)
+                raw_at.append(at)
+                read += len(piece)
                 at += len(piece)
                 continue
             ordinal = len(spans) + 1
@@ -319,7 +342,9 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
             if node.trailer:
                 raw.append(node.trailer)
                 reading.append(node.trailer)
-                offsets.extend(range(at, at + len(node.trailer)))
+                read_at.append(read)
+                raw_at.append(at)
+                read += len(node.trailer)
                 at += len(node.trailer)
             attributions_start = at
             for attribution in node.attributions:
@@ -329,7 +354,7 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
             spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, depth, parent, node)
 
     walk(paragraph.content, 1, None)
-    return ParagraphText("".join(raw), "".join(reading), tuple(offsets), tuple(s for s in spans if s))
+    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
 
 
 def reading_text(paragraph: Paragraph) -> str:

@@ -184,6 +184,18 @@ def _resolve(repo: Repository, ref: str) -> str:
     return commit
 
 
+def _resolve_both(repo: Repository, ref_a: str, ref_b: str) -> tuple[str | None, str | None]:
+    """The commits of two revisions, with one git call when both are known; None for `WORKTREE`."""
+    refs = [ref for ref in (ref_a, ref_b) if ref != WORKTREE]
+    process = repo.run_git("rev-parse", *(f"{ref}^{{commit}}" for ref in refs), "--", check=False)
+    commits = process.stdout.split()[:len(refs)]
+    if process.returncode != 0 or len(commits) != len(refs):
+        # Each on its own, so that the message names the one unknown.
+        commits = [_resolve(repo, ref) for ref in refs]
+    found = iter(commits)
+    return tuple(None if ref == WORKTREE else next(found) for ref in (ref_a, ref_b))
+
+
 def _is_ancestor(repo: Repository, older: str, newer: str) -> bool:
     return repo.run_git("merge-base", "--is-ancestor", older, newer, check=False).returncode == 0
 
@@ -859,35 +871,33 @@ def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | 
 def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = None, *,
               language: str = "en") -> list[DocumentDiff]:
     """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
-    commit_a = None if ref_a == WORKTREE else _resolve(repo, ref_a)
-    commit_b = None if ref_b == WORKTREE else _resolve(repo, ref_b)
+    commit_a, commit_b = _resolve_both(repo, ref_a, ref_b)
     only = _slug_of(repo, symbol) if symbol is not None else None
-    docs_a = _documents_at(repo, commit_a, language, only)
-    docs_b = _documents_at(repo, commit_b, language, only)
+    if only is not None and commit_a is not None and commit_b is not None:
+        # One document at two commits: its paths are known, and cat-file says where it has no text.
+        docs_a = docs_b = {only: f"documents/{only}/{language}.txt"}
+    else:
+        docs_a = _documents_at(repo, commit_a, language, only)
+        docs_b = _documents_at(repo, commit_b, language, only)
     slugs = sorted(set(docs_a) | set(docs_b))
-    if only is not None and not slugs:
-        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}")
     texts: dict[tuple[str, str], str | None] = {}
+    records: dict[tuple[str, str], bytes | Path | None] = {}
+    at_commits: list[tuple[tuple[str, str], str, str]] = []
     for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
-        wanted = [s for s in slugs if s in docs]
-        if commit is None:
-            for slug in wanted:
+        for slug in (s for s in slugs if s in docs):
+            if commit is None:
                 texts[(side, slug)] = repo.read_text(docs[slug])
-            records = {slug: _safe_load(repo.path(f"documents/{slug}/document.yaml")) for slug in wanted}
-        else:
-            specs = [f"{commit}:{docs[s]}" for s in wanted] + [f"{commit}:documents/{s}/document.yaml" for s in wanted]
-            found = _cat_files(repo, specs)
-            for slug, item in zip(wanted, found[:len(wanted)]):
-                texts[(side, slug)] = item[1].decode("utf-8") if item else None
-            records = {}
-            for slug, item in zip(wanted, found[len(wanted):]):
-                try:
-                    records[slug] = yamlio.load(item[1].decode("utf-8")) if item else None
-                except CicatextError:
-                    records[slug] = None
-        for slug, record in records.items():
-            if isinstance(record, dict) and record.get("symbol"):
-                texts[("symbol", slug)] = str(record["symbol"])
+                records[(side, slug)] = repo.path(f"documents/{slug}/document.yaml")
+            else:
+                at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:documents/{slug}/document.yaml"))
+    # Both sides' texts and records from one cat-file; records are read only for documents that changed.
+    found = _cat_files(repo, [spec for _, text, record in at_commits for spec in (text, record)])
+    for index, (key, _, _) in enumerate(at_commits):
+        text, record = found[2 * index], found[2 * index + 1]
+        texts[key] = text[1].decode("utf-8") if text and text[0] == "blob" else None
+        records[key] = record[1] if record and record[0] == "blob" else None
+    if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
+        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}")
     from cicatext.notation.reader import read
 
     result = []
@@ -900,8 +910,20 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         new = read(new_text).draft if new_text is not None else empty
         paragraphs = diff_drafts(old, new, texts=(old_text or "", new_text or ""))
         if paragraphs:
-            result.append(DocumentDiff(texts.get(("symbol", slug)) or slug, slug, paragraphs))
+            symbol_of = _record_symbol(records.get(("b", slug))) or _record_symbol(records.get(("a", slug)))
+            result.append(DocumentDiff(symbol_of or slug, slug, paragraphs))
     return result
+
+
+def _record_symbol(record: bytes | Path | None) -> str | None:
+    """The symbol a document record (its bytes, or its file) gives, if it is readable and gives one."""
+    if record is None:
+        return None
+    try:
+        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load(record.decode("utf-8"))
+    except (CicatextError, UnicodeDecodeError):
+        return None
+    return str(loaded["symbol"]) if isinstance(loaded, dict) and loaded.get("symbol") else None
 
 
 def _safe_load(path: Path):
