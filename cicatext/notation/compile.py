@@ -28,9 +28,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import chain
-from functools import lru_cache
 from typing import Any
 
 from cicatext.errors import Problem, RecordError
