@@ -184,6 +184,18 @@ def test_unknown_ref_in_diff(volunteer, capsys):
     assert "unknown revision 'round/nothing/1'" in err
 
 
+def test_diff_names_the_unknown_one_of_two_refs(volunteer, capsys):
+    """When the first ref is known and the second is not, the message names the second."""
+    err = refused(volunteer, capsys, "diff", "main", "round/nothing/2", SYMBOL)
+    assert "unknown revision 'round/nothing/2'" in err and "'main'" not in err
+
+
+def test_diff_of_a_document_at_two_commits_without_it(volunteer, capsys):
+    """A document that has no text at either commit is named, with both commits."""
+    err = refused(volunteer, capsys, "diff", "main~1", "main~1", SYMBOL)
+    assert f"{SYMBOL} has no en text at main~1 or main~1" in err
+
+
 def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
     """When the last step (the tag) fails, main and the working tree return to where they were."""
     from cicatext.errors import RepositoryError

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from cicatext.errors import UsageError
+from cicatext.notation.reader import read
 from cicatext.store import yamlio
 from cicatext.store.negotiation import (agree_bracket, bracket_origin, diff_refs, document_log, drop_bracket,
                                         git_setup, propose, round_refs, run_round, start_delegation)
@@ -138,6 +139,17 @@ def test_diff_between_rounds_and_the_working_tree(volunteer, capsys):
     assert cli("diff", "HEAD", "WORKTREE", SYMBOL, "-C", str(volunteer.root), "--json") == 0
     data = json.loads(capsys.readouterr().out)
     assert data["documents"][0]["paragraphs"][0]["attributions_joined"][0]["code"] == "IND"
+
+
+def test_diff_of_one_document_added_between_two_commits(volunteer):
+    """A document absent at the first commit is diffed as all added, under the symbol its record gives."""
+    documents = diff_refs(volunteer, "main~1", "main", SYMBOL)
+    assert [(d.symbol, d.slug) for d in documents] == [(SYMBOL, SLUG)]
+    paragraphs = documents[0].paragraphs
+    assert paragraphs and {p.status for p in paragraphs} == {"added"}
+    draft = read(volunteer.read_text(TEXT)).draft
+    assert sum(len(p.brackets_added) for p in paragraphs) == sum(len(list(p.brackets())) for p in draft.paragraphs)
+    assert [d.symbol for d in diff_refs(volunteer, "main", "main~1", SYMBOL)] == [SYMBOL]
 
 
 def test_agree_and_drop_commit_what_the_room_decided(volunteer):
