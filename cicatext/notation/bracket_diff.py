@@ -158,8 +158,66 @@ def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORDS) -> list[WordOp
 
     Words are aligned without the white space between them (which would
     otherwise anchor the alignment everywhere); each step carries the white
-    space that follows its words.
+    space that follows its words. With the plain word pattern, a beginning
+    and an end the texts share are passed over whole and the words between
+    compared: a change within a long paragraph costs what the change does.
     """
+    head, tail = _shared_ends(old, new) if pattern is _WORDS else (0, 0)
+    if not head and not tail:
+        return _aligned(old, new, pattern)
+    ops: list[WordOp] = [WordOp("equal", old[:head], new[:head])] if head else []
+    middle = _aligned(old[head:len(old) - tail], new[head:len(new) - tail], pattern)
+    if tail:
+        middle.append(WordOp("equal", old[len(old) - tail:], new[len(new) - tail:]))
+    for op in middle:
+        if ops and op.op == "equal" and ops[-1].op == "equal":
+            ops[-1] = WordOp("equal", ops[-1].old + op.old, ops[-1].new + op.new)
+        else:
+            ops.append(op)
+    return ops
+
+
+def _shared_ends(old: str, new: str) -> tuple[int, int]:
+    """How long a beginning and an end the texts share, each cut where a word starts after white space in both.
+
+    Words never span white space, so the words of the shared ends are the
+    same in both texts and the words between them are read alike on their own.
+    """
+    if old == new:
+        return 0, 0
+    size = min(len(old), len(new))
+    head = _shared_length(old, new, size, 1)
+    while head > 0 and not (head < size and old[head - 1].isspace()
+                            and not old[head].isspace() and not new[head].isspace()):
+        head -= 1
+    if old[:head].isspace():
+        head = 0  # white space before the first word goes with that word's step, as without the passing over
+    tail = _shared_length(old, new, size - head, -1)
+    while tail > 0 and not (old[len(old) - tail - 1].isspace() and new[len(new) - tail - 1].isspace()
+                            and not old[len(old) - tail].isspace()):
+        tail -= 1
+    return head, tail
+
+
+def _shared_length(old: str, new: str, limit: int, direction: int) -> int:
+    """The length (up to `limit`) of the beginning (direction 1) or end (-1) both texts share, by halving in C."""
+    low, high = 0, limit
+    a, b = len(old), len(new)
+    while low < high:
+        mid = (low + high + 1) // 2
+        if direction > 0:
+            same = old[low:mid] == new[low:mid]
+        else:
+            same = old[a - mid:a - low] == new[b - mid:b - low]
+        if same:
+            low = mid
+        else:
+            high = mid - 1
+    return low
+
+
+def _aligned(old: str, new: str, pattern: re.Pattern) -> list[WordOp]:
+    """`word_ops` without passing over shared ends: the longest common subsequence of all the words."""
     from rapidfuzz.distance import Indel
 
     a_words, a_bounds = _words(old, pattern)

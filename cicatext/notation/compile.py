@@ -49,7 +49,6 @@ CONTEXT_WORDS = 4
 
 _CLOSING = ",.;:!?)"
 _LABEL = re.compile(r"^\[?\d{1,3}(?:\.\d{1,3})*[a-z]*\.?(?=\s)")
-_SPACE = re.compile(r"\s+")
 
 
 # Position sets -----------------------------------------------------------------
@@ -363,7 +362,8 @@ def reading_text(paragraph: Paragraph) -> str:
 
 def normalise(text: str) -> str:
     """White space collapsed to single spaces, ends stripped."""
-    return _SPACE.sub(" ", text).strip()
+    # str.split() splits at exactly the characters `\s` matches, in C.
+    return " ".join(text.split())
 
 
 # Results ---------------------------------------------------------------------------

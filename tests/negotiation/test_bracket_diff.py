@@ -7,7 +7,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cicatext.notation.bracket_diff import _MARKED, _WORDS, diff_drafts, word_diff_view, word_ops
+from cicatext.notation.bracket_diff import _MARKED, _WORDS, _aligned, diff_drafts, word_diff_view, word_ops
 from cicatext.notation.reader import parse
 
 OLD = (
@@ -88,10 +88,25 @@ _PIECES = st.sampled_from(["the", "role", "of", "youth", "CHN", " ", "  ", "\n",
 _TEXTS = st.lists(_PIECES, max_size=25).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
-@given(_TEXTS, _TEXTS, st.sampled_from([_WORDS, _MARKED]))
-def test_word_ops_step_over_white_space_and_cover_both_texts(old, new, pattern):
+@st.composite
+def _edited(draw):
+    """A text and the same text with a few pieces put in or taken out: shared ends are the common case."""
+    pieces = draw(st.lists(_PIECES, max_size=25))
+    edited = list(pieces)
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(edited)))
+        if edited and draw(st.booleans()):
+            del edited[at:at + draw(st.integers(1, 3))]
+        else:
+            edited[at:at] = [draw(_PIECES)]
+    return "".join(pieces), "".join(edited)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(st.tuples(_TEXTS, _TEXTS), _edited()), st.sampled_from([_WORDS, _MARKED]))
+def test_word_ops_step_over_white_space_and_cover_both_texts(texts, pattern):
     """Any two texts: the steps give back both, word for word; equal steps hold the same words, the others not."""
+    old, new = texts
     ops = word_ops(old, new, pattern=pattern)
     assert "".join(o.old for o in ops) == old and "".join(o.new for o in ops) == new
     for side, text in (("old", old), ("new", new)):
@@ -100,6 +115,10 @@ def test_word_ops_step_over_white_space_and_cover_both_texts(old, new, pattern):
         # A step starts with its words; only the first word's step keeps the white space before it.
         holding = [step for step in steps if pattern.search(step)]
         assert all(not step[:1].isspace() for step in holding[1:])
+    # Passing over the shared ends keeps as many words equal as aligning every word does.
+    kept = lambda steps: sum(len(pattern.findall(o.old)) for o in steps if o.op == "equal")  # noqa: E731
+    assert kept(ops) == kept(_aligned(old, new, pattern))
+    assert not any(a.op == b.op == "equal" for a, b in zip(ops, ops[1:]))
     for o in ops:
         assert o.op in ("equal", "insert", "delete", "replace")
         if o.op == "equal":

@@ -60,3 +60,41 @@ def test_deletions_compile_to_objections_whose_removal_gives_the_edit(words, edi
     assert all(a.code == "CHN" and a.stance.value == "-" for p in result.draft.paragraphs
                for b, _ in p.brackets() for a in b.attributions)
     assert normalise(clean_text(result.draft).replace("{#op1}", "")) == normalise("1. " + " ".join(new_words) + ";")
+
+
+def test_normalise_collapses_every_kind_of_white_space():
+    """Every character Python counts as white space (`\\s`), alone or in runs, becomes one space between words."""
+    import sys
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert {" ", "\t", "\n", "\u00a0", "\u2003", "\u3000"} <= set(spaces)
+    for space in spaces:
+        assert normalise(f"{space}a{space}{space}b{space}") == "a b"
+    assert normalise("a\u200bb") == "a\u200bb"  # a zero-width space is not white space to `\s` either
+
+
+_NESTED = st.recursive(
+    st.sampled_from(["text ", "and ", "peace, ", "", "  ", "\t"]),
+    lambda inner: st.tuples(st.lists(inner, max_size=4), st.sampled_from(["", ".", ","]),
+                            st.sampled_from(["", " (+IRAN)", " (-CHN) (IND tcb)"]))
+    .map(lambda t: "[" + "".join(t[0]) + "]" + t[1] + t[2] + " "),
+    max_leaves=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_NESTED, min_size=1, max_size=5).map(lambda parts: "1. " + "".join(parts)))
+def test_a_paragraphs_reading_maps_back_to_what_is_written(content):
+    """Each reading character stands at its offset in the written text, and a bracket's words are those written inside it."""
+    from bisect import bisect_left, bisect_right
+
+    from cicatext.notation.compile import paragraph_text
+
+    text = paragraph_text(parse(content).paragraphs[0])
+    assert text.raw == content.rstrip()
+    assert len(text.offsets) == len(text.reading)
+    assert all(text.raw[at] == character for at, character in zip(text.offsets, text.reading))
+    assert list(text.offsets) == sorted(set(text.offsets))
+    for span in text.brackets:
+        assert text.raw[span.start] == "[" and text.raw[span.close] == "]"
+        assert text.body_reading(span) == text.reading[bisect_right(text.offsets, span.start):
+                                                       bisect_left(text.offsets, span.close)]
