@@ -871,12 +871,15 @@ def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | 
 def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = None, *,
               language: str = "en") -> list[DocumentDiff]:
     """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
-    commit_a, commit_b = _resolve_both(repo, ref_a, ref_b)
     only = _slug_of(repo, symbol) if symbol is not None else None
-    if only is not None and commit_a is not None and commit_b is not None:
-        # One document at two commits: its paths are known, and cat-file says where it has no text.
+    checks: list[str] = []
+    if only is not None and WORKTREE not in (ref_a, ref_b):
+        # One document at two commits: its paths are known, and the one cat-file that reads its
+        # texts also checks both revisions and says where the document has no text.
+        commit_a, commit_b = checks = [f"{ref_a}^{{commit}}", f"{ref_b}^{{commit}}"]
         docs_a = docs_b = {only: f"documents/{only}/{language}.txt"}
     else:
+        commit_a, commit_b = _resolve_both(repo, ref_a, ref_b)
         docs_a = _documents_at(repo, commit_a, language, only)
         docs_b = _documents_at(repo, commit_b, language, only)
     slugs = sorted(set(docs_a) | set(docs_b))
@@ -891,7 +894,11 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
             else:
                 at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:documents/{slug}/document.yaml"))
     # Both sides' texts and records from one cat-file; records are read only for documents that changed.
-    found = _cat_files(repo, [spec for _, text, record in at_commits for spec in (text, record)])
+    found = _cat_files(repo, checks + [spec for _, text, record in at_commits for spec in (text, record)])
+    for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
+        if item is None or item[0] != "commit":
+            _resolve(repo, ref)  # raises, naming the revision git does not know
+    found = found[len(checks):]
     for index, (key, _, _) in enumerate(at_commits):
         text, record = found[2 * index], found[2 * index + 1]
         texts[key] = text[1].decode("utf-8") if text and text[0] == "blob" else None
