@@ -18,12 +18,14 @@ from __future__ import annotations
 import marshal
 import os
 import sys
+import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store import yamlio
+from cicatext.store.files import UNSETTLED, settled_time
 from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
 
@@ -174,7 +176,7 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
         if not key:
             continue
         entry = cached.get(slug)
-        afresh = entry is None or entry[0] != key
+        afresh = not _still(entry, key)
         if afresh:
             entry = (key, *_summarise(repo, slug, _text_languages(key), language))
             read_afresh += 1
@@ -230,7 +232,7 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True,
         if not key:
             continue
         entry = cached.get(slug)
-        if entry is None or entry[0] != key:
+        if not _still(entry, key):
             entry = (key, *_paragraphs_of(repo, slug, _text_languages(key)))
             changed = True
         fresh[slug] = entry
@@ -241,17 +243,24 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True,
 
 
 def _folder_key(path: Path) -> tuple:
+    """(name, size, time) of a document folder's record and texts; a time too recent to trust is `UNSETTLED`."""
+    now = time.time_ns()
     try:
         with os.scandir(path) as entries:
             found = []
             for entry in entries:
                 if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt")):
                     stat = entry.stat()
-                    found.append((entry.name, stat.st_size, stat.st_mtime_ns))
+                    found.append((entry.name, stat.st_size, settled_time(stat.st_mtime_ns, now)))
     except OSError:
         return ()
     found.sort()
     return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
+
+
+def _still(entry: tuple | None, key: tuple) -> bool:
+    """Whether a cached entry was made from the files as `key` finds them: same key, every time settled."""
+    return entry is not None and entry[0] == key and all(mtime != UNSETTLED for _, _, mtime in key)
 
 
 def _text_languages(key: tuple) -> list[str]:

@@ -13,6 +13,22 @@ from pathlib import Path
 
 TEMP_PREFIX = ".cicatext-tmp-"
 
+SETTLED_NS = 2_000_000_000
+"""How old (ns) a modification time must be to be trusted to change with the next write.
+
+Filesystems keep times in coarse ticks: two writes of the same size within
+one tick leave size and time alike. A cache that knows a file by size and time
+takes a younger time as unknown (`UNSETTLED`) and reads the file again.
+"""
+
+UNSETTLED = -1
+"""The time a cache keeps for a file changed less than `SETTLED_NS` before it looked."""
+
+
+def settled_time(mtime_ns: int, now_ns: int) -> int:
+    """`mtime_ns` when it is old enough to trust, else `UNSETTLED`."""
+    return mtime_ns if mtime_ns < now_ns - SETTLED_NS else UNSETTLED
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation)."""

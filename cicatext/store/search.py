@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.files import TEMP_PREFIX
+from cicatext.store.files import SETTLED_NS, TEMP_PREFIX, UNSETTLED, settled_time
 from cicatext.store.layout import CACHE_DIR, SETTINGS_FILE
 
 if TYPE_CHECKING:
@@ -53,8 +53,6 @@ INDEX_FILE = "search.sqlite"
 _FORMAT = "1"
 # Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
 _BLOCK = 64
-# A folder's modification time older than this when read can be trusted to change with its entries.
-_SETTLED_NS = 2_000_000_000
 _LOCK_WAIT = 30.0
 _BYTE_ORDER = f"{sys.byteorder} {array('I').itemsize}"
 _SCHEMA = """
@@ -551,7 +549,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
         changed = _changed_folders(documents, stored)
         # A folder whose files are as they were only needs its time kept, for the quick check next time.
         retimed = {slug: state[0] for slug, state in changed.items()
-                   if slug in stored and state is not None and state[1] == stored[slug][2]}
+                   if slug in stored and state is not None and state[1] == stored[slug][2] and not _unsettled(state[1])}
         database.executemany("UPDATE documents SET folder = ? WHERE slug = ?",
                              [(modified, slug) for slug, modified in retimed.items()])
         changed = {slug: state for slug, state in changed.items() if slug not in retimed}
@@ -692,7 +690,7 @@ def _changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) -
         folder = f"{documents}/{slug}"
         if known is None or not _unchanged(folder, known[1], known[2]):
             state = _folder_state(folder)
-            if state != (known[1:] if known is not None else None):
+            if state != (known[1:] if known is not None else None) or (state is not None and _unsettled(state[1])):
                 changed[slug] = state
     for slug in stored.keys() - present:
         changed[slug] = None
@@ -718,8 +716,9 @@ def _folder_state(folder: str) -> tuple[int, str] | None:
     """A document folder's modification time (0 when too recent to trust) and its files, or None if not a document."""
     try:
         modified = os.stat(folder).st_mtime_ns  # before the entries: an entry added meanwhile shows next time
+        now = time.time_ns()
         with os.scandir(folder) as entries:
-            files = sorted(f"{entry.name}/{stat.st_size}/{stat.st_mtime_ns}" for entry in entries
+            files = sorted(f"{entry.name}/{stat.st_size}/{settled_time(stat.st_mtime_ns, now)}" for entry in entries
                            if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt"))
                            for stat in (entry.stat(),))
     except OSError:
@@ -727,8 +726,13 @@ def _folder_state(folder: str) -> tuple[int, str] | None:
     if not any(name.startswith("document.yaml/") for name in files):
         return None
     # A file added within the same clock tick as the last change would not move the time.
-    settled = modified if modified < time.time_ns() - _SETTLED_NS else 0
+    settled = modified if modified < now - SETTLED_NS else 0
     return settled, "\0".join(files)
+
+
+def _unsettled(files: str) -> bool:
+    """Whether a folder's files (as `_folder_state` lists them) hold one changed too recently to be known by its time."""
+    return any(known.rsplit("/", 1)[1] == str(UNSETTLED) for known in files.split("\0"))
 
 
 def _file_state(path: Path) -> str:

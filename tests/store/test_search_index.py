@@ -185,3 +185,52 @@ def test_paragraphs_of_a_few_documents_equal_those_of_the_full_load(demo_repo):
     full = {document.slug: document for document in load_paragraphs(demo_repo)}
     some = sorted(full)[:2] + ["no-such-folder"]
     assert load_paragraphs(demo_repo, only=some) == [full[slug] for slug in sorted(some) if slug in full]
+
+
+def _same_tick_rewrite(path, old: str, new: str) -> None:
+    """Write the file with `old` replaced by `new` (same size) and give it back its time, as a write in the same clock tick would."""
+    assert len(old) == len(new)
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (path.stat().st_size, path.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_a_second_write_in_the_same_clock_tick_is_seen(demo_repo):
+    """A file written again at once, same size, same time: the register's cache and the index read it again."""
+    record = demo_repo.path("documents/mc-2023-draft-5/document.yaml")
+    text = demo_repo.path("documents/mc-2023-draft-5/en.txt")
+    # Written just now, then cached and indexed within the same moment.
+    for path in (record, text):
+        path.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    open_index(demo_repo)
+    assert any(s.title.startswith("Draft statement") for s in load_catalogue(demo_repo).documents)
+    _same_tick_rewrite(record, "Draft statement", "Draft statemenX")
+    _same_tick_rewrite(text, "volunteerism", "volunteerisn")
+    titles = {s.slug: s.title for s in load_catalogue(demo_repo).documents}
+    assert titles["mc-2023-draft-5"].startswith("Draft statemenX")
+    paragraphs = {p.slug: p for p in load_paragraphs(demo_repo)}
+    assert any("volunteerisn" in t for t in paragraphs["mc-2023-draft-5"].texts())
+    hits = open_index(demo_repo).search("volunteerisn")
+    assert (hits[0].kind, hits[0].slug, hits[0].score) == ("paragraph", "mc-2023-draft-5", 100)
+    assert_same_answers(demo_repo, QUERIES + ["volunteerisn", "Draft statemenX"])
+
+
+def test_settled_files_are_trusted_by_size_and_time(demo_repo, monkeypatch):
+    """Files older than the settling time are known by size and time: nothing is read again when they stand."""
+    from cicatext.store import catalogue
+
+    old = 1_600_000_000_000_000_000
+    for path in demo_repo.path("documents").rglob("*"):
+        os.utime(path, ns=(old, old))
+    load_catalogue(demo_repo)
+    read: list[str] = []
+    real = catalogue._summarise
+    monkeypatch.setattr(catalogue, "_summarise", lambda repo, slug, *args: read.append(slug) or real(repo, slug, *args))
+    load_catalogue(demo_repo)
+    assert read == []
+    demo_repo.path("documents/mc-2023-draft-5/en.txt").write_text("{#op1} 1. Now.\n", encoding="utf-8")
+    load_catalogue(demo_repo)
+    assert read == ["mc-2023-draft-5"]
