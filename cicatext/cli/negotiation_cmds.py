@@ -192,7 +192,8 @@ def run_diff(args: argparse.Namespace) -> int:
             for change in paragraph.attributions_withdrawn:
                 print(f"    {change.bracket} withdrawn {change.attribution()}")
             if paragraph.text_changed and paragraph.status == "changed":
-                print("    words: " + "".join(_word(op) for op in paragraph.words))
+                steps = paragraph.words
+                print(("    words: " + "".join(_word(op, i == 0, i == len(steps) - 1) for i, op in enumerate(steps))).rstrip())
     return 0
 
 
@@ -201,11 +202,12 @@ def _short(text: str, width: int = 70) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _word(op) -> str:
-    from cicatext.notation.bracket_diff import marked
+def _word(op, first: bool, last: bool) -> str:
+    """A step of the words for the terminal: a change marked, unchanged words cut to three either side of it."""
+    from cicatext.notation.bracket_diff import marked, shorten
 
     if op.op == "equal":
-        return op.new if len(op.new) <= 40 else op.new[:15] + " … " + op.new[-15:]
+        return shorten(op.new, 3, first=first, last=last)
     return marked(op)
 
 

@@ -439,7 +439,7 @@ def word_diff_view(old: Draft, new: Draft, *, context: int = 6) -> str:
         ops = word_ops(old_text, new_text, pattern=_MARKED)
         for index, op in enumerate(ops):
             if op.op == "equal":
-                pieces.append(_shorten(op.new, context, first=index == 0, last=index == len(ops) - 1))
+                pieces.append(shorten(op.new, context, first=index == 0, last=index == len(ops) - 1))
                 continue
             pieces.append(marked(op))
         lines.append("".join(pieces).replace("\n", " "))
@@ -458,7 +458,8 @@ def marked(op: WordOp) -> str:
     return (f"⟨-{old}-⟩" if old else "") + (f"⟨+{new}+⟩" if new else "") + trail
 
 
-def _shorten(text: str, words: int, *, first: bool, last: bool) -> str:
+def shorten(text: str, words: int, *, first: bool, last: bool) -> str:
+    """Unchanged text cut to its first and last `words` words around ` … `: none kept before it when it comes `first`, none after when `last`."""
     tokens = _WORD.findall(text)
     count = sum(1 for t in tokens if not t.isspace())
     keep_head = 0 if first else words
@@ -477,5 +478,5 @@ def _shorten(text: str, words: int, *, first: bool, last: bool) -> str:
             break
         tail.append(token)
         seen += 0 if token.isspace() else 1
-    middle = " … " if head or tail else "… "
-    return "".join(head).rstrip() + middle + "".join(reversed(tail)).lstrip()
+    before, after = "".join(head).rstrip(), "".join(reversed(tail)).lstrip()
+    return (before + " " if before else "") + "…" + (" " + after if after else " ")

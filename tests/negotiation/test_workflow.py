@@ -141,6 +141,25 @@ def test_diff_between_rounds_and_the_working_tree(volunteer, capsys):
     assert data["documents"][0]["paragraphs"][0]["attributions_joined"][0]["code"] == "IND"
 
 
+def test_diff_prints_changed_words_with_whole_unchanged_words_around(volunteer, capsys):
+    """The words line marks what changed and cuts the unchanged text between whole words."""
+    import re
+
+    edit(volunteer, "the great potential of volunteering", "the very great potential of volunteering")
+    edit(volunteer, "in promoting social cohesion", "in promoting cohesion")
+    assert cli("diff", "HEAD", "WORKTREE", SYMBOL, "-C", str(volunteer.root)) == 0
+    line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("    words: "))
+    assert "⟨+very+⟩" in line and "⟨-social-⟩" in line and " … " in line
+    written = " ".join(volunteer.read_text(TEXT).split())
+    pieces = re.split(r"⟨[-+].*?[-+]⟩", line[len("    words: "):])
+    for piece in pieces:
+        for left, right in zip(piece.split(" … "), piece.split(" … ")[1:]):
+            left, right = left.strip(), right.strip()
+            # A cut never falls inside a word: no word character goes on past either side of it.
+            assert re.search(re.escape(left) + (r"(?!\w)" if left[-1:].isalnum() else ""), written), left
+            assert re.search((r"(?<!\w)" if right[:1].isalnum() else "") + re.escape(right), written), right
+
+
 def test_diff_of_one_document_added_between_two_commits(volunteer):
     """A document absent at the first commit is diffed as all added, under the symbol its record gives."""
     documents = diff_refs(volunteer, "main~1", "main", SYMBOL)
