@@ -234,3 +234,27 @@ def test_settled_files_are_trusted_by_size_and_time(demo_repo, monkeypatch):
     demo_repo.path("documents/mc-2023-draft-5/en.txt").write_text("{#op1} 1. Now.\n", encoding="utf-8")
     load_catalogue(demo_repo)
     assert read == ["mc-2023-draft-5"]
+
+
+@pytest.mark.parametrize("start", ["no index file yet", "index to update"])
+def test_searches_started_together_all_answer_right(demo_repo, start):
+    """Four `cicatext search` processes at once, building the file or updating it: each answers as the index in memory."""
+    if start == "index to update":
+        open_index(demo_repo)
+        for slug, old, new in (("mc-2023-draft-5", "volunteerism", "volunteerisn"),
+                               ("mc-2023-draft-4", "the", "zhe")):
+            path = demo_repo.path(f"documents/{slug}/en.txt")
+            path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    query = "volunteerisn" if start == "index to update" else "intercultural dialogue"
+    command = [sys.executable, "-m", "cicatext", "search", query, "--json", "-C", str(demo_repo.root)]
+    processes = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                 for _ in range(4)]
+    answers = []
+    for process in processes:
+        out, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err
+        answers.append(json.loads(out)["hits"])
+    expected = [hit.to_json() for hit in in_memory(demo_repo).search(query)]
+    assert expected and all(answer == expected for answer in answers)
+    assert not list(demo_repo.path(".cicatext").glob(".cicatext-tmp-*"))
+    assert_same_answers(demo_repo, QUERIES + [query])
