@@ -759,11 +759,29 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
                    env=index_env)
         tree = _git_bytes(repo, "write-tree", env=index_env).decode().strip()
         arguments = ["commit-tree", tree]
+        signing = _signs_commits(repo)
+        if signing:
+            # commit-tree, unlike `git commit`, does not follow commit.gpgSign by itself.
+            arguments.append("-S")
         for parent in parents:
             arguments += ["-p", parent]
-        return _git_bytes(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
+        try:
+            return _git_bytes(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
+        except RepositoryError as error:
+            if not signing:
+                raise
+            raise RepositoryError(f"the round's commit could not be signed ({error.message})",
+                                  hint="git is set to sign every commit (commit.gpgSign): check user.signingkey "
+                                       "and gpg.format, or `git config commit.gpgSign false`; "
+                                       "the repository was left as it was") from None
     finally:
         index.unlink(missing_ok=True)
+
+
+def _signs_commits(repo: Repository) -> bool:
+    """Whether git is set to sign every commit here (`commit.gpgSign`)."""
+    said = repo.run_git("config", "--type=bool", "--get", "commit.gpgSign", check=False).stdout.strip()
+    return said == "true"
 
 
 def _folder_entries(repo: Repository, folders: dict[str, str]) -> list[str]:

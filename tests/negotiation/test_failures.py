@@ -184,6 +184,16 @@ def test_unknown_ref_in_diff(volunteer, capsys):
     assert "unknown revision 'round/nothing/1'" in err
 
 
+def test_round_whose_signature_cannot_be_made(volunteer, capsys, tmp_path):
+    """git set to sign every commit with a key that is not there: the round is refused and nothing moves."""
+    propose_as(volunteer, "CHN", MEASURES)
+    for setting, value in (("gpg.format", "ssh"), ("user.signingkey", str(tmp_path / "no-such-key")),
+                           ("commit.gpgSign", "true")):
+        git(volunteer.root, "config", setting, value)
+    err = refused(volunteer, capsys, "round", SYMBOL)
+    assert "could not be signed" in err and "commit.gpgSign" in err
+
+
 def test_diff_names_the_unknown_one_of_two_refs(volunteer, capsys):
     """When the first ref is known and the second is not, the message names the second."""
     err = refused(volunteer, capsys, "diff", "main", "round/nothing/2", SYMBOL)

@@ -31,23 +31,31 @@ def signed_commit(repo, key, message: str) -> str:
 
 
 def test_log_names_each_rounds_verified_signer(keyed, capsys):
-    """An unsigned round reads `unsigned`; a round vouched for by the Secretariat's signed tag reads `signed by SEC`."""
+    """An unsigned round reads `unsigned`; one whose tag alone the Secretariat signed, or whose commit it signed, `signed by SEC`."""
     repo, keys = keyed
     propose_as(repo, "IND", ("Improve the measures taken", "Improve the steps taken"))
     first = run_round(repo, SYMBOL)
     sign_with(repo.root, keys["SEC"])
+    git(repo.root, "config", "commit.gpgSign", "false")
     propose_as(repo, "IND", ("Encourage recognition", "Encourage the recognition"))
     second = run_round(repo, SYMBOL)
+    git(repo.root, "config", "commit.gpgSign", "true")
+    propose_as(repo, "IND", ("Create a favourable environment", "Create an enabling environment"))
+    third = run_round(repo, SYMBOL)
+    assert "gpgsig" not in git(repo.root, "cat-file", "commit", second.commit).stdout
+    assert "gpgsig" in git(repo.root, "cat-file", "commit", third.commit).stdout
     capsys.readouterr()
     assert cli("log", SYMBOL, "-C", str(repo.root)) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].endswith("  unsigned") and first.tag in lines[0]
     assert lines[1].endswith("  signed by SEC") and second.tag in lines[1]
+    assert lines[2].endswith("  signed by SEC") and third.tag in lines[2]
     assert cli("log", SYMBOL, "-C", str(repo.root), "--json") == 0
     rounds = json.loads(capsys.readouterr().out)["rounds"]
-    assert [r["signed_by"] for r in rounds] == [None, "SEC"]
+    assert [r["signed_by"] for r in rounds] == [None, "SEC", "SEC"]
     assert rounds[0]["signature"] == "unsigned"
     assert rounds[1]["signature"].startswith("signed by SEC (vouched by the signed tag ")
+    assert rounds[2]["signature"].startswith("signed by SEC (SHA256:")
 
 
 def test_authorship_of_signed_unsigned_and_unregistered_commits(keyed):
