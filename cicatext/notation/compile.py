@@ -689,7 +689,8 @@ def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: l
     return None
 
 
-_ROUND_AFTER = re.compile(r"[^\S\n]*(?:\n[^\S\n]*)?\(([^()\[\]\n]{0,64})\)")
+# Punctuation first: the reader takes `]; (RMT)` for a bracket, its trailer and an attribution.
+_ROUND_AFTER = re.compile(r"[.,;:!?]*[^\S\n]*(?:\n[^\S\n]*)?\(([^()\[\]\n]{0,64})\)")
 _ATTRIBUTION_INSIDE = re.compile(r"\s*[+-]\s*[A-Za-z][A-Za-z0-9]*\s*|\s*[A-Za-z][A-Za-z0-9]*\s+[Tt][Cc][Bb]\s*"
                                  r"|\s*[A-Z][A-Z0-9]*\s*|\s*[+-]?\s*|\s*(?i:tcb)\s*")
 _ROUND_GROUP_REASON = ("its span ends just before a round-bracketed group such as (RMT), which after a new "

@@ -165,3 +165,14 @@ def test_span_before_a_round_bracketed_group_is_reported_not_written():
     assert [u.entry.id for u in result.unplaced] == ["e1"] and "(RMT)" in result.unplaced[0].reason
     assert result.text == "{#pp1} the mechanism (RMT) and the [plan] (-IND) (MC/2023/CHAIR/1) stand\n"
     assert not read(result.text).problems
+
+
+def test_span_before_punctuation_and_a_round_bracketed_group_is_reported_not_written():
+    """Found by fuzzing: bracketing the words before `; (RMT)` made `(RMT)` read as an attribution after `];`."""
+    text = "{#pp1} [promote promote promote promote promote promote promote dialogue; (RMT)] (+IND)\n"
+    entries = (Entry.from_record({"id": "e1", "action": "replace", "paragraph": "pp1",
+                                  "anchor": {"text": " promote promote promote dia"}, "text": "0"}),)
+    result = compile_round(read(text).draft, [PositionSet("CHN", "MC/2023/DRAFT/5", entries)])
+    assert [u.entry.id for u in result.unplaced] == ["e1"] and "(RMT)" in result.unplaced[0].reason
+    assert result.text == text
+    assert not read(result.text).problems
