@@ -38,7 +38,7 @@ def test_negotiation_over_a_guarded_shared_repository(world):
     refused(push(china, "delegations/CHN", "--force"), "force push")
     assert not any(world.on_server(sha) for sha in (forged, outside, unsigned))
 
-    # The Secretariat compiles the round: an unsigned merge vouched for by its signed round tag.
+    # The Secretariat compiles the round: git signs every commit there, the round's merge and tag too.
     git(world.secretariat.root, "fetch", "--quiet", "origin")
     result = run_round(world.secretariat, SYMBOL)
     assert set(result.delegations) == {"IND", "CHN"}
@@ -54,6 +54,7 @@ def test_negotiation_over_a_guarded_shared_repository(world):
         assert "(+IND)" in text and "(+CHN)" in text
         assert verified_author(clone, result.commit).code == "SEC"
     checks = {c.commit: c for c in verify(india, "main")}
-    assert checks[result.commit].vouched_by == result.tag
+    assert checks[result.commit].entitled and checks[result.commit].vouched_by is None  # signed itself
+    assert "gpgsig" in git(world.secretariat.root, "cat-file", "commit", result.commit).stdout
     signed = [c for c in checks.values() if c.signature.code in ("IND", "CHN")]
     assert signed and all(c.entitled for c in signed)
