@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -10,7 +12,7 @@ from cicatext.notation.reader import parse, read
 from cicatext.notation.render import render
 from cicatext.store import yamlio
 
-EXAMPLES = 400
+EXAMPLES = int(os.environ.get("CICATEXT_FUZZ_EXAMPLES", "400"))
 TRIED = {"notation": 0, "yaml": 0}
 
 pieces = st.sampled_from(["[", "]", "(", ")", "(+IND)", "(-CHN)", "(SEC tcb)", "(+XYZ)", "(IRAN tcb)", ", ",

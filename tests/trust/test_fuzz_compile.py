@@ -9,6 +9,8 @@ back byte-exact.
 
 from __future__ import annotations
 
+import os
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -17,7 +19,7 @@ from cicatext.notation.compile import Entry, PositionSet, compile_round, reading
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 
-EXAMPLES = 600
+EXAMPLES = int(os.environ.get("CICATEXT_FUZZ_EXAMPLES", "600"))
 TRIED = {"compile": 0, "placed": 0, "unplaced": 0, "refused": 0}
 CODES = ("IND", "CHN", "IRAN", "TUR")
 
