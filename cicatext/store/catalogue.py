@@ -19,7 +19,7 @@ import marshal
 import os
 import sys
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +32,8 @@ from cicatext.store.repository import DocumentEntry, Repository
 REGISTER_CACHE = "register.marshal"
 PARAGRAPHS_CACHE = "paragraphs.marshal"
 _FORMAT = 3
+# The paragraphs cache's head: a stream of records (`iter_paragraphs`), not one mapping.
+_STREAM_FORMAT = "paragraphs stream 1"
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
         if not key:
             continue
         entry = cached.get(slug)
-        afresh = not _still(entry, key)
+        afresh = entry is None or not _known(entry[0], key)
         if afresh:
             entry = (key, *_summarise(repo, slug, _text_languages(key), language))
             read_afresh += 1
@@ -212,7 +214,7 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True,
 
     With `only`, the paragraphs of just those document folders (that exist),
     read from their files: the cache, which holds every document, is neither
-    read nor written for a few.
+    read nor written for a few. `iter_paragraphs` gives them one at a time.
     """
     if only is not None:
         found = []
@@ -221,25 +223,133 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True,
             if key:
                 found.append(DocumentParagraphs(slug, *_paragraphs_of(repo, slug, _text_languages(key))))
         return found
+    return list(iter_paragraphs(repo, use_cache=use_cache))
+
+
+def iter_paragraphs(repo: Repository, *, use_cache: bool = True) -> Iterator[DocumentParagraphs]:
+    """Every document's paragraphs, one document at a time in folder order, from the cache where nothing changed.
+
+    The cache is a stream: a head listing each document's files (name, size,
+    time), then one record per document in folder order. The head says which
+    documents must be read afresh; the records are read as they come, and a
+    new cache is written beside as they go, only when something changed. So
+    a whole pass holds one document's paragraphs at a time.
+    """
     language = default_language(repo)
-    cache_path = repo.root / CACHE_DIR / PARAGRAPHS_CACHE
-    cached = _read_cache(cache_path, language) if use_cache else {}
-    fresh: dict[str, tuple] = {}
-    found: list[DocumentParagraphs] = []
-    changed = False
-    for slug in _slugs(repo):
-        key = _folder_key(repo.root / "documents" / slug)
-        if not key:
-            continue
-        entry = cached.get(slug)
-        if not _still(entry, key):
-            entry = (key, *_paragraphs_of(repo, slug, _text_languages(key)))
-            changed = True
-        fresh[slug] = entry
-        found.append(DocumentParagraphs(slug, entry[1], entry[2]))
-    if use_cache and (changed or set(cached) != set(fresh)):
-        _write_cache(cache_path, language, fresh)
-    return found
+    path = repo.root / CACHE_DIR / PARAGRAPHS_CACHE
+    folders = [(slug, key) for slug in _slugs(repo) if (key := _folder_key(repo.root / "documents" / slug))]
+    stream = _CacheStream.open(path, language) if use_cache else None
+    known = stream.keys if stream is not None else {}
+    fresh = {slug for slug, key in folders if not _known(known.get(slug), key)}
+    writer = None
+    if use_cache and (fresh or len(known) != len(folders)):
+        writer = _CacheWriter(path, language, dict(folders))
+    damaged = False
+    try:
+        for slug, key in folders:
+            entry = None if slug in fresh or stream is None else stream.record(slug)
+            if entry is None:
+                damaged = damaged or slug not in fresh
+                entry = _paragraphs_of(repo, slug, _text_languages(key))
+            if writer is not None:
+                writer.add(slug, entry)
+            yield DocumentParagraphs(slug, *entry)
+        if writer is not None:
+            writer.commit()
+            writer = None
+        elif damaged and use_cache:
+            # Records the head promised are missing: the next pass writes the cache afresh.
+            path.unlink(missing_ok=True)
+    finally:
+        if stream is not None:
+            stream.close()
+        if writer is not None:
+            writer.abandon()
+
+
+class _CacheStream:
+    """The paragraphs cache, read record by record in folder order."""
+
+    def __init__(self, handle, keys: dict) -> None:
+        self.handle = handle
+        self.keys = keys
+        self._pending: tuple | None = None
+
+    @classmethod
+    def open(cls, path: Path, language: str) -> _CacheStream | None:
+        """The cache, past its head, if it is one for this format, Python and language."""
+        try:
+            handle = open(path, "rb")
+        except OSError:
+            return None
+        try:
+            head = marshal.load(handle)
+        except (EOFError, ValueError, TypeError):
+            handle.close()
+            return None
+        if (not isinstance(head, tuple) or len(head) != 4 or head[:3] != (_STREAM_FORMAT, sys.version_info[:2], language)
+                or not isinstance(head[3], dict)):
+            handle.close()
+            return None
+        return cls(handle, head[3])
+
+    def record(self, slug: str) -> tuple[tuple, str] | None:
+        """(heads, packed) of a document, reading on to it; None when the cache does not hold it (or is damaged)."""
+        while True:
+            if self._pending is None:
+                try:
+                    item = marshal.load(self.handle)
+                except (EOFError, ValueError, TypeError, OSError):
+                    return None
+                if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], str)):
+                    return None
+                self._pending = item
+            found, heads, packed = self._pending
+            if found > slug:
+                return None
+            self._pending = None
+            if found == slug:
+                return heads, packed
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+class _CacheWriter:
+    """A new paragraphs cache written beside the old one record by record, put in its place when complete."""
+
+    def __init__(self, path: Path, language: str, keys: dict) -> None:
+        self.path = path
+        self.temp = path.with_suffix(f".{os.getpid()}.tmp")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.handle = open(self.temp, "wb")
+            marshal.dump((_STREAM_FORMAT, sys.version_info[:2], language, keys), self.handle)
+        except (OSError, ValueError):
+            # A cache that cannot be written only costs time on the next start.
+            self.handle = None
+
+    def add(self, slug: str, entry: tuple[tuple, str]) -> None:
+        if self.handle is not None:
+            try:
+                marshal.dump((slug, *entry), self.handle)
+            except (OSError, ValueError):
+                self.abandon()
+
+    def commit(self) -> None:
+        if self.handle is not None:
+            try:
+                self.handle.close()
+                os.replace(self.temp, self.path)
+            except OSError:
+                self.abandon()
+            self.handle = None
+
+    def abandon(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+            self.handle = None
+        self.temp.unlink(missing_ok=True)
 
 
 def _folder_key(path: Path) -> tuple:
@@ -258,9 +368,12 @@ def _folder_key(path: Path) -> tuple:
     return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
 
 
-def _still(entry: tuple | None, key: tuple) -> bool:
-    """Whether a cached entry was made from the files as `key` finds them: same key, every time settled."""
-    return entry is not None and entry[0] == key and all(mtime != UNSETTLED for _, _, mtime in key)
+def _known(cached: tuple | None, key: tuple) -> bool:
+    """Whether a cache entry made from the files as `cached` found them still holds for them as `key` finds them.
+
+    The same files at the same sizes and times, every time settled.
+    """
+    return cached == key and all(mtime != UNSETTLED for _, _, mtime in key)
 
 
 def _text_languages(key: tuple) -> list[str]:

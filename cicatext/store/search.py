@@ -477,7 +477,7 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
     """Index every document into a new file, then put it in place of the old one in one step."""
     import tempfile
 
-    from cicatext.store.catalogue import default_language, load_catalogue, load_paragraphs
+    from cicatext.store.catalogue import default_language, iter_paragraphs, load_catalogue
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
@@ -500,7 +500,8 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
             # Ids are given in folder order, so a block's postings are complete once the next block begins.
             current = 0
             block: dict[str, array] = {}
-            for paragraphs in load_paragraphs(repo):
+            # One document at a time: the build holds one document's paragraphs, not every text.
+            for paragraphs in iter_paragraphs(repo):
                 state = folders.get(paragraphs.slug)
                 if state is None or paragraphs.slug not in summaries:
                     continue

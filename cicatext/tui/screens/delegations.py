@@ -24,7 +24,7 @@ from cicatext.errors import CicatextError
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
-from cicatext.store.catalogue import DocumentSummary, default_language, load_paragraphs
+from cicatext.store.catalogue import DocumentSummary, default_language, iter_paragraphs
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
 from cicatext.tui.widgets.key_bar import KeyBar
@@ -81,7 +81,7 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
     language = default_language(repo)
     symbols = {d.slug: d.current_symbol for d in documents}
     found: dict[str, list[DelegationBracket]] = {}
-    for document in load_paragraphs(repo):
+    for document in iter_paragraphs(repo):
         if not document.heads:
             continue
         texts = None
