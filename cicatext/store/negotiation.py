@@ -922,7 +922,12 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         texts[key] = text[1].decode("utf-8") if text and text[0] == "blob" else None
         records[key] = record[1] if record and record[0] == "blob" else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
-        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}")
+        hint = None
+        try:
+            repo.document(symbol)
+        except UsageError as error:
+            hint = f"it is not in the register now either; {error.problem.hint or '`cicatext search SYMBOL` finds documents by symbol'}"
+        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
     from cicatext.notation.reader import read
 
     result = []

@@ -206,6 +206,14 @@ def test_diff_of_a_document_at_two_commits_without_it(volunteer, capsys):
     assert f"{SYMBOL} has no en text at main~1 or main~1" in err
 
 
+
+def test_diff_of_a_symbol_nowhere_suggests_the_nearest(volunteer, capsys):
+    """A symbol with no text at either commit and none in the register now: the nearest symbol is suggested."""
+    err = refused(volunteer, capsys, "diff", "main~1", "main", "MC/2023/DRAFT/6")
+    assert "MC/2023/DRAFT/6 has no en text at main~1 or main" in err
+    assert "not in the register now either" in err and "MC/2023/DRAFT/5" in err
+
+
 def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
     """When the last step (the tag) fails, main and the working tree return to where they were."""
     from cicatext.errors import RepositoryError
