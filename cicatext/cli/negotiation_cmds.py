@@ -193,7 +193,8 @@ def run_diff(args: argparse.Namespace) -> int:
                 print(f"    {change.bracket} withdrawn {change.attribution()}")
             if paragraph.text_changed and paragraph.status == "changed":
                 steps = paragraph.words
-                print(("    words: " + "".join(_word(op, i == 0, i == len(steps) - 1) for i, op in enumerate(steps))).rstrip())
+                shown = "".join(_word(op, i == 0, i == len(steps) - 1) for i, op in enumerate(steps))
+                print(f"    words: {shown}".rstrip())
     return 0
 
 

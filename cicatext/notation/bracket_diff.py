@@ -459,7 +459,10 @@ def marked(op: WordOp) -> str:
 
 
 def shorten(text: str, words: int, *, first: bool, last: bool) -> str:
-    """Unchanged text cut to its first and last `words` words around ` … `: none kept before it when it comes `first`, none after when `last`."""
+    """Unchanged text cut to its first and last `words` words around ` … `.
+
+    None are kept before the cut when the text comes `first`, none after it when `last`.
+    """
     tokens = _WORD.findall(text)
     count = sum(1 for t in tokens if not t.isspace())
     keep_head = 0 if first else words

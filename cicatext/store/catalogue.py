@@ -287,8 +287,8 @@ class _CacheStream:
         except (EOFError, ValueError, TypeError):
             handle.close()
             return None
-        if (not isinstance(head, tuple) or len(head) != 4 or head[:3] != (_STREAM_FORMAT, sys.version_info[:2], language)
-                or not isinstance(head[3], dict)):
+        expected = (_STREAM_FORMAT, sys.version_info[:2], language)
+        if not isinstance(head, tuple) or len(head) != 4 or head[:3] != expected or not isinstance(head[3], dict):
             handle.close()
             return None
         return cls(handle, head[3])

@@ -926,7 +926,8 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         try:
             repo.document(symbol)
         except UsageError as error:
-            hint = f"it is not in the register now either; {error.problem.hint or '`cicatext search SYMBOL` finds documents by symbol'}"
+            nearest = error.problem.hint or "`cicatext search SYMBOL` finds documents by symbol"
+            hint = f"it is not in the register now either; {nearest}"
         raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
     from cicatext.notation.reader import read
 
