@@ -284,7 +284,7 @@ class _CacheStream:
             return None
         try:
             head = marshal.load(handle)
-        except (EOFError, ValueError, TypeError):
+        except (EOFError, ValueError, TypeError, OSError):
             handle.close()
             return None
         expected = (_STREAM_FORMAT, sys.version_info[:2], language)
