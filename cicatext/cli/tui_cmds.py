@@ -59,6 +59,8 @@ def run_search(args: argparse.Namespace) -> int:
     query = " ".join(args.query)
     if args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    if not query.strip():
+        raise UsageError("nothing to search for", hint="give words or a symbol: `cicatext search intercultural dialogue`")
     hits = search_repository(repo, query, limit=args.limit,
                              announce=lambda note: print(f"cicatext: {note}…", file=sys.stderr))
     if args.json:

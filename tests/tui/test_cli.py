@@ -1,4 +1,4 @@
-"""`cicatext tui`: a path that is not a repository gives one clear message before any UI starts."""
+"""`cicatext tui` and `search`: bad input gives one clear message before any UI starts or index is built."""
 
 from __future__ import annotations
 
@@ -32,3 +32,11 @@ def test_tui_with_a_bad_date(demo_repo, capsys):
     """--as-of must be a date."""
     assert main(["tui", str(demo_repo.root), "--as-of", "15 July"]) == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_search_for_nothing(demo_repo, capsys):
+    """An empty query is refused before any index is built."""
+    assert main(["search", "  ", "-C", str(demo_repo.root)]) == 2
+    err = capsys.readouterr().err
+    assert "nothing to search for" in err and "indexing" not in err
+    assert not demo_repo.path(".cicatext/search.sqlite").exists()
