@@ -23,13 +23,15 @@ from difflib import SequenceMatcher
 from cicatext.notation.compile import BracketSpan, ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
 
-# Words (with inner apostrophes and hyphens), runs of white space, single other characters.
-_WORD = re.compile(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]")
+# A word (with inner apostrophes and hyphens) or a single other character that is not white space.
+_TOKEN = r"\w+(?:['’\-]\w+)*|[^\w\s]"
+# Words, runs of white space, single other characters.
+_WORD = re.compile(r"\s+|" + _TOKEN)
 # The same without the white space, which word diffs step over. One capturing group around
 # the whole, so that `split` gives the white space and the words in turn (see `_words`).
-_WORDS = re.compile(r"(\w+(?:['’\-]\w+)*|[^\w\s])")
+_WORDS = re.compile(f"({_TOKEN})")
 # The same, with bracket marks and attributions as tokens of their own.
-_MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|\w+(?:['’\-]\w+)*|[^\w\s])")
+_MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
 
@@ -262,24 +264,22 @@ def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
     words = pieces[1::2]
     if not words:
         return [], [0, len(text)]
-    # ends[2i] is where word i starts; the last entry is the end of the text.
+    # The sums at even places are where each word starts; the last one is the end of the text.
     starts = list(accumulate(map(len, pieces)))[0::2]
     starts[0] = 0
     return words, starts
 
 
-def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None,
-                   readings: tuple[list[str], list[str]] | None = None
+def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, ParagraphText] | None = None
                    ) -> tuple[list[tuple[BracketSpan, BracketSpan]], list[BracketSpan], list[BracketSpan]]:
     """Old and new brackets paired by their words: (pairs, old ones without partner, new ones without).
 
-    `texts`: the two paragraphs' `paragraph_text`, and `readings`: their
-    brackets' `bracket_readings`, when the caller has them.
+    `texts`: the two paragraphs' `paragraph_text`, when the caller has them.
     """
     from rapidfuzz import fuzz
 
     before, after = texts or (paragraph_text(old), paragraph_text(new))
-    a, b = readings or (bracket_readings(before), bracket_readings(after))
+    a, b = before.bracket_readings, after.bracket_readings
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
     removed: list[BracketSpan] = []
     added: list[BracketSpan] = []
@@ -306,16 +306,11 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
     return pairs, removed, added
 
 
-def bracket_readings(text: ParagraphText) -> list[str]:
-    """Each bracket's words, white space made single, in the order of `text.brackets`."""
-    return [normalise(text.body_reading(span)) for span in text.brackets]
-
-
-def _change(paragraph_id: str, text: ParagraphText, span: BracketSpan, reading: str | None = None) -> BracketChange:
+def _change(paragraph_id: str, text: ParagraphText, span: BracketSpan) -> BracketChange:
     return BracketChange(
         id=f"{paragraph_id}:{span.ordinal}",
         text=text.raw[span.start + 1:span.close],
-        reading=normalise(text.body_reading(span)) if reading is None else reading,
+        reading=text.bracket_readings[span.ordinal - 1],
         attributions=tuple(a.canonical() for a in span.bracket.attributions),
         depth=span.depth,
     )
@@ -339,9 +334,8 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
         return None
-    readings = bracket_readings(before), bracket_readings(after)
-    pairs, removed, added = match_brackets(old, new, (before, after), readings)
-    read_before, read_after = readings
+    pairs, removed, added = match_brackets(old, new, (before, after))
+    read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
     for old_span, new_span in pairs:
@@ -361,11 +355,11 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     agreed, dropped = [], []
     for span in removed:
         words = read_before[span.ordinal - 1]
-        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span, words))
+        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span))
     words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
     return ParagraphDiff(
         new.id, "changed",
-        brackets_added=tuple(_change(new.id, after, s, read_after[s.ordinal - 1]) for s in added),
+        brackets_added=tuple(_change(new.id, after, s) for s in added),
         brackets_agreed=tuple(agreed),
         brackets_dropped=tuple(dropped),
         attributions_joined=tuple(joined),

@@ -290,6 +290,11 @@ class ParagraphText:
         ends = read_at[1:] + (len(self.reading),)
         return tuple(chain.from_iterable(range(raw, raw + end - read) for read, raw, end in zip(read_at, raw_at, ends)))
 
+    @cached_property
+    def bracket_readings(self) -> tuple[str, ...]:
+        """Each bracket's words, white space made single, in the order of `brackets`."""
+        return tuple(normalise(self.body_reading(span)) for span in self.brackets)
+
     def _read_before(self, raw_offset: int) -> int:
         """How many characters of `reading` are written before `raw_offset`."""
         read_at, raw_at = self.runs
@@ -884,7 +889,7 @@ def _resolve_bracket(text: ParagraphText, entry: Entry, paragraph_id: str) -> tu
             return f"no bracket {entry.bracket} in paragraph {paragraph_id}"
     if not quoted:
         return f"bracket {entry.bracket} no longer holds the text it was written against; quote it (anchor.text)"
-    bodies = [(span, normalise(text.body_reading(span))) for span in text.brackets]
+    bodies = list(zip(text.brackets, text.bracket_readings))
     exact = [span for span, body in bodies if body == quoted]
     if len(exact) == 1:
         return exact[0], 100.0
@@ -1134,7 +1139,7 @@ def entries_from_edit(old: Draft, new: Draft, code: str, *, first_id: int = 1,
                         add(action="delete", paragraph=paragraph.id, anchor=anchor)
                     elif normalise(old_text):
                         add(action="replace", paragraph=paragraph.id, anchor=anchor, text=normalise(new_text))
-        pairs, removed, added = match_brackets(paragraph, edited)
+        pairs, removed, added = match_brackets(paragraph, edited, (before, after))
         for old_span, new_span in pairs:
             _attribution_entries(paragraph.id, before, old_span, new_span, code, add, problems)
         for new_span in added:
@@ -1145,7 +1150,7 @@ def entries_from_edit(old: Draft, new: Draft, code: str, *, first_id: int = 1,
                     f"you may write only your own code, {code}",
                     hint="other delegations' positions come from their own branches"))
                 continue
-            body = normalise(after.body_reading(new_span))
+            body = after.bracket_readings[new_span.ordinal - 1]
             if any(a.stance is Stance.OBJECT for a in new_span.bracket.attributions) and body \
                     and body in normalise(before.reading) and before.reading == after.reading:
                 located = _locate(before.reading, Anchor(text=body))
@@ -1155,7 +1160,7 @@ def entries_from_edit(old: Draft, new: Draft, code: str, *, first_id: int = 1,
                 add(action="delete", paragraph=paragraph.id,
                     anchor=_anchor_for(before.reading, located[0], located[1]))
         for old_span in removed:
-            body = normalise(before.body_reading(old_span))
+            body = before.bracket_readings[old_span.ordinal - 1]
             if body and body in normalise(after.reading) and before.reading == after.reading:
                 problems.append(Problem(
                     f"paragraph {paragraph.id}: the brackets around {_quote(body)} were removed; "
