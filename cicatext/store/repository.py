@@ -283,9 +283,12 @@ class Repository:
         return run_git(self.root, *args, check=check, input=input, env=env)
 
     def git_dir(self) -> Path:
-        """The .git folder."""
-        out = self.run_git("rev-parse", "--absolute-git-dir").stdout.strip()
-        return Path(out)
+        """The .git folder (asked of git once per repository object)."""
+        return self._git_dir
+
+    @cached_property
+    def _git_dir(self) -> Path:
+        return Path(self.run_git("rev-parse", "--absolute-git-dir").stdout.strip())
 
     def assert_clean_state(self) -> None:
         """Refuse to write while git is in the middle of a merge, rebase, cherry-pick or revert."""
@@ -299,6 +302,8 @@ class Repository:
         ):
             if (git_dir / marker).exists():
                 raise RepositoryError(f"{what} in {self.root}", hint=cure)
+        # A lock a killed git left is cleared here too: commands check the state before they take the lock.
+        clear_stale_locks(git_dir, ignore=LOCK_NAME)
         if (git_dir / "index.lock").exists():
             raise RepositoryError(
                 "another git command is running here (.git/index.lock exists)",

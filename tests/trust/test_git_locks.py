@@ -88,3 +88,17 @@ def test_an_empty_cicatext_lock_is_a_writer_starting_until_it_has_stood_a_second
     _old(lock)
     new_repo.commit({"notes.txt": "a note\n"}, "A note")
     assert not lock.exists()
+
+
+def test_propose_goes_on_after_a_killed_git(new_repo):
+    """propose checks the repository's state before it takes the lock: a killed git's lock is cleared there too."""
+    from cicatext.store.negotiation import propose, start_delegation
+    from tests.negotiation.conftest import SYMBOL, add_volunteer_document, edit
+
+    add_volunteer_document(new_repo)
+    start_delegation(new_repo, "IND")
+    edit(new_repo, "Improve the measures taken", "Improve the steps taken")
+    lock = _old(new_repo.git_dir() / "index.lock")
+    result = propose(new_repo, SYMBOL)
+    assert result is not None and not lock.exists()
+    assert git(new_repo.root, "status", "--porcelain").stdout == ""
