@@ -31,6 +31,7 @@ from cicatext.notation.compile import (CompiledRound, Entry, PositionSet, check_
                                        entries_from_edit, normalise, paragraph_text)
 from cicatext.notation.tree import Draft
 from cicatext.store import yamlio
+from cicatext.store.layout import document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository, identity_env, read_objects
 
 MAIN = "main"
@@ -873,7 +874,7 @@ def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | 
     """slug → text path of the documents (or the one) with a text in `language` at a commit (None: the working tree)."""
     if ref is None:
         if slug is not None:
-            path = f"documents/{slug}/{language}.txt"
+            path = document_text_path(slug, language)
             return {slug: path} if repo.path(path).exists() else {}
         return {e.slug: e.text_path(language) for e in repo.documents() if repo.path(e.text_path(language)).exists()}
     folder = f"documents/{slug}/" if slug is not None else "documents/"
@@ -889,13 +890,13 @@ def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | 
 def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = None, *,
               language: str = "en") -> list[DocumentDiff]:
     """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
-    only = _slug_of(repo, symbol) if symbol is not None else None
+    only, unknown = _slug_of(repo, symbol) if symbol is not None else (None, None)
     checks: list[str] = []
     if only is not None and WORKTREE not in (ref_a, ref_b):
         # One document at two commits: its paths are known, and the one cat-file that reads its
         # texts also checks both revisions and says where the document has no text.
         commit_a, commit_b = checks = [f"{ref_a}^{{commit}}", f"{ref_b}^{{commit}}"]
-        docs_a = docs_b = {only: f"documents/{only}/{language}.txt"}
+        docs_a = docs_b = {only: document_text_path(only, language)}
     else:
         commit_a, commit_b = _resolve_both(repo, ref_a, ref_b)
         docs_a = _documents_at(repo, commit_a, language, only)
@@ -908,9 +909,9 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         for slug in (s for s in slugs if s in docs):
             if commit is None:
                 texts[(side, slug)] = repo.read_text(docs[slug])
-                records[(side, slug)] = repo.path(f"documents/{slug}/document.yaml")
+                records[(side, slug)] = repo.path(document_record_path(slug))
             else:
-                at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:documents/{slug}/document.yaml"))
+                at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:{document_record_path(slug)}"))
     # Both sides' texts and records from one cat-file; records are read only for documents that changed.
     found = _cat_files(repo, checks + [spec for _, text, record in at_commits for spec in (text, record)])
     for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
@@ -923,10 +924,8 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         records[key] = record[1] if record and record[0] == "blob" else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
         hint = None
-        try:
-            repo.document(symbol)
-        except UsageError as error:
-            nearest = error.problem.hint or "`cicatext search SYMBOL` finds documents by symbol"
+        if unknown is not None:
+            nearest = unknown.problem.hint or "`cicatext search SYMBOL` finds documents by symbol"
             hint = f"it is not in the register now either; {nearest}"
         raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
     from cicatext.notation.reader import read
@@ -966,20 +965,21 @@ def _safe_load(path: Path):
         return None
 
 
-def _slug_of(repo: Repository, symbol: str) -> str:
+def _slug_of(repo: Repository, symbol: str) -> tuple[str, UsageError | None]:
+    """The folder of a document, and the error that the register does not hold it (then the folder its symbol names)."""
     try:
-        return repo.document(symbol).slug
-    except UsageError:
+        return repo.document(symbol).slug, None
+    except UsageError as error:
         from cicatext.records.symbols import is_symbol, parse_symbol
 
         if is_symbol(symbol):
-            return parse_symbol(symbol).slug()
+            return parse_symbol(symbol).slug(), error
         raise
 
 
 def document_log(repo: Repository, symbol: str) -> list[RoundEntry]:
     """The rounds of a document, oldest first: date, revision, delegations merged, brackets before and after."""
-    slug = _slug_of(repo, symbol)
+    slug, _ = _slug_of(repo, symbol)
     entries = []
     for round_commit in _round_commits(repo, slug, _history_ref(repo)):
         brackets = round_commit.value("Cicatext-Brackets", "0 -> 0")
@@ -999,7 +999,7 @@ def document_log(repo: Repository, symbol: str) -> list[RoundEntry]:
 
 def round_refs(repo: Repository, symbol: str | None = None) -> list[str]:
     """The round tags (of one document, or all), oldest first."""
-    prefix = f"refs/tags/round/{_slug_of(repo, symbol)}/" if symbol else "refs/tags/round/"
+    prefix = f"refs/tags/round/{_slug_of(repo, symbol)[0]}/" if symbol else "refs/tags/round/"
     out = repo.run_git("for-each-ref", "--format=%(refname:short)%00%(creatordate:unix)", prefix).stdout
 
     def order(line: str):
