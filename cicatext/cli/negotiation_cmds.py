@@ -192,24 +192,16 @@ def run_diff(args: argparse.Namespace) -> int:
             for change in paragraph.attributions_withdrawn:
                 print(f"    {change.bracket} withdrawn {change.attribution()}")
             if paragraph.text_changed and paragraph.status == "changed":
-                steps = paragraph.words
-                shown = "".join(_word(op, i == 0, i == len(steps) - 1) for i, op in enumerate(steps))
-                print(f"    words: {shown}".rstrip())
+                from cicatext.notation.bracket_diff import marked_words
+
+                # Three unchanged words either side of a change.
+                print(f"    words: {marked_words(paragraph.words, 3)}".rstrip())
     return 0
 
 
 def _short(text: str, width: int = 70) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _word(op, first: bool, last: bool) -> str:
-    """A step of the words for the terminal: a change marked, unchanged words cut to three either side of it."""
-    from cicatext.notation.bracket_diff import marked, shorten
-
-    if op.op == "equal":
-        return shorten(op.new, 3, first=first, last=last)
-    return marked(op)
 
 
 def run_log(args: argparse.Namespace) -> int:

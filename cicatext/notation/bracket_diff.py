@@ -429,15 +429,15 @@ def word_diff_view(old: Draft, new: Draft, *, context: int = 6) -> str:
         if change.status == "added":
             new_text = render(next(p for p in new.paragraphs if p.id == change.paragraph).content)
         lines.append(f"@@ {change.paragraph} ({change.summary().split(': ', 1)[1]}) @@")
-        pieces = []
-        ops = word_ops(old_text, new_text, pattern=_MARKED)
-        for index, op in enumerate(ops):
-            if op.op == "equal":
-                pieces.append(shorten(op.new, context, first=index == 0, last=index == len(ops) - 1))
-                continue
-            pieces.append(marked(op))
-        lines.append("".join(pieces).replace("\n", " "))
+        lines.append(marked_words(word_ops(old_text, new_text, pattern=_MARKED), context).replace("\n", " "))
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def marked_words(ops: list[WordOp] | tuple[WordOp, ...], context: int) -> str:
+    """Word steps for people: changes marked, unchanged runs cut to `context` words either side of a change."""
+    last = len(ops) - 1
+    return "".join(shorten(op.new, context, first=index == 0, last=index == last) if op.op == "equal" else marked(op)
+                   for index, op in enumerate(ops))
 
 
 def marked(op: WordOp) -> str:
