@@ -59,14 +59,12 @@ _NORMAL = r"[^\S\n]*(?:\n[^\S\n]*)?\((?:[+-][A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)
 # After every `]`: trailer, the run (maybe empty), and whether a round bracket
 # follows, to be looked at closely.
 _AFTER = re.compile(r"([.,;:!?]*)((?:" + _NORMAL + r")*)(?=([^\S\n]*(?:\n[^\S\n]*)?\())?")
+# A paragraph break alone, with the next paragraph's id marker (group 1).
+_BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
 # The scanner's one pattern: `[`; `]` with what follows it (groups 1-3 as in
 # _AFTER, so the usual bracket needs no second match); a paragraph break with
 # the next paragraph's id marker (group 4).
-_SCAN = re.compile(
-    r"\[|\]" + _AFTER.pattern + r"|\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
-)
-# A paragraph break alone, with the next paragraph's id marker (group 1).
-_BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
+_SCAN = re.compile(r"\[|\]" + _AFTER.pattern + "|" + _BREAK.pattern)
 # Every `]` with what follows it as _AFTER finds it: its run of attributions
 # in normal spelling (group 1), and "(" when a round bracket follows the run
 # (group 2).
@@ -159,11 +157,10 @@ def count_brackets(text: str) -> tuple[int, int] | None:
     # Two line breaks added end the last paragraph like any other, as in the reader.
     breaks = _BREAK.finditer(text + "\n\n", start)
     if brackets:
-        # As in _Reader._quick: brackets balanced line by line cannot cross a paragraph break.
-        left = _reduce(text.encode().translate(None, _NOT_BRACKETS))
-        if b"[" in left or b"]" in left:
-            if _reduce(left.replace(b"\n", b"")):
-                return None
+        spans = _brackets_span_lines(text)
+        if spans is None:
+            return None
+        if spans:
             paragraphs = 0
             for found in breaks:
                 if text.count("[", start, found.start()) != text.count("]", start, found.start()):
@@ -364,7 +361,7 @@ class _Reader:
                         label = numbered.group(1)
                 line += count("\n", counted, pstart)
                 counted = pstart
-                column = 1 if text[pstart - 1 : pstart] in ("\n", "") else pstart - text.rfind("\n", 0, pstart)
+                column = pstart - text.rfind("\n", 0, pstart)
                 node = new(Paragraph)
                 fields = node.__dict__
                 fields["id"] = pid
@@ -446,10 +443,10 @@ class _Reader:
         closer looks are noted.
         """
         text = self.text
-        brackets = _reduce(text.encode().translate(None, _NOT_BRACKETS))
-        self.each = b"[" in brackets or b"]" in brackets
-        if self.each and _reduce(brackets.replace(b"\n", b"")):
+        spans = _brackets_span_lines(text)
+        if spans is None:
             return False
+        self.each = spans
         found = _AFTER_RUN.findall(text)
         runs = "".join([run for run, _ in found])
         if self.known is not None and not self.known.issuperset(_CODE.findall(runs)):
@@ -707,6 +704,19 @@ class _Reader:
         else:
             hint = "no delegation codes are defined yet; add this one to the registry"
         self.problem(offset, f"unknown delegation code '{code}'", hint)
+
+
+def _brackets_span_lines(text: str) -> bool | None:
+    """Whether a text's brackets span lines, so that each paragraph must be checked; None when they do not balance.
+
+    The brackets and line breaks alone are reduced pair by pair: brackets
+    balanced line by line leave line breaks only and cannot cross a paragraph
+    break; otherwise the brackets alone must come to nothing.
+    """
+    left = _reduce(text.encode().translate(None, _NOT_BRACKETS))
+    if b"[" not in left and b"]" not in left:
+        return False
+    return None if _reduce(left.replace(b"\n", b"")) else True
 
 
 def _reduce(brackets: bytes) -> bytes:
