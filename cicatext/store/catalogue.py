@@ -25,7 +25,7 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store import yamlio
-from cicatext.store.files import UNSETTLED, settled_time
+from cicatext.store.files import UNSETTLED, document_files
 from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
 
@@ -354,18 +354,7 @@ class _CacheWriter:
 
 def _folder_key(path: Path) -> tuple:
     """(name, size, time) of a document folder's record and texts; a time too recent to trust is `UNSETTLED`."""
-    now = time.time_ns()
-    try:
-        with os.scandir(path) as entries:
-            found = []
-            for entry in entries:
-                if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt")):
-                    stat = entry.stat()
-                    found.append((entry.name, stat.st_size, settled_time(stat.st_mtime_ns, now)))
-    except OSError:
-        return ()
-    found.sort()
-    return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
+    return document_files(path, time.time_ns())
 
 
 def _known(cached: tuple | None, key: tuple) -> bool:

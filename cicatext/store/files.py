@@ -30,6 +30,22 @@ def settled_time(mtime_ns: int, now_ns: int) -> int:
     return mtime_ns if mtime_ns < now_ns - SETTLED_NS else UNSETTLED
 
 
+def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, time) of a document folder's record and texts, by name; () when it holds no record or cannot be read.
+
+    A time too recent to trust (`settled_time`) is `UNSETTLED`. The register's
+    caches and the search index know a document's files by these.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            found = sorted((entry.name, stat.st_size, settled_time(stat.st_mtime_ns, now_ns)) for entry in entries
+                           if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt"))
+                           for stat in (entry.stat(),))
+    except OSError:
+        return ()
+    return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
+
+
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation)."""
     path = Path(path)

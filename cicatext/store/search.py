@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.files import SETTLED_NS, TEMP_PREFIX, UNSETTLED, settled_time
+from cicatext.store.files import TEMP_PREFIX, UNSETTLED, document_files, settled_time
 from cicatext.store.layout import CACHE_DIR, SETTINGS_FILE
 
 if TYPE_CHECKING:
@@ -717,18 +717,15 @@ def _folder_state(folder: str) -> tuple[int, str] | None:
     """A document folder's modification time (0 when too recent to trust) and its files, or None if not a document."""
     try:
         modified = os.stat(folder).st_mtime_ns  # before the entries: an entry added meanwhile shows next time
-        now = time.time_ns()
-        with os.scandir(folder) as entries:
-            files = sorted(f"{entry.name}/{stat.st_size}/{settled_time(stat.st_mtime_ns, now)}" for entry in entries
-                           if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt"))
-                           for stat in (entry.stat(),))
     except OSError:
         return None
-    if not any(name.startswith("document.yaml/") for name in files):
+    now = time.time_ns()
+    files = document_files(folder, now)
+    if not files:
         return None
     # A file added within the same clock tick as the last change would not move the time.
-    settled = modified if modified < now - SETTLED_NS else 0
-    return settled, "\0".join(files)
+    settled = max(settled_time(modified, now), 0)
+    return settled, "\0".join(sorted(f"{name}/{size}/{mtime}" for name, size, mtime in files))
 
 
 def _unsettled(files: str) -> bool:
