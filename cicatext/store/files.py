@@ -30,6 +30,13 @@ def settled_time(mtime_ns: int, now_ns: int) -> int:
     return mtime_ns if mtime_ns < now_ns - SETTLED_NS else UNSETTLED
 
 
+def blob_id(data: bytes) -> str:
+    """The id git gives `data` as a blob (`git hash-object`)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
 def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, int, int], ...]:
     """(name, size, time) of a document folder's record and texts, by name; () when it holds no record or cannot be read.
 

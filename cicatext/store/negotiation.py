@@ -31,6 +31,7 @@ from cicatext.notation.compile import (CompiledRound, Entry, PositionSet, check_
                                        entries_from_edit, normalise, paragraph_text)
 from cicatext.notation.tree import Draft
 from cicatext.store import yamlio
+from cicatext.store.files import blob_id
 from cicatext.store.layout import document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository, identity_env, read_objects
 
@@ -671,7 +672,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
             problems.extend(check_entries(draft, fresh, file=file))
             position_sets.append(position_set)
             pending[code] = new_keys
-            blobs[code] = _blob_id(repo, content[1])
+            blobs[code] = blob_id(content[1])
             if oid in commits:
                 merged.append(code)
         if problems:
@@ -704,12 +705,6 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         _move_main(repo, main, commit, tag, message, env)
     return RoundResult(entry.symbol, slug, tag, revision, commit, tuple(merged), compiled, before, after, message,
                        tuple(idle))
-
-
-def _blob_id(repo: Repository, content: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha1(b"blob %d\0" % len(content) + content).hexdigest()
 
 
 def _round_message(symbol: str, number: int, revision: str, tag: str, compiled: CompiledRound, merged: Sequence[str],

@@ -29,7 +29,7 @@ from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
 from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.resources import schemas_dir
-from cicatext.store.files import write_atomic
+from cicatext.store.files import blob_id, write_atomic
 from cicatext.store.repository import Repository
 
 RESULT_CACHE = "validate-result.json"
@@ -165,10 +165,9 @@ def file_ids(root: Path) -> dict[str, str]:
 def _hash_file(path: Path) -> str | None:
     """The git blob id of a file's content; None when it cannot be read (gone, or a folder)."""
     try:
-        data = path.read_bytes()
+        return blob_id(path.read_bytes())
     except OSError:
         return None
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _walk(root: Path) -> list[str]:
@@ -450,7 +449,8 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
 
     repo.refresh()
     blobs = file_ids(repo.root)
-    context = _context_key(blobs)
+    # Only the caches depend on cicatext itself and the schemas.
+    context = _context_key(blobs) if use_cache else ""
     key = _result_key(repo, blobs, context) if use_cache else None
     if key is not None:
         kept = _kept_result(repo, key)
