@@ -243,7 +243,7 @@ def iter_paragraphs(repo: Repository, *, use_cache: bool = True) -> Iterator[Doc
     fresh = {slug for slug, key in folders if not _known(known.get(slug), key)}
     writer = None
     if use_cache and (fresh or len(known) != len(folders)):
-        writer = _CacheWriter(path, language, dict(folders))
+        writer = _CacheWriter(path, (_STREAM_FORMAT, sys.version_info[:2], language, dict(folders)))
     damaged = False
     try:
         for slug, key in folders:
@@ -282,16 +282,11 @@ class _CacheStream:
             handle = open(path, "rb")
         except OSError:
             return None
-        try:
-            head = marshal.load(handle)
-        except (EOFError, ValueError, TypeError, OSError):
+        keys = _load_head(handle, (_STREAM_FORMAT, sys.version_info[:2], language))
+        if keys is None:
             handle.close()
             return None
-        expected = (_STREAM_FORMAT, sys.version_info[:2], language)
-        if not isinstance(head, tuple) or len(head) != 4 or head[:3] != expected or not isinstance(head[3], dict):
-            handle.close()
-            return None
-        return cls(handle, head[3])
+        return cls(handle, keys)
 
     def record(self, slug: str) -> tuple[tuple, str] | None:
         """(heads, packed) of a document, reading on to it; None when the cache does not hold it (or is damaged)."""
@@ -316,18 +311,19 @@ class _CacheStream:
 
 
 class _CacheWriter:
-    """A new paragraphs cache written beside the old one record by record, put in its place when complete."""
+    """A new cache file written beside the old one (its head, then any records), put in its place when complete."""
 
-    def __init__(self, path: Path, language: str, keys: dict) -> None:
+    def __init__(self, path: Path, head: tuple) -> None:
         self.path = path
         self.temp = path.with_suffix(f".{os.getpid()}.tmp")
+        self.handle = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.handle = open(self.temp, "wb")
-            marshal.dump((_STREAM_FORMAT, sys.version_info[:2], language, keys), self.handle)
+            marshal.dump(head, self.handle)
         except (OSError, ValueError):
             # A cache that cannot be written only costs time on the next start.
-            self.handle = None
+            self.abandon()
 
     def add(self, slug: str, entry: tuple[tuple, str]) -> None:
         if self.handle is not None:
@@ -349,7 +345,10 @@ class _CacheWriter:
         if self.handle is not None:
             self.handle.close()
             self.handle = None
-        self.temp.unlink(missing_ok=True)
+        try:
+            self.temp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def _folder_key(path: Path) -> tuple:
@@ -487,24 +486,24 @@ def _text(value) -> str:
 
 
 def _read_cache(path: Path, language: str) -> dict:
+    """The register cache's entries, or {} when there is none for this format, Python and language."""
     try:
         with open(path, "rb") as handle:
-            data = marshal.load(handle)
-    except (OSError, EOFError, ValueError, TypeError):
+            return _load_head(handle, (_FORMAT, sys.version_info[:2], language)) or {}
+    except OSError:
         return {}
-    if not isinstance(data, tuple) or len(data) != 4 or data[:3] != (_FORMAT, sys.version_info[:2], language):
-        return {}
-    entries = data[3]
-    return entries if isinstance(entries, dict) else {}
 
 
 def _write_cache(path: Path, language: str, entries: dict) -> None:
+    _CacheWriter(path, (_FORMAT, sys.version_info[:2], language, entries)).commit()
+
+
+def _load_head(handle, expected: tuple) -> dict | None:
+    """The mapping a cache file opens with, when its head is `expected` (format, Python, language); else None."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_suffix(f".{os.getpid()}.tmp")
-        with open(temp, "wb") as handle:
-            marshal.dump((_FORMAT, sys.version_info[:2], language, entries), handle)
-        os.replace(temp, path)
-    except (OSError, ValueError):
-        # A cache that cannot be written only costs time on the next start.
-        pass
+        head = marshal.load(handle)
+    except (EOFError, ValueError, TypeError, OSError):
+        return None
+    if not isinstance(head, tuple) or len(head) != 4 or head[:3] != expected or not isinstance(head[3], dict):
+        return None
+    return head[3]
