@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.store import yamlio
 from cicatext.store.files import UNSETTLED, document_files
 from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
@@ -379,10 +378,7 @@ def _summarise(repo: Repository, slug: str, texts: list[str], language: str) -> 
     record_file = document_record_path(slug)
     counts, problems = _count_texts(repo, slug, texts)
     try:
-        # As `repo.load` reads it, with the quicker reader made for records.
-        record = repo.primed(record_file)
-        if record is None:
-            record = yamlio.load_record(repo.read_text(record_file), file=record_file)
+        record = repo.load(record_file)
         if not isinstance(record, dict):
             raise CicatextError(f"{record_file} is not a mapping", file=record_file, line=1, column=1,
                                 hint="a document record is a YAML mapping with symbol, title, kind, ...")

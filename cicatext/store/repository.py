@@ -128,7 +128,7 @@ class Repository:
         primed = self._primed.get(relative)
         if primed is not None:
             return primed
-        return yamlio.load(self.read_text(relative), file=relative)
+        return yamlio.load_record(self.read_text(relative), file=relative)
 
     def prime(self, records: Mapping[str, Any]) -> None:
         """Take these records, already read from the files as they are now, as what `load` returns, until `refresh`.
