@@ -30,6 +30,26 @@ def settled_time(mtime_ns: int, now_ns: int) -> int:
     return mtime_ns if mtime_ns < now_ns - SETTLED_NS else UNSETTLED
 
 
+def read_json(path: Path) -> object:
+    """A cache file's JSON value; None when it is missing, unreadable or not JSON."""
+    import json
+
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json_quietly(path: Path, value: object) -> None:
+    """Write a cache file as compact JSON, atomically; one that cannot be written only costs time next run."""
+    import json
+
+    try:
+        write_atomic(path, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass
+
+
 def blob_id(data: bytes) -> str:
     """The id git gives `data` as a blob (`git hash-object`)."""
     import hashlib

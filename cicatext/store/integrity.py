@@ -19,12 +19,12 @@ re-worded bracket keeps its account.
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import asdict
 
 from cicatext.errors import Problem
+from cicatext.store.files import read_json, write_json_quietly
 from cicatext.store.repository import Repository
 
 _TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
@@ -130,21 +130,16 @@ class _Cache:
         self.head: str | None = None
         self.problems: list[dict] = []
         self.paths: dict[str, list] = {}
-        try:
-            stored = json.loads(self.path.read_text(encoding="utf-8"))
-            if stored.get("context") == self.context:
+        stored = read_json(self.path)
+        if isinstance(stored, dict) and stored.get("context") == self.context:
+            try:
                 self.head, self.problems, self.paths = stored["head"], stored["problems"], stored["paths"]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            pass
+            except KeyError:
+                pass
 
     def save(self, head: str, problems: list[Problem], paths: dict[str, list]) -> None:
-        from cicatext.store.files import write_atomic
-
-        payload = {"context": self.context, "head": head, "problems": [asdict(p) for p in problems], "paths": paths}
-        try:
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
-            pass
+        write_json_quietly(self.path, {"context": self.context, "head": head,
+                                       "problems": [asdict(p) for p in problems], "paths": paths})
 
 
 def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Problem]:

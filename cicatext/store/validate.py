@@ -15,7 +15,6 @@ read again.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 from dataclasses import asdict
@@ -27,9 +26,9 @@ from typing import Any
 from cicatext.errors import CicatextError, Problem
 from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
-from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.resources import schemas_dir
-from cicatext.store.files import blob_id, write_atomic
+from cicatext.store.files import blob_id, read_json, write_json_quietly
+from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.store.repository import Repository
 
 RESULT_CACHE = "validate-result.json"
@@ -58,13 +57,11 @@ class ValidationCache:
     def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
         """The cache of this repository, keyed for the files as they are now (`file_ids`)."""
         path = repo.root / CACHE_DIR / "validate.json"
+        stored = read_json(path)
         entries: dict = {}
-        try:
-            stored = json.loads(path.read_text(encoding="utf-8"))
-            if stored.get("version") == cls.VERSION and stored.get("context") == context:
-                entries = stored.get("files", {})
-        except (OSError, ValueError, AttributeError):
-            entries = {}
+        if isinstance(stored, dict) and stored.get("version") == cls.VERSION and stored.get("context") == context:
+            found = stored.get("files")
+            entries = found if isinstance(found, dict) else {}
         return cls(path, context, blobs, entries)
 
     def get(self, file: str) -> tuple[dict | None, list[Problem]] | None:
@@ -88,11 +85,7 @@ class ValidationCache:
         """Write the cache (only the files that still exist) if anything changed; never fails the run."""
         if not self.changed and len(self.fresh) == len(self.entries):
             return
-        payload = {"version": self.VERSION, "context": self.context, "files": self.fresh}
-        try:
-            write_atomic(self.path, json.dumps(payload, ensure_ascii=False, separators=(",", ":")))
-        except OSError:
-            pass
+        write_json_quietly(self.path, {"version": self.VERSION, "context": self.context, "files": self.fresh})
 
 
 def _context_key(blobs: dict[str, str]) -> str:
@@ -486,22 +479,19 @@ def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
 
 def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
     """The problems found by the last run, if it was made under `key`."""
+    kept = read_json(repo.root / CACHE_DIR / RESULT_CACHE)
+    if not isinstance(kept, dict) or kept.get("key") != key:
+        return None
     try:
-        kept = json.loads((repo.root / CACHE_DIR / RESULT_CACHE).read_text(encoding="utf-8"))
-        if kept.get("key") != key:
-            return None
         return [Problem(**problem) for problem in kept["problems"]]
-    except (OSError, ValueError, AttributeError, KeyError, TypeError):
+    except (KeyError, TypeError):
         return None
 
 
 def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
     """Keep this run's problems under `key`; never fails the run."""
-    payload = {"key": key, "problems": [asdict(problem) for problem in problems]}
-    try:
-        write_atomic(repo.root / CACHE_DIR / RESULT_CACHE, json.dumps(payload, ensure_ascii=False))
-    except OSError:
-        pass
+    write_json_quietly(repo.root / CACHE_DIR / RESULT_CACHE,
+                       {"key": key, "problems": [asdict(problem) for problem in problems]})
 
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
