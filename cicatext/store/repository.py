@@ -382,8 +382,7 @@ class Repository:
         """
         ref = f"refs/heads/{branch}"
         move = {"ref": ref, "old": old, "new": new, "tag": list(tag) if tag else None, "env": dict(env or {})}
-        write_atomic(self._journal_path(), json.dumps({"move": move}))
-        try:
+        with self._journaled({"move": move}):
             self.run_git("read-tree", "-m", "-u", old, new)
             try:
                 self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
@@ -396,10 +395,16 @@ class Repository:
             except BaseException:
                 self.run_git("read-tree", "-m", "-u", new, old, check=False)
                 raise
-        except BaseException:
+
+    @contextmanager
+    def _journaled(self, entry: dict) -> Iterator[None]:
+        """Keep `entry` in the write journal while the block runs: a writer killed in it (no handler runs on
+        SIGKILL) leaves the journal, and the next writer finishes or undoes its work (`_recover`)."""
+        write_atomic(self._journal_path(), json.dumps(entry))
+        try:
+            yield
+        finally:
             self._journal_path().unlink(missing_ok=True)
-            raise
-        self._journal_path().unlink(missing_ok=True)
 
     def _recover_move(self, move: dict) -> None:
         """The working tree made to match where the branch stands; its tag made if the branch did move."""
@@ -439,28 +444,25 @@ class Repository:
             for relative in changes:
                 target = self.root / relative
                 originals[relative] = target.read_bytes() if target.exists() else None
-            # A journal of what the files were, so that a writer killed half-way
-            # (no exception handler runs on SIGKILL) is undone by the next one.
+            # What the files were, so that a writer killed half-way is undone by the next one.
             journal = {"head": self.head(), "files": {
                 path: None if data is None else base64.b64encode(data).decode("ascii")
                 for path, data in originals.items()}}
-            write_atomic(self._journal_path(), json.dumps(journal))
-            try:
-                for relative, content in changes.items():
-                    target = self.root / relative
-                    if content is None:
-                        target.unlink(missing_ok=True)
-                    else:
-                        write_atomic(target, content)
-                paths = list(changes)
-                self.run_git("add", "--all", "--", *paths)
-                self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
-                             env=identity_env(author, date))
-            except BaseException:
-                self._restore(originals)
-                self._journal_path().unlink(missing_ok=True)
-                raise
-            self._journal_path().unlink(missing_ok=True)
+            with self._journaled(journal):
+                try:
+                    for relative, content in changes.items():
+                        target = self.root / relative
+                        if content is None:
+                            target.unlink(missing_ok=True)
+                        else:
+                            write_atomic(target, content)
+                    paths = list(changes)
+                    self.run_git("add", "--all", "--", *paths)
+                    self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
+                                 env=identity_env(author, date))
+                except BaseException:
+                    self._restore(originals)
+                    raise
             self.refresh()
             return self.head() or ""
 
