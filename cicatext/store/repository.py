@@ -450,12 +450,7 @@ class Repository:
                 for path, data in originals.items()}}
             with self._journaled(journal):
                 try:
-                    for relative, content in changes.items():
-                        target = self.root / relative
-                        if content is None:
-                            target.unlink(missing_ok=True)
-                        else:
-                            write_atomic(target, content)
+                    self._write_files(changes)
                     paths = list(changes)
                     self.run_git("add", "--all", "--", *paths)
                     self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
@@ -469,7 +464,11 @@ class Repository:
     def _restore(self, originals: Mapping[str, bytes | None]) -> None:
         paths = list(originals)
         self.run_git("reset", "--quiet", "--", *paths, check=False)
-        for relative, content in originals.items():
+        self._write_files(originals)
+
+    def _write_files(self, files: Mapping[str, str | bytes | None]) -> None:
+        """Write each file atomically; None deletes it."""
+        for relative, content in files.items():
             target = self.root / relative
             if content is None:
                 target.unlink(missing_ok=True)
