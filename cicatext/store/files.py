@@ -13,6 +13,10 @@ from pathlib import Path
 
 TEMP_PREFIX = ".cicatext-tmp-"
 
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+"""The process's umask, read once: a new file gets the mode git or an editor would give it (0o666 less this)."""
+
 SETTLED_NS = 2_000_000_000
 """How old (ns) a modification time must be to be trusted to change with the next write.
 
@@ -73,13 +77,24 @@ def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, i
     return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation)."""
+def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = None) -> None:
+    """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation).
+
+    The file keeps the mode it had; a new one gets 0o666 less the umask, as
+    git's checkout gives. `executable` sets or clears the execute bits.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = os.stat(path).st_mode & 0o7777
+    except OSError:
+        mode = 0o666 & ~_UMASK
+    if executable is not None:
+        mode = (mode | (mode & 0o444) >> 2) if executable else mode & ~0o111
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             handle.flush()

@@ -22,7 +22,7 @@ from typing import Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
 from cicatext.store import yamlio
-from cicatext.store.files import read_text, remove_leftovers, write_atomic
+from cicatext.store.files import TEMP_PREFIX, read_text, remove_leftovers, write_atomic
 from cicatext.store.gitlocks import clear_stale_locks
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 
@@ -345,6 +345,9 @@ class Repository:
             os.close(fd)
             clear_stale_locks(lock_path.parent, ignore=LOCK_NAME)
             remove_leftovers(self.root)
+            # The write journal's own temporary file, which only a holder of this lock writes.
+            for leftover in lock_path.parent.glob(TEMP_PREFIX + "*"):
+                leftover.unlink(missing_ok=True)
             self._recover()
             yield
         finally:
@@ -383,8 +386,9 @@ class Repository:
         ref = f"refs/heads/{branch}"
         move = {"ref": ref, "old": old, "new": new, "tag": list(tag) if tag else None, "env": dict(env or {})}
         with self._journaled({"move": move}):
-            self.run_git("read-tree", "-m", "-u", old, new)
+            self.run_git("read-tree", "-m", old, new)
             try:
+                self._check_out(new, changed=(old, new))
                 self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
                 if tag:
                     try:
@@ -393,7 +397,8 @@ class Repository:
                         self.run_git("update-ref", ref, old, new, check=False)
                         raise
             except BaseException:
-                self.run_git("read-tree", "-m", "-u", new, old, check=False)
+                self.run_git("read-tree", "--reset", old, check=False)
+                self._check_out(old, changed=(old, new))
                 raise
 
     @contextmanager
@@ -412,11 +417,38 @@ class Repository:
         if stands not in (move["old"], move["new"]):
             return
         # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
-        self.run_git("read-tree", "--reset", "-u", stands)
+        self.run_git("read-tree", "--reset", stands)
+        self._check_out(stands, changed=(move["old"], move["new"]))
         tag = move.get("tag")
         if stands == move["new"] and tag and not self.run_git(
                 "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False).stdout.strip():
             self.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
+
+    def _check_out(self, commit: str, *, changed: tuple[str, str]) -> None:
+        """Write `commit`'s version of every file that differs between the two `changed` commits, each whole.
+
+        The index must already stand at `commit`. Git's own checkout writes a
+        file in place, so a writer killed in it leaves the file empty or torn;
+        here each file is replaced at once (`write_atomic`), and one killed
+        half-way leaves every file either as it was or as it is to be. Blobs
+        are written as stored: a cicatext repository has no checkout filters.
+        """
+        listing = self.run_git("diff-tree", "-r", "-z", "--no-renames", *changed).stdout.split("\0")
+        side = 1 if commit == changed[1] else 0
+        # Each entry is ":OLDMODE NEWMODE OLDID NEWID STATUS" then its path.
+        entries = [(header[1:].split(" ")[side], path) for header, path in zip(listing[0::2], listing[1::2])]
+        blobs = read_objects(self.root, [f"{commit}:{path}" for _, path in entries])
+        for (mode, path), blob in zip(entries, blobs):
+            target = self.root / path
+            if mode == "000000":
+                target.unlink(missing_ok=True)
+                _prune_empty_folders(target.parent, self.root)
+            elif mode in ("100644", "100755") and blob is not None:
+                write_atomic(target, blob[1], executable=mode == "100755")
+            elif mode != "160000":
+                # A symbolic link, which git makes whole in one call.
+                self.run_git("checkout-index", "--force", "--", path, check=False)
+        self.run_git("update-index", "-q", "--refresh", check=False)
 
     def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
                author: tuple[str, str] | None = None, date: str | None = None) -> str:
@@ -480,6 +512,16 @@ class Repository:
         self._primed.clear()
         for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code"):
             self.__dict__.pop(name, None)
+
+
+def _prune_empty_folders(folder: Path, root: Path) -> None:
+    """Remove `folder` and the folders above it, up to `root`, while they are empty (as git does when it deletes)."""
+    while folder != root and root in folder.parents:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -97,6 +98,61 @@ def test_sigkill_during_round(proposals, tmp_path):
         assert not (root / ".git" / "cicatext.lock").exists()
         shutil.rmtree(root)
     print(f"SIGKILL runs: {RUNS}, {outcomes}")
+
+
+KILL_AT_WRITE = """
+import os, signal, sys
+from pathlib import Path
+import cicatext.store.repository as repository
+from cicatext.cli.main import main
+
+writes = 0
+real = repository.write_atomic
+
+def write_atomic(path, data, **options):
+    # Killed before the given write into the work tree, as a crash would kill it.
+    global writes
+    if ".git" not in Path(path).parts:
+        writes += 1
+        if writes == int(os.environ["KILL_AT_WRITE"]):
+            os.kill(os.getpid(), signal.SIGKILL)
+    return real(path, data, **options)
+
+repository.write_atomic = write_atomic
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("kill_at", [1, 2])
+def test_sigkill_while_main_moves_leaves_each_file_whole(proposals, tmp_path, kill_at):
+    """Killed while the round writes the work tree (before its first file, between two): no file is empty or torn.
+
+    Git's own checkout writes a file in place, so a kill there could leave it
+    empty; the move writes each file whole. The next command settles the tree.
+    """
+    before = git(proposals, "rev-parse", "main").stdout.strip()
+    root = tmp_path / "copy"
+    shutil.copytree(proposals, root, symlinks=True)
+    record = "documents/mc-2023-draft-5/document.yaml"
+    old = {path: (root / path).read_bytes() for path in (TEXT, record)}
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_WRITE, "round", SYMBOL, "-C", str(root)],
+                            capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, KILL_AT_WRITE=str(kill_at)))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    # Killed before main moved: main, the tag and the journal say so; the journal names the round's commit.
+    assert git(root, "rev-parse", "main").stdout.strip() == before
+    assert git(root, "tag", "--list").stdout == ""
+    target = json.loads((root / ".git" / "cicatext-journal.json").read_text(encoding="utf-8"))["move"]["new"]
+    for path in (TEXT, record):
+        after = git(root, "show", f"{target}:{path}").stdout.encode()
+        assert old[path] != after
+        assert (root / path).read_bytes() in (old[path], after)
+    written = sum((root / path).read_bytes() != old[path] for path in (TEXT, record))
+    assert written == kill_at - 1
+    again = subprocess.run(cicatext("round", SYMBOL, "-C", str(root)), capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert git(root, "rev-parse", "main^1").stdout.strip() == before
+    settled(root, before)
+    assert not (root / ".git" / "cicatext-journal.json").exists()
 
 
 def test_stale_lock_of_a_dead_process_is_cleared(new_repo):
