@@ -340,11 +340,7 @@ class _Reader:
                         taken += run.count("(")
                         if known is not None:
                             self._known_codes(after)
-                        more = _NEXT_ATTRIBUTION.match(text, after.end(2))
-                    else:
-                        more = _FIRST_ATTRIBUTION.match(text, s + 1)
-                    if more is not None:
-                        self._more_attributions(more, not run, s + 1)
+                    self._attributions_after(s + 1, after.end(2) if run else None)
             else:
                 # The paragraph ends: its Paragraph node.
                 pend = s
@@ -463,15 +459,8 @@ class _Reader:
 
     def _look_closely(self) -> None:
         """Check what follows each `]` that a round bracket follows, as the full loop does."""
-        text = self.text
-        for after in _CLOSE_LOOK.finditer(text):
-            run = after.group(2)
-            if run:
-                more = _NEXT_ATTRIBUTION.match(text, after.end(2))
-            else:
-                more = _FIRST_ATTRIBUTION.match(text, after.start() + 1)
-            if more is not None:
-                self._more_attributions(more, not run, after.start() + 1)
+        for after in _CLOSE_LOOK.finditer(self.text):
+            self._attributions_after(after.start() + 1, after.end(2) if after.group(2) else None)
 
     def _next_head(self, found: re.Match, pid: str | None, pend: int, made: int, separators: list[str],
                    seen_ids: dict[str, int]) -> tuple[str, str, int, int] | None:
@@ -604,7 +593,14 @@ class _Reader:
 
     # Attributions -------------------------------------------------------------
 
-    def _more_attributions(self, found: re.Match, first: bool, last: int) -> tuple[list[Attribution], str, int]:
+    def _attributions_after(self, closed: int, run_end: int | None) -> tuple[list[Attribution], str, int]:
+        """What `_more_attributions` finds after the `]` that ends at `closed` and its run of attributions in
+        normal spelling, which ends at `run_end` (None: no run, so a trailer may come first)."""
+        if run_end is None:
+            return self._more_attributions(_FIRST_ATTRIBUTION.match(self.text, closed), True, closed)
+        return self._more_attributions(_NEXT_ATTRIBUTION.match(self.text, run_end), False, run_end)
+
+    def _more_attributions(self, found: re.Match | None, first: bool, last: int) -> tuple[list[Attribution], str, int]:
         """Attributions from `found` on, in any spelling, up to the first group that is none.
 
         Returns them, the trailer (when `first`) and the end of what they took.
@@ -793,7 +789,6 @@ def _build_content(source: _Source, start: int, end: int) -> tuple:
         attributions: list = []
         after = after_match(text, closed)
         punctuation, run, following = after.groups()
-        more = None
         if run:
             trailer = punctuation
             cursor = after.start(2)
@@ -819,14 +814,10 @@ def _build_content(source: _Source, start: int, end: int) -> tuple:
                 fields["pos"] = tuple_new(Position, (opens, cursor, line_no, opens - line_at + 1))
                 attributions.append(node)
             last = cursor
-            if following is not None:
-                more = _NEXT_ATTRIBUTION.match(text, cursor)
-        elif following is not None:
-            more = _FIRST_ATTRIBUTION.match(text, closed)
-        if more is not None:
+        if following is not None:
             if slow is None:
                 slow = _Reader(source, None, None, silent=True)
-            others, other_trailer, last = slow._more_attributions(more, not attributions, last)
+            others, other_trailer, last = slow._attributions_after(closed, cursor if run else None)
             if others and not attributions:
                 trailer = other_trailer
             attributions.extend(others)
