@@ -183,6 +183,10 @@ class Draft:
                 return paragraph
         return None
 
+    def bracket_count(self) -> int:
+        """How many brackets the draft holds, at every depth (an options group and each alternative alike)."""
+        return sum(1 for paragraph in self.paragraphs for _ in paragraph.brackets())
+
 
 def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:
     for node in nodes:

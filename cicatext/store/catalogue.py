@@ -420,7 +420,7 @@ def _count_texts(repo: Repository, slug: str, languages: list[str]) -> tuple[dic
             reading = read(text, file=relative)
             problems.extend(p for p in reading.problems if p.severity == "error")
             paragraphs = reading.draft.paragraphs
-            counted = (len(paragraphs), sum(1 for p in paragraphs for _ in p.brackets()))
+            counted = (len(paragraphs), reading.draft.bracket_count())
         counts[language] = counted
     return counts, problems
 

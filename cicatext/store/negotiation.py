@@ -277,10 +277,6 @@ def _read_draft(text: str, *, codes=None, file: str | None = None) -> Draft:
     return reading.draft
 
 
-def _count_brackets(draft: Draft) -> int:
-    return sum(1 for p in draft.paragraphs for _ in p.brackets())
-
-
 # Delegations ---------------------------------------------------------------------
 
 
@@ -694,7 +690,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         record.setdefault("revisions", []).append({"rev": revision_number, "symbol": revision, "date": day,
                                                    "round": tag})
         new_record = yamlio.dump(record)
-        before, after = _count_brackets(draft), _count_brackets(compiled.draft)
+        before, after = draft.bracket_count(), compiled.draft.bracket_count()
         message = _round_message(entry.symbol, number, revision, tag, compiled, merged, blobs, before, after)
         parents = [main] + [tips[code][1] for code in merged]
         env = identity_env(author, date)

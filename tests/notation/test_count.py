@@ -16,11 +16,11 @@ def full_count(text: str) -> tuple[int, int]:
     return len(paragraphs), sum(1 for p in paragraphs for _ in p.brackets())
 
 
-
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_counting_a_corpus_text_gives_the_readers_numbers(case):
     """Every well-formed corpus text is counted without a reading, with the reader's paragraphs and brackets."""
     assert count_brackets(case.text) == full_count(case.text)
+    assert read(case.text).draft.bracket_count() == full_count(case.text)[1]
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=[c.id for c in MALFORMED])

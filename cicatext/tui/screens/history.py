@@ -51,7 +51,7 @@ class HistoryPoint:
 
 def document_history(repo: Repository, slug: str, language: str) -> list[HistoryPoint]:
     """The commits that changed a document's text, oldest first, with the bracket count after each."""
-    from cicatext.notation.reader import read
+    from cicatext.notation.reader import count_brackets, read
 
     path = document_text_path(slug, language)
     log = repo.run_git("log", "--reverse", "--format=%H%x09%ad%x09%s", "--date=short", "--", path, check=False)
@@ -72,7 +72,9 @@ def document_history(repo: Repository, slug: str, language: str) -> list[History
         subject = rest[0] if rest else ""
         count = 0
         if text is not None:
-            count = sum(1 for p in read(text).draft.paragraphs for _ in p.brackets())
+            # Counted without a reading when the brackets balance, as the register counts them.
+            counted = count_brackets(text)
+            count = counted[1] if counted is not None else read(text).draft.bracket_count()
         entry = rounds.get(commit)
         points.append(HistoryPoint(commit, date, subject, count,
                                    entry.tag if entry else None, entry.revision if entry else None,
