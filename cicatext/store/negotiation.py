@@ -18,7 +18,6 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -154,17 +153,9 @@ class RoundEntry:
 # Git helpers -----------------------------------------------------------------------
 
 
-def _git_bytes(repo: Repository, *args: str, input: bytes | None = None, env: dict | None = None,
-               check: bool = True) -> bytes:
-    full_env = dict(os.environ)
-    if env:
-        full_env.update(env)
-    process = subprocess.run(["git", *args], cwd=repo.root, input=input, capture_output=True, env=full_env)
-    if check and process.returncode != 0:
-        said = process.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepositoryError(f"git {args[0]} failed: {said[-1] if said else 'no message'}",
-                              hint="see `git status`; the repository was left as it was")
-    return process.stdout
+def _git_output(repo: Repository, *args: str, input: bytes | None = None, env: dict | None = None) -> bytes:
+    """What a git command prints, as bytes."""
+    return repo.run_git(*args, input=input, env=env, binary=True).stdout
 
 
 def _cat_files(repo: Repository, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
@@ -733,9 +724,9 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
     index = git_dir / f"cicatext-round-{os.getpid()}.index"
     index_env = dict(env, GIT_INDEX_FILE=str(index))
     try:
-        _git_bytes(repo, "read-tree", main, env=index_env)
+        _git_output(repo, "read-tree", main, env=index_env)
         lines: list[str] = []
-        listing = _git_bytes(repo, "ls-tree", "-r", "-z", main, "--", "positions/").decode("utf-8")
+        listing = _git_output(repo, "ls-tree", "-r", "-z", main, "--", "positions/").decode("utf-8")
         for item in listing.split("\0"):
             if not item:
                 continue
@@ -745,11 +736,11 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
                 lines.append(f"0 {_ZERO}\t{path}")
         lines.extend(_folder_entries(repo, folders))
         for path, content in files.items():
-            oid = _git_bytes(repo, "hash-object", "-w", "--stdin", input=content).decode().strip()
+            oid = _git_output(repo, "hash-object", "-w", "--stdin", input=content).decode().strip()
             lines.append(f"100644 {oid}\t{path}")
-        _git_bytes(repo, "update-index", "--index-info", input=("\n".join(lines) + "\n").encode("utf-8"),
+        _git_output(repo, "update-index", "--index-info", input=("\n".join(lines) + "\n").encode("utf-8"),
                    env=index_env)
-        tree = _git_bytes(repo, "write-tree", env=index_env).decode().strip()
+        tree = _git_output(repo, "write-tree", env=index_env).decode().strip()
         arguments = ["commit-tree", tree]
         signing = _signs_commits(repo)
         if signing:
@@ -758,7 +749,7 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
         for parent in parents:
             arguments += ["-p", parent]
         try:
-            return _git_bytes(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
+            return _git_output(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
         except RepositoryError as error:
             if not signing:
                 raise

@@ -277,10 +277,10 @@ class Repository:
                 hint="run `git init` there and commit the files, or `cicatext init` in an empty folder",
             ) from None
 
-    def run_git(self, *args: str, check: bool = True, input: str | None = None,
-                env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
-        """Run a git command in the repository and return its completed process (text mode)."""
-        return run_git(self.root, *args, check=check, input=input, env=env)
+    def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
+                env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
+        """Run a git command in the repository and return its completed process (text, or bytes with `binary`)."""
+        return run_git(self.root, *args, check=check, input=input, env=env, binary=binary)
 
     def git_dir(self) -> Path:
         """The .git folder (asked of git once per repository object)."""
@@ -543,20 +543,24 @@ def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, 
     return env
 
 
-def run_git(cwd: Path, *args: str, check: bool = True, input: str | None = None,
-            env: Mapping[str, str] | None = None) -> subprocess.CompletedProcess:
-    """Run git in a folder; with `check`, a failure becomes a RepositoryError carrying git's own words."""
+def run_git(cwd: Path, *args: str, check: bool = True, input: str | bytes | None = None,
+            env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
+    """Run git in a folder; with `check`, a failure becomes a RepositoryError carrying git's own words.
+
+    Input and output are text (UTF-8), or bytes with `binary`.
+    """
     full_env = None
     if env:
         full_env = dict(os.environ)
         full_env.update(env)
     try:
-        process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                                 input=input, encoding="utf-8", env=full_env)
+        process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input, env=full_env,
+                                 **({} if binary else {"text": True, "encoding": "utf-8"}))
     except FileNotFoundError:
         raise RepositoryError("git is not installed", hint="install git and run the command again") from None
     if check and process.returncode != 0:
-        said = (process.stderr or process.stdout).strip()
+        said = process.stderr or process.stdout
+        said = (said.decode("utf-8", "replace") if binary else said).strip()
         if "Please tell me who you are" in said or "empty ident" in said:
             raise RepositoryError(
                 "git does not know who you are, so it cannot commit",
