@@ -147,8 +147,7 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
     from cicatext.store.verify import Git
 
     git = Git(repo.root)
-    ref = "refs/heads/main" if git.resolve("refs/heads/main") else "HEAD"
-    head = git.resolve(ref)
+    ref, head = repo.main_commit()
     if head is None:
         return []
     cache = _Cache(repo) if use_cache else None

@@ -27,6 +27,7 @@ from cicatext.store.gitlocks import clear_stale_locks
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 
 LOCK_NAME = "cicatext.lock"
+MAIN_REF = "refs/heads/main"
 JOURNAL_NAME = "cicatext-journal.json"
 
 
@@ -319,6 +320,15 @@ class Repository:
         """The checked-out branch, or None on a detached HEAD."""
         process = self.run_git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
         return process.stdout.strip() or None
+
+    def main_commit(self) -> tuple[str, str | None]:
+        """The main branch's ref and commit; ("HEAD", its commit or None) in a repository with no main branch.
+
+        The agreed texts stand on main: the attribution check reads its
+        history, and validate's kept result depends on it.
+        """
+        commit = self.run_git("rev-parse", "--verify", "--quiet", f"{MAIN_REF}^{{commit}}", check=False).stdout.strip()
+        return (MAIN_REF, commit) if commit else ("HEAD", self.head())
 
     def head(self) -> str | None:
         """The commit id of HEAD, or None in a repository with no commits."""

@@ -472,8 +472,7 @@ def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
     digest = hashlib.sha1(context.encode())
     for name, blob in blobs.items():
         digest.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
-    head = repo.run_git("rev-parse", "--verify", "--quiet", "refs/heads/main", check=False).stdout.strip()
-    digest.update(f"main\0{head or repo.head()}\n".encode())
+    digest.update(f"main\0{repo.main_commit()[1]}\n".encode())
     return digest.hexdigest()
 
 
