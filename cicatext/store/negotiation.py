@@ -307,11 +307,10 @@ def start_delegation(repo: Repository, code: str) -> StartResult:
         remotes = _remote_tips(repo, code)
         created = False
         if not local and remotes:
-            remote_name = remotes[0][0]
-            repo.run_git("checkout", "--quiet", "-b", branch, "--track", remote_name)
+            _new_branch(repo, branch, remotes[0][0], track=True)
             created = True
         elif not local:
-            repo.run_git("checkout", "--quiet", "-b", branch, MAIN)
+            _new_branch(repo, branch, MAIN, track=False)
             created = True
         else:
             for remote_name, oid in remotes:
@@ -322,13 +321,23 @@ def start_delegation(repo: Repository, code: str) -> StartResult:
                         f"{branch} and {remote_name} have diverged: each has commits the other lacks",
                         hint=f"reconcile them with `git switch {branch} && git pull`; nothing was changed")
             if repo.current_branch() != branch:
-                repo.run_git("checkout", "--quiet", branch)
+                repo.switch_branch(branch)
             for remote_name, oid in remotes:
                 if oid != local and _is_ancestor(repo, local, oid):
-                    repo.run_git("merge", "--quiet", "--ff-only", remote_name)
+                    repo.move_branch(branch, local, oid)  # a fast-forward to the shared copy
                     local = oid
         updated = _bring_up_to_date(repo, branch)
         return StartResult(code, branch, created, updated, repo.head() or "")
+
+
+def _new_branch(repo: Repository, branch: str, start: str, *, track: bool) -> None:
+    """Make `branch` at `start` (following it when `track`) and check it out; the branch goes again if that fails."""
+    repo.run_git("branch", "--quiet", *(["--track"] if track else []), branch, start)
+    try:
+        repo.switch_branch(branch)
+    except BaseException:
+        repo.run_git("branch", "--quiet", "-D", branch, check=False)
+        raise
 
 
 def _bring_up_to_date(repo: Repository, branch: str) -> str | None:
@@ -338,7 +347,7 @@ def _bring_up_to_date(repo: Repository, branch: str) -> str | None:
     if head == main or _is_ancestor(repo, main, head):
         return None
     if _is_ancestor(repo, head, main):
-        repo.run_git("merge", "--quiet", "--ff-only", MAIN)
+        repo.move_branch(branch, head, main)
         return "fast-forward"
     process = repo.run_git("merge", "--quiet", "--no-edit", "-m", f"Bring {branch} up to date with {MAIN}", MAIN,
                            check=False)

@@ -375,6 +375,8 @@ class Repository:
             entry = json.loads(journal.read_text(encoding="utf-8"))
             if "move" in entry:
                 self._recover_move(entry["move"])
+            elif "switch" in entry:
+                self._recover_switch(entry["switch"])
             else:
                 originals = {path: None if data is None else base64.b64decode(data)
                              for path, data in entry["files"].items()}
@@ -410,6 +412,36 @@ class Repository:
                 self.run_git("read-tree", "--reset", old, check=False)
                 self._check_out(old, changed=(old, new))
                 raise
+
+    def switch_branch(self, branch: str) -> None:
+        """Check out the existing local `branch`, as `git switch` does, each changed file written whole.
+
+        All or nothing, as `move_branch`: a failure puts back the tree and
+        HEAD; a writer killed half-way is completed or undone by the next one,
+        by where HEAD points then. Call with the lock held and a clean tree.
+        """
+        ref = f"refs/heads/{branch}"
+        new = self.run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip()
+        old = self.head()
+        if old is None:
+            self.run_git("checkout", "--quiet", branch)  # nothing checked out: no file to tear
+            return
+        with self._journaled({"switch": {"ref": ref, "old": old, "new": new}}):
+            self.run_git("read-tree", "-m", old, new)
+            try:
+                self._check_out(new, changed=(old, new))
+                self.run_git("symbolic-ref", "-m", f"cicatext: switch to {branch}", "HEAD", ref)
+            except BaseException:
+                self.run_git("read-tree", "--reset", old, check=False)
+                self._check_out(old, changed=(old, new))
+                raise
+
+    def _recover_switch(self, switch: dict) -> None:
+        """The working tree made to match where HEAD points: the switch's branch if it got there, else where it was."""
+        points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
+        stands = switch["new"] if points == switch["ref"] else switch["old"]
+        self.run_git("read-tree", "--reset", stands)
+        self._check_out(stands, changed=(switch["old"], switch["new"]))
 
     @contextmanager
     def _journaled(self, entry: dict) -> Iterator[None]:

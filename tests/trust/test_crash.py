@@ -155,6 +155,44 @@ def test_sigkill_while_main_moves_leaves_each_file_whole(proposals, tmp_path, ki
     assert not (root / ".git" / "cicatext-journal.json").exists()
 
 
+@pytest.mark.parametrize("kill_at", [1, 2])
+def test_sigkill_while_switching_to_a_delegation_branch_leaves_each_file_whole(proposals, tmp_path, kill_at):
+    """`cicatext delegation start IND` killed while it writes the work tree: each file is main's or the branch's; the next
+    `start` finishes the switch."""
+    root = tmp_path / "copy"
+    shutil.copytree(proposals, root, symlinks=True)
+    branch = "delegations/IND"
+    # A second file on the branch, so that the kill can fall between two writes.
+    git(root, "switch", "--quiet", branch)
+    (root / "notes").mkdir(exist_ok=True)
+    (root / "notes" / "ind.txt").write_text("IND's working note\n", encoding="utf-8")
+    git(root, "add", "notes/ind.txt")
+    git(root, "commit", "--quiet", "-m", "A note")
+    git(root, "switch", "--quiet", "main")
+    paths = git(root, "diff", "--name-only", "main", branch).stdout.split()
+    assert len(paths) == 2
+
+    def version(rev: str, path: str) -> bytes | None:
+        shown = git(root, "show", f"{rev}:{path}", check=False)
+        return shown.stdout.encode() if shown.returncode == 0 else None
+
+    killed = subprocess.run([sys.executable, "-c", KILL_AT_WRITE, "delegation", "start", "IND", "-C", str(root)],
+                            capture_output=True, text=True, cwd=tmp_path, env=dict(os.environ, KILL_AT_WRITE=str(kill_at)))
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert git(root, "symbolic-ref", "HEAD").stdout.strip() == "refs/heads/main"
+    switched = 0
+    for path in paths:
+        now = (root / path).read_bytes() if (root / path).exists() else None
+        assert now in (version("main", path), version(branch, path)), path
+        switched += now == version(branch, path)
+    assert switched == kill_at - 1
+    again = subprocess.run(cicatext("delegation", "start", "IND", "-C", str(root)), capture_output=True, text=True, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert git(root, "symbolic-ref", "HEAD").stdout.strip() == f"refs/heads/{branch}"
+    assert git(root, "status", "--porcelain").stdout == ""
+    assert not (root / ".git" / "cicatext-journal.json").exists()
+
+
 def test_stale_lock_of_a_dead_process_is_cleared(new_repo):
     """A lock left by a killed process (its pid is dead) does not block the next command."""
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
