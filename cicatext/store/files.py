@@ -77,19 +77,24 @@ def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, i
     return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
 
 
-def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = None) -> None:
+def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = None, durable: bool = True) -> None:
     """Replace `path` with `data` (text is written as UTF-8, byte-exact: no newline translation).
 
     The file keeps the mode it had; a new one gets 0o666 less the umask, as
     git's checkout gives. `executable` sets or clears the execute bits.
+    `durable` writes the file and its folder through to the disk before and
+    after the rename; without it the write is still whole for any process
+    (a killed writer leaves the old file or the new), but a power cut may
+    lose it, as it may a file git checks out. Only a file that can be
+    written again from git's objects is written without.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         mode = os.stat(path).st_mode & 0o7777
     except OSError:
         mode = 0o666 & ~_UMASK
+        path.parent.mkdir(parents=True, exist_ok=True)
     if executable is not None:
         mode = (mode | (mode & 0o444) >> 2) if executable else mode & ~0o111
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
@@ -97,8 +102,9 @@ def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = Non
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp, path)
     except BaseException:
         try:
@@ -106,7 +112,8 @@ def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = Non
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    if durable:
+        _fsync_dir(path.parent)
 
 
 def _fsync_dir(directory: Path) -> None:

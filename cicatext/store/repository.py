@@ -486,7 +486,8 @@ class Repository:
                 target.unlink(missing_ok=True)
                 _prune_empty_folders(target.parent, self.root)
             elif mode in ("100644", "100755") and blob is not None:
-                write_atomic(target, blob[1], executable=mode == "100755")
+                # Not written through to the disk, as git's checkout does not: the objects hold it.
+                write_atomic(target, blob[1], executable=mode == "100755", durable=False)
             elif mode != "160000":
                 # A symbolic link, which git makes whole in one call.
                 self.run_git("checkout-index", "--force", "--", path, check=False)
