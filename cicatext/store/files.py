@@ -8,14 +8,30 @@ remove them.
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
 TEMP_PREFIX = ".cicatext-tmp-"
 
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-"""The process's umask, read once: a new file gets the mode git or an editor would give it (0o666 less this)."""
+
+
+def _read_umask() -> int:
+    """The process's umask, from /proc where it can be read without setting it (which would race other threads)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+_UMASK = _read_umask()
+"""The umask, read once: a new file gets the mode git or an editor would give it (0o666 less this)."""
 
 SETTLED_NS = 2_000_000_000
 """How old (ns) a modification time must be to be trusted to change with the next write.
@@ -91,15 +107,20 @@ def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = Non
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        mode = os.stat(path).st_mode & 0o7777
+        found = os.lstat(path)
     except OSError:
-        mode = 0o666 & ~_UMASK
+        found = None
         path.parent.mkdir(parents=True, exist_ok=True)
+    # Read, write and execute bits only: a set-id bit is not carried to new content.
+    mode = found.st_mode & 0o777 if found is not None and stat.S_ISREG(found.st_mode) else 0o666 & ~_UMASK
     if executable is not None:
         mode = (mode | (mode & 0o444) >> 2) if executable else mode & ~0o111
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)
     try:
-        os.fchmod(fd, mode)
+        try:
+            os.fchmod(fd, mode)
+        except OSError:
+            pass  # a filesystem without Unix modes (FAT, some network shares) gives what it gives
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
             if durable:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -393,25 +394,24 @@ class Repository:
         All or nothing: a failure puts back the tree and the branch; a writer
         killed half-way is completed or undone by the next one (by where the
         branch stands then), through the write journal. Call with the lock
-        held and a clean working tree.
+        held and a clean working tree. ORIG_HEAD is left at `old`, as a merge
+        leaves it.
         """
         ref = f"refs/heads/{branch}"
         move = {"ref": ref, "old": old, "new": new, "tag": list(tag) if tag else None, "env": dict(env or {})}
+
+        def finish() -> None:
+            self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
+            if tag:
+                try:
+                    self.run_git("tag", "-a", "-F", "-", tag[0], new, input=tag[1], env=env)
+                except BaseException:
+                    self.run_git("update-ref", ref, old, new, check=False)
+                    raise
+            self.run_git("update-ref", "--no-deref", "ORIG_HEAD", old, check=False)
+
         with self._journaled({"move": move}):
-            self.run_git("read-tree", "-m", old, new)
-            try:
-                self._check_out(new, changed=(old, new))
-                self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
-                if tag:
-                    try:
-                        self.run_git("tag", "-a", "-F", "-", tag[0], new, input=tag[1], env=env)
-                    except BaseException:
-                        self.run_git("update-ref", ref, old, new, check=False)
-                        raise
-            except BaseException:
-                self.run_git("read-tree", "--reset", old, check=False)
-                self._check_out(old, changed=(old, new))
-                raise
+            self._move_tree(old, new, finish)
 
     def switch_branch(self, branch: str) -> None:
         """Check out the existing local `branch`, as `git switch` does, each changed file written whole.
@@ -426,20 +426,44 @@ class Repository:
         if old is None:
             self.run_git("checkout", "--quiet", branch)  # nothing checked out: no file to tear
             return
+        # The words `git checkout -` looks for in the reflog to find the branch before.
+        moving = f"checkout: moving from {self.current_branch() or old} to {branch}"
         with self._journaled({"switch": {"ref": ref, "old": old, "new": new}}):
-            self.run_git("read-tree", "-m", old, new)
-            try:
-                self._check_out(new, changed=(old, new))
-                self.run_git("symbolic-ref", "-m", f"cicatext: switch to {branch}", "HEAD", ref)
-            except BaseException:
-                self.run_git("read-tree", "--reset", old, check=False)
-                self._check_out(old, changed=(old, new))
-                raise
+            self._move_tree(old, new, lambda: self.run_git("symbolic-ref", "-m", moving, "HEAD", ref))
+
+    def _move_tree(self, old: str, new: str, finish: Callable[[], None]) -> None:
+        """Index and work tree from commit `old` to `new`, then `finish` (which moves a ref); on failure all put back.
+
+        Refused first, as `git checkout` refuses, when a file git does not
+        track stands where `new` puts a file: it would be lost.
+        """
+        dry = self.run_git("read-tree", "-m", "-u", "-n", old, new, check=False)
+        if dry.returncode != 0:
+            said = dry.stderr.strip()
+            standing = re.findall(r"'(.+?)' would be overwritten", said)
+            raise RepositoryError(
+                f"{standing[0]} is not tracked by git and stands where this change writes a file" if standing
+                else f"git refuses to change the work tree: {said.splitlines()[-1] if said else 'no message'}",
+                file=standing[0] if standing else None,
+                hint="move it away or commit it, then run the command again; nothing was changed")
+        self.run_git("read-tree", "-m", old, new)
+        try:
+            self._check_out(new, changed=(old, new))
+            finish()
+        except BaseException:
+            self.run_git("read-tree", "--reset", old, check=False)
+            self._check_out(old, changed=(old, new))
+            raise
 
     def _recover_switch(self, switch: dict) -> None:
-        """The working tree made to match where HEAD points: the switch's branch if it got there, else where it was."""
+        """The working tree made to match where HEAD points: the switch's branch if it got there, else where it was.
+
+        Nothing is done when HEAD stands at neither: someone moved it since.
+        """
         points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
         stands = switch["new"] if points == switch["ref"] else switch["old"]
+        if self.head() != stands:
+            return
         self.run_git("read-tree", "--reset", stands)
         self._check_out(stands, changed=(switch["old"], switch["new"]))
 
@@ -472,26 +496,66 @@ class Repository:
         The index must already stand at `commit`. Git's own checkout writes a
         file in place, so a writer killed in it leaves the file empty or torn;
         here each file is replaced at once (`write_atomic`), and one killed
-        half-way leaves every file either as it was or as it is to be. Blobs
-        are written as stored: a cicatext repository has no checkout filters.
+        half-way leaves every file either as it was or as it is to be.
+        Removals come first, deepest first, so that a folder a file replaces
+        is gone before the file is written. A file git would convert on the
+        way out (a smudge filter, CRLF line endings) and a symbolic link are
+        left to git's `checkout-index`.
         """
-        listing = self.run_git("diff-tree", "-r", "-z", "--no-renames", *changed).stdout.split("\0")
+        listing = self.run_git("diff-tree", "-r", "-z", "--no-renames", *changed, binary=True).stdout.split(b"\0")
         side = 1 if commit == changed[1] else 0
-        # Each entry is ":OLDMODE NEWMODE OLDID NEWID STATUS" then its path.
-        entries = [(header[1:].split(" ")[side], path) for header, path in zip(listing[0::2], listing[1::2])]
-        blobs = read_objects(self.root, [f"{commit}:{path}" for _, path in entries])
-        for (mode, path), blob in zip(entries, blobs):
-            target = self.root / path
+        removals: list[str] = []
+        writes: list[tuple[str, str, str]] = []
+        by_git: list[str] = []
+        # Each entry is ":OLDMODE NEWMODE OLDID NEWID STATUS", then its path.
+        for header, raw in zip(listing[0::2], listing[1::2]):
+            fields = header[1:].decode("ascii").split(" ")
+            mode, other_mode, blob = fields[side], fields[1 - side], fields[2 + side]
+            path = os.fsdecode(raw)
             if mode == "000000":
-                target.unlink(missing_ok=True)
-                _prune_empty_folders(target.parent, self.root)
-            elif mode in ("100644", "100755") and blob is not None:
-                # Not written through to the disk, as git's checkout does not: the objects hold it.
-                write_atomic(target, blob[1], executable=mode == "100755", durable=False)
-            elif mode != "160000":
-                # A symbolic link, which git makes whole in one call.
-                self.run_git("checkout-index", "--force", "--", path, check=False)
+                if other_mode != "160000":  # a submodule's folder is left to `git submodule`
+                    removals.append(path)
+            elif mode in ("100644", "100755"):
+                writes.append((path, blob, mode))
+            elif mode == "120000":
+                by_git.append(path)
+        for path in sorted(removals, key=lambda p: p.count("/"), reverse=True):
+            target = self.root / path
+            target.unlink(missing_ok=True)
+            _prune_empty_folders(target.parent, self.root)
+        converted = self._converted([path for path, _, _ in writes])
+        writes = [write for write in writes if write[0] not in converted]
+        by_git.extend(converted)
+        for (path, _, mode), found in zip(writes, read_objects(self.root, [blob for _, blob, _ in writes])):
+            if found is None:
+                raise RepositoryError(f"git holds no blob for {path}", hint="run `git fsck`")
+            # Not written through to the disk, as git's checkout does not: the objects hold it.
+            write_atomic(self.root / path, found[1], executable=mode == "100755", durable=False)
+        if by_git:
+            self.run_git("checkout-index", "--force", "-z", "--stdin",
+                         input="\0".join(by_git).encode("utf-8", "surrogateescape"), binary=True)
         self.run_git("update-index", "-q", "--refresh", check=False)
+
+    def _converted(self, paths: list[str]) -> set[str]:
+        """The paths git would change on their way out of the objects: a smudge filter, an encoding, CRLF endings."""
+        if not paths:
+            return set()
+        config = self.run_git("config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False).stdout.lower()
+        crlf = "core.autocrlf true" in config or "core.eol crlf" in config
+        out = self.run_git("check-attr", "-z", "--stdin", "filter", "eol", "text", "ident", "working-tree-encoding",
+                           input="\0".join(paths).encode("utf-8", "surrogateescape"), binary=True).stdout
+        fields = [os.fsdecode(field) for field in out.split(b"\0")]
+        converted = set()
+        for path, attribute, value in zip(fields[0::3], fields[1::3], fields[2::3]):
+            if attribute == "text":
+                if crlf and value != "unset":
+                    converted.add(path)
+            elif attribute == "eol":
+                if value == "crlf":
+                    converted.add(path)
+            elif value not in ("unspecified", "unset"):
+                converted.add(path)
+        return converted
 
     def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
                author: tuple[str, str] | None = None, date: str | None = None) -> str:

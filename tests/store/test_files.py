@@ -67,3 +67,110 @@ def test_moving_main_writes_changes_deletions_and_modes_as_git_would(new_repo):
     assert git(root, "status", "--porcelain") == ""
     # Stat data refreshed: git finds nothing to re-read.
     assert git(root, "diff-files", "--name-only") == ""
+
+
+def two_commits(repo, before: dict[str, str], after: dict[str, str]) -> tuple[str, str]:
+    """Commit `before`'s files, then (on top) `after`'s exactly in their place; the tree is put back at the first."""
+    root = repo.root
+    for path, text in before.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text.encode())
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "-m", "Before")
+    old = git(root, "rev-parse", "HEAD").strip()
+    git(root, "rm", "--quiet", "-r", "--", *before)
+    for path, text in after.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_bytes(text.encode())
+    git(root, "add", "--all")
+    git(root, "commit", "--quiet", "-m", "After")
+    new = git(root, "rev-parse", "HEAD").strip()
+    git(root, "reset", "--quiet", "--hard", old)
+    return old, new
+
+
+def test_a_file_git_does_not_track_is_never_written_over(new_repo):
+    """Where the move would write a file over one git does not track, it is refused before anything changes."""
+    import pytest
+
+    from cicatext.errors import RepositoryError
+
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\n", "positions/CHN/x.yaml": "theirs\n"})
+    (root / "positions" / "CHN").mkdir(parents=True)
+    (root / "positions" / "CHN" / "x.yaml").write_text("MY UNSAVED WORK\n")
+    with new_repo.lock(), pytest.raises(RepositoryError) as refused:
+        new_repo.move_branch("main", old, new)
+    assert "positions/CHN/x.yaml is not tracked by git" in str(refused.value)
+    assert (root / "positions" / "CHN" / "x.yaml").read_text() == "MY UNSAVED WORK\n"
+    assert git(root, "rev-parse", "main").strip() == old
+    assert git(root, "status", "--porcelain", "--untracked-files=no") == ""
+
+
+def test_a_folder_that_becomes_a_file_and_back(new_repo):
+    """`notes/a/b.txt` becomes a file `notes/a`, and the move back: both written, the status clean."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a/b.txt": "deep\n"}, {"notes/a": "flat\n"})
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    assert (root / "notes" / "a").read_text() == "flat\n"
+    with new_repo.lock():
+        new_repo.move_branch("main", new, old)
+    assert (root / "notes" / "a" / "b.txt").read_text() == "deep\n"
+    assert git(root, "status", "--porcelain") == ""
+    assert git(root, "rev-parse", "ORIG_HEAD").strip() == new
+
+
+def test_odd_file_names_are_written_to_their_own_paths(new_repo):
+    """A name with a space, a non-ASCII letter or a line break gets its own content, not the next file's."""
+    root = new_repo.root
+    names = ["notes/with space.txt", "notes/línea\nrota.txt", "notes/zeta.txt"]
+    old, new = two_commits(new_repo, {"notes/keep.txt": "k\n"},
+                           {"notes/keep.txt": "k\n", **{name: f"{name}\n" for name in names}})
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    for name in names:
+        assert (root / name).read_text() == f"{name}\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_line_endings_git_converts_are_left_to_git(new_repo):
+    """With core.autocrlf, a text comes out with CRLF as git writes it, and the status stays clean."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\nb\n"})
+    git(root, "config", "core.autocrlf", "true")
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_switch_left_by_a_killed_writer_is_not_undone_once_head_moved_on(new_repo):
+    """The journal of a switch whose HEAD was moved by hand since is dropped, not used to put old files back."""
+    import json
+
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/f.txt": "v1\n"}, {"notes/f.txt": "v2\n"})
+    git(root, "branch", "other", new)
+    journal = {"switch": {"ref": "refs/heads/other", "old": old, "new": new}}
+    # The user, after the kill, committed on main by hand.
+    (root / "notes" / "f.txt").write_text("by hand\n")
+    git(root, "commit", "--quiet", "-am", "By hand")
+    (new_repo.git_dir() / "cicatext-journal.json").write_text(json.dumps(journal))
+    new_repo.commit({"notes/later.txt": "x\n"}, "Later")
+    assert (root / "notes" / "f.txt").read_text() == "by hand\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_after_a_switch_git_checkout_dash_goes_back(new_repo):
+    """`switch_branch` leaves the reflog words `git checkout -` reads, so it returns to the branch before."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/f.txt": "v1\n"}, {"notes/f.txt": "v2\n"})
+    git(root, "branch", "delegations/CHN", new)
+    with new_repo.lock():
+        new_repo.switch_branch("delegations/CHN")
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "delegations/CHN"
+    assert (root / "notes" / "f.txt").read_text() == "v2\n"
+    git(root, "checkout", "--quiet", "-")
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    assert (root / "notes" / "f.txt").read_text() == "v1\n"
