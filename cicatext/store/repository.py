@@ -442,7 +442,7 @@ class Repository:
             said = dry.stderr.strip()
             standing = re.findall(r"'(.+?)' would be overwritten", said)
             raise RepositoryError(
-                f"{standing[0]} is not tracked by git and stands where this change writes a file" if standing
+                "git does not track this file, and the change would write another in its place" if standing
                 else f"git refuses to change the work tree: {said.splitlines()[-1] if said else 'no message'}",
                 file=standing[0] if standing else None,
                 hint="move it away or commit it, then run the command again; nothing was changed")

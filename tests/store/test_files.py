@@ -101,7 +101,8 @@ def test_a_file_git_does_not_track_is_never_written_over(new_repo):
     (root / "positions" / "CHN" / "x.yaml").write_text("MY UNSAVED WORK\n")
     with new_repo.lock(), pytest.raises(RepositoryError) as refused:
         new_repo.move_branch("main", old, new)
-    assert "positions/CHN/x.yaml is not tracked by git" in str(refused.value)
+    assert refused.value.problem.file == "positions/CHN/x.yaml"
+    assert "git does not track this file" in str(refused.value)
     assert (root / "positions" / "CHN" / "x.yaml").read_text() == "MY UNSAVED WORK\n"
     assert git(root, "rev-parse", "main").strip() == old
     assert git(root, "status", "--porcelain", "--untracked-files=no") == ""
