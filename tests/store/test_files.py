@@ -72,19 +72,18 @@ def test_moving_main_writes_changes_deletions_and_modes_as_git_would(new_repo):
 def two_commits(repo, before: dict[str, str], after: dict[str, str]) -> tuple[str, str]:
     """Commit `before`'s files, then (on top) `after`'s exactly in their place; the tree is put back at the first."""
     root = repo.root
-    for path, text in before.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(text.encode())
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "-m", "Before")
-    old = git(root, "rev-parse", "HEAD").strip()
+
+    def commit(files: dict[str, str], message: str) -> str:
+        for path, text in files.items():
+            (root / path).parent.mkdir(parents=True, exist_ok=True)
+            (root / path).write_bytes(text.encode())
+        git(root, "add", "--all")
+        git(root, "commit", "--quiet", "-m", message)
+        return git(root, "rev-parse", "HEAD").strip()
+
+    old = commit(before, "Before")
     git(root, "rm", "--quiet", "-r", "--", *before)
-    for path, text in after.items():
-        (root / path).parent.mkdir(parents=True, exist_ok=True)
-        (root / path).write_bytes(text.encode())
-    git(root, "add", "--all")
-    git(root, "commit", "--quiet", "-m", "After")
-    new = git(root, "rev-parse", "HEAD").strip()
+    new = commit(after, "After")
     git(root, "reset", "--quiet", "--hard", old)
     return old, new
 
