@@ -47,6 +47,16 @@ def test_init_command_prints_where(tmp_path, capsys):
     assert "Created a cicatext repository" in capsys.readouterr().out
 
 
+def test_what_the_system_refuses_is_said_without_a_traceback(tmp_path, capsys):
+    """A path the filesystem refuses (a name of 300 letters) is one message naming it, and exit 1."""
+    code = main(["init", str(tmp_path / ("x" * 300))])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "File name too long" in err and "x" * 300 in err
+    assert "Traceback" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_import_writes_record_and_text_and_commits(new_repo):
     """import splits paragraphs, gives ids, writes document.yaml and en.txt in one commit."""
     text = "The Council,\n\n1. Decides [to act] (+IND) (-CHN);\n\n2. Requests more. 3. Ends.\n"
