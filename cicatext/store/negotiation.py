@@ -305,39 +305,43 @@ def start_delegation(repo: Repository, code: str) -> StartResult:
         _upstream_check(repo, MAIN)
         local = repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).stdout.strip()
         remotes = _remote_tips(repo, code)
-        created = False
-        if not local and remotes:
-            _new_branch(repo, branch, remotes[0][0], track=True)
-            created = True
-        elif not local:
-            _new_branch(repo, branch, MAIN, track=False)
-            created = True
-        else:
-            for remote_name, oid in remotes:
-                if oid == local or _is_ancestor(repo, oid, local):
-                    continue
-                if not _is_ancestor(repo, local, oid):
-                    raise RepositoryError(
-                        f"{branch} and {remote_name} have diverged: each has commits the other lacks",
-                        hint=f"reconcile them with `git switch {branch} && git pull`; nothing was changed")
-            if repo.current_branch() != branch:
+        for remote_name, oid in remotes if local else ():
+            if oid != local and not _is_ancestor(repo, oid, local) and not _is_ancestor(repo, local, oid):
+                raise RepositoryError(
+                    f"{branch} and {remote_name} have diverged: each has commits the other lacks",
+                    hint=f"reconcile them with `git switch {branch} && git pull`; nothing was changed")
+        was_on = repo.current_branch()
+        try:
+            if not local:
+                repo.run_git("branch", "--quiet", *(["--track", branch, remotes[0][0]] if remotes else [branch, MAIN]))
+            if was_on != branch:
                 repo.switch_branch(branch)
-            for remote_name, oid in remotes:
-                if oid != local and _is_ancestor(repo, local, oid):
-                    repo.move_branch(branch, local, oid)  # a fast-forward to the shared copy
-                    local = oid
-        updated = _bring_up_to_date(repo, branch)
-        return StartResult(code, branch, created, updated, repo.head() or "")
+            tip = local
+            for _, oid in remotes if local else ():
+                if oid != tip and _is_ancestor(repo, tip, oid):
+                    repo.move_branch(branch, tip, oid)  # a fast-forward to the shared copy
+                    tip = oid
+            updated = _bring_up_to_date(repo, branch)
+        except BaseException:
+            _put_back(repo, branch, local, was_on)
+            raise
+        return StartResult(code, branch, not local, updated, repo.head() or "")
 
 
-def _new_branch(repo: Repository, branch: str, start: str, *, track: bool) -> None:
-    """Make `branch` at `start` (following it when `track`) and check it out; the branch goes again if that fails."""
-    repo.run_git("branch", "--quiet", *(["--track"] if track else []), branch, start)
+def _put_back(repo: Repository, branch: str, local: str, was_on: str | None) -> None:
+    """After a refusal part-way through `start_delegation`: the branch where it stood (or gone, if it was made),
+    and the branch checked out before checked out again. What cannot be put back is left for `git status`."""
     try:
-        repo.switch_branch(branch)
-    except BaseException:
-        repo.run_git("branch", "--quiet", "-D", branch, check=False)
-        raise
+        if repo.current_branch() == branch:
+            tip = repo.head()
+            if local and tip and tip != local:
+                repo.move_branch(branch, tip, local)
+            if was_on and was_on != branch:
+                repo.switch_branch(was_on)
+        if not local and repo.current_branch() != branch:
+            repo.run_git("branch", "--quiet", "-D", branch, check=False)
+    except CicatextError:
+        pass
 
 
 def _bring_up_to_date(repo: Repository, branch: str) -> str | None:

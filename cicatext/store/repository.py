@@ -374,17 +374,25 @@ class Repository:
             return
         try:
             entry = json.loads(journal.read_text(encoding="utf-8"))
+            originals = None if "move" in entry or "switch" in entry else {
+                path: None if data is None else base64.b64decode(data) for path, data in entry["files"].items()}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # Written whole by cicatext, so only a hand could have spoilt it: nothing in it can be acted on.
+            journal.unlink(missing_ok=True)
+            return
+        try:
             if "move" in entry:
                 self._recover_move(entry["move"])
             elif "switch" in entry:
                 self._recover_switch(entry["switch"])
-            else:
-                originals = {path: None if data is None else base64.b64decode(data)
-                             for path, data in entry["files"].items()}
-                if self.head() == entry.get("head"):
-                    self._restore(originals)
-        except (OSError, ValueError, KeyError, TypeError, RepositoryError):
-            pass
+            elif self.head() == entry.get("head"):
+                self._restore(originals)
+        except (OSError, RepositoryError, KeyError, TypeError) as error:
+            # The journal stays, for the next command to try again.
+            raise RepositoryError(
+                f"a cicatext command was interrupted here, and finishing its work failed: {error}",
+                file=str(journal), hint="see `git status`; when no other git command is running, run the command "
+                                        "again, and it tries again") from None
         journal.unlink(missing_ok=True)
 
     def move_branch(self, branch: str, old: str, new: str, *, tag: tuple[str, str] | None = None,
@@ -410,6 +418,7 @@ class Repository:
                     raise
             self.run_git("update-ref", "--no-deref", "ORIG_HEAD", old, check=False)
 
+        self._refuse_over_untracked(old, new)
         with self._journaled({"move": move}):
             self._move_tree(old, new, finish)
 
@@ -422,20 +431,41 @@ class Repository:
         """
         ref = f"refs/heads/{branch}"
         new = self.run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip()
+        listing = self.run_git("worktree", "list", "--porcelain", "-z", binary=True).stdout.decode("utf-8", "replace")
+        for tree in listing.split("\0\0"):
+            fields = dict(field.split(" ", 1) for field in tree.split("\0") if " " in field)
+            if fields.get("branch") == ref and Path(fields.get("worktree", "")).resolve() != self.root:
+                raise RepositoryError(f"{branch} is checked out in another working tree, {fields['worktree']}",
+                                      hint="work on it there, or remove that tree with `git worktree remove`")
         old = self.head()
         if old is None:
             self.run_git("checkout", "--quiet", branch)  # nothing checked out: no file to tear
             return
         # The words `git checkout -` looks for in the reflog to find the branch before.
         moving = f"checkout: moving from {self.current_branch() or old} to {branch}"
+        self._refuse_over_untracked(old, new)
         with self._journaled({"switch": {"ref": ref, "old": old, "new": new}}):
             self._move_tree(old, new, lambda: self.run_git("symbolic-ref", "-m", moving, "HEAD", ref))
 
     def _move_tree(self, old: str, new: str, finish: Callable[[], None]) -> None:
         """Index and work tree from commit `old` to `new`, then `finish` (which moves a ref); on failure all put back.
 
-        Refused first, as `git checkout` refuses, when a file git does not
-        track stands where `new` puts a file: it would be lost.
+        Run in the journal, after `_refuse_over_untracked`.
+        """
+        self.run_git("read-tree", "-m", old, new)
+        try:
+            self._check_out(new, changed=(old, new))
+            finish()
+        except BaseException:
+            self.run_git("read-tree", "--reset", old, check=False)
+            self._check_out(old, changed=(old, new))
+            raise
+
+    def _refuse_over_untracked(self, old: str, new: str) -> None:
+        """Refuse, as `git checkout` refuses, when a file git does not track stands where `new` puts a file.
+
+        Asked before the journal is written: the journal's undo removes what
+        the move adds, and such a file would go with it.
         """
         dry = self.run_git("read-tree", "-m", "-u", "-n", old, new, check=False)
         if dry.returncode != 0:
@@ -446,14 +476,6 @@ class Repository:
                 else f"git refuses to change the work tree: {said.splitlines()[-1] if said else 'no message'}",
                 file=standing[0] if standing else None,
                 hint="move it away or commit it, then run the command again; nothing was changed")
-        self.run_git("read-tree", "-m", old, new)
-        try:
-            self._check_out(new, changed=(old, new))
-            finish()
-        except BaseException:
-            self.run_git("read-tree", "--reset", old, check=False)
-            self._check_out(old, changed=(old, new))
-            raise
 
     def _recover_switch(self, switch: dict) -> None:
         """The working tree made to match where HEAD points: the switch's branch if it got there, else where it was.
@@ -474,14 +496,22 @@ class Repository:
         write_atomic(self._journal_path(), json.dumps(entry))
         try:
             yield
-        finally:
-            self._journal_path().unlink(missing_ok=True)
+        except BaseException:
+            # The block put back what it could; the journal settles the rest (an undo that failed, or a ref that
+            # moved just before an interrupt), or stays for the next writer.
+            try:
+                self._recover()
+            except RepositoryError:
+                pass
+            raise
+        self._journal_path().unlink(missing_ok=True)
 
     def _recover_move(self, move: dict) -> None:
         """The working tree made to match where the branch stands; its tag made if the branch did move."""
         stands = self.run_git("rev-parse", "--verify", "--quiet", move["ref"], check=False).stdout.strip()
-        if stands not in (move["old"], move["new"]):
-            return
+        points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
+        if stands not in (move["old"], move["new"]) or points != move["ref"]:
+            return  # moved on since, by hand: the tree is no longer the move's
         # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
         self.run_git("read-tree", "--reset", stands)
         self._check_out(stands, changed=(move["old"], move["new"]))
@@ -529,8 +559,15 @@ class Repository:
         for (path, _, mode), found in zip(writes, read_objects(self.root, [blob for _, blob, _ in writes])):
             if found is None:
                 raise RepositoryError(f"git holds no blob for {path}", hint="run `git fsck`")
+            target = self.root / path
+            if target.is_dir() and not target.is_symlink():
+                try:
+                    target.rmdir()  # an empty folder, which git's checkout would replace too
+                except OSError:
+                    raise RepositoryError("a folder stands where the change writes a file", file=path,
+                                          hint="move the folder away, then run the command again") from None
             # Not written through to the disk, as git's checkout does not: the objects hold it.
-            write_atomic(self.root / path, found[1], executable=mode == "100755", durable=False)
+            write_atomic(target, found[1], executable=mode == "100755", durable=False)
         if by_git:
             self.run_git("checkout-index", "--force", "-z", "--stdin",
                          input="\0".join(by_git).encode("utf-8", "surrogateescape"), binary=True)
@@ -540,9 +577,12 @@ class Repository:
         """The paths git would change on their way out of the objects: a smudge filter, an encoding, CRLF endings."""
         if not paths:
             return set()
-        config = self.run_git("config", "--get-regexp", r"^core\.(autocrlf|eol)$", check=False).stdout.lower()
-        crlf = "core.autocrlf true" in config or "core.eol crlf" in config
-        out = self.run_git("check-attr", "-z", "--stdin", "filter", "eol", "text", "ident", "working-tree-encoding",
+        autocrlf = self.run_git("config", "--type=bool-or-str", "--get", "core.autocrlf", check=False).stdout.strip()
+        eol = self.run_git("config", "--get", "core.eol", check=False).stdout.strip().lower()
+        crlf = autocrlf not in ("", "false", "input") or eol == "crlf"
+        # From the index, which stands at the commit being written: its .gitattributes, not the tree's old one.
+        out = self.run_git("check-attr", "--cached", "-z", "--stdin", "filter", "eol", "text", "ident",
+                           "working-tree-encoding",
                            input="\0".join(paths).encode("utf-8", "surrogateescape"), binary=True).stdout
         fields = [os.fsdecode(field) for field in out.split(b"\0")]
         converted = set()

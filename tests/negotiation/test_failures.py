@@ -273,3 +273,21 @@ def test_a_move_of_main_cut_short_is_settled_by_the_next_command(volunteer, stop
     tags = git(volunteer.root, "tag", "--list", "round/test/1").split()
     assert tags == (["round/test/1"] if moved else [])
     assert not (volunteer.git_dir() / "cicatext-journal.json").exists()
+
+
+def test_start_refused_part_way_puts_back_the_branch_it_switched_from(volunteer, capsys):
+    """Switched to the delegation's branch, then refused bringing it up to date (a file git does not track stands
+    where main adds one): the branch checked out before is checked out again, and nothing else moved."""
+    root = volunteer.root
+    git(root, "branch", "delegations/CHN")
+    git(root, "branch", "other")
+    volunteer.commit({"notes/new.txt": "main's\n"}, "Main moves on")
+    git(root, "switch", "--quiet", "other")
+    (root / "notes").mkdir(exist_ok=True)
+    (root / "notes" / "new.txt").write_text("MINE\n")
+    before = git(root, "rev-parse", "delegations/CHN")
+    err = refused(volunteer, capsys, "delegation", "start", "CHN")
+    assert "notes/new.txt: git does not track this file" in err
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "other"
+    assert git(root, "rev-parse", "delegations/CHN") == before
+    assert (root / "notes" / "new.txt").read_text() == "MINE\n"

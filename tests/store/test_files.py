@@ -174,3 +174,89 @@ def test_after_a_switch_git_checkout_dash_goes_back(new_repo):
     git(root, "checkout", "--quiet", "-")
     assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
     assert (root / "notes" / "f.txt").read_text() == "v1\n"
+
+
+def test_a_changed_gitattributes_is_read_from_the_commit_being_written(new_repo):
+    """A move that edits .gitattributes to make texts `eol=crlf` writes them with CRLF, as git would, not by the old."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a.txt": "a\n", "notes/.gitattributes": "*.txt -text\n"},
+                           {"notes/a.txt": "a\nb\n", "notes/.gitattributes": "*.txt text eol=crlf\n"})
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_autocrlf_in_any_spelling_git_takes_for_true(new_repo):
+    """`core.autocrlf yes` is git's true: the text comes out with CRLF."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\nb\n"})
+    git(root, "config", "core.autocrlf", "yes")
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
+
+
+def test_an_empty_folder_where_a_file_goes_is_replaced(new_repo):
+    """An empty folder at a file's path (git checkout replaces it too) is no crash."""
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\n", "notes/b.txt": "b\n"})
+    (root / "notes" / "b.txt").mkdir()
+    with new_repo.lock():
+        new_repo.move_branch("main", old, new)
+    assert (root / "notes" / "b.txt").read_text() == "b\n"
+
+
+def test_a_branch_checked_out_in_another_working_tree_is_not_switched_to(new_repo, tmp_path):
+    """As git refuses: two working trees on one branch would each see the other's moves as their own changes."""
+    import pytest
+
+    from cicatext.errors import RepositoryError
+
+    root = new_repo.root
+    git(root, "branch", "delegations/CHN")
+    git(root, "worktree", "add", "--quiet", str(tmp_path / "other"), "delegations/CHN")
+    with new_repo.lock(), pytest.raises(RepositoryError) as refused:
+        new_repo.switch_branch("delegations/CHN")
+    assert "checked out in another working tree" in str(refused.value)
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
+
+
+def test_a_move_of_main_is_not_recovered_once_head_is_on_another_branch(new_repo):
+    """The journal of a killed move is dropped, not used, when the user has since checked out another branch."""
+    import json
+
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/f.txt": "v1\n"}, {"notes/f.txt": "v2\n"})
+    move = {"ref": "refs/heads/main", "old": old, "new": new, "tag": None, "env": {}}
+    git(root, "switch", "--quiet", "-c", "other", new)
+    (new_repo.git_dir() / "cicatext-journal.json").write_text(json.dumps({"move": move}))
+    new_repo.commit({"notes/later.txt": "x\n"}, "Later")
+    assert (root / "notes" / "f.txt").read_text() == "v2\n"
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_recovery_that_fails_keeps_its_journal_and_says_so(new_repo):
+    """While git holds the index, the killed move cannot be finished: the command refuses and the journal stays;
+    once git is done, the next command finishes it."""
+    import json
+
+    import pytest
+
+    from cicatext.errors import RepositoryError
+    from tests.busy_git import git_at_work
+
+    root = new_repo.root
+    old, new = two_commits(new_repo, {"notes/f.txt": "v1\n"}, {"notes/f.txt": "v2\n"})
+    journal = new_repo.git_dir() / "cicatext-journal.json"
+    journal.write_text(json.dumps({"move": {"ref": "refs/heads/main", "old": old, "new": new, "tag": None,
+                                            "env": {}}}))
+    git(root, "update-ref", "refs/heads/main", new, old)  # killed after main moved, before the tree did
+    with git_at_work(new_repo.git_dir() / "index.lock"), pytest.raises(RepositoryError) as refused:
+        new_repo.commit({"notes/later.txt": "x\n"}, "Later")
+    assert "was interrupted here, and finishing its work failed" in str(refused.value)
+    assert journal.exists()
+    new_repo.commit({"notes/later.txt": "x\n"}, "Later")
+    assert not journal.exists()
+    assert (root / "notes" / "f.txt").read_text() == "v2\n"
+    assert git(root, "status", "--porcelain") == ""
