@@ -6,6 +6,8 @@ import os
 import stat
 import subprocess
 
+import pytest
+
 from cicatext.store.files import write_atomic
 
 
@@ -90,8 +92,6 @@ def two_commits(repo, before: dict[str, str], after: dict[str, str]) -> tuple[st
 
 def test_a_file_git_does_not_track_is_never_written_over(new_repo):
     """Where the move would write a file over one git does not track, it is refused before anything changes."""
-    import pytest
-
     from cicatext.errors import RepositoryError
 
     root = new_repo.root
@@ -134,11 +134,17 @@ def test_odd_file_names_are_written_to_their_own_paths(new_repo):
     assert git(root, "status", "--porcelain") == ""
 
 
-def test_line_endings_git_converts_are_left_to_git(new_repo):
-    """With core.autocrlf, a text comes out with CRLF as git writes it, and the status stays clean."""
+@pytest.mark.parametrize("asked_by", ["autocrlf true", "autocrlf yes", "gitattributes"])
+def test_line_endings_git_converts_are_left_to_git(new_repo, asked_by):
+    """CRLF asked by core.autocrlf (in any spelling git takes for true), or by a .gitattributes the move itself
+    edits (read as the commit being written has it): the text comes out with CRLF as git writes it, status clean."""
     root = new_repo.root
-    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\nb\n"})
-    git(root, "config", "core.autocrlf", "true")
+    before, after = {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\nb\n"}
+    if asked_by == "gitattributes":
+        before["notes/.gitattributes"], after["notes/.gitattributes"] = "*.txt -text\n", "*.txt text eol=crlf\n"
+    old, new = two_commits(new_repo, before, after)
+    if asked_by != "gitattributes":
+        git(root, "config", "core.autocrlf", asked_by.split()[1])
     with new_repo.lock():
         new_repo.move_branch("main", old, new)
     assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
@@ -176,27 +182,6 @@ def test_after_a_switch_git_checkout_dash_goes_back(new_repo):
     assert (root / "notes" / "f.txt").read_text() == "v1\n"
 
 
-def test_a_changed_gitattributes_is_read_from_the_commit_being_written(new_repo):
-    """A move that edits .gitattributes to make texts `eol=crlf` writes them with CRLF, as git would, not by the old."""
-    root = new_repo.root
-    old, new = two_commits(new_repo, {"notes/a.txt": "a\n", "notes/.gitattributes": "*.txt -text\n"},
-                           {"notes/a.txt": "a\nb\n", "notes/.gitattributes": "*.txt text eol=crlf\n"})
-    with new_repo.lock():
-        new_repo.move_branch("main", old, new)
-    assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
-    assert git(root, "status", "--porcelain") == ""
-
-
-def test_autocrlf_in_any_spelling_git_takes_for_true(new_repo):
-    """`core.autocrlf yes` is git's true: the text comes out with CRLF."""
-    root = new_repo.root
-    old, new = two_commits(new_repo, {"notes/a.txt": "a\n"}, {"notes/a.txt": "a\nb\n"})
-    git(root, "config", "core.autocrlf", "yes")
-    with new_repo.lock():
-        new_repo.move_branch("main", old, new)
-    assert (root / "notes" / "a.txt").read_bytes() == b"a\r\nb\r\n"
-
-
 def test_an_empty_folder_where_a_file_goes_is_replaced(new_repo):
     """An empty folder at a file's path (git checkout replaces it too) is no crash."""
     root = new_repo.root
@@ -209,8 +194,6 @@ def test_an_empty_folder_where_a_file_goes_is_replaced(new_repo):
 
 def test_a_branch_checked_out_in_another_working_tree_is_not_switched_to(new_repo, tmp_path):
     """As git refuses: two working trees on one branch would each see the other's moves as their own changes."""
-    import pytest
-
     from cicatext.errors import RepositoryError
 
     root = new_repo.root
@@ -240,8 +223,6 @@ def test_a_recovery_that_fails_keeps_its_journal_and_says_so(new_repo):
     """While git holds the index, the killed move cannot be finished: the command refuses and the journal stays;
     once git is done, the next command finishes it."""
     import json
-
-    import pytest
 
     from cicatext.errors import RepositoryError
     from tests.busy_git import git_at_work
