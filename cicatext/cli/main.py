@@ -56,8 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except OSError as error:
         # What the system refused (a name too long, a full disk, a file not ours): said, not a traceback.
-        where = f"{error.filename}: " if error.filename else ""
-        print(f"{where}{error.strerror or error}", file=sys.stderr)
-        print("    hint: check the path, the free space and the permissions; a write that failed was not "
-              "committed (`git status` shows what the files are)", file=sys.stderr)
+        print(CicatextError(error.strerror or str(error), file=str(error.filename) if error.filename else None,
+                            hint="check the path, the free space and the permissions; a write that failed was not "
+                                 "committed (`git status` shows what the files are)").format(), file=sys.stderr)
         return 1
