@@ -304,8 +304,9 @@ class Repository:
         ):
             if (git_dir / marker).exists():
                 raise RepositoryError(f"{what} in {self.root}", hint=cure)
-        # A lock a killed git left is cleared here too: commands check the state before they take the lock.
-        clear_stale_locks(git_dir, ignore=LOCK_NAME)
+        # A lock a killed git left is cleared here too: `propose` checks the state before it takes the lock.
+        if (git_dir / "index.lock").exists():
+            clear_stale_locks(git_dir, ignore=LOCK_NAME)
         if (git_dir / "index.lock").exists():
             raise RepositoryError(
                 "another git command is running here (.git/index.lock exists)",
@@ -448,18 +449,15 @@ class Repository:
             self._move_tree(old, new, lambda: self.run_git("symbolic-ref", "-m", moving, "HEAD", ref))
 
     def _move_tree(self, old: str, new: str, finish: Callable[[], None]) -> None:
-        """Index and work tree from commit `old` to `new`, then `finish` (which moves a ref); on failure all put back.
+        """Index and work tree from commit `old` to `new`, then `finish` (which moves a ref).
 
-        Run in the journal, after `_refuse_over_untracked`.
+        Run in the journal, after `_refuse_over_untracked`: on a failure the
+        journal puts the tree where the ref stands (`_recover_move`,
+        `_recover_switch`).
         """
         self.run_git("read-tree", "-m", old, new)
-        try:
-            self._check_out(new, changed=(old, new))
-            finish()
-        except BaseException:
-            self.run_git("read-tree", "--reset", old, check=False)
-            self._check_out(old, changed=(old, new))
-            raise
+        self._check_out(new, changed=(old, new))
+        finish()
 
     def _refuse_over_untracked(self, old: str, new: str) -> None:
         """Refuse, as `git checkout` refuses, when a file git does not track stands where `new` puts a file.
@@ -627,16 +625,13 @@ class Repository:
             journal = {"head": self.head(), "files": {
                 path: None if data is None else base64.b64encode(data).decode("ascii")
                 for path, data in originals.items()}}
+            # A failure puts the files back from the journal (`_journaled`).
             with self._journaled(journal):
-                try:
-                    self._write_files(changes)
-                    paths = list(changes)
-                    self.run_git("add", "--all", "--", *paths)
-                    self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
-                                 env=identity_env(author, date))
-                except BaseException:
-                    self._restore(originals)
-                    raise
+                self._write_files(changes)
+                paths = list(changes)
+                self.run_git("add", "--all", "--", *paths)
+                self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
+                             env=identity_env(author, date))
             self.refresh()
             return self.head() or ""
 
