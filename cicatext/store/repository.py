@@ -484,8 +484,7 @@ class Repository:
         stands = switch["new"] if points == switch["ref"] else switch["old"]
         if self.head() != stands:
             return
-        self.run_git("read-tree", "--reset", stands)
-        self._check_out(stands, changed=(switch["old"], switch["new"]))
+        self._reset_tree(stands, (switch["old"], switch["new"]))
 
     @contextmanager
     def _journaled(self, entry: dict) -> Iterator[None]:
@@ -511,12 +510,16 @@ class Repository:
         if stands not in (move["old"], move["new"]) or points != move["ref"]:
             return  # moved on since, by hand: the tree is no longer the move's
         # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
-        self.run_git("read-tree", "--reset", stands)
-        self._check_out(stands, changed=(move["old"], move["new"]))
+        self._reset_tree(stands, (move["old"], move["new"]))
         tag = move.get("tag")
         if stands == move["new"] and tag and not self.run_git(
                 "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False).stdout.strip():
             self.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
+
+    def _reset_tree(self, stands: str, changed: tuple[str, str]) -> None:
+        """Index and work tree put at `stands`, one of the two `changed` commits of a move cut short."""
+        self.run_git("read-tree", "--reset", stands)
+        self._check_out(stands, changed=changed)
 
     def _check_out(self, commit: str, *, changed: tuple[str, str]) -> None:
         """Write `commit`'s version of every file that differs between the two `changed` commits, each whole.
