@@ -46,7 +46,7 @@ def paragraph_words(rng: random.Random, index: int) -> list[str]:
 
 def build(root: Path, delegations: int, paragraphs: int, entries: int) -> None:
     from cicatext.store import yamlio
-    from cicatext.store.create import init_repository
+    from cicatext.store.register.create import init_repository
 
     rng = random.Random(20230614)
     repo = init_repository(root)

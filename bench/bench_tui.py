@@ -148,7 +148,7 @@ def search_figures(root: Path) -> tuple[float, int, dict[str, tuple[float, float
     start did not finish it.
     """
     from cicatext.store.repository import Repository
-    from cicatext.store.search import open_index
+    from cicatext.store.register.search import open_index
 
     repo = Repository.open(root)
     started = time.perf_counter()
@@ -194,7 +194,7 @@ def main() -> None:
     parser.add_argument("--keep", help="build the repositories in this folder and leave them there")
     parser.add_argument("--repository", help="measure this repository as well (its .cicatext/ cache is deleted)")
     args = parser.parse_args()
-    from cicatext.store.demo import build_demo
+    from cicatext.store.demo.sample import build_demo
 
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cicatext-bench-"))
     base.mkdir(parents=True, exist_ok=True)

@@ -291,7 +291,7 @@ def make_corpus(out: Path, documents: int, delegations: int, rounds: int, seed: 
     from cicatext.notation.reader import read
     from cicatext.records.symbols import parse_symbol
     from cicatext.resources import template_dir
-    from cicatext.store.create import init_repository
+    from cicatext.store.register.create import init_repository
     from cicatext.store.negotiation import run_round
     from cicatext.store.repository import Repository
 

@@ -66,7 +66,7 @@ print(json.dumps({"seconds": seconds, "rss_kb": resource.getrusage(resource.RUSA
 _SEARCH = """
 import json, resource, statistics, sys, time
 from cicatext.store.repository import Repository
-from cicatext.store.search import open_index
+from cicatext.store.register.search import open_index
 repo = Repository.open(sys.argv[1])
 answers, searches = [], []
 for _ in range(7):
@@ -278,7 +278,7 @@ def main() -> int:
         lines.append(row("validate again, nothing changed", again, peer_again))
         in_process = child("import json, sys, time, resource\n"
                            "from cicatext.store.repository import Repository\n"
-                           "from cicatext.store.validate import validate\n"
+                           "from cicatext.store.validation.validate import validate\n"
                            "repo = Repository.open(sys.argv[1]); validate(repo)\n"
                            "runs = []\n"
                            "for _ in range(3):\n"
@@ -326,7 +326,7 @@ def main() -> int:
         grep = median_of([measure(base, "git", "grep", "-i", "-F", "-c", QUERY) for _ in range(args.repeat)])
         # The catalogue's cache first, so that the first search times building the index alone.
         child("import sys\nfrom cicatext.store.repository import Repository\n"
-              "from cicatext.store.catalogue import load_catalogue, load_paragraphs\n"
+              "from cicatext.store.register.catalogue import load_catalogue, load_paragraphs\n"
               "repo = Repository.open(sys.argv[1]); load_catalogue(repo); load_paragraphs(repo); print('{}')",
               str(base))
         (base / ".cicatext" / "search.sqlite").unlink(missing_ok=True)

@@ -30,14 +30,14 @@ if os.environ.get("CI"):
 @pytest.fixture
 def new_repo(tmp_path):
     """A freshly initialised cicatext repository (template only, one commit)."""
-    from cicatext.store.create import init_repository
+    from cicatext.store.register.create import init_repository
 
     return init_repository(tmp_path / "repo")
 
 
 @pytest.fixture(scope="session")
 def _demo_master(tmp_path_factory):
-    from cicatext.store.demo import build_demo
+    from cicatext.store.demo.sample import build_demo
 
     path = tmp_path_factory.mktemp("demo-master") / "demo"
     build_demo(path)

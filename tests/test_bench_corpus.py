@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from make_corpus import make_corpus, tree_digest  # noqa: E402
 
 from cicatext.store.repository import Repository  # noqa: E402
-from cicatext.store.validate import validate  # noqa: E402
+from cicatext.store.validation.validate import validate  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -128,7 +128,7 @@ def _render(document, fmt: str) -> str | bytes:
 
 def run_translations(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.languages import translations
+    from cicatext.store.register.languages import translations
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)

@@ -207,7 +207,7 @@ def _short(text: str, width: int = 70) -> str:
 def run_log(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.negotiation import document_log
-    from cicatext.store.verify import Authorship
+    from cicatext.store.trust.verify import Authorship
 
     repo = _open(args)
     rounds = document_log(repo, args.symbol)

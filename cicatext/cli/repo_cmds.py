@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 
 
 def run_init(args: argparse.Namespace) -> int:
-    from cicatext.store.create import init_repository
+    from cicatext.store.register.create import init_repository
 
     repo = init_repository(Path(args.path))
     print(f"Created a cicatext repository in {repo.root}")
@@ -49,7 +49,7 @@ def run_init(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json, print_problems
     from cicatext.store.repository import Repository
-    from cicatext.store.validate import validate
+    from cicatext.store.validation.validate import validate
 
     repo = Repository.open(args.path)
     problems = validate(repo)
@@ -68,7 +68,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.create import import_text, read_input_file
+    from cicatext.store.register.create import import_text, read_input_file
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
@@ -91,7 +91,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
-    from cicatext.store.demo import ensure_demo
+    from cicatext.store.demo.sample import ensure_demo
 
     repo, built = ensure_demo(Path(args.path) if args.path else None, fresh=args.fresh)
     if built:

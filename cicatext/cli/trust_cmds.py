@@ -103,7 +103,7 @@ def _emit(value) -> None:
 
 
 def run_server_init(args: argparse.Namespace) -> int:
-    from cicatext.store.server import init_server
+    from cicatext.store.trust.server import init_server
 
     result = init_server(args.bare, require_signatures=args.require_signatures)
     if args.json:
@@ -118,7 +118,7 @@ def run_server_init(args: argparse.Namespace) -> int:
 
 
 def run_server_check(args: argparse.Namespace) -> int:
-    from cicatext.store.server import run_check
+    from cicatext.store.trust.server import run_check
 
     return run_check(sys.stdin)
 
@@ -127,7 +127,7 @@ def run_server_check(args: argparse.Namespace) -> int:
 
 
 def run_keys_add(args: argparse.Namespace) -> int:
-    from cicatext.store.keys import add_key
+    from cicatext.store.trust.keys import add_key
 
     key = add_key(_open(args), args.code, args.pubkey)
     print(f"Registered {key.keytype} key {key.fingerprint} for {key.code} in keys/allowed_signers")
@@ -137,7 +137,7 @@ def run_keys_add(args: argparse.Namespace) -> int:
 
 
 def run_keys_revoke(args: argparse.Namespace) -> int:
-    from cicatext.store.keys import revoke_key
+    from cicatext.store.trust.keys import revoke_key
 
     for key in revoke_key(_open(args), args.which, reason=args.reason):
         print(f"Revoked {key.code}'s key {key.fingerprint}")
@@ -145,7 +145,7 @@ def run_keys_revoke(args: argparse.Namespace) -> int:
 
 
 def run_keys_list(args: argparse.Namespace) -> int:
-    from cicatext.store.keys import load_keyring
+    from cicatext.store.trust.keys import load_keyring
 
     ring = load_keyring(_open(args))
     if args.json:
@@ -164,7 +164,7 @@ def run_keys_list(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from cicatext.store.verify import verify
+    from cicatext.store.trust.verify import verify
 
     checks = verify(_open(args), args.range)
     refused = [c for c in checks if c.entitled is False or c.signature.status in ("bad", "revoked")]
@@ -193,7 +193,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
 
 def run_confidential_add(args: argparse.Namespace) -> int:
-    from cicatext.store.confidential import add_record
+    from cicatext.store.trust.confidential import add_record
 
     record = add_record(_open(args), args.file, provider=args.provider,
                         recipients=[c for c in args.recipients.split(",") if c.strip()], title=args.title)
@@ -207,7 +207,7 @@ def run_confidential_add(args: argparse.Namespace) -> int:
 
 
 def run_confidential_list(args: argparse.Namespace) -> int:
-    from cicatext.store.confidential import list_records
+    from cicatext.store.trust.confidential import list_records
 
     records = list_records(_open(args))
     if args.json:
@@ -222,7 +222,7 @@ def run_confidential_list(args: argparse.Namespace) -> int:
 
 
 def run_confidential_show(args: argparse.Namespace) -> int:
-    from cicatext.store.confidential import show_record
+    from cicatext.store.trust.confidential import show_record
 
     content = show_record(_open(args), args.id, identity=args.identity)
     if args.output:
@@ -238,7 +238,7 @@ def run_confidential_show(args: argparse.Namespace) -> int:
 
 
 def run_confidential_consent(args: argparse.Namespace) -> int:
-    from cicatext.store.confidential import record_consent
+    from cicatext.store.trust.confidential import record_consent
 
     record = record_consent(_open(args), args.id, to=args.to, key=args.key)
     print(f"{record.provider} consents to sharing {record.id} with {args.to.upper()} (signed)")
@@ -246,7 +246,7 @@ def run_confidential_consent(args: argparse.Namespace) -> int:
 
 
 def run_confidential_share(args: argparse.Namespace) -> int:
-    from cicatext.store.confidential import share_record
+    from cicatext.store.trust.confidential import share_record
 
     record = share_record(_open(args), args.id, to=args.to, identity=args.identity)
     print(f"{record.id} is now readable by {', '.join(record.recipients)}")

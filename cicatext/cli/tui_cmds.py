@@ -53,7 +53,7 @@ def run_tui(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.repository import Repository
-    from cicatext.store.search import search_repository
+    from cicatext.store.register.search import search_repository
 
     repo = Repository.open(args.repo)
     query = " ".join(args.query)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from cicatext.errors import NotationError, UsageError
 from cicatext.export.docx import SKIPPED_STYLES
-from cicatext.store.create import ImportResult
+from cicatext.store.register.create import ImportResult
 from cicatext.store.repository import Repository
 
 _SKIPPED_CONTAINERS = ("del", "moveFrom")
@@ -259,7 +259,7 @@ def import_docx(repo: Repository, path: str | Path, **options) -> ImportResult:
 
     A notation error names the Word paragraph it is in. Nothing is written on any error.
     """
-    from cicatext.store.create import import_text
+    from cicatext.store.register.create import import_text
 
     paragraphs = read_paragraphs(path)
     if not paragraphs:

@@ -29,12 +29,12 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.store.catalogue import Catalogue, DocumentSummary, cached_catalogue, load_catalogue, load_paragraphs
+from cicatext.store.register.catalogue import Catalogue, DocumentSummary, cached_catalogue, load_catalogue, load_paragraphs
 from cicatext.store.repository import Repository
 from cicatext.tui.screens.register import RegisterScreen
 
 if TYPE_CHECKING:
-    from cicatext.store.search import SearchHit, SearchIndex
+    from cicatext.store.register.search import SearchHit, SearchIndex
 
 EditorLauncher = Callable[[Path, int], None]
 THEMES = {"dark": "textual-dark", "light": "textual-light"}
@@ -208,7 +208,7 @@ class CicatextApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self, catalogue: Catalogue) -> None:
         """Open the search index over every paragraph: the repository's index file, brought up to date."""
-        from cicatext.store.search import SearchIndex, open_index
+        from cicatext.store.register.search import SearchIndex, open_index
 
         self.call_from_thread(self.begin_work, "index", "indexing for search")
         try:
@@ -262,7 +262,7 @@ class CicatextApp(App[int]):
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def run_validation(self) -> None:
         """Validate the whole repository in the background."""
-        from cicatext.store.validate import validate
+        from cicatext.store.validation.validate import validate
 
         self.call_from_thread(self.begin_work, "validate", "validating")
         try:

@@ -12,7 +12,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from cicatext.store.search import SearchHit
+from cicatext.store.register.search import SearchHit
 
 
 def hit_display(hit: SearchHit) -> Content:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from cicatext.cli.main import main
-from cicatext.store.demo_languages import PARAGRAPH_IDS, sample_translations
-from cicatext.store.languages import check_languages, translations
+from cicatext.store.demo.languages import PARAGRAPH_IDS, sample_translations
+from cicatext.store.register.languages import check_languages, translations
 
 from .helpers import edit_paragraph
 
@@ -29,7 +29,7 @@ def test_sample_note_is_cut_from_the_seed(seed_text):
 
 def test_sample_note_validates_and_aligns(note_repo):
     """The note's record and texts raise no problem in validation or in the language check."""
-    from cicatext.store.validate import validate
+    from cicatext.store.validation.validate import validate
 
     assert check_languages(note_repo) == []
     mine = [p for p in validate(note_repo) if p.file and p.file.startswith("documents/swg-739/")]
@@ -109,7 +109,7 @@ def test_translations_of_a_one_language_document(demo_repo, capsys):
 def test_a_translation_added_later_is_not_a_change(new_repo):
     """Russian added after English, then an English change: only Russian is behind, never English."""
     from cicatext.store import yamlio
-    from cicatext.store.create import import_text
+    from cicatext.store.register.create import import_text
 
     import_text(new_repo, "The Council,\n\n1. Decides [to act] (+IND);\n", symbol="MC/2024/DRAFT/2", title="T")
     record_path = "documents/mc-2024-draft-2/document.yaml"

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from cicatext.store import yamlio
-from cicatext.store.demo_modalities import sample_records
+from cicatext.store.demo.modalities import sample_records
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,7 @@ import pytest
 
 from cicatext.records.modalities import StatusStep, check_lifecycle
 from cicatext.store import schemas, yamlio
-from cicatext.store.demo_modalities import sample_records
+from cicatext.store.demo.modalities import sample_records
 from cicatext.store.layout import kind_of
 from cicatext.store.modalities_store import check_repository, load_records, render_area
 from cicatext.store.repository import Repository
@@ -108,7 +108,7 @@ def test_impossible_date_is_located(sample_repo):
     """A day the month does not have (2023-06-31) is reported where it stands, not as a crash."""
     path = sample_repo / "meetings/swg-2023-06.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("to: 2023-06-14", "to: 2023-06-31"), encoding="utf-8")
-    from cicatext.store.validate import validate
+    from cicatext.store.validation.validate import validate
 
     problems = [p for p in validate(Repository.open(sample_repo)) if p.severity == "error"]
     assert [(p.file, p.line, p.column, p.message) for p in problems] == [

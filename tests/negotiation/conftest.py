@@ -16,7 +16,7 @@ TEXT = f"documents/{SLUG}/en.txt"
 def volunteer_text() -> str:
     """The heavily bracketed volunteerism statement as the sample repository keeps it."""
     from cicatext.resources import seed_file
-    from cicatext.store.demo import DOCUMENTS, document_text
+    from cicatext.store.demo.sample import DOCUMENTS, document_text
 
     document = next(d for d in DOCUMENTS if d.slug == SLUG)
     text, _ = document_text(seed_file().read_text(encoding="utf-8"), document)
@@ -26,7 +26,7 @@ def volunteer_text() -> str:
 def add_volunteer_document(repo) -> None:
     """Commit the statement's record and English text into a repository."""
     from cicatext.store import yamlio
-    from cicatext.store.demo import DOCUMENTS
+    from cicatext.store.demo.sample import DOCUMENTS
 
     document = next(d for d in DOCUMENTS if d.slug == SLUG)
     repo.commit({f"documents/{SLUG}/document.yaml": yamlio.dump(dict(document.record)), TEXT: volunteer_text()},

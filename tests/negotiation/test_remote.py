@@ -153,7 +153,7 @@ def test_delegation_start_when_its_branch_diverged(shared, capsys):
 
 def test_rounds_pass_the_shared_repository_guard(volunteer, tmp_path):
     """Through a bare repository guarded by `cicatext server init`, delegation pushes and round pushes are taken."""
-    from cicatext.store.server import init_server
+    from cicatext.store.trust.server import init_server
 
     bare = tmp_path / "guarded.git"
     init_server(bare)

@@ -6,7 +6,7 @@ import pytest
 
 from cicatext.cli.main import main
 from cicatext.errors import NotationError, RepositoryError, UsageError
-from cicatext.store.create import import_text, init_repository
+from cicatext.store.register.create import import_text, init_repository
 from cicatext.store.repository import Repository
 
 

@@ -6,7 +6,7 @@ import subprocess
 from cicatext.cli.main import main
 from cicatext.notation.reader import parse
 from cicatext.notation.views import bracket_list
-from cicatext.store.validate import validate
+from cicatext.store.validation.validate import validate
 
 MARKER = re.compile(r"^\{#[^}]+\} ")
 

@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from cicatext.store import catalogue
-from cicatext.store.catalogue import PARAGRAPHS_CACHE, iter_paragraphs, load_paragraphs
+from cicatext.store.register import catalogue
+from cicatext.store.register.catalogue import PARAGRAPHS_CACHE, iter_paragraphs, load_paragraphs
 
 
 @pytest.fixture

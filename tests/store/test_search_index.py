@@ -15,9 +15,9 @@ import sys
 
 import pytest
 
-from cicatext.store.catalogue import load_catalogue, load_paragraphs
-from cicatext.store.create import import_text
-from cicatext.store.search import INDEX_FILE, SearchIndex, StoredIndex, open_index, search_repository
+from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
+from cicatext.store.register.create import import_text
+from cicatext.store.register.search import INDEX_FILE, SearchIndex, StoredIndex, open_index, search_repository
 
 QUERIES = [
     "intercultural dialogue",
@@ -172,7 +172,7 @@ def test_warm_search_loads_neither_the_catalogue_nor_textual(demo_repo):
     """Answering from an up-to-date file imports neither the catalogue (it reads no text) nor the UI."""
     open_index(demo_repo)
     script = ("import sys; from cicatext.cli.main import main; main(['search', 'religious', '-C', sys.argv[1]]); "
-              "print(','.join(m for m in ('cicatext.store.catalogue', 'textual') if m in sys.modules))")
+              "print(','.join(m for m in ('cicatext.store.register.catalogue', 'textual') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script, str(demo_repo.root)], capture_output=True, text=True,
                             check=True)
     assert result.stdout.splitlines()[-1] == ""
@@ -180,7 +180,7 @@ def test_warm_search_loads_neither_the_catalogue_nor_textual(demo_repo):
 
 def test_paragraphs_of_a_few_documents_equal_those_of_the_full_load(demo_repo):
     """The catalogue reads a few documents' paragraphs alone, the same as the full load gives them."""
-    from cicatext.store.catalogue import load_paragraphs
+    from cicatext.store.register.catalogue import load_paragraphs
 
     full = {document.slug: document for document in load_paragraphs(demo_repo)}
     some = sorted(full)[:2] + ["no-such-folder"]
@@ -220,7 +220,7 @@ def test_a_second_write_in_the_same_clock_tick_is_seen(demo_repo):
 
 def test_settled_files_are_trusted_by_size_and_time(demo_repo, monkeypatch):
     """Files older than the settling time are known by size and time: nothing is read again when they stand."""
-    from cicatext.store import catalogue
+    from cicatext.store.register import catalogue
 
     old = 1_600_000_000_000_000_000
     for path in demo_repo.path("documents").rglob("*"):

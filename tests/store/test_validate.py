@@ -5,8 +5,8 @@ import json
 import pytest
 
 from cicatext.cli.main import main
-from cicatext.store.create import import_text
-from cicatext.store.validate import validate
+from cicatext.store.register.create import import_text
+from cicatext.store.validation.validate import validate
 
 
 def _write(repo, relative, text):
@@ -130,7 +130,7 @@ def test_impossible_date_is_located(doc_repo):
 
 def test_second_run_uses_the_cache_and_a_one_character_change_is_caught(doc_repo, monkeypatch):
     """Unchanged files come from the cache (no check runs again); changing one character is seen at once."""
-    import cicatext.store.validate as validation
+    import cicatext.store.validation.validate as validation
 
     assert validate(doc_repo) == []
     assert (doc_repo.root / ".cicatext" / "validate.json").is_file()
@@ -157,7 +157,7 @@ def test_cache_is_keyed_by_the_registry(doc_repo):
 
 def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
     """With nothing changed no file is checked again; a one-character edit or a new commit on main is seen."""
-    import cicatext.store.validate as validation
+    import cicatext.store.validation.validate as validation
 
     text = "documents/mc-2024-draft-1/en.txt"
     assert validate(doc_repo) == []
@@ -180,7 +180,7 @@ def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
 
 def test_kept_result_that_does_not_load_is_made_again(doc_repo):
     """A damaged kept result is ignored and written anew."""
-    import cicatext.store.validate as validation
+    import cicatext.store.validation.validate as validation
 
     assert validate(doc_repo) == []
     kept = doc_repo.root / ".cicatext" / validation.RESULT_CACHE

@@ -65,9 +65,9 @@ class World:
 
 def make_world(tmp_path: Path, *, require_signatures: bool = True) -> World:
     """Found a shared repository holding MC/2023/DRAFT/5 with SEC, IND and CHN keys registered."""
-    from cicatext.store.create import init_repository
-    from cicatext.store.keys import add_key
-    from cicatext.store.server import init_server
+    from cicatext.store.register.create import init_repository
+    from cicatext.store.trust.keys import add_key
+    from cicatext.store.trust.server import init_server
 
     keys = {code: keygen(tmp_path / "keys", code.lower()) for code in ("SEC", "IND", "CHN")}
     secretariat = init_repository(tmp_path / "secretariat")

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from cicatext.store.keys import add_key
+from cicatext.store.trust.keys import add_key
 from cicatext.store.negotiation import agree_bracket, run_round
-from cicatext.store.verify import Authorship
+from cicatext.store.trust.verify import Authorship
 from tests.negotiation.conftest import add_volunteer_document, cli, propose_as
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, keygen, sign_with
 
@@ -78,7 +78,7 @@ def test_authorship_of_signed_unsigned_and_unregistered_commits(keyed):
 
 def test_each_commit_is_verified_once(keyed, monkeypatch):
     """Asking again about a commit already verified runs no second verification."""
-    import cicatext.store.verify as verify
+    import cicatext.store.trust.verify as verify
 
     repo, keys = keyed
     edit(repo, "Improve the measures taken", "Improve the steps taken")
@@ -95,7 +95,7 @@ def test_each_commit_is_verified_once(keyed, monkeypatch):
 
 def test_no_keys_means_no_verification(new_repo, monkeypatch, capsys):
     """In a repository without registered keys nothing is verified: every round reads `not verified`."""
-    import cicatext.store.verify as verify
+    import cicatext.store.trust.verify as verify
 
     volunteer = new_repo
     add_volunteer_document(volunteer)

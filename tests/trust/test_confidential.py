@@ -8,8 +8,8 @@ import subprocess
 import pytest
 
 from cicatext.errors import RuleError, UsageError
-from cicatext.store.confidential import add_record, list_records, record_consent, share_record, show_record
-from cicatext.store.keys import add_key
+from cicatext.store.trust.confidential import add_record, list_records, record_consent, share_record, show_record
+from cicatext.store.trust.keys import add_key
 from tests.trust.conftest import keygen
 
 SECRET = b"Troop rotation near the border: 14 July, 0400 local. CONFIDENTIAL-MARKER-7f3a\r\n"
@@ -59,7 +59,7 @@ def test_share_needs_the_providers_consent(keyed):
         record_consent(repo, record.id, to="IRAN", key=keys["CHN"])
     # CHN writes a consent signed with its own key into the metadata by hand: it does not verify as IND's.
     from cicatext.store import yamlio
-    from cicatext.store.confidential import sign_consent
+    from cicatext.store.trust.confidential import sign_consent
 
     meta = f"confidential/{record.id}.yaml"
     data = yamlio.load(repo.read_text(meta))

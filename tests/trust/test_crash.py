@@ -54,7 +54,7 @@ def settled(root: Path, before: str) -> None:
 @pytest.fixture(scope="module")
 def proposals(tmp_path_factory):
     """A repository where IND and CHN have proposed on MC/2023/DRAFT/5 (built once)."""
-    from cicatext.store.create import init_repository
+    from cicatext.store.register.create import init_repository
 
     repo = init_repository(tmp_path_factory.mktemp("kill") / "master")
     add_volunteer_document(repo)

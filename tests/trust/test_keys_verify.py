@@ -7,9 +7,9 @@ import json
 import pytest
 
 from cicatext.errors import UsageError
-from cicatext.store.keys import add_key, load_keyring, revoke_key
+from cicatext.store.trust.keys import add_key, load_keyring, revoke_key
 from cicatext.store.negotiation import propose, start_delegation
-from cicatext.store.verify import verified_author, verify
+from cicatext.store.trust.verify import verified_author, verify
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, keygen, sign_with
 
 
@@ -95,7 +95,7 @@ def test_revoked_key_no_longer_verifies(keyed):
 
 def test_tampered_signature_is_bad(keyed):
     """A commit whose content was altered after signing does not verify."""
-    from cicatext.store.verify import Git, Verifier, split_signed
+    from cicatext.store.trust.verify import Git, Verifier, split_signed
 
     repo, keys = keyed
     sign_with(repo.root, keys["CHN"])

@@ -85,8 +85,8 @@ async def test_a_later_start_picks_up_an_edit_made_after_the_cache(demo_repo, ma
 
 def test_the_register_is_drawn_without_what_later_screens_need():
     """Importing the app loads neither the reader, validation and search nor rapidfuzz, git or jsonschema."""
-    later = ("cicatext.tui.screens.reader", "cicatext.tui.screens.validation", "cicatext.store.search",
-             "cicatext.store.validate", "cicatext.notation.reader", "rapidfuzz", "git", "jsonschema", "docx")
+    later = ("cicatext.tui.screens.reader", "cicatext.tui.screens.validation", "cicatext.store.register.search",
+             "cicatext.store.validation.validate", "cicatext.notation.reader", "rapidfuzz", "git", "jsonschema", "docx")
     check = f"import sys, cicatext.tui.app; print(','.join(m for m in {later!r} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""

@@ -7,8 +7,8 @@ import json
 from textual.command import CommandPalette
 
 from cicatext.cli.main import main
-from cicatext.store.catalogue import load_catalogue, load_paragraphs
-from cicatext.store.search import SearchIndex, open_index
+from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
+from cicatext.store.register.search import SearchIndex, open_index
 from cicatext.tui.screens.reader import ReaderScreen
 from tests.tui.helpers import loaded, wait_for
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cicatext.store.keys import add_key
+from cicatext.store.trust.keys import add_key
 from cicatext.tui.screens.history import HistoryScreen
 from cicatext.tui.screens.reader import ReaderScreen
 from cicatext.tui.widgets.bracket_panel import BracketPanel

@@ -24,7 +24,7 @@ def snapshot_repo(tmp_path, monkeypatch):
     """Two documents imported into a new repository, every commit dated 14 June 2023."""
     monkeypatch.setenv("GIT_AUTHOR_DATE", DATE)
     monkeypatch.setenv("GIT_COMMITTER_DATE", DATE)
-    from cicatext.store.create import import_text, init_repository
+    from cicatext.store.register.create import import_text, init_repository
 
     repo = init_repository(tmp_path / "sample")
     statement = "\n\n".join(["We, the Ministers,", UNDERLINING, OP11, "12. Encourage [further] (+TUR) exchanges;"])

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Label, Select, Static
 
 from cicatext.errors import CicatextError
-from cicatext.store.catalogue import DocumentSummary, default_language
+from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.layout import document_text_path
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.key_bar import KeyBar

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static
 
 from cicatext.errors import CicatextError
-from cicatext.store.catalogue import DocumentSummary, default_language
+from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.layout import document_text_path
 from cicatext.store.repository import Repository, read_objects
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
@@ -166,7 +166,7 @@ class HistoryScreen(Screen):
 
     def _signers(self, points: list[HistoryPoint]) -> dict[str, str]:
         """Each commit's verified signer: one verification per commit, kept while the screen lives."""
-        from cicatext.store.verify import Authorship
+        from cicatext.store.trust.verify import Authorship
 
         if self._authors is None:
             self._authors = Authorship(self.repo)

@@ -365,7 +365,7 @@ class ReaderScreen(Screen):
     def _find_origin(self, info: BracketInfo) -> None:
         try:
             if self._authors is None:
-                from cicatext.store.verify import Authorship
+                from cicatext.store.trust.verify import Authorship
 
                 self._authors = Authorship(self.repo)
             text = bracket_origin_text(self.repo, self.document.slug, self.language, info, self.reading,
@@ -646,7 +646,7 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
                         reading: Reading | None, *, authors=None) -> str:
     """Where a bracket came from: its round (from the negotiation history), else the commit that first held its text.
 
-    With `authors` (a `cicatext.store.verify.Authorship`) the commit's verified signer follows.
+    With `authors` (a `cicatext.store.trust.verify.Authorship`) the commit's verified signer follows.
     """
 
     def signed(commit: str) -> str:

@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
-from cicatext.store.catalogue import DocumentSummary
+from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.tui.widgets.document_table import COLUMNS, DocumentTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine

@@ -23,7 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from cicatext.store.catalogue import DocumentSummary
+from cicatext.store.register.catalogue import DocumentSummary
 
 
 @dataclass(frozen=True)

@@ -39,8 +39,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, UsageError
-from cicatext.store.keys import KeyRing
-from cicatext.store.verify import ZERO, Git, Verifier, _secretariat
+from cicatext.store.trust.keys import KeyRing
+from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
 
 MAIN_REF = "refs/heads/main"
 BRANCH_PREFIX = "refs/heads/delegations/"
@@ -356,7 +356,7 @@ class PushCheck:
 def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
     """`cicatext validate` on a commit's tree, written out to a scratch folder."""
     from cicatext.store.repository import Repository
-    from cicatext.store.validate import validate
+    from cicatext.store.validation.validate import validate
 
     with tempfile.TemporaryDirectory(prefix="cicatext-tree-") as folder:
         root = Path(folder) / "tree"

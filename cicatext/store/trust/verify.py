@@ -1,7 +1,7 @@
 """Verified authorship: whose key signed each commit, and whether that party was entitled to make that change.
 
 A commit's signature (git's SSH signature, the `gpgsig` header) names its key;
-the key registry (`keys/allowed_signers`, see `cicatext.store.keys`) says which
+the key registry (`keys/allowed_signers`, see `cicatext.store.trust.keys`) says which
 code the key speaks for; `ssh-keygen -Y verify` checks the signature itself.
 
 A commit's *own changes* are the paths where it differs from its parent, or,
@@ -14,7 +14,7 @@ introduced). Entitlement:
   delegation's branch unchanged, so they are no change of the round's own).
 
 The same functions serve the shared repository's pre-receive check
-(`cicatext.store.server`), on the pushed objects in quarantine.
+(`cicatext.store.trust.server`), on the pushed objects in quarantine.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import RepositoryError, UsageError
-from cicatext.store.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
+from cicatext.store.trust.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
 from cicatext.store.repository import read_objects
 
 NAMESPACE = "git"

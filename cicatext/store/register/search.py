@@ -42,7 +42,7 @@ from cicatext.store.files import TEMP_PREFIX, UNSETTLED, document_files, settled
 from cicatext.store.layout import CACHE_DIR, SETTINGS_FILE
 
 if TYPE_CHECKING:
-    from cicatext.store.catalogue import DocumentParagraphs, DocumentSummary
+    from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
     from cicatext.store.repository import Repository
 
 _WORD = re.compile(r"\w+")
@@ -426,7 +426,7 @@ def open_index(repo: Repository, *, announce: Callable[[str], None] | None = Non
         except OSError:
             break
     # A copy of the repository that cannot be written to still answers, only more slowly.
-    from cicatext.store.catalogue import load_catalogue, load_paragraphs
+    from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 
     return SearchIndex(load_catalogue(repo).documents, load_paragraphs(repo))
 
@@ -449,7 +449,7 @@ def _made_for(repo: Repository, database: sqlite3.Connection) -> bool:
     settings = _file_state(repo.root / SETTINGS_FILE)
     if stamp.get("settings") != settings:
         # The titles are in the default language, which the settings may have changed.
-        from cicatext.store.catalogue import default_language
+        from cicatext.store.register.catalogue import default_language
 
         if stamp.get("language") != default_language(repo):
             return False
@@ -477,7 +477,7 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
     """Index every document into a new file, then put it in place of the old one in one step."""
     import tempfile
 
-    from cicatext.store.catalogue import default_language, iter_paragraphs, load_catalogue
+    from cicatext.store.register.catalogue import default_language, iter_paragraphs, load_catalogue
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
@@ -560,7 +560,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
         summaries: dict[str, DocumentSummary] = {}
         paragraphs: dict[str, DocumentParagraphs] = {}
         if present:
-            from cicatext.store.catalogue import load_catalogue, load_paragraphs
+            from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 
             summaries = {found.slug: found for found in load_catalogue(repo).documents if found.slug in present}
             paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}

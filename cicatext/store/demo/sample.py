@@ -15,7 +15,7 @@ from cicatext.errors import RepositoryError, UsageError
 from cicatext.records.paragraphing import ImportWarning, render_with_ids, split_paragraphs
 from cicatext.resources import seed_file
 from cicatext.store import yamlio
-from cicatext.store.create import init_repository
+from cicatext.store.register.create import init_repository
 from cicatext.store.files import read_text
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 from cicatext.store.repository import Repository
@@ -219,9 +219,9 @@ def build_demo(path: Path) -> DemoResult:
                 document_text_path(slug, "en"): text},
                f"{latest} {outcome}".strip(), "2023-06-14T18:00:00")
 
-    from cicatext.store.demo_modalities import sample_records
+    from cicatext.store.demo.modalities import sample_records
 
-    from cicatext.store.demo_languages import sample_translations
+    from cicatext.store.demo.languages import sample_translations
 
     commit(dict(sample_records()), "SWG meeting of 13-14 June 2023: outcome for the five documents, coordinators and offers",
            "2023-06-14T19:00:00")

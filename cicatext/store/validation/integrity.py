@@ -144,7 +144,7 @@ class _Cache:
 
 def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     """Attributions on main that no round, decision or imported baseline accounts for."""
-    from cicatext.store.verify import Git
+    from cicatext.store.trust.verify import Git
 
     git = Git(repo.root)
     ref, head = repo.main_commit()

@@ -438,7 +438,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     `.cicatext/validate.json`, keyed by each file's git blob id, so only what
     changed is read again.
     """
-    from cicatext.store.integrity import check_attributions
+    from cicatext.store.validation.integrity import check_attributions
 
     repo.refresh()
     blobs = file_ids(repo.root)
@@ -495,7 +495,7 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
-    from cicatext.store.languages import check_languages
+    from cicatext.store.register.languages import check_languages
     from cicatext.store.modalities_store import check_repository
 
     problems: list[Problem] = []

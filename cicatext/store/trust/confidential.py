@@ -29,7 +29,7 @@ from pathlib import Path
 
 from cicatext.errors import RecordError, RuleError, UsageError
 from cicatext.store import yamlio
-from cicatext.store.keys import KeyRing, fingerprint, load_keyring, public_key_of
+from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public_key_of
 from cicatext.store.repository import Repository
 
 FOLDER = "confidential"
@@ -225,7 +225,7 @@ def sign_consent(record: ConfidentialRecord, to: str, key: str | Path) -> str:
 
 def consent_holds(ring: KeyRing, record: ConfidentialRecord, to: str) -> bool:
     """True when the record carries a consent for `to` verifiably signed by a key of its provider."""
-    from cicatext.store.verify import Verifier
+    from cicatext.store.trust.verify import Verifier
 
     with Verifier(ring) as verifier:
         for consent in record.consents:
