@@ -8,7 +8,7 @@ bad user input end in a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -147,29 +147,3 @@ class UsageError(CicatextError):
 
     kind = "usage"
     exit_code = 2
-
-
-@dataclass
-class ProblemList:
-    """Problems collected over one run, in the order found."""
-
-    items: list[Problem] = field(default_factory=list)
-
-    def add(self, problem: Problem) -> None:
-        self.items.append(problem)
-
-    def extend(self, problems) -> None:
-        self.items.extend(problems)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.items if p.severity == "error"]
-
-    def __bool__(self) -> bool:
-        return bool(self.items)
-
-    def __iter__(self):
-        return iter(self.items)
-
-    def __len__(self) -> int:
-        return len(self.items)

@@ -5,9 +5,6 @@ the clean or bracketed paragraphs); each format module turns that into bytes or
 text and writes nothing itself. The command line writes the result atomically.
 """
 
-FORMATS = ("docx", "html", "md", "akn", "txt")
-"""The formats `cicatext export --format` knows."""
-
 EXTENSIONS = {"docx": "docx", "html": "html", "htm": "html", "md": "md", "markdown": "md",
               "xml": "akn", "akn": "akn", "txt": "txt", "text": "txt"}
 """Output file extensions and the format each implies when `--format` is not given."""

@@ -266,19 +266,6 @@ class Repository:
 
     # Git -----------------------------------------------------------------
 
-    @cached_property
-    def git(self):
-        """The GitPython repository object (imported only when needed)."""
-        import git
-
-        try:
-            return git.Repo(self.root)
-        except git.InvalidGitRepositoryError:
-            raise RepositoryError(
-                f"{self.root} holds a cicatext.yaml but is not a git repository",
-                hint="run `git init` there and commit the files, or `cicatext init` in an empty folder",
-            ) from None
-
     def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
                 env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
         """Run a git command in the repository and return its completed process (text, or bytes with `binary`)."""

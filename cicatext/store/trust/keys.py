@@ -227,11 +227,6 @@ def revoke_key(repo: Repository, which: str, *, reason: str = "") -> list[Key]:
     return revoked
 
 
-def signing_config(private_key: str | Path) -> list[str]:
-    """`git -c` options that make a commit signed with this SSH key (for scripts and tests)."""
-    return ["-c", "gpg.format=ssh", "-c", f"user.signingkey={Path(private_key).resolve()}"]
-
-
 def public_key_of(private_key: str | Path) -> tuple[str, str]:
     """(type, base64) of the public half of a private key file."""
     process = subprocess.run(["ssh-keygen", "-y", "-f", str(private_key)], capture_output=True, text=True,

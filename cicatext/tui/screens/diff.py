@@ -24,11 +24,10 @@ from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
-WORKTREE = "WORKTREE"
-
-
 def ref_choices(repo: Repository, slug: str | None, language: str) -> list[tuple[str, str]]:
     """(label, ref) for the rounds, branches and recent commits worth comparing, newest first."""
+    from cicatext.store.negotiation import WORKTREE
+
     choices: list[tuple[str, str]] = [("working tree (uncommitted)", WORKTREE)]
     try:
         from cicatext.store import negotiation
