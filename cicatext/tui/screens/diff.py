@@ -26,13 +26,13 @@ from cicatext.tui.widgets.title_bar import TitleBar
 
 def ref_choices(repo: Repository, slug: str | None, language: str) -> list[tuple[str, str]]:
     """(label, ref) for the rounds, branches and recent commits worth comparing, newest first."""
-    from cicatext.store.negotiation import WORKTREE
+    from cicatext.store.negotiation.refs import WORKTREE
 
     choices: list[tuple[str, str]] = [("working tree (uncommitted)", WORKTREE)]
     try:
-        from cicatext.store import negotiation
+        from cicatext.store.negotiation.history import round_refs
 
-        tags = negotiation.round_refs(repo, slug) if slug else negotiation.round_refs(repo)
+        tags = round_refs(repo, slug) if slug else round_refs(repo)
     except (ImportError, CicatextError):
         tags = []
     for tag in reversed(tags):
@@ -200,7 +200,7 @@ class DiffScreen(Screen):
         error_text = None
         diffs: list = []
         try:
-            from cicatext.store.negotiation import diff_refs
+            from cicatext.store.negotiation.diff import diff_refs
 
             diffs = diff_refs(self.repo, ref_a, ref_b, self.summary.slug if self.summary else None,
                               language=self.language)

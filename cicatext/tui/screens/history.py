@@ -60,9 +60,9 @@ def document_history(repo: Repository, slug: str, language: str) -> list[History
         return []
     rounds = {}
     try:
-        from cicatext.store import negotiation
+        from cicatext.store.negotiation.history import document_log
 
-        for entry in negotiation.document_log(repo, slug):
+        for entry in document_log(repo, slug):
             rounds[entry.commit] = entry
     except (ImportError, CicatextError):
         pass

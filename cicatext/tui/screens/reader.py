@@ -589,11 +589,11 @@ class ReaderScreen(Screen):
         app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
         try:
             try:
-                from cicatext.store import negotiation
+                from cicatext.store.negotiation import decisions
             except ImportError:
                 raise CicatextError(f"{verb} is not available in this installation",
                                     hint="update cicatext; `cicatext agree` and `drop` need the negotiation module")
-            operation = negotiation.agree_bracket if verb == "agree" else negotiation.drop_bracket
+            operation = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
             commit = operation(self.repo, self.document.slug, bracket_id, language=self.language)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
@@ -656,7 +656,7 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
         return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
 
     try:
-        from cicatext.store import negotiation
+        from cicatext.store.negotiation import history as negotiation
     except ImportError:
         negotiation = None
     if negotiation is not None:
