@@ -24,7 +24,7 @@ from textual.widgets import Static
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.notation.reader import Reading, read
-from cicatext.notation.tree import Bracket, Paragraph
+from cicatext.notation.tree import Paragraph
 from cicatext.notation.views import BracketInfo, bracket_list, locate
 from cicatext.store import yamlio
 from cicatext.store.layout import document_record_path, document_text_path
@@ -648,6 +648,7 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
 
     With `authors` (a `cicatext.store.trust.verify.Authorship`) the commit's verified signer follows.
     """
+    from cicatext.store.negotiation.history import bracket_source
 
     def signed(commit: str) -> str:
         if authors is None:
@@ -655,39 +656,13 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
         signer = authors.signer(commit)
         return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
 
-    try:
-        from cicatext.store.negotiation import history as negotiation
-    except ImportError:
-        negotiation = None
-    if negotiation is not None:
-        try:
-            entry = negotiation.bracket_origin(repo, slug, info.id, language=language)
-        except (CicatextError, AttributeError, TypeError, ValueError):
-            entry = None
-        if entry is not None:
-            return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}{signed(entry.commit)}"
-    needle = _needle(reading, info)
-    if not needle:
+    source = bracket_source(repo, slug, language, info, reading.draft if reading is not None else None)
+    if source is None:
         return "unknown"
-    # --no-textconv: with `cicatext git-setup` git shows texts with ⟦ ⟧, which the needle would never match.
-    process = repo.run_git("log", "--reverse", "--no-textconv", "--format=%H%x09%ad%x09%s", "--date=short",
-                           "-S", needle, "--", document_text_path(slug, language), check=False)
-    lines = [line for line in process.stdout.splitlines() if line.strip()]
-    if not lines:
+    if source.round is not None:
+        entry = source.round
+        return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}{signed(entry.commit)}"
+    if source.commit is None:
         return "not yet committed"
-    commit, date, subject = (lines[0].split("\t") + ["", ""])[:3]
-    return f"commit {commit[:7]} of {date}{signed(commit)}: {subject}"
-
-
-def _needle(reading: Reading | None, info: BracketInfo) -> str:
-    """A short piece of the bracket's own text, as it would first appear in the file."""
-    if reading is None:
-        return ""
-    try:
-        _, bracket, _ = locate(reading.draft, info.id)
-    except CicatextError:
-        return ""
-    from cicatext.notation.render import render
-
-    whole = render(bracket) if isinstance(bracket, Bracket) else info.text
-    return whole[:120]
+    commit = source.commit
+    return f"commit {commit.commit[:7]} of {commit.date}{signed(commit.commit)}: {commit.subject}"
