@@ -12,7 +12,6 @@ and the round that introduced it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,13 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cicatext.errors import CicatextError, Problem
-from cicatext.notation.reader import Reading, read
+from cicatext.errors import CicatextError
+from cicatext.notation.reader import Reading
 from cicatext.notation.tree import Paragraph
 from cicatext.notation.views import BracketInfo, bracket_list, locate
-from cicatext.store import yamlio
-from cicatext.store.layout import document_record_path, document_text_path
-from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.layout import document_text_path
+from cicatext.store.register.texts import OpenDocument, load_document
+from cicatext.store.repository import Repository
 from cicatext.tui.screens.dialogs import ConfirmAction, PickOne
 from cicatext.tui.widgets.bracket_panel import BracketPanel
 from cicatext.tui.widgets.bracketed import bracket_kind
@@ -37,78 +36,6 @@ from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.parallel_view import ParallelView
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
-
-
-@dataclass(frozen=True)
-class OpenDocument:
-    """A document as the reader shows it: its record and the reading of each language's text."""
-
-    slug: str
-    """The folder under documents/."""
-    entry: DocumentEntry | None
-    """The record, or None when document.yaml does not load."""
-    readings: Mapping[str, Reading]
-    """Each language's text as read (leniently), by language code."""
-    problems: tuple[Problem, ...]
-    """The record's load error and the texts' notation problems."""
-
-    @property
-    def symbol(self) -> str:
-        """The current symbol, or the folder name when the record does not load."""
-        if self.entry is None:
-            return self.slug
-        try:
-            return self.entry.current_symbol or self.slug
-        except (TypeError, ValueError, AttributeError):
-            return self.slug
-
-    @property
-    def languages(self) -> list[str]:
-        """The languages with a text, declared ones first."""
-        declared = []
-        if self.entry is not None:
-            raw = self.entry.record.get("languages")
-            declared = [str(x) for x in raw] if isinstance(raw, list) else []
-        ordered = [lang for lang in declared if lang in self.readings]
-        return ordered + sorted(lang for lang in self.readings if lang not in ordered)
-
-    def title(self, language: str) -> str:
-        """The title in a language, or empty."""
-        if self.entry is None:
-            return ""
-        try:
-            return str(self.entry.title(language))
-        except (TypeError, AttributeError):
-            return ""
-
-
-def load_document(repo: Repository, slug: str, codes=None) -> OpenDocument:
-    """Read a document's record and every text it has; problems are collected, never raised."""
-    problems: list[Problem] = []
-    entry = None
-    record_file = document_record_path(slug)
-    try:
-        record = yamlio.load(repo.read_text(record_file), file=record_file)
-        if isinstance(record, dict):
-            entry = DocumentEntry(slug=slug, record=record)
-        else:
-            problems.append(Problem(f"{record_file} is not a mapping", file=record_file, line=1, column=1,
-                                    code="record"))
-    except CicatextError as error:
-        problems.append(error.problem)
-    readings: dict[str, Reading] = {}
-    folder = repo.root / "documents" / slug
-    for path in sorted(folder.glob("*.txt")):
-        relative = document_text_path(slug, path.stem)
-        try:
-            text = repo.read_text(relative)
-        except CicatextError as error:
-            problems.append(error.problem)
-            continue
-        reading = read(text, codes=codes, file=relative)
-        readings[path.stem] = reading
-        problems.extend(reading.problems)
-    return OpenDocument(slug, entry, readings, tuple(problems))
 
 
 class ReaderScreen(Screen):
