@@ -12,7 +12,7 @@ import sys
 from cicatext.store.repository import Repository
 
 DIFF_DRIVER = "cicatext"
-
+"""The name of the diff driver in git's configuration and in the attributes of document texts."""
 
 WORD_REGEX = r"\([+-][A-Z][A-Z0-9]*\)|\([A-Z][A-Z0-9]* tcb\)|[^[:space:]]+"
 """Words for `git diff --word-diff` on document texts: an attribution such as `(CHN tcb)` is one word."""

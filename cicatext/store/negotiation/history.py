@@ -1,4 +1,4 @@
-"""Reading the negotiation's history: a document's rounds and commits, the refs worth comparing, where a bracket came from.
+"""Reading the history: a document's rounds and commits, the refs worth comparing, where a bracket came from.
 
 A round's merge commit records what it did in `Cicatext-` trailers (its tag,
 the revision it produced, the delegations merged, the brackets before and

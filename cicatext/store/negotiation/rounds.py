@@ -24,7 +24,8 @@ from cicatext.notation.compile import CompiledRound, PositionSet, check_entries,
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
-from cicatext.store.negotiation.checks import known_code, read_draft, require_clean, require_repository_state, upstream_check
+from cicatext.store.negotiation.checks import (known_code, read_draft, require_clean, require_repository_state,
+                                               upstream_check)
 from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.propose import load_position_set, position_set_path
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve

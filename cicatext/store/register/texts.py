@@ -37,7 +37,8 @@ def text_at(repo: Repository, path: str, ref: str | None = None, *, required: bo
     found = read_objects(repo.root, specs)
     if required and (found[0] is None or found[0][0] != "commit"):
         raise UsageError(f"no revision {ref!r} in this repository",
-                         hint="give a round tag (round/<slug>/<N>), a branch or a commit; `git tag -l 'round/*'` lists rounds")
+                         hint="give a round tag (round/<slug>/<N>), a branch or a commit; "
+                              "`git tag -l 'round/*'` lists rounds")
     blob = found[-1]
     if blob is None or blob[0] != "blob":
         if not required:
