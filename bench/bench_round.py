@@ -121,7 +121,7 @@ def main() -> int:
     os.environ.setdefault("GIT_COMMITTER_NAME", "Bench")
     os.environ.setdefault("GIT_COMMITTER_EMAIL", "bench@cicatext.invalid")
 
-    from cicatext.store.negotiation import run_round
+    from cicatext.store.negotiation.rounds import run_round
     from cicatext.store.repository import Repository
 
     with tempfile.TemporaryDirectory(prefix="cicatext-bench-") as folder:

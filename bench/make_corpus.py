@@ -292,7 +292,7 @@ def make_corpus(out: Path, documents: int, delegations: int, rounds: int, seed: 
     from cicatext.records.symbols import parse_symbol
     from cicatext.resources import template_dir
     from cicatext.store.register.create import init_repository
-    from cicatext.store.negotiation import run_round
+    from cicatext.store.negotiation.rounds import run_round
     from cicatext.store.repository import Repository
 
     out = Path(out).resolve()

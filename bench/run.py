@@ -313,7 +313,7 @@ def main() -> int:
         lines.append(row(f"diff two rounds of the largest document ({first} → {second})", diff, peer_diff))
         diff_in_process = child("import json, sys, time, resource\n"
                                 "from cicatext.store.repository import Repository\n"
-                                "from cicatext.store.negotiation import diff_refs\n"
+                                "from cicatext.store.negotiation.diff import diff_refs\n"
                                 "repo = Repository.open(sys.argv[1]); runs = []\n"
                                 "for _ in range(3):\n"
                                 "    t = time.perf_counter(); diff_refs(repo, sys.argv[2], sys.argv[3], sys.argv[4])\n"

@@ -82,7 +82,7 @@ def _open(args):
 
 def run_start(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.negotiation import start_delegation
+    from cicatext.store.negotiation.branches import start_delegation
 
     result = start_delegation(_open(args), args.code)
     if args.json:
@@ -97,7 +97,7 @@ def run_start(args: argparse.Namespace) -> int:
 
 def run_propose(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.negotiation import propose
+    from cicatext.store.negotiation.propose import propose
 
     result = propose(_open(args), args.symbol, language=args.lang, justification=args.justification,
                      message=args.message)
@@ -118,7 +118,7 @@ def run_propose(args: argparse.Namespace) -> int:
 
 def run_round(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.negotiation import run_round as compile_round
+    from cicatext.store.negotiation.rounds import run_round as compile_round
 
     delegations = [c for c in (args.delegations or "").replace(" ", ",").split(",") if c] or None
     result = compile_round(_open(args), args.symbol, delegations=delegations, language=args.lang, date=args.date)
@@ -143,9 +143,9 @@ def run_round(args: argparse.Namespace) -> int:
 
 def _bracket_command(args: argparse.Namespace, verb: str) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store import negotiation
+    from cicatext.store.negotiation import decisions
 
-    action = negotiation.agree_bracket if verb == "agree" else negotiation.drop_bracket
+    action = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
     commit = action(_open(args), args.symbol, args.bracket, language=args.lang)
     if args.json:
         emit_json({"document": args.symbol, "bracket": args.bracket, "action": verb, "commit": commit})
@@ -164,7 +164,7 @@ def run_drop(args: argparse.Namespace) -> int:
 
 def run_diff(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.negotiation import diff_refs
+    from cicatext.store.negotiation.diff import diff_refs
 
     documents = diff_refs(_open(args), args.ref_a, args.ref_b, args.symbol, language=args.lang)
     if args.json:
@@ -206,7 +206,7 @@ def _short(text: str, width: int = 70) -> str:
 
 def run_log(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.negotiation import document_log
+    from cicatext.store.negotiation.history import document_log
     from cicatext.store.trust.verify import Authorship
 
     repo = _open(args)
@@ -229,7 +229,7 @@ def run_log(args: argparse.Namespace) -> int:
 
 
 def run_git_setup(args: argparse.Namespace) -> int:
-    from cicatext.store.negotiation import git_setup
+    from cicatext.store.negotiation.driver import git_setup
 
     settings = git_setup(_open(args))
     for key, value in settings.items():
@@ -241,7 +241,7 @@ def run_git_setup(args: argparse.Namespace) -> int:
 def run_diff_driver(args: argparse.Namespace) -> int:
     """git's external diff: PATH OLD-FILE OLD-HEX OLD-MODE NEW-FILE NEW-HEX NEW-MODE."""
     from cicatext.store.files import read_text
-    from cicatext.store.negotiation import driver_view
+    from cicatext.store.negotiation.driver import driver_view
 
     values = args.git_args
     if len(values) < 7:
@@ -263,7 +263,7 @@ def run_diff_driver(args: argparse.Namespace) -> int:
 
 def run_textconv(args: argparse.Namespace) -> int:
     from cicatext.store.files import read_text
-    from cicatext.store.negotiation import textconv_view
+    from cicatext.store.negotiation.driver import textconv_view
 
     try:
         text = read_text(args.file)

@@ -15,8 +15,9 @@ import re
 from dataclasses import dataclass
 
 from cicatext.export.docx import BODY_STYLES, LEGEND_STYLE, TITLE_STYLES, new_document, save
-from cicatext.export.source import emphasis, is_chapter, is_preambular, text_at
+from cicatext.export.source import emphasis, is_chapter, is_preambular
 from cicatext.notation.tree import Draft, Paragraph
+from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 
 INSERT_COLOUR = "0B4F9C"

@@ -18,6 +18,7 @@ from typing import Any
 
 from cicatext.errors import UsageError
 from cicatext.notation.tree import Attribution, Bracket, Paragraph, Stance, Text
+from cicatext.store.register.texts import text_at
 from cicatext.store.repository import DocumentEntry, Repository
 
 _EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
@@ -150,21 +151,6 @@ def attribution_title(attribution: Attribution, names: Mapping[str, str]) -> str
     if attribution.stance is Stance.OBJECT:
         return f"{who} wants this text deleted"
     return f"{who} will come back to this text"
-
-
-def text_at(repo: Repository, path: str, revision: str | None) -> str:
-    """A repository file's text in the working tree or at a git revision; UsageError when it is not there."""
-    if revision is None:
-        return repo.read_text(path)
-    check = repo.run_git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
-    if check.returncode != 0:
-        raise UsageError(f"no revision {revision!r} in this repository",
-                         hint="give a round tag (round/<slug>/<N>), a branch or a commit; `git tag -l 'round/*'` lists rounds")
-    shown = repo.run_git("show", f"{revision}:{path}", check=False)
-    if shown.returncode != 0:
-        raise UsageError(f"{path} did not exist at {revision}",
-                         hint="choose a revision at which the document had its text in this language")
-    return shown.stdout
 
 
 def load(repo: Repository, reference: str, *, language: str | None = None, revision: str | None = None,

@@ -344,7 +344,8 @@ class CicatextApp(App[int]):
     def open_document(self, slug: str, *, paragraph: str | None = None, bracket: str | None = None,
                       language: str | None = None, delegation: str | None = None) -> None:
         """Open a document in the reader, at a paragraph or bracket when given."""
-        from cicatext.tui.screens.reader import ReaderScreen, load_document
+        from cicatext.store.register.texts import load_document
+        from cicatext.tui.screens.reader import ReaderScreen
 
         codes = self.known_codes()
         document = load_document(self.repo, slug, codes)

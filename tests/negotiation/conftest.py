@@ -74,7 +74,8 @@ def edit(repo, old: str, new: str, path: str = TEXT) -> None:
 
 def propose_as(repo, code: str, *edits: tuple[str, str], justification: str | None = None):
     """As delegation `code`: start its branch, make the edits to the text, propose; then back to main."""
-    from cicatext.store.negotiation import propose, start_delegation
+    from cicatext.store.negotiation.branches import start_delegation
+    from cicatext.store.negotiation.propose import propose
 
     start_delegation(repo, code)
     for old, new in edits:

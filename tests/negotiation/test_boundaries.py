@@ -10,7 +10,9 @@ import pytest
 
 @pytest.mark.parametrize("modules, banned", [
     ("cicatext.notation.compile, cicatext.notation.bracket_diff", ("textual", "git")),
-    ("cicatext.store.negotiation, cicatext.cli.negotiation_cmds", ("textual", "git")),
+    ("cicatext.store.negotiation.branches, cicatext.store.negotiation.propose, cicatext.store.negotiation.rounds, "
+     "cicatext.store.negotiation.decisions, cicatext.store.negotiation.history, cicatext.store.negotiation.diff, "
+     "cicatext.store.negotiation.driver, cicatext.cli.negotiation_cmds", ("textual", "git")),
 ])
 def test_imports_stay_light(modules: str, banned: tuple[str, ...]) -> None:
     """Importing these modules in a fresh interpreter leaves the banned packages unloaded."""

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from cicatext.store import yamlio
-from cicatext.store.negotiation import start_delegation
+from cicatext.store.negotiation.branches import start_delegation
 from tests.busy_git import git_at_work
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as, snapshot
 
@@ -217,7 +217,7 @@ def test_diff_of_a_symbol_nowhere_suggests_the_nearest(volunteer, capsys):
 def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
     """When the last step (the tag) fails, main and the working tree return to where they were."""
     from cicatext.errors import RepositoryError
-    from cicatext.store import negotiation
+    from cicatext.store.negotiation import rounds
     from cicatext.store.repository import Repository
 
     propose_as(volunteer, "CHN", MEASURES)
@@ -231,7 +231,7 @@ def test_failed_tag_puts_main_and_the_tree_back(volunteer, monkeypatch):
 
     monkeypatch.setattr(Repository, "run_git", failing)
     with pytest.raises(RepositoryError):
-        negotiation.run_round(volunteer, SYMBOL)
+        rounds.run_round(volunteer, SYMBOL)
     monkeypatch.undo()
     assert snapshot(volunteer.root) == before
     assert not list((volunteer.root / ".git").glob("cicatext-round-*.index"))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cicatext.store.negotiation import document_log, propose, run_round, start_delegation
+from cicatext.store.negotiation.branches import start_delegation
+from cicatext.store.negotiation.history import document_log
+from cicatext.store.negotiation.propose import propose
+from cicatext.store.negotiation.rounds import run_round
 from cicatext.store.repository import Repository
 from tests.negotiation.conftest import SYMBOL, TEXT, cli, edit, git, snapshot
 

@@ -9,8 +9,13 @@ import pytest
 from cicatext.errors import UsageError
 from cicatext.notation.reader import read
 from cicatext.store import yamlio
-from cicatext.store.negotiation import (agree_bracket, bracket_origin, diff_refs, document_log, drop_bracket,
-                                        git_setup, propose, round_refs, run_round, start_delegation)
+from cicatext.store.negotiation.branches import start_delegation
+from cicatext.store.negotiation.decisions import agree_bracket, drop_bracket
+from cicatext.store.negotiation.diff import diff_refs
+from cicatext.store.negotiation.driver import git_setup
+from cicatext.store.negotiation.history import bracket_origin, document_log, round_refs
+from cicatext.store.negotiation.propose import propose
+from cicatext.store.negotiation.rounds import run_round
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")

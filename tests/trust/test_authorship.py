@@ -7,7 +7,8 @@ import json
 import pytest
 
 from cicatext.store.trust.keys import add_key
-from cicatext.store.negotiation import agree_bracket, run_round
+from cicatext.store.negotiation.decisions import agree_bracket
+from cicatext.store.negotiation.rounds import run_round
 from cicatext.store.trust.verify import Authorship
 from tests.negotiation.conftest import add_volunteer_document, cli, propose_as
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, keygen, sign_with

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cicatext.store.negotiation import run_round
+from cicatext.store.negotiation.rounds import run_round
 from cicatext.store.trust.verify import verified_author, verify
 from tests.trust.conftest import SYMBOL, TEXT, edit, git
 from tests.trust.test_server import proposes, push, refused

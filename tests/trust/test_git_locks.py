@@ -92,7 +92,8 @@ def test_an_empty_cicatext_lock_is_a_writer_starting_until_it_has_stood_a_second
 
 def test_propose_goes_on_after_a_killed_git(new_repo):
     """propose checks the repository's state before it takes the lock: a killed git's lock is cleared there too."""
-    from cicatext.store.negotiation import propose, start_delegation
+    from cicatext.store.negotiation.branches import start_delegation
+    from cicatext.store.negotiation.propose import propose
     from tests.negotiation.conftest import SYMBOL, add_volunteer_document, edit
 
     add_volunteer_document(new_repo)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cicatext.store.validation.integrity import check_attributions
-from cicatext.store.negotiation import run_round
+from cicatext.store.negotiation.rounds import run_round
 from tests.negotiation.conftest import TEXT, add_volunteer_document, propose_as
 
 

@@ -8,7 +8,8 @@ import pytest
 
 from cicatext.errors import UsageError
 from cicatext.store.trust.keys import add_key, load_keyring, revoke_key
-from cicatext.store.negotiation import propose, start_delegation
+from cicatext.store.negotiation.branches import start_delegation
+from cicatext.store.negotiation.propose import propose
 from cicatext.store.trust.verify import verified_author, verify
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, keygen, sign_with
 

@@ -9,7 +9,8 @@ import time
 
 import pytest
 
-from cicatext.store.negotiation import propose, start_delegation
+from cicatext.store.negotiation.branches import start_delegation
+from cicatext.store.negotiation.propose import propose
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, make_world
 
 OLD = "Improve the measures taken"

@@ -91,7 +91,7 @@ async def test_history_without_rounds_charts_the_commits(demo_repo, make):
 
 async def test_history_after_an_agree(demo_repo, make):
     """After agreeing a bracket the chart has a second point with one bracket fewer."""
-    from cicatext.store.negotiation import agree_bracket
+    from cicatext.store.negotiation.decisions import agree_bracket
 
     agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
     app = make(demo_repo)
@@ -120,7 +120,7 @@ async def test_history_of_a_document_without_text(demo_repo, make):
 
 async def test_diff_lists_the_agreed_bracket(demo_repo, make):
     """Between the commit before an agree and the agree, the diff lists one bracket agreed in pp9."""
-    from cicatext.store.negotiation import agree_bracket
+    from cicatext.store.negotiation.decisions import agree_bracket
 
     before = demo_repo.head()
     after = agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
@@ -139,7 +139,7 @@ async def test_diff_lists_the_agreed_bracket(demo_repo, make):
 
 async def test_diff_from_the_register_defaults_to_the_last_two_commits(demo_repo, make):
     """D on the register compares the highlighted document's last two commits; swapping reverses them."""
-    from cicatext.store.negotiation import drop_bracket
+    from cicatext.store.negotiation.decisions import drop_bracket
 
     drop_bracket(demo_repo, "MC/2023/DRAFT/5", "op15:1")
     app = make(demo_repo)
@@ -170,7 +170,7 @@ async def test_help_on_question_mark(demo_repo, make):
 
 async def test_reload_picks_up_an_outside_commit(demo_repo, make):
     """r reads the repository again: a bracket agreed by the command line shows in the register's count."""
-    from cicatext.store.negotiation import agree_bracket
+    from cicatext.store.negotiation.decisions import agree_bracket
 
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -182,7 +182,7 @@ async def test_reload_picks_up_an_outside_commit(demo_repo, make):
 
 async def test_watching_picks_up_an_outside_commit(demo_repo, make):
     """With watching on, a commit made outside is read without pressing anything."""
-    from cicatext.store.negotiation import agree_bracket
+    from cicatext.store.negotiation.decisions import agree_bracket
 
     app = make(demo_repo, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -39,7 +39,7 @@ def init_repository(path: Path, *, author: tuple[str, str] | None = None, date: 
         run_git(path, "add", "--all")
         run_git(path, "commit", "--quiet", "--no-verify", "-m", "Create the cicatext repository",
                 env=identity_env(author, date))
-        from cicatext.store.negotiation import git_setup
+        from cicatext.store.negotiation.driver import git_setup
 
         git_setup(Repository(path))
     except BaseException:

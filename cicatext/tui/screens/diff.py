@@ -17,46 +17,30 @@ from textual.screen import Screen
 from textual.widgets import Label, Select, Static
 
 from cicatext.errors import CicatextError
+from cicatext.store.negotiation.history import RefChoice, ref_choices
 from cicatext.store.register.catalogue import DocumentSummary, default_language
-from cicatext.store.layout import document_text_path
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
-def ref_choices(repo: Repository, slug: str | None, language: str) -> list[tuple[str, str]]:
-    """(label, ref) for the rounds, branches and recent commits worth comparing, newest first."""
-    from cicatext.store.negotiation import WORKTREE
 
-    choices: list[tuple[str, str]] = [("working tree (uncommitted)", WORKTREE)]
-    try:
-        from cicatext.store import negotiation
-
-        tags = negotiation.round_refs(repo, slug) if slug else negotiation.round_refs(repo)
-    except (ImportError, CicatextError):
-        tags = []
-    for tag in reversed(tags):
-        choices.append((f"round {tag}", tag))
-    branches = repo.run_git("for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes",
-                            check=False).stdout.split()
-    for branch in branches:
-        if not branch.endswith("/HEAD"):
-            choices.append((f"branch {branch}", branch))
-    paths = ["--", document_text_path(slug, language)] if slug else ["--", "documents"]
-    log = repo.run_git("log", "-30", "--format=%h%x09%ad%x09%s", "--date=short", *paths, check=False).stdout
-    for line in log.splitlines():
-        commit, date, subject = (line.split("\t", 2) + ["", ""])[:3]
-        text = subject if len(subject) <= 50 else subject[:49] + "…"
-        choices.append((f"{commit} {date} {text}", commit))
-    return choices
+def choice_label(choice: RefChoice) -> str:
+    """How a ref is offered in the from and to lists."""
+    if choice.kind == "worktree":
+        return "working tree (uncommitted)"
+    if choice.kind in ("round", "branch"):
+        return f"{choice.kind} {choice.ref}"
+    text = choice.subject if len(choice.subject) <= 50 else choice.subject[:49] + "…"
+    return f"{choice.ref} {choice.date} {text}"
 
 
-def default_refs(choices: list[tuple[str, str]]) -> tuple[str | None, str | None]:
+def default_refs(choices: list[RefChoice]) -> tuple[str | None, str | None]:
     """The two refs to compare first: the last two rounds, else the last two commits."""
-    rounds = [ref for label, ref in choices if label.startswith("round ")]
+    rounds = [choice.ref for choice in choices if choice.kind == "round"]
     if len(rounds) >= 2:
         return rounds[1], rounds[0]
-    commits = [ref for label, ref in choices if not label.startswith(("round ", "branch ", "working tree"))]
+    commits = [choice.ref for choice in choices if choice.kind == "commit"]
     if len(commits) >= 2:
         return commits[1], commits[0]
     if commits:
@@ -135,9 +119,10 @@ class DiffScreen(Screen):
         """The newer side."""
         self.diffs: list | None = None
         """The document diffs, once computed."""
-        self._choices = ref_choices(self.repo, self.summary.slug if self.summary else None, self.language)
+        choices = ref_choices(self.repo, self.summary.slug if self.summary else None, self.language)
+        self._choices = [(choice_label(choice), choice.ref) for choice in choices]
         if self.ref_a is None and self.ref_b is None:
-            self.ref_a, self.ref_b = default_refs(self._choices)
+            self.ref_a, self.ref_b = default_refs(choices)
         for ref in (self.ref_a, self.ref_b):
             if ref and all(ref != value for _, value in self._choices):
                 self._choices.append((f"commit {_short(ref)}" if _short(ref) != ref else ref, ref))
@@ -200,7 +185,7 @@ class DiffScreen(Screen):
         error_text = None
         diffs: list = []
         try:
-            from cicatext.store.negotiation import diff_refs
+            from cicatext.store.negotiation.diff import diff_refs
 
             diffs = diff_refs(self.repo, ref_a, ref_b, self.summary.slug if self.summary else None,
                               language=self.language)

@@ -9,8 +9,6 @@ says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,80 +17,13 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static
 
-from cicatext.errors import CicatextError
+from cicatext.store.negotiation.history import HistoryPoint, document_history
 from cicatext.store.register.catalogue import DocumentSummary, default_language
-from cicatext.store.layout import document_text_path
-from cicatext.store.repository import Repository, read_objects
+from cicatext.store.repository import Repository
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
-
-
-@dataclass(frozen=True)
-class HistoryPoint:
-    """The document's text as one commit left it."""
-
-    commit: str
-    """The commit id."""
-    date: str
-    """YYYY-MM-DD."""
-    subject: str
-    """The commit's first line."""
-    brackets: int
-    """Brackets in the text at that commit."""
-    round: str | None = None
-    """The round's tag when the commit is a round."""
-    revision: str | None = None
-    """The revision the round produced."""
-    delegations: tuple[str, ...] = ()
-    """The delegations merged in the round."""
-
-
-def document_history(repo: Repository, slug: str, language: str) -> list[HistoryPoint]:
-    """The commits that changed a document's text, oldest first, with the bracket count after each."""
-    from cicatext.notation.reader import count_brackets, read
-
-    path = document_text_path(slug, language)
-    log = repo.run_git("log", "--reverse", "--format=%H%x09%ad%x09%s", "--date=short", "--", path, check=False)
-    commits = [line.split("\t", 2) for line in log.stdout.splitlines() if line.strip()]
-    if not commits:
-        return []
-    rounds = {}
-    try:
-        from cicatext.store import negotiation
-
-        for entry in negotiation.document_log(repo, slug):
-            rounds[entry.commit] = entry
-    except (ImportError, CicatextError):
-        pass
-    texts = _texts_at(repo, [commit for commit, *_ in commits], path)
-    points = []
-    for (commit, date, *rest), text in zip(commits, texts):
-        subject = rest[0] if rest else ""
-        count = 0
-        if text is not None:
-            # Counted without a reading when the brackets balance, as the register counts them.
-            counted = count_brackets(text)
-            count = counted[1] if counted is not None else read(text).draft.bracket_count()
-        entry = rounds.get(commit)
-        points.append(HistoryPoint(commit, date, subject, count,
-                                   entry.tag if entry else None, entry.revision if entry else None,
-                                   tuple(entry.delegations) if entry else ()))
-    # Rounds whose merge did not show in the file's log (history simplification) still belong.
-    seen = {p.commit for p in points}
-    for commit, entry in rounds.items():
-        if commit not in seen:
-            points.append(HistoryPoint(commit, entry.date[:10], f"round {entry.tag}", entry.brackets_after,
-                                       entry.tag, entry.revision, tuple(entry.delegations)))
-    points.sort(key=lambda p: p.date)
-    return points
-
-
-def _texts_at(repo: Repository, commits: list[str], path: str) -> list[str | None]:
-    """The file's text at each commit, read with one `git cat-file --batch`."""
-    return [item[1].decode("utf-8", "replace") if item else None
-            for item in read_objects(repo.root, [f"{commit}:{path}" for commit in commits])]
 
 
 class HistoryScreen(Screen):

@@ -12,7 +12,6 @@ and the round that introduced it.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,13 +21,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Static
 
-from cicatext.errors import CicatextError, Problem
-from cicatext.notation.reader import Reading, read
-from cicatext.notation.tree import Bracket, Paragraph
+from cicatext.errors import CicatextError
+from cicatext.notation.reader import Reading
+from cicatext.notation.tree import Paragraph
 from cicatext.notation.views import BracketInfo, bracket_list, locate
-from cicatext.store import yamlio
-from cicatext.store.layout import document_record_path, document_text_path
-from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.layout import document_text_path
+from cicatext.store.register.texts import OpenDocument, load_document
+from cicatext.store.repository import Repository
 from cicatext.tui.screens.dialogs import ConfirmAction, PickOne
 from cicatext.tui.widgets.bracket_panel import BracketPanel
 from cicatext.tui.widgets.bracketed import bracket_kind
@@ -37,78 +36,6 @@ from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.parallel_view import ParallelView
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
-
-
-@dataclass(frozen=True)
-class OpenDocument:
-    """A document as the reader shows it: its record and the reading of each language's text."""
-
-    slug: str
-    """The folder under documents/."""
-    entry: DocumentEntry | None
-    """The record, or None when document.yaml does not load."""
-    readings: Mapping[str, Reading]
-    """Each language's text as read (leniently), by language code."""
-    problems: tuple[Problem, ...]
-    """The record's load error and the texts' notation problems."""
-
-    @property
-    def symbol(self) -> str:
-        """The current symbol, or the folder name when the record does not load."""
-        if self.entry is None:
-            return self.slug
-        try:
-            return self.entry.current_symbol or self.slug
-        except (TypeError, ValueError, AttributeError):
-            return self.slug
-
-    @property
-    def languages(self) -> list[str]:
-        """The languages with a text, declared ones first."""
-        declared = []
-        if self.entry is not None:
-            raw = self.entry.record.get("languages")
-            declared = [str(x) for x in raw] if isinstance(raw, list) else []
-        ordered = [lang for lang in declared if lang in self.readings]
-        return ordered + sorted(lang for lang in self.readings if lang not in ordered)
-
-    def title(self, language: str) -> str:
-        """The title in a language, or empty."""
-        if self.entry is None:
-            return ""
-        try:
-            return str(self.entry.title(language))
-        except (TypeError, AttributeError):
-            return ""
-
-
-def load_document(repo: Repository, slug: str, codes=None) -> OpenDocument:
-    """Read a document's record and every text it has; problems are collected, never raised."""
-    problems: list[Problem] = []
-    entry = None
-    record_file = document_record_path(slug)
-    try:
-        record = yamlio.load(repo.read_text(record_file), file=record_file)
-        if isinstance(record, dict):
-            entry = DocumentEntry(slug=slug, record=record)
-        else:
-            problems.append(Problem(f"{record_file} is not a mapping", file=record_file, line=1, column=1,
-                                    code="record"))
-    except CicatextError as error:
-        problems.append(error.problem)
-    readings: dict[str, Reading] = {}
-    folder = repo.root / "documents" / slug
-    for path in sorted(folder.glob("*.txt")):
-        relative = document_text_path(slug, path.stem)
-        try:
-            text = repo.read_text(relative)
-        except CicatextError as error:
-            problems.append(error.problem)
-            continue
-        reading = read(text, codes=codes, file=relative)
-        readings[path.stem] = reading
-        problems.extend(reading.problems)
-    return OpenDocument(slug, entry, readings, tuple(problems))
 
 
 class ReaderScreen(Screen):
@@ -589,11 +516,11 @@ class ReaderScreen(Screen):
         app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
         try:
             try:
-                from cicatext.store import negotiation
+                from cicatext.store.negotiation import decisions
             except ImportError:
                 raise CicatextError(f"{verb} is not available in this installation",
                                     hint="update cicatext; `cicatext agree` and `drop` need the negotiation module")
-            operation = negotiation.agree_bracket if verb == "agree" else negotiation.drop_bracket
+            operation = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
             commit = operation(self.repo, self.document.slug, bracket_id, language=self.language)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
@@ -648,6 +575,7 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
 
     With `authors` (a `cicatext.store.trust.verify.Authorship`) the commit's verified signer follows.
     """
+    from cicatext.store.negotiation.history import bracket_source
 
     def signed(commit: str) -> str:
         if authors is None:
@@ -655,39 +583,13 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
         signer = authors.signer(commit)
         return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
 
-    try:
-        from cicatext.store import negotiation
-    except ImportError:
-        negotiation = None
-    if negotiation is not None:
-        try:
-            entry = negotiation.bracket_origin(repo, slug, info.id, language=language)
-        except (CicatextError, AttributeError, TypeError, ValueError):
-            entry = None
-        if entry is not None:
-            return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}{signed(entry.commit)}"
-    needle = _needle(reading, info)
-    if not needle:
+    source = bracket_source(repo, slug, language, info, reading.draft if reading is not None else None)
+    if source is None:
         return "unknown"
-    # --no-textconv: with `cicatext git-setup` git shows texts with ⟦ ⟧, which the needle would never match.
-    process = repo.run_git("log", "--reverse", "--no-textconv", "--format=%H%x09%ad%x09%s", "--date=short",
-                           "-S", needle, "--", document_text_path(slug, language), check=False)
-    lines = [line for line in process.stdout.splitlines() if line.strip()]
-    if not lines:
+    if source.round is not None:
+        entry = source.round
+        return f"round {entry.tag} ({entry.date[:10]}), {entry.revision}{signed(entry.commit)}"
+    if source.commit is None:
         return "not yet committed"
-    commit, date, subject = (lines[0].split("\t") + ["", ""])[:3]
-    return f"commit {commit[:7]} of {date}{signed(commit)}: {subject}"
-
-
-def _needle(reading: Reading | None, info: BracketInfo) -> str:
-    """A short piece of the bracket's own text, as it would first appear in the file."""
-    if reading is None:
-        return ""
-    try:
-        _, bracket, _ = locate(reading.draft, info.id)
-    except CicatextError:
-        return ""
-    from cicatext.notation.render import render
-
-    whole = render(bracket) if isinstance(bracket, Bracket) else info.text
-    return whole[:120]
+    commit = source.commit
+    return f"commit {commit.commit[:7]} of {commit.date}{signed(commit.commit)}: {commit.subject}"

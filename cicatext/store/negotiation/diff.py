@@ -1,0 +1,127 @@
+"""The bracket diff of the documents between two refs (rounds, branches, commits or the working tree).
+
+Both sides' texts and records are read with one `git cat-file --batch`; a
+document whose text did not change is left out, and each changed one is
+compared paragraph by paragraph by `cicatext.notation.bracket_diff`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cicatext.errors import CicatextError, UsageError
+from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
+from cicatext.store import yamlio
+from cicatext.store.layout import document_record_path, document_text_path
+from cicatext.store.negotiation.refs import WORKTREE, cat_files, resolve, resolve_both, slug_of
+from cicatext.store.register.texts import text_at
+from cicatext.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class DocumentDiff:
+    """The bracket diff of one document between two refs."""
+
+    symbol: str
+    slug: str
+    paragraphs: list[ParagraphDiff]
+
+    def to_json(self) -> dict:
+        """The diff as a plain dict."""
+        return {"document": self.symbol, "slug": self.slug, "paragraphs": [p.to_json() for p in self.paragraphs]}
+
+
+def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | None = None) -> dict[str, str]:
+    """slug → text path of the documents (or the one) with a text in `language` at a commit (None: the working tree)."""
+    if ref is None:
+        if slug is not None:
+            path = document_text_path(slug, language)
+            return {slug: path} if repo.path(path).exists() else {}
+        return {e.slug: e.text_path(language) for e in repo.documents() if repo.path(e.text_path(language)).exists()}
+    folder = f"documents/{slug}/" if slug is not None else "documents/"
+    listing = repo.run_git("ls-tree", "-r", "--name-only", ref, "--", folder).stdout.splitlines()
+    found = {}
+    for path in listing:
+        parts = path.split("/")
+        if len(parts) == 3 and parts[2] == f"{language}.txt":
+            found[parts[1]] = path
+    return found
+
+
+def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = None, *,
+              language: str = "en") -> list[DocumentDiff]:
+    """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
+    only, unknown = slug_of(repo, symbol) if symbol is not None else (None, None)
+    checks: list[str] = []
+    if only is not None and WORKTREE not in (ref_a, ref_b):
+        # One document at two commits: its paths are known, and the one cat-file that reads its
+        # texts also checks both revisions and says where the document has no text.
+        commit_a, commit_b = checks = [f"{ref_a}^{{commit}}", f"{ref_b}^{{commit}}"]
+        docs_a = docs_b = {only: document_text_path(only, language)}
+    else:
+        commit_a, commit_b = resolve_both(repo, ref_a, ref_b)
+        docs_a = _documents_at(repo, commit_a, language, only)
+        docs_b = _documents_at(repo, commit_b, language, only)
+    slugs = sorted(set(docs_a) | set(docs_b))
+    texts: dict[tuple[str, str], str | None] = {}
+    records: dict[tuple[str, str], bytes | Path | None] = {}
+    at_commits: list[tuple[tuple[str, str], str, str]] = []
+    for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
+        for slug in (s for s in slugs if s in docs):
+            if commit is None:
+                texts[(side, slug)] = text_at(repo, docs[slug])
+                records[(side, slug)] = repo.path(document_record_path(slug))
+            else:
+                at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:{document_record_path(slug)}"))
+    # Both sides' texts and records from one cat-file; records are read only for documents that changed.
+    found = cat_files(repo, checks + [spec for _, text, record in at_commits for spec in (text, record)])
+    for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
+        if item is None or item[0] != "commit":
+            resolve(repo, ref)  # raises, naming the revision git does not know
+    found = found[len(checks):]
+    for index, (key, _, _) in enumerate(at_commits):
+        text, record = found[2 * index], found[2 * index + 1]
+        texts[key] = text[1].decode("utf-8") if text and text[0] == "blob" else None
+        records[key] = record[1] if record and record[0] == "blob" else None
+    if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
+        hint = None
+        if unknown is not None:
+            nearest = unknown.problem.hint or "`cicatext search SYMBOL` finds documents by symbol"
+            hint = f"it is not in the register now either; {nearest}"
+        raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
+    from cicatext.notation.reader import read
+
+    result = []
+    empty = read("").draft
+    for slug in slugs:
+        old_text, new_text = texts.get(("a", slug)), texts.get(("b", slug))
+        if old_text == new_text:
+            continue
+        old = read(old_text).draft if old_text is not None else empty
+        new = read(new_text).draft if new_text is not None else empty
+        paragraphs = diff_drafts(old, new, texts=(old_text or "", new_text or ""))
+        if paragraphs:
+            symbol_of = _record_symbol(records.get(("b", slug))) or _record_symbol(records.get(("a", slug)))
+            result.append(DocumentDiff(symbol_of or slug, slug, paragraphs))
+    return result
+
+
+def _record_symbol(record: bytes | Path | None) -> str | None:
+    """The symbol a document record (its bytes, or its file) gives, if it is readable and gives one."""
+    if record is None:
+        return None
+    try:
+        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load(record.decode("utf-8"))
+    except (CicatextError, UnicodeDecodeError):
+        return None
+    return str(loaded["symbol"]) if isinstance(loaded, dict) and loaded.get("symbol") else None
+
+
+def _safe_load(path: Path):
+    try:
+        from cicatext.store.files import read_text
+
+        return yamlio.load(read_text(path))
+    except (OSError, CicatextError):
+        return None
