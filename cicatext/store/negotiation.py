@@ -26,8 +26,10 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, NotationError, Problem, RecordError, RepositoryError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
-from cicatext.notation.compile import (CompiledRound, Entry, PositionSet, check_entries, compile_round,
-                                       entries_from_edit, normalise, paragraph_text)
+from cicatext.notation.compile import CompiledRound, compile_round
+from cicatext.notation.edits import entries_from_edit
+from cicatext.notation.paragraph_text import normalise, paragraph_text
+from cicatext.notation.position_sets import Entry, PositionSet, check_entries
 from cicatext.notation.tree import Draft
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
