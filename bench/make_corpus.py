@@ -200,7 +200,7 @@ _WORDS = re.compile(r"\S+")
 
 def anchor_entries(rng: random.Random, code: str, draft, first_id: int, count: int) -> list[dict]:
     """`count` entries of one delegation on a draft, each anchored in a paragraph's reading text."""
-    from cicatext.notation.compile import paragraph_text
+    from cicatext.notation.paragraph_text import paragraph_text
 
     paragraphs = [p for p in draft.paragraphs if p.id.startswith("op")]
     entries = []

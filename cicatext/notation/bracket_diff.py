@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from difflib import SequenceMatcher
 
-from cicatext.notation.compile import BracketSpan, ParagraphText, normalise, paragraph_text
+from cicatext.notation.paragraph_text import BracketSpan, ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
 
 # A word (with inner apostrophes and hyphens) or a single other character that is not white space.

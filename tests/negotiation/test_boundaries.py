@@ -9,7 +9,8 @@ import pytest
 
 
 @pytest.mark.parametrize("modules, banned", [
-    ("cicatext.notation.compile, cicatext.notation.bracket_diff", ("textual", "git")),
+    ("cicatext.notation.position_sets, cicatext.notation.paragraph_text, cicatext.notation.anchors, "
+     "cicatext.notation.compile, cicatext.notation.edits, cicatext.notation.bracket_diff", ("textual", "git")),
     ("cicatext.store.negotiation.branches, cicatext.store.negotiation.propose, cicatext.store.negotiation.rounds, "
      "cicatext.store.negotiation.decisions, cicatext.store.negotiation.history, cicatext.store.negotiation.diff, "
      "cicatext.store.negotiation.driver, cicatext.cli.negotiation_cmds", ("textual", "git")),

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from cicatext.errors import RecordError
-from cicatext.notation.compile import (Anchor, Entry, PositionSet, check_entries, compile_round,
-                                       entries_from_edit, paragraph_text)
+from cicatext.notation.compile import compile_round
+from cicatext.notation.edits import entries_from_edit
+from cicatext.notation.paragraph_text import paragraph_text
+from cicatext.notation.position_sets import Anchor, Entry, PositionSet, check_entries
 from cicatext.notation.reader import parse
 from tests.negotiation.conftest import volunteer_text
 

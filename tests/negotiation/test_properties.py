@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cicatext.notation.compile import PositionSet, compile_round, entries_from_edit, normalise, reading_text
+from cicatext.notation.compile import compile_round
+from cicatext.notation.edits import entries_from_edit
+from cicatext.notation.paragraph_text import normalise, reading_text
+from cicatext.notation.position_sets import PositionSet
 from cicatext.notation.reader import parse
 from cicatext.notation.render import render
 from cicatext.notation.views import clean_text
@@ -87,7 +90,7 @@ def test_a_paragraphs_reading_maps_back_to_what_is_written(content):
     """Each reading character stands at its offset in the written text, and a bracket's words are those written inside it."""
     from bisect import bisect_left, bisect_right
 
-    from cicatext.notation.compile import paragraph_text
+    from cicatext.notation.paragraph_text import paragraph_text
 
     text = paragraph_text(parse(content).paragraphs[0])
     assert text.raw == content.rstrip()

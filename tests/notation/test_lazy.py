@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cicatext.notation import reader
+from cicatext.notation.attributions import Source
 from cicatext.notation.reader import check, read
 from cicatext.notation.render import render
+from cicatext.notation.scanner import Scanner
 from cicatext.notation.views import bracket_list
 from tests.notation.corpus import CASES, MALFORMED
 from tests.notation.test_properties import NEAR, notation
@@ -137,12 +139,12 @@ def test_quick_reading_equals_full_reading(text: str) -> None:
 
 def test_quick_reading_is_taken_where_it_can_be() -> None:
     """A large clean text is read without a loop over its brackets; a bracket over a break is not."""
-    clean = reader._Reader(reader._Source("\n\n".join([seed_text()] * 3)), frozenset(SEED_CODES), None)
+    clean = Scanner(Source("\n\n".join([seed_text()] * 3)), frozenset(SEED_CODES), None)
     assert clean._quick() and not clean.each
-    spanning = reader._Reader(reader._Source("a [b\nc] d\n\ne [f\n\ng] h"), None, None)
+    spanning = Scanner(Source("a [b\nc] d\n\ne [f\n\ng] h"), None, None)
     assert spanning._quick() and spanning.each
-    assert not reader._Reader(reader._Source("a [b] c]"), None, None)._quick()
-    assert not reader._Reader(reader._Source("a [b] (+IRAM)"), frozenset(SEED_CODES), None)._quick()
+    assert not Scanner(Source("a [b] c]"), None, None)._quick()
+    assert not Scanner(Source("a [b] (+IRAM)"), frozenset(SEED_CODES), None)._quick()
 
 
 @given(notation())

@@ -17,7 +17,8 @@ import pytest
 
 from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 from cicatext.store.register.create import import_text
-from cicatext.store.register.search import INDEX_FILE, SearchIndex, StoredIndex, open_index, search_repository
+from cicatext.store.register.search import SearchIndex, StoredIndex, open_index, search_repository
+from cicatext.store.register.search_file import INDEX_FILE
 
 QUERIES = [
     "intercultural dialogue",

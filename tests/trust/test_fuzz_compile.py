@@ -15,7 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cicatext.errors import CicatextError
-from cicatext.notation.compile import Entry, PositionSet, compile_round, reading_text
+from cicatext.notation.compile import compile_round
+from cicatext.notation.paragraph_text import reading_text
+from cicatext.notation.position_sets import Entry, PositionSet
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 

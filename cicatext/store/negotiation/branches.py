@@ -12,7 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, RepositoryError, UsageError
-from cicatext.store.negotiation.checks import known_code, require_clean, require_repository_state, upstream_check
+from cicatext.store.negotiation.checks import (
+    known_code,
+    require_clean,
+    require_repository_state,
+    upstream_check,
+)
 from cicatext.store.negotiation.refs import BRANCH_PREFIX, MAIN, is_ancestor, resolve
 from cicatext.store.repository import Repository
 

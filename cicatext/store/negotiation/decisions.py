@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cicatext.errors import NotationError, RepositoryError, UsageError
-from cicatext.notation.compile import normalise
+from cicatext.notation.paragraph_text import normalise
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
 from cicatext.store.negotiation.refs import MAIN

@@ -14,7 +14,13 @@ from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
 from cicatext.store.layout import document_record_path, document_text_path
-from cicatext.store.negotiation.refs import WORKTREE, cat_files, resolve, resolve_both, slug_of
+from cicatext.store.negotiation.refs import (
+    WORKTREE,
+    cat_files,
+    resolve,
+    resolve_both,
+    slug_of,
+)
 from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 

@@ -13,12 +13,18 @@ import re
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, NotationError, UsageError
-from cicatext.notation.compile import normalise, paragraph_text
+from cicatext.notation.paragraph_text import normalise, paragraph_text
 from cicatext.notation.tree import Bracket, Draft
 from cicatext.notation.views import BracketInfo, locate
 from cicatext.store.layout import document_text_path
 from cicatext.store.negotiation.checks import read_draft
-from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, WORKTREE, cat_files, slug_of
+from cicatext.store.negotiation.refs import (
+    MAIN,
+    ROUND_TRAILER,
+    WORKTREE,
+    cat_files,
+    slug_of,
+)
 from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 

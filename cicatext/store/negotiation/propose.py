@@ -11,7 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, Problem, RecordError, UsageError
-from cicatext.notation.compile import Entry, PositionSet, check_entries, entries_from_edit
+from cicatext.notation.edits import entries_from_edit
+from cicatext.notation.position_sets import Entry, PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from cicatext.errors import UsageError
 from cicatext.store.repository import Repository, read_objects
 
-
 MAIN = "main"
 BRANCH_PREFIX = "delegations/"
 WORKTREE = "WORKTREE"

@@ -19,13 +19,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from cicatext.errors import CicatextError, Problem, RecordError, RepositoryError, UsageError
-from cicatext.notation.compile import CompiledRound, PositionSet, check_entries, compile_round
+from cicatext.errors import (
+    CicatextError,
+    Problem,
+    RecordError,
+    RepositoryError,
+    UsageError,
+)
+from cicatext.notation.compile import CompiledRound, compile_round
+from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
-from cicatext.store.negotiation.checks import (known_code, read_draft, require_clean, require_repository_state,
-                                               upstream_check)
+from cicatext.store.negotiation.checks import (
+    known_code,
+    read_draft,
+    require_clean,
+    require_repository_state,
+    upstream_check,
+)
 from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.propose import load_position_set, position_set_path
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve

@@ -1,4 +1,4 @@
-"""Fuzzy search over every symbol, title and paragraph of a repository, and the index kept for it on disk.
+"""Fuzzy search over every symbol, title and paragraph of a repository.
 
 Each paragraph's words go into an inverted index (word to the paragraphs
 holding it), and the distinct words into a sorted vocabulary. A query then
@@ -9,66 +9,33 @@ scored, and a paragraph holding the query as written scores highest. Symbols
 and titles are scored with rapidfuzz directly.
 
 `SearchIndex` holds all of it in memory, built from the catalogue.
-`StoredIndex` answers the same queries with the same ranking from
-`.cicatext/search.sqlite` (SQLite), reading only the words and paragraphs a
-query needs: the vocabulary with each word's count of paragraphs, one row per
-document (its files' sizes and times, its symbols and title, its paragraphs
-compressed), and one row per word and block of 64 documents (which of their
-paragraphs hold the word). `open_index` brings the file up to date before
-answering: only the documents whose files changed are indexed again.
+`StoredIndex` answers the same queries with the same ranking from the index
+file (`cicatext.store.register.search_file`), reading only the words and
+paragraphs a query needs. `open_index` brings the file up to date before
+answering.
 """
 
 from __future__ import annotations
 
 import heapq
-import json
-import os
-import re
 import sqlite3
-import sys
-import time
-import zlib
-from array import array
 from bisect import bisect_left, bisect_right
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.files import TEMP_PREFIX, UNSETTLED, document_files, settled_time
-from cicatext.store.layout import CACHE_DIR, SETTINGS_FILE
+from cicatext.store.layout import CACHE_DIR
+from cicatext.store.register.search_file import (INDEX_FILE, WORD, discard, holding_words, unpack_content,
+                                                 unpack_postings, up_to_date)
 
 if TYPE_CHECKING:
     from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
     from cicatext.store.repository import Repository
 
-_WORD = re.compile(r"\w+")
 _PREFIX_LIMIT = 400
 _FUZZY_LIMIT = 40
-
-INDEX_FILE = "search.sqlite"
-_FORMAT = "1"
-# Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
-_BLOCK = 64
-_LOCK_WAIT = 30.0
-_BYTE_ORDER = f"{sys.byteorder} {array('I').itemsize}"
-_SCHEMA = """
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-CREATE TABLE documents (
-    id INTEGER PRIMARY KEY, slug TEXT UNIQUE NOT NULL, folder INTEGER NOT NULL, files TEXT NOT NULL,
-    symbol TEXT NOT NULL, current_symbol TEXT NOT NULL, title TEXT NOT NULL, paragraphs INTEGER NOT NULL);
-CREATE TABLE contents (document INTEGER PRIMARY KEY, content BLOB NOT NULL);
-CREATE TABLE words (word TEXT PRIMARY KEY, paragraphs INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE postings (word TEXT, block INTEGER, entries BLOB NOT NULL, PRIMARY KEY (word, block)) WITHOUT ROWID;
-"""
-# documents.folder: the folder's modification time (0 when too recent to trust); files: each file's
-# `name/size/mtime`, joined by NUL. contents.content, apart so that reading every document's row stays
-# quick: zlib of the JSON [heads, texts]. words.paragraphs: how many paragraphs hold the word.
-# postings.entries: for each document of the block (id // _BLOCK) holding the word, in id order, as
-# 32-bit unsigned ints: its id, how many of its paragraphs hold the word, and those (0 = its first).
 
 
 @dataclass(frozen=True)
@@ -107,11 +74,6 @@ Head = tuple[str, str, str, str | None, int]
 """Where a paragraph is: (slug, language, paragraph id, label, line)."""
 
 
-def _words(text: str) -> set[str]:
-    """The distinct words of a paragraph, as the index keeps them."""
-    return set(_WORD.findall(text.lower()))
-
-
 class SearchIndex:
     """Symbols, titles and paragraphs of every document, indexed for fuzzy queries and held in memory.
 
@@ -130,7 +92,7 @@ class SearchIndex:
             self._heads.extend((document.slug, *head) for head, _ in pairs)
             texts = [text for _, text in pairs]
             self._texts.extend(texts)
-            for word, numbers in _holding_words(texts).items():
+            for word, numbers in holding_words(texts).items():
                 postings.setdefault(word, []).extend(first + number for number in numbers)
         self._postings = postings
         self._vocabulary = sorted(postings)
@@ -253,7 +215,7 @@ class SearchIndex:
         return scored
 
     def _paragraph_hits(self, query: str, limit: int) -> list[SearchHit]:
-        words = list(dict.fromkeys(_WORD.findall(query.lower())))
+        words = list(dict.fromkeys(WORD.findall(query.lower())))
         if not words:
             return []
         matched = []
@@ -352,7 +314,7 @@ class StoredIndex(SearchIndex):
         if found is None:
             found = self._postings_read[word] = []
             for (entries,) in self._database.execute("SELECT entries FROM postings WHERE word = ?", (word,)):
-                for document, numbers in _entries(entries).items():
+                for document, numbers in unpack_postings(entries).items():
                     start = self._start_of[document]
                     found.extend(start + number for number in numbers)
             # Ids follow folder order until a document is indexed again under a new id.
@@ -367,7 +329,7 @@ class StoredIndex(SearchIndex):
             slug, packed = self._database.execute("SELECT slug, content FROM documents JOIN contents "
                                                   "ON contents.document = documents.id WHERE id = ?",
                                                   (document,)).fetchone()
-            content = self._contents[document] = (slug, *_unpack(packed))
+            content = self._contents[document] = (slug, *unpack_content(packed))
         slug, heads, texts = content
         local = number - self._starts[at]
         return (slug, *heads[local]), texts[local]
@@ -395,8 +357,6 @@ def snippet(text: str, at: int, length: int = 0, width: int = 110) -> str:
     return head + flat[start:end].strip() + tail
 
 
-# The index file ---------------------------------------------------------------
-
 def search_repository(repo: Repository, query: str, *, limit: int = 20,
                       announce: Callable[[str], None] | None = None) -> list[SearchHit]:
     """Answer one query from the repository's index file, brought up to date first."""
@@ -404,7 +364,7 @@ def search_repository(repo: Repository, query: str, *, limit: int = 20,
         return open_index(repo, announce=announce).search(query, limit=limit)
     except sqlite3.DatabaseError:
         # Damage inside the file shows only when the damaged part is read; the file is only a cache.
-        _discard(repo.root / CACHE_DIR / INDEX_FILE)
+        discard(repo.root / CACHE_DIR / INDEX_FILE)
         return open_index(repo, announce=announce).search(query, limit=limit)
 
 
@@ -419,324 +379,13 @@ def open_index(repo: Repository, *, announce: Callable[[str], None] | None = Non
     path = repo.root / CACHE_DIR / INDEX_FILE
     for _ in range(2):
         try:
-            return StoredIndex(_up_to_date(repo, path, announce))
+            return StoredIndex(up_to_date(repo, path, announce))
         except sqlite3.DatabaseError:
             # A damaged file, or one that is not an index at all: it is only a cache, so it is made again.
-            _discard(path)
+            discard(path)
         except OSError:
             break
     # A copy of the repository that cannot be written to still answers, only more slowly.
     from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 
     return SearchIndex(load_catalogue(repo).documents, load_paragraphs(repo))
-
-
-def _up_to_date(repo: Repository, path: Path, announce: Callable[[str], None] | None) -> sqlite3.Connection:
-    """The index file, open, holding what the document folders hold now."""
-    database = _connect(path)
-    if database is not None and _made_for(repo, database) and _update(repo, database):
-        return database
-    if database is not None:
-        database.close()
-    return _build(repo, path, announce)
-
-
-def _made_for(repo: Repository, database: sqlite3.Connection) -> bool:
-    """Whether the index file was written by this version of the index, for the repository's default language."""
-    stamp = dict(database.execute("SELECT key, value FROM meta"))
-    if stamp.get("format") != _FORMAT or stamp.get("byteorder") != _BYTE_ORDER:
-        return False
-    settings = _file_state(repo.root / SETTINGS_FILE)
-    if stamp.get("settings") != settings:
-        # The titles are in the default language, which the settings may have changed.
-        from cicatext.store.register.catalogue import default_language
-
-        if stamp.get("language") != default_language(repo):
-            return False
-        with database:
-            database.execute("UPDATE meta SET value = ? WHERE key = 'settings'", (settings,))
-    return True
-
-
-def _connect(path: Path) -> sqlite3.Connection | None:
-    """The index file, open, if there is one."""
-    if not path.is_file():
-        return None
-    # The terminal UI builds its index in a worker thread and asks it from the main one.
-    return sqlite3.connect(path, timeout=_LOCK_WAIT, check_same_thread=False)
-
-
-def _discard(path: Path) -> None:
-    try:
-        path.unlink()
-    except OSError:
-        pass  # gone already, or not ours to remove: then the index is built in memory
-
-
-def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None) -> sqlite3.Connection:
-    """Index every document into a new file, then put it in place of the old one in one step."""
-    import tempfile
-
-    from cicatext.store.register.catalogue import default_language, iter_paragraphs, load_catalogue
-
-    if announce is not None:
-        announce("indexing every paragraph for search; later searches reuse it")
-    folders = _changed_folders(repo.root / "documents", {})  # read before the files, so a later change shows
-    stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
-             "settings": _file_state(repo.root / SETTINGS_FILE)}
-    summaries = {summary.slug: summary for summary in load_catalogue(repo).documents}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".sqlite", dir=path.parent)
-    os.close(handle)
-    try:
-        database = sqlite3.connect(temporary)
-        # Nothing to journal: the file is not in place until it is complete.
-        # Large pages hold a block's postings for a common word without overflow pages.
-        database.executescript("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
-                               + _SCHEMA)
-        counts: Counter[str] = Counter()
-        with database:
-            database.executemany("INSERT INTO meta VALUES (?, ?)", stamp.items())
-            # Ids are given in folder order, so a block's postings are complete once the next block begins.
-            current = 0
-            block: dict[str, array] = {}
-            # One document at a time: the build holds one document's paragraphs, not every text.
-            for paragraphs in iter_paragraphs(repo):
-                state = folders.get(paragraphs.slug)
-                if state is None or paragraphs.slug not in summaries:
-                    continue
-                document, holding = _add_document(database, state, summaries[paragraphs.slug], paragraphs)
-                if document // _BLOCK != current:
-                    _write_block(database, current, block)
-                    current, block = document // _BLOCK, {}
-                for word, numbers in holding.items():
-                    entries = block.get(word)
-                    if entries is None:
-                        entries = block[word] = array("I")
-                    entries.append(document)
-                    entries.append(len(numbers))
-                    entries.extend(numbers)
-                    counts[word] += len(numbers)
-            _write_block(database, current, block)
-            _count_words(database, counts)
-        database.close()
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        _discard(Path(temporary))
-        raise
-    return _connect(path)
-
-
-def _write_block(database: sqlite3.Connection, block: int, postings: dict[str, array]) -> None:
-    """Write one block's postings row for each word its documents hold."""
-    database.executemany("INSERT INTO postings VALUES (?, ?, ?)",
-                         [(word, block, entries.tobytes()) for word, entries in postings.items()])
-
-
-def _update(repo: Repository, database: sqlite3.Connection) -> bool:
-    """Index again the documents whose folders changed and drop those gone, in one transaction.
-
-    False, with nothing done, when so much changed that building the file afresh is quicker.
-    """
-    documents = repo.root / "documents"
-    if not _changed_folders(documents, _stored(database)):
-        return True
-    # One writer at a time; a writer that was first may have done the work already.
-    database.execute("BEGIN IMMEDIATE")
-    with database:
-        stored = _stored(database)
-        changed = _changed_folders(documents, stored)
-        # A folder whose files are as they were only needs its time kept, for the quick check next time.
-        retimed = {slug: state[0] for slug, state in changed.items()
-                   if slug in stored and state is not None and state[1] == stored[slug][2] and not _unsettled(state[1])}
-        database.executemany("UPDATE documents SET folder = ? WHERE slug = ?",
-                             [(modified, slug) for slug, modified in retimed.items()])
-        changed = {slug: state for slug, state in changed.items() if slug not in retimed}
-        if len(changed) > max(len(stored) // 2, 50):
-            return False
-        present = {slug for slug, state in changed.items() if state is not None}
-        summaries: dict[str, DocumentSummary] = {}
-        paragraphs: dict[str, DocumentParagraphs] = {}
-        if present:
-            from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
-
-            summaries = {found.slug: found for found in load_catalogue(repo).documents if found.slug in present}
-            paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}
-        counts: Counter[str] = Counter()
-        # (word, block) → document → the paragraphs now holding the word, None for none.
-        rewrites: dict[tuple[str, int], dict[int, Sequence[int] | None]] = {}
-        for slug, state in changed.items():
-            if slug in stored:
-                document = stored[slug][0]
-                for word, numbers in _remove_document(database, document).items():
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = None
-                    counts[word] -= len(numbers)
-            if slug in summaries and slug in paragraphs and state is not None:
-                document, holding = _add_document(database, state, summaries[slug], paragraphs[slug])
-                for word, numbers in holding.items():
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = numbers
-                    counts[word] += len(numbers)
-        for (word, block), changes in rewrites.items():
-            row = database.execute("SELECT entries FROM postings WHERE word = ? AND block = ?",
-                                   (word, block)).fetchone()
-            entries = _entries(row[0]) if row else {}
-            for document, numbers in changes.items():
-                if numbers is None:
-                    entries.pop(document, None)
-                else:
-                    entries[document] = numbers
-            if entries:
-                database.execute("INSERT OR REPLACE INTO postings VALUES (?, ?, ?)",
-                                 (word, block, _packed(entries.items())))
-            else:
-                database.execute("DELETE FROM postings WHERE word = ? AND block = ?", (word, block))
-        _count_words(database, counts)
-    return True
-
-
-def _stored(database: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
-    """Each indexed document's id, folder time and files, by slug."""
-    return {slug: (document, folder, files)
-            for document, slug, folder, files in database.execute("SELECT id, slug, folder, files FROM documents")}
-
-
-def _add_document(database: sqlite3.Connection, state: tuple[int, str], summary: DocumentSummary,
-                  paragraphs: DocumentParagraphs) -> tuple[int, dict[str, list[int]]]:
-    """Keep one document's row and paragraphs; its id, and its words with the paragraphs holding each."""
-    texts = paragraphs.texts()
-    document = database.execute(
-        "INSERT INTO documents (slug, folder, files, symbol, current_symbol, title, paragraphs) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (paragraphs.slug, *state, summary.symbol, summary.current_symbol, summary.title, len(texts))).lastrowid
-    content = zlib.compress(json.dumps([paragraphs.heads, texts], ensure_ascii=False).encode("utf-8"), 1)
-    database.execute("INSERT INTO contents VALUES (?, ?)", (document, content))
-    return document, _holding_words(texts)
-
-
-def _remove_document(database: sqlite3.Connection, document: int) -> dict[str, list[int]]:
-    """Drop one document's row and paragraphs; its words, with the paragraphs that held each."""
-    (content,) = database.execute("SELECT content FROM contents WHERE document = ?", (document,)).fetchone()
-    database.execute("DELETE FROM contents WHERE document = ?", (document,))
-    database.execute("DELETE FROM documents WHERE id = ?", (document,))
-    return _holding_words(_unpack(content)[1])
-
-
-def _count_words(database: sqlite3.Connection, counts: Counter[str]) -> None:
-    """Add to each word's count of paragraphs; a word no paragraph holds leaves the vocabulary."""
-    database.executemany("INSERT INTO words VALUES (?, ?) "
-                         "ON CONFLICT (word) DO UPDATE SET paragraphs = paragraphs + excluded.paragraphs",
-                         [(word, count) for word, count in counts.items() if count])
-    database.executemany("DELETE FROM words WHERE word = ? AND paragraphs <= 0",
-                         [(word,) for word, count in counts.items() if count < 0])
-
-
-def _packed(entries: Iterable[tuple[int, Sequence[int]]]) -> bytes:
-    """A postings row from (document id, paragraphs holding the word) pairs."""
-    values = array("I")
-    for document, numbers in sorted(entries, key=lambda entry: entry[0]):
-        values.append(document)
-        values.append(len(numbers))
-        values.extend(numbers)
-    return values.tobytes()
-
-
-def _entries(packed: bytes) -> dict[int, Sequence[int]]:
-    """A postings row's documents (by id), each with the paragraphs holding the word."""
-    values = array("I", packed)
-    entries = {}
-    at = 0
-    while at < len(values):
-        end = at + 2 + values[at + 1]
-        entries[values[at]] = values[at + 2:end]
-        at = end
-    return entries
-
-
-def _holding_words(texts: list[str]) -> dict[str, list[int]]:
-    """Each word of a document's paragraphs, with the paragraphs (0 = the first) holding it."""
-    holding: dict[str, list[int]] = {}
-    for number, text in enumerate(texts):
-        for word in _words(text):
-            found = holding.get(word)
-            if found is None:
-                holding[word] = [number]
-            else:
-                found.append(number)
-    return holding
-
-
-def _unpack(content: bytes) -> tuple[list[list], list[str]]:
-    """A document's paragraph heads ([language, id, label, line]) and texts, from its stored content."""
-    heads, texts = json.loads(zlib.decompress(content))
-    return heads, texts
-
-
-def _changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, str] | None]:
-    """The document folders that differ from what the index holds: what each holds now, None when gone.
-
-    A folder is a document when it holds a `document.yaml`, as for the
-    catalogue. When a folder's modification time is what the index holds, no
-    file came or went, so only the files it knows are looked at.
-    """
-    try:
-        with os.scandir(documents) as entries:
-            present = {entry.name for entry in entries if entry.is_dir()}
-    except OSError:
-        present = set()
-    changed: dict[str, tuple[int, str] | None] = {}
-    for slug in present:
-        known = stored.get(slug)
-        folder = f"{documents}/{slug}"
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = _folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and _unsettled(state[1])):
-                changed[slug] = state
-    for slug in stored.keys() - present:
-        changed[slug] = None
-    return changed
-
-
-def _unchanged(folder: str, modified: int, files: str) -> bool:
-    """Whether a folder still holds the files it held, at the sizes and times it held them."""
-    try:
-        if os.stat(folder).st_mtime_ns != modified:
-            return False
-        for known in files.split("\0"):
-            name, size, mtime = known.split("/")
-            stat = os.stat(f"{folder}/{name}")
-            if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
-                return False
-    except OSError:
-        return False
-    return True
-
-
-def _folder_state(folder: str) -> tuple[int, str] | None:
-    """A document folder's modification time (0 when too recent to trust) and its files, or None if not a document."""
-    try:
-        modified = os.stat(folder).st_mtime_ns  # before the entries: an entry added meanwhile shows next time
-    except OSError:
-        return None
-    now = time.time_ns()
-    files = document_files(folder, now)
-    if not files:
-        return None
-    # A file added within the same clock tick as the last change would not move the time.
-    settled = max(settled_time(modified, now), 0)
-    return settled, "\0".join(sorted(f"{name}/{size}/{mtime}" for name, size, mtime in files))
-
-
-def _unsettled(files: str) -> bool:
-    """Whether a folder's files (as `_folder_state` lists them) hold one changed too recently to be known by its time."""
-    return any(known.rsplit("/", 1)[1] == str(UNSETTLED) for known in files.split("\0"))
-
-
-def _file_state(path: Path) -> str:
-    """A file's size and modification time, as one string ("" when it cannot be read)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return ""
-    return f"{stat.st_size}/{stat.st_mtime_ns}"

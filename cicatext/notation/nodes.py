@@ -1,0 +1,135 @@
+"""Making a paragraph's nodes: its text, brackets and attributions, from its written content.
+
+The scan (`cicatext.notation.scanner`) has checked the paragraph and
+reported its problems; `build_content` makes the nodes by the same kind of
+scan over the paragraph alone, now or when the paragraph's `content` is first
+used.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from cicatext.notation.attributions import AFTER, RUN_PART, STANCE, AttributionReader, Source
+from cicatext.notation.tree import Attribution, Bracket, Position, Stance, Text
+
+# The characters that matter in a paragraph's content: `[` and `]`.
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+def build_content(source: Source, start: int, end: int) -> tuple:
+    """The nodes of the paragraph content from `start` to `end`: text, brackets, attributions.
+
+    Problems were reported when the paragraph was checked; here a stray `]`
+    stays text and a bracket left open is closed by the paragraph's end.
+    Written for speed: nodes are made without their dataclass __init__
+    (object.__new__, then the instance dict; the nodes are the same), and
+    lines are followed as offsets grow instead of being searched each time.
+    """
+    text = source.text
+    starts = source.starts
+    lines = len(starts)
+    beyond = len(text) + 1
+    new = object.__new__
+    tuple_new = tuple.__new__
+    search = bisect_right
+    after_match = AFTER.match
+    split_run = RUN_PART.findall
+    stances = STANCE
+    reserve = Stance.RESERVE
+    slow: AttributionReader | None = None
+
+    line_no = search(starts, start)
+    line_at = starts[line_no - 1]
+    line_next = starts[line_no] if line_no < lines else beyond
+    last = start
+    children: list = []
+    stack: list = []
+    for match in _BRACKETS.finditer(text, start, end):
+        s = match.start()
+        if text[s] == "[":
+            if last < s:
+                if last >= line_next:
+                    line_no = search(starts, last)
+                    line_at = starts[line_no - 1]
+                    line_next = starts[line_no] if line_no < lines else beyond
+                node = new(Text)
+                fields = node.__dict__
+                fields["text"] = text[last:s]
+                fields["pos"] = tuple_new(Position, (last, s, line_no, last - line_at + 1))
+                children.append(node)
+            if s >= line_next:
+                line_no = search(starts, s)
+                line_at = starts[line_no - 1]
+                line_next = starts[line_no] if line_no < lines else beyond
+            stack.append((children, s, line_no, s - line_at + 1))
+            children = []
+            last = s + 1
+            continue
+        if not stack:
+            continue
+        if last < s:
+            if last >= line_next:
+                line_no = search(starts, last)
+                line_at = starts[line_no - 1]
+                line_next = starts[line_no] if line_no < lines else beyond
+            node = new(Text)
+            fields = node.__dict__
+            fields["text"] = text[last:s]
+            fields["pos"] = tuple_new(Position, (last, s, line_no, last - line_at + 1))
+            children.append(node)
+        parent, opened, opened_line, opened_column = stack.pop()
+        closed = last = s + 1
+        trailer = ""
+        attributions: list = []
+        after = after_match(text, closed)
+        punctuation, run, following = after.groups()
+        if run:
+            trailer = punctuation
+            cursor = after.start(2)
+            for lead, sign, code, reserver in split_run(run):
+                opens = cursor + len(lead)
+                if sign:
+                    cursor = opens + len(code) + 3
+                    stance = stances[sign]
+                else:
+                    code = reserver
+                    cursor = opens + len(code) + 6
+                    stance = reserve
+                if opens >= line_next:
+                    line_no = search(starts, opens)
+                    line_at = starts[line_no - 1]
+                    line_next = starts[line_no] if line_no < lines else beyond
+                node = new(Attribution)
+                fields = node.__dict__
+                fields["code"] = code
+                fields["stance"] = stance
+                fields["raw"] = text[opens:cursor]
+                fields["lead"] = lead
+                fields["pos"] = tuple_new(Position, (opens, cursor, line_no, opens - line_at + 1))
+                attributions.append(node)
+            last = cursor
+        if following is not None:
+            if slow is None:
+                slow = AttributionReader(source, None, None, silent=True)
+            others, other_trailer, last = slow.attributions_after(closed, cursor if run else None)
+            if others and not attributions:
+                trailer = other_trailer
+            attributions.extend(others)
+        node = new(Bracket)
+        fields = node.__dict__
+        fields["body"] = tuple(children)
+        fields["attributions"] = tuple(attributions)
+        fields["trailer"] = trailer
+        fields["closed"] = True
+        fields["pos"] = tuple_new(Position, (opened, closed, opened_line, opened_column))
+        parent.append(node)
+        children = parent
+    if last < end:
+        children.append(Text(text[last:end], source.position(last, end)))
+    while stack:
+        parent, opened, opened_line, opened_column = stack.pop()
+        parent.append(Bracket(tuple(children), (), "", False, Position(opened, end, opened_line, opened_column)))
+        children = parent
+    return tuple(children)

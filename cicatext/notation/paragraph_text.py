@@ -1,0 +1,157 @@
+"""A paragraph's text as written and as read, and the map between the two.
+
+A paragraph's *reading text* is what stands there with the bracket marks and
+attributions taken out, so `cultural [and religious] (-CHN)` reads `cultural
+and religious`. `paragraph_text` gives both texts with every bracket located
+in the written one; the compiler, the bracket diff and the reading of an edit
+all work from it. `normalise`, `quote` and `LABEL` are the small text rules
+they share.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import chain
+
+from cicatext.notation.tree import Bracket, Paragraph, Text
+
+LABEL = re.compile(r"^\[?\d{1,3}(?:\.\d{1,3})*[a-z]*\.?(?=\s)")
+"""A paragraph's own number at the start of its text (`12.`, `3.1a`), white space after it."""
+
+
+@dataclass(frozen=True)
+class BracketSpan:
+    """Where one bracket stands in its paragraph's written content."""
+
+    ordinal: int
+    """1-based pre-order number in the paragraph (the N of `op11:N`)."""
+    start: int
+    """Offset of its `[`."""
+    close: int
+    """Offset of its `]` (the end of the body)."""
+    attributions_start: int
+    """Offset just past `]` and its punctuation trailer."""
+    end: int
+    """Offset just past its last attribution."""
+    depth: int
+    """1 for an outermost bracket."""
+    parent: int | None
+    """The ordinal of the bracket directly around it."""
+    bracket: Bracket
+    """The bracket itself."""
+
+
+@dataclass(frozen=True)
+class ParagraphText:
+    """A paragraph's content as written and as read, and the map between the two."""
+
+    raw: str
+    """The content as written (id marker excluded)."""
+    reading: str
+    """The content without bracket marks and attributions."""
+    runs: tuple[tuple[int, ...], tuple[int, ...]]
+    """Where each run of `reading` starts, in `reading` and in `raw`: a run is
+    text written in one piece (a text node or a bracket's trailer)."""
+    brackets: tuple[BracketSpan, ...]
+    """Every bracket, in pre-order."""
+
+    @cached_property
+    def offsets(self) -> tuple[int, ...]:
+        """For each character of `reading`, its offset in `raw`."""
+        read_at, raw_at = self.runs
+        ends = read_at[1:] + (len(self.reading),)
+        return tuple(chain.from_iterable(range(raw, raw + end - read) for read, raw, end in zip(read_at, raw_at, ends)))
+
+    @cached_property
+    def bracket_readings(self) -> tuple[str, ...]:
+        """Each bracket's words, white space made single, in the order of `brackets`."""
+        return tuple(normalise(self.body_reading(span)) for span in self.brackets)
+
+    def _read_before(self, raw_offset: int) -> int:
+        """How many characters of `reading` are written before `raw_offset`."""
+        read_at, raw_at = self.runs
+        run = bisect_right(raw_at, raw_offset) - 1
+        if run < 0:
+            return 0
+        end = read_at[run + 1] if run + 1 < len(read_at) else len(self.reading)
+        return min(end, read_at[run] + raw_offset - raw_at[run])
+
+    def body_reading(self, span: BracketSpan) -> str:
+        """The reading text of a bracket's body."""
+        # Runs grow in both texts: the body's characters are one stretch of `reading`.
+        return self.reading[self._read_before(span.start + 1) : self._read_before(span.close)]
+
+
+def paragraph_text(paragraph: Paragraph) -> ParagraphText:
+    """The written and reading text of a paragraph's content, with its brackets located."""
+    raw: list[str] = []
+    reading: list[str] = []
+    read_at: list[int] = []
+    raw_at: list[int] = []
+    spans: list[BracketSpan | None] = []
+    at = 0
+    read = 0
+
+    def walk(nodes, depth: int, parent: int | None) -> None:
+        nonlocal at, read
+        for node in nodes:
+            if type(node) is Text:
+                piece = node.text
+                raw.append(piece)
+                reading.append(piece)
+                read_at.append(read)
+                raw_at.append(at)
+                read += len(piece)
+                at += len(piece)
+                continue
+            ordinal = len(spans) + 1
+            spans.append(None)
+            start = at
+            raw.append("[")
+            at += 1
+            walk(node.body, depth + 1, ordinal)
+            close = at
+            if node.closed:
+                raw.append("]")
+                at += 1
+            if node.trailer:
+                raw.append(node.trailer)
+                reading.append(node.trailer)
+                read_at.append(read)
+                raw_at.append(at)
+                read += len(node.trailer)
+                at += len(node.trailer)
+            attributions_start = at
+            for attribution in node.attributions:
+                piece = attribution.lead + attribution.source()
+                raw.append(piece)
+                at += len(piece)
+            spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, depth, parent, node)
+
+    walk(paragraph.content, 1, None)
+    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
+
+
+def reading_text(paragraph: Paragraph) -> str:
+    """A paragraph's reading text: its words without bracket marks or attributions."""
+    return paragraph_text(paragraph).reading
+
+
+def normalise(text: str) -> str:
+    """White space collapsed to single spaces, ends stripped."""
+    # str.split() splits at exactly the characters `\s` matches, in C.
+    return " ".join(text.split())
+
+
+def quote(text: str, width: int = 60) -> str:
+    """Text for a message: white space made single, cut at `width` with an ellipsis, in curly quotes."""
+    text = normalise(text)
+    if len(text) > width:
+        text = text[: width - 1].rstrip() + "…"
+    return f"“{text}”"
+
+
+__all__ = ["LABEL", "BracketSpan", "ParagraphText", "normalise", "paragraph_text", "quote", "reading_text"]

@@ -1,0 +1,383 @@
+"""The one pass over a whole text that finds its paragraphs and every notation problem, without making nodes.
+
+`Scanner` scans only `[`, `]` and paragraph breaks with one regular
+expression, matches brackets on a stack of offsets, and attributions with one
+anchored match right after each `]`; each paragraph gets its id, its label
+and its nodes, made now or left to make on first use
+(`cicatext.notation.nodes`). A large text whose brackets all balance and
+whose attributions all name known codes is checked by `_quick` with a few
+scans of the whole text in C, and the paragraph loop then scans only
+paragraph breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+
+from cicatext.errors import Problem
+from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
+from cicatext.notation.nodes import build_content
+from cicatext.notation.tree import Draft, Paragraph, Position
+
+# A paragraph break alone, with the next paragraph's id marker (group 1).
+BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
+# The scanner's one pattern: `[`; `]` with what follows it (groups 1-3 as in
+# AFTER, so the usual bracket needs no second match); a paragraph break with
+# the next paragraph's id marker (group 4).
+_SCAN = re.compile(r"\[|\]" + AFTER.pattern + "|" + BREAK.pattern)
+# Every `]` with what follows it as AFTER finds it: its run of attributions
+# in normal spelling (group 1), and "(" when a round bracket follows the run
+# (group 2).
+_AFTER_RUN = re.compile(r"\][.,;:!?]*+((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?(\())?")
+# A `]` that _AFTER_RUN marks with group 2, with its punctuation and run (groups 1, 2).
+_CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?\()")
+_CODE = re.compile(r"[A-Z][A-Z0-9]*")
+# Every byte but `[`, `]` and the line break, to delete from the encoded text.
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
+LEADING_SPACE = re.compile(r"\s*")
+_MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
+_LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
+
+
+class Scanner(AttributionReader):
+    """One reading of one text: checks paragraphs, collects problems, makes nodes."""
+
+    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None) -> None:
+        super().__init__(source, known, file)
+        self.orphans = True  # whether attribution-like text may follow no bracket
+        self.each = True  # whether a quick reading checks each paragraph's brackets
+        self.close_look = True  # whether a quick reading has a `]` to look at closely
+
+    def run(self, lazy: bool, quick: bool | None = None) -> tuple[Draft, tuple[Problem, ...]]:
+        """Split the text into paragraphs, check each, and make (or leave to make) its nodes.
+
+        `quick` (by default: when `lazy` and `_quick` finds nothing amiss)
+        scans paragraph breaks only; the brackets were checked by `_quick`.
+        """
+        # One loop over `[`, `]` and paragraph breaks: brackets are matched on
+        # a stack of offsets, attributions by one anchored match after each
+        # `]`; a paragraph's nodes are made by build_content, now or on first
+        # use. Two blank lines added to the scanned copy end the last
+        # paragraph like any other. Written for speed: the usual paragraph is
+        # handled inline, nodes are made without their dataclass __init__.
+        # A quick reading scans only paragraph breaks, and only checks that
+        # no bracket crosses one; the full loop reads the text again if one does.
+        source = self.source
+        text = self.text
+        n = len(text)
+        known = self.known
+        new = object.__new__
+        tuple_new = tuple.__new__
+        count = text.count
+        label_match = _LABEL.match
+
+        paragraphs: list[Paragraph] = []
+        separators: list[str] = []
+        seen_ids: dict[str, int] = {}
+        taken = 0
+
+        pstart = LEADING_SPACE.match(text).end()
+        separators.append(text[:pstart])
+        if pstart == n:
+            return self._done(paragraphs, separators)
+        if quick is None:
+            quick = lazy and self._quick()
+        marker, pid, cstart = self._head(pstart, 1, seen_ids)
+        if quick:
+            return self._run_quick(paragraphs, separators, seen_ids, pstart, marker, pid, cstart)
+        line, counted = 1, 0  # the line of offset `counted`
+        stack: list[int] = []
+        for match in _SCAN.finditer(text + "\n\n", cstart):
+            s = match.start()
+            char = text[s] if s < n else "\n"
+            if char == "[":
+                stack.append(s)
+            elif char == "]":
+                if not stack:
+                    self.problem(s, "unmatched ']'", "remove it, or add the '[' that opens this bracket")
+                    continue
+                stack.pop()
+                after = match
+                # lastindex: 2 when only a run follows, 3 when a round bracket follows it.
+                group = after.lastindex
+                if group == 2:
+                    taken += after.group(2).count("(")
+                    if known is not None:
+                        self._known_codes(after)
+                elif group == 3:
+                    run = after.group(2)
+                    if run:
+                        taken += run.count("(")
+                        if known is not None:
+                            self._known_codes(after)
+                    self.attributions_after(s + 1, after.end(2) if run else None)
+            else:
+                # The paragraph ends: its Paragraph node.
+                pend = s
+                while pend > cstart and text[pend - 1].isspace():
+                    pend -= 1
+                if stack:
+                    self._unclosed(stack)
+                    stack = []
+                label = None
+                char = text[cstart : cstart + 1]
+                if char == "[" or char.isdigit():
+                    numbered = label_match(text, cstart)
+                    if numbered is not None:
+                        label = numbered.group(1)
+                line += count("\n", counted, pstart)
+                counted = pstart
+                column = pstart - text.rfind("\n", 0, pstart)
+                node = new(Paragraph)
+                fields = node.__dict__
+                fields["id"] = pid
+                fields["marker"] = marker
+                fields["label"] = label
+                fields["pos"] = tuple_new(Position, (pstart, pend, line, column))
+                if cstart >= pend:
+                    fields["content"] = ()
+                elif lazy:
+                    fields["_build"] = (build_content, source, cstart, pend)
+                else:
+                    fields["content"] = build_content(source, cstart, pend)
+                paragraphs.append(node)
+
+                head = self._next_head(match, match.group(4), pend, len(paragraphs), separators, seen_ids)
+                if head is None:
+                    break
+                marker, pid, cstart, pstart = head
+        self.taken += taken
+        return self._done(paragraphs, separators)
+
+    def _run_quick(self, paragraphs: list[Paragraph], separators: list[str], seen_ids: dict[str, int],
+                   pstart: int, marker: str, pid: str, cstart: int) -> tuple[Draft, tuple[Problem, ...]]:
+        """`run`'s loop for a text `_quick` checked: over paragraph breaks only, every paragraph left to make.
+
+        The same paragraphs as `run`'s loop (both find the next paragraph's
+        head with `_next_head`), written apart for speed; each finds its line
+        (its `pos`) on first use too. When a bracket crosses a paragraph break,
+        the text is read again by `run`.
+        """
+        source = self.source
+        text = self.text
+        new = object.__new__
+        set_attribute = object.__setattr__
+        count = text.count
+        label_match = _LABEL.match
+        each = self.each
+        place = source.position
+        for match in BREAK.finditer(text + "\n\n", cstart):
+            pend = match.start()
+            while pend > cstart and text[pend - 1].isspace():
+                pend -= 1
+            if each and count("[", cstart, pend) != count("]", cstart, pend):
+                # A bracket crosses a paragraph break: read it all again, fully.
+                self.found.clear()
+                self.taken = 0
+                self.orphans = True
+                return self.run(lazy=True, quick=False)
+            node = new(Paragraph)
+            if cstart < pend:
+                char = text[cstart]
+                numbered = label_match(text, cstart) if char == "[" or char.isdigit() else None
+                set_attribute(node, "__dict__", {
+                    "id": pid, "marker": marker, "label": numbered and numbered.group(1),
+                    "_place": (place, pstart, pend), "_build": (build_content, source, cstart, pend),
+                })
+            else:
+                set_attribute(node, "__dict__", {
+                    "id": pid, "marker": marker, "label": None, "_place": (place, pstart, pend), "content": (),
+                })
+            paragraphs.append(node)
+
+            head = self._next_head(match, match.group(1), pend, len(paragraphs), separators, seen_ids)
+            if head is None:
+                break
+            marker, pid, cstart, pstart = head
+        if self.close_look:
+            self._look_closely()
+        return self._done(paragraphs, separators)
+
+    def _quick(self) -> bool:
+        """Whether the text's brackets balance and its attributions name known codes; if so, count them.
+
+        The brackets and line breaks alone, reduced pair by pair, must come to
+        line breaks only; when a bracket spans lines (and so might cross a
+        paragraph break), the brackets alone must come to nothing and the
+        paragraph loop checks each paragraph. Attributions in normal spelling
+        are counted as taken, as the full loop would, and the full loop's
+        closer looks are noted.
+        """
+        text = self.text
+        spans = brackets_span_lines(text)
+        if spans is None:
+            return False
+        self.each = spans
+        found = _AFTER_RUN.findall(text)
+        runs = "".join([run for run, _ in found])
+        if self.known is not None and not self.known.issuperset(_CODE.findall(runs)):
+            return False
+        taken = runs.count("(")
+        self.taken += taken
+        self.close_look = any([close for _, close in found])
+        # Every piece of attribution-like text opens with "(+" or "(-", or
+        # ends with " tcb)": when there are no more of those than were taken,
+        # none follows no bracket.
+        count = text.count
+        self.orphans = count("(+") + count("(-") + count(" tcb)") != taken
+        return True
+
+    def _look_closely(self) -> None:
+        """Check what follows each `]` that a round bracket follows, as the full loop does."""
+        for after in _CLOSE_LOOK.finditer(self.text):
+            self.attributions_after(after.start() + 1, after.end(2) if after.group(2) else None)
+
+    def _next_head(self, found: re.Match, pid: str | None, pend: int, made: int, separators: list[str],
+                   seen_ids: dict[str, int]) -> tuple[str, str, int, int] | None:
+        """After the paragraph break `found` (which took the next id marker's id, `pid`, if any), the next
+        paragraph's marker, id, content start and start; None when the text ends there.
+
+        The separator since the paragraph that ended at `pend` (the `made`-th) is kept, and its id noted as seen.
+        """
+        text = self.text
+        if pid is not None:
+            cstart = found.end()
+            pstart = cstart - len(pid) - 4
+            marker = text[pstart:cstart]
+            separators.append(text[pend:pstart])
+        elif (pstart := found.end()) >= len(text):
+            separators.append(text[pend:])
+            return None
+        elif text[pstart] == "{":
+            separators.append(text[pend:pstart])
+            return (*self._head(pstart, made + 1, seen_ids), pstart)
+        else:
+            separators.append(text[pend:pstart])
+            marker = ""
+            cstart = pstart
+            pid = f"p{made + 1}"
+        if pid in seen_ids:
+            self._duplicate_id(pstart, pid, marker, seen_ids)
+        else:
+            seen_ids[pid] = pstart
+        return marker, pid, cstart, pstart
+
+    def _head(self, pstart: int, ordinal: int, seen_ids: dict[str, int]) -> tuple[str, str, int]:
+        """The marker, id and content start of the paragraph at `pstart`; its id noted as seen."""
+        text = self.text
+        head = _MARKER.match(text, pstart)
+        if head is not None and head.group(2):
+            cstart = head.end()
+            marker = text[pstart:cstart]
+            pid = head.group(1)
+        elif text.startswith("{", pstart):
+            marker, pid, cstart = self._odd_head(pstart, ordinal)
+        else:
+            marker, pid, cstart = "", f"p{ordinal}", pstart
+        if pid in seen_ids:
+            self._duplicate_id(pstart, pid, marker, seen_ids)
+        else:
+            seen_ids[pid] = pstart
+        return marker, pid, cstart
+
+    def _unclosed(self, stack: list[int]) -> None:
+        for opened in stack:
+            self.problem(
+                opened,
+                "'[' is never closed",
+                "close it with ']' before the end of the paragraph (a bracket cannot cross a blank line)",
+            )
+
+    def _known_codes(self, after: re.Match) -> None:
+        """Report the codes of a run of attributions in normal spelling that are not known."""
+        cursor = after.start(2)
+        for lead, sign, code, reserver in RUN_PART.findall(after.group(2)):
+            opens = cursor + len(lead)
+            code = code or reserver
+            cursor = opens + len(code) + (3 if sign else 6)
+            if code not in self.known:
+                self._unknown_code(opens + 2 if sign else opens + 1, code)
+
+    def _odd_head(self, pstart: int, ordinal: int) -> tuple[str, str, int]:
+        """The marker, id and content start of a paragraph opening with `{` but no `{#id} `."""
+        text = self.text
+        found = _MARKER.match(text, pstart)
+        if found is None:
+            if text.startswith("{#", pstart):
+                self.problem(
+                    pstart,
+                    "malformed paragraph id marker",
+                    "write {#ID} and one space, with an ID of letters, digits, '.', '_' or '-'",
+                )
+            return "", f"p{ordinal}", pstart
+        content = found.end()
+        marker = text[pstart:content]
+        if content < len(text) and not text[content].isspace():
+            self.problem(
+                content,
+                f"no space after the paragraph id marker '{marker}'",
+                f"write '{marker} ' with one space before the text",
+            )
+        return marker, found.group(1), content
+
+    def _duplicate_id(self, pstart: int, pid: str, marker: str, seen_ids: dict[str, int]) -> None:
+        first = bisect_right(self.source.starts, seen_ids[pid])
+        if marker:
+            self.problem(
+                pstart,
+                f"duplicate paragraph id '{pid}'",
+                f"paragraph ids must be unique; '{pid}' is first used on line {first}",
+            )
+        else:
+            self.problem(
+                pstart,
+                f"paragraph id '{pid}' is already taken by the marker on line {first}",
+                f"give this paragraph its own marker, e.g. '{{#{pid}b}} '",
+            )
+
+    def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> tuple[Draft, tuple[Problem, ...]]:
+        draft = Draft(tuple(paragraphs), tuple(separators))
+        if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
+            self._orphans(draft)
+        found = self.found
+        found.sort(key=lambda item: item[0])
+        return draft, tuple(problem for _, problem in found)
+
+    def _orphans(self, draft: Draft) -> None:
+        """Report attribution-like text that no bracket took and no earlier problem covers."""
+        taken = {
+            attribution.pos.start
+            for paragraph in draft.paragraphs
+            for bracket, _ in paragraph.brackets()
+            for attribution in bracket.attributions
+        }
+        for found in ATTRIBUTION_LIKE.finditer(self.text):
+            start = found.start()
+            if start in taken or any(begin <= start < end for begin, end in self.quiet):
+                continue
+            self.problem(
+                start,
+                f"attribution '{found.group()}' follows no bracket",
+                "write it right after the ']' of the bracket it belongs to, or remove it",
+            )
+
+
+def brackets_span_lines(text: str) -> bool | None:
+    """Whether a text's brackets span lines, so that each paragraph must be checked; None when they do not balance.
+
+    The brackets and line breaks alone are reduced pair by pair: brackets
+    balanced line by line leave line breaks only and cannot cross a paragraph
+    break; otherwise the brackets alone must come to nothing.
+    """
+    left = _reduce(text.encode().translate(None, _NOT_BRACKETS))
+    if b"[" not in left and b"]" not in left:
+        return False
+    return None if _reduce(left.replace(b"\n", b"")) else True
+
+
+def _reduce(brackets: bytes) -> bytes:
+    """`brackets` with every `[]` taken out until none is left."""
+    while b"[]" in brackets:
+        brackets = brackets.replace(b"[]", b"")
+    return brackets
