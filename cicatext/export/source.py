@@ -156,8 +156,7 @@ def text_at(repo: Repository, path: str, revision: str | None) -> str:
     """A repository file's text in the working tree or at a git revision; UsageError when it is not there."""
     if revision is None:
         return repo.read_text(path)
-    check = repo.run_git("rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}", check=False)
-    if check.returncode != 0:
+    if repo.resolve(revision) is None:
         raise UsageError(f"no revision {revision!r} in this repository",
                          hint="give a round tag (round/<slug>/<N>), a branch or a commit; `git tag -l 'round/*'` lists rounds")
     shown = repo.run_git("show", f"{revision}:{path}", check=False)

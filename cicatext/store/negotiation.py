@@ -32,7 +32,8 @@ from cicatext.notation.tree import Draft
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
 from cicatext.store.layout import document_record_path, document_text_path
-from cicatext.store.repository import DocumentEntry, Repository, identity_env, read_objects
+from cicatext.store.git import identity_env, read_objects
+from cicatext.store.repository import DocumentEntry, Repository
 
 MAIN = "main"
 BRANCH_PREFIX = "delegations/"
@@ -169,8 +170,7 @@ def _text_at(repo: Repository, ref: str, path: str) -> str | None:
 
 
 def _resolve(repo: Repository, ref: str) -> str:
-    process = repo.run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-    commit = process.stdout.strip()
+    commit = repo.resolve(ref)
     if not commit:
         raise UsageError(f"unknown revision {ref!r}",
                          hint="give a round tag (`git tag -l 'round/*'`), a branch, a commit id, or WORKTREE")

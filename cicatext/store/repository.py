@@ -12,24 +12,27 @@ import base64
 import json
 import os
 import re
-import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
 from cicatext.store import yamlio
 from cicatext.store.files import TEMP_PREFIX, read_text, remove_leftovers, write_atomic
+from cicatext.store.git import identity_env, read_objects, resolve, run_git
 from cicatext.store.gitlocks import clear_stale_locks
 from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
 
 LOCK_NAME = "cicatext.lock"
 MAIN_REF = "refs/heads/main"
 JOURNAL_NAME = "cicatext-journal.json"
+
+if TYPE_CHECKING:
+    from subprocess import CompletedProcess
 
 
 @dataclass(frozen=True)
@@ -267,9 +270,13 @@ class Repository:
     # Git -----------------------------------------------------------------
 
     def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
-                env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
+                env: Mapping[str, str] | None = None, binary: bool = False) -> CompletedProcess:
         """Run a git command in the repository and return its completed process (text, or bytes with `binary`)."""
         return run_git(self.root, *args, check=check, input=input, env=env, binary=binary)
+
+    def resolve(self, ref: str) -> str | None:
+        """The commit a ref names, or None when it names none."""
+        return resolve(self.root, ref)
 
     def git_dir(self) -> Path:
         """The .git folder (asked of git once per repository object)."""
@@ -316,13 +323,12 @@ class Repository:
         The agreed texts stand on main: the attribution check reads its
         history, and validate's kept result depends on it.
         """
-        commit = self.run_git("rev-parse", "--verify", "--quiet", f"{MAIN_REF}^{{commit}}", check=False).stdout.strip()
+        commit = resolve(self.root, MAIN_REF)
         return (MAIN_REF, commit) if commit else ("HEAD", self.head())
 
     def head(self) -> str | None:
         """The commit id of HEAD, or None in a repository with no commits."""
-        process = self.run_git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        return process.stdout.strip() or None
+        return resolve(self.root, "HEAD")
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -492,15 +498,14 @@ class Repository:
 
     def _recover_move(self, move: dict) -> None:
         """The working tree made to match where the branch stands; its tag made if the branch did move."""
-        stands = self.run_git("rev-parse", "--verify", "--quiet", move["ref"], check=False).stdout.strip()
+        stands = resolve(self.root, move["ref"])
         points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
         if stands not in (move["old"], move["new"]) or points != move["ref"]:
             return  # moved on since, by hand: the tree is no longer the move's
         # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
         self._reset_tree(stands, (move["old"], move["new"]))
         tag = move.get("tag")
-        if stands == move["new"] and tag and not self.run_git(
-                "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False).stdout.strip():
+        if stands == move["new"] and tag and resolve(self.root, f"refs/tags/{tag[0]}") is None:
             self.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
 
     def _reset_tree(self, stands: str, changed: tuple[str, str]) -> None:
@@ -662,82 +667,6 @@ def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
         return True
     revisions = entry.record.get("revisions") or []
     return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
-
-
-def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, str]:
-    """Environment variables that make git record this author and date for author and committer."""
-    env: dict[str, str] = {}
-    if author:
-        env.update(GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1],
-                   GIT_COMMITTER_NAME=author[0], GIT_COMMITTER_EMAIL=author[1])
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    return env
-
-
-def run_git(cwd: Path, *args: str, check: bool = True, input: str | bytes | None = None,
-            env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
-    """Run git in a folder; with `check`, a failure becomes a RepositoryError carrying git's own words.
-
-    Input and output are text (UTF-8), or bytes with `binary`.
-    """
-    full_env = None
-    if env:
-        full_env = dict(os.environ)
-        full_env.update(env)
-    try:
-        process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input, env=full_env,
-                                 **({} if binary else {"text": True, "encoding": "utf-8"}))
-    except FileNotFoundError:
-        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
-    if check and process.returncode != 0:
-        said = process.stderr or process.stdout
-        said = (said.decode("utf-8", "replace") if binary else said).strip()
-        if "Please tell me who you are" in said or "empty ident" in said:
-            raise RepositoryError(
-                "git does not know who you are, so it cannot commit",
-                hint='run `git config --global user.name "Your Name"` and `git config --global user.email you@example.org`',
-            )
-        lines = said.splitlines()
-        raise RepositoryError(
-            f"git {args[0]} failed: {lines[-1] if lines else 'no message'}",
-            hint="see `git status`; the repository was left as it was",
-        )
-    return process
-
-
-def read_objects(cwd: Path, specs: list[str] | tuple[str, ...], env: Mapping[str, str] | None = None
-                 ) -> list[tuple[str, bytes] | None]:
-    """(type, content) of each object id or `rev:path`, None where there is none; one `git cat-file --batch`."""
-    if not specs:
-        return []
-    try:
-        process = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, capture_output=True,
-                                 input=("\n".join(specs) + "\n").encode("utf-8"),
-                                 env=None if env is None else dict(env))
-    except FileNotFoundError:
-        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
-    if process.returncode != 0:
-        said = process.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepositoryError(f"git cat-file failed: {said[-1] if said else 'no message'}")
-    out = process.stdout
-    found: list[tuple[str, bytes] | None] = []
-    at = 0
-    for _ in specs:
-        newline = out.find(b"\n", at)
-        if newline < 0:
-            found.append(None)
-            continue
-        header = out[at:newline].decode("utf-8", "replace").split()
-        at = newline + 1
-        # "<spec> missing" and "<spec> ambiguous" have two words; an object has three.
-        if len(header) < 3:
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append((header[1], out[at:at + size]))
-        at += size + 1
-    return found
 
 
 def _stale(lock_path: Path) -> bool:

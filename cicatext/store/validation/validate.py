@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from dataclasses import asdict
 from functools import lru_cache
 from collections.abc import Iterable
@@ -28,6 +27,7 @@ from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
 from cicatext.resources import schemas_dir
 from cicatext.store.files import blob_id, read_json, write_json_quietly
+from cicatext.store.git import run_git
 from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
 from cicatext.store.repository import Repository
 
@@ -122,9 +122,9 @@ def file_ids(root: Path) -> dict[str, str]:
     file when it can, so that a copied or touched tree is hashed by git once,
     not on every run.
     """
-    changed = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"],
-                             cwd=root, capture_output=True)
-    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
+    changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
+                      binary=True)
+    staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
     if staged.returncode != 0 or changed.returncode != 0:
         return {name: _hash_file(root / name) for name in _walk(root)}
     ids: dict[str, str] = {}

@@ -22,7 +22,8 @@ from textual.widgets import DataTable, Sparkline, Static
 from cicatext.errors import CicatextError
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.layout import document_text_path
-from cicatext.store.repository import Repository, read_objects
+from cicatext.store.git import read_objects
+from cicatext.store.repository import Repository
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
