@@ -248,7 +248,7 @@ def git(root: Path, *args: str, input: bytes | None = None, env: dict | None = N
 
 
 def identity(date: str) -> dict:
-    from cicatext.store.repository import identity_env
+    from cicatext.store.git import identity_env
 
     return identity_env(SECRETARIAT, date)
 

@@ -14,7 +14,13 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from cicatext.export.docx import BODY_STYLES, LEGEND_STYLE, TITLE_STYLES, new_document, save
+from cicatext.export.docx import (
+    BODY_STYLES,
+    LEGEND_STYLE,
+    TITLE_STYLES,
+    new_document,
+    save,
+)
 from cicatext.export.source import emphasis, is_chapter, is_preambular
 from cicatext.notation.tree import Draft, Paragraph
 from cicatext.store.register.texts import text_at

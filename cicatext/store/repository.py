@@ -3,33 +3,36 @@
 Reading goes straight to the working tree with the fast YAML loader. Writing
 goes through `Repository.commit`, which holds a lock, writes every file
 atomically, and makes exactly one git commit, or puts every file back as it
-was and raises.
+was and raises (the write journal that makes it so is `cicatext.store.journal`).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import os
-import re
-import subprocess
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
-from cicatext.store import yamlio
-from cicatext.store.files import TEMP_PREFIX, read_text, remove_leftovers, write_atomic
+from cicatext.store import journal, yamlio
+from cicatext.store.files import TEMP_PREFIX, read_text, remove_leftovers
+from cicatext.store.git import identity_env, resolve, run_git
 from cicatext.store.gitlocks import clear_stale_locks
-from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
+from cicatext.store.layout import (
+    SETTINGS_FILE,
+    document_record_path,
+    document_text_path,
+)
 
 LOCK_NAME = "cicatext.lock"
 MAIN_REF = "refs/heads/main"
-JOURNAL_NAME = "cicatext-journal.json"
+
+if TYPE_CHECKING:
+    from subprocess import CompletedProcess
 
 
 @dataclass(frozen=True)
@@ -267,9 +270,13 @@ class Repository:
     # Git -----------------------------------------------------------------
 
     def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
-                env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
+                env: Mapping[str, str] | None = None, binary: bool = False) -> CompletedProcess:
         """Run a git command in the repository and return its completed process (text, or bytes with `binary`)."""
         return run_git(self.root, *args, check=check, input=input, env=env, binary=binary)
+
+    def resolve(self, ref: str) -> str | None:
+        """The commit a ref names, or None when it names none."""
+        return resolve(self.root, ref)
 
     def git_dir(self) -> Path:
         """The .git folder (asked of git once per repository object)."""
@@ -316,13 +323,12 @@ class Repository:
         The agreed texts stand on main: the attribution check reads its
         history, and validate's kept result depends on it.
         """
-        commit = self.run_git("rev-parse", "--verify", "--quiet", f"{MAIN_REF}^{{commit}}", check=False).stdout.strip()
+        commit = resolve(self.root, MAIN_REF)
         return (MAIN_REF, commit) if commit else ("HEAD", self.head())
 
     def head(self) -> str | None:
         """The commit id of HEAD, or None in a repository with no commits."""
-        process = self.run_git("rev-parse", "--verify", "--quiet", "HEAD", check=False)
-        return process.stdout.strip() or None
+        return resolve(self.root, "HEAD")
 
     @contextmanager
     def lock(self) -> Iterator[None]:
@@ -347,243 +353,10 @@ class Repository:
             # The write journal's own temporary file, which only a holder of this lock writes.
             for leftover in lock_path.parent.glob(TEMP_PREFIX + "*"):
                 leftover.unlink(missing_ok=True)
-            self._recover()
+            journal.recover(self)
             yield
         finally:
             lock_path.unlink(missing_ok=True)
-
-    def _journal_path(self) -> Path:
-        return self.git_dir() / JOURNAL_NAME
-
-    def _recover(self) -> None:
-        """Finish what a killed writer left: files of a commit that did not happen put back, a move of main completed or undone."""
-        journal = self._journal_path()
-        if not journal.exists():
-            return
-        try:
-            entry = json.loads(journal.read_text(encoding="utf-8"))
-            originals = None if "move" in entry or "switch" in entry else {
-                path: None if data is None else base64.b64decode(data) for path, data in entry["files"].items()}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            # Written whole by cicatext, so only a hand could have spoilt it: nothing in it can be acted on.
-            journal.unlink(missing_ok=True)
-            return
-        try:
-            if "move" in entry:
-                self._recover_move(entry["move"])
-            elif "switch" in entry:
-                self._recover_switch(entry["switch"])
-            elif self.head() == entry.get("head"):
-                self._restore(originals)
-        except (OSError, RepositoryError, KeyError, TypeError) as error:
-            # The journal stays, for the next command to try again.
-            raise RepositoryError(
-                f"a cicatext command was interrupted here, and finishing its work failed: {error}",
-                file=str(journal), hint="see `git status`; when no other git command is running, run the command "
-                                        "again, and it tries again") from None
-        journal.unlink(missing_ok=True)
-
-    def move_branch(self, branch: str, old: str, new: str, *, tag: tuple[str, str] | None = None,
-                    env: Mapping[str, str] | None = None) -> None:
-        """Move the checked-out `branch` from `old` to `new` with the working tree, and make `tag` (name, message) at it.
-
-        All or nothing: a failure puts back the tree and the branch; a writer
-        killed half-way is completed or undone by the next one (by where the
-        branch stands then), through the write journal. Call with the lock
-        held and a clean working tree. ORIG_HEAD is left at `old`, as a merge
-        leaves it.
-        """
-        ref = f"refs/heads/{branch}"
-        move = {"ref": ref, "old": old, "new": new, "tag": list(tag) if tag else None, "env": dict(env or {})}
-
-        def finish() -> None:
-            self.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
-            if tag:
-                try:
-                    self.run_git("tag", "-a", "-F", "-", tag[0], new, input=tag[1], env=env)
-                except BaseException:
-                    self.run_git("update-ref", ref, old, new, check=False)
-                    raise
-            self.run_git("update-ref", "--no-deref", "ORIG_HEAD", old, check=False)
-
-        self._refuse_over_untracked(old, new)
-        with self._journaled({"move": move}):
-            self._move_tree(old, new, finish)
-
-    def switch_branch(self, branch: str) -> None:
-        """Check out the existing local `branch`, as `git switch` does, each changed file written whole.
-
-        All or nothing, as `move_branch`: a failure puts back the tree and
-        HEAD; a writer killed half-way is completed or undone by the next one,
-        by where HEAD points then. Call with the lock held and a clean tree.
-        """
-        ref = f"refs/heads/{branch}"
-        new = self.run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").stdout.strip()
-        listing = self.run_git("worktree", "list", "--porcelain", "-z", binary=True).stdout.decode("utf-8", "replace")
-        for tree in listing.split("\0\0"):
-            fields = dict(field.split(" ", 1) for field in tree.split("\0") if " " in field)
-            if fields.get("branch") == ref and Path(fields.get("worktree", "")).resolve() != self.root:
-                raise RepositoryError(f"{branch} is checked out in another working tree, {fields['worktree']}",
-                                      hint="work on it there, or remove that tree with `git worktree remove`")
-        old = self.head()
-        if old is None:
-            self.run_git("checkout", "--quiet", branch)  # nothing checked out: no file to tear
-            return
-        # The words `git checkout -` looks for in the reflog to find the branch before.
-        moving = f"checkout: moving from {self.current_branch() or old} to {branch}"
-        self._refuse_over_untracked(old, new)
-        with self._journaled({"switch": {"ref": ref, "old": old, "new": new}}):
-            self._move_tree(old, new, lambda: self.run_git("symbolic-ref", "-m", moving, "HEAD", ref))
-
-    def _move_tree(self, old: str, new: str, finish: Callable[[], None]) -> None:
-        """Index and work tree from commit `old` to `new`, then `finish` (which moves a ref).
-
-        Run in the journal, after `_refuse_over_untracked`: on a failure the
-        journal puts the tree where the ref stands (`_recover_move`,
-        `_recover_switch`).
-        """
-        self.run_git("read-tree", "-m", old, new)
-        self._check_out(new, changed=(old, new))
-        finish()
-
-    def _refuse_over_untracked(self, old: str, new: str) -> None:
-        """Refuse, as `git checkout` refuses, when a file git does not track stands where `new` puts a file.
-
-        Asked before the journal is written: the journal's undo removes what
-        the move adds, and such a file would go with it.
-        """
-        dry = self.run_git("read-tree", "-m", "-u", "-n", old, new, check=False)
-        if dry.returncode != 0:
-            said = dry.stderr.strip()
-            standing = re.findall(r"'(.+?)' would be overwritten", said)
-            raise RepositoryError(
-                "git does not track this file, and the change would write another in its place" if standing
-                else f"git refuses to change the work tree: {said.splitlines()[-1] if said else 'no message'}",
-                file=standing[0] if standing else None,
-                hint="move it away or commit it, then run the command again; nothing was changed")
-
-    def _recover_switch(self, switch: dict) -> None:
-        """The working tree made to match where HEAD points: the switch's branch if it got there, else where it was.
-
-        Nothing is done when HEAD stands at neither: someone moved it since.
-        """
-        points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
-        stands = switch["new"] if points == switch["ref"] else switch["old"]
-        if self.head() != stands:
-            return
-        self._reset_tree(stands, (switch["old"], switch["new"]))
-
-    @contextmanager
-    def _journaled(self, entry: dict) -> Iterator[None]:
-        """Keep `entry` in the write journal while the block runs: a writer killed in it (no handler runs on
-        SIGKILL) leaves the journal, and the next writer finishes or undoes its work (`_recover`)."""
-        write_atomic(self._journal_path(), json.dumps(entry))
-        try:
-            yield
-        except BaseException:
-            # The block put back what it could; the journal settles the rest (an undo that failed, or a ref that
-            # moved just before an interrupt), or stays for the next writer.
-            try:
-                self._recover()
-            except RepositoryError:
-                pass
-            raise
-        self._journal_path().unlink(missing_ok=True)
-
-    def _recover_move(self, move: dict) -> None:
-        """The working tree made to match where the branch stands; its tag made if the branch did move."""
-        stands = self.run_git("rev-parse", "--verify", "--quiet", move["ref"], check=False).stdout.strip()
-        points = self.run_git("symbolic-ref", "--quiet", "HEAD", check=False).stdout.strip()
-        if stands not in (move["old"], move["new"]) or points != move["ref"]:
-            return  # moved on since, by hand: the tree is no longer the move's
-        # The move ran on a clean tree under the lock: what differs from the branch is the move's own doing.
-        self._reset_tree(stands, (move["old"], move["new"]))
-        tag = move.get("tag")
-        if stands == move["new"] and tag and not self.run_git(
-                "rev-parse", "--verify", "--quiet", f"refs/tags/{tag[0]}", check=False).stdout.strip():
-            self.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
-
-    def _reset_tree(self, stands: str, changed: tuple[str, str]) -> None:
-        """Index and work tree put at `stands`, one of the two `changed` commits of a move cut short."""
-        self.run_git("read-tree", "--reset", stands)
-        self._check_out(stands, changed=changed)
-
-    def _check_out(self, commit: str, *, changed: tuple[str, str]) -> None:
-        """Write `commit`'s version of every file that differs between the two `changed` commits, each whole.
-
-        The index must already stand at `commit`. Git's own checkout writes a
-        file in place, so a writer killed in it leaves the file empty or torn;
-        here each file is replaced at once (`write_atomic`), and one killed
-        half-way leaves every file either as it was or as it is to be.
-        Removals come first, deepest first, so that a folder a file replaces
-        is gone before the file is written. A file git would convert on the
-        way out (a smudge filter, CRLF line endings) and a symbolic link are
-        left to git's `checkout-index`.
-        """
-        listing = self.run_git("diff-tree", "-r", "-z", "--no-renames", *changed, binary=True).stdout.split(b"\0")
-        side = 1 if commit == changed[1] else 0
-        removals: list[str] = []
-        writes: list[tuple[str, str, str]] = []
-        by_git: list[str] = []
-        # Each entry is ":OLDMODE NEWMODE OLDID NEWID STATUS", then its path.
-        for header, raw in zip(listing[0::2], listing[1::2]):
-            fields = header[1:].decode("ascii").split(" ")
-            mode, other_mode, blob = fields[side], fields[1 - side], fields[2 + side]
-            path = os.fsdecode(raw)
-            if mode == "000000":
-                if other_mode != "160000":  # a submodule's folder is left to `git submodule`
-                    removals.append(path)
-            elif mode in ("100644", "100755"):
-                writes.append((path, blob, mode))
-            elif mode == "120000":
-                by_git.append(path)
-        for path in sorted(removals, key=lambda p: p.count("/"), reverse=True):
-            target = self.root / path
-            target.unlink(missing_ok=True)
-            _prune_empty_folders(target.parent, self.root)
-        converted = self._converted([path for path, _, _ in writes])
-        writes = [write for write in writes if write[0] not in converted]
-        by_git.extend(converted)
-        for (path, _, mode), found in zip(writes, read_objects(self.root, [blob for _, blob, _ in writes])):
-            if found is None:
-                raise RepositoryError(f"git holds no blob for {path}", hint="run `git fsck`")
-            target = self.root / path
-            if target.is_dir() and not target.is_symlink():
-                try:
-                    target.rmdir()  # an empty folder, which git's checkout would replace too
-                except OSError:
-                    raise RepositoryError("a folder stands where the change writes a file", file=path,
-                                          hint="move the folder away, then run the command again") from None
-            # Not written through to the disk, as git's checkout does not: the objects hold it.
-            write_atomic(target, found[1], executable=mode == "100755", durable=False)
-        if by_git:
-            self.run_git("checkout-index", "--force", "-z", "--stdin",
-                         input="\0".join(by_git).encode("utf-8", "surrogateescape"), binary=True)
-        self.run_git("update-index", "-q", "--refresh", check=False)
-
-    def _converted(self, paths: list[str]) -> set[str]:
-        """The paths git would change on their way out of the objects: a smudge filter, an encoding, CRLF endings."""
-        if not paths:
-            return set()
-        autocrlf = self.run_git("config", "--type=bool-or-str", "--get", "core.autocrlf", check=False).stdout.strip()
-        eol = self.run_git("config", "--get", "core.eol", check=False).stdout.strip().lower()
-        crlf = autocrlf not in ("", "false", "input") or eol == "crlf"
-        # From the index, which stands at the commit being written: its .gitattributes, not the tree's old one.
-        out = self.run_git("check-attr", "--cached", "-z", "--stdin", "filter", "eol", "text", "ident",
-                           "working-tree-encoding",
-                           input="\0".join(paths).encode("utf-8", "surrogateescape"), binary=True).stdout
-        fields = [os.fsdecode(field) for field in out.split(b"\0")]
-        converted = set()
-        for path, attribute, value in zip(fields[0::3], fields[1::3], fields[2::3]):
-            if attribute == "text":
-                if crlf and value != "unset":
-                    converted.add(path)
-            elif attribute == "eol":
-                if value == "crlf":
-                    converted.add(path)
-            elif value not in ("unspecified", "unset"):
-                converted.add(path)
-        return converted
 
     def commit(self, changes: Mapping[str, str | bytes | None], message: str, *,
                author: tuple[str, str] | None = None, date: str | None = None) -> str:
@@ -612,12 +385,9 @@ class Repository:
                 target = self.root / relative
                 originals[relative] = target.read_bytes() if target.exists() else None
             # What the files were, so that a writer killed half-way is undone by the next one.
-            journal = {"head": self.head(), "files": {
-                path: None if data is None else base64.b64encode(data).decode("ascii")
-                for path, data in originals.items()}}
-            # A failure puts the files back from the journal (`_journaled`).
-            with self._journaled(journal):
-                self._write_files(changes)
+            # A failure puts the files back from the journal (`journal.journaled`).
+            with journal.journaled(self, journal.commit_entry(self.head(), originals)):
+                journal.write_files(self.root, changes)
                 paths = list(changes)
                 self.run_git("add", "--all", "--", *paths)
                 self.run_git("commit", "--quiet", "--no-verify", "-m", message, "--", *paths,
@@ -625,19 +395,16 @@ class Repository:
             self.refresh()
             return self.head() or ""
 
-    def _restore(self, originals: Mapping[str, bytes | None]) -> None:
-        paths = list(originals)
-        self.run_git("reset", "--quiet", "--", *paths, check=False)
-        self._write_files(originals)
+    def move_branch(self, branch: str, old: str, new: str, *, tag: tuple[str, str] | None = None,
+                    env: Mapping[str, str] | None = None) -> None:
+        """Move the checked-out `branch` from `old` to `new` with the working tree, and make `tag` at it, all or
+        nothing (`journal.move_branch`). Call with the lock held and a clean working tree."""
+        journal.move_branch(self, branch, old, new, tag=tag, env=env)
 
-    def _write_files(self, files: Mapping[str, str | bytes | None]) -> None:
-        """Write each file atomically; None deletes it."""
-        for relative, content in files.items():
-            target = self.root / relative
-            if content is None:
-                target.unlink(missing_ok=True)
-            else:
-                write_atomic(target, content)
+    def switch_branch(self, branch: str) -> None:
+        """Check out the existing local `branch`, each changed file written whole, all or nothing
+        (`journal.switch_branch`). Call with the lock held and a clean working tree."""
+        journal.switch_branch(self, branch)
 
     def refresh(self) -> None:
         """Forget cached settings, registry and primed records, after a change on disk."""
@@ -646,98 +413,12 @@ class Repository:
             self.__dict__.pop(name, None)
 
 
-def _prune_empty_folders(folder: Path, root: Path) -> None:
-    """Remove `folder` and the folders above it, up to `root`, while they are empty (as git does when it deletes)."""
-    while folder != root and root in folder.parents:
-        try:
-            folder.rmdir()
-        except OSError:
-            return
-        folder = folder.parent
-
-
 def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
     """True when `wanted` (with its base symbol, if it is a symbol) names this document."""
     if entry.slug == wanted or entry.symbol == wanted or (base and entry.symbol == base):
         return True
     revisions = entry.record.get("revisions") or []
     return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
-
-
-def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, str]:
-    """Environment variables that make git record this author and date for author and committer."""
-    env: dict[str, str] = {}
-    if author:
-        env.update(GIT_AUTHOR_NAME=author[0], GIT_AUTHOR_EMAIL=author[1],
-                   GIT_COMMITTER_NAME=author[0], GIT_COMMITTER_EMAIL=author[1])
-    if date:
-        env.update(GIT_AUTHOR_DATE=date, GIT_COMMITTER_DATE=date)
-    return env
-
-
-def run_git(cwd: Path, *args: str, check: bool = True, input: str | bytes | None = None,
-            env: Mapping[str, str] | None = None, binary: bool = False) -> subprocess.CompletedProcess:
-    """Run git in a folder; with `check`, a failure becomes a RepositoryError carrying git's own words.
-
-    Input and output are text (UTF-8), or bytes with `binary`.
-    """
-    full_env = None
-    if env:
-        full_env = dict(os.environ)
-        full_env.update(env)
-    try:
-        process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input, env=full_env,
-                                 **({} if binary else {"text": True, "encoding": "utf-8"}))
-    except FileNotFoundError:
-        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
-    if check and process.returncode != 0:
-        said = process.stderr or process.stdout
-        said = (said.decode("utf-8", "replace") if binary else said).strip()
-        if "Please tell me who you are" in said or "empty ident" in said:
-            raise RepositoryError(
-                "git does not know who you are, so it cannot commit",
-                hint='run `git config --global user.name "Your Name"` and `git config --global user.email you@example.org`',
-            )
-        lines = said.splitlines()
-        raise RepositoryError(
-            f"git {args[0]} failed: {lines[-1] if lines else 'no message'}",
-            hint="see `git status`; the repository was left as it was",
-        )
-    return process
-
-
-def read_objects(cwd: Path, specs: list[str] | tuple[str, ...], env: Mapping[str, str] | None = None
-                 ) -> list[tuple[str, bytes] | None]:
-    """(type, content) of each object id or `rev:path`, None where there is none; one `git cat-file --batch`."""
-    if not specs:
-        return []
-    try:
-        process = subprocess.run(["git", "cat-file", "--batch"], cwd=cwd, capture_output=True,
-                                 input=("\n".join(specs) + "\n").encode("utf-8"),
-                                 env=None if env is None else dict(env))
-    except FileNotFoundError:
-        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
-    if process.returncode != 0:
-        said = process.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RepositoryError(f"git cat-file failed: {said[-1] if said else 'no message'}")
-    out = process.stdout
-    found: list[tuple[str, bytes] | None] = []
-    at = 0
-    for _ in specs:
-        newline = out.find(b"\n", at)
-        if newline < 0:
-            found.append(None)
-            continue
-        header = out[at:newline].decode("utf-8", "replace").split()
-        at = newline + 1
-        # "<spec> missing" and "<spec> ambiguous" have two words; an object has three.
-        if len(header) < 3:
-            found.append(None)
-            continue
-        size = int(header[2])
-        found.append((header[1], out[at:at + size]))
-        at += size + 1
-    return found
 
 
 def _stale(lock_path: Path) -> bool:

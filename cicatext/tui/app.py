@@ -29,7 +29,13 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.store.register.catalogue import Catalogue, DocumentSummary, cached_catalogue, load_catalogue, load_paragraphs
+from cicatext.store.register.catalogue import (
+    Catalogue,
+    DocumentSummary,
+    cached_catalogue,
+    load_catalogue,
+    load_paragraphs,
+)
 from cicatext.store.repository import Repository
 from cicatext.tui.screens.register import RegisterScreen
 

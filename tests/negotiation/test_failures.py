@@ -245,7 +245,7 @@ def _half_moved(repo, stop_after: str) -> tuple[str, str]:
     """
     import json
 
-    from cicatext.store.repository import JOURNAL_NAME
+    from cicatext.store.journal import JOURNAL_NAME
 
     old = git(repo.root, "rev-parse", "main").strip()
     edit(repo, "Recognizing", "Recognising after the crash")

@@ -103,11 +103,11 @@ def test_sigkill_during_round(proposals, tmp_path):
 KILL_AT_WRITE = """
 import os, signal, sys
 from pathlib import Path
-import cicatext.store.repository as repository
+import cicatext.store.journal as journal
 from cicatext.cli.main import main
 
 writes = 0
-real = repository.write_atomic
+real = journal.write_atomic
 
 def write_atomic(path, data, **options):
     # Killed before the given write into the work tree, as a crash would kill it.
@@ -118,7 +118,7 @@ def write_atomic(path, data, **options):
             os.kill(os.getpid(), signal.SIGKILL)
     return real(path, data, **options)
 
-repository.write_atomic = write_atomic
+journal.write_atomic = write_atomic
 sys.exit(main(sys.argv[1:]))
 """
 

@@ -12,12 +12,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import RepositoryError, UsageError
-from cicatext.records.paragraphing import ImportWarning, render_with_ids, split_paragraphs
+from cicatext.records.paragraphing import (
+    ImportWarning,
+    render_with_ids,
+    split_paragraphs,
+)
 from cicatext.resources import seed_file
 from cicatext.store import yamlio
-from cicatext.store.register.create import init_repository
 from cicatext.store.files import read_text
-from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
+from cicatext.store.layout import (
+    SETTINGS_FILE,
+    document_record_path,
+    document_text_path,
+)
+from cicatext.store.register.create import init_repository
 from cicatext.store.repository import Repository
 
 SECRETARIAT = ("CICA Secretariat", "secretariat@cica.example")
@@ -219,9 +227,8 @@ def build_demo(path: Path) -> DemoResult:
                 document_text_path(slug, "en"): text},
                f"{latest} {outcome}".strip(), "2023-06-14T18:00:00")
 
-    from cicatext.store.demo.modalities import sample_records
-
     from cicatext.store.demo.languages import sample_translations
+    from cicatext.store.demo.modalities import sample_records
 
     commit(dict(sample_records()), "SWG meeting of 13-14 June 2023: outcome for the five documents, coordinators and offers",
            "2023-06-14T19:00:00")

@@ -65,10 +65,10 @@ def start_delegation(repo: Repository, code: str) -> StartResult:
     with repo.lock():
         require_repository_state(repo)
         require_clean(repo, "switching to a delegation branch")
-        if repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{MAIN}", check=False).returncode != 0:
+        if repo.resolve(f"refs/heads/{MAIN}") is None:
             raise RepositoryError(f"there is no {MAIN} branch here", hint="delegation branches start from main")
         upstream_check(repo, MAIN)
-        local = repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{branch}", check=False).stdout.strip()
+        local = repo.resolve(f"refs/heads/{branch}") or ""
         remotes = _remote_tips(repo, code)
         for remote_name, oid in remotes if local else ():
             if oid != local and not is_ancestor(repo, oid, local) and not is_ancestor(repo, local, oid):

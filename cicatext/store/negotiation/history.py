@@ -96,8 +96,7 @@ def round_commits(repo: Repository, slug: str, ref: str) -> list[RoundCommit]:
 
 
 def _history_ref(repo: Repository) -> str:
-    exists = repo.run_git("rev-parse", "--verify", "--quiet", f"refs/heads/{MAIN}", check=False).returncode == 0
-    return MAIN if exists else "HEAD"
+    return MAIN if repo.resolve(f"refs/heads/{MAIN}") else "HEAD"
 
 
 def document_log(repo: Repository, symbol: str) -> list[RoundEntry]:

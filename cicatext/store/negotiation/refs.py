@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from cicatext.errors import UsageError
-from cicatext.store.repository import Repository, read_objects
+from cicatext.store.git import read_objects
+from cicatext.store.repository import Repository
 
 MAIN = "main"
 BRANCH_PREFIX = "delegations/"
@@ -29,8 +30,7 @@ def cat_files(repo: Repository, specs: Sequence[str]) -> list[tuple[str, bytes] 
 
 def resolve(repo: Repository, ref: str) -> str:
     """The commit a ref names; UsageError naming the ref when git does not know it."""
-    process = repo.run_git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-    commit = process.stdout.strip()
+    commit = repo.resolve(ref)
     if not commit:
         raise UsageError(f"unknown revision {ref!r}",
                          hint="give a round tag (`git tag -l 'round/*'`), a branch, a commit id, or WORKTREE")

@@ -30,6 +30,7 @@ from cicatext.notation.compile import CompiledRound, compile_round
 from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
+from cicatext.store.git import identity_env
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
 from cicatext.store.negotiation.checks import (
     known_code,
@@ -41,7 +42,7 @@ from cicatext.store.negotiation.checks import (
 from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.propose import load_position_set, position_set_path
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
-from cicatext.store.repository import Repository, identity_env
+from cicatext.store.repository import Repository
 
 _ZERO = "0" * 40
 
@@ -162,7 +163,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         history = round_commits(repo, slug, MAIN)
         number = len(history) + 1
         tag = f"round/{slug}/{number}"
-        if repo.run_git("rev-parse", "--verify", "--quiet", f"refs/tags/{tag}", check=False).returncode == 0:
+        if repo.resolve(f"refs/tags/{tag}") is not None:
             raise RepositoryError(f"tag {tag} already exists but main's history holds {number - 1} round(s) of {slug}",
                                   hint="this clone's main is not the one that ran that round: `git pull` first")
         commits = _new_commits(repo, main, [oid for _, oid in tips.values()])

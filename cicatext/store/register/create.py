@@ -7,12 +7,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
-from cicatext.records.paragraphing import ImportWarning, render_with_ids, split_paragraphs
+from cicatext.records.paragraphing import (
+    ImportWarning,
+    render_with_ids,
+    split_paragraphs,
+)
 from cicatext.records.symbols import parse_symbol
 from cicatext.resources import template_dir
 from cicatext.store import yamlio
-from cicatext.store.layout import SETTINGS_FILE, document_record_path, document_text_path
-from cicatext.store.repository import Repository, identity_env, run_git
+from cicatext.store.git import identity_env, run_git
+from cicatext.store.layout import (
+    SETTINGS_FILE,
+    document_record_path,
+    document_text_path,
+)
+from cicatext.store.repository import Repository
 
 DOCUMENT_KINDS = ("decision", "statement", "road-map", "recommendations", "concept-paper",
                   "action-plan", "report", "note-verbale", "other")

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.notation.tree import Bracket, Draft, Paragraph
-from cicatext.store.repository import DocumentEntry, Repository, read_objects
+from cicatext.store.git import read_objects
+from cicatext.store.repository import DocumentEntry, Repository
 
 _CODE = "language"
 

@@ -27,8 +27,15 @@ from typing import TYPE_CHECKING
 from rapidfuzz import fuzz, process
 
 from cicatext.store.layout import CACHE_DIR
-from cicatext.store.register.search_file import (INDEX_FILE, WORD, discard, holding_words, unpack_content,
-                                                 unpack_postings, up_to_date)
+from cicatext.store.register.search_file import (
+    INDEX_FILE,
+    WORD,
+    discard,
+    holding_words,
+    unpack_content,
+    unpack_postings,
+    up_to_date,
+)
 
 if TYPE_CHECKING:
     from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary

@@ -102,7 +102,11 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
     """Index every document into a new file, then put it in place of the old one in one step."""
     import tempfile
 
-    from cicatext.store.register.catalogue import default_language, iter_paragraphs, load_catalogue
+    from cicatext.store.register.catalogue import (
+        default_language,
+        iter_paragraphs,
+        load_catalogue,
+    )
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
@@ -185,7 +189,10 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
         summaries: dict[str, DocumentSummary] = {}
         paragraphs: dict[str, DocumentParagraphs] = {}
         if present:
-            from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
+            from cicatext.store.register.catalogue import (
+                load_catalogue,
+                load_paragraphs,
+            )
 
             summaries = {found.slug: found for found in load_catalogue(repo).documents if found.slug in present}
             paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}

@@ -29,8 +29,8 @@ from pathlib import Path
 
 from cicatext.errors import RecordError, RuleError, UsageError
 from cicatext.store import yamlio
-from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public_key_of
 from cicatext.store.repository import Repository
+from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public_key_of
 
 FOLDER = "confidential"
 CONSENT_NAMESPACE = "cicatext-consent"

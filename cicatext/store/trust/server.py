@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, UsageError
+from cicatext.store.git import HOOK_VARIABLES, run_git
 from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
 
@@ -48,8 +48,8 @@ ROUND_PREFIX = "refs/tags/round/"
 CONFIG_SIGNATURES = "cicatext.requireSignatures"
 HOOK_MARK = "# installed by `cicatext server init`"
 
-_GIT_ENV = ("GIT_DIR", "GIT_QUARANTINE_PATH", "GIT_OBJECT_DIRECTORY", "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-            "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PUSH_OPTION_COUNT")
+_OUTSIDE_HOOK = dict.fromkeys(HOOK_VARIABLES)
+"""The hook's git variables left out: `server init` works on the folder it is given, wherever it runs."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,8 @@ def init_server(path: str | os.PathLike, *, require_signatures: bool = False) ->
     bare = Path(path).resolve()
     if not bare.exists() or (bare.is_dir() and not any(bare.iterdir())):
         bare.mkdir(parents=True, exist_ok=True)
-        _git(bare, "init", "--quiet", "--bare", "--initial-branch=main", str(bare))
-    probe = subprocess.run(["git", "rev-parse", "--is-bare-repository"], cwd=bare, capture_output=True, text=True,
-                           env=_clean_env())
+        run_git(bare, "init", "--quiet", "--bare", "--initial-branch=main", str(bare), env=_OUTSIDE_HOOK, hint=None)
+    probe = run_git(bare, "rev-parse", "--is-bare-repository", check=False, env=_OUTSIDE_HOOK)
     if probe.returncode != 0 or probe.stdout.strip() != "true":
         raise UsageError(f"{bare} is not a bare git repository",
                          hint="give a new folder (it will be made) or an existing bare repository (`git init --bare`)")
@@ -119,7 +118,7 @@ def init_server(path: str | os.PathLike, *, require_signatures: bool = False) ->
         CONFIG_SIGNATURES: "true" if require_signatures else "false",
     }
     for key, value in settings.items():
-        _git(bare, "config", key, value)
+        run_git(bare, "config", key, value, env=_OUTSIDE_HOOK, hint=None)
     hooks = bare / "hooks"
     hooks.mkdir(exist_ok=True)
     hook = hooks / "pre-receive"
@@ -131,19 +130,6 @@ def init_server(path: str | os.PathLike, *, require_signatures: bool = False) ->
     write_atomic(hook, hook_script())
     hook.chmod(hook.stat().st_mode | stat.S_IXUSR | stat.S_IXGRP | stat.S_IXOTH)
     return {"repository": str(bare), "hook": str(hook), **settings}
-
-
-def _clean_env() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if k not in _GIT_ENV}
-
-
-def _git(cwd: Path, *args: str) -> str:
-    process = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=_clean_env())
-    if process.returncode != 0:
-        from cicatext.errors import RepositoryError
-
-        raise RepositoryError(f"git {args[0]} failed: {process.stderr.strip() or process.stdout.strip()}")
-    return process.stdout
 
 
 # The check ---------------------------------------------------------------------------------
@@ -397,7 +383,7 @@ def export_tree(git: Git, commit: str, root: Path) -> Refusal | None:
 @contextmanager
 def _scrubbed_environment():
     """Hide the hook's git variables from validation, which must see a plain folder, not the bare repository."""
-    saved = {k: os.environ.pop(k) for k in _GIT_ENV if k in os.environ}
+    saved = {k: os.environ.pop(k) for k in HOOK_VARIABLES if k in os.environ}
     saved_ceiling = os.environ.get("GIT_CEILING_DIRECTORIES")
     os.environ["GIT_CEILING_DIRECTORIES"] = tempfile.gettempdir()
     try:

@@ -20,46 +20,40 @@ The same functions serve the shared repository's pre-receive check
 from __future__ import annotations
 
 import base64
-import os
 import subprocess
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from cicatext.errors import RepositoryError, UsageError
+from cicatext.errors import UsageError
+from cicatext.store.git import read_objects, resolve, run_git
 from cicatext.store.trust.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
-from cicatext.store.repository import read_objects
 
 NAMESPACE = "git"
 ZERO = "0" * 40
 
 
 class Git:
-    """Plumbing on one git directory (a work tree or a bare repository), with a fixed environment."""
+    """Plumbing on one git directory (a work tree or a bare repository), through the gateway `cicatext.store.git`."""
 
-    def __init__(self, cwd: Path, env: Mapping[str, str] | None = None) -> None:
+    def __init__(self, cwd: Path) -> None:
         self.cwd = Path(cwd)
-        self.env = dict(os.environ if env is None else env)
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
         """git's stdout; RepositoryError carrying git's words when it fails and `check` is set."""
-        process = subprocess.run(["git", *args], cwd=self.cwd, input=input, capture_output=True, env=self.env)
-        if check and process.returncode != 0:
-            said = process.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RepositoryError(f"git {args[0]} failed: {said[-1] if said else 'no message'}")
-        return process.stdout
+        return run_git(self.cwd, *args, input=input, check=check, binary=True, hint=None).stdout
 
     def ok(self, *args: str) -> bool:
         """True when the git command succeeds."""
-        return subprocess.run(["git", *args], cwd=self.cwd, capture_output=True, env=self.env).returncode == 0
+        return run_git(self.cwd, *args, check=False, binary=True).returncode == 0
 
     def text(self, *args: str) -> str:
         return self.run(*args).decode("utf-8", "replace")
 
     def objects(self, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
         """(type, content) of each object or `rev:path`, None when missing; one `git cat-file --batch`."""
-        return read_objects(self.cwd, list(specs), self.env)
+        return read_objects(self.cwd, list(specs))
 
     def blob_text(self, spec: str) -> str | None:
         """The UTF-8 text of `rev:path`, or None when there is none."""
@@ -68,9 +62,7 @@ class Git:
 
     def resolve(self, ref: str) -> str | None:
         """The commit a ref names, or None."""
-        process = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], cwd=self.cwd,
-                                 capture_output=True, text=True, env=self.env)
-        return process.stdout.strip() or None
+        return resolve(self.cwd, ref)
 
     def keyring(self, ref: str) -> KeyRing:
         """The key registry as it stands at a commit."""
@@ -386,7 +378,7 @@ def verify(repo, rev_range: str | None = None) -> list[CommitCheck]:
     """`cicatext verify`: every commit of the range (default: HEAD's history), newest first."""
     git = Git(repo.root)
     spec = rev_range or "HEAD"
-    process = subprocess.run(["git", "rev-list", *spec.split()], cwd=repo.root, capture_output=True, text=True)
+    process = run_git(repo.root, "rev-list", *spec.split(), check=False)
     if process.returncode != 0:
         raise UsageError(f"unknown revision range {spec!r}",
                          hint="give e.g. main, main~5..main, delegations/CHN or round/<slug>/1..main")

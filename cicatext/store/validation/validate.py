@@ -16,19 +16,24 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
+from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.records import symbols as _symbols
-from cicatext.store import schemas, yamlio
 from cicatext.resources import schemas_dir
+from cicatext.store import schemas, yamlio
 from cicatext.store.files import blob_id, read_json, write_json_quietly
-from cicatext.store.layout import CACHE_DIR, RECORD_PLACES, SETTINGS_FILE, is_known_place
+from cicatext.store.git import run_git
+from cicatext.store.layout import (
+    CACHE_DIR,
+    RECORD_PLACES,
+    SETTINGS_FILE,
+    is_known_place,
+)
 from cicatext.store.repository import Repository
 
 RESULT_CACHE = "validate-result.json"
@@ -122,9 +127,9 @@ def file_ids(root: Path) -> dict[str, str]:
     file when it can, so that a copied or touched tree is hashed by git once,
     not on every run.
     """
-    changed = subprocess.run(["git", "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames"],
-                             cwd=root, capture_output=True)
-    staged = subprocess.run(["git", "ls-files", "-s", "-z"], cwd=root, capture_output=True)
+    changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
+                      binary=True)
+    staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
     if staged.returncode != 0 or changed.returncode != 0:
         return {name: _hash_file(root / name) for name in _walk(root)}
     ids: dict[str, str] = {}
@@ -495,8 +500,8 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
-    from cicatext.store.register.languages import check_languages
     from cicatext.store.modalities_store import check_repository
+    from cicatext.store.register.languages import check_languages
 
     problems: list[Problem] = []
     for file, (kind, record) in records.items():

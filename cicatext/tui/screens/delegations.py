@@ -24,7 +24,11 @@ from cicatext.errors import CicatextError
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
-from cicatext.store.register.catalogue import DocumentSummary, default_language, iter_paragraphs
+from cicatext.store.register.catalogue import (
+    DocumentSummary,
+    default_language,
+    iter_paragraphs,
+)
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
 from cicatext.tui.widgets.key_bar import KeyBar
