@@ -121,7 +121,7 @@ def register(subparsers) -> None:
 def _change(args, build) -> int:
     """Load the area, let `build` change it, check the rules, write and commit; or refuse."""
     from cicatext.cli.output import emit_json
-    from cicatext.records import modalities as m
+    from cicatext.records.rules import check_appointments, new_errors, new_warnings
     from cicatext.store import modalities_store as store
     from cicatext.store.repository import Repository
 
@@ -143,15 +143,15 @@ def _change(args, build) -> int:
     by_index = {a.index: a for a in changed if a.index is not None}
     proposed = [by_index.get(a.index, a) for a in current] + [a for a in changed if a.index is None]
     settings = store.settings_of(repo)
-    before = m.check_appointments(current, settings)
-    after = m.check_appointments(proposed, settings)
-    errors = m.new_errors(before, after)
+    before = check_appointments(current, settings)
+    after = check_appointments(proposed, settings)
+    errors = new_errors(before, after)
     if errors:
         first = errors[0]
         hint = f"{first.hint}; nothing was written" if first.hint else "nothing was written"
         problems = tuple(Problem(f.message, file=file, hint=f.hint, code="rule") for f in errors) if len(errors) > 1 else ()
         raise RuleError(first.message, file=file, hint=hint, problems=problems)
-    warnings = m.new_warnings(before, after)
+    warnings = new_warnings(before, after)
     commit = store.write_area(repo, area, changed, message, file)
     for warning in warnings:
         print(f"{file}: warning: {warning.message}", file=sys.stderr)
@@ -184,7 +184,8 @@ def _serving(current, state: str, area: str, role: str | None, verb: str):
 
 
 def _offer(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import Appointment, Offer
+    from cicatext.records.dates import span_text
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
@@ -193,16 +194,17 @@ def _offer(args) -> int:
     def build(current, state, area):
         if _pending(current, state, args.role):
             raise UsageError(f"{state} already has a pending offer as {args.role} in {area}", hint="appoint it with `cicatext coordinator appoint`, or edit the record")
-        offer = m.Offer(offered, args.meeting, args.ref) if (offered or args.meeting or args.ref) else None
-        new = m.Appointment(state, area, args.role, "offered", start, end, offer=offer, note=args.note)
-        tenure = f", {m.span_text(start, end)}" if start or end else ""
+        offer = Offer(offered, args.meeting, args.ref) if (offered or args.meeting or args.ref) else None
+        new = Appointment(state, area, args.role, "offered", start, end, offer=offer, note=args.note)
+        tenure = f", {span_text(start, end)}" if start or end else ""
         return [new], f"Offer: {state} as {args.role} of {area}{tenure}"
 
     return _change(args, build)
 
 
 def _appoint(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import APPOINTING_BODY, Appointment, Decision
+    from cicatext.records.dates import span_text
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
@@ -218,16 +220,16 @@ def _appoint(args) -> int:
         last = end or (candidate.end if candidate else None)
         if first is None or last is None:
             raise UsageError("--from and --to are needed: the tenure's first and last day (1.10)", hint="e.g. --from 2024-01-01 --to 2025-12-31")
-        decision = m.Decision(m.APPOINTING_BODY, args.decision, decided)
+        decision = Decision(APPOINTING_BODY, args.decision, decided)
         if candidate:
             appointed = replace(candidate, state_of_record="appointed", start=first, end=last, decision=decision)
         else:
-            appointed = m.Appointment(state, area, role, "appointed", first, last, decision=decision)
+            appointed = Appointment(state, area, role, "appointed", first, last, decision=decision)
         changed = [appointed]
         if role == "coordinator":
             changed += _close_acting(current, first)
         reference = f" (SOC decision {args.decision})" if args.decision else ""
-        return changed, f"Appoint {state} as {role} of {area}, {m.span_text(first, last)}{reference}"
+        return changed, f"Appoint {state} as {role} of {area}, {span_text(first, last)}{reference}"
 
     return _change(args, build)
 
@@ -253,7 +255,7 @@ def _close_acting(current, start: dt.date):
 
 
 def _extend(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import APPOINTING_BODY, Decision, Extension
 
     end = parse_date(args.end, "--to")
     requested = parse_date(args.requested, "--requested")
@@ -267,14 +269,14 @@ def _extend(args) -> int:
                 "Modalities 1.12: an extension is subject to approval by the SOC",
                 hint="give --decision REF and/or --decided DATE for an approved extension, or --requested DATE to record the request; nothing was written",
             )
-        decision = m.Decision(m.APPOINTING_BODY, args.decision, decided) if approved else None
+        decision = Decision(APPOINTING_BODY, args.decision, decided) if approved else None
         extensions = list(serving.extensions)
         for number, extension in enumerate(extensions):
             if extension.end == end and not extension.approved:
                 extensions[number] = replace(extension, decision=decision, requested=requested or extension.requested)
                 break
         else:
-            extensions.append(m.Extension(end, requested, decision))
+            extensions.append(Extension(end, requested, decision))
         state_of_record = "extended" if approved and serving.state_of_record == "appointed" else serving.state_of_record
         extended = replace(serving, extensions=tuple(extensions), state_of_record=state_of_record)
         how = f"SOC decision {args.decision}" if args.decision else (f"approved by the SOC on {decided}" if decided else f"requested {requested}, awaiting SOC approval")
@@ -284,21 +286,21 @@ def _extend(args) -> int:
 
 
 def _terminate(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import Termination
 
     effective = parse_date(args.effective, "--effective")
     notice = parse_date(args.notice, "--notice")
 
     def build(current, state, area):
         serving = _serving(current, state, area, args.role, "terminate")
-        ended = replace(serving, termination=m.Termination(effective, notice), state_of_record="terminated")
+        ended = replace(serving, termination=Termination(effective, notice), state_of_record="terminated")
         return [ended], f"Terminate {state} as {serving.role} of {area}, last day {effective} (notice of {notice})"
 
     return _change(args, build)
 
 
 def _act(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import ActingPeriod
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
@@ -311,7 +313,7 @@ def _act(args) -> int:
                 raise RuleError(f"Modalities 1.11: {state} is Coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="nothing was written")
             raise RuleError(f"Modalities 1.11: {state} is not an appointed Co-coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="`cicatext coordinators` shows who serves where; nothing was written")
         serving = next((a for a in co if a.in_force(start)), max(co, key=lambda a: a.start or dt.date.min))
-        acting = replace(serving, acting=(*serving.acting, m.ActingPeriod(start, end, args.consent)), state_of_record="acting")
+        acting = replace(serving, acting=(*serving.acting, ActingPeriod(start, end, args.consent)), state_of_record="acting")
         until = f" to {end}" if end else " until a Coordinator is appointed"
         return [acting], f"Act: {state}, Co-coordinator, as Coordinator of {area} from {start}{until}"
 
@@ -319,13 +321,13 @@ def _act(args) -> int:
 
 
 def _complete(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.records.appointments import Report
 
     report_date = parse_date(args.report_date, "--report-date")
 
     def build(current, state, area):
         serving = _serving(current, state, area, args.role, "complete")
-        report = m.Report(report_date, args.report) if (report_date or args.report) else serving.report
+        report = Report(report_date, args.report) if (report_date or args.report) else serving.report
         done = replace(serving, state_of_record="completed", report=report)
         return [done], f"Complete {state} as {serving.role} of {area}" + (f" (report {args.report})" if args.report else "")
 
@@ -392,7 +394,7 @@ def _paper_json(paper) -> dict | None:
 
 
 def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
-    from cicatext.records.modalities import span_text
+    from cicatext.records.dates import span_text
 
     parts = [f"{a.state} {_state_name(repo, a.state)}"]
     if with_role:
@@ -418,7 +420,7 @@ def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
 
 def _coordinators(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.modalities import coordination
+    from cicatext.records.coordination import coordination
     from cicatext.store.modalities_store import text_of
     from cicatext.store.repository import Repository
 
@@ -500,7 +502,7 @@ def _coordinators(args) -> int:
 
 def _deadlines(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.modalities import deadlines
+    from cicatext.records.deadlines import deadlines
     from cicatext.store.modalities_store import settings_of
     from cicatext.store.repository import Repository
 

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cicatext.errors import CicatextError, Problem, RecordError, UsageError
-from cicatext.records import modalities as m
+from cicatext.records.appointments import APPOINTING_BODY, ROLES, STATES_OF_RECORD, ActingPeriod, Appointment, Decision, Extension, Offer, Recommendation, Report, Termination
+from cicatext.records.concept_papers import ActionPlan, Activity, ConceptPaper
+from cicatext.records.lifecycle import BODY_ORDER, StatusStep, check_lifecycle
+from cicatext.records.meetings import ACTIONS, Meeting, MeetingDocument, TimeLimit
+from cicatext.records.modalities import ModalitiesRecords
+from cicatext.records.reviews import Contribution, Review
+from cicatext.records.rules import Finding, check_appointments, check_concept_paper
+from cicatext.records.settings import Settings
 from cicatext.store import yamlio
 from cicatext.store.repository import Repository
 
@@ -43,10 +50,10 @@ def template_file(language: str) -> str:
     return f"{TEMPLATES_DIR}/cover-note.{language}.txt"
 
 
-def settings_of(repo: Repository) -> m.Settings:
+def settings_of(repo: Repository) -> Settings:
     """The rules' parameters from cicatext.yaml (`rules:`), defaults for those not given."""
-    defaults = m.Settings()
-    return m.Settings(**{name: repo.rule(name, getattr(defaults, name)) for name in m.Settings.__dataclass_fields__})
+    defaults = Settings()
+    return Settings(**{name: repo.rule(name, getattr(defaults, name)) for name in Settings.__dataclass_fields__})
 
 
 def body_order(repo: Repository) -> tuple[str, ...]:
@@ -57,7 +64,7 @@ def body_order(repo: Repository) -> tuple[str, ...]:
     ranked = [(r.get("rank"), code) for code, r in repo.bodies.items() if isinstance(r.get("rank"), int)]
     if ranked:
         return tuple(code for _, code in sorted(ranked, reverse=True))
-    return m.BODY_ORDER
+    return BODY_ORDER
 
 
 def text_of(value: Any, language: str = "en") -> str:
@@ -180,11 +187,11 @@ class _Reader:
             raise _Skip
         return value
 
-    def decision(self, value: Any, path: tuple) -> m.Decision | None:
+    def decision(self, value: Any, path: tuple) -> Decision | None:
         if not isinstance(value, dict):
             return None
-        return m.Decision(
-            body=str(value.get("body") or m.APPOINTING_BODY),
+        return Decision(
+            body=str(value.get("body") or APPOINTING_BODY),
             ref=_str(value.get("ref")),
             date=self.date(value.get("date"), (*path, "date")),
         )
@@ -225,7 +232,7 @@ def located(file: str, text: str, path: tuple, message: str, hint: str | None = 
 class Loaded:
     """What `load_records` found: the values, the problems, and where each record came from."""
 
-    records: m.ModalitiesRecords
+    records: ModalitiesRecords
     """The records that loaded."""
     problems: list[Problem]
     """Bad dates, unknown states and areas, each located."""
@@ -285,19 +292,19 @@ def load_yaml(text: str, file: str) -> Any:
         raise RecordError("the file does not load as YAML", file=file, hint="check its dates and syntax") from None
 
 
-def _appointment(reader: _Reader, raw: dict, area: str, index: int) -> m.Appointment:
+def _appointment(reader: _Reader, raw: dict, area: str, index: int) -> Appointment:
     base = ("appointments", index)
-    if not isinstance(raw, dict) or raw.get("role") not in m.ROLES or raw.get("state_of_record") not in m.STATES_OF_RECORD:
+    if not isinstance(raw, dict) or raw.get("role") not in ROLES or raw.get("state_of_record") not in STATES_OF_RECORD:
         raise _Skip  # the schema reports it
     state = reader.state(raw.get("state"), (*base, "state"))
     offered = raw.get("offered")
     offer = None
     if isinstance(offered, dict):
-        offer = m.Offer(reader.date(offered.get("date"), (*base, "offered", "date")), _str(offered.get("meeting")), _str(offered.get("ref")))
+        offer = Offer(reader.date(offered.get("date"), (*base, "offered", "date")), _str(offered.get("meeting")), _str(offered.get("ref")))
     recommended = raw.get("recommendation")
     recommendation = None
     if isinstance(recommended, dict):
-        recommendation = m.Recommendation(
+        recommendation = Recommendation(
             str(recommended.get("body") or ""), _str(recommended.get("meeting")), _str(recommended.get("ref")),
             reader.date(recommended.get("date"), (*base, "recommendation", "date")),
         )
@@ -309,7 +316,7 @@ def _appointment(reader: _Reader, raw: dict, area: str, index: int) -> m.Appoint
         end = reader.date(item.get("to"), (*where, "to"))
         if end is None:
             continue
-        extensions.append(m.Extension(end, reader.date(item.get("requested"), (*where, "requested")), reader.decision(item.get("decision"), (*where, "decision"))))
+        extensions.append(Extension(end, reader.date(item.get("requested"), (*where, "requested")), reader.decision(item.get("decision"), (*where, "decision"))))
     acting = []
     for number, item in enumerate(_list(raw.get("acting"))):
         if not isinstance(item, dict):
@@ -318,17 +325,17 @@ def _appointment(reader: _Reader, raw: dict, area: str, index: int) -> m.Appoint
         start = reader.date(item.get("from"), (*where, "from"))
         if start is None:
             continue
-        acting.append(m.ActingPeriod(start, reader.date(item.get("to"), (*where, "to")), _str(item.get("consent"))))
+        acting.append(ActingPeriod(start, reader.date(item.get("to"), (*where, "to")), _str(item.get("consent"))))
     termination = None
     ended = raw.get("termination")
     if isinstance(ended, dict):
         effective = reader.date(ended.get("effective"), (*base, "termination", "effective"))
         if effective is not None:
-            termination = m.Termination(effective, reader.date(ended.get("notice"), (*base, "termination", "notice")))
+            termination = Termination(effective, reader.date(ended.get("notice"), (*base, "termination", "notice")))
     report = None
     if isinstance(raw.get("report"), dict):
-        report = m.Report(reader.date(raw["report"].get("date"), (*base, "report", "date")), _str(raw["report"].get("ref")))
-    return m.Appointment(
+        report = Report(reader.date(raw["report"].get("date"), (*base, "report", "date")), _str(raw["report"].get("ref")))
+    return Appointment(
         state=state,
         area=area,
         role=raw["role"],
@@ -348,11 +355,11 @@ def _appointment(reader: _Reader, raw: dict, area: str, index: int) -> m.Appoint
     )
 
 
-def _concept_paper(reader: _Reader, raw: dict, default_id: str) -> m.ConceptPaper:
+def _concept_paper(reader: _Reader, raw: dict, default_id: str) -> ConceptPaper:
     area = reader.area(raw.get("area"), ("area",))
     author = reader.state(raw.get("author"), ("author",))
     applicability = raw.get("applicability") if isinstance(raw.get("applicability"), dict) else {}
-    return m.ConceptPaper(
+    return ConceptPaper(
         id=str(raw.get("id") or default_id),
         area=area,
         author=author,
@@ -368,7 +375,7 @@ def _concept_paper(reader: _Reader, raw: dict, default_id: str) -> m.ConceptPape
     )
 
 
-def _action_plan(reader: _Reader, raw: dict, default_id: str) -> m.ActionPlan:
+def _action_plan(reader: _Reader, raw: dict, default_id: str) -> ActionPlan:
     area = reader.area(raw.get("area"), ("area",))
     activities = []
     for number, item in enumerate(_list(raw.get("activities"))):
@@ -380,7 +387,7 @@ def _action_plan(reader: _Reader, raw: dict, default_id: str) -> m.ActionPlan:
             if isinstance(code, str) and code not in reader.repo.codes:
                 reader.problem((*where, "organisers", position), f"unknown organiser {code!r}", state_hint(reader.repo, code), code="link")
             organisers.append(str(code))
-        activities.append(m.Activity(
+        activities.append(Activity(
             title=item["title"],
             start=reader.date(item.get("from"), (*where, "from")),
             end=reader.date(item.get("to"), (*where, "to")),
@@ -388,7 +395,7 @@ def _action_plan(reader: _Reader, raw: dict, default_id: str) -> m.ActionPlan:
             organisers=tuple(organisers),
             status=str(item.get("status") or "planned"),
         ))
-    return m.ActionPlan(
+    return ActionPlan(
         id=str(raw.get("id") or default_id),
         area=area,
         concept_paper=_str(raw.get("concept_paper")),
@@ -398,7 +405,7 @@ def _action_plan(reader: _Reader, raw: dict, default_id: str) -> m.ActionPlan:
     )
 
 
-def _review(reader: _Reader, raw: dict, default_id: str) -> m.Review:
+def _review(reader: _Reader, raw: dict, default_id: str) -> Review:
     date = reader.date(raw.get("date"), ("date",))
     if date is None:
         raise _Skip
@@ -420,10 +427,10 @@ def _review(reader: _Reader, raw: dict, default_id: str) -> m.Review:
         try:
             state = reader.state(item.get("state"), (*where, "state"))
             area = reader.area(item["area"], (*where, "area")) if item.get("area") is not None else None
-            contributions.append(m.Contribution(state, area, reader.date(item.get("date"), (*where, "date")), _str(item.get("ref"))))
+            contributions.append(Contribution(state, area, reader.date(item.get("date"), (*where, "date")), _str(item.get("ref"))))
         except _Skip:
             continue
-    return m.Review(
+    return Review(
         id=str(raw.get("id") or default_id),
         date=date,
         status=str(raw.get("status") or "planned"),
@@ -434,7 +441,7 @@ def _review(reader: _Reader, raw: dict, default_id: str) -> m.Review:
     )
 
 
-def _meeting(reader: _Reader, raw: dict, default_id: str) -> m.Meeting:
+def _meeting(reader: _Reader, raw: dict, default_id: str) -> Meeting:
     dates = raw.get("dates") if isinstance(raw.get("dates"), dict) else {}
     start = reader.date(dates.get("from"), ("dates", "from"))
     end = reader.date(dates.get("to"), ("dates", "to"))
@@ -444,8 +451,8 @@ def _meeting(reader: _Reader, raw: dict, default_id: str) -> m.Meeting:
         reader.problem(("dates", "to"), f"the meeting ends ({end}) before it starts ({start})", "dates.to is the last day of the meeting")
     documents = []
     for item in _list(raw.get("documents")):
-        if isinstance(item, dict) and isinstance(item.get("symbol"), str) and item.get("action") in m.ACTIONS:
-            documents.append(m.MeetingDocument(item["symbol"], item["action"], text_map(item.get("title")), text_map(item.get("phrase")), _str(item.get("note"))))
+        if isinstance(item, dict) and isinstance(item.get("symbol"), str) and item.get("action") in ACTIONS:
+            documents.append(MeetingDocument(item["symbol"], item["action"], text_map(item.get("title")), text_map(item.get("phrase")), _str(item.get("note"))))
     limits = []
     for number, item in enumerate(_list(raw.get("deadlines"))):
         if not isinstance(item, dict) or not isinstance(item.get("what"), str):
@@ -457,8 +464,8 @@ def _meeting(reader: _Reader, raw: dict, default_id: str) -> m.Meeting:
         except _Skip:
             continue
         if date is not None:
-            limits.append(m.TimeLimit(item["what"], date, tuple(str(x) for x in _list(item.get("documents"))), closed))
-    return m.Meeting(
+            limits.append(TimeLimit(item["what"], date, tuple(str(x) for x in _list(item.get("documents"))), closed))
+    return Meeting(
         id=str(raw.get("id") or default_id),
         body=raw["body"],
         start=start,
@@ -475,7 +482,7 @@ def load_records(repo: Repository) -> Loaded:
     """Every Modalities record of the repository as values, with the located problems of those that could not be read."""
     problems: list[Problem] = []
     texts: dict[str, str] = {}
-    appointments: list[m.Appointment] = []
+    appointments: list[Appointment] = []
     area_files: dict[str, str] = {}
     for file, text, raw in _files(repo, "coordinator", problems):
         texts[file] = text
@@ -520,7 +527,7 @@ def load_records(repo: Repository) -> Loaded:
         except _Skip:
             continue
         notes[file] = raw
-    records = m.ModalitiesRecords(
+    records = ModalitiesRecords(
         appointments=tuple(appointments),
         concept_papers=tuple(p for _, p in papers),
         action_plans=tuple(p for _, p in plans),
@@ -539,7 +546,7 @@ def meeting_file(meeting_id: str) -> str:
 # Checking ------------------------------------------------------------------
 
 
-def finding_problem(finding: m.Finding, file: str, text: str, prefix: tuple = ()) -> Problem:
+def finding_problem(finding: Finding, file: str, text: str, prefix: tuple = ()) -> Problem:
     """A rule finding as a located Problem."""
     path = (*prefix, *finding.field)
     return located(file, text, path, finding.message, finding.hint, severity=finding.severity, code="rule" if finding.rule != "lifecycle" else "lifecycle")
@@ -552,7 +559,7 @@ def check_repository(repo: Repository) -> list[Problem]:
     settings = settings_of(repo)
     records = loaded.records
 
-    for finding in m.check_appointments(records.appointments, settings):
+    for finding in check_appointments(records.appointments, settings):
         file = loaded.area_files.get(finding.area or "")
         if file is None:
             continue
@@ -572,7 +579,7 @@ def check_repository(repo: Repository) -> list[Problem]:
     for paper in records.concept_papers:
         file = f"concept-papers/{paper.id}.yaml"
         text = loaded.texts.get(file, "")
-        for finding in m.check_concept_paper(paper, settings):
+        for finding in check_concept_paper(paper, settings):
             problems.append(finding_problem(finding, file, text))
 
     for file, raw in loaded.notes.items():
@@ -600,9 +607,9 @@ def check_repository(repo: Repository) -> list[Problem]:
                     parsed = dt.date.fromisoformat(date)
                 except ValueError:
                     parsed = None
-            steps.append(m.StatusStep(item["body"], str(item.get("action", "")), parsed, _str(item.get("meeting"))))
+            steps.append(StatusStep(item["body"], str(item.get("action", "")), parsed, _str(item.get("meeting"))))
             positions.append(number)
-        findings = m.check_lifecycle(steps, order)
+        findings = check_lifecycle(steps, order)
         if findings:
             text = repo.read_text(entry.record_path)
             for finding in findings:
@@ -641,7 +648,7 @@ _APPOINTMENT_KEYS = (
 )
 
 
-def _decision_fields(decision: m.Decision | None) -> dict | None:
+def _decision_fields(decision: Decision | None) -> dict | None:
     if decision is None:
         return None
     return _compact({"body": decision.body, "ref": decision.ref, "date": decision.date})
@@ -651,7 +658,7 @@ def _compact(values: Mapping[str, Any]) -> dict:
     return {k: v for k, v in values.items() if v is not None and v != () and v != [] and v != {}}
 
 
-def appointment_fields(a: m.Appointment) -> dict:
+def appointment_fields(a: Appointment) -> dict:
     """The appointment as its YAML mapping (dates as dates, absent parts left out), keys in the record's order."""
     return _compact({
         "state": a.state,
@@ -706,7 +713,7 @@ def _sync_nested(target, value: Mapping[str, Any]) -> None:
             target[key] = item
 
 
-def render_area(repo: Repository, area: str, appointments: Sequence[m.Appointment], file: str | None = None) -> tuple[str, str]:
+def render_area(repo: Repository, area: str, appointments: Sequence[Appointment], file: str | None = None) -> tuple[str, str]:
     """The coordinators file of an area holding these appointments: (path, text).
 
     Appointments with an index rewrite that entry of the file in place; those
@@ -733,7 +740,7 @@ def render_area(repo: Repository, area: str, appointments: Sequence[m.Appointmen
     return path, yamlio.dump(tree)
 
 
-def write_area(repo: Repository, area: str, appointments: Sequence[m.Appointment], message: str, file: str | None = None) -> str:
+def write_area(repo: Repository, area: str, appointments: Sequence[Appointment], message: str, file: str | None = None) -> str:
     """Write the changed appointments of an area and commit them; RecordError (nothing written) if the result breaks the schema."""
     from cicatext.store.schemas import errors
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from cicatext.records.modalities import StatusStep, check_lifecycle
+from cicatext.records.lifecycle import StatusStep, check_lifecycle
 from cicatext.store import schemas, yamlio
 from cicatext.store.demo.modalities import sample_records
 from cicatext.store.layout import kind_of
@@ -188,9 +188,10 @@ def test_render_area_keeps_comments_and_untouched_fields(sample_repo):
 
 
 def test_core_modules_import_no_store_cli_git_or_textual():
-    """records.modalities and records.cover_note are pure: importing them pulls in no git, Textual, store or CLI."""
+    """Every module of records (the Modalities' values and rules, the cover note) is pure: importing them pulls in no git, Textual, store or CLI."""
     code = (
-        "import sys, cicatext.records.modalities, cicatext.records.cover_note; "
+        "import sys, importlib, pkgutil, cicatext.records; "
+        "[importlib.import_module(f'cicatext.records.{m.name}') for m in pkgutil.iter_modules(cicatext.records.__path__)]; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('git', 'textual', 'ruamel') or m.startswith(('cicatext.store', 'cicatext.cli', 'cicatext.tui'))]; "
         "print(bad)"
     )

@@ -108,7 +108,8 @@ class CoordinatorsScreen(Screen):
         self.app.call_from_thread(self._show, rows, deadlines, problems)
 
     def _read(self) -> tuple[list[dict], list, int]:
-        from cicatext.records import modalities as m
+        from cicatext.records.coordination import coordination
+        from cicatext.records.deadlines import deadlines
         from cicatext.store.modalities_store import load_records, settings_of
 
         loaded = load_records(self.repo)
@@ -119,7 +120,7 @@ class CoordinatorsScreen(Screen):
                        key=lambda item: (order.get(str(item[1].get("dimension")), 99), _name(item[1])))
         rows = []
         for area_id, area in areas:
-            state = m.coordination(records, area_id, self.as_of)
+            state = coordination(records, area_id, self.as_of)
             coordinator = state.coordinator or state.acting
             who = ""
             if state.coordinator is not None:
@@ -144,7 +145,7 @@ class CoordinatorsScreen(Screen):
                 "paper": paper,
                 "file": loaded.area_files.get(area_id),
             })
-        found = m.deadlines(records, self.as_of, settings_of(self.repo))
+        found = deadlines(records, self.as_of, settings_of(self.repo))
         return rows, found, len(loaded.problems)
 
     def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
