@@ -122,14 +122,17 @@ def _change(args, build) -> int:
     """Load the area, let `build` change it, check the rules, write and commit; or refuse."""
     from cicatext.cli.output import emit_json
     from cicatext.records.rules import check_appointments, new_errors, new_warnings
-    from cicatext.store import modalities_store as store
+    from cicatext.store.modalities.loading import coordinator_file, load_records
+    from cicatext.store.modalities.names import resolve_area, resolve_state
+    from cicatext.store.modalities.settings import settings_of
+    from cicatext.store.modalities.writing import write_area
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
-    state = store.resolve_state(repo, args.state)
-    area = store.resolve_area(repo, args.area)
-    loaded = store.load_records(repo)
-    file = loaded.area_files.get(area, store.coordinator_file(area))
+    state = resolve_state(repo, args.state)
+    area = resolve_area(repo, args.area)
+    loaded = load_records(repo)
+    file = loaded.area_files.get(area, coordinator_file(area))
     broken = loaded.problems_in(file)
     if broken:
         raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
@@ -142,7 +145,7 @@ def _change(args, build) -> int:
         raise RuleError(error.message, file=file, hint=error.hint) from None
     by_index = {a.index: a for a in changed if a.index is not None}
     proposed = [by_index.get(a.index, a) for a in current] + [a for a in changed if a.index is None]
-    settings = store.settings_of(repo)
+    settings = settings_of(repo)
     before = check_appointments(current, settings)
     after = check_appointments(proposed, settings)
     errors = new_errors(before, after)
@@ -152,7 +155,7 @@ def _change(args, build) -> int:
         problems = tuple(Problem(f.message, file=file, hint=f.hint, code="rule") for f in errors) if len(errors) > 1 else ()
         raise RuleError(first.message, file=file, hint=hint, problems=problems)
     warnings = new_warnings(before, after)
-    commit = store.write_area(repo, area, changed, message, file)
+    commit = write_area(repo, area, changed, message, file)
     for warning in warnings:
         print(f"{file}: warning: {warning.message}", file=sys.stderr)
     if args.json:
@@ -343,7 +346,7 @@ def _as_of(args) -> dt.date:
 
 def _load_clean(repo):
     """The records, or a RecordError listing every record that does not load."""
-    from cicatext.store.modalities_store import load_records
+    from cicatext.store.modalities.loading import load_records
 
     loaded = load_records(repo)
     errors = [p for p in loaded.problems if p.severity == "error"]
@@ -353,7 +356,7 @@ def _load_clean(repo):
 
 
 def _state_name(repo, code: str) -> str:
-    from cicatext.store.modalities_store import text_of
+    from cicatext.store.modalities.names import text_of
 
     return text_of((repo.states.get(code) or {}).get("name")) or code
 
@@ -421,7 +424,7 @@ def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
 def _coordinators(args) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.records.coordination import coordination
-    from cicatext.store.modalities_store import text_of
+    from cicatext.store.modalities.names import text_of
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
@@ -503,7 +506,7 @@ def _coordinators(args) -> int:
 def _deadlines(args) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.records.deadlines import deadlines
-    from cicatext.store.modalities_store import settings_of
+    from cicatext.store.modalities.settings import settings_of
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
@@ -527,11 +530,12 @@ def _note(args) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.records import cover_note
     from cicatext.records.symbols import is_note_number
-    from cicatext.store import modalities_store as store
+    from cicatext.store.modalities.loading import load_records, located, meeting_file, template_file
+    from cicatext.store.modalities.names import nearest, text_map, text_of
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
-    loaded = store.load_records(repo)
+    loaded = load_records(repo)
     broken = [p for p in loaded.problems if p.severity == "error" and p.file and p.file.startswith(("meetings/", "notes/"))]
     if broken:
         raise RecordError(broken[0].message, file=broken[0].file, problems=tuple(broken), hint="fix these records first")
@@ -545,17 +549,17 @@ def _note(args) -> int:
         wanted = by_number[wanted]
     if wanted:
         if wanted not in meetings:
-            choice = store.nearest(wanted, {k: k for k in meetings})
+            choice = nearest(wanted, {k: k for k in meetings})
             raise UsageError(f"MEETING: no meeting {wanted!r} in meetings/", hint=f"did you mean {choice}?" if choice else "the meetings are in meetings/")
         meeting = meetings[wanted]
     else:
         if not meetings:
             raise UsageError("there are no meetings in meetings/", hint="record the meeting first (meetings/ID.yaml)")
         meeting = max(meetings.values(), key=lambda x: (x.end, x.id))
-    meeting_path = loaded.meeting_files.get(meeting.id, store.meeting_file(meeting.id))
+    meeting_path = loaded.meeting_files.get(meeting.id, meeting_file(meeting.id))
     if not meeting.documents:
         text = loaded.texts.get(meeting_path, "")
-        problem = store.located(meeting_path, text, ("documents",), f"meeting {meeting.id} has no documents to forward")
+        problem = located(meeting_path, text, ("documents",), f"meeting {meeting.id} has no documents to forward")
         raise RecordError(problem.message, file=meeting_path, line=problem.line, column=problem.column, source_line=problem.source_line,
                           hint="list them under `documents:`, each with its symbol and action")
 
@@ -576,29 +580,29 @@ def _note(args) -> int:
     titles = {}
     for entry in meeting.documents:
         try:
-            titles[entry.symbol] = store.text_map(repo.document(entry.symbol).record.get("title"))
+            titles[entry.symbol] = text_map(repo.document(entry.symbol).record.get("title"))
         except UsageError:
             titles[entry.symbol] = {}
     rendered = []
     for language in languages:
-        abbreviation = store.text_map(body.get("abbreviation")).get(language)
+        abbreviation = text_map(body.get("abbreviation")).get(language)
         if not abbreviation:
             abbreviation = meeting.body
             warnings.append(f"registry/bodies/{meeting.body}.yaml has no {language} abbreviation: the note writes {meeting.body}")
-        body_name = store.text_map(note.get("body_name")).get(language)
+        body_name = text_map(note.get("body_name")).get(language)
         if not body_name:
-            name = store.text_map(body.get("name")).get(language) or meeting.body
+            name = text_map(body.get("name")).get(language) or meeting.body
             body_name = f"{name} ({abbreviation})"
             if language == "ru":
                 warnings.append(f"the Russian note names the body in the nominative ({name}); give body_name.ru in the genitive in {note_file or 'a notes/ record'}")
-        place = store.text_map(note.get("place")).get(language) or meeting.place.get(language) or store.text_of((repo.settings.get("secretariat") or {}).get("seat"), language)
-        template_path = store.text_map(note.get("template")).get(language)
+        place = text_map(note.get("place")).get(language) or meeting.place.get(language) or text_of((repo.settings.get("secretariat") or {}).get("seat"), language)
+        template_path = text_map(note.get("template")).get(language)
         if template_path:
             if not (repo.root / template_path).is_file():
-                problem = store.located(note_file, loaded.texts.get(note_file, ""), ("template", language), f"template {template_path} does not exist")
+                problem = located(note_file, loaded.texts.get(note_file, ""), ("template", language), f"template {template_path} does not exist")
                 raise RecordError(problem.message, file=note_file, line=problem.line, column=problem.column, source_line=problem.source_line)
-        elif (repo.root / store.template_file(language)).is_file():
-            template_path = store.template_file(language)
+        elif (repo.root / template_file(language)).is_file():
+            template_path = template_file(language)
         template = repo.read_text(template_path) if template_path else cover_note.default_template(language)
         rendered.append(cover_note.render(
             template, language=language, number=number, meeting=meeting, titles=titles, body=abbreviation,

@@ -14,7 +14,9 @@ from cicatext.records.lifecycle import StatusStep, check_lifecycle
 from cicatext.store import schemas, yamlio
 from cicatext.store.demo.modalities import sample_records
 from cicatext.store.layout import kind_of
-from cicatext.store.modalities_store import check_repository, load_records, render_area
+from cicatext.store.modalities.checking import check_repository
+from cicatext.store.modalities.loading import load_records
+from cicatext.store.modalities.writing import render_area
 from cicatext.store.repository import Repository
 
 from .conftest import ROOT, git

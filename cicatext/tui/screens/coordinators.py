@@ -110,7 +110,8 @@ class CoordinatorsScreen(Screen):
     def _read(self) -> tuple[list[dict], list, int]:
         from cicatext.records.coordination import coordination
         from cicatext.records.deadlines import deadlines
-        from cicatext.store.modalities_store import load_records, settings_of
+        from cicatext.store.modalities.loading import load_records
+        from cicatext.store.modalities.settings import settings_of
 
         loaded = load_records(self.repo)
         records = loaded.records
