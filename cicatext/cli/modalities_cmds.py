@@ -2,7 +2,8 @@
 
 Each `coordinator` command changes one area's record, checks the rules on the
 result and commits it, or refuses with the paragraph of the Modalities it
-would break and writes nothing.
+would break and writes nothing (store.modalities.workflow does the work; the
+command parses its arguments and prints the result).
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ import argparse
 import datetime as dt
 import re
 import sys
-from dataclasses import replace
 
-from cicatext.errors import Problem, RecordError, RuleError, UsageError
+from cicatext.errors import RecordError, UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SERVING = ("appointed", "acting", "extended")
 
 
 def parse_date(text: str | None, argument: str) -> dt.date | None:
@@ -118,223 +117,88 @@ def register(subparsers) -> None:
 # Changing appointments -----------------------------------------------------
 
 
-def _change(args, build) -> int:
-    """Load the area, let `build` change it, check the rules, write and commit; or refuse."""
+def _report_change(args, change) -> int:
+    """Print a committed coordinator action: its warnings on stderr, then the message and commit (or JSON)."""
     from cicatext.cli.output import emit_json
-    from cicatext.records.rules import check_appointments, new_errors, new_warnings
-    from cicatext.store.modalities.loading import coordinator_file, load_records
-    from cicatext.store.modalities.names import resolve_area, resolve_state
-    from cicatext.store.modalities.settings import settings_of
-    from cicatext.store.modalities.writing import write_area
-    from cicatext.store.repository import Repository
 
-    repo = Repository.open(args.repo)
-    state = resolve_state(repo, args.state)
-    area = resolve_area(repo, args.area)
-    loaded = load_records(repo)
-    file = loaded.area_files.get(area, coordinator_file(area))
-    broken = loaded.problems_in(file)
-    if broken:
-        raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
-    current = loaded.records.in_area(area)
-    try:
-        changed, message = build(current, state, area)
-    except RuleError as error:
-        if error.problem.file:
-            raise
-        raise RuleError(error.message, file=file, hint=error.hint) from None
-    by_index = {a.index: a for a in changed if a.index is not None}
-    proposed = [by_index.get(a.index, a) for a in current] + [a for a in changed if a.index is None]
-    settings = settings_of(repo)
-    before = check_appointments(current, settings)
-    after = check_appointments(proposed, settings)
-    errors = new_errors(before, after)
-    if errors:
-        first = errors[0]
-        hint = f"{first.hint}; nothing was written" if first.hint else "nothing was written"
-        problems = tuple(Problem(f.message, file=file, hint=f.hint, code="rule") for f in errors) if len(errors) > 1 else ()
-        raise RuleError(first.message, file=file, hint=hint, problems=problems)
-    warnings = new_warnings(before, after)
-    commit = write_area(repo, area, changed, message, file)
-    for warning in warnings:
-        print(f"{file}: warning: {warning.message}", file=sys.stderr)
+    for warning in change.warnings:
+        print(f"{change.file}: warning: {warning.message}", file=sys.stderr)
     if args.json:
         emit_json({
-            "commit": commit,
-            "file": file,
-            "message": message,
-            "appointments": [_appointment_json(repo, a) for a in changed],
-            "warnings": [w.message for w in warnings],
+            "commit": change.commit,
+            "file": change.file,
+            "message": change.message,
+            "appointments": [_appointment_json(change.state_names, a) for a in change.appointments],
+            "warnings": [w.message for w in change.warnings],
         })
     else:
-        print(f"{message}\ncommitted {commit[:10]} ({file})")
+        print(f"{change.message}\ncommitted {change.commit[:10]} ({change.file})")
     return 0
 
 
-def _pending(current, state: str, role: str | None):
-    return [a for a in current if a.state == state and a.pending and (role is None or a.role == role)]
-
-
-def _serving(current, state: str, area: str, role: str | None, verb: str):
-    found = [a for a in current if a.state == state and a.state_of_record in _SERVING and (role is None or a.role == role)]
-    if not found:
-        as_role = f" as {role}" if role else ""
-        raise RuleError(
-            f"Modalities 1.12: {state} holds no appointment{as_role} in {area} that it could {verb}; only a serving Coordinator or Co-coordinator may",
-            hint="`cicatext coordinators` shows who serves where; nothing was written",
-        )
-    return max(found, key=lambda a: (a.start or dt.date.min, a.index or 0))
-
-
 def _offer(args) -> int:
-    from cicatext.records.appointments import Appointment, Offer
-    from cicatext.records.dates import span_text
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     offered = parse_date(args.offered, "--offered")
-
-    def build(current, state, area):
-        if _pending(current, state, args.role):
-            raise UsageError(f"{state} already has a pending offer as {args.role} in {area}", hint="appoint it with `cicatext coordinator appoint`, or edit the record")
-        offer = Offer(offered, args.meeting, args.ref) if (offered or args.meeting or args.ref) else None
-        new = Appointment(state, area, args.role, "offered", start, end, offer=offer, note=args.note)
-        tenure = f", {span_text(start, end)}" if start or end else ""
-        return [new], f"Offer: {state} as {args.role} of {area}{tenure}"
-
-    return _change(args, build)
+    change = workflow.offer(Repository.open(args.repo), args.state, args.area, role=args.role, start=start, end=end,
+                            offered=offered, meeting=args.meeting, ref=args.ref, note=args.note)
+    return _report_change(args, change)
 
 
 def _appoint(args) -> int:
-    from cicatext.records.appointments import APPOINTING_BODY, Appointment, Decision
-    from cicatext.records.dates import span_text
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     decided = parse_date(args.decided, "--decided")
-
-    def build(current, state, area):
-        candidates = _pending(current, state, args.role)
-        role = args.role or (candidates[0].role if len(candidates) == 1 else None)
-        if role is None:
-            raise UsageError("--role is needed", hint="give --role coordinator or --role co-coordinator")
-        candidate = next((a for a in candidates if a.role == role), None)
-        first = start or (candidate.start if candidate else None)
-        last = end or (candidate.end if candidate else None)
-        if first is None or last is None:
-            raise UsageError("--from and --to are needed: the tenure's first and last day (1.10)", hint="e.g. --from 2024-01-01 --to 2025-12-31")
-        decision = Decision(APPOINTING_BODY, args.decision, decided)
-        if candidate:
-            appointed = replace(candidate, state_of_record="appointed", start=first, end=last, decision=decision)
-        else:
-            appointed = Appointment(state, area, role, "appointed", first, last, decision=decision)
-        changed = [appointed]
-        if role == "coordinator":
-            changed += _close_acting(current, first)
-        reference = f" (SOC decision {args.decision})" if args.decision else ""
-        return changed, f"Appoint {state} as {role} of {area}, {span_text(first, last)}{reference}"
-
-    return _change(args, build)
-
-
-def _close_acting(current, start: dt.date):
-    """1.11: a Co-coordinator acts until a new Coordinator is appointed; end open acting periods the day before."""
-    changed = []
-    for a in current:
-        if a.role != "co-coordinator" or not a.acting or not a.held:
-            continue
-        periods = []
-        for period in a.acting:
-            closed = a.acting_period(period)
-            if closed and period.start < start <= closed[1]:
-                period = replace(period, end=start - dt.timedelta(days=1))
-            periods.append(period)
-        if tuple(periods) != a.acting:
-            state_of_record = a.state_of_record
-            if state_of_record == "acting":
-                state_of_record = "extended" if any(e.approved for e in a.extensions) else "appointed"
-            changed.append(replace(a, acting=tuple(periods), state_of_record=state_of_record))
-    return changed
+    change = workflow.appoint(Repository.open(args.repo), args.state, args.area, role=args.role, start=start, end=end,
+                              decision=args.decision, decided=decided)
+    return _report_change(args, change)
 
 
 def _extend(args) -> int:
-    from cicatext.records.appointments import APPOINTING_BODY, Decision, Extension
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     end = parse_date(args.end, "--to")
     requested = parse_date(args.requested, "--requested")
     decided = parse_date(args.decided, "--decided")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "extend")
-        approved = bool(args.decision or decided)
-        if not approved and requested is None:
-            raise RuleError(
-                "Modalities 1.12: an extension is subject to approval by the SOC",
-                hint="give --decision REF and/or --decided DATE for an approved extension, or --requested DATE to record the request; nothing was written",
-            )
-        decision = Decision(APPOINTING_BODY, args.decision, decided) if approved else None
-        extensions = list(serving.extensions)
-        for number, extension in enumerate(extensions):
-            if extension.end == end and not extension.approved:
-                extensions[number] = replace(extension, decision=decision, requested=requested or extension.requested)
-                break
-        else:
-            extensions.append(Extension(end, requested, decision))
-        state_of_record = "extended" if approved and serving.state_of_record == "appointed" else serving.state_of_record
-        extended = replace(serving, extensions=tuple(extensions), state_of_record=state_of_record)
-        how = f"SOC decision {args.decision}" if args.decision else (f"approved by the SOC on {decided}" if decided else f"requested {requested}, awaiting SOC approval")
-        return [extended], f"Extend {state} as {serving.role} of {area} to {end} ({how})"
-
-    return _change(args, build)
+    change = workflow.extend(Repository.open(args.repo), args.state, args.area, end=end, role=args.role, requested=requested,
+                             decision=args.decision, decided=decided)
+    return _report_change(args, change)
 
 
 def _terminate(args) -> int:
-    from cicatext.records.appointments import Termination
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     effective = parse_date(args.effective, "--effective")
     notice = parse_date(args.notice, "--notice")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "terminate")
-        ended = replace(serving, termination=Termination(effective, notice), state_of_record="terminated")
-        return [ended], f"Terminate {state} as {serving.role} of {area}, last day {effective} (notice of {notice})"
-
-    return _change(args, build)
+    change = workflow.terminate(Repository.open(args.repo), args.state, args.area, effective=effective, notice=notice, role=args.role)
+    return _report_change(args, change)
 
 
 def _act(args) -> int:
-    from cicatext.records.appointments import ActingPeriod
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
-
-    def build(current, state, area):
-        mine = [a for a in current if a.state == state and a.state_of_record in _SERVING]
-        co = [a for a in mine if a.role == "co-coordinator"]
-        if not co:
-            if mine:
-                raise RuleError(f"Modalities 1.11: {state} is Coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="nothing was written")
-            raise RuleError(f"Modalities 1.11: {state} is not an appointed Co-coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="`cicatext coordinators` shows who serves where; nothing was written")
-        serving = next((a for a in co if a.in_force(start)), max(co, key=lambda a: a.start or dt.date.min))
-        acting = replace(serving, acting=(*serving.acting, ActingPeriod(start, end, args.consent)), state_of_record="acting")
-        until = f" to {end}" if end else " until a Coordinator is appointed"
-        return [acting], f"Act: {state}, Co-coordinator, as Coordinator of {area} from {start}{until}"
-
-    return _change(args, build)
+    change = workflow.act(Repository.open(args.repo), args.state, args.area, start=start, end=end, consent=args.consent)
+    return _report_change(args, change)
 
 
 def _complete(args) -> int:
-    from cicatext.records.appointments import Report
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     report_date = parse_date(args.report_date, "--report-date")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "complete")
-        report = Report(report_date, args.report) if (report_date or args.report) else serving.report
-        done = replace(serving, state_of_record="completed", report=report)
-        return [done], f"Complete {state} as {serving.role} of {area}" + (f" (report {args.report})" if args.report else "")
-
-    return _change(args, build)
+    change = workflow.complete(Repository.open(args.repo), args.state, args.area, role=args.role, report=args.report, report_date=report_date)
+    return _report_change(args, change)
 
 
 # Views ---------------------------------------------------------------------
@@ -355,19 +219,13 @@ def _load_clean(repo):
     return loaded
 
 
-def _state_name(repo, code: str) -> str:
-    from cicatext.store.modalities.names import text_of
-
-    return text_of((repo.states.get(code) or {}).get("name")) or code
-
-
-def _appointment_json(repo, a) -> dict:
+def _appointment_json(names, a) -> dict:
     def iso(day):
         return day.isoformat() if day else None
 
     return {
         "state": a.state,
-        "name": _state_name(repo, a.state),
+        "name": names.get(a.state, a.state),
         "area": a.area,
         "role": a.role,
         "state_of_record": a.state_of_record,
@@ -396,10 +254,10 @@ def _paper_json(paper) -> dict | None:
     }
 
 
-def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
+def _describe(names, a, as_of: dt.date, *, with_role: bool = False) -> str:
     from cicatext.records.dates import span_text
 
-    parts = [f"{a.state} {_state_name(repo, a.state)}"]
+    parts = [f"{a.state} {names.get(a.state, a.state)}"]
     if with_role:
         parts.append(a.role)
     parts.append(span_text(a.start, a.effective_end if a.held else a.end) if (a.start or a.end) else "tenure not given")
@@ -424,12 +282,13 @@ def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
 def _coordinators(args) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.records.coordination import coordination
-    from cicatext.store.modalities.names import text_of
+    from cicatext.store.modalities.names import state_names, text_of
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
     repo = Repository.open(args.repo)
     records = _load_clean(repo).records
+    names = state_names(repo)
     dimensions = sorted(repo.dimensions.items(), key=lambda item: (item[1].get("order", 99), item[0]))
     known = {d for d, _ in dimensions}
     orphan_areas = sorted({r.get("dimension") for r in repo.areas.values()} - known, key=str)
@@ -457,11 +316,11 @@ def _coordinators(args) -> int:
                         {
                             "id": area_id,
                             "name": text_of(area.get("name")),
-                            "coordinator": _appointment_json(repo, s.coordinator) if s.coordinator else None,
-                            "acting_coordinator": _appointment_json(repo, s.acting) if s.acting else None,
-                            "co_coordinators": [_appointment_json(repo, a) for a in s.co_coordinators],
-                            "starting_later": [_appointment_json(repo, a) for a in s.future],
-                            "pending": [_appointment_json(repo, a) for a in s.pending],
+                            "coordinator": _appointment_json(names, s.coordinator) if s.coordinator else None,
+                            "acting_coordinator": _appointment_json(names, s.acting) if s.acting else None,
+                            "co_coordinators": [_appointment_json(names, a) for a in s.co_coordinators],
+                            "starting_later": [_appointment_json(names, a) for a in s.future],
+                            "pending": [_appointment_json(names, a) for a in s.pending],
                             "concept_paper": _paper_json(s.concept_paper),
                         }
                         for area_id, area, s in areas
@@ -481,14 +340,14 @@ def _coordinators(args) -> int:
             print(f"  {text_of(area.get('name'))} [{area_id}]")
             rows: list[tuple[str, str]] = []
             if s.coordinator:
-                rows.append(("coordinator", _describe(repo, s.coordinator, as_of)))
+                rows.append(("coordinator", _describe(names, s.coordinator, as_of)))
             elif s.acting:
                 rows.append(("coordinator", f"none; {s.acting.state} acts as Coordinator (1.11)"))
             else:
                 rows.append(("coordinator", "none"))
-            rows += [("co-coordinator", _describe(repo, a, as_of)) for a in s.co_coordinators]
-            rows += [("starts later", _describe(repo, a, as_of, with_role=True)) for a in s.future]
-            rows += [("pending", _describe(repo, a, as_of, with_role=True)) for a in s.pending]
+            rows += [("co-coordinator", _describe(names, a, as_of)) for a in s.co_coordinators]
+            rows += [("starts later", _describe(names, a, as_of, with_role=True)) for a in s.future]
+            rows += [("pending", _describe(names, a, as_of, with_role=True)) for a in s.pending]
             paper = s.concept_paper
             if paper is None:
                 rows.append(("concept paper", "none"))

@@ -229,3 +229,16 @@ def test_docs_examples_are_valid_and_match_the_sample(path, record):
 def test_docs_show_every_modalities_kind():
     """docs/modalities.md has an example of each of the six kinds."""
     assert {kind_of(path) for path, _ in _doc_examples()} == set(KINDS)
+
+
+def test_workflow_commits_an_action_and_returns_it(sample_repo):
+    """An offer through the store's workflow is one commit of the area's file, returned with the state names for the report."""
+    from cicatext.store.modalities import workflow
+
+    repo = Repository.open(sample_repo)
+    change = workflow.offer(repo, "Kazakhstan", "ict-security", role="co-coordinator", start=date(2024, 1, 1), end=date(2025, 12, 31))
+    assert change.message == "Offer: KAZ as co-coordinator of ict-security, 2024-01-01..2025-12-31"
+    assert change.file == "coordinators/ict-security.yaml"
+    assert git(sample_repo, "rev-parse", "HEAD").strip() == change.commit
+    assert [a.state_of_record for a in change.appointments] == ["offered"]
+    assert change.state_names["KAZ"] == "Kazakhstan"

@@ -16,6 +16,11 @@ def text_of(value: Any, language: str = "en") -> str:
     return "" if value is None else str(value)
 
 
+def state_names(repo: Repository) -> dict[str, str]:
+    """Each member state's name in English, by code (the code where the registry gives no name)."""
+    return {code: text_of(record.get("name")) or code for code, record in repo.states.items()}
+
+
 def nearest(wanted: str, choices: Mapping[str, str]) -> str | None:
     """The key whose label is closest to `wanted` (choices: label → key), for 'did you mean' hints."""
     if not choices:
