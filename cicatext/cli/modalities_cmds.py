@@ -208,17 +208,6 @@ def _as_of(args) -> dt.date:
     return parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
 
 
-def _load_clean(repo):
-    """The records, or a RecordError listing every record that does not load."""
-    from cicatext.store.modalities.loading import load_records
-
-    loaded = load_records(repo)
-    errors = [p for p in loaded.problems if p.severity == "error"]
-    if errors:
-        raise RecordError(errors[0].message, file=errors[0].file, problems=tuple(errors), hint="fix these records first (`cicatext validate`)")
-    return loaded
-
-
 def _appointment_json(names, a) -> dict:
     def iso(day):
         return day.isoformat() if day else None
@@ -254,6 +243,20 @@ def _paper_json(paper) -> dict | None:
     }
 
 
+def _area_json(names, area) -> dict:
+    s = area.coordination
+    return {
+        "id": area.id,
+        "name": area.name,
+        "coordinator": _appointment_json(names, s.coordinator) if s.coordinator else None,
+        "acting_coordinator": _appointment_json(names, s.acting) if s.acting else None,
+        "co_coordinators": [_appointment_json(names, a) for a in s.co_coordinators],
+        "starting_later": [_appointment_json(names, a) for a in s.future],
+        "pending": [_appointment_json(names, a) for a in s.pending],
+        "concept_paper": _paper_json(s.concept_paper),
+    }
+
+
 def _describe(names, a, as_of: dt.date, *, with_role: bool = False) -> str:
     from cicatext.records.dates import span_text
 
@@ -281,63 +284,35 @@ def _describe(names, a, as_of: dt.date, *, with_role: bool = False) -> str:
 
 def _coordinators(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.coordination import coordination
-    from cicatext.store.modalities.names import state_names, text_of
+    from cicatext.store.modalities.reports import coordinators
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
-    repo = Repository.open(args.repo)
-    records = _load_clean(repo).records
-    names = state_names(repo)
-    dimensions = sorted(repo.dimensions.items(), key=lambda item: (item[1].get("order", 99), item[0]))
-    known = {d for d, _ in dimensions}
-    orphan_areas = sorted({r.get("dimension") for r in repo.areas.values()} - known, key=str)
-    groups = []
-    for dimension_id, dimension in [*dimensions, *((d, {"name": str(d)}) for d in orphan_areas)]:
-        areas = []
-        for area_id, area in sorted(repo.areas.items(), key=lambda item: text_of(item[1].get("name"))):
-            if area.get("dimension") != dimension_id:
-                continue
-            state = coordination(records, area_id, as_of)
-            if state.empty and not args.all:
-                continue
-            areas.append((area_id, area, state))
-        if areas:
-            groups.append((dimension_id, dimension, areas))
+    report = coordinators(Repository.open(args.repo), as_of, every_area=args.all)
+    names = report.state_names
 
     if args.json:
         emit_json({
             "as_of": as_of.isoformat(),
             "dimensions": [
                 {
-                    "id": dimension_id,
-                    "name": text_of(dimension.get("name")),
-                    "areas": [
-                        {
-                            "id": area_id,
-                            "name": text_of(area.get("name")),
-                            "coordinator": _appointment_json(names, s.coordinator) if s.coordinator else None,
-                            "acting_coordinator": _appointment_json(names, s.acting) if s.acting else None,
-                            "co_coordinators": [_appointment_json(names, a) for a in s.co_coordinators],
-                            "starting_later": [_appointment_json(names, a) for a in s.future],
-                            "pending": [_appointment_json(names, a) for a in s.pending],
-                            "concept_paper": _paper_json(s.concept_paper),
-                        }
-                        for area_id, area, s in areas
-                    ],
+                    "id": dimension.id,
+                    "name": dimension.name,
+                    "areas": [_area_json(names, area) for area in dimension.areas],
                 }
-                for dimension_id, dimension, areas in groups
+                for dimension in report.dimensions
             ],
         })
         return 0
 
     print(f"Coordinators as of {as_of}")
-    if not groups:
+    if not report.dimensions:
         print("\nNo coordinators, offers or concept papers are recorded." + ("" if args.all else " (--all lists every priority area)"))
-    for _, dimension, areas in groups:
-        print(f"\n{text_of(dimension.get('name'))}")
-        for area_id, area, s in areas:
-            print(f"  {text_of(area.get('name'))} [{area_id}]")
+    for dimension in report.dimensions:
+        print(f"\n{dimension.name}")
+        for area in dimension.areas:
+            s = area.coordination
+            print(f"  {area.name} [{area.id}]")
             rows: list[tuple[str, str]] = []
             if s.coordinator:
                 rows.append(("coordinator", _describe(names, s.coordinator, as_of)))
@@ -364,22 +339,18 @@ def _coordinators(args) -> int:
 
 def _deadlines(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.deadlines import deadlines
-    from cicatext.store.modalities.settings import settings_of
+    from cicatext.store.modalities.reports import deadlines_report
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
-    repo = Repository.open(args.repo)
-    records = _load_clean(repo).records
-    settings = settings_of(repo)
-    found = deadlines(records, as_of, settings)
+    report = deadlines_report(Repository.open(args.repo), as_of)
     if args.json:
-        emit_json({"as_of": as_of.isoformat(), "due_window_days": settings.due_window_days, "deadlines": [d.to_json() for d in found]})
+        emit_json({"as_of": as_of.isoformat(), "due_window_days": report.due_window_days, "deadlines": [d.to_json() for d in report.deadlines]})
         return 0
-    print(f"Deadlines as of {as_of} (due: within {settings.due_window_days} days)")
-    if not found:
+    print(f"Deadlines as of {as_of} (due: within {report.due_window_days} days)")
+    if not report.deadlines:
         print("  nothing falls due")
-    for d in found:
+    for d in report.deadlines:
         rule = d.rule if d.rule == "meeting" else f"§{d.rule}"
         print(f"  {d.due}  {d.status:<8}  {rule:<7}  {d.what}")
     return 0
