@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import sys
 
-from cicatext.errors import RecordError, UsageError
+from cicatext.errors import UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -358,91 +358,14 @@ def _deadlines(args) -> int:
 
 def _note(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records import cover_note
-    from cicatext.records.symbols import is_note_number
-    from cicatext.store.modalities.loading import load_records, located, meeting_file, template_file
-    from cicatext.store.modalities.names import nearest, text_map, text_of
+    from cicatext.store.modalities.cover_notes import cover_notes
     from cicatext.store.repository import Repository
 
-    repo = Repository.open(args.repo)
-    loaded = load_records(repo)
-    broken = [p for p in loaded.problems if p.severity == "error" and p.file and p.file.startswith(("meetings/", "notes/"))]
-    if broken:
-        raise RecordError(broken[0].message, file=broken[0].file, problems=tuple(broken), hint="fix these records first")
-    meetings = {meeting.id: meeting for meeting in loaded.records.meetings}
-    notes = {raw.get("meeting"): (file, raw) for file, raw in loaded.notes.items()}
-    wanted = args.meeting
-    if wanted and is_note_number(wanted) and wanted not in meetings:
-        by_number = {raw.get("number"): raw.get("meeting") for raw in loaded.notes.values()}
-        if wanted not in by_number:
-            raise UsageError(f"no note {wanted} in notes/", hint="name the meeting instead, e.g. `cicatext note swg-2023-06`")
-        wanted = by_number[wanted]
-    if wanted:
-        if wanted not in meetings:
-            choice = nearest(wanted, {k: k for k in meetings})
-            raise UsageError(f"MEETING: no meeting {wanted!r} in meetings/", hint=f"did you mean {choice}?" if choice else "the meetings are in meetings/")
-        meeting = meetings[wanted]
-    else:
-        if not meetings:
-            raise UsageError("there are no meetings in meetings/", hint="record the meeting first (meetings/ID.yaml)")
-        meeting = max(meetings.values(), key=lambda x: (x.end, x.id))
-    meeting_path = loaded.meeting_files.get(meeting.id, meeting_file(meeting.id))
-    if not meeting.documents:
-        text = loaded.texts.get(meeting_path, "")
-        problem = located(meeting_path, text, ("documents",), f"meeting {meeting.id} has no documents to forward")
-        raise RecordError(problem.message, file=meeting_path, line=problem.line, column=problem.column, source_line=problem.source_line,
-                          hint="list them under `documents:`, each with its symbol and action")
-
-    note_file, note = notes.get(meeting.id, (None, {}))
-    warnings: list[str] = []
-    number = args.number or note.get("number")
-    if not number:
-        number = "____"
-        warnings.append(f"no note for {meeting.id} in notes/ and no --number: the number is left blank")
-    date = None
-    if isinstance(note.get("date"), str):
-        date = dt.date.fromisoformat(note["date"])
-    if date is None:
-        date = meeting.end
-        warnings.append(f"the note is dated the meeting's last day, {date}")
-    languages = [args.lang] if args.lang else [lang for lang in (note.get("languages") or repo.languages) if lang in cover_note.LANGUAGES]
-    body = repo.bodies.get(meeting.body) or {}
-    titles = {}
-    for entry in meeting.documents:
-        try:
-            titles[entry.symbol] = text_map(repo.document(entry.symbol).record.get("title"))
-        except UsageError:
-            titles[entry.symbol] = {}
-    rendered = []
-    for language in languages:
-        abbreviation = text_map(body.get("abbreviation")).get(language)
-        if not abbreviation:
-            abbreviation = meeting.body
-            warnings.append(f"registry/bodies/{meeting.body}.yaml has no {language} abbreviation: the note writes {meeting.body}")
-        body_name = text_map(note.get("body_name")).get(language)
-        if not body_name:
-            name = text_map(body.get("name")).get(language) or meeting.body
-            body_name = f"{name} ({abbreviation})"
-            if language == "ru":
-                warnings.append(f"the Russian note names the body in the nominative ({name}); give body_name.ru in the genitive in {note_file or 'a notes/ record'}")
-        place = text_map(note.get("place")).get(language) or meeting.place.get(language) or text_of((repo.settings.get("secretariat") or {}).get("seat"), language)
-        template_path = text_map(note.get("template")).get(language)
-        if template_path:
-            if not (repo.root / template_path).is_file():
-                problem = located(note_file, loaded.texts.get(note_file, ""), ("template", language), f"template {template_path} does not exist")
-                raise RecordError(problem.message, file=note_file, line=problem.line, column=problem.column, source_line=problem.source_line)
-        elif (repo.root / template_file(language)).is_file():
-            template_path = template_file(language)
-        template = repo.read_text(template_path) if template_path else cover_note.default_template(language)
-        rendered.append(cover_note.render(
-            template, language=language, number=number, meeting=meeting, titles=titles, body=abbreviation,
-            body_name=body_name, place=place, date=date, pages=note.get("enclosure_pages"), template_name=template_path,
-        ))
-    all_warnings = warnings + [w for note_text in rendered for w in note_text.warnings]
+    found = cover_notes(Repository.open(args.repo), args.meeting, lang=args.lang, number=args.number)
     if args.json:
-        emit_json({"meeting": meeting.id, "number": number, "notes": [n.to_json() for n in rendered], "warnings": all_warnings})
+        emit_json({"meeting": found.meeting, "number": found.number, "notes": [n.to_json() for n in found.notes], "warnings": list(found.warnings)})
     else:
-        for warning in all_warnings:
+        for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print("\n\n".join(n.text.rstrip("\n") for n in rendered))
+        print("\n\n".join(n.text.rstrip("\n") for n in found.notes))
     return 0

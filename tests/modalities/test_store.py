@@ -20,6 +20,7 @@ from cicatext.store.modalities.writing import render_area
 from cicatext.store.repository import Repository
 
 from .conftest import ROOT, git
+from .test_cover_note import seed_note, words
 
 KINDS = ("coordinator", "concept-paper", "action-plan", "review", "meeting", "note")
 
@@ -242,3 +243,12 @@ def test_workflow_commits_an_action_and_returns_it(sample_repo):
     assert git(sample_repo, "rev-parse", "HEAD").strip() == change.commit
     assert [a.state_of_record for a in change.appointments] == ["offered"]
     assert change.state_names["KAZ"] == "Kazakhstan"
+
+
+def test_cover_notes_by_number_reproduce_swg_739_without_the_cli(sample_repo, seed_text):
+    """Named by its number, the sample's note is SWG/739 of meeting swg-2023-06, in the note's two languages, with nothing guessed."""
+    from cicatext.store.modalities.cover_notes import cover_notes
+
+    found = cover_notes(Repository.open(sample_repo), "SWG/739")
+    assert (found.meeting, found.number, found.warnings) == ("swg-2023-06", "SWG/739", ())
+    assert [words(n.text) for n in found.notes] == [words(seed_note(seed_text, language)) for language in ("en", "ru")]
