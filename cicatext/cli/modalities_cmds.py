@@ -2,8 +2,9 @@
 
 Each `coordinator` command changes one area's record, checks the rules on the
 result and commits it, or refuses with the paragraph of the Modalities it
-would break and writes nothing (store.modalities.workflow does the work; the
-command parses its arguments and prints the result).
+would break and writes nothing. The work is done in store.modalities
+(workflow, reports, cover_notes): each command parses its arguments, calls one
+function there and prints what it returns, as text or --json.
 """
 
 from __future__ import annotations
@@ -114,9 +115,6 @@ def register(subparsers) -> None:
     note.set_defaults(handler=_note)
 
 
-# Changing appointments -----------------------------------------------------
-
-
 def _report_change(args, change) -> int:
     """Print a committed coordinator action: its warnings on stderr, then the message and commit (or JSON)."""
     from cicatext.cli.output import emit_json
@@ -199,9 +197,6 @@ def _complete(args) -> int:
     report_date = parse_date(args.report_date, "--report-date")
     change = workflow.complete(Repository.open(args.repo), args.state, args.area, role=args.role, report=args.report, report_date=report_date)
     return _report_change(args, change)
-
-
-# Views ---------------------------------------------------------------------
 
 
 def _as_of(args) -> dt.date:
