@@ -2,7 +2,9 @@
 
 Each `coordinator` command changes one area's record, checks the rules on the
 result and commits it, or refuses with the paragraph of the Modalities it
-would break and writes nothing.
+would break and writes nothing. The work is done in store.modalities
+(workflow, reports, cover_notes): each command parses its arguments, calls one
+function there and prints what it returns, as text or --json.
 """
 
 from __future__ import annotations
@@ -11,12 +13,10 @@ import argparse
 import datetime as dt
 import re
 import sys
-from dataclasses import replace
 
-from cicatext.errors import Problem, RecordError, RuleError, UsageError
+from cicatext.errors import UsageError
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_SERVING = ("appointed", "acting", "extended")
 
 
 def parse_date(text: str | None, argument: str) -> dt.date | None:
@@ -115,254 +115,101 @@ def register(subparsers) -> None:
     note.set_defaults(handler=_note)
 
 
-# Changing appointments -----------------------------------------------------
-
-
-def _change(args, build) -> int:
-    """Load the area, let `build` change it, check the rules, write and commit; or refuse."""
+def _report_change(args, change) -> int:
+    """Print a committed coordinator action: its warnings on stderr, then the message and commit (or JSON)."""
     from cicatext.cli.output import emit_json
-    from cicatext.records import modalities as m
-    from cicatext.store import modalities_store as store
-    from cicatext.store.repository import Repository
 
-    repo = Repository.open(args.repo)
-    state = store.resolve_state(repo, args.state)
-    area = store.resolve_area(repo, args.area)
-    loaded = store.load_records(repo)
-    file = loaded.area_files.get(area, store.coordinator_file(area))
-    broken = loaded.problems_in(file)
-    if broken:
-        raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
-    current = loaded.records.in_area(area)
-    try:
-        changed, message = build(current, state, area)
-    except RuleError as error:
-        if error.problem.file:
-            raise
-        raise RuleError(error.message, file=file, hint=error.hint) from None
-    by_index = {a.index: a for a in changed if a.index is not None}
-    proposed = [by_index.get(a.index, a) for a in current] + [a for a in changed if a.index is None]
-    settings = store.settings_of(repo)
-    before = m.check_appointments(current, settings)
-    after = m.check_appointments(proposed, settings)
-    errors = m.new_errors(before, after)
-    if errors:
-        first = errors[0]
-        hint = f"{first.hint}; nothing was written" if first.hint else "nothing was written"
-        problems = tuple(Problem(f.message, file=file, hint=f.hint, code="rule") for f in errors) if len(errors) > 1 else ()
-        raise RuleError(first.message, file=file, hint=hint, problems=problems)
-    warnings = m.new_warnings(before, after)
-    commit = store.write_area(repo, area, changed, message, file)
-    for warning in warnings:
-        print(f"{file}: warning: {warning.message}", file=sys.stderr)
+    for warning in change.warnings:
+        print(f"{change.file}: warning: {warning.message}", file=sys.stderr)
     if args.json:
         emit_json({
-            "commit": commit,
-            "file": file,
-            "message": message,
-            "appointments": [_appointment_json(repo, a) for a in changed],
-            "warnings": [w.message for w in warnings],
+            "commit": change.commit,
+            "file": change.file,
+            "message": change.message,
+            "appointments": [_appointment_json(change.state_names, a) for a in change.appointments],
+            "warnings": [w.message for w in change.warnings],
         })
     else:
-        print(f"{message}\ncommitted {commit[:10]} ({file})")
+        print(f"{change.message}\ncommitted {change.commit[:10]} ({change.file})")
     return 0
 
 
-def _pending(current, state: str, role: str | None):
-    return [a for a in current if a.state == state and a.pending and (role is None or a.role == role)]
-
-
-def _serving(current, state: str, area: str, role: str | None, verb: str):
-    found = [a for a in current if a.state == state and a.state_of_record in _SERVING and (role is None or a.role == role)]
-    if not found:
-        as_role = f" as {role}" if role else ""
-        raise RuleError(
-            f"Modalities 1.12: {state} holds no appointment{as_role} in {area} that it could {verb}; only a serving Coordinator or Co-coordinator may",
-            hint="`cicatext coordinators` shows who serves where; nothing was written",
-        )
-    return max(found, key=lambda a: (a.start or dt.date.min, a.index or 0))
-
-
 def _offer(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     offered = parse_date(args.offered, "--offered")
-
-    def build(current, state, area):
-        if _pending(current, state, args.role):
-            raise UsageError(f"{state} already has a pending offer as {args.role} in {area}", hint="appoint it with `cicatext coordinator appoint`, or edit the record")
-        offer = m.Offer(offered, args.meeting, args.ref) if (offered or args.meeting or args.ref) else None
-        new = m.Appointment(state, area, args.role, "offered", start, end, offer=offer, note=args.note)
-        tenure = f", {m.span_text(start, end)}" if start or end else ""
-        return [new], f"Offer: {state} as {args.role} of {area}{tenure}"
-
-    return _change(args, build)
+    change = workflow.offer(Repository.open(args.repo), args.state, args.area, role=args.role, start=start, end=end,
+                            offered=offered, meeting=args.meeting, ref=args.ref, note=args.note)
+    return _report_change(args, change)
 
 
 def _appoint(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
     decided = parse_date(args.decided, "--decided")
-
-    def build(current, state, area):
-        candidates = _pending(current, state, args.role)
-        role = args.role or (candidates[0].role if len(candidates) == 1 else None)
-        if role is None:
-            raise UsageError("--role is needed", hint="give --role coordinator or --role co-coordinator")
-        candidate = next((a for a in candidates if a.role == role), None)
-        first = start or (candidate.start if candidate else None)
-        last = end or (candidate.end if candidate else None)
-        if first is None or last is None:
-            raise UsageError("--from and --to are needed: the tenure's first and last day (1.10)", hint="e.g. --from 2024-01-01 --to 2025-12-31")
-        decision = m.Decision(m.APPOINTING_BODY, args.decision, decided)
-        if candidate:
-            appointed = replace(candidate, state_of_record="appointed", start=first, end=last, decision=decision)
-        else:
-            appointed = m.Appointment(state, area, role, "appointed", first, last, decision=decision)
-        changed = [appointed]
-        if role == "coordinator":
-            changed += _close_acting(current, first)
-        reference = f" (SOC decision {args.decision})" if args.decision else ""
-        return changed, f"Appoint {state} as {role} of {area}, {m.span_text(first, last)}{reference}"
-
-    return _change(args, build)
-
-
-def _close_acting(current, start: dt.date):
-    """1.11: a Co-coordinator acts until a new Coordinator is appointed; end open acting periods the day before."""
-    changed = []
-    for a in current:
-        if a.role != "co-coordinator" or not a.acting or not a.held:
-            continue
-        periods = []
-        for period in a.acting:
-            closed = a.acting_period(period)
-            if closed and period.start < start <= closed[1]:
-                period = replace(period, end=start - dt.timedelta(days=1))
-            periods.append(period)
-        if tuple(periods) != a.acting:
-            state_of_record = a.state_of_record
-            if state_of_record == "acting":
-                state_of_record = "extended" if any(e.approved for e in a.extensions) else "appointed"
-            changed.append(replace(a, acting=tuple(periods), state_of_record=state_of_record))
-    return changed
+    change = workflow.appoint(Repository.open(args.repo), args.state, args.area, role=args.role, start=start, end=end,
+                              decision=args.decision, decided=decided)
+    return _report_change(args, change)
 
 
 def _extend(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     end = parse_date(args.end, "--to")
     requested = parse_date(args.requested, "--requested")
     decided = parse_date(args.decided, "--decided")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "extend")
-        approved = bool(args.decision or decided)
-        if not approved and requested is None:
-            raise RuleError(
-                "Modalities 1.12: an extension is subject to approval by the SOC",
-                hint="give --decision REF and/or --decided DATE for an approved extension, or --requested DATE to record the request; nothing was written",
-            )
-        decision = m.Decision(m.APPOINTING_BODY, args.decision, decided) if approved else None
-        extensions = list(serving.extensions)
-        for number, extension in enumerate(extensions):
-            if extension.end == end and not extension.approved:
-                extensions[number] = replace(extension, decision=decision, requested=requested or extension.requested)
-                break
-        else:
-            extensions.append(m.Extension(end, requested, decision))
-        state_of_record = "extended" if approved and serving.state_of_record == "appointed" else serving.state_of_record
-        extended = replace(serving, extensions=tuple(extensions), state_of_record=state_of_record)
-        how = f"SOC decision {args.decision}" if args.decision else (f"approved by the SOC on {decided}" if decided else f"requested {requested}, awaiting SOC approval")
-        return [extended], f"Extend {state} as {serving.role} of {area} to {end} ({how})"
-
-    return _change(args, build)
+    change = workflow.extend(Repository.open(args.repo), args.state, args.area, end=end, role=args.role, requested=requested,
+                             decision=args.decision, decided=decided)
+    return _report_change(args, change)
 
 
 def _terminate(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     effective = parse_date(args.effective, "--effective")
     notice = parse_date(args.notice, "--notice")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "terminate")
-        ended = replace(serving, termination=m.Termination(effective, notice), state_of_record="terminated")
-        return [ended], f"Terminate {state} as {serving.role} of {area}, last day {effective} (notice of {notice})"
-
-    return _change(args, build)
+    change = workflow.terminate(Repository.open(args.repo), args.state, args.area, effective=effective, notice=notice, role=args.role)
+    return _report_change(args, change)
 
 
 def _act(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     start = parse_date(args.start, "--from")
     end = parse_date(args.end, "--to")
-
-    def build(current, state, area):
-        mine = [a for a in current if a.state == state and a.state_of_record in _SERVING]
-        co = [a for a in mine if a.role == "co-coordinator"]
-        if not co:
-            if mine:
-                raise RuleError(f"Modalities 1.11: {state} is Coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="nothing was written")
-            raise RuleError(f"Modalities 1.11: {state} is not an appointed Co-coordinator of {area}; only a Co-coordinator may temporarily take up the role of Coordinator", hint="`cicatext coordinators` shows who serves where; nothing was written")
-        serving = next((a for a in co if a.in_force(start)), max(co, key=lambda a: a.start or dt.date.min))
-        acting = replace(serving, acting=(*serving.acting, m.ActingPeriod(start, end, args.consent)), state_of_record="acting")
-        until = f" to {end}" if end else " until a Coordinator is appointed"
-        return [acting], f"Act: {state}, Co-coordinator, as Coordinator of {area} from {start}{until}"
-
-    return _change(args, build)
+    change = workflow.act(Repository.open(args.repo), args.state, args.area, start=start, end=end, consent=args.consent)
+    return _report_change(args, change)
 
 
 def _complete(args) -> int:
-    from cicatext.records import modalities as m
+    from cicatext.store.modalities import workflow
+    from cicatext.store.repository import Repository
 
     report_date = parse_date(args.report_date, "--report-date")
-
-    def build(current, state, area):
-        serving = _serving(current, state, area, args.role, "complete")
-        report = m.Report(report_date, args.report) if (report_date or args.report) else serving.report
-        done = replace(serving, state_of_record="completed", report=report)
-        return [done], f"Complete {state} as {serving.role} of {area}" + (f" (report {args.report})" if args.report else "")
-
-    return _change(args, build)
-
-
-# Views ---------------------------------------------------------------------
+    change = workflow.complete(Repository.open(args.repo), args.state, args.area, role=args.role, report=args.report, report_date=report_date)
+    return _report_change(args, change)
 
 
 def _as_of(args) -> dt.date:
     return parse_date(args.as_of, "--as-of") if args.as_of else dt.date.today()
 
 
-def _load_clean(repo):
-    """The records, or a RecordError listing every record that does not load."""
-    from cicatext.store.modalities_store import load_records
-
-    loaded = load_records(repo)
-    errors = [p for p in loaded.problems if p.severity == "error"]
-    if errors:
-        raise RecordError(errors[0].message, file=errors[0].file, problems=tuple(errors), hint="fix these records first (`cicatext validate`)")
-    return loaded
-
-
-def _state_name(repo, code: str) -> str:
-    from cicatext.store.modalities_store import text_of
-
-    return text_of((repo.states.get(code) or {}).get("name")) or code
-
-
-def _appointment_json(repo, a) -> dict:
+def _appointment_json(names, a) -> dict:
     def iso(day):
         return day.isoformat() if day else None
 
     return {
         "state": a.state,
-        "name": _state_name(repo, a.state),
+        "name": names.get(a.state, a.state),
         "area": a.area,
         "role": a.role,
         "state_of_record": a.state_of_record,
@@ -391,10 +238,24 @@ def _paper_json(paper) -> dict | None:
     }
 
 
-def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
-    from cicatext.records.modalities import span_text
+def _area_json(names, area) -> dict:
+    s = area.coordination
+    return {
+        "id": area.id,
+        "name": area.name,
+        "coordinator": _appointment_json(names, s.coordinator) if s.coordinator else None,
+        "acting_coordinator": _appointment_json(names, s.acting) if s.acting else None,
+        "co_coordinators": [_appointment_json(names, a) for a in s.co_coordinators],
+        "starting_later": [_appointment_json(names, a) for a in s.future],
+        "pending": [_appointment_json(names, a) for a in s.pending],
+        "concept_paper": _paper_json(s.concept_paper),
+    }
 
-    parts = [f"{a.state} {_state_name(repo, a.state)}"]
+
+def _describe(names, a, as_of: dt.date, *, with_role: bool = False) -> str:
+    from cicatext.records.dates import span_text
+
+    parts = [f"{a.state} {names.get(a.state, a.state)}"]
     if with_role:
         parts.append(a.role)
     parts.append(span_text(a.start, a.effective_end if a.held else a.end) if (a.start or a.end) else "tenure not given")
@@ -418,72 +279,45 @@ def _describe(repo, a, as_of: dt.date, *, with_role: bool = False) -> str:
 
 def _coordinators(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.modalities import coordination
-    from cicatext.store.modalities_store import text_of
+    from cicatext.store.modalities.reports import coordinators
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
-    repo = Repository.open(args.repo)
-    records = _load_clean(repo).records
-    dimensions = sorted(repo.dimensions.items(), key=lambda item: (item[1].get("order", 99), item[0]))
-    known = {d for d, _ in dimensions}
-    orphan_areas = sorted({r.get("dimension") for r in repo.areas.values()} - known, key=str)
-    groups = []
-    for dimension_id, dimension in [*dimensions, *((d, {"name": str(d)}) for d in orphan_areas)]:
-        areas = []
-        for area_id, area in sorted(repo.areas.items(), key=lambda item: text_of(item[1].get("name"))):
-            if area.get("dimension") != dimension_id:
-                continue
-            state = coordination(records, area_id, as_of)
-            if state.empty and not args.all:
-                continue
-            areas.append((area_id, area, state))
-        if areas:
-            groups.append((dimension_id, dimension, areas))
+    report = coordinators(Repository.open(args.repo), as_of, every_area=args.all)
+    names = report.state_names
 
     if args.json:
         emit_json({
             "as_of": as_of.isoformat(),
             "dimensions": [
                 {
-                    "id": dimension_id,
-                    "name": text_of(dimension.get("name")),
-                    "areas": [
-                        {
-                            "id": area_id,
-                            "name": text_of(area.get("name")),
-                            "coordinator": _appointment_json(repo, s.coordinator) if s.coordinator else None,
-                            "acting_coordinator": _appointment_json(repo, s.acting) if s.acting else None,
-                            "co_coordinators": [_appointment_json(repo, a) for a in s.co_coordinators],
-                            "starting_later": [_appointment_json(repo, a) for a in s.future],
-                            "pending": [_appointment_json(repo, a) for a in s.pending],
-                            "concept_paper": _paper_json(s.concept_paper),
-                        }
-                        for area_id, area, s in areas
-                    ],
+                    "id": dimension.id,
+                    "name": dimension.name,
+                    "areas": [_area_json(names, area) for area in dimension.areas],
                 }
-                for dimension_id, dimension, areas in groups
+                for dimension in report.dimensions
             ],
         })
         return 0
 
     print(f"Coordinators as of {as_of}")
-    if not groups:
+    if not report.dimensions:
         print("\nNo coordinators, offers or concept papers are recorded." + ("" if args.all else " (--all lists every priority area)"))
-    for _, dimension, areas in groups:
-        print(f"\n{text_of(dimension.get('name'))}")
-        for area_id, area, s in areas:
-            print(f"  {text_of(area.get('name'))} [{area_id}]")
+    for dimension in report.dimensions:
+        print(f"\n{dimension.name}")
+        for area in dimension.areas:
+            s = area.coordination
+            print(f"  {area.name} [{area.id}]")
             rows: list[tuple[str, str]] = []
             if s.coordinator:
-                rows.append(("coordinator", _describe(repo, s.coordinator, as_of)))
+                rows.append(("coordinator", _describe(names, s.coordinator, as_of)))
             elif s.acting:
                 rows.append(("coordinator", f"none; {s.acting.state} acts as Coordinator (1.11)"))
             else:
                 rows.append(("coordinator", "none"))
-            rows += [("co-coordinator", _describe(repo, a, as_of)) for a in s.co_coordinators]
-            rows += [("starts later", _describe(repo, a, as_of, with_role=True)) for a in s.future]
-            rows += [("pending", _describe(repo, a, as_of, with_role=True)) for a in s.pending]
+            rows += [("co-coordinator", _describe(names, a, as_of)) for a in s.co_coordinators]
+            rows += [("starts later", _describe(names, a, as_of, with_role=True)) for a in s.future]
+            rows += [("pending", _describe(names, a, as_of, with_role=True)) for a in s.pending]
             paper = s.concept_paper
             if paper is None:
                 rows.append(("concept paper", "none"))
@@ -500,22 +334,18 @@ def _coordinators(args) -> int:
 
 def _deadlines(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records.modalities import deadlines
-    from cicatext.store.modalities_store import settings_of
+    from cicatext.store.modalities.reports import deadlines_report
     from cicatext.store.repository import Repository
 
     as_of = _as_of(args)
-    repo = Repository.open(args.repo)
-    records = _load_clean(repo).records
-    settings = settings_of(repo)
-    found = deadlines(records, as_of, settings)
+    report = deadlines_report(Repository.open(args.repo), as_of)
     if args.json:
-        emit_json({"as_of": as_of.isoformat(), "due_window_days": settings.due_window_days, "deadlines": [d.to_json() for d in found]})
+        emit_json({"as_of": as_of.isoformat(), "due_window_days": report.due_window_days, "deadlines": [d.to_json() for d in report.deadlines]})
         return 0
-    print(f"Deadlines as of {as_of} (due: within {settings.due_window_days} days)")
-    if not found:
+    print(f"Deadlines as of {as_of} (due: within {report.due_window_days} days)")
+    if not report.deadlines:
         print("  nothing falls due")
-    for d in found:
+    for d in report.deadlines:
         rule = d.rule if d.rule == "meeting" else f"§{d.rule}"
         print(f"  {d.due}  {d.status:<8}  {rule:<7}  {d.what}")
     return 0
@@ -523,90 +353,14 @@ def _deadlines(args) -> int:
 
 def _note(args) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.records import cover_note
-    from cicatext.records.symbols import is_note_number
-    from cicatext.store import modalities_store as store
+    from cicatext.store.modalities.cover_notes import cover_notes
     from cicatext.store.repository import Repository
 
-    repo = Repository.open(args.repo)
-    loaded = store.load_records(repo)
-    broken = [p for p in loaded.problems if p.severity == "error" and p.file and p.file.startswith(("meetings/", "notes/"))]
-    if broken:
-        raise RecordError(broken[0].message, file=broken[0].file, problems=tuple(broken), hint="fix these records first")
-    meetings = {meeting.id: meeting for meeting in loaded.records.meetings}
-    notes = {raw.get("meeting"): (file, raw) for file, raw in loaded.notes.items()}
-    wanted = args.meeting
-    if wanted and is_note_number(wanted) and wanted not in meetings:
-        by_number = {raw.get("number"): raw.get("meeting") for raw in loaded.notes.values()}
-        if wanted not in by_number:
-            raise UsageError(f"no note {wanted} in notes/", hint="name the meeting instead, e.g. `cicatext note swg-2023-06`")
-        wanted = by_number[wanted]
-    if wanted:
-        if wanted not in meetings:
-            choice = store.nearest(wanted, {k: k for k in meetings})
-            raise UsageError(f"MEETING: no meeting {wanted!r} in meetings/", hint=f"did you mean {choice}?" if choice else "the meetings are in meetings/")
-        meeting = meetings[wanted]
-    else:
-        if not meetings:
-            raise UsageError("there are no meetings in meetings/", hint="record the meeting first (meetings/ID.yaml)")
-        meeting = max(meetings.values(), key=lambda x: (x.end, x.id))
-    meeting_path = loaded.meeting_files.get(meeting.id, store.meeting_file(meeting.id))
-    if not meeting.documents:
-        text = loaded.texts.get(meeting_path, "")
-        problem = store.located(meeting_path, text, ("documents",), f"meeting {meeting.id} has no documents to forward")
-        raise RecordError(problem.message, file=meeting_path, line=problem.line, column=problem.column, source_line=problem.source_line,
-                          hint="list them under `documents:`, each with its symbol and action")
-
-    note_file, note = notes.get(meeting.id, (None, {}))
-    warnings: list[str] = []
-    number = args.number or note.get("number")
-    if not number:
-        number = "____"
-        warnings.append(f"no note for {meeting.id} in notes/ and no --number: the number is left blank")
-    date = None
-    if isinstance(note.get("date"), str):
-        date = dt.date.fromisoformat(note["date"])
-    if date is None:
-        date = meeting.end
-        warnings.append(f"the note is dated the meeting's last day, {date}")
-    languages = [args.lang] if args.lang else [lang for lang in (note.get("languages") or repo.languages) if lang in cover_note.LANGUAGES]
-    body = repo.bodies.get(meeting.body) or {}
-    titles = {}
-    for entry in meeting.documents:
-        try:
-            titles[entry.symbol] = store.text_map(repo.document(entry.symbol).record.get("title"))
-        except UsageError:
-            titles[entry.symbol] = {}
-    rendered = []
-    for language in languages:
-        abbreviation = store.text_map(body.get("abbreviation")).get(language)
-        if not abbreviation:
-            abbreviation = meeting.body
-            warnings.append(f"registry/bodies/{meeting.body}.yaml has no {language} abbreviation: the note writes {meeting.body}")
-        body_name = store.text_map(note.get("body_name")).get(language)
-        if not body_name:
-            name = store.text_map(body.get("name")).get(language) or meeting.body
-            body_name = f"{name} ({abbreviation})"
-            if language == "ru":
-                warnings.append(f"the Russian note names the body in the nominative ({name}); give body_name.ru in the genitive in {note_file or 'a notes/ record'}")
-        place = store.text_map(note.get("place")).get(language) or meeting.place.get(language) or store.text_of((repo.settings.get("secretariat") or {}).get("seat"), language)
-        template_path = store.text_map(note.get("template")).get(language)
-        if template_path:
-            if not (repo.root / template_path).is_file():
-                problem = store.located(note_file, loaded.texts.get(note_file, ""), ("template", language), f"template {template_path} does not exist")
-                raise RecordError(problem.message, file=note_file, line=problem.line, column=problem.column, source_line=problem.source_line)
-        elif (repo.root / store.template_file(language)).is_file():
-            template_path = store.template_file(language)
-        template = repo.read_text(template_path) if template_path else cover_note.default_template(language)
-        rendered.append(cover_note.render(
-            template, language=language, number=number, meeting=meeting, titles=titles, body=abbreviation,
-            body_name=body_name, place=place, date=date, pages=note.get("enclosure_pages"), template_name=template_path,
-        ))
-    all_warnings = warnings + [w for note_text in rendered for w in note_text.warnings]
+    found = cover_notes(Repository.open(args.repo), args.meeting, lang=args.lang, number=args.number)
     if args.json:
-        emit_json({"meeting": meeting.id, "number": number, "notes": [n.to_json() for n in rendered], "warnings": all_warnings})
+        emit_json({"meeting": found.meeting, "number": found.number, "notes": [n.to_json() for n in found.notes], "warnings": list(found.warnings)})
     else:
-        for warning in all_warnings:
+        for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
-        print("\n\n".join(n.text.rstrip("\n") for n in rendered))
+        print("\n\n".join(n.text.rstrip("\n") for n in found.notes))
     return 0

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cicatext.errors import RecordError
-from cicatext.records.modalities import Meeting, MeetingDocument
+from cicatext.records.meetings import Meeting, MeetingDocument
 
 LANGUAGES = ("en", "ru")
 

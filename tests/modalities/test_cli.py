@@ -318,7 +318,7 @@ def test_note_for_an_unknown_meeting_suggests_one(sample_repo, run):
 @pytest.mark.parametrize("language", ["en", "ru"])
 def test_demo_repository_reproduces_swg_739(demo_repo, run, seed_text, language):
     """On the repository `cicatext demo` builds, the note is SWG/739 and the Modalities records break no rule."""
-    from cicatext.store.modalities_store import check_repository
+    from cicatext.store.modalities.checking import check_repository
 
     code, out, _ = run("note", "--lang", language, "-C", str(demo_repo.root))
     assert code == 0

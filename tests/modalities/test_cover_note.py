@@ -9,7 +9,7 @@ import pytest
 
 from cicatext.errors import RecordError
 from cicatext.records.cover_note import default_template, format_date, format_span, render
-from cicatext.records.modalities import Meeting, MeetingDocument
+from cicatext.records.meetings import Meeting, MeetingDocument
 
 from .conftest import DOCUMENTS
 

@@ -6,20 +6,12 @@ from datetime import date
 
 import pytest
 
-from cicatext.records.modalities import (
-    Appointment,
-    ConceptPaper,
-    Contribution,
-    Decision,
-    Extension,
-    Meeting,
-    ModalitiesRecords,
-    Offer,
-    Report,
-    Review,
-    TimeLimit,
-    deadlines,
-)
+from cicatext.records.appointments import Appointment, Decision, Extension, Offer, Report
+from cicatext.records.concept_papers import ConceptPaper
+from cicatext.records.deadlines import deadlines
+from cicatext.records.meetings import Meeting, TimeLimit
+from cicatext.records.modalities import ModalitiesRecords
+from cicatext.records.reviews import Contribution, Review
 
 
 def coordinator(decided=date(2024, 1, 15), start=date(2024, 2, 1), end=date(2026, 1, 31), **more) -> Appointment:

@@ -7,18 +7,10 @@ from datetime import date
 
 import pytest
 
-from cicatext.records.modalities import (
-    ActingPeriod,
-    Appointment,
-    Decision,
-    Extension,
-    Settings,
-    Termination,
-    add_months,
-    add_years,
-    check_appointments,
-    new_errors,
-)
+from cicatext.records.appointments import ActingPeriod, Appointment, Decision, Extension, Termination
+from cicatext.records.dates import add_months, add_years
+from cicatext.records.rules import check_appointments, new_errors
+from cicatext.records.settings import Settings
 
 SOC = Decision("SOC", "SOC/2024/1", date(2023, 12, 1))
 

@@ -10,14 +10,17 @@ from pathlib import Path
 
 import pytest
 
-from cicatext.records.modalities import StatusStep, check_lifecycle
+from cicatext.records.lifecycle import StatusStep, check_lifecycle
 from cicatext.store import schemas, yamlio
 from cicatext.store.demo.modalities import sample_records
 from cicatext.store.layout import kind_of
-from cicatext.store.modalities_store import check_repository, load_records, render_area
+from cicatext.store.modalities.checking import check_repository
+from cicatext.store.modalities.loading import load_records
+from cicatext.store.modalities.writing import render_area
 from cicatext.store.repository import Repository
 
 from .conftest import ROOT, git
+from .test_cover_note import seed_note, words
 
 KINDS = ("coordinator", "concept-paper", "action-plan", "review", "meeting", "note")
 
@@ -188,9 +191,10 @@ def test_render_area_keeps_comments_and_untouched_fields(sample_repo):
 
 
 def test_core_modules_import_no_store_cli_git_or_textual():
-    """records.modalities and records.cover_note are pure: importing them pulls in no git, Textual, store or CLI."""
+    """Every module of records (the Modalities' values and rules, the cover note) is pure: importing them pulls in no git, Textual, store or CLI."""
     code = (
-        "import sys, cicatext.records.modalities, cicatext.records.cover_note; "
+        "import sys, importlib, pkgutil, cicatext.records; "
+        "[importlib.import_module(f'cicatext.records.{m.name}') for m in pkgutil.iter_modules(cicatext.records.__path__)]; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('git', 'textual', 'ruamel') or m.startswith(('cicatext.store', 'cicatext.cli', 'cicatext.tui'))]; "
         "print(bad)"
     )
@@ -226,3 +230,25 @@ def test_docs_examples_are_valid_and_match_the_sample(path, record):
 def test_docs_show_every_modalities_kind():
     """docs/modalities.md has an example of each of the six kinds."""
     assert {kind_of(path) for path, _ in _doc_examples()} == set(KINDS)
+
+
+def test_workflow_commits_an_action_and_returns_it(sample_repo):
+    """An offer through the store's workflow is one commit of the area's file, returned with the state names for the report."""
+    from cicatext.store.modalities import workflow
+
+    repo = Repository.open(sample_repo)
+    change = workflow.offer(repo, "Kazakhstan", "ict-security", role="co-coordinator", start=date(2024, 1, 1), end=date(2025, 12, 31))
+    assert change.message == "Offer: KAZ as co-coordinator of ict-security, 2024-01-01..2025-12-31"
+    assert change.file == "coordinators/ict-security.yaml"
+    assert git(sample_repo, "rev-parse", "HEAD").strip() == change.commit
+    assert [a.state_of_record for a in change.appointments] == ["offered"]
+    assert change.state_names["KAZ"] == "Kazakhstan"
+
+
+def test_cover_notes_by_number_reproduce_swg_739_without_the_cli(sample_repo, seed_text):
+    """Named by its number, the sample's note is SWG/739 of meeting swg-2023-06, in the note's two languages, with nothing guessed."""
+    from cicatext.store.modalities.cover_notes import cover_notes
+
+    found = cover_notes(Repository.open(sample_repo), "SWG/739")
+    assert (found.meeting, found.number, found.warnings) == ("swg-2023-06", "SWG/739", ())
+    assert [words(n.text) for n in found.notes] == [words(seed_note(seed_text, language)) for language in ("en", "ru")]

@@ -500,8 +500,8 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
-    from cicatext.store.modalities_store import check_repository
     from cicatext.store.register.languages import check_languages
+    from cicatext.store.modalities.checking import check_repository
 
     problems: list[Problem] = []
     for file, (kind, record) in records.items():

@@ -1,8 +1,10 @@
 """Coordinators and deadlines: who coordinates each priority area, by dimension, and what falls due.
 
 Both come from the Modalities records (`coordinators/`, `concept-papers/`,
-`reviews/`, `meetings/`) judged as of one day (today, or `--as-of`). Overdue
-deadlines stand out in red, those due soon in amber.
+`reviews/`, `meetings/`) judged as of one day (today, or `--as-of`), through
+the same query as `cicatext coordinators --all` and `cicatext deadlines`, so
+the areas come in the registry's order as there. Overdue deadlines stand out
+in red, those due soon in amber.
 """
 
 from __future__ import annotations
@@ -23,13 +25,6 @@ from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
 STATUS_STYLE = {"overdue": "bold $text-error", "due": "bold $text-warning", "upcoming": "$text-muted"}
-
-
-def _name(record, language: str = "en") -> str:
-    name = record.get("name") if isinstance(record, dict) else None
-    if isinstance(name, dict):
-        return str(name.get(language) or next(iter(name.values()), ""))
-    return str(name or "")
 
 
 def _tenure(appointment) -> str:
@@ -108,44 +103,37 @@ class CoordinatorsScreen(Screen):
         self.app.call_from_thread(self._show, rows, deadlines, problems)
 
     def _read(self) -> tuple[list[dict], list, int]:
-        from cicatext.records import modalities as m
-        from cicatext.store.modalities_store import load_records, settings_of
+        from cicatext.store.modalities.reports import overview
 
-        loaded = load_records(self.repo)
-        records = loaded.records
-        dimensions = self.repo.dimensions
-        order = {key: index for index, key in enumerate(dimensions)}
-        areas = sorted(self.repo.areas.items(),
-                       key=lambda item: (order.get(str(item[1].get("dimension")), 99), _name(item[1])))
+        found = overview(self.repo, self.as_of)
         rows = []
-        for area_id, area in areas:
-            state = m.coordination(records, area_id, self.as_of)
-            coordinator = state.coordinator or state.acting
-            who = ""
-            if state.coordinator is not None:
-                who = state.coordinator.state
-            elif state.acting is not None:
-                who = f"{state.acting.state} (acting)"
-            co = ", ".join(a.state for a in state.co_coordinators if a is not state.acting)
-            future = ", ".join(f"{a.state} from {a.start}" for a in state.future)
-            pending = ", ".join(f"{a.state} ({a.state_of_record})" for a in state.pending)
-            paper = ""
-            if state.concept_paper is not None:
-                paper = f"{state.concept_paper.id} ({state.concept_paper.condition})"
-            dimension = dimensions.get(str(area.get("dimension")), {})
-            rows.append({
-                "dimension": _name(dimension) or str(area.get("dimension", "")),
-                "area": _name(area) or area_id,
-                "area_id": area_id,
-                "coordinator": who,
-                "co": co,
-                "tenure": _tenure(coordinator) or (f"next: {future}" if future else ""),
-                "pending": pending,
-                "paper": paper,
-                "file": loaded.area_files.get(area_id),
-            })
-        found = m.deadlines(records, self.as_of, settings_of(self.repo))
-        return rows, found, len(loaded.problems)
+        for dimension in found.coordinators.dimensions:
+            for area in dimension.areas:
+                state = area.coordination
+                coordinator = state.coordinator or state.acting
+                who = ""
+                if state.coordinator is not None:
+                    who = state.coordinator.state
+                elif state.acting is not None:
+                    who = f"{state.acting.state} (acting)"
+                co = ", ".join(a.state for a in state.co_coordinators if a is not state.acting)
+                future = ", ".join(f"{a.state} from {a.start}" for a in state.future)
+                pending = ", ".join(f"{a.state} ({a.state_of_record})" for a in state.pending)
+                paper = ""
+                if state.concept_paper is not None:
+                    paper = f"{state.concept_paper.id} ({state.concept_paper.condition})"
+                rows.append({
+                    "dimension": dimension.name or str(dimension.id),
+                    "area": area.name or area.id,
+                    "area_id": area.id,
+                    "coordinator": who,
+                    "co": co,
+                    "tenure": _tenure(coordinator) or (f"next: {future}" if future else ""),
+                    "pending": pending,
+                    "paper": paper,
+                    "file": area.file,
+                })
+        return rows, list(found.deadlines), found.problems
 
     def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
         self.rows = rows

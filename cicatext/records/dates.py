@@ -1,0 +1,34 @@
+"""Calendar arithmetic of the Modalities: months and years later, inclusive periods and how they overlap.
+
+A period's end is its last day, so 2024-01-01 to 2025-12-31 is exactly two
+years.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` calendar months later (or earlier), clamped to the month's last day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years later; 29 February becomes 28 February in a common year."""
+    return add_months(day, 12 * years)
+
+
+def span_text(start: dt.date | None, end: dt.date | None) -> str:
+    """`2024-01-01..2025-12-31`, with `?` for an unknown end."""
+    return f"{start.isoformat() if start else '?'}..{end.isoformat() if end else '?'}"
+
+
+def overlap(a: tuple[dt.date, dt.date], b: tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date] | None:
+    """The days two inclusive periods share, or None."""
+    start, end = max(a[0], b[0]), min(a[1], b[1])
+    return (start, end) if start <= end else None
