@@ -41,7 +41,7 @@ def register(subparsers) -> None:
 
 def _output_format(args: argparse.Namespace) -> str:
     from cicatext.errors import UsageError
-    from cicatext.export import EXTENSIONS
+    from cicatext.exchange import EXTENSIONS
 
     if args.format:
         return args.format
@@ -66,7 +66,7 @@ def run_export(args: argparse.Namespace) -> int:
                              "other --format", hint="cicatext export SYMBOL --redline REF_A REF_B -o FILE.docx")
         if not args.output:
             raise UsageError("a redline is a Word file: give -o FILE.docx")
-        from cicatext.export.redline import redline
+        from cicatext.exchange.redline import redline
 
         result = redline(repo, args.symbol, args.redline[0], args.redline[1], language=args.lang)
         write_atomic(_target(args.output), result.data)
@@ -76,7 +76,7 @@ def run_export(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     if fmt == "docx" and not args.output:
         raise UsageError("a Word file cannot go to the terminal: give -o FILE.docx")
-    from cicatext.export.source import load
+    from cicatext.exchange.source import load
 
     document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean)
     data = _render(document, fmt)
@@ -106,22 +106,22 @@ def _target(output: str):
 
 def _render(document, fmt: str) -> str | bytes:
     if fmt == "docx":
-        from cicatext.export.docx import to_docx
+        from cicatext.exchange.docx import to_docx
 
         return to_docx(document)
     if fmt == "html":
-        from cicatext.export.html import to_html
+        from cicatext.exchange.html import to_html
 
         return to_html(document)
     if fmt == "md":
-        from cicatext.export.markdown import to_markdown
+        from cicatext.exchange.markdown import to_markdown
 
         return to_markdown(document)
     if fmt == "akn":
-        from cicatext.export.akn import to_akn
+        from cicatext.exchange.akn import to_akn
 
         return to_akn(document)
-    from cicatext.export.text import to_text
+    from cicatext.exchange.text import to_text
 
     return to_text(document)
 
