@@ -7,21 +7,14 @@ from pathlib import Path
 _PACKAGE = Path(__file__).resolve().parent
 
 
-def _find(name: str) -> Path:
-    for candidate in (_PACKAGE / "_resources" / name, _PACKAGE.parent / name):
-        if candidate.exists():
-            return candidate
-    raise FileNotFoundError(f"cicatext is installed without its {name}/ folder; reinstall it from a full checkout")
-
-
 def schemas_dir() -> Path:
     """The folder of `<kind>.schema.json` files."""
-    return _find("schemas")
+    return _PACKAGE / "schemas"
 
 
 def template_dir() -> Path:
     """The folder `cicatext init` copies into a new repository."""
-    return _find("repo_template")
+    return _PACKAGE / "repo_template"
 
 
 def seed_file() -> Path:

@@ -1,4 +1,4 @@
-"""The JSON Schemas in schemas/, the repository template they check, and the record examples in docs/records.md.
+"""The JSON Schemas in cicatext/schemas/, the repository template they check, and the record examples in docs/records.md.
 
 It reads the files directly with jsonschema and fastjsonschema, taking from the
 cicatext package only where each kind of record lives.
@@ -23,8 +23,8 @@ from ruamel.yaml import YAML
 from cicatext.store.layout import kind_of
 
 ROOT = Path(__file__).resolve().parents[1]
-SCHEMAS = ROOT / "schemas"
-TEMPLATE = ROOT / "repo_template"
+SCHEMAS = ROOT / "cicatext" / "schemas"
+TEMPLATE = ROOT / "cicatext" / "repo_template"
 RECORDS_DOC = ROOT / "docs" / "records.md"
 BASE_URI = "https://cicatext.org/schemas/"
 
@@ -127,7 +127,7 @@ def doc_examples() -> list[tuple[str, Any]]:
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
 def test_schema_is_valid_draft_2020_12(path):
-    """Every file in schemas/ is a valid Draft 2020-12 schema."""
+    """Every file in cicatext/schemas/ is a valid Draft 2020-12 schema."""
     Draft202012Validator.check_schema(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -195,7 +195,7 @@ def test_refs_stay_inside_schemas_folder():
 
 @pytest.mark.parametrize("relative,record", template_records(), ids=[r for r, _ in template_records()])
 def test_template_record_matches_its_schema(relative, record):
-    """Every YAML file in repo_template/ is a record of a known kind and matches that kind's schema."""
+    """Every YAML file in cicatext/repo_template/ is a record of a known kind and matches that kind's schema."""
     kind = kind_of(relative)
     assert kind is not None, f"{relative} is not where any record kind lives"
     assert messages(kind, record) == []

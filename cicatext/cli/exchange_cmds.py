@@ -5,19 +5,21 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cicatext.exchange.formats import DEFAULT, FORMATS, Format, format_for_extension, format_named
+
 
 def register(subparsers) -> None:
     export = subparsers.add_parser(
         "export",
-        help="write a document as Word, HTML, Markdown, Akoma Ntoso or text, or a Word redline of two revisions",
+        help=f"write a document as {_one_of(entry.label for entry in FORMATS)}, or a Word redline of two revisions",
         description="Write a document in another format. The file is written only when the whole export "
                     "succeeded. Examples: `cicatext export MC/2023/DRAFT/5 -o draft5.docx`; "
                     "`cicatext export MC/2023/DRAFT/5 --format html --clean -o clean.html`; "
                     "`cicatext export MC/2023/DRAFT/4 --redline round/mc-2023-draft-4/1 main -o changes.docx`.",
     )
     export.add_argument("symbol", help="the document: a symbol (any revision) or its folder name")
-    export.add_argument("--format", "-f", choices=("docx", "html", "md", "akn", "txt"),
-                        help="the format (default: from the -o file's extension, else txt)")
+    export.add_argument("--format", "-f", choices=tuple(entry.name for entry in FORMATS),
+                        help=f"the format (default: from the -o file's extension, else {DEFAULT})")
     export.add_argument("--lang", help="the language (default: the document's first)")
     export.add_argument("--clean", action="store_true", help="agreed text only: brackets dropped with their text")
     export.add_argument("--rev", metavar="REV", help="the text at a git revision: a round tag, a branch or a commit")
@@ -39,19 +41,24 @@ def register(subparsers) -> None:
     translations.set_defaults(handler=run_translations)
 
 
-def _output_format(args: argparse.Namespace) -> str:
+def _one_of(words) -> str:
+    """`a, b or c`."""
+    words = list(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
+def _output_format(args: argparse.Namespace) -> Format:
     from cicatext.errors import UsageError
-    from cicatext.export import EXTENSIONS
 
     if args.format:
-        return args.format
+        return format_named(args.format)
     if args.output and "." in args.output:
-        extension = args.output.rsplit(".", 1)[1].lower()
-        if extension in EXTENSIONS:
-            return EXTENSIONS[extension]
+        implied = format_for_extension(args.output.rsplit(".", 1)[1])
+        if implied is not None:
+            return implied
         raise UsageError(f"cannot tell the format from {args.output!r}",
-                         hint="give --format docx, html, md, akn or txt")
-    return "txt"
+                         hint=f"give --format {_one_of(entry.name for entry in FORMATS)}")
+    return format_named(DEFAULT)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -66,7 +73,7 @@ def run_export(args: argparse.Namespace) -> int:
                              "other --format", hint="cicatext export SYMBOL --redline REF_A REF_B -o FILE.docx")
         if not args.output:
             raise UsageError("a redline is a Word file: give -o FILE.docx")
-        from cicatext.export.redline import redline
+        from cicatext.exchange.redline import redline
 
         result = redline(repo, args.symbol, args.redline[0], args.redline[1], language=args.lang)
         write_atomic(_target(args.output), result.data)
@@ -74,20 +81,20 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
 
     fmt = _output_format(args)
-    if fmt == "docx" and not args.output:
-        raise UsageError("a Word file cannot go to the terminal: give -o FILE.docx")
-    from cicatext.export.source import load
+    if fmt.binary and not args.output:
+        raise UsageError(f"a {fmt.label} file cannot go to the terminal: give -o FILE.{fmt.name}")
+    from cicatext.exchange.source import load
 
     document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean)
-    data = _render(document, fmt)
+    data = fmt.write(document)
     if args.output:
         write_atomic(_target(args.output), data)
         at = f" at {args.rev}" if args.rev else ""
         state = ", agreed text only" if args.clean else ""
-        print(f"Wrote {args.output} ({fmt}): {document.symbol}{at}, {document.language}, "
+        print(f"Wrote {args.output} ({fmt.name}): {document.symbol}{at}, {document.language}, "
               f"{len(document.paragraphs)} paragraphs{state}", file=sys.stderr)
     else:
-        sys.stdout.write(data if isinstance(data, str) else data.decode("utf-8"))
+        sys.stdout.write(data)
     return 0
 
 
@@ -102,28 +109,6 @@ def _target(output: str):
     if not target.parent.exists():
         raise UsageError(f"the folder {target.parent} does not exist", hint="create it first, or write elsewhere")
     return target
-
-
-def _render(document, fmt: str) -> str | bytes:
-    if fmt == "docx":
-        from cicatext.export.docx import to_docx
-
-        return to_docx(document)
-    if fmt == "html":
-        from cicatext.export.html import to_html
-
-        return to_html(document)
-    if fmt == "md":
-        from cicatext.export.markdown import to_markdown
-
-        return to_markdown(document)
-    if fmt == "akn":
-        from cicatext.export.akn import to_akn
-
-        return to_akn(document)
-    from cicatext.export.text import to_text
-
-    return to_text(document)
 
 
 def run_translations(args: argparse.Namespace) -> int:

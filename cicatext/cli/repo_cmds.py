@@ -75,7 +75,7 @@ def run_import(args: argparse.Namespace) -> int:
     options = dict(symbol=args.symbol, title=args.title, language=args.lang, kind=args.kind,
                    sponsor=args.sponsor, body=args.body, date=args.date)
     if args.file.lower().endswith(".docx"):
-        from cicatext.export.docx_import import import_docx
+        from cicatext.exchange.docx_import import import_docx
 
         result = import_docx(repo, args.file, **options)
     else:

@@ -6,8 +6,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from cicatext.export.akn import NAMESPACE, schema_path, structural_problems, to_akn, validate
-from cicatext.export.source import load
+from cicatext.exchange.akn import NAMESPACE, schema_path, structural_problems, to_akn, validate
+from cicatext.exchange.source import load
 from cicatext.notation.reader import parse
 from cicatext.notation.render import render
 

@@ -9,9 +9,9 @@ import pytest
 
 from cicatext.cli.main import main
 from cicatext.errors import NotationError, UsageError
-from cicatext.export.docx import to_docx
-from cicatext.export.docx_import import docx_text, import_docx
-from cicatext.export.source import load
+from cicatext.exchange.docx import to_docx
+from cicatext.exchange.docx_import import docx_text, import_docx
+from cicatext.exchange.source import load
 
 SAMPLE = ("mc-2023-draft-5", "mc-2023-draft-4", "mc-2023-draft-3", "mc-2023-chair-1", "swg-2023-ii-inf-2")
 

@@ -10,11 +10,11 @@ import pytest
 
 from cicatext.cli.main import main
 from cicatext.errors import NotationError, UsageError
-from cicatext.export.docx import LEGEND_STYLE, SKIPPED_STYLES, to_docx
-from cicatext.export.html import to_html
-from cicatext.export.markdown import to_markdown
-from cicatext.export.source import load
-from cicatext.export.text import to_text
+from cicatext.exchange.docx import LEGEND_STYLE, SKIPPED_STYLES, to_docx
+from cicatext.exchange.html import to_html
+from cicatext.exchange.markdown import to_markdown
+from cicatext.exchange.source import load
+from cicatext.exchange.text import to_text
 
 DRAFT5 = "MC/2023/DRAFT/5"
 

@@ -9,8 +9,8 @@ import pytest
 
 from cicatext.cli.main import main
 from cicatext.errors import UsageError
-from cicatext.export.docx import SKIPPED_STYLES
-from cicatext.export.redline import redline
+from cicatext.exchange.docx import SKIPPED_STYLES
+from cicatext.exchange.redline import redline
 
 from .helpers import edit_paragraph
 

@@ -77,7 +77,7 @@ def git(root: Path, *args: str) -> str:
 def sample_repo(tmp_path) -> Path:
     """A committed repository: the template, the seed's five documents and sample_records()."""
     root = tmp_path / "repo"
-    shutil.copytree(ROOT / "repo_template", root)
+    shutil.copytree(ROOT / "cicatext" / "repo_template", root)
     for slug, record in DOCUMENTS.items():
         folder = root / "documents" / slug
         folder.mkdir(parents=True)

@@ -67,7 +67,7 @@ def test_sample_records_say_what_the_seed_says():
 @pytest.mark.parametrize("kind", KINDS)
 def test_schemas_describe_every_property(kind):
     """Each property of each Modalities schema has a description, and unknown keys are refused."""
-    schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "cicatext" / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
     assert schema["$id"] == f"https://cicatext.org/schemas/{kind}.schema.json"
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 
-from cicatext.export.source import (
+from cicatext.exchange.source import (
     STANCE_COLOURS,
     STANCE_WORDS,
     ExportDocument,

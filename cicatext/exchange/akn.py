@@ -37,7 +37,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 
-from cicatext.export.source import (
+from cicatext.exchange.source import (
     STANCE_CLASSES,
     ExportDocument,
     emphasis,

@@ -14,14 +14,8 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from cicatext.export.docx import (
-    BODY_STYLES,
-    LEGEND_STYLE,
-    TITLE_STYLES,
-    new_document,
-    save,
-)
-from cicatext.export.source import emphasis, is_chapter, is_preambular
+from cicatext.exchange.docx import BODY_STYLES, LEGEND_STYLE, TITLE_STYLES, new_document, save
+from cicatext.exchange.source import emphasis, is_chapter, is_preambular
 from cicatext.notation.tree import Draft, Paragraph
 from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
@@ -140,7 +134,7 @@ def _symbol_at(repo: Repository, entry, revision: str) -> str:
 
 def redline(repo: Repository, reference: str, first: str, second: str, *, language: str | None = None) -> Redline:
     """The Word redline of a document from revision `first` to revision `second`."""
-    from cicatext.export.source import format_date
+    from cicatext.exchange.source import format_date
 
     entry = repo.document(reference)
     language = language or (entry.languages[0] if entry.languages else "en")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cicatext.export.source import ExportDocument, title_block
+from cicatext.exchange.source import ExportDocument, title_block
 from cicatext.notation.render import render
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import NotationError, UsageError
-from cicatext.export.docx import SKIPPED_STYLES
+from cicatext.exchange.docx import SKIPPED_STYLES
 from cicatext.store.register.create import ImportResult
 from cicatext.store.repository import Repository
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from cicatext.export.source import STANCE_WORDS, ExportDocument, title_block, walk
+from cicatext.exchange.source import ExportDocument, STANCE_WORDS, title_block, walk
 from cicatext.notation.tree import Paragraph, Stance
 
 # A paragraph starting like an ordered list item (`11.`), a bullet, a heading or a quote.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from cicatext.export.source import (
+from cicatext.exchange.source import (
     STANCE_CLASSES,
     STANCE_COLOURS,
     STANCE_WORDS,
