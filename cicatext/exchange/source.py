@@ -18,8 +18,8 @@ from typing import Any
 
 from cicatext.errors import UsageError
 from cicatext.notation.tree import Attribution, Bracket, Paragraph, Stance, Text
-from cicatext.store.register.texts import text_at
-from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.register.texts import document_text
+from cicatext.store.repository import Repository
 
 _EMPHASIS = re.compile(r"\*(?=\S)([^*\n]+?)(?<=\S)\*")
 _PREAMBULAR = re.compile(r"pp\d+[a-z]*(?:-\d+)?")
@@ -158,29 +158,10 @@ def load(repo: Repository, reference: str, *, language: str | None = None, revis
     """The document named by `reference` in one language (default: its first), at `revision` or the working tree."""
     from cicatext.notation.reader import parse
     from cicatext.notation.views import clean_paragraph
-    from cicatext.store import yamlio
 
-    entry = repo.document(reference)
+    found = document_text(repo, reference, language=language, ref=revision)
+    entry, language, path, text = found.entry, found.language, found.path, found.text
     record: Mapping[str, Any] = entry.record
-    if revision is not None:
-        try:
-            at_revision = yamlio.load(text_at(repo, entry.record_path, revision), file=entry.record_path)
-        except UsageError:
-            at_revision = None
-        if isinstance(at_revision, dict):
-            record = at_revision
-            entry = DocumentEntry(entry.slug, record)
-    languages = entry.languages or list(repo.languages[:1])
-    language = language or (languages[0] if languages else "en")
-    path = entry.text_path(language)
-    if revision is None and not repo.path(path).is_file():
-        if language not in languages:
-            held = ", ".join(languages) or "none"
-            raise UsageError(f"{entry.current_symbol} has no text in {language!r}",
-                             hint=f"it is held in: {held}")
-        raise UsageError(f"{entry.current_symbol} has no text yet ({path} is missing)",
-                         hint="a revision known by symbol, sponsor and date only has no text to export")
-    text = text_at(repo, path, revision)
     draft = parse(text, codes=repo.codes, file=path)
     if not draft.paragraphs:
         raise UsageError("the text holds no paragraphs", file=path, hint="there is nothing to export")

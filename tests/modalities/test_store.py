@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -188,18 +185,6 @@ def test_render_area_keeps_comments_and_untouched_fields(sample_repo):
     _, text = render_area(repo, "ict-security", [replace(russia, state_of_record="appointed")])
     before = sample_records()["coordinators/ict-security.yaml"]
     assert text == before.replace("state_of_record: recommended", "state_of_record: appointed", 1)
-
-
-def test_core_modules_import_no_store_cli_git_or_textual():
-    """Every module of records (the Modalities' values and rules, the cover note) is pure: importing them pulls in no git, Textual, store or CLI."""
-    code = (
-        "import sys, importlib, pkgutil, cicatext.records; "
-        "[importlib.import_module(f'cicatext.records.{m.name}') for m in pkgutil.iter_modules(cicatext.records.__path__)]; "
-        "bad = [m for m in sys.modules if m.split('.')[0] in ('git', 'textual', 'ruamel') or m.startswith(('cicatext.store', 'cicatext.cli', 'cicatext.tui'))]; "
-        "print(bad)"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(ROOT)).stdout.strip()
-    assert out == "[]"
 
 
 def test_fixture_repository_is_committed(sample_repo):

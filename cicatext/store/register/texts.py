@@ -54,6 +54,44 @@ def text_at(repo: Repository, path: str, ref: str | None = None, *, required: bo
 
 
 @dataclass(frozen=True)
+class DocumentText:
+    """The text of one document in one language, at a ref or in the working tree."""
+
+    entry: DocumentEntry
+    """The document, with its record as it stood at that ref."""
+    language: str
+    """The language of the text."""
+    path: str
+    """The text file, relative to the repository root."""
+    text: str
+    """The bracketed text exactly as stored."""
+
+
+def document_text(repo: Repository, reference: str, *, language: str | None = None,
+                  ref: str | None = None) -> DocumentText:
+    """The text of the document named by `reference` (a symbol of any revision, or its folder) in one language
+    (default: its first), at `ref` or in the working tree; UsageError when it has no such text."""
+    entry = repo.document(reference)
+    if ref is not None:
+        try:
+            at_ref = yamlio.load(text_at(repo, entry.record_path, ref), file=entry.record_path)
+        except UsageError:
+            at_ref = None
+        if isinstance(at_ref, dict):
+            entry = DocumentEntry(entry.slug, at_ref)
+    languages = entry.languages or list(repo.languages[:1])
+    language = language or (languages[0] if languages else "en")
+    path = entry.text_path(language)
+    if ref is None and not repo.path(path).is_file():
+        if language not in languages:
+            held = ", ".join(languages) or "none"
+            raise UsageError(f"{entry.current_symbol} has no text in {language!r}", hint=f"it is held in: {held}")
+        raise UsageError(f"{entry.current_symbol} has no text yet ({path} is missing)",
+                         hint="a revision known by symbol, sponsor and date only has no text to export")
+    return DocumentText(entry, language, path, text_at(repo, path, ref))
+
+
+@dataclass(frozen=True)
 class OpenDocument:
     """A document as the reader shows it: its record and the reading of each language's text."""
 

@@ -1,0 +1,1 @@
+"""`cicatext validate`: every record against its schema, every text through the reader, and the attribution check."""

@@ -1,0 +1,1 @@
+"""Reusable widgets of the terminal UI, each with its own DEFAULT_CSS."""
