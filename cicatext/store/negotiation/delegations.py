@@ -1,0 +1,123 @@
+"""One delegation's part in every document: the brackets carrying its attributions, and its position sets.
+
+The Delegations screen shows these; they are gathered from the catalogue's
+paragraphs (the repository's default language), so they stay quick on a large
+repository.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cicatext.errors import CicatextError
+from cicatext.notation.reader import read
+from cicatext.notation.render import render
+from cicatext.notation.tree import Stance
+from cicatext.store.register.catalogue import (
+    DocumentSummary,
+    default_language,
+    iter_paragraphs,
+)
+from cicatext.store.repository import Repository
+
+
+@dataclass(frozen=True)
+class DelegationBracket:
+    """One bracket carrying a delegation's attribution."""
+
+    slug: str
+    """The document's folder."""
+    symbol: str
+    """The document's current symbol."""
+    paragraph: str
+    """The paragraph id."""
+    label: str | None
+    """The paragraph's own numbering."""
+    bracket: str
+    """The bracket id, `PARAGRAPH:N`."""
+    stances: tuple[Stance, ...]
+    """What the delegation says of it (usually one stance)."""
+    others: tuple[str, ...]
+    """The other delegations' attributions on it, as written."""
+    text: str
+    """The bracket's text."""
+    line: int
+    """1-based line of the bracket in the text file."""
+    language: str
+    """The language of the text it was found in."""
+
+
+@dataclass(frozen=True)
+class PositionFile:
+    """One position set file of a delegation."""
+
+    path: str
+    """Repository-relative path."""
+    document: str
+    """The document symbol it is on."""
+    entries: int
+    """How many positions it holds."""
+    actions: str
+    """The actions, counted: `insert 2, delete 1`."""
+    problem: str | None = None
+    """Why it does not load, if it does not."""
+
+
+def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> dict[str, list[DelegationBracket]]:
+    """Every attributed bracket of every document (default language), by delegation code."""
+    language = default_language(repo)
+    symbols = {d.slug: d.current_symbol for d in documents}
+    found: dict[str, list[DelegationBracket]] = {}
+    for document in iter_paragraphs(repo):
+        if not document.heads:
+            continue
+        texts = None
+        wanted = language if any(h[0] == language for h in document.heads) else document.heads[0][0]
+        for index, (lang, paragraph_id, label, line) in enumerate(document.heads):
+            if lang != wanted:
+                continue
+            if texts is None:
+                texts = document.texts()
+            text = texts[index]
+            if "(" not in text or "[" not in text:
+                continue
+            reading = read(text)
+            for paragraph in reading.draft.paragraphs[:1]:
+                for ordinal, (bracket, _) in enumerate(paragraph.brackets(), 1):
+                    if not bracket.attributions:
+                        continue
+                    codes: dict[str, list[Stance]] = {}
+                    for attribution in bracket.attributions:
+                        codes.setdefault(attribution.code, []).append(attribution.stance)
+                    body = render(bracket.body)
+                    for code, stances in codes.items():
+                        others = tuple(a.source() for a in bracket.attributions if a.code != code)
+                        found.setdefault(code, []).append(DelegationBracket(
+                            document.slug, symbols.get(document.slug, document.slug), paragraph_id, label,
+                            f"{paragraph_id}:{ordinal}", tuple(stances), others, body,
+                            line + (bracket.pos.line - 1 if bracket.pos else 0), wanted))
+    return found
+
+
+def position_files(repo: Repository, code: str) -> list[PositionFile]:
+    """The delegation's position sets (positions/CODE/*.yaml) with what each holds."""
+    folder = repo.root / "positions" / code
+    files = []
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        relative = f"positions/{code}/{path.name}"
+        try:
+            record = repo.load(relative)
+        except CicatextError as error:
+            files.append(PositionFile(relative, "", 0, "", error.problem.message))
+            continue
+        if not isinstance(record, dict):
+            files.append(PositionFile(relative, "", 0, "", "not a mapping"))
+            continue
+        entries = [e for e in record.get("entries") or [] if isinstance(e, dict)]
+        tally: dict[str, int] = {}
+        for entry in entries:
+            tally[str(entry.get("action", "?"))] = tally.get(str(entry.get("action", "?")), 0) + 1
+        actions = ", ".join(f"{action} {count}" for action, count in sorted(tally.items()))
+        files.append(PositionFile(relative, str(record.get("document", "")), len(entries), actions))
+    return files
