@@ -10,7 +10,7 @@ consider Iraq's offer and received Israel's, it met in Astana on 13-14 June
 from __future__ import annotations
 
 from cicatext.records.cover_note import default_template
-from cicatext.store.layout import coordinator_path, cover_note_template_path, meeting_path, note_path
+from cicatext.store.layout import TEMPLATES_DIR, coordinator_path, cover_note_template_path, meeting_path, note_path
 
 MEETING = "swg-2023-06"
 
@@ -104,9 +104,9 @@ deadlines:
     documents: [MC/2023/DRAFT/4]
 """
 
-_NOTE = """\
+_NOTE = f"""\
 # The Secretariat's note forwarding the documents of the SWG meeting of 13-14 June 2023.
-# `cicatext note swg-2023-06` renders it from the meeting record and notes/templates/.
+# `cicatext note swg-2023-06` renders it from the meeting record and {TEMPLATES_DIR}/.
 number: SWG/739
 meeting: swg-2023-06
 date: 2023-06-14
