@@ -30,6 +30,7 @@ from cicatext.store.layout import (
     DOCUMENTS_DIR,
     PARAGRAPHS_CACHE,
     REGISTER_CACHE,
+    TEXT_SUFFIX,
     document_folder,
     document_record_path,
     document_text_path,
@@ -371,7 +372,7 @@ def _known(cached: tuple | None, key: tuple) -> bool:
 
 def _text_languages(key: tuple) -> list[str]:
     """The languages of the texts a folder key lists."""
-    return [name[:-4] for name, _, _ in key if name.endswith(".txt")]
+    return [name.removesuffix(TEXT_SUFFIX) for name, _, _ in key if name.endswith(TEXT_SUFFIX)]
 
 
 def _problem_tuple(problem: Problem) -> tuple:

@@ -24,6 +24,7 @@ from cicatext.errors import CicatextError
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
+from cicatext.store.layout import POSITIONS_DIR, delegation_folder, document_text_path
 from cicatext.store.register.catalogue import (
     DocumentSummary,
     default_language,
@@ -118,10 +119,10 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
 
 def position_files(repo: Repository, code: str) -> list[PositionFile]:
     """The delegation's position sets (positions/CODE/*.yaml) with what each holds."""
-    folder = repo.root / "positions" / code
+    folder = repo.root / delegation_folder(code)
     files = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        relative = f"positions/{code}/{path.name}"
+        relative = f"{delegation_folder(code)}/{path.name}"
         try:
             record = repo.load(relative)
         except CicatextError as error:
@@ -225,7 +226,7 @@ class DelegationsScreen(Screen):
         codes = set(self.names)
         if self.brackets:
             codes |= set(self.brackets)
-        positions_root = self.repo.root / "positions"
+        positions_root = self.repo.root / POSITIONS_DIR
         if positions_root.is_dir():
             codes |= {p.name for p in positions_root.iterdir() if p.is_dir()}
         # Delegations with brackets first, most brackets first; the rest by code.
@@ -318,7 +319,7 @@ class DelegationsScreen(Screen):
         elif self.shown:
             row = self.bracket_table.cursor_row
             item = self.shown[row]
-            self.app.edit_file(f"documents/{item.slug}/{item.language}.txt", item.line)
+            self.app.edit_file(document_text_path(item.slug, item.language), item.line)
 
     def action_back(self) -> None:
         self.dismiss()
