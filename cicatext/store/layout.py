@@ -145,11 +145,6 @@ def is_known_place(path: str) -> bool:
     )
 
 
-def state_record_path(code: str) -> str:
-    """A member state's record."""
-    return f"{STATES_DIR}/{code}.yaml"
-
-
 def body_record_path(code: str) -> str:
     """A governing body's record."""
     return f"{BODIES_DIR}/{code}.yaml"
