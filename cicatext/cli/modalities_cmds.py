@@ -15,6 +15,7 @@ import re
 import sys
 
 from cicatext.errors import UsageError
+from cicatext.store.layout import NOTES_DIR
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -109,7 +110,7 @@ def register(subparsers) -> None:
     note = subparsers.add_parser("note", help="the cover note forwarding a meeting's documents, in English and Russian")
     note.add_argument("meeting", metavar="MEETING", nargs="?", help="the meeting id or note number (default: the latest meeting)")
     note.add_argument("--lang", choices=("en", "ru"), help="one language (default: the note's languages)")
-    note.add_argument("--number", metavar="NUMBER", help="the note's number, e.g. SWG/739 (default: from notes/)")
+    note.add_argument("--number", metavar="NUMBER", help=f"the note's number, e.g. SWG/739 (default: from {NOTES_DIR}/)")
     _repo_option(note)
     _json_option(note)
     note.set_defaults(handler=_note)

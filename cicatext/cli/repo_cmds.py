@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from cicatext.store.layout import document_folder
+
 
 def register(subparsers) -> None:
     init = subparsers.add_parser("init", help="make a new cicatext repository")
@@ -86,7 +88,7 @@ def run_import(args: argparse.Namespace) -> int:
     else:
         for warning in result.warnings:
             print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
-        print(f"Imported {args.symbol} as documents/{result.slug}/ ({result.paragraphs} paragraphs)")
+        print(f"Imported {args.symbol} as {document_folder(result.slug)}/ ({result.paragraphs} paragraphs)")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from cicatext.store.layout import ALLOWED_SIGNERS_PATH, REVOKED_PATH
+
 
 def _repo_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
@@ -27,7 +29,7 @@ def register(subparsers) -> None:
     check.set_defaults(handler=run_server_check)
     server.set_defaults(handler=_help(server))
 
-    keys = subparsers.add_parser("keys", help="the registry of signing keys (keys/allowed_signers)")
+    keys = subparsers.add_parser("keys", help=f"the registry of signing keys ({ALLOWED_SIGNERS_PATH})")
     key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
     add = key_actions.add_parser("add", help="register an SSH public key for a delegation or the Secretariat")
     add.add_argument("code", help="the code the key speaks for, e.g. CHN or SEC")
@@ -36,7 +38,7 @@ def register(subparsers) -> None:
     add.set_defaults(handler=run_keys_add)
     revoke = key_actions.add_parser("revoke", help="revoke a key (by fingerprint, .pub file, or every key of a code)")
     revoke.add_argument("which", help="SHA256:... fingerprint, a .pub file, or a code")
-    revoke.add_argument("--reason", default="", help="why (kept in keys/revoked)")
+    revoke.add_argument("--reason", default="", help=f"why (kept in {REVOKED_PATH})")
     _repo_option(revoke)
     revoke.set_defaults(handler=run_keys_revoke)
     listing = key_actions.add_parser("list", help="the registered keys")
@@ -130,7 +132,7 @@ def run_keys_add(args: argparse.Namespace) -> int:
     from cicatext.store.trust.keys import add_key
 
     key = add_key(_open(args), args.code, args.pubkey)
-    print(f"Registered {key.keytype} key {key.fingerprint} for {key.code} in keys/allowed_signers")
+    print(f"Registered {key.keytype} key {key.fingerprint} for {key.code} in {ALLOWED_SIGNERS_PATH}")
     print(f"Sign with it: git config gpg.format ssh; git config user.signingkey {args.pubkey}; "
           "git config commit.gpgSign true", file=sys.stderr)
     return 0

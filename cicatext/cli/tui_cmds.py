@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 
 from cicatext.errors import RepositoryError, UsageError
+from cicatext.store.layout import SETTINGS_FILE, document_text_path
 
 
 def register(subparsers) -> None:
@@ -40,7 +41,7 @@ def run_tui(args: argparse.Namespace) -> int:
     # Opened before the UI starts, so a wrong path is one clear message on the terminal.
     repo = Repository.open(args.path)
     if not (repo.root / ".git").exists():
-        raise RepositoryError(f"{repo.root} holds a cicatext.yaml but is not a git repository",
+        raise RepositoryError(f"{repo.root} holds a {SETTINGS_FILE} but is not a git repository",
                               hint="run `git init` there and commit the files, or `cicatext init` in an empty folder")
     as_of = _date(args.as_of)
     if not sys.stdout.isatty():
@@ -73,6 +74,6 @@ def run_search(args: argparse.Namespace) -> int:
         if hit.kind == "document":
             print(f"{hit.symbol}\t{hit.text}")
         else:
-            where = f"documents/{hit.slug}/{hit.language}.txt:{hit.line}"
+            where = f"{document_text_path(hit.slug, hit.language)}:{hit.line}"
             print(f"{hit.symbol} ¶{hit.label or hit.paragraph}\t{where}\t{hit.text}")
     return 0

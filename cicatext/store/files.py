@@ -12,8 +12,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-TEMP_PREFIX = ".cicatext-tmp-"
-
+from cicatext.store.layout import DOCUMENT_RECORD, TEMP_PREFIX, TEXT_SUFFIX
 
 
 def _read_umask() -> int:
@@ -86,11 +85,11 @@ def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, i
     try:
         with os.scandir(folder) as entries:
             found = sorted((entry.name, stat.st_size, settled_time(stat.st_mtime_ns, now_ns)) for entry in entries
-                           if entry.is_file() and (entry.name == "document.yaml" or entry.name.endswith(".txt"))
+                           if entry.is_file() and (entry.name == DOCUMENT_RECORD or entry.name.endswith(TEXT_SUFFIX))
                            for stat in (entry.stat(),))
     except OSError:
         return ()
-    return tuple(found) if any(name == "document.yaml" for name, _, _ in found) else ()
+    return tuple(found) if any(name == DOCUMENT_RECORD for name, _, _ in found) else ()
 
 
 def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = None, durable: bool = True) -> None:

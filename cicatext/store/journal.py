@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 from cicatext.errors import RepositoryError
 from cicatext.store.files import write_atomic
 from cicatext.store.git import read_objects, resolve
+from cicatext.store.layout import JOURNAL
 
 if TYPE_CHECKING:
     from cicatext.store.repository import Repository
-
-JOURNAL_NAME = "cicatext-journal.json"
 
 
 @contextmanager
@@ -84,7 +83,7 @@ def recover(repo: Repository) -> None:
 
 
 def _journal_path(repo: Repository) -> Path:
-    return repo.git_dir() / JOURNAL_NAME
+    return repo.git_dir() / JOURNAL
 
 
 def _restore(repo: Repository, originals: Mapping[str, bytes | None]) -> None:

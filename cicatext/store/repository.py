@@ -19,16 +19,23 @@ from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
 from cicatext.store import journal, yamlio
-from cicatext.store.files import TEMP_PREFIX, read_text, remove_leftovers
+from cicatext.store.files import read_text, remove_leftovers
 from cicatext.store.git import identity_env, resolve, run_git
 from cicatext.store.gitlocks import clear_stale_locks
 from cicatext.store.layout import (
+    AREAS_DIR,
+    BODIES_DIR,
+    DIMENSIONS_DIR,
+    DOCUMENT_RECORD,
+    DOCUMENTS_DIR,
     SETTINGS_FILE,
+    STATES_DIR,
+    TEMP_PREFIX,
+    WRITE_LOCK,
     document_record_path,
     document_text_path,
 )
 
-LOCK_NAME = "cicatext.lock"
 MAIN_REF = "refs/heads/main"
 
 if TYPE_CHECKING:
@@ -179,22 +186,22 @@ class Repository:
     @cached_property
     def states(self) -> dict[str, dict]:
         """Member states by code (records that do not load are left out; validation reports them)."""
-        return {str(r.get("code", key)): r for key, r in self._records_in("registry/states").items()}
+        return {str(r.get("code", key)): r for key, r in self._records_in(STATES_DIR).items()}
 
     @cached_property
     def bodies(self) -> dict[str, dict]:
         """Governing bodies by code."""
-        return {str(r.get("code", key)): r for key, r in self._records_in("registry/bodies").items()}
+        return {str(r.get("code", key)): r for key, r in self._records_in(BODIES_DIR).items()}
 
     @cached_property
     def dimensions(self) -> dict[str, dict]:
         """Dimensions of the Catalogue by id."""
-        return {str(r.get("id", key)): r for key, r in self._records_in("registry/dimensions").items()}
+        return {str(r.get("id", key)): r for key, r in self._records_in(DIMENSIONS_DIR).items()}
 
     @cached_property
     def areas(self) -> dict[str, dict]:
         """Priority areas by id."""
-        return {str(r.get("id", key)): r for key, r in self._records_in("registry/areas").items()}
+        return {str(r.get("id", key)): r for key, r in self._records_in(AREAS_DIR).items()}
 
     @cached_property
     def secretariat_code(self) -> str:
@@ -215,13 +222,13 @@ class Repository:
     def documents(self) -> list[DocumentEntry]:
         """Every document whose record loads, in folder order."""
         entries = []
-        folder = self.root / "documents"
+        folder = self.root / DOCUMENTS_DIR
         if not folder.is_dir():
             return entries
         base = str(folder)
         for name in sorted(os.listdir(base)):
             relative = document_record_path(name)
-            if relative not in self._primed and not os.path.isfile(os.path.join(base, name, "document.yaml")):
+            if relative not in self._primed and not os.path.isfile(os.path.join(base, name, DOCUMENT_RECORD)):
                 continue
             try:
                 record = self.load(relative)
@@ -255,7 +262,7 @@ class Repository:
         raise UsageError(f"no document {wanted!r} in this repository", hint=hint)
 
     def _document_in(self, slug: str) -> DocumentEntry | None:
-        if slug in (".", "..") or not (self.root / "documents" / slug / "document.yaml").is_file():
+        if slug in (".", "..") or not (self.root / document_record_path(slug)).is_file():
             return None
         try:
             record = self.load(document_record_path(slug))
@@ -300,7 +307,7 @@ class Repository:
                 raise RepositoryError(f"{what} in {self.root}", hint=cure)
         # A lock a killed git left is cleared here too: `propose` checks the state before it takes the lock.
         if (git_dir / "index.lock").exists():
-            clear_stale_locks(git_dir, ignore=LOCK_NAME)
+            clear_stale_locks(git_dir, ignore=WRITE_LOCK)
         if (git_dir / "index.lock").exists():
             raise RepositoryError(
                 "another git command is running here (.git/index.lock exists)",
@@ -333,7 +340,7 @@ class Repository:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """Hold the repository's write lock; a second writer is refused with a clear message."""
-        lock_path = self.git_dir() / LOCK_NAME
+        lock_path = self.git_dir() / WRITE_LOCK
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
@@ -348,7 +355,7 @@ class Repository:
         try:
             os.write(fd, str(os.getpid()).encode())
             os.close(fd)
-            clear_stale_locks(lock_path.parent, ignore=LOCK_NAME)
+            clear_stale_locks(lock_path.parent, ignore=WRITE_LOCK)
             remove_leftovers(self.root)
             # The write journal's own temporary file, which only a holder of this lock writes.
             for leftover in lock_path.parent.glob(TEMP_PREFIX + "*"):

@@ -29,6 +29,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 
 from cicatext.errors import CicatextError, Problem
+from cicatext.store.layout import DOCUMENTS_DIR, SETTINGS_FILE, document_folder
 from cicatext.store.register.catalogue import (
     Catalogue,
     DocumentSummary,
@@ -303,9 +304,9 @@ class CicatextApp(App[int]):
     def _disk_fingerprint(self) -> dict[str, tuple[int, int]]:
         """Cheap signs of outside change: git's HEAD and branches, the documents folder, the open documents' files."""
         places = [self.repo.root / relative for relative in
-                  (".git/HEAD", ".git/refs/heads", ".git/packed-refs", "documents", "cicatext.yaml")]
+                  (".git/HEAD", ".git/refs/heads", ".git/packed-refs", DOCUMENTS_DIR, SETTINGS_FILE)]
         for screen in _readers(self.screen_stack):
-            places.extend((self.repo.root / "documents" / screen.document.slug).glob("*"))
+            places.extend((self.repo.root / document_folder(screen.document.slug)).glob("*"))
         signs = {}
         for path in places:
             try:

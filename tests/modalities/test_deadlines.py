@@ -12,6 +12,7 @@ from cicatext.records.deadlines import deadlines
 from cicatext.records.meetings import Meeting, TimeLimit
 from cicatext.records.modalities import ModalitiesRecords
 from cicatext.records.reviews import Contribution, Review
+from cicatext.store.layout import record_source
 
 
 def coordinator(decided=date(2024, 1, 15), start=date(2024, 2, 1), end=date(2026, 1, 31), **more) -> Appointment:
@@ -21,7 +22,7 @@ def coordinator(decided=date(2024, 1, 15), start=date(2024, 2, 1), end=date(2026
 
 
 def due(records: ModalitiesRecords, as_of: date, rule: str) -> list:
-    return [d for d in deadlines(records, as_of) if d.rule == rule]
+    return [d for d in deadlines(records, as_of, source_of=record_source) if d.rule == rule]
 
 
 @pytest.mark.parametrize(
@@ -66,7 +67,7 @@ def test_co_coordinators_owe_no_concept_paper():
 def test_recommended_coordinator_owes_nothing_yet():
     """Until the SOC appoints, no deadline runs (the seed's Russia and China)."""
     pending = Appointment("RUS", "ict-security", "coordinator", "recommended", date(2024, 1, 1), date(2025, 12, 31))
-    assert deadlines(ModalitiesRecords(appointments=(pending,)), date(2024, 6, 1)) == []
+    assert deadlines(ModalitiesRecords(appointments=(pending,)), date(2024, 6, 1), source_of=record_source) == []
 
 
 @pytest.mark.parametrize(
@@ -151,7 +152,7 @@ def test_meeting_comment_deadline(as_of, status):
     """The SWG's deadline for comments on the Modalities, 15 July 2023, seen from around it."""
     meeting = Meeting("swg-2023-06", "SWG", date(2023, 6, 13), date(2023, 6, 14),
                       time_limits=(TimeLimit("comments on MC/2023/DRAFT/4", date(2023, 7, 15), ("MC/2023/DRAFT/4",)),))
-    found = deadlines(ModalitiesRecords(meetings=(meeting,)), as_of)
+    found = deadlines(ModalitiesRecords(meetings=(meeting,)), as_of, source_of=record_source)
     assert [(d.rule, d.due, d.status, d.source) for d in found] == [("meeting", date(2023, 7, 15), status, "meetings/swg-2023-06")]
 
 
@@ -159,11 +160,11 @@ def test_closed_meeting_deadline_is_not_listed():
     """A deadline the secretariat closed drops out."""
     meeting = Meeting("swg-2023-06", "SWG", date(2023, 6, 13), date(2023, 6, 14),
                       time_limits=(TimeLimit("comments", date(2023, 7, 15), closed=date(2023, 7, 20)),))
-    assert deadlines(ModalitiesRecords(meetings=(meeting,)), date(2023, 8, 1)) == []
+    assert deadlines(ModalitiesRecords(meetings=(meeting,)), date(2023, 8, 1), source_of=record_source) == []
 
 
 def test_deadlines_are_sorted_by_date():
     """The list reads in date order."""
-    found = deadlines(ModalitiesRecords(appointments=(coordinator(),)), date(2024, 2, 1))
+    found = deadlines(ModalitiesRecords(appointments=(coordinator(),)), date(2024, 2, 1), source_of=record_source)
     assert [d.due for d in found] == sorted(d.due for d in found)
     assert [d.rule for d in found] == ["2.7", "1.12", "1.3"]

@@ -245,7 +245,7 @@ def _half_moved(repo, stop_after: str) -> tuple[str, str]:
     """
     import json
 
-    from cicatext.store.journal import JOURNAL_NAME
+    from cicatext.store.layout import JOURNAL
 
     old = git(repo.root, "rev-parse", "main").strip()
     edit(repo, "Recognizing", "Recognising after the crash")
@@ -254,7 +254,7 @@ def _half_moved(repo, stop_after: str) -> tuple[str, str]:
     git(repo.root, "reset", "--quiet", "--hard", old)
     new = git(repo.root, "commit-tree", tree, "-p", old, "-m", "Round").strip()
     move = {"ref": "refs/heads/main", "old": old, "new": new, "tag": ["round/test/1", "Round 1"], "env": {}}
-    (repo.git_dir() / JOURNAL_NAME).write_text(json.dumps({"move": move}), encoding="utf-8")
+    (repo.git_dir() / JOURNAL).write_text(json.dumps({"move": move}), encoding="utf-8")
     git(repo.root, "read-tree", "-m", "-u", old, new)
     if stop_after == "main":
         git(repo.root, "update-ref", "refs/heads/main", new, old)

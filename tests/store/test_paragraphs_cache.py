@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
+from cicatext.store.layout import PARAGRAPHS_CACHE
 from cicatext.store.register import catalogue
-from cicatext.store.register.catalogue import PARAGRAPHS_CACHE, iter_paragraphs, load_paragraphs
+from cicatext.store.register.catalogue import iter_paragraphs, load_paragraphs
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ import sys
 
 import pytest
 
+from cicatext.store.layout import SEARCH_INDEX
 from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 from cicatext.store.register.create import import_text
 from cicatext.store.register.search import SearchIndex, StoredIndex, open_index, search_repository
-from cicatext.store.register.search_file import INDEX_FILE
 
 QUERIES = [
     "intercultural dialogue",
@@ -37,7 +37,7 @@ QUERIES = [
 
 
 def index_file(repo):
-    return repo.path(f".cicatext/{INDEX_FILE}")
+    return repo.path(f".cicatext/{SEARCH_INDEX}")
 
 
 def in_memory(repo) -> SearchIndex:

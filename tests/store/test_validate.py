@@ -5,6 +5,7 @@ import json
 import pytest
 
 from cicatext.cli.main import main
+from cicatext.store.layout import VALIDATION_RESULT
 from cicatext.store.register.create import import_text
 from cicatext.store.validation.validate import validate
 
@@ -161,7 +162,7 @@ def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
 
     text = "documents/mc-2024-draft-1/en.txt"
     assert validate(doc_repo) == []
-    assert (doc_repo.root / ".cicatext" / validation.RESULT_CACHE).is_file()
+    assert (doc_repo.root / ".cicatext" / VALIDATION_RESULT).is_file()
     runs = []
     real = validation._file_checks
     monkeypatch.setattr(validation, "_file_checks", lambda *a: runs.append(1) or real(*a))
@@ -180,10 +181,8 @@ def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
 
 def test_kept_result_that_does_not_load_is_made_again(doc_repo):
     """A damaged kept result is ignored and written anew."""
-    import cicatext.store.validation.validate as validation
-
     assert validate(doc_repo) == []
-    kept = doc_repo.root / ".cicatext" / validation.RESULT_CACHE
+    kept = doc_repo.root / ".cicatext" / VALIDATION_RESULT
     for damage in ("{not json", '{"key": 1}', '{"key": "x", "problems": 3}', "[]"):
         kept.write_text(damage, encoding="utf-8")
         assert validate(doc_repo) == []

@@ -10,6 +10,7 @@ consider Iraq's offer and received Israel's, it met in Astana on 13-14 June
 from __future__ import annotations
 
 from cicatext.records.cover_note import default_template
+from cicatext.store.layout import TEMPLATES_DIR, coordinator_path, cover_note_template_path, meeting_path, note_path
 
 MEETING = "swg-2023-06"
 
@@ -103,9 +104,9 @@ deadlines:
     documents: [MC/2023/DRAFT/4]
 """
 
-_NOTE = """\
+_NOTE = f"""\
 # The Secretariat's note forwarding the documents of the SWG meeting of 13-14 June 2023.
-# `cicatext note swg-2023-06` renders it from the meeting record and notes/templates/.
+# `cicatext note swg-2023-06` renders it from the meeting record and {TEMPLATES_DIR}/.
 number: SWG/739
 meeting: swg-2023-06
 date: 2023-06-14
@@ -123,11 +124,11 @@ enclosure_pages: 16
 def sample_records() -> dict[str, str]:
     """The sample repository's Modalities records and cover note templates: repository-relative path → text."""
     return {
-        "coordinators/ict-security.yaml": _ICT_SECURITY,
-        "coordinators/combating-terrorism.yaml": _COMBATING_TERRORISM,
-        "coordinators/sustainable-development.yaml": _SUSTAINABLE_DEVELOPMENT,
-        f"meetings/{MEETING}.yaml": _MEETING,
-        "notes/swg-739.yaml": _NOTE,
-        "notes/templates/cover-note.en.txt": default_template("en"),
-        "notes/templates/cover-note.ru.txt": default_template("ru"),
+        coordinator_path("ict-security"): _ICT_SECURITY,
+        coordinator_path("combating-terrorism"): _COMBATING_TERRORISM,
+        coordinator_path("sustainable-development"): _SUSTAINABLE_DEVELOPMENT,
+        meeting_path(MEETING): _MEETING,
+        note_path("swg-739"): _NOTE,
+        cover_note_template_path("en"): default_template("en"),
+        cover_note_template_path("ru"): default_template("ru"),
     }

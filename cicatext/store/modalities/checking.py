@@ -7,7 +7,8 @@ import datetime as dt
 from cicatext.errors import Problem
 from cicatext.records.lifecycle import StatusStep, check_lifecycle
 from cicatext.records.rules import Finding, check_appointments, check_concept_paper
-from cicatext.store.modalities.loading import FOLDERS, ISO_DATE, as_list, as_text, load_records, located, record_files, template_file
+from cicatext.store.layout import BODIES_DIR, MEETINGS_DIR, concept_paper_path, cover_note_template_path
+from cicatext.store.modalities.loading import ISO_DATE, as_list, as_text, load_records, located, record_files
 from cicatext.store.modalities.settings import body_order, settings_of
 from cicatext.store.repository import Repository
 
@@ -33,17 +34,17 @@ def check_repository(repo: Repository) -> list[Problem]:
         problems.append(finding_problem(finding, file, loaded.texts.get(file, ""), prefix))
 
     meeting_ids = {meeting.id for meeting in records.meetings}
-    meeting_ids |= {path.stem for path in (repo.root / FOLDERS["meeting"]).glob("*.yaml")}
+    meeting_ids |= {path.stem for path in (repo.root / MEETINGS_DIR).glob("*.yaml")}
     names = _document_names(repo)
     for file, text, raw in record_files(repo, "meeting"):
         if isinstance(raw.get("body"), str) and raw["body"] not in repo.bodies:
-            problems.append(located(file, text, ("body",), f"unknown body {raw['body']!r}", "the bodies are in registry/bodies/", code="link"))
+            problems.append(located(file, text, ("body",), f"unknown body {raw['body']!r}", f"the bodies are in {BODIES_DIR}/", code="link"))
         for number, item in enumerate(as_list(raw.get("documents"))):
             if isinstance(item, dict) and isinstance(item.get("symbol"), str) and not _known_document(names, item["symbol"]):
                 problems.append(located(file, text, ("documents", number, "symbol"), f"{item['symbol']} is not in the register", "register it (cicatext import) or correct the symbol", severity="warning", code="link"))
 
     for paper in records.concept_papers:
-        file = f"concept-papers/{paper.id}.yaml"
+        file = concept_paper_path(paper.id)
         text = loaded.texts.get(file, "")
         for finding in check_concept_paper(paper, settings):
             problems.append(finding_problem(finding, file, text))
@@ -52,11 +53,11 @@ def check_repository(repo: Repository) -> list[Problem]:
         text = loaded.texts[file]
         meeting = raw.get("meeting")
         if isinstance(meeting, str) and meeting not in meeting_ids:
-            problems.append(located(file, text, ("meeting",), f"no meeting {meeting!r} in meetings/", code="link"))
+            problems.append(located(file, text, ("meeting",), f"no meeting {meeting!r} in {MEETINGS_DIR}/", code="link"))
         templates = raw.get("template") if isinstance(raw.get("template"), dict) else {}
         for language, path in templates.items():
             if isinstance(path, str) and not (repo.root / path).is_file():
-                problems.append(located(file, text, ("template", language), f"template {path} does not exist", f"create it, or remove the entry to use {template_file(str(language))}", code="link"))
+                problems.append(located(file, text, ("template", language), f"template {path} does not exist", f"create it, or remove the entry to use {cover_note_template_path(str(language))}", code="link"))
 
     order = body_order(repo)
     for entry in repo.documents():

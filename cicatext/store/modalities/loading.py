@@ -22,29 +22,11 @@ from cicatext.records.meetings import ACTIONS, Meeting, MeetingDocument, TimeLim
 from cicatext.records.modalities import ModalitiesRecords
 from cicatext.records.reviews import Contribution, Review
 from cicatext.store import yamlio
+from cicatext.store.layout import DIMENSIONS_DIR, MODALITIES_FOLDERS, coordinator_path
 from cicatext.store.modalities.names import area_hint, state_hint, text_map
 from cicatext.store.repository import Repository
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-FOLDERS = {
-    "coordinator": "coordinators",
-    "concept-paper": "concept-papers",
-    "action-plan": "action-plans",
-    "review": "reviews",
-    "meeting": "meetings",
-    "note": "notes",
-}
-TEMPLATES_DIR = "notes/templates"
-
-
-def coordinator_file(area: str) -> str:
-    """Where an area's appointments are kept."""
-    return f"coordinators/{area}.yaml"
-
-
-def template_file(language: str) -> str:
-    """The repository's cover note template in one language."""
-    return f"{TEMPLATES_DIR}/cover-note.{language}.txt"
 
 
 @dataclass
@@ -149,11 +131,11 @@ class Loaded:
 
 def record_files(repo: Repository, kind: str, problems: list[Problem] | None = None) -> Iterable[tuple[str, str, Any]]:
     """(path, text, mapping) of each record of a kind that loads; impossible dates go to `problems`, other unreadable files are left to validate."""
-    folder = repo.root / FOLDERS[kind]
+    folder = repo.root / MODALITIES_FOLDERS[kind]
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.yaml")):
-        relative = f"{FOLDERS[kind]}/{path.name}"
+        relative = f"{MODALITIES_FOLDERS[kind]}/{path.name}"
         try:
             text = repo.read_text(relative)
             value = repo.primed(relative)
@@ -316,7 +298,7 @@ def _review(reader: _Reader, raw: dict, default_id: str) -> Review:
             pass
     for number, dimension in enumerate(as_list(focus.get("dimensions"))):
         if isinstance(dimension, str) and dimension not in reader.repo.dimensions:
-            reader.problem(("focus", "dimensions", number), f"unknown dimension {dimension!r}", "the dimensions are in registry/dimensions/", code="link")
+            reader.problem(("focus", "dimensions", number), f"unknown dimension {dimension!r}", f"the dimensions are in {DIMENSIONS_DIR}/", code="link")
     contributions = []
     for number, item in enumerate(as_list(raw.get("contributions"))):
         if not isinstance(item, dict):
@@ -391,7 +373,7 @@ def load_records(repo: Repository) -> Loaded:
         except _Skip:
             continue
         if area != stem:
-            reader.problem(("area",), f"the file for area {area!r} is named {stem}.yaml", f"rename it to {coordinator_file(area)}")
+            reader.problem(("area",), f"the file for area {area!r} is named {stem}.yaml", f"rename it to {coordinator_path(area)}")
         if area in area_files:
             reader.problem(("area",), f"area {area!r} also has {area_files[area]}", "keep one file per area")
             continue
@@ -434,8 +416,3 @@ def load_records(repo: Repository) -> Loaded:
         area_dimensions={area: str(r.get("dimension")) for area, r in repo.areas.items()},
     )
     return Loaded(records, problems, area_files, texts, notes, {meeting.id: file for file, meeting in meetings})
-
-
-def meeting_file(meeting_id: str) -> str:
-    """Where a meeting is kept."""
-    return f"meetings/{meeting_id}.yaml"

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from cicatext.errors import UsageError
+from cicatext.store.layout import AREAS_DIR, STATES_DIR
 from cicatext.store.repository import Repository
 
 
@@ -62,7 +63,7 @@ def state_hint(repo: Repository, wanted: str) -> str:
     code = nearest(wanted, _state_choices(repo))
     if code:
         return f"did you mean {code} ({text_of(repo.states[code].get('name'))})?"
-    return "the member states are in registry/states/"
+    return f"the member states are in {STATES_DIR}/"
 
 
 def area_hint(repo: Repository, wanted: str) -> str:
@@ -70,7 +71,7 @@ def area_hint(repo: Repository, wanted: str) -> str:
     area = nearest(wanted, _area_choices(repo))
     if area:
         return f"did you mean {area} ({text_of(repo.areas[area].get('name'))})?"
-    return "the priority areas are in registry/areas/"
+    return f"the priority areas are in {AREAS_DIR}/"
 
 
 def resolve_state(repo: Repository, text: str, argument: str = "STATE") -> str:

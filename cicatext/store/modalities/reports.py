@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from cicatext.errors import RecordError
 from cicatext.records.coordination import AreaCoordination, coordination
 from cicatext.records.deadlines import Deadline, deadlines
+from cicatext.store.layout import record_source
 from cicatext.store.modalities.loading import Loaded, load_records
 from cicatext.store.modalities.names import state_names, text_of
 from cicatext.store.modalities.settings import settings_of
@@ -110,7 +111,7 @@ def deadlines_report(repo: Repository, as_of: dt.date) -> DeadlinesReport:
     """What falls due or is overdue on `as_of`, each with its rule; a RecordError when a record does not load."""
     records = load_clean(repo).records
     settings = settings_of(repo)
-    return DeadlinesReport(as_of, settings.due_window_days, tuple(deadlines(records, as_of, settings)))
+    return DeadlinesReport(as_of, settings.due_window_days, tuple(deadlines(records, as_of, settings, source_of=record_source)))
 
 
 @dataclass(frozen=True)
@@ -128,5 +129,5 @@ class Overview:
 def overview(repo: Repository, as_of: dt.date) -> Overview:
     """Every area's coordination and the deadlines on `as_of`, leaving out the records that do not load and counting their problems."""
     loaded = load_records(repo)
-    found = deadlines(loaded.records, as_of, settings_of(repo))
+    found = deadlines(loaded.records, as_of, settings_of(repo), source_of=record_source)
     return Overview(_report(repo, loaded, as_of, True), tuple(found), len(loaded.problems))

@@ -17,7 +17,8 @@ from cicatext.errors import Problem, RecordError, RuleError
 from cicatext.records import coordinator_actions as actions
 from cicatext.records.appointments import Appointment
 from cicatext.records.rules import Finding
-from cicatext.store.modalities.loading import coordinator_file, load_records
+from cicatext.store.layout import coordinator_path
+from cicatext.store.modalities.loading import load_records
 from cicatext.store.modalities.names import resolve_area, resolve_state, state_names
 from cicatext.store.modalities.settings import settings_of
 from cicatext.store.modalities.writing import write_area
@@ -47,7 +48,7 @@ def _change(repo: Repository, state_text: str, area_text: str, action: Callable[
     state = resolve_state(repo, state_text)
     area = resolve_area(repo, area_text)
     loaded = load_records(repo)
-    file = loaded.area_files.get(area, coordinator_file(area))
+    file = loaded.area_files.get(area, coordinator_path(area))
     broken = loaded.problems_in(file)
     if broken:
         raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")

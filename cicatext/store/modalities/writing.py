@@ -8,7 +8,7 @@ from typing import Any
 from cicatext.errors import RecordError
 from cicatext.records.appointments import Appointment, Decision
 from cicatext.store import yamlio
-from cicatext.store.modalities.loading import coordinator_file
+from cicatext.store.layout import coordinator_path
 from cicatext.store.repository import Repository
 
 _APPOINTMENT_KEYS = (
@@ -90,7 +90,7 @@ def render_area(repo: Repository, area: str, appointments: Sequence[Appointment]
     """
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    path = file or coordinator_file(area)
+    path = file or coordinator_path(area)
     if (repo.root / path).is_file():
         text = repo.read_text(path)
         tree = yamlio.load_roundtrip(text, file=path)

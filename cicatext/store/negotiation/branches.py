@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, RepositoryError, UsageError
+from cicatext.store.layout import delegation_folder
 from cicatext.store.negotiation.checks import (
     known_code,
     require_clean,
@@ -123,7 +124,7 @@ def _bring_up_to_date(repo: Repository, branch: str) -> str | None:
     if process.returncode != 0:
         repo.run_git("merge", "--abort", check=False)
         raise RepositoryError(f"{MAIN} could not be merged into {branch}",
-                              hint="a delegation branch should change only positions/CODE/; see `git status`")
+                              hint=f"a delegation branch should change only {delegation_folder('CODE')}/; see `git status`")
     return "merge"
 
 

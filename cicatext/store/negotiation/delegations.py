@@ -14,6 +14,7 @@ from cicatext.errors import CicatextError
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
+from cicatext.store.layout import delegation_folder
 from cicatext.store.register.catalogue import (
     DocumentSummary,
     default_language,
@@ -102,10 +103,10 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
 
 def position_files(repo: Repository, code: str) -> list[PositionFile]:
     """The delegation's position sets (positions/CODE/*.yaml) with what each holds."""
-    folder = repo.root / "positions" / code
+    folder = repo.root / delegation_folder(code)
     files = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-        relative = f"positions/{code}/{path.name}"
+        relative = f"{delegation_folder(code)}/{path.name}"
         try:
             record = repo.load(relative)
         except CicatextError as error:

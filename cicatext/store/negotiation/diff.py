@@ -13,7 +13,7 @@ from pathlib import Path
 from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
-from cicatext.store.layout import document_record_path, document_text_path
+from cicatext.store.layout import DOCUMENTS_DIR, document_folder, document_record_path, document_text_path
 from cicatext.store.negotiation.refs import (
     WORKTREE,
     cat_files,
@@ -45,12 +45,12 @@ def _documents_at(repo: Repository, ref: str | None, language: str, slug: str | 
             path = document_text_path(slug, language)
             return {slug: path} if repo.path(path).exists() else {}
         return {e.slug: e.text_path(language) for e in repo.documents() if repo.path(e.text_path(language)).exists()}
-    folder = f"documents/{slug}/" if slug is not None else "documents/"
+    folder = f"{document_folder(slug)}/" if slug is not None else f"{DOCUMENTS_DIR}/"
     listing = repo.run_git("ls-tree", "-r", "--name-only", ref, "--", folder).stdout.splitlines()
     found = {}
     for path in listing:
         parts = path.split("/")
-        if len(parts) == 3 and parts[2] == f"{language}.txt":
+        if len(parts) == 3 and path == document_text_path(parts[1], language):
             found[parts[1]] = path
     return found
 

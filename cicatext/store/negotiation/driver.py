@@ -9,6 +9,7 @@ from __future__ import annotations
 import shlex
 import sys
 
+from cicatext.store.layout import DOCUMENT_TEXTS, GIT_INFO_ATTRIBUTES, GITATTRIBUTES_FILE
 from cicatext.store.repository import Repository
 
 DIFF_DRIVER = "cicatext"
@@ -38,18 +39,18 @@ def git_setup(repo: Repository) -> dict[str, str]:
     }
     for key, value in settings.items():
         repo.run_git("config", "--local", key, value)
-    attributes = repo.path(".gitattributes")
+    attributes = repo.path(GITATTRIBUTES_FILE)
     named = attributes.exists() and f"diff={DIFF_DRIVER}" in attributes.read_text(encoding="utf-8")
     if not named:
-        info = repo.git_dir() / "info" / "attributes"
+        info = repo.git_dir() / GIT_INFO_ATTRIBUTES
         info.parent.mkdir(parents=True, exist_ok=True)
         current = info.read_text(encoding="utf-8") if info.exists() else ""
-        line = f"documents/*/*.txt diff={DIFF_DRIVER}\n"
+        line = f"{DOCUMENT_TEXTS} diff={DIFF_DRIVER}\n"
         if line not in current:
             info.write_text(current + ("" if not current or current.endswith("\n") else "\n") + line, encoding="utf-8")
         settings["attributes"] = str(info)
     else:
-        settings["attributes"] = ".gitattributes"
+        settings["attributes"] = GITATTRIBUTES_FILE
     return settings
 
 

@@ -16,7 +16,7 @@ from cicatext.errors import CicatextError, NotationError, UsageError
 from cicatext.notation.paragraph_text import normalise, paragraph_text
 from cicatext.notation.tree import Bracket, Draft
 from cicatext.notation.views import BracketInfo, locate
-from cicatext.store.layout import document_text_path
+from cicatext.store.layout import DOCUMENTS_DIR, document_text_path
 from cicatext.store.negotiation.checks import read_draft
 from cicatext.store.negotiation.refs import (
     MAIN,
@@ -264,7 +264,7 @@ def ref_choices(repo: Repository, slug: str | None, language: str) -> list[RefCh
     branches = repo.run_git("for-each-ref", "--format=%(refname:short)", "refs/heads", "refs/remotes",
                             check=False).stdout.split()
     choices += [RefChoice("branch", branch) for branch in branches if not branch.endswith("/HEAD")]
-    paths = ["--", document_text_path(slug, language)] if slug else ["--", "documents"]
+    paths = ["--", document_text_path(slug, language)] if slug else ["--", DOCUMENTS_DIR]
     log = repo.run_git("log", "-30", "--format=%h%x09%ad%x09%s", "--date=short", *paths, check=False).stdout
     for line in log.splitlines():
         commit, date, subject = (line.split("\t", 2) + ["", ""])[:3]

@@ -14,6 +14,7 @@ from cicatext.errors import CicatextError, Problem, RecordError, UsageError
 from cicatext.notation.edits import entries_from_edit
 from cicatext.notation.position_sets import Entry, PositionSet, check_entries
 from cicatext.store import yamlio
+from cicatext.store.layout import position_set_path
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
 from cicatext.store.negotiation.refs import MAIN
@@ -39,11 +40,6 @@ class ProposeResult:
         return {"delegation": self.delegation, "document": self.symbol, "position_set": self.path,
                 "commit": self.commit, "entries": [e.to_record() for e in self.entries],
                 "warnings": list(self.warnings)}
-
-
-def position_set_path(code: str, slug: str) -> str:
-    """Where a delegation's position set on a document lives."""
-    return f"positions/{code}/{slug}.yaml"
 
 
 def load_position_set(text: str, *, file: str) -> PositionSet:

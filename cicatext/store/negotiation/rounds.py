@@ -31,6 +31,7 @@ from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
 from cicatext.store.git import identity_env
+from cicatext.store.layout import POSITIONS_DIR, STATES_DIR, delegation_folder, position_set_path, round_index
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
 from cicatext.store.negotiation.checks import (
     known_code,
@@ -40,7 +41,7 @@ from cicatext.store.negotiation.checks import (
     upstream_check,
 )
 from cicatext.store.negotiation.history import RoundCommit, round_commits
-from cicatext.store.negotiation.propose import load_position_set, position_set_path
+from cicatext.store.negotiation.propose import load_position_set
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
 from cicatext.store.repository import Repository
 
@@ -159,7 +160,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         for code in tips:
             if codes is None and code not in repo.codes:
                 raise UsageError(f"branch {delegation_branch(code)} names an unknown delegation {code!r}",
-                                 hint="leave it out with --delegations, or add the state to registry/states")
+                                 hint=f"leave it out with --delegations, or add the state to {STATES_DIR}")
         history = round_commits(repo, slug, MAIN)
         number = len(history) + 1
         tag = f"round/{slug}/{number}"
@@ -189,11 +190,11 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         problems: list[Problem] = []
         for (code, (ref_name, oid)), content in zip(tips.items(), found[2:]):
             if oid in commits:
-                outside = sorted(f for f in _branch_files(commits, oid) if not f.startswith(f"positions/{code}/"))
+                outside = sorted(f for f in _branch_files(commits, oid) if not f.startswith(f"{delegation_folder(code)}/"))
                 if outside:
                     shown = ", ".join(outside[:4]) + (" ..." if len(outside) > 4 else "")
                     raise RepositoryError(
-                        f"{ref_name} changes files outside positions/{code}/ ({shown})",
+                        f"{ref_name} changes files outside {delegation_folder(code)}/ ({shown})",
                         hint=f"a delegation branch changes only its own position sets; ask {code} to use "
                              "`cicatext propose`, or leave it out with --delegations")
             if content is None:
@@ -298,12 +299,12 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
                         files: dict[str, bytes], folders: dict[str, str]) -> str:
     """Write the round's tree through a temporary index and commit it with every parent; touches no ref."""
     git_dir = repo.git_dir()
-    index = git_dir / f"cicatext-round-{os.getpid()}.index"
+    index = git_dir / round_index(os.getpid())
     index_env = dict(env, GIT_INDEX_FILE=str(index))
     try:
         _git_output(repo, "read-tree", main, env=index_env)
         lines: list[str] = []
-        listing = _git_output(repo, "ls-tree", "-r", "-z", main, "--", "positions/").decode("utf-8")
+        listing = _git_output(repo, "ls-tree", "-r", "-z", main, "--", f"{POSITIONS_DIR}/").decode("utf-8")
         for item in listing.split("\0"):
             if not item:
                 continue
@@ -347,7 +348,7 @@ def _signs_commits(repo: Repository) -> bool:
 def _folder_entries(repo: Repository, folders: dict[str, str]) -> list[str]:
     """Index lines for every file under positions/CODE/ at each delegation's tip."""
     lines: list[str] = []
-    queue = [(f"positions/{code}", f"{tip}:positions/{code}") for code, tip in sorted(folders.items())]
+    queue = [(delegation_folder(code), f"{tip}:{delegation_folder(code)}") for code, tip in sorted(folders.items())]
     while queue:
         found = cat_files(repo, [spec for _, spec in queue])
         next_queue = []

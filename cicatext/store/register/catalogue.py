@@ -25,11 +25,18 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.files import UNSETTLED, document_files
-from cicatext.store.layout import CACHE_DIR, document_record_path, document_text_path
+from cicatext.store.layout import (
+    CACHE_DIR,
+    DOCUMENTS_DIR,
+    PARAGRAPHS_CACHE,
+    REGISTER_CACHE,
+    TEXT_SUFFIX,
+    document_folder,
+    document_record_path,
+    document_text_path,
+)
 from cicatext.store.repository import DocumentEntry, Repository
 
-REGISTER_CACHE = "register.marshal"
-PARAGRAPHS_CACHE = "paragraphs.marshal"
 _FORMAT = 3
 # The paragraphs cache's head: a stream of records (`iter_paragraphs`), not one mapping.
 _STREAM_FORMAT = "paragraphs stream 1"
@@ -151,7 +158,7 @@ def default_language(repo: Repository) -> str:
 
 
 def _slugs(repo: Repository) -> list[str]:
-    folder = repo.root / "documents"
+    folder = repo.root / DOCUMENTS_DIR
     if not folder.is_dir():
         return []
     return sorted(entry.name for entry in os.scandir(folder) if entry.is_dir())
@@ -173,7 +180,7 @@ def load_catalogue(repo: Repository, *, progress: Progress | None = None, use_ca
     problems: list[Problem] = []
     read_afresh = 0
     for index, slug in enumerate(slugs, 1):
-        key = _folder_key(repo.root / "documents" / slug)
+        key = _folder_key(repo.root / document_folder(slug))
         if not key:
             continue
         entry = cached.get(slug)
@@ -218,7 +225,7 @@ def load_paragraphs(repo: Repository, *, use_cache: bool = True,
     if only is not None:
         found = []
         for slug in sorted(only):
-            key = _folder_key(repo.root / "documents" / slug)
+            key = _folder_key(repo.root / document_folder(slug))
             if key:
                 found.append(DocumentParagraphs(slug, *_paragraphs_of(repo, slug, _text_languages(key))))
         return found
@@ -236,7 +243,7 @@ def iter_paragraphs(repo: Repository, *, use_cache: bool = True) -> Iterator[Doc
     """
     language = default_language(repo)
     path = repo.root / CACHE_DIR / PARAGRAPHS_CACHE
-    folders = [(slug, key) for slug in _slugs(repo) if (key := _folder_key(repo.root / "documents" / slug))]
+    folders = [(slug, key) for slug in _slugs(repo) if (key := _folder_key(repo.root / document_folder(slug)))]
     stream = _CacheStream.open(path, language) if use_cache else None
     known = stream.keys if stream is not None else {}
     fresh = {slug for slug, key in folders if not _known(known.get(slug), key)}
@@ -365,7 +372,7 @@ def _known(cached: tuple | None, key: tuple) -> bool:
 
 def _text_languages(key: tuple) -> list[str]:
     """The languages of the texts a folder key lists."""
-    return [name[:-4] for name, _, _ in key if name.endswith(".txt")]
+    return [name.removesuffix(TEXT_SUFFIX) for name, _, _ in key if name.endswith(TEXT_SUFFIX)]
 
 
 def _problem_tuple(problem: Problem) -> tuple:

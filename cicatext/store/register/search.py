@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.layout import CACHE_DIR
+from cicatext.store.layout import CACHE_DIR, SEARCH_INDEX
 from cicatext.store.register.search_file import (
-    INDEX_FILE,
     WORD,
     discard,
     holding_words,
@@ -371,7 +370,7 @@ def search_repository(repo: Repository, query: str, *, limit: int = 20,
         return open_index(repo, announce=announce).search(query, limit=limit)
     except sqlite3.DatabaseError:
         # Damage inside the file shows only when the damaged part is read; the file is only a cache.
-        discard(repo.root / CACHE_DIR / INDEX_FILE)
+        discard(repo.root / CACHE_DIR / SEARCH_INDEX)
         return open_index(repo, announce=announce).search(query, limit=limit)
 
 
@@ -383,7 +382,7 @@ def open_index(repo: Repository, *, announce: Callable[[str], None] | None = Non
     it cannot be written, the index is built in memory. `announce` is told
     before the slow work of building the file.
     """
-    path = repo.root / CACHE_DIR / INDEX_FILE
+    path = repo.root / CACHE_DIR / SEARCH_INDEX
     for _ in range(2):
         try:
             return StoredIndex(up_to_date(repo, path, announce))

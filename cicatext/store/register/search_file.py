@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cicatext.store.files import TEMP_PREFIX, UNSETTLED, document_files, settled_time
-from cicatext.store.layout import SETTINGS_FILE
+from cicatext.store.files import UNSETTLED, document_files, settled_time
+from cicatext.store.layout import DOCUMENTS_DIR, SETTINGS_FILE, TEMP_PREFIX
 
 if TYPE_CHECKING:
     from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
@@ -34,7 +34,6 @@ if TYPE_CHECKING:
 WORD = re.compile(r"\w+")
 """A word, as the index keeps words and as a query's words are matched (both lower-cased first)."""
 
-INDEX_FILE = "search.sqlite"
 _FORMAT = "1"
 # Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
 _BLOCK = 64
@@ -110,7 +109,7 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
-    folders = _changed_folders(repo.root / "documents", {})  # read before the files, so a later change shows
+    folders = _changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
     stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
              "settings": _file_state(repo.root / SETTINGS_FILE)}
     summaries = {summary.slug: summary for summary in load_catalogue(repo).documents}
@@ -169,7 +168,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
 
     False, with nothing done, when so much changed that building the file afresh is quicker.
     """
-    documents = repo.root / "documents"
+    documents = repo.root / DOCUMENTS_DIR
     if not _changed_folders(documents, _stored(database)):
         return True
     # One writer at a time; a writer that was first may have done the work already.

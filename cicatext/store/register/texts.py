@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from cicatext.errors import CicatextError, Problem, RecordError, UsageError
 from cicatext.store import yamlio
 from cicatext.store.git import read_objects
-from cicatext.store.layout import document_record_path, document_text_path
+from cicatext.store.layout import TEXT_SUFFIX, document_folder, document_record_path, document_text_path
 from cicatext.store.repository import DocumentEntry, Repository
 
 if TYPE_CHECKING:
@@ -151,8 +151,8 @@ def load_document(repo: Repository, slug: str, codes=None) -> OpenDocument:
     except CicatextError as error:
         problems.append(error.problem)
     readings: dict[str, Reading] = {}
-    folder = repo.root / "documents" / slug
-    for path in sorted(folder.glob("*.txt")):
+    folder = repo.root / document_folder(slug)
+    for path in sorted(folder.glob(f"*{TEXT_SUFFIX}")):
         relative = document_text_path(slug, path.stem)
         try:
             text = text_at(repo, relative)

@@ -29,10 +29,10 @@ from pathlib import Path
 
 from cicatext.errors import RecordError, RuleError, UsageError
 from cicatext.store import yamlio
+from cicatext.store.layout import CONFIDENTIAL_DIR, STATES_DIR, confidential_paths
 from cicatext.store.repository import Repository
 from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public_key_of
 
-FOLDER = "confidential"
 CONSENT_NAMESPACE = "cicatext-consent"
 ENCRYPTABLE = ("ssh-ed25519", "ssh-rsa")
 
@@ -70,9 +70,10 @@ class ConfidentialRecord:
         return record
 
     def to_json(self) -> dict:
+        metadata, ciphertext = confidential_paths(self.id)
         return {"id": self.id, "title": self.title, "provider": self.provider, "recipients": list(self.recipients),
                 "date": self.date, "name": self.name, "consents": [c["to"] for c in self.consents],
-                "metadata": f"{FOLDER}/{self.id}.yaml", "ciphertext": f"{FOLDER}/{self.id}.age"}
+                "metadata": metadata, "ciphertext": ciphertext}
 
     @classmethod
     def from_record(cls, record: dict, file: str) -> ConfidentialRecord:
@@ -86,10 +87,6 @@ class ConfidentialRecord:
                               hint="`cicatext validate` shows what is wrong") from None
 
 
-def _paths(record_id: str) -> tuple[str, str]:
-    return f"{FOLDER}/{record_id}.yaml", f"{FOLDER}/{record_id}.age"
-
-
 def _codes(repo: Repository, codes, what: str) -> list[str]:
     from cicatext.notation.codes import suggest
 
@@ -99,7 +96,7 @@ def _codes(repo: Repository, codes, what: str) -> list[str]:
         if code not in repo.codes:
             nearest = suggest(code, repo.codes)
             raise UsageError(f"unknown {what} {raw.strip()!r}", hint=(f"did you mean {nearest}? " if nearest else "")
-                             + "codes are the member states in registry/states and the Secretariat")
+                             + f"codes are the member states in {STATES_DIR} and the Secretariat")
         if code not in wanted:
             wanted.append(code)
     return wanted
@@ -173,7 +170,7 @@ def add_record(repo: Repository, file: str | Path, *, provider: str, recipients,
         record = ConfidentialRecord(record_id, provider_code, tuple(recipient_codes), today or date.today().isoformat(),
                                     title, source.name, tuple((c, f) for c, _, f in keys), (), tuple(warnings))
         built.append(record)
-        meta, cipher = _paths(record_id)
+        meta, cipher = confidential_paths(record_id)
         return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(plaintext, keys)}
 
     repo.update(build, f"Confidential record {record_id} from {provider_code}\n\n"
@@ -184,7 +181,7 @@ def add_record(repo: Repository, file: str | Path, *, provider: str, recipients,
 
 def load_record(repo: Repository, record_id: str) -> ConfidentialRecord:
     """One record's metadata."""
-    meta, _ = _paths(record_id)
+    meta, _ = confidential_paths(record_id)
     if not repo.path(meta).exists():
         known = ", ".join(r.id for r in list_records(repo)[:5]) or "none"
         raise UsageError(f"no confidential record {record_id!r}", hint=f"`cicatext confidential list` (known: {known})")
@@ -193,17 +190,17 @@ def load_record(repo: Repository, record_id: str) -> ConfidentialRecord:
 
 def list_records(repo: Repository) -> list[ConfidentialRecord]:
     """Every confidential record's metadata, by id."""
-    folder = repo.path(FOLDER)
+    folder = repo.path(CONFIDENTIAL_DIR)
     if not folder.is_dir():
         return []
-    return [ConfidentialRecord.from_record(repo.load(f"{FOLDER}/{p.name}"), f"{FOLDER}/{p.name}")
+    return [ConfidentialRecord.from_record(repo.load(f"{CONFIDENTIAL_DIR}/{p.name}"), f"{CONFIDENTIAL_DIR}/{p.name}")
             for p in sorted(folder.glob("*.yaml"))]
 
 
 def show_record(repo: Repository, record_id: str, *, identity: str | Path) -> bytes:
     """The decrypted content, for a holder of a reader's private key; UsageError for anyone else."""
     record = load_record(repo, record_id)
-    _, cipher = _paths(record_id)
+    _, cipher = confidential_paths(record_id)
     return _decrypt(repo.path(cipher).read_bytes(), identity, record)
 
 
@@ -259,7 +256,7 @@ def record_consent(repo: Repository, record_id: str, *, to: str, key: str | Path
         new = ConfidentialRecord(record.id, record.provider, record.recipients, record.date, record.title,
                                  record.name, record.encrypted_to, (*record.consents, consent))
         updated.append(new)
-        return {_paths(record_id)[0]: yamlio.dump(new.to_record())}
+        return {confidential_paths(record_id)[0]: yamlio.dump(new.to_record())}
 
     repo.update(build, f"{to_code} may receive confidential record {record_id}: consent of the provider\n")
     return updated[0]
@@ -283,7 +280,7 @@ def share_record(repo: Repository, record_id: str, *, to: str, identity: str | P
                                       f"--to {to_code} --key PROVIDER_KEY` (Modalities 4.2)")
             consents = (*consents, {"to": to_code, "date": date.today().isoformat(),
                                     "signature": sign_consent(record, to_code, identity)})
-        meta, cipher = _paths(record_id)
+        meta, cipher = confidential_paths(record_id)
         plaintext = _decrypt(repo.path(cipher).read_bytes(), identity, record)
         recipients = (*record.recipients, to_code)
         keys = _recipient_keys(ring, [record.provider, *recipients])

@@ -24,10 +24,9 @@ from datetime import date
 from pathlib import Path
 
 from cicatext.errors import RecordError, UsageError
+from cicatext.store.layout import ALLOWED_SIGNERS_PATH, REVOKED_PATH, STATES_DIR
 from cicatext.store.repository import Repository
 
-ALLOWED_SIGNERS = "keys/allowed_signers"
-REVOKED = "keys/revoked"
 KEY_TYPES = ("ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
              "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com")
 
@@ -144,10 +143,10 @@ def read_public_key(path: str | Path) -> tuple[str, str, str]:
 
 def load_keyring(repo: Repository) -> KeyRing:
     """The registry in the working tree."""
-    allowed = repo.path(ALLOWED_SIGNERS)
-    revoked = repo.path(REVOKED)
-    return KeyRing.from_texts(repo.read_text(ALLOWED_SIGNERS) if allowed.exists() else None,
-                              repo.read_text(REVOKED) if revoked.exists() else None)
+    allowed = repo.path(ALLOWED_SIGNERS_PATH)
+    revoked = repo.path(REVOKED_PATH)
+    return KeyRing.from_texts(repo.read_text(ALLOWED_SIGNERS_PATH) if allowed.exists() else None,
+                              repo.read_text(REVOKED_PATH) if revoked.exists() else None)
 
 
 def _require_main(repo: Repository, doing: str) -> None:
@@ -165,7 +164,7 @@ def add_key(repo: Repository, code: str, pubkey_file: str | Path) -> Key:
 
         nearest = suggest(code, repo.codes)
         raise UsageError(f"unknown code {code!r}", hint=(f"did you mean {nearest}? " if nearest else "")
-                         + "keys are registered for member states (registry/states) and the Secretariat")
+                         + f"keys are registered for member states ({STATES_DIR}) and the Secretariat")
     keytype, blob, _ = read_public_key(pubkey_file)
     _require_main(repo, "registering keys")
     added = Key(code, keytype, blob)
@@ -180,18 +179,18 @@ def add_key(repo: Repository, code: str, pubkey_file: str | Path) -> Key:
                              hint="one key speaks for one delegation only; make a separate key for each")
         if owners:
             raise UsageError(f"the key {added.fingerprint} is already registered for {code}")
-        current = repo.read_text(ALLOWED_SIGNERS) if repo.path(ALLOWED_SIGNERS).exists() else _HEADER
+        current = repo.read_text(ALLOWED_SIGNERS_PATH) if repo.path(ALLOWED_SIGNERS_PATH).exists() else _HEADER
         if current and not current.endswith("\n"):
             current += "\n"
         line = f"# {code} added {date.today().isoformat()}\n{code} {keytype} {blob}\n"
-        return {ALLOWED_SIGNERS: current + line}
+        return {ALLOWED_SIGNERS_PATH: current + line}
 
     repo.update(build, f"Register a signing key for {code}\n\nCicatext-Key: {code} {added.fingerprint}\n")
     return added
 
 
 _HEADER = ("# Signing keys, one per line: CODE KEYTYPE BASE64 (git's allowed-signers format).\n"
-           "# Managed with `cicatext keys add` and `cicatext keys revoke`; revoked keys are listed in keys/revoked.\n")
+           f"# Managed with `cicatext keys add` and `cicatext keys revoke`; revoked keys are listed in {REVOKED_PATH}.\n")
 
 
 def revoke_key(repo: Repository, which: str, *, reason: str = "") -> list[Key]:
@@ -212,7 +211,7 @@ def revoke_key(repo: Repository, which: str, *, reason: str = "") -> list[Key]:
         if not chosen:
             raise UsageError(f"no registered key that is not already revoked matches {which!r}",
                              hint="`cicatext keys list` shows the keys with their fingerprints")
-        current = repo.read_text(REVOKED) if repo.path(REVOKED).exists() else (
+        current = repo.read_text(REVOKED_PATH) if repo.path(REVOKED_PATH).exists() else (
             "# Revoked signing keys (ssh-keygen's key-list format; usable as gpg.ssh.revocationFile).\n")
         if current and not current.endswith("\n"):
             current += "\n"
@@ -221,7 +220,7 @@ def revoke_key(repo: Repository, which: str, *, reason: str = "") -> list[Key]:
         for key in {k.blob: k for k in chosen}.values():
             current += f"{key.public_line} {key.code} revoked {today}{note}\n"
         revoked.extend(chosen)
-        return {REVOKED: current}
+        return {REVOKED_PATH: current}
 
     repo.update(build, f"Revoke signing key(s): {which}\n\n" + (f"{reason}\n" if reason else ""))
     return revoked

@@ -39,6 +39,7 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, UsageError
 from cicatext.store.git import HOOK_VARIABLES, run_git
+from cicatext.store.layout import STATES_DIR, delegation_folder, position_owner
 from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
 
@@ -162,7 +163,7 @@ class PushCheck:
         self.verifier = Verifier(self.ring)
 
     def _codes(self, ref: str) -> set[str]:
-        listing = self.git.run("ls-tree", "--name-only", "-z", f"{ref}:registry/states", check=False)
+        listing = self.git.run("ls-tree", "--name-only", "-z", f"{ref}:{STATES_DIR}", check=False)
         codes = {name.decode().removesuffix(".yaml") for name in listing.split(b"\0") if name.endswith(b".yaml")}
         return codes | {self.secretariat}
 
@@ -214,7 +215,7 @@ class PushCheck:
             nearest = suggest(code, self.codes) if self.codes else None
             return [Refusal(ref, update.new, f"{code!r} is no registered delegation code",
                             (f"did you mean delegations/{nearest}? " if nearest else "")
-                            + "a delegation branch is delegations/<code from registry/states>")]
+                            + f"a delegation branch is delegations/<code from {STATES_DIR}>")]
         refusals = self._fast_forward(update)
         if refusals:
             return refusals
@@ -224,7 +225,7 @@ class PushCheck:
         parents = self.git.parents(commits)
         changes = self.git.own_changes(commits)
         raws = dict(zip(commits, self.git.objects(commits)))
-        own = f"positions/{code}/"
+        own = f"{delegation_folder(code)}/"
         for commit in commits:
             if not parents.get(commit):
                 return [Refusal(ref, commit, "a delegation branch cannot bring a history of its own (root commit)",
@@ -272,9 +273,9 @@ class PushCheck:
         commits = self._new_commits(update, *others)
         changes = self.git.own_changes(commits)
         for commit in commits:
-            foreign = sorted(p for p in changes[commit] if p.startswith("positions/") and p.count("/") >= 2)
+            foreign = sorted(p for p in changes[commit] if position_owner(p) is not None)
             if foreign:
-                code = foreign[0].split("/")[1]
+                code = position_owner(foreign[0])
                 return [Refusal(ref, commit, f"writes {foreign[0]} on main: a position set comes to main only "
                                 f"from delegations/{code}, through a round",
                                 f"let {code} propose it on its branch, then run `cicatext round`")]

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from cicatext.errors import UsageError
 from cicatext.store.git import read_objects, resolve, run_git
-from cicatext.store.trust.keys import ALLOWED_SIGNERS, REVOKED, KeyRing, fingerprint
+from cicatext.store.layout import ALLOWED_SIGNERS_PATH, REVOKED_PATH, SETTINGS_FILE, delegation_folder, position_owner
+from cicatext.store.trust.keys import KeyRing, fingerprint
 
 NAMESPACE = "git"
 ZERO = "0" * 40
@@ -66,7 +67,7 @@ class Git:
 
     def keyring(self, ref: str) -> KeyRing:
         """The key registry as it stands at a commit."""
-        allowed, revoked = self.objects([f"{ref}:{ALLOWED_SIGNERS}", f"{ref}:{REVOKED}"])
+        allowed, revoked = self.objects([f"{ref}:{ALLOWED_SIGNERS_PATH}", f"{ref}:{REVOKED_PATH}"])
         return KeyRing.from_texts(allowed[1].decode("utf-8", "replace") if allowed else None,
                                   revoked[1].decode("utf-8", "replace") if revoked else None)
 
@@ -267,12 +268,12 @@ def entitlement(signature: Signature, changes: Iterable[str], secretariat: str) 
         return None, signature.describe()
     paths = sorted(changes)
     if code == secretariat:
-        foreign = [p for p in paths if p.startswith("positions/") and p.count("/") >= 2]
+        foreign = [p for p in paths if position_owner(p) is not None]
         if foreign:
             return False, (f"the Secretariat changed {foreign[0]}: a delegation's position set is written only "
                            "by that delegation")
         return True, "the Secretariat may change the drafts and records"
-    own = f"positions/{code}/"
+    own = f"{delegation_folder(code)}/"
     outside = [p for p in paths if not p.startswith(own)]
     if outside:
         more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
@@ -312,7 +313,7 @@ class CommitCheck:
 def _secretariat(git: Git, ref: str) -> str:
     from cicatext.store import yamlio
 
-    text = git.blob_text(f"{ref}:cicatext.yaml")
+    text = git.blob_text(f"{ref}:{SETTINGS_FILE}")
     try:
         settings = yamlio.load(text) if text else {}
     except Exception:

@@ -25,6 +25,7 @@ from dataclasses import asdict
 
 from cicatext.errors import Problem
 from cicatext.store.files import read_json, write_json_quietly
+from cicatext.store.layout import ATTRIBUTIONS_CACHE, CACHE_DIR, DOCUMENTS_DIR, is_document_text
 from cicatext.store.repository import Repository
 
 _TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
@@ -63,7 +64,7 @@ def _accounts_for(message: str, code: str) -> bool:
 def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
     """The first-parent commits of `ref`, oldest first, and for each document text the commits that changed it."""
     out = git.text("log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--reverse",
-                   "--format=%x1e%H", "--name-only", ref, "--", "documents/")
+                   "--format=%x1e%H", "--name-only", ref, "--", f"{DOCUMENTS_DIR}/")
     commits: list[str] = []
     changes: dict[str, list[str]] = {}
     for block in out.split("\x1e"):
@@ -72,7 +73,7 @@ def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
             continue
         commits.append(lines[0])
         for path in lines[1:]:
-            if path.endswith(".txt") and path.count("/") == 2:
+            if is_document_text(path):
                 changes.setdefault(path, []).append(lines[0])
     return commits, changes
 
@@ -123,9 +124,8 @@ class _Cache:
 
     def __init__(self, repo: Repository) -> None:
         from cicatext import __version__
-        from cicatext.store.layout import CACHE_DIR
 
-        self.path = repo.root / CACHE_DIR / "attributions.json"
+        self.path = repo.root / CACHE_DIR / ATTRIBUTIONS_CACHE
         self.context = f"{self.VERSION}:{__version__}"
         self.head: str | None = None
         self.problems: list[dict] = []
@@ -154,8 +154,8 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
     if cache and cache.head == head:
         return [Problem(**p) for p in cache.problems]
     _, changes = _history(git, ref)
-    paths = sorted(p for p in git.text("ls-tree", "-r", "--name-only", ref, "--", "documents/").splitlines()
-                   if p.endswith(".txt") and p.count("/") == 2)
+    paths = sorted(p for p in git.text("ls-tree", "-r", "--name-only", ref, "--", f"{DOCUMENTS_DIR}/").splitlines()
+                   if is_document_text(p))
     problems: list[Problem] = []
     results: dict[str, list] = {}
     # A text committed once holds only its imported baseline: nothing to account for.

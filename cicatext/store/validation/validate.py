@@ -30,13 +30,24 @@ from cicatext.store.files import blob_id, read_json, write_json_quietly
 from cicatext.store.git import run_git
 from cicatext.store.layout import (
     CACHE_DIR,
+    DOCUMENT_RECORD,
+    DOCUMENTS_DIR,
+    MEETINGS_DIR,
     RECORD_PLACES,
     SETTINGS_FILE,
+    STATES_DIR,
+    VALIDATION_CACHE,
+    VALIDATION_RESULT,
+    delegation_folder,
+    document_folder,
+    document_slug,
+    document_text_path,
+    is_document_text,
     is_known_place,
+    position_owner,
+    text_language,
 )
 from cicatext.store.repository import Repository
-
-RESULT_CACHE = "validate-result.json"
 
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
@@ -61,7 +72,7 @@ class ValidationCache:
     @classmethod
     def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
         """The cache of this repository, keyed for the files as they are now (`file_ids`)."""
-        path = repo.root / CACHE_DIR / "validate.json"
+        path = repo.root / CACHE_DIR / VALIDATION_CACHE
         stored = read_json(path)
         entries: dict = {}
         if isinstance(stored, dict) and stored.get("version") == cls.VERSION and stored.get("context") == context:
@@ -112,7 +123,7 @@ def _context_key(blobs: dict[str, str]) -> str:
     for path in sorted(schemas_dir().glob("*.schema.json")):
         digest.update(path.read_bytes())
     for name in sorted(blobs):
-        if name == SETTINGS_FILE or name.startswith("registry/states/"):
+        if name == SETTINGS_FILE or name.startswith(f"{STATES_DIR}/"):
             digest.update(f"{name}\0{blobs[name]}\n".encode())
     return digest.hexdigest()
 
@@ -323,8 +334,8 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
     if isinstance(symbol, str) and (is_symbol(symbol) or note):
         expected = symbol.lower().replace("/", "-") if note else parse_symbol(symbol).slug()
         if expected != slug:
-            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in documents/{slug}/",
-                                     f"move the folder to documents/{expected}/", code="symbol"))
+            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in {document_folder(slug)}/",
+                                     f"move the folder to {document_folder(expected)}/", code="symbol"))
     sponsor = record.get("sponsor")
     if isinstance(sponsor, str) and sponsor not in ("CHAIR", repo.secretariat_code) and sponsor not in repo.states:
         problems.append(_located(file, text, ("sponsor",), f"sponsor {sponsor!r} is neither CHAIR, "
@@ -340,22 +351,22 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
                                      _nearest(step["body"], repo.bodies)))
         meeting = step.get("meeting")
         if isinstance(meeting, str) and meeting not in meetings:
-            problems.append(_located(file, text, ("status", index, "meeting"), f"no meeting {meeting!r} in meetings/",
-                                     _nearest(meeting, meetings) or "add meetings/<id>.yaml or fix the id"))
+            problems.append(_located(file, text, ("status", index, "meeting"), f"no meeting {meeting!r} in {MEETINGS_DIR}/",
+                                     _nearest(meeting, meetings) or f"add {MEETINGS_DIR}/<id>.yaml or fix the id"))
     latest_has_text = True
     numbered = [r for r in revisions if isinstance(r, dict) and isinstance(r.get("rev"), int)]
     if numbered:
         latest = max(numbered, key=lambda r: r["rev"])
         latest_has_text = latest.get("text", True) is not False
     for index, language in enumerate(record.get("languages") or []):
-        path = f"documents/{slug}/{language}.txt"
+        path = document_text_path(slug, language)
         if latest_has_text and path not in files:
             problems.append(_located(file, text, ("languages", index), f"language {language!r} is declared but {path} is missing",
                                      f"add {path} or remove {language!r} from languages"))
     for name in texts_in:
-        language = name.rsplit("/", 1)[1][:-4]
+        language = text_language(name)
         if language not in (record.get("languages") or []):
-            problems.append(Problem(f"text in language {language!r} is not declared in document.yaml",
+            problems.append(Problem(f"text in language {language!r} is not declared in {DOCUMENT_RECORD}",
                                     file=name, hint=f"add {language} to languages in {file}", code="link"))
     return problems
 
@@ -369,7 +380,7 @@ def _nearest(value: str, known: Iterable[str]) -> str | None:
 
 def _check_positions(repo: Repository, file: str, text: str, record: dict, symbols: dict[str, str]) -> list[Problem]:
     problems: list[Problem] = []
-    folder_code = file.split("/")[1]
+    folder_code = position_owner(file)
     delegation = record.get("delegation")
     if isinstance(delegation, str):
         if delegation not in repo.codes:
@@ -377,11 +388,11 @@ def _check_positions(repo: Repository, file: str, text: str, record: dict, symbo
                                      _nearest(delegation, repo.codes)))
         if delegation != folder_code:
             problems.append(_located(file, text, ("delegation",),
-                                     f"the position set of {delegation} lies in positions/{folder_code}/",
-                                     f"move it to positions/{delegation}/: a delegation writes only in its own folder"))
+                                     f"the position set of {delegation} lies in {delegation_folder(folder_code)}/",
+                                     f"move it to {delegation_folder(delegation)}/: a delegation writes only in its own folder"))
     document = record.get("document")
     if isinstance(document, str) and document not in symbols:
-        problems.append(_located(file, text, ("document",), f"no document {document!r} in documents/",
+        problems.append(_located(file, text, ("document",), f"no document {document!r} in {DOCUMENTS_DIR}/",
                                  _nearest(document, symbols)))
     return problems
 
@@ -409,12 +420,12 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
     records: dict[str, tuple[str, dict]] = {}
     for file in files:
         kind = _kind_of(file)
-        is_text = file.startswith("documents/") and file.endswith(".txt") and file.count("/") == 2
+        is_text = is_document_text(file)
         if kind is None and not is_text:
             if not is_known_place(file):
                 places = ", ".join(p for p, _ in RECORD_PLACES)
                 problems.append(Problem(f"{file} is in no place cicatext knows", file=file,
-                                        hint=f"move it to one of: {places}; or documents/<slug>/<lang>.txt", code="place"))
+                                        hint=f"move it to one of: {places}; or {document_text_path('<slug>', '<lang>')}", code="place"))
             continue
         hit = cache.get(file) if cache else None
         if hit is not None:
@@ -483,7 +494,7 @@ def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
 
 def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
     """The problems found by the last run, if it was made under `key`."""
-    kept = read_json(repo.root / CACHE_DIR / RESULT_CACHE)
+    kept = read_json(repo.root / CACHE_DIR / VALIDATION_RESULT)
     if not isinstance(kept, dict) or kept.get("key") != key:
         return None
     try:
@@ -494,7 +505,7 @@ def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
 
 def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
     """Keep this run's problems under `key`; never fails the run."""
-    write_json_quietly(repo.root / CACHE_DIR / RESULT_CACHE,
+    write_json_quietly(repo.root / CACHE_DIR / VALIDATION_RESULT,
                        {"key": key, "problems": [asdict(problem) for problem in problems]})
 
 
@@ -528,11 +539,11 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
     # The texts in each document's folder, found once (not once per document).
     texts_in: dict[str, list[str]] = {}
     for name in files:
-        if name.startswith("documents/") and name.endswith(".txt") and name.count("/") == 2:
-            texts_in.setdefault(name.split("/")[1], []).append(name)
+        if is_document_text(name):
+            texts_in.setdefault(document_slug(name), []).append(name)
     for file, (kind, record) in records.items():
         if kind == "document":
-            slug = file.split("/")[1]
+            slug = document_slug(file)
             found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
         elif kind == "position-set":
             found = _check_positions(repo, file, None, record, symbols)

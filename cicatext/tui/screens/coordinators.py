@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from cicatext.store.layout import coordinator_path, source_file
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -189,12 +190,12 @@ class CoordinatorsScreen(Screen):
         if self.focused is self.deadline_table and self.deadlines:
             deadline = self.deadlines[self.deadline_table.cursor_row]
             if deadline.source:
-                self.app.edit_file(f"{deadline.source}.yaml", 1)
+                self.app.edit_file(source_file(deadline.source), 1)
             return
         cursor = self.area_table.cursor_row
         row = self._table_rows[cursor] if 0 <= cursor < len(self._table_rows) else None
         if row is not None:
-            self.app.edit_file(row["file"] or f"coordinators/{row['area_id']}.yaml", 1)
+            self.app.edit_file(row["file"] or coordinator_path(row["area_id"]), 1)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
@@ -209,7 +210,7 @@ class CoordinatorsScreen(Screen):
             return
         deadline = self.deadlines[row]
         style = STATUS_STYLE.get(deadline.status, "")
-        where = f" · {deadline.source}.yaml" if deadline.source else ""
+        where = f" · {source_file(deadline.source)}" if deadline.source else ""
         rule = f"Modalities {deadline.rule}" if deadline.rule[:1].isdigit() else deadline.rule
         detail.update(Content.assemble((f"{deadline.due.isoformat()} {deadline.status}", style),
                                        f" · {rule}{where}\n", deadline.what))

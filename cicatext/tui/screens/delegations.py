@@ -20,6 +20,7 @@ from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
 from cicatext.notation.tree import Stance
+from cicatext.store.layout import POSITIONS_DIR, document_text_path
 from cicatext.store.negotiation.delegations import (
     DelegationBracket,
     PositionFile,
@@ -122,7 +123,7 @@ class DelegationsScreen(Screen):
         codes = set(self.names)
         if self.brackets:
             codes |= set(self.brackets)
-        positions_root = self.repo.root / "positions"
+        positions_root = self.repo.root / POSITIONS_DIR
         if positions_root.is_dir():
             codes |= {p.name for p in positions_root.iterdir() if p.is_dir()}
         # Delegations with brackets first, most brackets first; the rest by code.
@@ -215,7 +216,7 @@ class DelegationsScreen(Screen):
         elif self.shown:
             row = self.bracket_table.cursor_row
             item = self.shown[row]
-            self.app.edit_file(f"documents/{item.slug}/{item.language}.txt", item.line)
+            self.app.edit_file(document_text_path(item.slug, item.language), item.line)
 
     def action_back(self) -> None:
         self.dismiss()

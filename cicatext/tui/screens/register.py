@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
+from cicatext.store.layout import document_record_path
 from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.tui.widgets.document_table import COLUMNS, DocumentTable
 from cicatext.tui.widgets.key_bar import KeyBar
@@ -284,4 +285,4 @@ class RegisterScreen(Screen):
     def action_edit(self) -> None:
         current = self.table.current
         if current is not None:
-            self.app.edit_file(f"documents/{current.slug}/document.yaml", 1)
+            self.app.edit_file(document_record_path(current.slug), 1)
