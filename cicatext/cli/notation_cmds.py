@@ -47,9 +47,6 @@ def _json_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON for scripts")
 
 
-# Handlers ---------------------------------------------------------------------
-
-
 def brackets_command(args: argparse.Namespace) -> int:
     """`cicatext brackets FILE`: every bracket, then the errors."""
     from cicatext.cli.output import emit_json, print_problems
@@ -136,9 +133,6 @@ def check_command(args: argparse.Namespace) -> int:
         emit_json({"errors": [p.to_json() for p in errors], "warnings": [p.to_json() for p in warnings]})
     print_problems(reading.problems)
     return 1 if errors else 0
-
-
-# Reading the input ------------------------------------------------------------
 
 
 def _read(args: argparse.Namespace):

@@ -101,9 +101,6 @@ def _emit(value) -> None:
     emit_json(value)
 
 
-# server -----------------------------------------------------------------------------
-
-
 def run_server_init(args: argparse.Namespace) -> int:
     from cicatext.store.trust.server import init_server
 
@@ -123,9 +120,6 @@ def run_server_check(args: argparse.Namespace) -> int:
     from cicatext.store.trust.server import run_check
 
     return run_check(sys.stdin)
-
-
-# keys -----------------------------------------------------------------------------------
 
 
 def run_keys_add(args: argparse.Namespace) -> int:
@@ -162,9 +156,6 @@ def run_keys_list(args: argparse.Namespace) -> int:
     return 0
 
 
-# verify -----------------------------------------------------------------------------------
-
-
 def run_verify(args: argparse.Namespace) -> int:
     from cicatext.store.trust.verify import verify
 
@@ -189,9 +180,6 @@ def run_verify(args: argparse.Namespace) -> int:
         summary += f", {len(refused)} not entitled or badly signed"
     print(summary, file=sys.stderr)
     return 1 if refused else 0
-
-
-# confidential -------------------------------------------------------------------------------
 
 
 def run_confidential_add(args: argparse.Namespace) -> int:

@@ -96,8 +96,6 @@ class _Builder:
         self.delegations: dict[str, None] = {}
         self.concepts: dict[str, str] = {}
 
-    # Inline content -------------------------------------------------------------------
-
     def text(self, element: ET.Element, text: str) -> None:
         for piece, italic in emphasis(text):
             if italic:
@@ -127,8 +125,6 @@ class _Builder:
             self.concepts.setdefault(stance, _STANCE_NAMES[attribution.stance])
             _el(holder, "inline", attribution.source(), name="attribution", class_=stance,
                 refersTo=f"#{_eid(code)} #{stance}")
-
-    # Blocks ---------------------------------------------------------------------------
 
     def paragraph_number(self, paragraph: Paragraph) -> tuple[str | None, tuple]:
         """The paragraph's own number when it stands first as plain text, and the content without it."""
@@ -161,8 +157,6 @@ class _Builder:
         heading = _el(chapter, "heading")
         self.inline(heading, content, eid, [0])
         return chapter
-
-    # The document ---------------------------------------------------------------------
 
     def build(self) -> ET.Element:
         document = self.document
@@ -328,9 +322,6 @@ def to_akn(document: ExportDocument) -> str:
     root = _Builder(document).build()
     _indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
-
-
-# Validation -----------------------------------------------------------------------------
 
 
 def schema_path():

@@ -25,9 +25,6 @@ from cicatext.notation.tree import Attribution, Draft, Paragraph, Stance
 _CLOSING = ",.;:!?)"
 
 
-# Results ---------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Placed:
     """An entry that went into the new revision."""
@@ -74,9 +71,6 @@ class CompiledRound:
         for item in self.unplaced:
             table.setdefault(item.delegation, ([], []))[1].append(item)
         return dict(sorted(table.items()))
-
-
-# Compiling -------------------------------------------------------------------------
 
 
 @dataclass
@@ -387,9 +381,6 @@ def _with_label(text: str, label: str | None) -> str:
     if not label or LABEL.match(text):
         return text
     return f"{label} {text}"
-
-
-# Writing the plan ------------------------------------------------------------------
 
 
 def _attribution_text(code: str, stance: Stance) -> str:

@@ -156,9 +156,6 @@ def bracket_span(draft: Draft, paragraph_id: str, start: int, end: int, code: st
     return _finish(text[:at] + "[" + text[at:to] + "] " + mark + text[to:], reading)
 
 
-# Helpers ----------------------------------------------------------------------
-
-
 def _fresh(draft: Draft) -> tuple[str, Reading]:
     """The draft's text and a fresh reading of it, so positions match the text."""
     text = render(draft)

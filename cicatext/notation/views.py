@@ -150,8 +150,6 @@ def delegation_brackets(draft: Draft, code: str) -> list[BracketInfo]:
     return [info for info in bracket_list(draft) if any(a.code == code for a in info.attributions)]
 
 
-# The clean text ----------------------------------------------------------------
-
 _CLOSING = ",;.:!?)]"
 _JOINING = ",;:"
 # What is left of a paragraph whose text was all in brackets: a bullet or its number.
@@ -244,9 +242,6 @@ def clean_text(draft: Draft) -> str:
         return ""
     ending = draft.separators[-1] if draft.separators else ""
     return "".join(kept) + ("\n" if "\n" in ending else "")
-
-
-# Counts ----------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -116,8 +116,6 @@ class Repository:
             hint="run `cicatext init PATH` to make one, or `cicatext demo` for the sample repository",
         )
 
-    # Reading -------------------------------------------------------------
-
     def path(self, relative: str) -> Path:
         """The absolute path of a repository-relative path."""
         return self.root / relative
@@ -273,8 +271,6 @@ class Repository:
     def text(self, entry: DocumentEntry, language: str = "en") -> str:
         """A document's text in one language."""
         return self.read_text(entry.text_path(language))
-
-    # Git -----------------------------------------------------------------
 
     def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
                 env: Mapping[str, str] | None = None, binary: bool = False) -> CompletedProcess:

@@ -124,8 +124,6 @@ class CicatextApp(App[int]):
         if theme:
             self.theme = THEMES.get(theme, theme)
 
-    # Start -----------------------------------------------------------------
-
     def get_default_screen(self) -> RegisterScreen:
         return RegisterScreen(self.repository_title)
 
@@ -154,8 +152,6 @@ class CicatextApp(App[int]):
     def documents(self) -> tuple[DocumentSummary, ...]:
         """Every document's summary, once loaded."""
         return self.catalogue.documents if self.catalogue else ()
-
-    # Background work ---------------------------------------------------------
 
     def begin_work(self, key: str, words: str) -> None:
         """Say in the status line that something runs in the background."""
@@ -287,8 +283,6 @@ class CicatextApp(App[int]):
             screen.set_problems(self.problems, complete=True)
         self._refresh_status()
 
-    # Reloading -----------------------------------------------------------------
-
     async def action_reload(self) -> None:
         """Read everything again: after a `git pull`, an edit, a commit made elsewhere."""
         self.repo.refresh()
@@ -326,8 +320,6 @@ class CicatextApp(App[int]):
         if any(before[place] != sign for place, sign in now.items() if place in before):
             self.notify("The repository changed on disk; reading it again.", timeout=3)
             await self.action_reload()
-
-    # Opening things --------------------------------------------------------------
 
     def state_names(self) -> dict[str, str]:
         """Delegation code → name in English, for the reader's side panel."""
@@ -409,8 +401,6 @@ class CicatextApp(App[int]):
                 return summary
         return DocumentSummary(slug, slug, slug, "", "", "", 0, "", "", (), None, 0)
 
-    # Screens -----------------------------------------------------------------------
-
     def _top_screen_of(self, kind: type):
         for screen in self.screen_stack:
             if isinstance(screen, kind):
@@ -470,8 +460,6 @@ class CicatextApp(App[int]):
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
-
-    # The editor ----------------------------------------------------------------------
 
     def edit_file(self, relative: str, line: int = 1) -> None:
         """Open a repository file at a line in $VISUAL or $EDITOR, then read the repository again."""

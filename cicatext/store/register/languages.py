@@ -145,9 +145,6 @@ def check_languages(repo: Repository) -> list[Problem]:
     return problems
 
 
-# Translations to redo ---------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class Change:
     """The last commit that changed one paragraph in one language."""

@@ -147,8 +147,6 @@ class SearchIndex:
         """Where a paragraph is, and its text."""
         return self._heads[number], self._texts[number]
 
-    # Documents -------------------------------------------------------------
-
     def _document_hits(self, query: str) -> list[SearchHit]:
         lowered = query.lower()
         scores: dict[int, float] = {}
@@ -164,8 +162,6 @@ class SearchIndex:
             slug, _, current_symbol, title = self._documents[index]
             hits.append(SearchHit("document", slug, current_symbol, score, title))
         return hits
-
-    # Paragraphs ------------------------------------------------------------
 
     def _matches(self, word: str) -> list[tuple[str, float]]:
         """Vocabulary words matching one query word, with scores: exact 100, prefix 90+, fuzzy below."""

@@ -83,9 +83,6 @@ class Refusal:
         return f"cicatext: refused {self.ref}{where}: {self.reason}; {self.hint}"
 
 
-# Set-up ------------------------------------------------------------------------------
-
-
 def hook_script() -> str:
     """The pre-receive hook: this interpreter running this cicatext's `server check`."""
     import shlex
@@ -133,9 +130,6 @@ def init_server(path: str | os.PathLike, *, require_signatures: bool = False) ->
     return {"repository": str(bare), "hook": str(hook), **settings}
 
 
-# The check ---------------------------------------------------------------------------------
-
-
 def read_updates(lines: Iterable[str]) -> list[Update]:
     """The ref updates pre-receive gets on stdin (`OLD NEW REF` per line)."""
     updates = []
@@ -175,8 +169,6 @@ class PushCheck:
         for update in self.updates:
             found.extend(self._check(update))
         return found
-
-    # One update -----------------------------------------------------------------
 
     def _check(self, update: Update) -> list[Refusal]:
         ref = update.short
@@ -319,8 +311,6 @@ class PushCheck:
             return [Refusal(ref, update.new, "a round tag names a commit on main",
                             "push main together with the tag: `git push --follow-tags origin main`")]
         return []
-
-    # Validation -------------------------------------------------------------
 
     def _validate(self, update: Update, *, base: str | None) -> list[Refusal]:
         errors = tree_problems(self.git, update.new)

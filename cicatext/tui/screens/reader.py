@@ -120,8 +120,6 @@ class ReaderScreen(Screen):
         self.panel = BracketPanel(id="reader-panel")
         self.status = StatusLine(id="status")
 
-    # Building --------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield self.banner
@@ -214,8 +212,6 @@ class ReaderScreen(Screen):
             self.selected = None
         self._redraw()
 
-    # State -----------------------------------------------------------------
-
     @property
     def brackets(self) -> list[BracketInfo]:
         """Every bracket of the text shown, in document order."""
@@ -306,8 +302,6 @@ class ReaderScreen(Screen):
         if self.selected == bracket_id and language == self.language:
             self._update_panel()
 
-    # Navigation ------------------------------------------------------------
-
     def select(self, bracket_id: str | None) -> None:
         """Select a bracket and bring it into view."""
         self.selected = bracket_id
@@ -386,8 +380,6 @@ class ReaderScreen(Screen):
         if ids and not self.clean:
             self.selected = ids[(ids.index(self.selected) + 1) % len(ids)] if self.selected in ids else ids[0]
         self._redraw()
-
-    # Modes -----------------------------------------------------------------
 
     def action_toggle_clean(self) -> None:
         self.clean = not self.clean
@@ -481,8 +473,6 @@ class ReaderScreen(Screen):
                     self.move_to_paragraph(index)
                     break
 
-    # Secretariat actions ---------------------------------------------------
-
     def action_agree(self) -> None:
         self._confirm("agree")
 
@@ -549,8 +539,6 @@ class ReaderScreen(Screen):
                     self.current = index
                     break
         self._redraw()
-
-    # Elsewhere -------------------------------------------------------------
 
     def action_history(self) -> None:
         self.post_message(self.ShowHistory(self.document.slug))

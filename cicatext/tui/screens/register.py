@@ -165,8 +165,6 @@ class RegisterScreen(Screen):
         self._refill()
         self.table.focus()
 
-    # Data ------------------------------------------------------------------
-
     def show_progress(self, done: int, total: int, documents: Sequence[DocumentSummary]) -> None:
         """Show how far reading the register has got, with the rows read so far."""
         self.reading_register = True
@@ -214,8 +212,6 @@ class RegisterScreen(Screen):
             label = next(c.label for c in COLUMNS if c.key == self.sort_key)
             sort = f" · sorted by {label}{' (reversed)' if self.sort_reverse else ''}"
         self.status.say(f"{what} · {open_brackets} open brackets{sort}")
-
-    # Actions ---------------------------------------------------------------
 
     def action_find(self) -> None:
         field = self.filter_field

@@ -151,8 +151,6 @@ class DocumentTable(ScrollView, can_focus=True):
         # By the row's id, with the row kept to tell it from a later row given the same id.
         self._cell_widths: dict[int, tuple[DocumentSummary, tuple[int, ...]]] = {}
 
-    # Data ------------------------------------------------------------------
-
     def set_rows(self, rows: Sequence[DocumentSummary], *, keep: str | None = None) -> None:
         """Show these rows; keep the cursor on the document `keep` (a slug) when it is among them."""
         self.rows = list(rows)
@@ -177,8 +175,6 @@ class DocumentTable(ScrollView, can_focus=True):
         if 0 <= self.cursor < len(self.rows):
             return self.rows[self.cursor]
         return None
-
-    # Layout ----------------------------------------------------------------
 
     def _columns(self) -> list[tuple[Column, int]]:
         width = self.scrollable_content_region.width or self.size.width
@@ -223,8 +219,6 @@ class DocumentTable(ScrollView, can_focus=True):
         self._layout = []
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
         self._keep_cursor_visible()
-
-    # Drawing ---------------------------------------------------------------
 
     def _line(self, cells: list[tuple[str, int, bool]], style: Style, sorted_index: int | None = None,
               sorted_style: Style | None = None) -> list[Segment]:
@@ -271,8 +265,6 @@ class DocumentTable(ScrollView, can_focus=True):
         cells = [(cell_text(row, column.key), column_width, column.right) for column, column_width in layout]
         return Strip(self._line(cells, style)).adjust_cell_length(width, style)
 
-    # Cursor ----------------------------------------------------------------
-
     def watch_cursor(self, old: int, new: int) -> None:
         self._keep_cursor_visible()
         self.refresh()
@@ -311,8 +303,6 @@ class DocumentTable(ScrollView, can_focus=True):
     def action_choose(self) -> None:
         if self.current is not None:
             self.post_message(self.Chosen(self.current))
-
-    # Mouse -----------------------------------------------------------------
 
     def on_click(self, event) -> None:
         offset = event.get_content_offset(self)

@@ -83,8 +83,6 @@ class DocumentView(ScrollView, can_focus=True):
         self._lines.clear()
         self._heights.clear()
 
-    # State -------------------------------------------------------------------
-
     def set_paragraphs(self, paragraphs: Sequence[Paragraph]) -> None:
         """Show another draft's paragraphs (another language, or the text read again)."""
         self.paragraphs = list(paragraphs)
@@ -133,8 +131,6 @@ class DocumentView(ScrollView, can_focus=True):
     def shown(self) -> list[int]:
         """The indices of the paragraphs on the page, in order."""
         return list(self._order)
-
-    # Layout ------------------------------------------------------------------
 
     def _text_width(self) -> int:
         return max((self.scrollable_content_region.width or self.size.width) - GUTTER - 1, 10)
@@ -263,8 +259,6 @@ class DocumentView(ScrollView, can_focus=True):
         elif row + min(lines, height) > top + height:
             self.scroll_to(y=row + min(lines, height) - height, animate=False, immediate=True)
 
-    # Drawing -----------------------------------------------------------------
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         base = self.rich_style
@@ -282,8 +276,6 @@ class DocumentView(ScrollView, can_focus=True):
         else:
             gutter = Segment(" " * GUTTER, base)
         return Strip([gutter, *strips[line]]).adjust_cell_length(width, base)
-
-    # Mouse -------------------------------------------------------------------
 
     def on_click(self, event) -> None:
         offset = event.get_content_offset(self)

@@ -84,8 +84,6 @@ class ParallelView(DocumentView):
         """The other language (right or below)."""
         self._units: list[tuple[int | None, int | None]] = []
 
-    # State -------------------------------------------------------------------
-
     def set_languages(self, paragraphs: Sequence[Paragraph], other: Sequence[Paragraph], language: str,
                       other_language: str) -> None:
         """Show a draft's paragraphs in `language` beside `other`, its text in `other_language`."""
@@ -119,8 +117,6 @@ class ParallelView(DocumentView):
 
     def _paragraphs_of(self, bracket_id: str | None) -> set[int]:
         return {unit for index in super()._paragraphs_of(bracket_id) if (unit := self._unit_of(index)) is not None}
-
-    # Layout ------------------------------------------------------------------
 
     def _column_width(self) -> int:
         return (self._text_width() - len(SEPARATOR)) // 2
@@ -189,8 +185,6 @@ class ParallelView(DocumentView):
     def _offset_line(self, unit: int, offset: int) -> int:
         width = self._column_width() if self.columns else self._text_width()
         return min(offset // max(width, 1), max(len(self._strips(unit)) - 1, 0))
-
-    # Drawing -----------------------------------------------------------------
 
     def _heading(self, width: int) -> Strip:
         style = self.get_component_rich_style("parallel-view--heading")
