@@ -268,10 +268,6 @@ class Repository:
             return None
         return DocumentEntry(slug=slug, record=record) if isinstance(record, dict) else None
 
-    def text(self, entry: DocumentEntry, language: str = "en") -> str:
-        """A document's text in one language."""
-        return self.read_text(entry.text_path(language))
-
     def run_git(self, *args: str, check: bool = True, input: str | bytes | None = None,
                 env: Mapping[str, str] | None = None, binary: bool = False) -> CompletedProcess:
         """Run a git command in the repository and return its completed process (text, or bytes with `binary`)."""

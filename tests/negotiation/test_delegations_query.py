@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cicatext.notation.tree import Stance
-from cicatext.store.negotiation.delegations import gather_brackets, position_files
+from cicatext.store.negotiation.delegations import delegations_with_positions, gather_brackets, position_files
 from cicatext.store.register.catalogue import load_catalogue
 
 
@@ -27,3 +27,4 @@ def test_position_files_say_what_each_holds_or_why_it_does_not_load(demo_repo):
     assert (good.document, good.entries, good.actions) == ("MC/2023/DRAFT/5", 3, "delete 1, insert 2")
     assert files["positions/IND/broken.yaml"].problem
     assert position_files(demo_repo, "TUR") == []
+    assert "IND" in delegations_with_positions(demo_repo) and "TUR" not in delegations_with_positions(demo_repo)

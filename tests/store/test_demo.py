@@ -37,14 +37,14 @@ def test_sample_holds_the_package_of_14_june_2023(demo_repo):
 def test_every_paragraph_is_the_seed_text_verbatim(demo_repo, seed_text):
     """Each paragraph of every English text stands in the seed character for character."""
     for entry in demo_repo.documents():
-        for block in demo_repo.text(entry, "en").split("\n\n"):
+        for block in demo_repo.read_text(entry.text_path("en")).split("\n\n"):
             paragraph = MARKER.sub("", block.strip("\n"))
             assert paragraph in seed_text, (entry.slug, paragraph[:60])
 
 
 def test_statement_brackets_are_exactly_those_of_the_seed(demo_repo, seed_text):
     """The draft statement holds every bracket and attribution of the seed, no more, no less."""
-    text = demo_repo.text(demo_repo.document("MC/2023/DRAFT/5"))
+    text = demo_repo.read_text(demo_repo.document("MC/2023/DRAFT/5").text_path("en"))
     draft = parse(text, codes=demo_repo.codes)
     seed_statement = parse(seed_text[seed_text.index("DRAFT CICA MINISTERIAL COUNCIL STATEMENT"):])
 

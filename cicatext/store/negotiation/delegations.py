@@ -14,7 +14,7 @@ from cicatext.errors import CicatextError
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
-from cicatext.store.layout import delegation_folder
+from cicatext.store.layout import POSITIONS_DIR, delegation_folder
 from cicatext.store.register.catalogue import (
     DocumentSummary,
     default_language,
@@ -122,3 +122,9 @@ def position_files(repo: Repository, code: str) -> list[PositionFile]:
         actions = ", ".join(f"{action} {count}" for action, count in sorted(tally.items()))
         files.append(PositionFile(relative, str(record.get("document", "")), len(entries), actions))
     return files
+
+
+def delegations_with_positions(repo: Repository) -> set[str]:
+    """The codes that have a folder of position sets (positions/CODE/), whatever the registry says."""
+    root = repo.root / POSITIONS_DIR
+    return {entry.name for entry in root.iterdir() if entry.is_dir()} if root.is_dir() else set()

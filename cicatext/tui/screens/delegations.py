@@ -20,10 +20,11 @@ from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
 from cicatext.notation.tree import Stance
-from cicatext.store.layout import POSITIONS_DIR, document_text_path
+from cicatext.store.layout import document_text_path
 from cicatext.store.negotiation.delegations import (
     DelegationBracket,
     PositionFile,
+    delegations_with_positions,
     gather_brackets,
     position_files,
 )
@@ -123,9 +124,7 @@ class DelegationsScreen(Screen):
         codes = set(self.names)
         if self.brackets:
             codes |= set(self.brackets)
-        positions_root = self.repo.root / POSITIONS_DIR
-        if positions_root.is_dir():
-            codes |= {p.name for p in positions_root.iterdir() if p.is_dir()}
+        codes |= delegations_with_positions(self.repo)
         # Delegations with brackets first, most brackets first; the rest by code.
         counts = {code: len(self.brackets.get(code, [])) if self.brackets else 0 for code in codes}
         self._codes = sorted(codes, key=lambda c: (-counts[c], c))
