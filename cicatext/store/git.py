@@ -88,6 +88,13 @@ def read_objects(cwd: Path, specs: list[str] | tuple[str, ...]) -> list[tuple[st
     return found
 
 
+def read_texts(cwd: Path, specs: list[str] | tuple[str, ...]) -> list[str | None]:
+    """The text of each `rev:path`, None where no file stands there; bytes that are not UTF-8 read as U+FFFD
+    (validate is where a text's encoding is checked). One `git cat-file --batch`."""
+    return [item[1].decode("utf-8", "replace") if item and item[0] == "blob" else None
+            for item in read_objects(cwd, specs)]
+
+
 # Git's own command line does all of it, config, refs and commits too, not GitPython: importing GitPython
 # takes 60-120 ms (it runs `git version` twice as it loads), while a git call takes 2-5 ms and a command makes
 # a handful. Measured, it made `cicatext verify` 50 ms slower listing the round tags and a round 30 ms slower

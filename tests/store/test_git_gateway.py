@@ -9,7 +9,7 @@ import pytest
 
 import cicatext
 from cicatext.errors import CicatextError, RepositoryError
-from cicatext.store.git import LEFT_AS_IT_WAS, identity_env, read_objects, resolve, run_git
+from cicatext.store.git import LEFT_AS_IT_WAS, identity_env, read_objects, read_texts, resolve, run_git
 
 PACKAGE = Path(cicatext.__file__).parent
 GATEWAY = "store/git.py"
@@ -189,6 +189,17 @@ def test_the_batch_reader_reads_every_object_in_one_call_in_order(repo):
     assert found[4][0] == "tree"
     assert read_objects(repo, []) == []
 
+
+
+def test_texts_at_commits_are_read_leniently_and_only_from_files(repo):
+    """`read_texts` gives each file's text, U+FFFD for bytes that are not UTF-8, None for a missing path or a folder."""
+    (repo / "sub").mkdir()
+    (repo / "sub" / "latin.txt").write_bytes(b"caf\xe9\n")
+    run_git(repo, "add", "sub")
+    run_git(repo, "commit", "--quiet", "-m", "Latin-1")
+    assert read_texts(repo, ["HEAD:a.txt", "HEAD:sub/latin.txt", "HEAD:missing.txt", "HEAD:sub"]) == [
+        "first\n", "caf\ufffd\n", None, None]
+    assert read_texts(repo, []) == []
 
 def test_the_batch_reader_outside_a_repository_fails_as_git_says(tmp_path, monkeypatch):
     """Asked outside any repository, the reader raises RepositoryError with git's words and no hint."""

@@ -10,7 +10,13 @@ consider Iraq's offer and received Israel's, it met in Astana on 13-14 June
 from __future__ import annotations
 
 from cicatext.records.cover_note import default_template
-from cicatext.store.layout import TEMPLATES_DIR, coordinator_path, cover_note_template_path, meeting_path, note_path
+from cicatext.store.layout import (
+    TEMPLATES_DIR,
+    coordinator_path,
+    cover_note_template_path,
+    meeting_path,
+    note_path,
+)
 
 MEETING = "swg-2023-06"
 

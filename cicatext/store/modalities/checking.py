@@ -7,8 +7,20 @@ import datetime as dt
 from cicatext.errors import Problem
 from cicatext.records.lifecycle import StatusStep, check_lifecycle
 from cicatext.records.rules import Finding, check_appointments, check_concept_paper
-from cicatext.store.layout import BODIES_DIR, MEETINGS_DIR, concept_paper_path, cover_note_template_path
-from cicatext.store.modalities.loading import ISO_DATE, as_list, as_text, load_records, located, record_files
+from cicatext.store.layout import (
+    BODIES_DIR,
+    MEETINGS_DIR,
+    concept_paper_path,
+    cover_note_template_path,
+)
+from cicatext.store.modalities.loading import (
+    ISO_DATE,
+    as_list,
+    as_text,
+    load_records,
+    located,
+    record_files,
+)
 from cicatext.store.modalities.settings import body_order, settings_of
 from cicatext.store.repository import Repository
 

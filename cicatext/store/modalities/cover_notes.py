@@ -18,7 +18,13 @@ from cicatext.records import cover_note
 from cicatext.records.cover_note import CoverNote
 from cicatext.records.meetings import Meeting
 from cicatext.records.symbols import is_note_number
-from cicatext.store.layout import MEETINGS_DIR, NOTES_DIR, body_record_path, cover_note_template_path, meeting_path
+from cicatext.store.layout import (
+    MEETINGS_DIR,
+    NOTES_DIR,
+    body_record_path,
+    cover_note_template_path,
+    meeting_path,
+)
 from cicatext.store.modalities.loading import Loaded, load_records, located
 from cicatext.store.modalities.names import nearest, text_map, text_of
 from cicatext.store.repository import Repository

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from cicatext.errors import CicatextError, Problem, RecordError
-from cicatext.records.appointments import APPOINTING_BODY, ROLES, STATES_OF_RECORD, ActingPeriod, Appointment, Decision, Extension, Offer, Recommendation, Report, Termination
+from cicatext.records.appointments import (
+    APPOINTING_BODY,
+    ROLES,
+    STATES_OF_RECORD,
+    ActingPeriod,
+    Appointment,
+    Decision,
+    Extension,
+    Offer,
+    Recommendation,
+    Report,
+    Termination,
+)
 from cicatext.records.concept_papers import ActionPlan, Activity, ConceptPaper
 from cicatext.records.meetings import ACTIONS, Meeting, MeetingDocument, TimeLimit
 from cicatext.records.modalities import ModalitiesRecords

@@ -13,7 +13,12 @@ from pathlib import Path
 from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
-from cicatext.store.layout import DOCUMENTS_DIR, document_folder, document_record_path, document_text_path
+from cicatext.store.layout import (
+    DOCUMENTS_DIR,
+    document_folder,
+    document_record_path,
+    document_text_path,
+)
 from cicatext.store.negotiation.refs import (
     WORKTREE,
     cat_files,

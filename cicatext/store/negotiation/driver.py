@@ -9,7 +9,11 @@ from __future__ import annotations
 import shlex
 import sys
 
-from cicatext.store.layout import DOCUMENT_TEXTS, GIT_INFO_ATTRIBUTES, GITATTRIBUTES_FILE
+from cicatext.store.layout import (
+    DOCUMENT_TEXTS,
+    GIT_INFO_ATTRIBUTES,
+    GITATTRIBUTES_FILE,
+)
 from cicatext.store.repository import Repository
 
 DIFF_DRIVER = "cicatext"

@@ -16,6 +16,7 @@ from cicatext.errors import CicatextError, NotationError, UsageError
 from cicatext.notation.paragraph_text import normalise, paragraph_text
 from cicatext.notation.tree import Bracket, Draft
 from cicatext.notation.views import BracketInfo, locate
+from cicatext.store.git import read_texts
 from cicatext.store.layout import DOCUMENTS_DIR, document_text_path
 from cicatext.store.negotiation.checks import read_draft
 from cicatext.store.negotiation.refs import (
@@ -234,8 +235,7 @@ def document_history(repo: Repository, slug: str, language: str) -> list[History
 
 def _texts_at(repo: Repository, commits: list[str], path: str) -> list[str | None]:
     """The file's text at each commit, read with one `git cat-file --batch`."""
-    return [item[1].decode("utf-8", "replace") if item else None
-            for item in cat_files(repo, [f"{commit}:{path}" for commit in commits])]
+    return read_texts(repo.root, [f"{commit}:{path}" for commit in commits])
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,13 @@ from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
 from cicatext.store.git import identity_env
-from cicatext.store.layout import POSITIONS_DIR, STATES_DIR, delegation_folder, position_set_path, round_index
+from cicatext.store.layout import (
+    POSITIONS_DIR,
+    STATES_DIR,
+    delegation_folder,
+    position_set_path,
+    round_index,
+)
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
 from cicatext.store.negotiation.checks import (
     known_code,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.notation.tree import Bracket, Draft, Paragraph
-from cicatext.store.git import read_objects
+from cicatext.store.git import read_texts
 from cicatext.store.repository import DocumentEntry, Repository
 
 _CODE = "language"
@@ -204,12 +204,6 @@ def _history(repo: Repository, paths: list[str]) -> list[Change]:
     return changes
 
 
-def _blobs(repo: Repository, names: list[str]) -> list[str | None]:
-    """The text of each `COMMIT:PATH`, None where it does not exist."""
-    return [item[1].decode("utf-8", "replace") if item and item[0] == "blob" else None
-            for item in read_objects(repo.root, names)]
-
-
 def _paragraph_texts(text: str) -> dict[str, str]:
     from cicatext.notation.reader import read
     from cicatext.notation.render import render
@@ -227,7 +221,7 @@ def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
     history = _history(repo, paths)
     if not history:
         return []
-    blobs = _blobs(repo, [f"{change.commit}:{path}" for change in history for path in paths])
+    blobs = read_texts(repo.root, [f"{change.commit}:{path}" for change in history for path in paths])
     # Each paragraph has versions. A change made in a language that was up to date makes a
     # new version, which every other language then lacks; a change made in a language that
     # lacked the latest version (a translation catching up), or a paragraph appearing in a

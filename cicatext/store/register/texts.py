@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING
 from cicatext.errors import CicatextError, Problem, RecordError, UsageError
 from cicatext.store import yamlio
 from cicatext.store.git import read_objects
-from cicatext.store.layout import TEXT_SUFFIX, document_folder, document_record_path, document_text_path
+from cicatext.store.layout import (
+    TEXT_SUFFIX,
+    document_folder,
+    document_record_path,
+    document_text_path,
+)
 from cicatext.store.repository import DocumentEntry, Repository
 
 if TYPE_CHECKING:

@@ -27,8 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import UsageError
-from cicatext.store.git import read_objects, resolve, run_git
-from cicatext.store.layout import ALLOWED_SIGNERS_PATH, REVOKED_PATH, SETTINGS_FILE, delegation_folder, position_owner
+from cicatext.store.git import read_objects, read_texts, resolve, run_git
+from cicatext.store.layout import (
+    ALLOWED_SIGNERS_PATH,
+    REVOKED_PATH,
+    SETTINGS_FILE,
+    delegation_folder,
+    position_owner,
+)
 from cicatext.store.trust.keys import KeyRing, fingerprint
 
 NAMESPACE = "git"
@@ -58,8 +64,7 @@ class Git:
 
     def blob_text(self, spec: str) -> str | None:
         """The UTF-8 text of `rev:path`, or None when there is none."""
-        found = self.objects([spec])[0]
-        return found[1].decode("utf-8", "replace") if found and found[0] == "blob" else None
+        return read_texts(self.cwd, [spec])[0]
 
     def resolve(self, ref: str) -> str | None:
         """The commit a ref names, or None."""
@@ -67,9 +72,8 @@ class Git:
 
     def keyring(self, ref: str) -> KeyRing:
         """The key registry as it stands at a commit."""
-        allowed, revoked = self.objects([f"{ref}:{ALLOWED_SIGNERS_PATH}", f"{ref}:{REVOKED_PATH}"])
-        return KeyRing.from_texts(allowed[1].decode("utf-8", "replace") if allowed else None,
-                                  revoked[1].decode("utf-8", "replace") if revoked else None)
+        allowed, revoked = read_texts(self.cwd, [f"{ref}:{ALLOWED_SIGNERS_PATH}", f"{ref}:{REVOKED_PATH}"])
+        return KeyRing.from_texts(allowed, revoked)
 
     def parents(self, commits: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Each commit's parents."""

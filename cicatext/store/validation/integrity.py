@@ -25,7 +25,13 @@ from dataclasses import asdict
 
 from cicatext.errors import Problem
 from cicatext.store.files import read_json, write_json_quietly
-from cicatext.store.layout import ATTRIBUTIONS_CACHE, CACHE_DIR, DOCUMENTS_DIR, is_document_text
+from cicatext.store.git import read_texts
+from cicatext.store.layout import (
+    ATTRIBUTIONS_CACHE,
+    CACHE_DIR,
+    DOCUMENTS_DIR,
+    is_document_text,
+)
 from cicatext.store.repository import Repository
 
 _TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
@@ -176,13 +182,13 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
         for commit, item in zip(commits, git.objects(commits)):
             messages[commit] = item[1].partition(b"\n\n")[2].decode("utf-8", "replace") if item else ""
         specs = [f"{commit}:{path}" for path, changed in to_check for commit in changed]
-        blobs = iter(git.objects(specs))
+        texts = iter(read_texts(repo.root, specs))
         for path, changed in to_check:
             versions = []
             for commit in changed:
-                item = next(blobs)
-                if item is not None and item[0] == "blob":
-                    versions.append((commit, item[1].decode("utf-8", "replace")))
+                text = next(texts)
+                if text is not None:
+                    versions.append((commit, text))
             found = _path_problems(path, versions, messages)
             results[path] = [changed[-1], [asdict(p) for p in found]]
             problems.extend(found)

@@ -49,7 +49,6 @@ from cicatext.store.layout import (
 )
 from cicatext.store.repository import Repository
 
-
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
 is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
 is_symbol = lru_cache(maxsize=None)(_symbols.is_symbol)
@@ -511,8 +510,8 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
-    from cicatext.store.register.languages import check_languages
     from cicatext.store.modalities.checking import check_repository
+    from cicatext.store.register.languages import check_languages
 
     problems: list[Problem] = []
     for file, (kind, record) in records.items():
