@@ -216,3 +216,18 @@ def test_a_copied_repository_validates_the_same(doc_repo, tmp_path):
     copy = Repository(shutil.copytree(doc_repo.root, tmp_path / "copy", symlinks=True))
     assert [(p.file, p.message) for p in validate(copy)] == found
     assert [(p.file, p.message) for p in validate(copy)] == found
+
+
+def test_any_un_symbol_imports_and_the_house_profile_is_checked(new_repo):
+    """Other bodies' symbols are symbols; a repository holding CICA's profile says which do not follow it."""
+    settings = new_repo.read_text("cicatext.yaml")
+    assert "symbols: cica" in settings
+    import_text(new_repo, "The Conference,\n\n1. Decides [to act] (+IND);\n", symbol="FCCC/ADP/2015/L.6/Rev.1",
+                title="Draft agreement", kind="decision")
+    assert (new_repo.root / "documents/fccc-adp-2015-l.6/document.yaml").is_file()
+    [problem] = [p for p in validate(new_repo) if p.code == "symbol"]
+    assert problem.message == "symbol 'FCCC/ADP/2015/L.6' does not follow this repository's cica pattern"
+    assert problem.file == "documents/fccc-adp-2015-l.6/document.yaml" and problem.line == 1
+    _write(new_repo, "cicatext.yaml", settings.replace("symbols: cica\n", ""))
+    new_repo.refresh()
+    assert [p for p in validate(new_repo) if p.severity == "error"] == []

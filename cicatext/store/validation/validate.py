@@ -53,6 +53,9 @@ from cicatext.store.repository import Repository
 is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
 is_symbol = lru_cache(maxsize=None)(_symbols.is_symbol)
 parse_symbol = lru_cache(maxsize=None)(_symbols.parse_symbol)
+fits_profile = lru_cache(maxsize=None)(_symbols.fits_profile)
+PROFILES = _symbols.PROFILES
+PROFILE_EXAMPLES = _symbols.PROFILE_EXAMPLES
 
 
 class ValidationCache:
@@ -287,11 +290,17 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
     problems: list[Problem] = []
     symbol = record.get("symbol")
     note = isinstance(symbol, str) and is_note_number(symbol)
+    profile = repo.settings.get("symbols")
     if isinstance(symbol, str) and not note:
         if not is_symbol(symbol):
             problems.append(_located(file, text, ("symbol",), f"symbol {symbol!r} does not parse",
-                                     "write BODY/YEAR/SERIES/NUMBER, e.g. MC/2023/DRAFT/3 (the revision goes in revisions)",
-                                     code="symbol"))
+                                     "write the body, series and number joined by /, e.g. MC/2023/DRAFT/3 or "
+                                     "FCCC/ADP/2015/L.6 (the revision goes in revisions)", code="symbol"))
+        elif isinstance(profile, str) and profile in PROFILES and not fits_profile(symbol, profile):
+            problems.append(_located(file, text, ("symbol",),
+                                     f"symbol {symbol!r} does not follow this repository's {profile} pattern",
+                                     f"write {PROFILE_EXAMPLES[profile]}, or remove `symbols: {profile}` from "
+                                     f"{SETTINGS_FILE}", code="symbol"))
         elif parse_symbol(symbol).revision:
             problems.append(_located(file, text, ("symbol",), f"symbol {symbol!r} names a revision",
                                      f"write the base symbol {parse_symbol(symbol).base()} and list revisions under revisions",
@@ -314,7 +323,7 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
         elif isinstance(rsym, str):
             if not is_symbol(rsym):
                 problems.append(_located(file, text, ("revisions", index, "symbol"), f"symbol {rsym!r} does not parse",
-                                         "write e.g. MC/2023/DRAFT/3/Rev.1", code="symbol"))
+                                         "write the base symbol and /Rev.N, e.g. MC/2023/DRAFT/3/Rev.1", code="symbol"))
             else:
                 parsed = parse_symbol(rsym)
                 if isinstance(rev, int) and parsed.revision != rev:
@@ -331,7 +340,7 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
             problems.append(_located(file, text, ("predecessors", index, "symbol"), f"symbol {psym!r} does not parse",
                                      "write e.g. MC/2023/SEC/1", code="symbol"))
     if isinstance(symbol, str) and (is_symbol(symbol) or note):
-        expected = symbol.lower().replace("/", "-") if note else parse_symbol(symbol).slug()
+        expected = parse_symbol(symbol).slug()
         if expected != slug:
             problems.append(_located(file, text, ("symbol",), f"{symbol} lives in {document_folder(slug)}/",
                                      f"move the folder to {document_folder(expected)}/", code="symbol"))
