@@ -41,6 +41,17 @@ RUN_PART = re.compile(r"([^\S\n]*(?:\n[^\S\n]*)?)\((?:([+-])([A-Z][A-Z0-9]*)|([A
 ATTRIBUTION_LIKE = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)")
 _BARE_CODE = re.compile(r"\s*([A-Z][A-Z0-9]*)\s*")
 _NO_CODE = re.compile(r"\s*[+-]?\s*|\s*(?i:tcb)\s*")
+# Another house's way of saying who wants a bracket, as the text after `(`: a signed party of any spelling
+# (`+G-77`, `+EU, +US`, `+U.S.`), a party's note (`US: retain`, `Norway: delete`), a list of parties
+# (`EU, US, JPN`), or a party and tcb in another case or with more words.
+_PARTY = r"[A-Z][A-Za-z0-9]*(?:[.\-/ ][A-Za-z0-9]+)*\.?"
+_LOOKS_ATTRIBUTED = re.compile(
+    rf"\s*(?:[+-]\s*{_PARTY}"
+    rf"|{_PARTY}\s*:\s*(?i:retain|delete|support|supports|oppose|opposes|object|objects|reserve|reserves|"
+    rf"tcb|bracket|insert|add|replace|keep|no)\b"
+    rf"|[A-Z][A-Z0-9.\-/]*(?:\s*,\s*[A-Z][A-Z0-9.\-/]*)+\s*$"
+    rf"|{_PARTY}\s+(?i:tcb)\b)"
+)
 _LINE_BREAK = re.compile(r"\n")
 _END = methodcaller("end")
 
@@ -176,10 +187,21 @@ class AttributionReader:
         return True
 
     def _not_attribution(self, found: re.Match, inner: str) -> None:
-        """A round-bracketed group after a bracket that is no attribution: malformed, or plain text."""
+        """A round-bracketed group after a bracket that is no attribution: malformed, or text (with a warning
+        when it looks like an attribution in another house's spelling)."""
         opens = found.end(2)
         if _BARE_CODE.fullmatch(inner) is not None:
             code = inner.strip()
+            if self.known is not None and code not in self.known:
+                return  # an abbreviation such as (NDMC): it names no registered party, so it is text
+            if self.known is None:
+                self.problem(
+                    opens,
+                    f"'({inner})' after a bracket is read as text, not as an attribution",
+                    f"if {code} is a delegation, write (+{code}), (-{code}) or ({code} tcb)",
+                    severity="warning",
+                )
+                return
             self.problem(
                 opens,
                 f"malformed attribution '({inner})'",
@@ -192,6 +214,13 @@ class AttributionReader:
                 "write (+CODE), (-CODE) or (CODE tcb) with a delegation code, e.g. (+IRAN)",
             )
         else:
+            if _LOOKS_ATTRIBUTED.match(inner):
+                self.problem(
+                    opens,
+                    f"'({inner})' after a bracket looks like an attribution but is not read as one: it stays text",
+                    "write one group per delegation with a registered code: (+CODE), (-CODE) or (CODE tcb)",
+                    severity="warning",
+                )
             return
         self._quiet_after(found.end())
 

@@ -314,7 +314,7 @@ MALFORMED: tuple[Malformed, ...] = (
     Malformed("unclosed", "first line\n\nsecond [unclosed text\nmore", ((3, 8, "never closed"),)),
     Malformed("stray-close", "text] more", ((1, 5, "unmatched ']'"),)),
     Malformed("orphan-attribution", "the text (+IRAN) here", ((1, 10, "follows no bracket"),)),
-    Malformed("bare-code", "[the text] (IRAN)", ((1, 12, "malformed attribution '(IRAN)'"),)),
+    Malformed("bare-code", "[the text] (IRAN)", ((1, 12, "malformed attribution '(IRAN)'"),), codes=("IRAN",)),
     Malformed("no-code", "[the text] (+)", ((1, 12, "names no delegation"),)),
     Malformed("lower-case-code", "[the text] (+iran)", ((1, 14, "not in capitals"),)),
     Malformed(
@@ -340,6 +340,7 @@ MALFORMED: tuple[Malformed, ...] = (
         "malformed-then-more",
         "[a] (-CHN) (IRAN) (+IND) text (-RUS)",
         ((1, 12, "malformed attribution"), (1, 31, "follows no bracket")),
+        codes=("CHN", "IRAN", "IND", "RUS"),
     ),
 )
 

@@ -229,10 +229,17 @@ def test_bracket_span_bad_ranges() -> None:
 
 
 def test_bracket_span_refuses_result_that_does_not_read() -> None:
-    """A span whose bracket would swallow a following round-bracketed code as an attribution is refused."""
-    text = "the Road Map (RMT) is"
+    """A span whose bracket would turn a following round-bracketed group into a broken attribution is refused."""
+    text = "the plan (+) is"
     with pytest.raises(NotationError, match="would not be valid notation"):
-        operations.bracket_span(parse(text), "p1", 4, 12, "RUS", "+")
+        operations.bracket_span(parse(text), "p1", 4, 8, "RUS", "+")
+
+
+def test_bracket_span_before_an_abbreviation_keeps_it_as_text() -> None:
+    """`(RMT)` after the new bracket's attribution names no party, so it stays text after it."""
+    result = operations.bracket_span(parse("the Road Map (RMT) is"), "p1", 4, 12, "RUS", "+")
+    assert render(result) == "the [Road Map] (+RUS) (RMT) is"
+    assert [a.code for a in result.paragraphs[0].content[1].attributions] == ["RUS"]
 
 
 def test_operations_return_new_drafts() -> None:

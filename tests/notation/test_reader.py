@@ -262,3 +262,26 @@ def test_paragraph_of_only_a_marker() -> None:
     draft = parse(text)
     assert [(p.id, p.marker, p.content) for p in draft.paragraphs][0] == ("x", "{#x} ", ())
     assert render(draft) == text
+
+
+@pytest.mark.parametrize("text, codes, expected", [
+    ("[the National Disaster Management Centre] (NDMC) acts", ("IRAN", "CHN"), None),
+    ("[the National Disaster Management Centre] (NDMC) acts", None, "is read as text, not as an attribution"),
+    ("[the text] (+G-77)", ("IRAN",), "looks like an attribution but is not read as one"),
+    ("[the text] (+EU, +US)", ("IRAN",), "looks like an attribution but is not read as one"),
+    ("[the text] (+U.S.)", ("IRAN",), "looks like an attribution but is not read as one"),
+    ("[the text] (US: retain)", ("IRAN",), "looks like an attribution but is not read as one"),
+    ("[the text] (EU, US, JPN)", None, "looks like an attribution but is not read as one"),
+    ("[the text] (festivals, conferences, etc.)", ("IRAN",), None),
+    ("[the plan] (MC/2023/CHAIR/1)", ("IRAN",), None),
+])
+def test_round_brackets_after_a_bracket_that_are_no_attribution_stay_text(text, codes, expected):
+    """Another house's attribution is never dropped silently: a warning names it; an abbreviation is text."""
+    reading = read(text, codes=codes, file="draft.txt")
+    assert [p.severity for p in reading.problems] == ([] if expected is None else ["warning"])
+    if expected is not None:
+        [problem] = reading.problems
+        assert expected in problem.message and (problem.line, problem.column) == (1, text.index("(", text.index("]")) + 1)
+    [bracket] = [node for node in reading.draft.paragraphs[0].content if hasattr(node, "attributions")]
+    assert bracket.attributions == ()
+    assert render(reading.draft) == text
