@@ -114,7 +114,8 @@ class _Builder:
         counter[0] += 1
         holder = _el(element, "inline", name="bracket", eId=f"{prefix}__bracket_{counter[0]}",
                      class_="options" if bracket.is_options else None)
-        _append_text(holder, "[")
+        if not bracket.continued:
+            _append_text(holder, "[")
         self.inline(holder, bracket.body, prefix, counter)
         _append_text(holder, ("]" if bracket.closed else "") + bracket.trailer)
         for attribution in bracket.attributions:

@@ -129,7 +129,8 @@ def _write_paragraph(out, paragraph) -> None:
             for piece, italic in emphasis(node.text):
                 _run(out, piece, italic=italic, colour=colour)
         elif event == "open":
-            _run(out, "[", bold=True, colour=colour)
+            if not node.continued:
+                _run(out, "[", bold=True, colour=colour)
         elif event == "close":
             if node.closed:
                 _run(out, "]", bold=True, colour=colour)

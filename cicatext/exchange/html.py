@@ -74,7 +74,8 @@ def _paragraph(paragraph: Paragraph, document: ExportDocument) -> str:
             parts.append(_text(node.text))
         elif event == "open":
             kind = "bracket options" if node.is_options else "bracket"
-            parts.append(f'<span class="{kind}"><span class="mark">[</span>')
+            opening = "" if node.continued else '<span class="mark">[</span>'
+            parts.append(f'<span class="{kind}">{opening}')
         elif event == "close":
             closing = '<span class="mark">]</span>' if node.closed else ""
             parts.append(f"{closing}{escape(node.trailer, quote=False)}</span>")

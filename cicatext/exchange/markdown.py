@@ -28,7 +28,7 @@ def _paragraph(paragraph: Paragraph) -> str:
         if event == "text":
             parts.append(_escape(node.text))
         elif event == "open":
-            parts.append("\\[")
+            parts.append("" if node.continued else "\\[")
         elif event == "close":
             parts.append(("\\]" if node.closed else "") + _escape(node.trailer))
         else:

@@ -18,11 +18,18 @@ from cicatext.notation.tree import Attribution, Bracket, Position, Stance, Text
 _BRACKETS = re.compile(r"[\[\]]")
 
 
-def build_content(source: Source, start: int, end: int) -> tuple:
+def build_content(source: Source, start: int, end: int, carried: int = 0,
+                  continuing: frozenset[int] = frozenset()) -> tuple:
     """The nodes of the paragraph content from `start` to `end`: text, brackets, attributions.
 
+    `carried` brackets opened in earlier paragraphs are still open where this
+    one starts (a bracket spanning paragraphs): their parts here are brackets
+    marked `continued`, and those still open where the paragraph ends, with
+    the brackets opened here at the offsets in `continuing`, are marked
+    `continues`: the scan found their `]` in a later paragraph.
+
     Problems were reported when the paragraph was checked; here a stray `]`
-    stays text and a bracket left open is closed by the paragraph's end.
+    stays text and a bracket never closed is closed by the paragraph's end.
     Written for speed: nodes are made without their dataclass __init__
     (object.__new__, then the instance dict; the nodes are the same), and
     lines are followed as offsets grow instead of being searched each time.
@@ -46,6 +53,10 @@ def build_content(source: Source, start: int, end: int) -> tuple:
     last = start
     children: list = []
     stack: list = []
+    for _ in range(carried):
+        # A bracket begun in an earlier paragraph: its part here starts with the paragraph.
+        stack.append((children, start, line_no, start - line_at + 1))
+        children = []
     for match in _BRACKETS.finditer(text, start, end):
         s = match.start()
         if text[s] == "[":
@@ -124,12 +135,18 @@ def build_content(source: Source, start: int, end: int) -> tuple:
         fields["trailer"] = trailer
         fields["closed"] = True
         fields["pos"] = tuple_new(Position, (opened, closed, opened_line, opened_column))
+        if carried and len(stack) < carried:
+            fields["continued"] = True
+            carried -= 1
         parent.append(node)
         children = parent
     if last < end:
         children.append(Text(text[last:end], source.position(last, end)))
     while stack:
         parent, opened, opened_line, opened_column = stack.pop()
-        parent.append(Bracket(tuple(children), (), "", False, Position(opened, end, opened_line, opened_column)))
+        continued = len(stack) < carried
+        node = Bracket(tuple(children), (), "", False, Position(opened, end, opened_line, opened_column),
+                       continued=continued, continues=continued or opened in continuing)
+        parent.append(node)
         children = parent
     return tuple(children)

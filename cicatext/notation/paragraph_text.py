@@ -110,8 +110,9 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
             ordinal = len(spans) + 1
             spans.append(None)
             start = at
-            raw.append("[")
-            at += 1
+            if not node.continued:
+                raw.append("[")
+                at += 1
             walk(node.body, depth + 1, ordinal)
             close = at
             if node.closed:

@@ -51,7 +51,8 @@ def _inline(nodes, emit: Callable[[str], object]) -> None:
 
 
 def _bracket(bracket: Bracket, emit: Callable[[str], object]) -> None:
-    emit("[")
+    if not bracket.continued:
+        emit("[")
     _inline(bracket.body, emit)
     if bracket.closed:
         emit("]")

@@ -38,6 +38,19 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 LEADING_SPACE = re.compile(r"\s*")
 _MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
 _LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
+# A paragraph that heads a part of the text: no bracket is searched for past one. An article, chapter,
+# section, part or annex heading, a heading numbered in Roman numerals, or a line in capitals.
+_HEADING = re.compile(
+    r"(?:\[?(?:Article|Chapter|Section|Part|Annex|Appendix|ARTICLE|CHAPTER|SECTION|PART|ANNEX|APPENDIX)"
+    r"[ \t]+[0-9IVXLC]+\b"
+    r"|[IVXLC]+\.[ \t]+[A-Z]"
+    r"|[^a-z\n\[\]]*[A-Z]{3}[^a-z\n\[\]]*(?:\n|\Z))"
+)
+
+
+def is_boundary(text: str, start: int) -> bool:
+    """Whether the paragraph starting at `start` is a heading, past which a bracket is not searched for."""
+    return _HEADING.match(text, start) is not None
 
 
 class Scanner(AttributionReader):
@@ -88,6 +101,9 @@ class Scanner(AttributionReader):
             return self._run_quick(paragraphs, separators, seen_ids, pstart, marker, pid, cstart)
         line, counted = 1, 0  # the line of offset `counted`
         stack: list[int] = []
+        # Paragraphs a bracket crosses, waiting for their nodes; the brackets open where the current one began.
+        spanning: list = []
+        carried_in: tuple[int, ...] = ()
         for match in _SCAN.finditer(text + "\n\n", cstart):
             s = match.start()
             char = text[s] if s < n else "\n"
@@ -117,9 +133,6 @@ class Scanner(AttributionReader):
                 pend = s
                 while pend > cstart and text[pend - 1].isspace():
                     pend -= 1
-                if stack:
-                    self._unclosed(stack)
-                    stack = []
                 label = None
                 char = text[cstart : cstart + 1]
                 if char == "[" or char.isdigit():
@@ -135,7 +148,11 @@ class Scanner(AttributionReader):
                 fields["marker"] = marker
                 fields["label"] = label
                 fields["pos"] = tuple_new(Position, (pstart, pend, line, column))
-                if cstart >= pend:
+                if spanning or stack:
+                    # A bracket crosses this paragraph's end or began before it: its nodes wait until the
+                    # scan knows which open brackets close in a later paragraph.
+                    spanning.append((fields, cstart, pend, carried_in, tuple(stack)))
+                elif cstart >= pend:
                     fields["content"] = ()
                 elif lazy:
                     fields["_build"] = (build_content, source, cstart, pend)
@@ -147,8 +164,35 @@ class Scanner(AttributionReader):
                 if head is None:
                     break
                 marker, pid, cstart, pstart = head
+                if stack and is_boundary(text, cstart):
+                    self._unclosed(stack, boundary=cstart)
+                    self._settle(spanning, tuple(stack), lazy)
+                    stack = []
+                elif spanning and not stack:
+                    self._settle(spanning, (), lazy)
+                carried_in = tuple(stack)
+        if stack:
+            self._unclosed(stack)
+        if spanning:
+            self._settle(spanning, tuple(stack), lazy)
         self.taken += taken
         return self._done(paragraphs, separators)
+
+    def _settle(self, spanning: list, unclosed: tuple[int, ...], lazy: bool) -> None:
+        """Give the paragraphs a bracket crossed their nodes (or their recipe), now that the scan has found
+        which of the open brackets close in a later paragraph and which (`unclosed`) never close."""
+        source = self.source
+        never = set(unclosed)
+        for fields, cstart, pend, carried_in, open_at_end in spanning:
+            carried = sum(1 for opened in carried_in if opened not in never)
+            continuing = frozenset(opened for opened in open_at_end if opened not in never and opened >= cstart)
+            if cstart >= pend and not carried:
+                fields["content"] = ()
+            elif lazy:
+                fields["_build"] = (build_content, source, cstart, pend, carried, continuing)
+            else:
+                fields["content"] = build_content(source, cstart, pend, carried, continuing)
+        spanning.clear()
 
     def _run_quick(self, paragraphs: list[Paragraph], separators: list[str], seen_ids: dict[str, int],
                    pstart: int, marker: str, pid: str, cstart: int) -> tuple[Draft, tuple[Problem, ...]]:
@@ -281,12 +325,18 @@ class Scanner(AttributionReader):
             seen_ids[pid] = pstart
         return marker, pid, cstart
 
-    def _unclosed(self, stack: list[int]) -> None:
+    def _unclosed(self, stack: list[int], boundary: int | None = None) -> None:
+        if boundary is None:
+            where = "before the end of the text"
+        else:
+            line = bisect_right(self.source.starts, boundary)
+            where = f"before the heading on line {line}"
         for opened in stack:
             self.problem(
                 opened,
                 "'[' is never closed",
-                "close it with ']' before the end of the paragraph (a bracket cannot cross a blank line)",
+                f"close it with ']' {where} (a bracket may span paragraphs, but not past a heading "
+                "such as 'Article 3' or 'Chapter II', nor past the end of the text)",
             )
 
     def _known_codes(self, after: re.Match) -> None:

@@ -94,9 +94,13 @@ class Bracket:
     trailer: str = ""
     """Punctuation written between `]` and the first attribution, as in `]. (-IND)`."""
     closed: bool = True
-    """False only in a lenient read where the closing `]` is missing."""
+    """False when no `]` is written here: in a lenient read where it is missing, or where the bracket `continues`."""
     pos: Position | None = None
     """From `[` to just past `]` (attributions not included)."""
+    continued: bool = False
+    """This part of a bracket spanning paragraphs began in an earlier paragraph: no `[` here."""
+    continues: bool = False
+    """This part of a bracket spanning paragraphs goes on into the next paragraph: no `]` here."""
 
     @property
     def options(self) -> tuple[Bracket, ...]:
@@ -184,8 +188,11 @@ class Draft:
         return None
 
     def bracket_count(self) -> int:
-        """How many brackets the draft holds, at every depth (an options group and each alternative alike)."""
-        return sum(1 for paragraph in self.paragraphs for _ in paragraph.brackets())
+        """How many brackets the draft holds, at every depth (an options group and each alternative alike).
+
+        A bracket spanning paragraphs counts once, where it opens.
+        """
+        return sum(1 for paragraph in self.paragraphs for bracket, _ in paragraph.brackets() if not bracket.continued)
 
 
 def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:

@@ -325,16 +325,16 @@ MALFORMED: tuple[Malformed, ...] = (
     ),
     Malformed("duplicate-id", "{#a} one\n\n{#a} two", ((3, 1, "duplicate paragraph id 'a'"),)),
     Malformed(
-        "bracket-across-blank-line",
-        "[a\n\nb] c",
-        ((1, 1, "never closed"), (3, 2, "unmatched ']'")),
+        "bracket-across-a-heading",
+        "[a\n\nArticle 2\n\nb] c",
+        ((1, 1, "never closed"), (5, 2, "unmatched ']'")),
     ),
     Malformed("bad-marker", "{#bad id} text", ((1, 1, "malformed paragraph id marker"),)),
     Malformed("marker-without-space", "{#a}text", ((1, 5, "no space after"),)),
     Malformed(
         "nested-unclosed",
-        "ok [a [b] (+X) c\n\n[d]] (-Y)",
-        ((1, 4, "never closed"), (3, 4, "unmatched ']'"), (3, 6, "follows no bracket")),
+        "ok [a [b] (+X) c\n\nCHAPTER II\n\n[d]] (-Y)",
+        ((1, 4, "never closed"), (5, 4, "unmatched ']'"), (5, 6, "follows no bracket")),
     ),
     Malformed(
         "malformed-then-more",

@@ -98,13 +98,14 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
             shade = min(12 * depth, 48)
             region = [start, 0, f"{text_colour} on {base} {shade}%" if lit else "dim"]
             spans.append(region)
-            spans.append([start, start + 1, "bold" if lit else "dim"])
-            emit("[")
+            if not node.continued:
+                spans.append([start, start + 1, "bold" if lit else "dim"])
+                emit("[")
             walk(node.body, depth + 1)
             if node.closed:
                 spans.append([offset, offset + 1, "bold" if lit else "dim"])
                 emit("]")
-            else:
+            elif not node.continues:
                 spans.append([start, start + 1, "bold $text-error underline"])
             emit(node.trailer)
             region[1] = offset
