@@ -1,0 +1,68 @@
+"""Alternatives side by side and in Option blocks; brackets that are placeholders or status notes."""
+
+import pytest
+
+from cicatext.notation.alternatives import Kinds, bracket_kind, option_blocks, side_by_side
+from cicatext.notation.reader import parse
+from cicatext.notation.render import render
+from cicatext.notation.tree import Bracket
+
+
+def brackets(text: str) -> list[Bracket]:
+    return [bracket for paragraph in parse(text).paragraphs for bracket, _ in paragraph.brackets()]
+
+
+def test_brackets_written_touching_are_one_group_of_alternatives():
+    [paragraph] = parse("Each Party [shall][should][other] report [annually] [in full].").paragraphs
+    assert [[render(b.body) for b in run] for run in side_by_side(paragraph.content)] == [["shall", "should", "other"]]
+
+
+def test_an_attributed_bracket_ends_a_run():
+    [paragraph] = parse("Parties [shall] (+IND)[should][may] act").paragraphs
+    assert [[render(b.body) for b in run] for run in side_by_side(paragraph.content)] == [["should", "may"]]
+
+
+def test_outer_bracketed_alternatives_without_commas_are_an_options_group():
+    [group, *_] = brackets("from [[date][1990][2000]] on")
+    assert group.is_options and len(group.options) == 3
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("[X]", "placeholder"), ("[year x]", "placeholder"), ("[...]", "placeholder"), ("[…]", "placeholder"),
+    ("[document symbol to be added]", "placeholder"), ("[Agreed ad ref]", "status"), ("[agreed]", "status"),
+    ("[shall]", "bracket"), ("[X] (+IND)", "bracket"), ("[Agreed ad ref] (-CHN)", "bracket"),
+    ("[the [X] amount]", "bracket"),
+])
+def test_placeholders_and_status_notes_are_told_from_unagreed_text(text, kind):
+    assert bracket_kind(brackets(text)[0]) == kind
+
+
+def test_a_repository_gives_its_own_lists():
+    kinds = Kinds.of(placeholders=["to come"], status_notes=["adopted"])
+    assert bracket_kind(brackets("[to come]")[0], kinds) == "placeholder"
+    assert bracket_kind(brackets("[adopted]")[0], kinds) == "status"
+    assert bracket_kind(brackets("[X]")[0], kinds) == "bracket"
+
+
+def test_option_blocks_are_alternatives_of_one_provision():
+    draft = parse("""{#op1} 1. Each Party shall communicate.
+
+{#o1} Option 1: Parties shall act:
+
+{#o1a} (a) [together];
+
+{#o2} Option 2: Parties may act.
+
+{#o3} Option 3: {No text required}
+
+{#op2} 2. Requests the Secretariat.
+
+{#p1} Option 1: one
+
+{#p2} Option 2: two
+""")
+    blocks = [block.to_json() for block in option_blocks(draft)]
+    assert blocks == [
+        {"paragraphs": ["o1", "o2", "o3"], "labels": ["1", "2", "3"], "no_text": ["3"]},
+        {"paragraphs": ["p1", "p2"], "labels": ["1", "2"], "no_text": []},
+    ]
