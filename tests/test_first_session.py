@@ -53,7 +53,8 @@ FIRST_SESSION = [
     ["verify", "--json"],
     ["log", SYMBOL],
     ["export", "SWG/801"],
-    ["agree", SYMBOL, "op99:1"],
+    ["agree", SYMBOL, "op99:abcd"],
+    ["agree", SYMBOL, "pp9:1"],
 ]
 
 # The README's round: IND edits the text on its branch, proposes, the Secretariat compiles and agrees.
@@ -67,8 +68,9 @@ ROUND_SESSION = [
     ["log", SYMBOL, "--json"],
     ["diff", "round/mc-2023-draft-5/1~1", "round/mc-2023-draft-5/1", SYMBOL],
     ["diff", "round/mc-2023-draft-5/1~1", "round/mc-2023-draft-5/1", SYMBOL, "--json"],
-    ["agree", SYMBOL, "pp9:1"],
-    ["drop", SYMBOL, "pp9:1", "--json"],
+    ["agree", SYMBOL, "pp9:gbyh"],
+    ["agree", SYMBOL, "pp9:gbyh"],
+    ["drop", SYMBOL, "pp9:syjv", "--expect", "and religious", "--json"],
     ["export", SYMBOL, "--redline", "round/mc-2023-draft-5/1~1", "HEAD", "-o", "changes.docx"],
     ["validate"],
 ]

@@ -41,7 +41,9 @@ def register(subparsers) -> None:
     for name, verb in (("agree", "lift a bracket, keeping its text"), ("drop", "remove a bracket and its text")):
         command = subparsers.add_parser(name, help=f"{verb}, and commit")
         command.add_argument("symbol", help="the document")
-        command.add_argument("bracket", help="the bracket id, e.g. op11:1")
+        command.add_argument("bracket", help="the bracket id, e.g. op11:kqtb (`cicatext brackets` lists them)")
+        command.add_argument("--expect", metavar="TEXT",
+                             help="refuse unless the bracket's text is TEXT (white space aside)")
         command.add_argument("--lang", default="en", help="the language (default en)")
         _repo_option(command)
         command.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -146,11 +148,12 @@ def _bracket_command(args: argparse.Namespace, verb: str) -> int:
     from cicatext.store.negotiation import decisions
 
     action = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
-    commit = action(_open(args), args.symbol, args.bracket, language=args.lang)
+    decision = action(_open(args), args.symbol, args.bracket, language=args.lang, expect=args.expect)
     if args.json:
-        emit_json({"document": args.symbol, "bracket": args.bracket, "action": verb, "commit": commit})
+        emit_json(decision.to_json())
     else:
-        print(f"{'Agreed' if verb == 'agree' else 'Dropped'} {args.bracket} (commit {commit[:10]})")
+        print(decision.describe())
+        print(f"  commit {decision.commit[:10]}")
     return 0
 
 

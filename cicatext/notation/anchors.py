@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.paragraph_text import BracketSpan, ParagraphText, normalise, quote
 from cicatext.notation.position_sets import Anchor, Entry
+from cicatext.notation.tree import Paragraph
 
 FUZZY_SCORE = 90
 """The least rapidfuzz score (0-100) at which a moved anchor is found again."""
@@ -130,16 +132,22 @@ def _map_offset(opcodes, index: int, limit: int) -> int:
     return limit
 
 
-def resolve_bracket(text: ParagraphText, entry: Entry, paragraph_id: str) -> tuple[BracketSpan, float] | str:
+def resolve_bracket(text: ParagraphText, entry: Entry, paragraph_id: str,
+                    paragraph: Paragraph | None = None) -> tuple[BracketSpan, float] | str:
     """The bracket a support, withdraw or reserve concerns: by id, checked against its quoted text."""
     quoted = normalise(entry.anchor.text) if entry.anchor and entry.anchor.text else ""
     if entry.bracket:
-        pid, _, number = entry.bracket.rpartition(":")
-        if pid == paragraph_id and number.isdigit() and 1 <= int(number) <= len(text.brackets):
-            span = text.brackets[int(number) - 1]
-            if not quoted or normalise(text.body_reading(span)) == quoted:
-                return span, 100.0
-        elif not quoted:
+        pid, _, code = entry.bracket.rpartition(":")
+        span = None
+        if pid == paragraph_id and code.isdigit() and 1 <= int(code) <= len(text.brackets):
+            span = text.brackets[int(code) - 1]  # a position set written before ids named brackets by their words
+        elif pid == paragraph_id and paragraph is not None and code:
+            named = [n for n in name_paragraph(paragraph) if n.code.startswith(code)]
+            if len(named) == 1:
+                span = next((s for s in text.brackets if s.bracket is named[0].bracket), None)
+        if span is not None and (not quoted or normalise(text.body_reading(span)) == quoted):
+            return span, 100.0
+        if span is None and not quoted:
             return f"no bracket {entry.bracket} in paragraph {paragraph_id}"
     if not quoted:
         return f"bracket {entry.bracket} no longer holds the text it was written against; quote it (anchor.text)"

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from difflib import SequenceMatcher
 
+from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.paragraph_text import BracketSpan, ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
 
@@ -306,9 +307,14 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
     return pairs, removed, added
 
 
-def _change(paragraph_id: str, text: ParagraphText, span: BracketSpan) -> BracketChange:
+def _names(paragraph: Paragraph) -> dict[int, str]:
+    """Each bracket's shown id, by the bracket object's identity."""
+    return {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+
+
+def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
     return BracketChange(
-        id=f"{paragraph_id}:{span.ordinal}",
+        id=names.get(id(span.bracket), f"{paragraph.id}:"),
         text=text.raw[span.start + 1:span.close],
         reading=text.bracket_readings[span.ordinal - 1],
         attributions=tuple(a.canonical() for a in span.bracket.attributions),
@@ -323,12 +329,12 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     if old is None:
         text = paragraph_text(new)
         return ParagraphDiff(new.id, "added",
-                             brackets_added=tuple(_change(new.id, text, s) for s in text.brackets),
+                             brackets_added=tuple(_change(new, text, s, _names(new)) for s in text.brackets),
                              words=(WordOp("insert", "", text.reading),), new_text=text.raw)
     if new is None:
         text = paragraph_text(old)
         return ParagraphDiff(old.id, "removed",
-                             brackets_dropped=tuple(_change(old.id, text, s) for s in text.brackets),
+                             brackets_dropped=tuple(_change(old, text, s, _names(old)) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
     before, after = paragraph_text(old), paragraph_text(new)
     old_raw, new_raw = before.raw, after.raw
@@ -338,12 +344,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
+    ids = _names(new) if pairs else {}
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
         if was == now:
             continue
-        bracket_id = f"{new.id}:{new_span.ordinal}"
+        bracket_id = ids.get(id(new_span.bracket), f"{new.id}:")
         reading = read_after[new_span.ordinal - 1]
         for code, stance in now:
             if (code, stance) not in was:
@@ -353,13 +360,14 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
     new_reading = normalise(after.reading)
     agreed, dropped = [], []
+    old_names = _names(old) if removed else {}
     for span in removed:
         words = read_before[span.ordinal - 1]
-        (agreed if words and words in new_reading else dropped).append(_change(old.id, before, span))
+        (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))
     words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
     return ParagraphDiff(
         new.id, "changed",
-        brackets_added=tuple(_change(new.id, after, s) for s in added),
+        brackets_added=tuple(_change(new, after, s, _names(new)) for s in added),
         brackets_agreed=tuple(agreed),
         brackets_dropped=tuple(dropped),
         attributions_joined=tuple(joined),

@@ -265,7 +265,7 @@ def _plan_entry(plan: _ParagraphPlan, entry: Entry, code: str, new_paragraphs: l
         return problem
     text = plan.text
     if entry.action in BRACKET_ACTIONS:
-        found = resolve_bracket(text, entry, plan.paragraph.id)
+        found = resolve_bracket(text, entry, plan.paragraph.id, plan.paragraph)
         if isinstance(found, str):
             return found
         span, score = found

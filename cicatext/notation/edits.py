@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from cicatext.errors import Problem
 from cicatext.notation.anchors import locate_anchor
+from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.bracket_diff import match_brackets, word_ops
 from cicatext.notation.paragraph_text import LABEL, BracketSpan, ParagraphText, normalise, paragraph_text, quote
 from cicatext.notation.position_sets import Anchor, Entry
@@ -71,8 +72,10 @@ def entries_from_edit(old: Draft, new: Draft, code: str, *, first_id: int = 1,
                     elif normalise(old_text):
                         add(action="replace", paragraph=paragraph.id, anchor=anchor, text=normalise(new_text))
         pairs, removed, added = match_brackets(paragraph, edited, (before, after))
+        ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
         for old_span, new_span in pairs:
-            _attribution_entries(paragraph.id, before, old_span, new_span, code, add, problems)
+            _attribution_entries(ids.get(id(old_span.bracket), f"{paragraph.id}:"), before, old_span, new_span, code, add,
+                                 problems)
         for new_span in added:
             others = {a.code for a in new_span.bracket.attributions if a.code != code}
             if others:
@@ -122,7 +125,7 @@ def _strip_label(text: str) -> str:
     return text[match.end():].strip() if match else text
 
 
-def _attribution_entries(paragraph_id, before: ParagraphText, old_span: BracketSpan, new_span: BracketSpan,
+def _attribution_entries(bracket_id: str, before: ParagraphText, old_span: BracketSpan, new_span: BracketSpan,
                          code: str, add, problems: list[Problem]) -> None:
     old_stances = {(a.code, a.stance) for a in old_span.bracket.attributions}
     new_stances = {(a.code, a.stance) for a in new_span.bracket.attributions}
@@ -131,7 +134,7 @@ def _attribution_entries(paragraph_id, before: ParagraphText, old_span: BracketS
     others = {c for c, _ in old_stances ^ new_stances if c != code}
     if others:
         problems.append(Problem(
-            f"bracket {paragraph_id}:{old_span.ordinal}: the attributions of {', '.join(sorted(others))} "
+            f"bracket {bracket_id}: the attributions of {', '.join(sorted(others))} "
             f"were changed; you may change only your own ({code})",
             hint="other delegations' positions come from their own branches"))
     mine_before = {s for c, s in old_stances if c == code}
@@ -139,7 +142,7 @@ def _attribution_entries(paragraph_id, before: ParagraphText, old_span: BracketS
     if mine_before == mine_after:
         return
     quoted = Anchor(text=normalise(before.body_reading(old_span)))
-    bracket_id = f"{paragraph_id}:{old_span.ordinal}"
+    paragraph_id = bracket_id.rpartition(":")[0]
     if not mine_after:
         add(action="withdraw", paragraph=paragraph_id, bracket=bracket_id, anchor=quoted)
     elif Stance.RESERVE in mine_after:

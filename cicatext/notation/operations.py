@@ -13,7 +13,8 @@ from cicatext.notation.codes import is_code
 from cicatext.notation.reader import Reading, read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance
-from cicatext.notation.views import locate, tidy_join
+from cicatext.notation.bracket_ids import name_draft, name_paragraph
+from cicatext.notation.views import locate, lookup, tidy_join
 
 _PUNCTUATION = tuple(",;.:!?")
 
@@ -26,6 +27,14 @@ def agree(draft: Draft, bracket_id: str) -> Draft:
     """
     text, reading = _fresh(draft)
     paragraph, bracket, parent = locate(reading.draft, bracket_id)
+    if bracket.continues:
+        # A bracket spanning paragraphs: its `[` here, its `]` and attributions where it ends.
+        _, last = _last_part(reading.draft, bracket_id)
+        kept = text[bracket.pos.start + 1 : last.pos.end - 1] + last.trailer
+        before = text[: bracket.pos.start]
+        if kept[:1] in _PUNCTUATION:
+            before = before.rstrip(" \t")
+        return _finish(before + kept + text[_extent_end(last) :], reading)
     _require_closed(bracket, bracket_id)
     if bracket.is_options:
         alternatives = _alternative_ids(paragraph, bracket, bracket_id)
@@ -51,19 +60,49 @@ def drop(draft: Draft, bracket_id: str) -> Draft:
     """
     text, reading = _fresh(draft)
     paragraph, bracket, parent = locate(reading.draft, bracket_id)
-    _require_closed(bracket, bracket_id)
-    if parent is not None and parent.is_options:
-        return _finish(_drop_alternative(text, parent, bracket), reading)
+    last_paragraph, last = paragraph, bracket
+    if bracket.continues:
+        # A bracket spanning paragraphs goes with the paragraphs wholly inside it; the text before it and
+        # the text after its end join into one paragraph.
+        last_paragraph, last = _last_part(reading.draft, bracket_id)
+    else:
+        _require_closed(bracket, bracket_id)
+        if parent is not None and parent.is_options:
+            return _finish(_drop_alternative(text, parent, bracket), reading)
     start = paragraph.pos.start
-    rendered = text[start : paragraph.pos.end]
-    content_start = len(paragraph.marker)
-    left = rendered[content_start : bracket.pos.start - start]
-    right = bracket.trailer + rendered[_extent_end(bracket) - start :]
+    left = text[start + len(paragraph.marker) : bracket.pos.start]
+    right = last.trailer + text[_extent_end(last) : last_paragraph.pos.end]
     content = tidy_join(left, right)
     if not content.strip():
-        return _finish(_without_paragraph(reading.draft, paragraph), reading)
+        if last_paragraph is paragraph:
+            return _finish(_without_paragraph(reading.draft, paragraph), reading)
+        return _finish(_without_paragraphs(text, start, last_paragraph.pos.end), reading)
     new = paragraph.marker + content
-    return _finish(text[:start] + new + text[paragraph.pos.end :], reading)
+    return _finish(text[:start] + new + text[last_paragraph.pos.end :], reading)
+
+
+def _last_part(draft: Draft, bracket_id: str) -> tuple[Paragraph, Bracket]:
+    """The paragraph and part where a spanning bracket ends."""
+    full = lookup(draft, bracket_id).full
+    found: tuple[Paragraph, Bracket] | None = None
+    for paragraph, here in zip(draft.paragraphs, name_draft(draft)):
+        for named in here:
+            if named.full == full:
+                found = (paragraph, named.bracket)
+    if found is None or not found[1].closed:
+        raise NotationError(f"bracket '{bracket_id}' is never closed",
+                            hint="close it with ']' first (`cicatext check FILE` shows where)")
+    return found
+
+
+def _without_paragraphs(text: str, start: int, end: int) -> str:
+    """The text without what stands from `start` to `end` (whole paragraphs), one blank line kept between the rest."""
+    head, tail = text[:start].rstrip(), text[end:].lstrip()
+    if not head:
+        return text[:start] + tail if not text[:start].strip() else tail
+    if not tail:
+        return head + "\n"
+    return head + "\n\n" + tail
 
 
 def join(draft: Draft, bracket_id: str, code: str, stance: Stance | str) -> Draft:
@@ -138,7 +177,8 @@ def bracket_span(draft: Draft, paragraph_id: str, start: int, end: int, code: st
             hint=f"start at {len(paragraph.marker)} or later",
         )
     base = paragraph.pos.start
-    for ordinal, (bracket, _) in enumerate(paragraph.brackets(), 1):
+    shown = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    for bracket, _ in paragraph.brackets():
         opens = bracket.pos.start - base
         closes = bracket.pos.end - base
         extent = _extent_end(bracket) - base
@@ -147,7 +187,7 @@ def bracket_span(draft: Draft, paragraph_id: str, start: int, end: int, code: st
         inside = start > opens and end < closes
         if not (whole or apart or inside):
             raise NotationError(
-                f"span {start}-{end} cuts bracket '{paragraph_id}:{ordinal}' in half",
+                f"span {start}-{end} cuts bracket '{shown.get(id(bracket), paragraph_id)}' in half",
                 hint=f"take in the whole bracket with its attributions ({opens}-{extent}) "
                 f"or stay inside its text ({opens + 1}-{closes - 1})",
             )
@@ -193,8 +233,8 @@ def _require_closed(bracket: Bracket, bracket_id: str) -> None:
 
 
 def _alternative_ids(paragraph: Paragraph, group: Bracket, group_id: str) -> str:
-    ids = {id(bracket): n for n, (bracket, _) in enumerate(paragraph.brackets(), 1)}
-    return ", ".join(f"{paragraph.id}:{ids[id(alternative)]}" for alternative in group.options)
+    ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    return ", ".join(ids[id(alternative)] for alternative in group.options)
 
 
 def _drop_alternative(text: str, group: Bracket, alternative: Bracket) -> str:

@@ -1,8 +1,8 @@
 """Views of a draft: its brackets, one bracket by id, the clean text, one delegation's brackets, counts.
 
-A bracket's id is `PARAGRAPH:N`, N the 1-based pre-order ordinal of the
-bracket within its paragraph (an outer bracket before the brackets inside it):
-`op11:1`, `1.10:1`.
+A bracket's id is `PARAGRAPH:CODE`, CODE letters drawn from the bracket's
+words (`pp9:kqtb`; see `cicatext.notation.bracket_ids`), so an id keeps naming
+the same bracket whatever happens to the brackets around it.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cicatext.errors import NotationError
+from cicatext.notation.bracket_ids import Named, is_numbered, name_draft, name_paragraph, split_id
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
 
@@ -20,7 +21,7 @@ class BracketInfo:
     """One bracket as listed: where it stands, how deep, what it says, who said what."""
 
     id: str
-    """`PARAGRAPH:N`, e.g. `op11:1`."""
+    """`PARAGRAPH:CODE`, e.g. `op11:kqtb`."""
     paragraph: str
     """The id of the paragraph holding it."""
     start: int
@@ -39,6 +40,10 @@ class BracketInfo:
     """True for an options group (a bracket holding only bracketed alternatives)."""
     attributions: tuple[Attribution, ...]
     """The attributions written after it."""
+    full_id: str = ""
+    """The id with the bracket's whole code, as commits record it."""
+    paragraphs: tuple[str, ...] = ()
+    """For a bracket spanning paragraphs: every paragraph it stands in, the first where it opens."""
 
     def to_json(self) -> dict:
         """The bracket as a plain dict for `--json` output."""
@@ -53,6 +58,7 @@ class BracketInfo:
             "text": self.text,
             "options": self.options,
             "attributions": [{"code": a.code, "stance": a.stance.value} for a in self.attributions],
+            **({"paragraphs": list(self.paragraphs)} if len(self.paragraphs) > 1 else {}),
         }
 
 
@@ -66,33 +72,39 @@ def _positioned(draft: Draft) -> Draft:
 
 
 def bracket_list(draft: Draft) -> list[BracketInfo]:
-    """Every bracket of the draft in document order, outer before inner."""
+    """Every bracket of the draft in document order, outer before inner; a spanning bracket once, where it opens."""
     draft = _positioned(draft)
+    named = name_draft(draft)
+    parts: dict[str, list[tuple[Paragraph, Named]]] = {}
+    for paragraph, here in zip(draft.paragraphs, named):
+        for found in here:
+            if found.bracket.continued or found.bracket.continues:
+                parts.setdefault(found.full, []).append((paragraph, found))
     listed: list[BracketInfo] = []
-    for paragraph in draft.paragraphs:
-        listed.extend(_paragraph_brackets(paragraph))
+    for paragraph, here in zip(draft.paragraphs, named):
+        listed.extend(_info(paragraph, found, parts.get(found.full)) for found in here if not found.bracket.continued)
     return listed
 
 
-def _paragraph_brackets(paragraph: Paragraph) -> list[BracketInfo]:
-    listed = []
-    for ordinal, (bracket, depth) in enumerate(paragraph.brackets(), 1):
-        pos = bracket.pos
-        listed.append(
-            BracketInfo(
-                id=f"{paragraph.id}:{ordinal}",
-                paragraph=paragraph.id,
-                start=pos.start if pos else 0,
-                end=pos.end if pos else 0,
-                line=pos.line if pos else 0,
-                column=pos.column if pos else 0,
-                depth=depth,
-                text=render(bracket.body),
-                options=bracket.is_options,
-                attributions=bracket.attributions,
-            )
-        )
-    return listed
+def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named]] | None) -> BracketInfo:
+    bracket = found.bracket
+    pos = bracket.pos
+    last = parts[-1][1].bracket if parts else bracket
+    text = "\n\n".join(render(part.bracket.body) for _, part in parts) if parts else render(bracket.body)
+    return BracketInfo(
+        id=found.shown,
+        paragraph=paragraph.id,
+        start=pos.start if pos else 0,
+        end=last.pos.end if last.pos else 0,
+        line=pos.line if pos else 0,
+        column=pos.column if pos else 0,
+        depth=found.depth,
+        text=text,
+        options=bracket.is_options,
+        attributions=last.attributions,
+        full_id=found.full,
+        paragraphs=tuple(p.id for p, _ in parts) if parts else (),
+    )
 
 
 def find_bracket(draft: Draft, bracket_id: str) -> tuple[Paragraph, Bracket]:
@@ -102,21 +114,60 @@ def find_bracket(draft: Draft, bracket_id: str) -> tuple[Paragraph, Bracket]:
 
 
 def locate(draft: Draft, bracket_id: str) -> tuple[Paragraph, Bracket, Bracket | None]:
-    """The paragraph, the bracket and the bracket directly around it (None at depth 1)."""
-    paragraph_id, colon, number = bracket_id.rpartition(":")
-    if not colon or not number.isdigit() or int(number) < 1:
+    """The paragraph, the bracket (for a spanning bracket: its first part) and the bracket directly around it
+    (None at depth 1)."""
+    found = lookup(draft, bracket_id)
+    paragraph = draft.paragraph(found.paragraph)
+    parent = next(parent for bracket, parent in _with_parents(paragraph.content, None) if bracket is found.bracket)
+    return paragraph, found.bracket, parent
+
+
+def lookup(draft: Draft, bracket_id: str) -> Named:
+    """The bracket with this id (any prefix of its code of three letters or more), named.
+
+    `NotationError` when the id is malformed, in the old numbered form, names
+    no bracket, or is a prefix shared by several.
+    """
+    parsed = split_id(bracket_id)
+    if parsed is None:
+        if is_numbered(bracket_id):
+            raise NotationError(
+                f"'{bracket_id}' is a numbered bracket id; bracket ids now name the bracket by its words",
+                hint=_numbered_hint(draft, bracket_id),
+            )
         raise NotationError(
             f"'{bracket_id}' is not a bracket id",
-            hint="a bracket id is PARAGRAPH:N, e.g. op11:1; `cicatext brackets FILE` lists them",
+            hint="a bracket id is PARAGRAPH:CODE, e.g. op11:kqtb; `cicatext brackets FILE` lists them",
         )
+    paragraph_id, prefix = parsed
     paragraph = draft.paragraph(paragraph_id)
     if paragraph is None:
         raise NotationError(f"no paragraph '{paragraph_id}'", hint=_nearest_hint(draft, bracket_id))
-    wanted = int(number)
-    for ordinal, (bracket, parent) in enumerate(_with_parents(paragraph.content, None), 1):
-        if ordinal == wanted:
-            return paragraph, bracket, parent
-    raise NotationError(f"no bracket '{bracket_id}'", hint=_nearest_hint(draft, bracket_id, paragraph))
+    named = name_paragraph(paragraph)
+    matches = [found for found in named if found.code.startswith(prefix)]
+    if not matches:
+        raise NotationError(f"no bracket '{bracket_id}'", hint=_nearest_hint(draft, bracket_id, paragraph))
+    if len(matches) > 1:
+        listed = "; ".join(f"{found.full[: len(paragraph_id) + 1 + len(prefix) + 2]} [{_short(found.bracket)}]"
+                           for found in matches[:4])
+        raise NotationError(f"'{bracket_id}' names {len(matches)} brackets", hint=f"give more letters: {listed}")
+    return matches[0]
+
+
+def _short(bracket: Bracket) -> str:
+    body = " ".join(render(bracket.body).split())
+    return body if len(body) <= 40 else body[:39] + "…"
+
+
+def _numbered_hint(draft: Draft, bracket_id: str) -> str:
+    paragraph_id, _, number = bracket_id.rpartition(":")
+    paragraph = draft.paragraph(paragraph_id)
+    named = name_paragraph(paragraph) if paragraph is not None else []
+    if not 1 <= int(number) <= len(named):
+        return "`cicatext brackets FILE` lists the ids"
+    found = named[int(number) - 1]
+    return (f"the bracket now at place {number} of {paragraph_id} is {found.shown} [{_short(found.bracket)}]; "
+            "check it is the one meant, then use its id")
 
 
 def _with_parents(nodes, parent: Bracket | None):
@@ -129,13 +180,13 @@ def _with_parents(nodes, parent: Bracket | None):
 def _nearest_hint(draft: Draft, bracket_id: str, paragraph: Paragraph | None = None) -> str:
     """A hint naming the existing bracket ids nearest to a wrong one."""
     if paragraph is not None:
-        count = sum(1 for _ in paragraph.brackets())
-        if count == 0:
+        named = name_paragraph(paragraph)
+        if not named:
             return f"paragraph {paragraph.id} holds no brackets"
-        if count == 1:
-            return f"paragraph {paragraph.id} holds one bracket: {paragraph.id}:1"
-        return f"paragraph {paragraph.id} holds brackets {paragraph.id}:1 to {paragraph.id}:{count}"
-    ids = [f"{p.id}:{n}" for p in draft.paragraphs for n, _ in enumerate(p.brackets(), 1)]
+        listed = ", ".join(f"{found.shown} [{_short(found.bracket)}]" for found in named[:6])
+        more = f" and {len(named) - 6} more" if len(named) > 6 else ""
+        return f"paragraph {paragraph.id} holds {listed}{more}"
+    ids = [found.shown for here in name_draft(draft) for found in here if not found.bracket.continued]
     if not ids:
         return "this text holds no brackets"
     from rapidfuzz import fuzz, process

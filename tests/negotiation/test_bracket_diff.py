@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from cicatext.notation.bracket_diff import _MARKED, _WORDS, _aligned, diff_drafts, word_diff_view, word_ops
 from cicatext.notation.reader import parse
+from tests.ids import at
 
 OLD = (
     "{#pp1} Recognizing the role of volunteerism;\n\n"
@@ -33,7 +34,7 @@ def test_added_bracket_is_listed_with_its_attributions():
     """A new bracket is added, with its attributions in normal spelling."""
     change = one(OLD, OLD.replace("Encourage exchanges.", "Encourage [youth] (+KAZ) exchanges."))
     assert change.paragraph == "op3" and change.status == "changed"
-    assert [(b.id, b.text, b.attributions) for b in change.brackets_added] == [("op3:1", "youth", ("(+KAZ)",))]
+    assert [(b.id, b.text, b.attributions) for b in change.brackets_added] == [(at(OLD.replace("Encourage exchanges.", "Encourage [youth] (+KAZ) exchanges."), "op3:1"), "youth", ("(+KAZ)",))]
     assert change.text_changed
     assert [(w.op, w.new) for w in change.words if w.op != "equal"] == [("insert", "youth ")]
 
@@ -41,7 +42,7 @@ def test_added_bracket_is_listed_with_its_attributions():
 def test_agreed_bracket_keeps_its_words():
     """A bracket lifted with its words kept is agreed, not dropped; the words did not change."""
     change = one(OLD, OLD.replace("[modern electronic systems] (+IRAN)", "modern electronic systems"))
-    assert [b.id for b in change.brackets_agreed] == ["op1:1"]
+    assert [b.id for b in change.brackets_agreed] == [at(OLD, "op1:1")]
     assert not change.brackets_dropped and not change.text_changed
 
 
@@ -55,7 +56,7 @@ def test_dropped_bracket_loses_its_words():
 def test_agreeing_an_inner_bracket_keeps_the_outer_one_matched():
     """Lifting the inner bracket of a nested pair changes nothing about the outer one."""
     change = one(OLD, OLD.replace("[and religious] (-CHN)", "and religious"))
-    assert [b.id for b in change.brackets_agreed] == ["op2:2"]
+    assert [b.id for b in change.brackets_agreed] == [at(OLD, "op2:2")]
     assert not change.brackets_added and not change.attributions_joined
 
 
@@ -63,7 +64,7 @@ def test_joined_and_withdrawn_attributions():
     """Attributions that differ on a bracket present in both texts are joined or withdrawn."""
     change = one(OLD, OLD.replace("(CHN tcb)", "(-CHN) (+AZER)"))
     assert [(a.bracket, a.code, a.stance) for a in change.attributions_joined] == [
-        ("op1:2", "CHN", "-"), ("op1:2", "AZER", "+")]
+        (at(OLD, "op1:2"), "CHN", "-"), (at(OLD, "op1:2"), "AZER", "+")]
     assert [(a.code, a.stance, a.attribution()) for a in change.attributions_withdrawn] == [
         ("CHN", "tcb", "(CHN tcb)")]
 

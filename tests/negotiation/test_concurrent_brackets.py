@@ -10,12 +10,13 @@ import time
 from cicatext.notation import operations
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
+from tests.ids import at
 
 SYMBOL = "MC/2023/DRAFT/5"
 TEXT = "documents/mc-2023-draft-5/en.txt"
-# One bracket per paragraph: agreeing or dropping one leaves the others' ids as they were.
-OPERATIONS = [("agree", "pp9:1"), ("drop", "op11:1"), ("agree", "op11altern:1"), ("drop", "op13:1"),
-              ("agree", "op15:1")]
+# Brackets by place; two in one paragraph, since an id names its bracket whatever happens to the others.
+PLACES = [("agree", "pp9:1"), ("drop", "pp9:4"), ("drop", "op11:1"), ("agree", "op11altern:1"), ("drop", "op13:1"),
+          ("agree", "op15:1")]
 START_GATE = """
 import os, sys, time
 gate = float(os.environ["CICATEXT_TEST_GATE"])
@@ -25,12 +26,12 @@ sys.exit(main(sys.argv[1:]))
 """
 
 
-def _run_at_once(root) -> list[subprocess.CompletedProcess]:
+def _run_at_once(root, operations_: list[tuple[str, str]]) -> list[subprocess.CompletedProcess]:
     """Start every operation in its own process, all released at the same moment."""
     env = dict(os.environ, CICATEXT_TEST_GATE=str(time.time() + 1.5))
     processes = [subprocess.Popen([sys.executable, "-c", START_GATE, verb, SYMBOL, bracket, "-C", str(root)],
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-                 for verb, bracket in OPERATIONS]
+                 for verb, bracket in operations_]
     results = []
     for process in processes:
         out, err = process.communicate(timeout=120)
@@ -43,9 +44,10 @@ def test_concurrent_agree_and_drop_serialize_or_fail_clearly(demo_repo):
     root = demo_repo.root
     original = demo_repo.read_text(TEXT)
     head_before = demo_repo.head()
-    results = _run_at_once(root)
+    wanted = [(verb, at(original, place)) for verb, place in PLACES]
+    results = _run_at_once(root, wanted)
     succeeded = []
-    for (verb, bracket), result in zip(OPERATIONS, results):
+    for (verb, bracket), result in zip(wanted, results):
         if result.returncode == 0:
             succeeded.append((verb, bracket))
         else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from cicatext.notation.tree import Stance
 from cicatext.store.negotiation.delegations import delegations_with_positions, gather_brackets, position_files
 from cicatext.store.register.catalogue import load_catalogue
+from tests.ids import at_in
 
 
 def test_brackets_are_gathered_by_delegation_with_their_stance(demo_repo):
@@ -12,7 +13,7 @@ def test_brackets_are_gathered_by_delegation_with_their_stance(demo_repo):
     found = gather_brackets(demo_repo, load_catalogue(demo_repo).documents)
     chn = [b for b in found["CHN"] if b.text == "and religious"]
     assert [(b.symbol, b.paragraph, b.stances) for b in chn] == [("MC/2023/DRAFT/5", "pp9", (Stance.OBJECT,))]
-    ind = [b for b in found["IND"] if b.bracket == "pp9:2"]
+    ind = [b for b in found["IND"] if b.bracket == at_in(demo_repo, "MC/2023/DRAFT/5", "pp9:2")]
     assert ind and ind[0].others == ("(-IRAN)",)
 
 

@@ -9,6 +9,7 @@ from cicatext.store.negotiation.history import (BracketSource, RefChoice, bracke
                                                 ref_choices)
 from cicatext.store.negotiation.rounds import run_round
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, edit, propose_as
+from tests.ids import at, at_in
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")
 
@@ -17,7 +18,7 @@ def test_document_history_counts_the_brackets_after_each_commit_and_marks_the_ro
     """Every commit that changed the text is a point, oldest first; the round's merge carries its tag."""
     propose_as(volunteer, "CHN", MEASURES)
     run_round(volunteer, SYMBOL)
-    agree_bracket(volunteer, SYMBOL, "op13:1")
+    agree_bracket(volunteer, SYMBOL, at_in(volunteer, SYMBOL, "op13:1"))
     points = document_history(volunteer, SLUG, "en")
     assert [(p.brackets, p.round, p.delegations) for p in points] == [
         (13, None, ()), (16, "round/mc-2023-draft-5/1", ("CHN",)), (15, None, ())]
@@ -47,7 +48,7 @@ def test_bracket_source_names_the_round_else_the_first_commit_holding_the_text(v
     infos = bracket_list(draft)
     steps = bracket_source(volunteer, SLUG, "en", next(info for info in infos if info.text == "steps"), draft)
     assert steps.round.tag == "round/mc-2023-draft-5/1" and steps.commit is None
-    older = next(info for info in infos if info.id == "op13:1")
+    older = next(info for info in infos if info.id == at_in(volunteer, SYMBOL, "op13:1"))
     source = bracket_source(volunteer, SLUG, "en", older, draft)
     assert source.round is None and source.commit.subject == f"Add {SYMBOL}"
     edit(volunteer, "Improve the", "Improve [quite newly] (+CHN) the")

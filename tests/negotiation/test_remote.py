@@ -10,6 +10,7 @@ from cicatext.store.negotiation.propose import propose
 from cicatext.store.negotiation.rounds import run_round
 from cicatext.store.repository import Repository
 from tests.negotiation.conftest import SYMBOL, TEXT, cli, edit, git, snapshot
+from tests.ids import at_in
 
 
 @pytest.fixture
@@ -86,9 +87,9 @@ def test_round_when_main_has_diverged_from_the_remote(shared, capsys):
     china = clone("china")
     delegation_proposes(china, "CHN", "Improve the measures taken", "Improve the steps taken")
     colleague = clone("colleague")
-    cli("agree", SYMBOL, "op13:1", "-C", str(colleague.root))
+    cli("agree", SYMBOL, at_in(colleague, SYMBOL, "op13:1"), "-C", str(colleague.root))
     git(colleague.root, "push", "--quiet", "origin", "main")
-    cli("drop", SYMBOL, "op15:1", "-C", str(secretariat.root))
+    cli("drop", SYMBOL, at_in(secretariat, SYMBOL, "op15:1"), "-C", str(secretariat.root))
     git(secretariat.root, "fetch", "--quiet", "origin")
     capsys.readouterr()
     before = snapshot(secretariat.root)
@@ -104,7 +105,7 @@ def test_round_when_main_is_behind_the_remote(shared, capsys):
     china = clone("china")
     delegation_proposes(china, "CHN", "Improve the measures taken", "Improve the steps taken")
     colleague = clone("colleague")
-    cli("agree", SYMBOL, "op13:1", "-C", str(colleague.root))
+    cli("agree", SYMBOL, at_in(colleague, SYMBOL, "op13:1"), "-C", str(colleague.root))
     git(colleague.root, "push", "--quiet", "origin", "main")
     git(secretariat.root, "fetch", "--quiet", "origin")
     capsys.readouterr()

@@ -8,6 +8,7 @@ import pytest
 
 from cicatext.errors import UsageError
 from cicatext.notation.reader import read
+from cicatext.notation.views import bracket_list
 from cicatext.store import yamlio
 from cicatext.store.negotiation.branches import start_delegation
 from cicatext.store.negotiation.decisions import agree_bracket, drop_bracket
@@ -17,6 +18,7 @@ from cicatext.store.negotiation.history import bracket_origin, document_log, rou
 from cicatext.store.negotiation.propose import propose
 from cicatext.store.negotiation.rounds import run_round
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as
+from tests.ids import at, at_in
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")
 ONLINE = ("in volunteer activities, both onsite and online;", "in volunteer activities;")
@@ -179,23 +181,60 @@ def test_diff_of_one_document_added_between_two_commits(volunteer):
 def test_agree_and_drop_commit_what_the_room_decided(volunteer):
     """agree lifts a bracket keeping its words, drop removes it with them; each is one commit."""
     before = git(volunteer.root, "rev-parse", "HEAD").strip()
-    agreed = agree_bracket(volunteer, SYMBOL, "op13:1")
+    agreed = agree_bracket(volunteer, SYMBOL, at_in(volunteer, SYMBOL, "op13:1"))
     text = volunteer.read_text(TEXT)
     assert "volunteers, and encourage to assign" in text and "(CHN tcb)" not in text
     assert git(volunteer.root, "rev-parse", "HEAD~1").strip() == before
-    dropped = drop_bracket(volunteer, SYMBOL, "op15:1")
+    dropped = drop_bracket(volunteer, SYMBOL, at_in(volunteer, SYMBOL, "op15:1"))
     assert "integrating volunteerism for sustainable development" not in volunteer.read_text(TEXT)
-    assert git(volunteer.root, "rev-parse", "HEAD~1").strip() == agreed
-    assert dropped == git(volunteer.root, "rev-parse", "HEAD").strip()
-    assert git(volunteer.root, "log", "-1", "--format=%s").startswith("Drop op15:1 in MC/2023/DRAFT/5")
+    assert git(volunteer.root, "rev-parse", "HEAD~1").strip() == agreed.commit
+    assert dropped.commit == git(volunteer.root, "rev-parse", "HEAD").strip()
+    assert git(volunteer.root, "log", "-1", "--format=%s").startswith(f"Drop {dropped.id} in MC/2023/DRAFT/5")
+    assert agreed.text.startswith(", and encourage") and agreed.attributions == ("(CHN tcb)",)
+    assert f"Cicatext-Bracket: {dropped.full_id}" in git(volunteer.root, "log", "-1", "--format=%B")
+
+
+def test_an_id_agreed_twice_says_so_and_changes_nothing(volunteer, capsys):
+    """The second agree of one id does not lift another bracket: it says when the first one was agreed."""
+    bracket = at_in(volunteer, SYMBOL, "op13:1")
+    assert cli("agree", SYMBOL, bracket, "-C", str(volunteer.root)) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Agreed {bracket} in MC/2023/DRAFT/5: [, and encourage") and "(CHN tcb)" in out
+    head, text = git(volunteer.root, "rev-parse", "HEAD"), volunteer.read_text(TEXT)
+    assert cli("agree", SYMBOL, bracket, "-C", str(volunteer.root)) == 1
+    err = capsys.readouterr().err
+    assert f"bracket {bracket} of MC/2023/DRAFT/5 was already agreed in commit {head[:10]}" in err
+    assert "[, and encourage" in err and "Traceback" not in err
+    assert git(volunteer.root, "rev-parse", "HEAD") == head and volunteer.read_text(TEXT) == text
+    assert cli("drop", SYMBOL, bracket, "-C", str(volunteer.root)) == 1
+    assert "was already agreed" in capsys.readouterr().err
+
+
+def test_expect_refuses_a_bracket_that_does_not_read_so(volunteer, capsys):
+    """--expect TEXT: the bracket is acted on only if it says TEXT."""
+    bracket = at_in(volunteer, SYMBOL, "op15:1")
+    head = git(volunteer.root, "rev-parse", "HEAD")
+    assert cli("drop", SYMBOL, bracket, "--expect", "something else", "-C", str(volunteer.root)) == 1
+    err = capsys.readouterr().err
+    assert "reads [15. Encourage" in err and "not [something else]" in err
+    assert git(volunteer.root, "rev-parse", "HEAD") == head
+    info = next(b for b in bracket_list(read(volunteer.read_text(TEXT)).draft) if b.id == bracket)
+    assert cli("drop", SYMBOL, bracket, "--expect", "  " + info.text.replace(" ", "\n  ") + " ", "--json",
+               "-C", str(volunteer.root)) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["action"], out["bracket"], out["text"]) == ("drop", bracket, " ".join(info.text.split()))
+    assert out["attributions"] == ["(+IRAN)", "(SEC tcb)"] and out["commit"] == git(volunteer.root, "rev-parse", "HEAD").strip()
 
 
 def test_agree_unknown_bracket_names_the_nearest(volunteer, capsys):
     """An unknown bracket id is one message with the paragraph's bracket ids, and nothing is committed."""
     head = git(volunteer.root, "rev-parse", "HEAD")
-    assert cli("agree", SYMBOL, "op13:7", "-C", str(volunteer.root)) != 0
+    assert cli("agree", SYMBOL, "op13:zzzz", "-C", str(volunteer.root)) != 0
     err = capsys.readouterr().err
-    assert "op13:7" in err and "op13:1" in err and "Traceback" not in err
+    assert "no bracket 'op13:zzzz'" in err and at_in(volunteer, SYMBOL, "op13:1") in err and "Traceback" not in err
+    assert cli("agree", SYMBOL, "op13:1", "-C", str(volunteer.root)) != 0
+    err = capsys.readouterr().err
+    assert "'op13:1' is a numbered bracket id" in err and at_in(volunteer, SYMBOL, "op13:1") in err
     assert git(volunteer.root, "rev-parse", "HEAD") == head
 
 
@@ -209,7 +248,7 @@ def test_bracket_origin_names_the_round_that_added_it(volunteer):
     infos = bracket_list(read(volunteer.read_text(TEXT)).draft)
     steps = next(i for i in infos if i.text == "steps")
     assert bracket_origin(volunteer, SYMBOL, steps.id).tag == "round/mc-2023-draft-5/1"
-    assert bracket_origin(volunteer, SYMBOL, "op13:1") is None
+    assert bracket_origin(volunteer, SYMBOL, at_in(volunteer, SYMBOL, "op13:1")) is None
 
 
 def test_cli_workflow_with_json(volunteer, capsys, monkeypatch):
@@ -226,7 +265,7 @@ def test_cli_workflow_with_json(volunteer, capsys, monkeypatch):
     data = json.loads(capsys.readouterr().out)
     assert data["delegations"] == ["AZER"] and data["tag"] == "round/mc-2023-draft-5/1"
     assert data["proposed"]["AZER"] == ["replace in op4 “steps”"]
-    assert cli("agree", SYMBOL, "op4:3", "-C", root, "--json") == 0
+    assert cli("agree", SYMBOL, at_in(volunteer, SYMBOL, "op4:3"), "-C", root, "--json") == 0
     assert json.loads(capsys.readouterr().out)["action"] == "agree"
 
 

@@ -351,3 +351,22 @@ def case(case_id: str) -> Case:
         if found.id == case_id:
             return found
     raise KeyError(case_id)
+
+
+def ordinal_ids(infos) -> list[str]:
+    """Each listed bracket's place in its paragraph as `PARAGRAPH:N` (N counting from 1 in reading order): how
+    this corpus names brackets, whatever ids they carry."""
+    counts: dict[str, int] = {}
+    names = []
+    for info in infos:
+        counts[info.paragraph] = counts.get(info.paragraph, 0) + 1
+        names.append(f"{info.paragraph}:{counts[info.paragraph]}")
+    return names
+
+
+def at(draft, place: str) -> str:
+    """The id of the bracket at a place `PARAGRAPH:N` of the draft (N counting its brackets in reading order)."""
+    from cicatext.notation.views import bracket_list
+
+    paragraph_id, _, number = place.rpartition(":")
+    return [info.id for info in bracket_list(draft) if info.paragraph == paragraph_id][int(number) - 1]

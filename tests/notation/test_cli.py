@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from cicatext.cli.main import main
-from tests.notation.corpus import MODALITIES_1_10, OP15, UNDERLINING, UNDERLINING_CLEAN
+from cicatext.notation.reader import parse, read
+from tests.notation.corpus import MODALITIES_1_10, OP15, UNDERLINING, UNDERLINING_CLEAN, at
 
 DOCUMENT = f"{{#pp9}} {UNDERLINING}\n\n{{#1.10}} {MODALITIES_1_10}\n\n{{#op15}} {OP15}\n"
 
@@ -33,10 +34,11 @@ def test_brackets_text(document: Path, capsys) -> None:
     assert main(["brackets", str(document)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 9
-    assert lines[0] == "pp9:1  1:81  depth 1  (+IRAN)  intercivilizational and intercultural exchanges"
-    assert lines[4].startswith("pp9:5  1:")
+    draft = parse(DOCUMENT)
+    assert lines[0] == f"{at(draft, 'pp9:1')}  1:81  depth 1  (+IRAN)  intercivilizational and intercultural exchanges"
+    assert lines[4].startswith(f"{at(draft, 'pp9:5')}  1:")
     assert "depth 2  [of civilizations] (-CHN)" in lines[4]
-    assert lines[8].startswith("op15:1  5:9  depth 1  (+IRAN) (SEC tcb)  15. Encourage")
+    assert lines[8].startswith(f"{at(draft, 'op15:1')}  5:9  depth 1  (+IRAN) (SEC tcb)  15. Encourage")
     assert lines[8].endswith("…")
 
 
@@ -44,7 +46,9 @@ def test_brackets_json(document: Path, capsys) -> None:
     """`brackets --json` prints every bracket's JSON and an empty error list."""
     assert main(["brackets", str(document), "--json", "--codes", "IRAN,CHN,IND,SEC"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [b["id"] for b in out["brackets"]] == [f"pp9:{n}" for n in range(1, 8)] + ["1.10:1", "op15:1"]
+    draft = parse(DOCUMENT)
+    assert [b["id"] for b in out["brackets"]] == [at(draft, place) for place in
+                                                  [*(f"pp9:{n}" for n in range(1, 8)), "1.10:1", "op15:1"]]
     assert out["brackets"][7]["attributions"] == [{"code": "IND", "stance": "-"}]
     assert out["errors"] == []
     assert DOCUMENT[out["brackets"][0]["start"]] == "["
@@ -54,7 +58,7 @@ def test_brackets_with_errors(broken: Path, capsys) -> None:
     """Malformed input lists what it can, then the located errors on stderr, and exits 1."""
     assert main(["brackets", str(broken)]) == 1
     captured = capsys.readouterr()
-    assert captured.out.startswith("a:1  1:11  depth 1  (+IRAN)  text")
+    assert captured.out.startswith(f"{at(read(broken.read_text()).draft, 'a:1')}  1:11  depth 1  (+IRAN)  text")
     assert f"{broken}:3:11: '[' is never closed" in captured.err
     assert "    {#b} open [here\n              ^" in captured.err
     assert "hint: close it with ']'" in captured.err
@@ -149,7 +153,7 @@ def test_stdin(monkeypatch, capsys) -> None:
     monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"[a] (+IRAN)\r\n\r\nb [c] (-CHN)\r\n")))
     assert main(["brackets", "-", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert [(b["id"], b["line"], b["column"]) for b in out["brackets"]] == [("p1:1", 1, 1), ("p2:1", 3, 3)]
+    assert [(b["paragraph"], b["line"], b["column"]) for b in out["brackets"]] == [("p1", 1, 1), ("p2", 3, 3)]
 
 
 def test_crlf_clean(tmp_path: Path, capsys) -> None:

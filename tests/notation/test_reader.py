@@ -11,7 +11,7 @@ from cicatext.notation.reader import Reading, parse, read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Bracket, Stance, Text
 from cicatext.notation.views import bracket_list
-from tests.notation.corpus import CASES, MALFORMED, UNDERLINING_BRACKETS, Case, Malformed
+from tests.notation.corpus import CASES, MALFORMED, UNDERLINING_BRACKETS, Case, Malformed, ordinal_ids
 
 SEED = Path(__file__).resolve().parents[2] / "cicatext" / "seed" / "swg-739.txt"
 SEED_CODES = ("IRAN", "CHN", "IND", "AZER", "TUR", "SEC", "RUS")
@@ -23,9 +23,10 @@ def seed_text() -> str:
 
 
 def listed(text: str) -> tuple:
+    infos = bracket_list(parse(text))
     return tuple(
-        (b.id, b.depth, b.text, tuple((a.code, a.stance.value) for a in b.attributions))
-        for b in bracket_list(parse(text))
+        (place, b.depth, b.text, tuple((a.code, a.stance.value) for a in b.attributions))
+        for place, b in zip(ordinal_ids(infos), infos)
     )
 
 
@@ -40,7 +41,8 @@ def test_corpus_reads_as_expected(case: Case) -> None:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_corpus_options_groups(case: Case) -> None:
     """A bracket is an options group exactly when the corpus says so."""
-    groups = tuple(b.id for b in bracket_list(parse(case.text)) if b.options)
+    infos = bracket_list(parse(case.text))
+    groups = tuple(place for place, b in zip(ordinal_ids(infos), infos) if b.options)
     assert groups == case.options
 
 

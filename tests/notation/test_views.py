@@ -14,7 +14,17 @@ from cicatext.notation.views import (
     delegation_brackets,
     find_bracket,
 )
-from tests.notation.corpus import CASES, MODALITIES_1_10, OP11, OP15, UNDERLINING, UNDERLINING_CLEAN, Case, case
+from tests.notation.corpus import (
+    CASES,
+    MODALITIES_1_10,
+    OP11,
+    OP15,
+    UNDERLINING,
+    UNDERLINING_CLEAN,
+    Case,
+    at,
+    case,
+)
 
 DOCUMENT = f"{{#pp9}} {UNDERLINING}\n\n{{#op11}} {OP11}\n\n{{#op15}} {OP15}\n\n{{#1.10}} {MODALITIES_1_10}\n"
 
@@ -67,7 +77,7 @@ def test_bracket_info_json() -> None:
     """A bracket's JSON names its id, paragraph, offsets, line, column, depth, text, options and attributions."""
     info = bracket_list(parse(DOCUMENT))[1]
     assert info.to_json() == {
-        "id": "pp9:2",
+        "id": at(parse(DOCUMENT), "pp9:2"),
         "paragraph": "pp9",
         "start": DOCUMENT.index("[[cultural"),
         "end": DOCUMENT.index("]] (-IND)") + 2,
@@ -81,27 +91,64 @@ def test_bracket_info_json() -> None:
     assert bracket_list(parse(DOCUMENT))[4].to_json()["options"] is True
 
 
-def test_bracket_ids_per_paragraph() -> None:
-    """Bracket ids are the paragraph id and the pre-order ordinal within the paragraph."""
-    ids = [b.id for b in bracket_list(parse(DOCUMENT))]
-    assert ids == [f"pp9:{n}" for n in range(1, 8)] + ["op11:1", "op15:1", "1.10:1"]
+def test_bracket_ids_name_the_paragraph_and_the_brackets_words() -> None:
+    """Bracket ids are the paragraph id and four or more letters drawn from the bracket's words."""
+    infos = bracket_list(parse(DOCUMENT))
+    assert [b.id.split(":")[0] for b in infos] == ["pp9"] * 7 + ["op11", "op15", "1.10"]
+    assert all(len(b.id.split(":")[1]) >= 4 and b.id.split(":")[1].isalpha() for b in infos)
+    assert len({b.id for b in infos}) == len(infos)
+    assert all(b.full_id.startswith(b.id) for b in infos)
+
+
+def test_ids_do_not_change_when_other_brackets_are_lifted_or_attributed() -> None:
+    """The same bracket keeps its id when another is agreed, when its inner bracket is lifted, and when a
+    delegation joins it; its text would have to change for its id to change."""
+    before = {b.text: b.id for b in bracket_list(parse(DOCUMENT))}
+    changed = DOCUMENT.replace("[and religious] (-CHN)", "and religious").replace(
+        "[intercivilizational and intercultural exchanges] (+IRAN)",
+        "[intercivilizational and intercultural exchanges] (+IRAN) (-CHN)")
+    after = {b.text: b.id for b in bracket_list(parse(changed))}
+    assert after["intercivilizational and intercultural exchanges"] == \
+        before["intercivilizational and intercultural exchanges"]
+    assert after["cultural and religious"] == before["cultural [and religious] (-CHN)"]
+    assert after["exchanges and mutual learning among civilizations"] == \
+        before["exchanges and mutual learning among civilizations"]
+
+
+def test_brackets_with_the_same_words_get_their_own_ids_that_others_do_not_inherit() -> None:
+    """`[shall]` twice in one paragraph: two ids; when the first goes, the second keeps its own id."""
+    text = "{#op1} Parties [shall] (+IND) report and States [shall] (-CHN) review."
+    first, second = bracket_list(parse(text))
+    assert first.id != second.id
+    agreed = parse(text.replace("[shall] (+IND)", "shall"))
+    [remaining] = bracket_list(agreed)
+    assert remaining.full_id == second.full_id and second.id.startswith(remaining.id)
+    assert [a.code for a in find_bracket(agreed, second.id)[1].attributions] == ["CHN"]
+    with pytest.raises(NotationError, match="no bracket"):
+        find_bracket(agreed, first.id)
 
 
 def test_find_bracket() -> None:
-    """find_bracket returns the paragraph and the bracket with that id."""
-    paragraph, bracket = find_bracket(parse(DOCUMENT), "pp9:4")
+    """find_bracket returns the paragraph and the bracket with that id, or any prefix of three letters or more."""
+    draft = parse(DOCUMENT)
+    wanted = at(draft, "pp9:4")
+    paragraph, bracket = find_bracket(draft, wanted)
     assert paragraph.id == "pp9"
     assert [a.code for a in bracket.attributions] == ["CHN"]
+    assert find_bracket(draft, wanted[:-1])[1] is bracket
 
 
 @pytest.mark.parametrize(
     ("wanted", "message", "hint"),
     [
-        ("pp9:8", "no bracket 'pp9:8'", "paragraph pp9 holds brackets pp9:1 to pp9:7"),
-        ("op11:2", "no bracket 'op11:2'", "paragraph op11 holds one bracket: op11:1"),
-        ("op12:1", "no paragraph 'op12'", "op11:1"),
-        ("pp9", "'pp9' is not a bracket id", "PARAGRAPH:N"),
-        ("pp9:0", "'pp9:0' is not a bracket id", "PARAGRAPH:N"),
+        ("pp9:zzzz", "no bracket 'pp9:zzzz'", "paragraph pp9 holds "),
+        ("op12:abcd", "no paragraph 'op12'", "the nearest existing ids are "),
+        ("pp9", "'pp9' is not a bracket id", "PARAGRAPH:CODE"),
+        ("pp9:ab", "'pp9:ab' is not a bracket id", "PARAGRAPH:CODE"),
+        ("pp9:0", "'pp9:0' is a numbered bracket id; bracket ids now name the bracket by its words",
+         "`cicatext brackets FILE` lists the ids"),
+        ("pp9:3", "'pp9:3' is a numbered bracket id; bracket ids now name the bracket by its words",
+         "the bracket now at place 3 of pp9 is "),
     ],
 )
 def test_find_bracket_errors_name_nearest_ids(wanted: str, message: str, hint: str) -> None:
@@ -112,12 +159,28 @@ def test_find_bracket_errors_name_nearest_ids(wanted: str, message: str, hint: s
     assert hint in raised.value.hint
 
 
+def test_a_prefix_shared_by_two_brackets_is_refused() -> None:
+    draft = parse(DOCUMENT)
+    codes = [b.full_id.split(":")[1] for b in bracket_list(draft) if b.paragraph == "pp9"]
+    shared = next((a[:3] for a in codes for b in codes if a != b and a[:3] == b[:3]), None)
+    if shared is None:
+        draft = parse("{#p} " + " ".join(f"[w{n}]" for n in range(600)))
+        codes = [b.full_id.split(":")[1] for b in bracket_list(draft)]
+        shared = next(a[:3] for a in codes for b in codes if a != b and a[:3] == b[:3])
+    paragraph = draft.paragraphs[0].id
+    with pytest.raises(NotationError, match="names 2 brackets|names 3 brackets") as raised:
+        find_bracket(draft, f"{paragraph}:{shared}")
+    assert raised.value.hint.startswith("give more letters: ")
+
+
 def test_delegation_brackets() -> None:
     """One delegation's brackets are those naming its code, in any stance."""
     draft = parse(DOCUMENT)
-    assert [b.id for b in delegation_brackets(draft, "IRAN")] == ["pp9:1", "pp9:2", "op11:1", "op15:1"]
-    assert [b.id for b in delegation_brackets(draft, "chn")] == ["pp9:4", "pp9:6", "pp9:7"]
-    assert [b.id for b in delegation_brackets(draft, "SEC")] == ["op15:1"]
+    places = dict(zip([b.id for b in bracket_list(draft)],
+                      [*(f"pp9:{n}" for n in range(1, 8)), "op11:1", "op15:1", "1.10:1"]))
+    assert [places[b.id] for b in delegation_brackets(draft, "IRAN")] == ["pp9:1", "pp9:2", "op11:1", "op15:1"]
+    assert [places[b.id] for b in delegation_brackets(draft, "chn")] == ["pp9:4", "pp9:6", "pp9:7"]
+    assert [places[b.id] for b in delegation_brackets(draft, "SEC")] == ["op15:1"]
     assert delegation_brackets(draft, "RUS") == []
 
 
@@ -151,4 +214,4 @@ def test_views_on_hand_made_tree() -> None:
         ("", ""),
     )
     (info,) = bracket_list(draft)
-    assert (info.id, info.start, info.end, info.line, info.column) == ("p1:1", 2, 5, 1, 3)
+    assert (info.id.split(":")[0], info.start, info.end, info.line, info.column) == ("p1", 2, 5, 1, 3)

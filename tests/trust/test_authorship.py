@@ -12,6 +12,7 @@ from cicatext.store.negotiation.rounds import run_round
 from cicatext.store.trust.verify import Authorship
 from tests.negotiation.conftest import add_volunteer_document, cli, propose_as
 from tests.trust.conftest import SYMBOL, TEXT, edit, git, keygen, sign_with
+from tests.ids import at, at_in
 
 
 @pytest.fixture
@@ -66,7 +67,7 @@ def test_authorship_of_signed_unsigned_and_unregistered_commits(keyed):
     by_ind = signed_commit(repo, keys["IND"], "IND's edit")
     edit(repo, "Encourage recognition", "Encourage the recognition")
     by_stranger = signed_commit(repo, keys["STRANGER"], "a stranger's edit")
-    plain = agree_bracket(repo, SYMBOL, "op15:1")
+    plain = agree_bracket(repo, SYMBOL, at_in(repo, SYMBOL, "op15:1")).commit
     authors = Authorship(repo)
     authors.verify([by_ind, by_stranger, plain])
     assert authors.signer(by_ind) == "IND"

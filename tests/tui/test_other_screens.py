@@ -14,6 +14,7 @@ from cicatext.tui.screens.help import HelpScreen
 from cicatext.tui.screens.history import HistoryScreen
 from cicatext.tui.screens.reader import ReaderScreen
 from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.ids import at, at_in
 
 
 async def delegations_screen(app, pilot) -> DelegationsScreen:
@@ -34,7 +35,8 @@ async def test_delegations_lists_one_delegations_brackets(demo_repo, make):
         screen.query_one("#delegations-list").highlighted = screen._codes.index("CHN")
         await pilot.pause()
         assert screen.delegation == "CHN"
-        assert {item.bracket for item in screen.shown} == {"pp9:4", "pp9:6", "pp9:7", "op13:1"}
+        assert {item.bracket for item in screen.shown} == {at_in(demo_repo, "MC/2023/DRAFT/5", place)
+                                                     for place in ("pp9:4", "pp9:6", "pp9:7", "op13:1")}
         assert {item.stances for item in screen.shown} == {(Stance.OBJECT,), (Stance.PROPOSE,), (Stance.RESERVE,)}
         assert screen.query_one("#delegations-brackets", DataTable).row_count == 4
 
@@ -93,7 +95,7 @@ async def test_history_after_an_agree(demo_repo, make):
     """After agreeing a bracket the chart has a second point with one bracket fewer."""
     from cicatext.store.negotiation.decisions import agree_bracket
 
-    agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
+    agree_bracket(demo_repo, "MC/2023/DRAFT/5", at_in(demo_repo, "MC/2023/DRAFT/5", "pp9:1"))
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -123,7 +125,7 @@ async def test_diff_lists_the_agreed_bracket(demo_repo, make):
     from cicatext.store.negotiation.decisions import agree_bracket
 
     before = demo_repo.head()
-    after = agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
+    after = agree_bracket(demo_repo, "MC/2023/DRAFT/5", at_in(demo_repo, "MC/2023/DRAFT/5", "pp9:1")).commit
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -141,7 +143,7 @@ async def test_diff_from_the_register_defaults_to_the_last_two_commits(demo_repo
     """D on the register compares the highlighted document's last two commits; swapping reverses them."""
     from cicatext.store.negotiation.decisions import drop_bracket
 
-    drop_bracket(demo_repo, "MC/2023/DRAFT/5", "op15:1")
+    drop_bracket(demo_repo, "MC/2023/DRAFT/5", at_in(demo_repo, "MC/2023/DRAFT/5", "op15:1"))
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
@@ -175,7 +177,7 @@ async def test_reload_picks_up_an_outside_commit(demo_repo, make):
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
+        agree_bracket(demo_repo, "MC/2023/DRAFT/5", at_in(demo_repo, "MC/2023/DRAFT/5", "pp9:1"))
         await pilot.press("r")
         await wait_for(pilot, lambda: app.fresh and app.catalogue.document("mc-2023-draft-5").brackets == 12)
 
@@ -187,7 +189,7 @@ async def test_watching_picks_up_an_outside_commit(demo_repo, make):
     app = make(demo_repo, watch=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        agree_bracket(demo_repo, "MC/2023/DRAFT/5", "pp9:1")
+        agree_bracket(demo_repo, "MC/2023/DRAFT/5", at_in(demo_repo, "MC/2023/DRAFT/5", "pp9:1"))
         await wait_for(pilot, lambda: app.catalogue.document("mc-2023-draft-5").brackets == 12, timeout=15)
 
 

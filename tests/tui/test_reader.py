@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.ids import at, at_in
+
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.tui.screens.dialogs import ConfirmAction, PickOne
@@ -38,7 +40,7 @@ def test_widget_renders_exactly_the_parsed_text(case):
         content, spans = paragraph_content(paragraph)
         assert content.plain == visible(render(paragraph)[len(paragraph.marker):])
         listed.extend(span.id for span in spans)
-    assert listed == [expected[0] for expected in case.brackets]
+    assert listed == [at(case.text, expected[0]) for expected in case.brackets]
 
 
 @pytest.mark.parametrize("case", MALFORMED, ids=[c.id for c in MALFORMED])
@@ -134,8 +136,9 @@ async def test_opening_at_a_bracket_with_a_filter(demo_repo, make):
     """The reader can open at a given bracket with one delegation's filter on (as the delegations screen does)."""
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
-        reader = await open_reader(app, pilot, bracket="op11altern:2", delegation="TUR")
-        assert reader.selected == "op11altern:2"
+        wanted = at_in(demo_repo, "MC/2023/DRAFT/5", "op11altern:2")
+        reader = await open_reader(app, pilot, bracket=wanted, delegation="TUR")
+        assert reader.selected == wanted
         assert reader.delegation == "TUR"
 
 
@@ -157,7 +160,7 @@ async def test_agree_after_confirm_commits(demo_repo, make):
     assert "[intercivilizational and intercultural exchanges]" not in text
     assert "intercivilizational and intercultural exchanges" in text
     log = demo_repo.run_git("log", "-1", "--format=%s").stdout
-    assert log.startswith("Agree pp9:1")
+    assert log.startswith(f"Agree {chosen.id}")
 
 
 async def test_cancel_makes_no_commit(demo_repo, make):
@@ -184,8 +187,9 @@ async def test_drop_after_confirm_removes_the_text(demo_repo, make):
     app = make(demo_repo)
     before = demo_repo.head()
     async with app.run_test(size=(100, 30)) as pilot:
-        reader = await open_reader(app, pilot, bracket="op15:1")
-        assert reader.selected == "op15:1"
+        wanted = at_in(demo_repo, "MC/2023/DRAFT/5", "op15:1")
+        reader = await open_reader(app, pilot, bracket=wanted)
+        assert reader.selected == wanted
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmAction))
         await pilot.press("y")
@@ -257,7 +261,7 @@ async def test_click_selects_a_paragraph_bracket(demo_repo, make):
         view = reader.view
         row = view.row_of([p.id for p in reader.paragraphs].index("op11")) - int(view.scroll_offset.y)
         await pilot.click(view, offset=(5, row + view.content_region.y - view.region.y))
-        assert reader.selected == "op11:1"
+        assert reader.selected == at_in(demo_repo, "MC/2023/DRAFT/5", "op11:1")
 
 
 async def test_heights_measured_without_drawing_are_the_lines_drawn(demo_repo, make):

@@ -8,6 +8,7 @@ from cicatext.tui.screens.reader import ReaderScreen
 from cicatext.tui.widgets.bracket_panel import BracketPanel
 from tests.trust.conftest import git, keygen
 from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.ids import at_in
 
 TEXT = "documents/mc-2023-draft-5/en.txt"
 
@@ -48,12 +49,13 @@ async def test_reader_panel_names_the_signer_of_the_introducing_commit(demo_repo
     app = make(demo_repo)
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)
-        app.open_document("mc-2023-draft-5", bracket="op12:1")
+        op12, pp9 = (at_in(demo_repo, "MC/2023/DRAFT/5", place) for place in ("op12:1", "pp9:1"))
+        app.open_document("mc-2023-draft-5", bracket=op12)
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen))
         panel = app.screen.query_one(BracketPanel)
         await wait_for(pilot, lambda: panel.bracket is not None and panel.origin is not None)
-        assert panel.bracket.id == "op12:1"
+        assert panel.bracket.id == op12
         assert "signed by SEC" in panel.origin and "SEC brackets op12" in panel.origin
-        app.screen.select("pp9:1")
-        await wait_for(pilot, lambda: panel.origin is not None and panel.bracket.id == "pp9:1")
+        app.screen.select(pp9)
+        await wait_for(pilot, lambda: panel.origin is not None and panel.bracket.id == pp9)
         assert "· unsigned" in panel.origin

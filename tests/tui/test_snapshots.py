@@ -13,6 +13,7 @@ from cicatext.tui.screens.validation import ValidationScreen
 from cicatext.tui.widgets.bracket_panel import BracketPanel
 from tests.notation.corpus import OP11, UNDERLINING
 from tests.tui.helpers import AS_OF, wait_for
+from tests.ids import at_in
 
 pytest.importorskip("pytest_textual_snapshot")
 
@@ -66,8 +67,9 @@ def test_reader_with_a_bracket_selected(snapshot_repo, snap_compare):
 
     async def ready(pilot):
         await wait_for(pilot, lambda: app.fresh)
-        app.open_document("mc-2023-draft-5", bracket="pp2:2")
-        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.selected == "pp2:2")
+        wanted = at_in(snapshot_repo, "MC/2023/DRAFT/5", "pp2:2")
+        app.open_document("mc-2023-draft-5", bracket=wanted)
+        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.selected == wanted)
         panel = app.screen.query_one(BracketPanel)
         await wait_for(pilot, lambda: panel.origin is not None)
         no_blink(app)

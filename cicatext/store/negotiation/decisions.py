@@ -1,8 +1,17 @@
-"""What the room decided on a bracket: agreeing it (its text kept) or dropping it (with its text), committed on main."""
+"""What the room decided on a bracket: agreeing it (its text kept) or dropping it (with its text), committed on main.
+
+A bracket is named by its id (`cicatext.notation.bracket_ids`), which keeps
+naming the same bracket while others are agreed or dropped. Each decision's
+commit records the bracket's whole id in a trailer (`Cicatext-Bracket:`), so
+that an id whose bracket is gone is told apart: agreed or dropped already (in
+which commit), or never there.
+"""
 
 from __future__ import annotations
 
-from cicatext.errors import NotationError, RepositoryError, UsageError
+from dataclasses import dataclass
+
+from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
 from cicatext.notation.paragraph_text import normalise
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
@@ -10,8 +19,47 @@ from cicatext.store.negotiation.refs import MAIN
 from cicatext.store.register.texts import text_at
 from cicatext.store.repository import DocumentEntry, Repository
 
+DECISION_TRAILER = "Cicatext-Decision"
+BRACKET_TRAILER = "Cicatext-Bracket"
 
-def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language: str, verb: str) -> str:
+
+@dataclass(frozen=True)
+class Decision:
+    """One agree or drop, committed: which bracket, what it said, who had said what of it."""
+
+    action: str
+    """`agree` or `drop`."""
+    symbol: str
+    """The document's current symbol."""
+    id: str
+    """The bracket id as given."""
+    full_id: str
+    """The bracket's id with its whole code, as the commit records it."""
+    text: str
+    """The bracket's text as written, white space made single."""
+    attributions: tuple[str, ...]
+    """Its attributions, `(+IRAN)`, `(-CHN)`, `(AZER tcb)`."""
+    commit: str
+    """The commit made."""
+    language: str
+    """The language of the text changed."""
+
+    def to_json(self) -> dict:
+        """The decision as plain data for `--json`."""
+        return {"action": self.action, "document": self.symbol, "bracket": self.id, "full_id": self.full_id,
+                "text": self.text, "attributions": list(self.attributions), "commit": self.commit,
+                "language": self.language}
+
+    def describe(self) -> str:
+        """`Agreed pp9:kqtb in MC/2023/DRAFT/5: [text] (+IRAN)`."""
+        past = "Agreed" if self.action == "agree" else "Dropped"
+        shown = self.text if len(self.text) <= 200 else self.text[:199] + "…"
+        said = " ".join(self.attributions)
+        return f"{past} {self.id} in {self.symbol}: [{shown}]" + (f" {said}" if said else "")
+
+
+def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language: str, verb: str,
+                       expect: str | None) -> Decision:
     if current_delegation(repo) is not None:
         raise UsageError(f"the secretariat records what the room {verb}d on {MAIN}, not on a delegation branch",
                          hint=f"`git switch {MAIN}` first")
@@ -20,47 +68,93 @@ def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language:
     # The message is made from a first reading; the change itself is made from the text as it stands
     # under the write lock, so a concurrent agree or drop is never overwritten. The checks of git's
     # state run under the lock too: a concurrent cicatext commit holds git's index lock for a moment.
-    message, _ = _bracket_change(repo, entry, text_path, bracket_id, verb)
+    message, _, found = _bracket_change(repo, entry, text_path, bracket_id, verb, expect)
 
     def build() -> dict[str, str]:
         require_repository_state(repo)
         if text_path in repo.dirty_paths():
             raise RepositoryError(f"{text_path} has uncommitted changes", hint="commit or stash them first")
-        again, changed = _bracket_change(repo, entry, text_path, bracket_id, verb)
+        again, changed, _ = _bracket_change(repo, entry, text_path, bracket_id, verb, expect)
         if again != message:
             raise RepositoryError(f"bracket {bracket_id} of {entry.current_symbol} changed while {verb} ran",
                                   hint="look at the text again and rerun the command")
         return {text_path: changed}
 
-    return repo.update(build, message)
+    commit = repo.update(build, message)
+    full_id, text, attributions = found
+    return Decision(verb, entry.current_symbol, bracket_id, full_id, text, attributions, commit, language)
 
 
-def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str,
-                    verb: str) -> tuple[str, str]:
-    """(commit message, new text) for agreeing or dropping one bracket of the text as it is on disk now."""
+def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str, verb: str,
+                    expect: str | None) -> tuple[str, str, tuple[str, str, tuple[str, ...]]]:
+    """(commit message, new text, (full id, text, attributions)) for agreeing or dropping one bracket of the
+    text as it is on disk now."""
     from cicatext.notation import operations
+    from cicatext.notation.bracket_ids import words
     from cicatext.notation.render import render
-    from cicatext.notation.views import find_bracket
+    from cicatext.notation.views import bracket_list, lookup
 
     draft = read_draft(text_at(repo, text_path), file=text_path)
     try:
-        _, bracket = find_bracket(draft, bracket_id)
+        named = lookup(draft, bracket_id)
     except NotationError as error:
-        raise UsageError(f"{entry.current_symbol} has {error.message}", hint=error.hint) from None
-    changed = operations.agree(draft, bracket_id) if verb == "agree" else operations.drop(draft, bracket_id)
-    body = normalise(render(bracket.body))
+        if error.message.startswith("no bracket"):
+            _already_decided(repo, entry, text_path, bracket_id)
+        said = f"has {error.message}" if error.message.startswith("no ") else error.message
+        raise UsageError(f"{entry.current_symbol} {said}" if said.startswith("has ") else
+                         f"{entry.current_symbol}: {said}", hint=error.hint) from None
+    info = next(i for i in bracket_list(draft) if i.full_id == named.full)
+    body = normalise(info.text)
+    if expect is not None and normalise(expect) not in (body, normalise(words(named.bracket))):
+        raise CicatextError(f"bracket {bracket_id} of {entry.current_symbol} reads [{body}], not [{normalise(expect)}]",
+                         hint="nothing was changed; check the id with `cicatext brackets`")
+    try:
+        changed = operations.agree(draft, bracket_id) if verb == "agree" else operations.drop(draft, bracket_id)
+    except NotationError as error:
+        raise UsageError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
     shown = body if len(body) <= 72 else body[:71] + "…"
-    attributions = " ".join(a.canonical() for a in bracket.attributions)
+    attributions = tuple(a.canonical() for a in info.attributions)
     past = "Agree" if verb == "agree" else "Drop"
-    message = f"{past} {bracket_id} in {entry.current_symbol}\n\n[{shown}] {attributions}".rstrip() + "\n"
-    return message, render(changed)
+    message = (f"{past} {info.id} in {entry.current_symbol}\n\n[{shown}] {' '.join(attributions)}".rstrip()
+               + f"\n\n{DECISION_TRAILER}: {verb}\n{BRACKET_TRAILER}: {named.full}\n")
+    return message, render(changed), (named.full, body, attributions)
 
 
-def agree_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en") -> str:
-    """Lift a bracket (keep its text) and commit; returns the commit id."""
-    return _bracket_operation(repo, symbol, bracket_id, language, "agree")
+def _already_decided(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str) -> None:
+    """Raise a UsageError when a commit on main's first-parent line agreed or dropped this bracket already."""
+    from cicatext.notation.bracket_ids import split_id
+
+    parsed = split_id(bracket_id)
+    if parsed is None:
+        return
+    paragraph_id, prefix = parsed
+    process = repo.run_git("log", "--first-parent", "--format=%H%x1f%as%x1f%B%x1e", MAIN, "--", text_path,
+                           check=False)
+    if process.returncode != 0:
+        return  # no history to consult: the caller's own message stands
+    for record in process.stdout.split("\x1e"):
+        if "\x1f" not in record:
+            continue
+        commit, day, body = record.strip().split("\x1f", 2)
+        trailers = dict(line.split(": ", 1) for line in body.splitlines() if line.startswith("Cicatext-") and ": " in line)
+        recorded = trailers.get(BRACKET_TRAILER, "")
+        done = trailers.get(DECISION_TRAILER)
+        pid, _, code = recorded.rpartition(":")
+        if done and pid == paragraph_id and code.startswith(prefix):
+            said = next((line for line in body.splitlines()[1:] if line.startswith("[")), "")
+            past = "agreed" if done == "agree" else "dropped"
+            raise CicatextError(f"bracket {bracket_id} of {entry.current_symbol} was already {past} in commit "
+                             f"{commit[:10]} on {day}" + (f": {said}" if said else ""),
+                             hint="nothing was changed; `cicatext brackets` lists the brackets there are now")
 
 
-def drop_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en") -> str:
-    """Remove a bracket with its text and commit; returns the commit id."""
-    return _bracket_operation(repo, symbol, bracket_id, language, "drop")
+def agree_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en",
+                  expect: str | None = None) -> Decision:
+    """Lift a bracket (keep its text) and commit."""
+    return _bracket_operation(repo, symbol, bracket_id, language, "agree", expect)
+
+
+def drop_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en",
+                 expect: str | None = None) -> Decision:
+    """Remove a bracket with its text and commit."""
+    return _bracket_operation(repo, symbol, bracket_id, language, "drop", expect)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError
+from cicatext.notation.bracket_ids import paragraph_codes, shown_ids
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
@@ -85,8 +86,11 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
                 continue
             reading = read(text)
             for paragraph in reading.draft.paragraphs[:1]:
-                for ordinal, (bracket, _) in enumerate(paragraph.brackets(), 1):
-                    if not bracket.attributions:
+                opening = paragraph_codes(paragraph)
+                ids = dict(zip((id(bracket) for bracket, _, _ in opening),
+                               shown_ids(paragraph_id, [code for _, _, code in opening])))
+                for bracket, _ in paragraph.brackets():
+                    if not bracket.attributions or id(bracket) not in ids:
                         continue
                     codes: dict[str, list[Stance]] = {}
                     for attribution in bracket.attributions:
@@ -96,7 +100,7 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
                         others = tuple(a.source() for a in bracket.attributions if a.code != code)
                         found.setdefault(code, []).append(DelegationBracket(
                             document.slug, symbols.get(document.slug, document.slug), paragraph_id, label,
-                            f"{paragraph_id}:{ordinal}", tuple(stances), others, body,
+                            ids[id(bracket)], tuple(stances), others, body,
                             line + (bracket.pos.line - 1 if bracket.pos else 0), wanted))
     return found
 

@@ -146,8 +146,8 @@ def bracket_origin(repo: Repository, symbol: str, bracket_id: str, *, language: 
     except NotationError as error:
         raise UsageError(error.message, hint=error.hint) from None
     text = paragraph_text(paragraph)
-    ordinal = int(bracket_id.rsplit(":", 1)[1])
-    words = normalise(text.body_reading(text.brackets[ordinal - 1]))
+    span = next(span for span in text.brackets if span.bracket is bracket)
+    words = normalise(text.body_reading(span))
     rounds = document_log(repo, symbol)
     if not rounds:
         return None

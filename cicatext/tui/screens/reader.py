@@ -498,10 +498,10 @@ class ReaderScreen(Screen):
 
     def _decided(self, verb: str, info: BracketInfo, confirmed: bool | None) -> None:
         if confirmed:
-            self._commit(verb, info.id)
+            self._commit(verb, info.id, info.text)
 
     @work(thread=True, exclusive=True, group="commit", exit_on_error=False)
-    def _commit(self, verb: str, bracket_id: str) -> None:
+    def _commit(self, verb: str, bracket_id: str, text: str) -> None:
         app = self.app
         app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
         try:
@@ -511,17 +511,18 @@ class ReaderScreen(Screen):
                 raise CicatextError(f"{verb} is not available in this installation",
                                     hint="update cicatext; `cicatext agree` and `drop` need the negotiation module")
             operation = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
-            commit = operation(self.repo, self.document.slug, bracket_id, language=self.language)
+            # The text the officer saw and confirmed: the bracket is acted on only if it still reads so.
+            decision = operation(self.repo, self.document.slug, bracket_id, language=self.language, expect=text)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
                                  severity="error", timeout=10)
             return
         finally:
             app.call_from_thread(app.end_work, "commit")
-        app.call_from_thread(self._committed, verb, bracket_id, str(commit))
+        app.call_from_thread(self._committed, decision.describe(), decision.commit)
 
-    def _committed(self, verb: str, bracket_id: str, commit: str) -> None:
-        self.notify(f"{bracket_id} {verb}d · commit {commit[:10]}", title="Committed")
+    def _committed(self, said: str, commit: str) -> None:
+        self.notify(f"{said} · commit {commit[:10]}", title="Committed", markup=False)
         self.reload()
         self.post_message(self.Changed(self.document.slug, commit))
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from textual.content import Content, Span
 
+from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
 
 # Theme variables, so the colours follow the dark and light themes.
@@ -58,7 +59,7 @@ class BracketSpan:
     """Where one bracket stands in the paragraph's displayed text."""
 
     id: str
-    """`PARAGRAPH:N`, as in `cicatext brackets`."""
+    """`PARAGRAPH:CODE`, as in `cicatext brackets`."""
     start: int
     """Offset of its `[`."""
     end: int
@@ -73,7 +74,7 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
     parts: list[str] = []
     spans: list[list] = []
     located: list = []
-    ordinal = 0
+    ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
     offset = 0
 
     def emit(text: str) -> None:
@@ -82,13 +83,11 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
         offset += len(text)
 
     def walk(nodes, depth: int) -> None:
-        nonlocal ordinal
         for node in nodes:
             if type(node) is Text:
                 emit(node.text)
                 continue
-            ordinal += 1
-            bracket_id = f"{paragraph.id}:{ordinal}"
+            bracket_id = ids.get(id(node), f"{paragraph.id}:")
             codes = frozenset(a.code for a in node.attributions)
             lit = delegation is None or delegation in codes
             base, text_colour = COLOURS[bracket_kind(node)]
