@@ -49,11 +49,19 @@ PART_SIMILARITY = 0.7
 """The least share of a split-off or merged paragraph's words found in its partner."""
 PART_COVERAGE = 0.5
 """The least share of a left-over paragraph's words that the parts split off it (or merged into it) hold."""
+KEPT_MARGIN = 0.15
+"""Of a split's parts (or a merge's), the one that opens as the whole did keeps its id unless another
+reads more like the whole by more than this."""
+OPENING_WORDS = 8
+"""How many first words of a paragraph are its opening."""
 MIN_PART_WORDS = 4
 """A paragraph of fewer words is too short to be told a part of another."""
 COMMON_SHARE = 0.05
 """A word found in more than this share of the two texts' paragraphs (and in more than `COMMON_LEAST`)
 is common: it says how a paragraph is written, not what it is about."""
+CONTENT_SHARE = 0.5
+"""The share of uncommon words (see `COMMON_SHARE`) two paragraphs must have in common to be as alike
+as their words say; see `_alike`."""
 COMMON_LEAST = 3
 """The fewest paragraphs a common word is found in."""
 NEAR_SIMILARITY = 0.4
@@ -240,18 +248,23 @@ def _encode(*sides: _Side) -> None:
 
 
 def _alike(old: _Side, new: _Side, old_index: int, new_index: int, cutoff: float = 0.0) -> float:
-    """How alike two paragraphs read: the lesser of their words' and their uncommon words' similarity.
+    """How alike two paragraphs read: their words' similarity, capped when they are not about the same.
 
     The words alone find formulaic paragraphs alike ("Requests the Secretariat to prepare a
-    report on ..."); what they are about is in the words few paragraphs use."""
+    report on ..."); what they are about is in their uncommon words. When fewer than
+    `CONTENT_SHARE` of the uncommon words of the one with fewer stand, in order, in the other,
+    the similarity is capped at that share over `CONTENT_SHARE`."""
     from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
 
     score = fuzz.ratio(new.words[new_index], old.words[old_index], score_cutoff=cutoff * 100) / 100
-    if not score:
-        return 0.0
     content = (new.content[new_index], old.content[old_index])
-    if content[0] or content[1]:
-        score = min(score, fuzz.ratio(*content, score_cutoff=cutoff * 100) / 100)
+    fewer = min(len(content[0]), len(content[1]))
+    if score and fewer:
+        share = LCSseq.similarity(*content) / fewer
+        if share < CONTENT_SHARE:
+            score = min(score, share / CONTENT_SHARE)
+            return score if score >= cutoff else 0.0
     return score
 
 
@@ -364,25 +377,21 @@ def _parts(parts: _Side, wholes: _Side, pairing: _Pairing, *, splits: bool) -> d
     """Paragraphs left over on the side of `parts` that are a part of one on the side of `wholes`.
 
     For splits the parts are new paragraphs and the wholes old ones; for merges the reverse.
-    A part is one whose words (`PART_SIMILARITY` of them, in order) stand in a whole. When the
-    whole is paired, the part must add to what its partner covers of it; when it is not, its
-    parts together must cover `PART_COVERAGE` of it, and the part most like it is paired with it.
-    Returns part index → whole index, for the parts not paired."""
+    A part is one whose words (`PART_SIMILARITY` of them, in order) and uncommon words
+    (`CONTENT_SHARE`) stand in a whole. When the whole is paired, the part must add half its words to what its partner
+    covers of the whole; when it is not, its parts together must cover `PART_COVERAGE` of it.
+    Of a whole's parts and partner, one is paired with it (see `_kept_part`). Returns part index → whole index, for the parts not paired."""
     from rapidfuzz import process
     from rapidfuzz.distance import LCSseq
 
     partner = pairing.new_of() if splits else dict(pairing.pairs)  # whole index → its partner among parts
-
-    def is_paired(index: int) -> bool:
-        return index in pairing.pairs if splits else index in partner_of_part
-
-    partner_of_part = set(partner.values())
-    found: dict[int, int] = {}
+    paired_parts = set(partner.values())
     groups: dict[int, list[int]] = {}
     for index, words in enumerate(parts.words):
-        if len(words) < MIN_PART_WORDS or is_paired(index):
+        if len(words) < MIN_PART_WORDS or index in paired_parts:
             continue
-        need = -(-len(words) * PART_SIMILARITY // 1)
+        need = len(words) * PART_SIMILARITY
+        content = parts.content[index]
         hits = process.extract(parts.sketch[index], wholes.sketch, scorer=LCSseq.similarity, score_cutoff=need,
                                limit=None)
         exact = sorted(((LCSseq.similarity(words, wholes.words[whole]), whole) for _, _, whole in hits),
@@ -390,29 +399,49 @@ def _parts(parts: _Side, wholes: _Side, pairing: _Pairing, *, splits: bool) -> d
         for shared, whole in exact:
             if shared < need:
                 break
-            if whole not in partner:
-                groups.setdefault(whole, []).append(index)
-                break
-            mate = partner[whole]
-            together = "".join(parts.words[i] for i in sorted((mate, index)))
-            gained = LCSseq.similarity(wholes.words[whole], together)
-            gained -= LCSseq.similarity(wholes.words[whole], parts.words[mate])
-            if gained >= len(words) / 2:
-                found[index] = whole
-                new_index = mate if splits else whole
-                pairing.whole[new_index] = _similarity(wholes.words[whole], together)
-                break
+            if LCSseq.similarity(content, wholes.content[whole]) < len(content) * CONTENT_SHARE:
+                continue
+            if whole in partner:
+                mate = partner[whole]
+                together = "".join(parts.words[i] for i in sorted((mate, index)))
+                gained = LCSseq.similarity(wholes.words[whole], together)
+                if gained - LCSseq.similarity(wholes.words[whole], parts.words[mate]) < len(words) / 2:
+                    continue
+            groups.setdefault(whole, []).append(index)
+            break
+    found: dict[int, int] = {}
     for whole, members in groups.items():
         text = wholes.words[whole]
+        mate = partner.get(whole)
+        if mate is not None:
+            members = sorted([*members, mate])
         together = "".join(parts.words[i] for i in members)
-        if LCSseq.similarity(text, together) < len(text) * PART_COVERAGE:
+        if mate is None and LCSseq.similarity(text, together) < len(text) * PART_COVERAGE:
             continue
-        kept = max(members, key=lambda i: (_similarity(text, parts.words[i]), -i))
-        new_index, old_index = (kept, whole) if splits else (whole, kept)
-        pairing.pair(new_index, old_index, _similarity(text, parts.words[kept]))
-        pairing.whole[new_index] = _similarity(text, together)
+        kept = _kept_part(text, [parts.words[i] for i in members], members)
+        if kept != mate:
+            if mate is not None and splits:
+                del pairing.pairs[mate]
+                pairing.close.discard(mate)
+            new_index, old_index = (kept, whole) if splits else (whole, kept)
+            pairing.pair(new_index, old_index, _similarity(text, parts.words[kept]))
+        pairing.whole[kept if splits else whole] = _similarity(text, together)
         found.update((member, whole) for member in members if member != kept)
     return found
+
+
+def _kept_part(whole: str, parts: list[str], indices: list[int]) -> int:
+    """Of the parts of a whole, the index of the one that keeps its id.
+
+    The part that opens as the whole opens, unless another reads more like the whole by more
+    than `KEPT_MARGIN`; the first of equals."""
+    from rapidfuzz.distance import LCSseq
+
+    alike = [_similarity(whole, part) for part in parts]
+    opening = [LCSseq.similarity(whole[:OPENING_WORDS], part[:OPENING_WORDS]) for part in parts]
+    first = max(range(len(parts)), key=lambda i: (opening[i], alike[i], -indices[i]))
+    best = max(range(len(parts)), key=lambda i: (alike[i], -indices[i]))
+    return indices[best] if alike[best] > alike[first] + KEPT_MARGIN else indices[first]
 
 
 def _pair_empty(old: _Side, new: _Side, pairing: _Pairing) -> None:
