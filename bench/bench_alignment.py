@@ -39,8 +39,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cicatext.notation.alignment import Alignment, align, carried_ids  # noqa: E402
-from cicatext.notation.reader import parse  # noqa: E402
+from cicatext.notation.alignment import Alignment, align, carried_ids
+from cicatext.notation.reader import parse
 
 CODES = ("IRAN", "CHN", "IND", "AZER", "TUR", "RUS", "KAZ")
 PREAMBULAR = ("Recalling", "Reaffirming", "Noting with concern", "Recognizing", "Welcoming", "Bearing in mind",

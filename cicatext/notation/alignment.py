@@ -49,9 +49,9 @@ PART_SIMILARITY = 0.7
 """The least share of a split-off or merged paragraph's words found in its partner."""
 PART_COVERAGE = 0.5
 """The least share of a left-over paragraph's words that the parts split off it (or merged into it) hold."""
-KEPT_MARGIN = 0.15
-"""Of a split's parts (or a merge's), the one that opens as the whole did keeps its id unless another
-reads more like the whole by more than this."""
+KEPT_SHARE = 0.25
+"""Of a split's parts (or a merge's), the one that opens as the whole did keeps its id when it holds
+this share of the whole's words; else the one most like the whole."""
 OPENING_WORDS = 8
 """How many first words of a paragraph are its opening."""
 MIN_PART_WORDS = 4
@@ -433,15 +433,16 @@ def _parts(parts: _Side, wholes: _Side, pairing: _Pairing, *, splits: bool) -> d
 def _kept_part(whole: str, parts: list[str], indices: list[int]) -> int:
     """Of the parts of a whole, the index of the one that keeps its id.
 
-    The part that opens as the whole opens, unless another reads more like the whole by more
-    than `KEPT_MARGIN`; the first of equals."""
+    The part that opens as the whole did (half of its first `OPENING_WORDS` words), when it
+    holds `KEPT_SHARE` of the whole's words; else the part most like the whole; the first of equals."""
     from rapidfuzz.distance import LCSseq
 
     alike = [_similarity(whole, part) for part in parts]
     opening = [LCSseq.similarity(whole[:OPENING_WORDS], part[:OPENING_WORDS]) for part in parts]
     first = max(range(len(parts)), key=lambda i: (opening[i], alike[i], -indices[i]))
-    best = max(range(len(parts)), key=lambda i: (alike[i], -indices[i]))
-    return indices[best] if alike[best] > alike[first] + KEPT_MARGIN else indices[first]
+    if opening[first] * 2 >= min(OPENING_WORDS, len(whole)) and len(parts[first]) >= KEPT_SHARE * len(whole):
+        return indices[first]
+    return indices[max(range(len(parts)), key=lambda i: (alike[i], -indices[i]))]
 
 
 def _pair_empty(old: _Side, new: _Side, pairing: _Pairing) -> None:
