@@ -15,6 +15,8 @@ whose truth is known paragraph by paragraph:
 - *with ids*: the realistic revision with `{#...}` markers written from its
   new numbering (ids that mean nothing), aligned with `trust_ids=True`;
 - *reordered*: the same paragraphs shuffled wholesale;
+- *near-twins*: a text of one formula whose paragraphs differ in three words,
+  every paragraph edited (the worst case for the number of candidates);
 - *unrelated*: another text of the same size, not a revision at all.
 
 For each it prints the time `align` takes (best of `--repeat`), the share of
@@ -364,8 +366,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     base = original(rng, args.paragraphs)
     old_text, old_ids = written(base, markers=True)
-    old = parse(old_text)
-    assert [p.id for p in old.paragraphs] == old_ids
+    first = parse(old_text)
+    assert [p.id for p in first.paragraphs] == old_ids
 
     cases: list[tuple[str, list[Para], set[str], bool]] = []
     for name, options in (("realistic", {}), ("heavy (30% edited)", {"edit": 0.30}),
@@ -376,11 +378,19 @@ def main() -> None:
     shuffled = [Para(list(p.words), p.preambular, truth=i) for p, i in zip(base, old_ids)]
     random.Random(args.seed).shuffle(shuffled)
     cases.append(("reordered wholesale", shuffled, set(), False))
+    # A text of near-twins (one formula, three words telling the paragraphs apart), every one edited.
+    twins = [Para(["Requests", "the", "Secretariat", "to", "prepare", "a", "short", "report", "on", "the", "matter",
+                   "of", *(THEMES[i % 34].split()[:1] + THEMES[(i // 34) % 34].split()[:1]), str(i // 1156), "for",
+                   "its", "next", "meeting"], base[i].preambular, truth=identifier)
+             for i, identifier in enumerate(old_ids)]
+    twin_old = [Para([*p.words[:6], *p.words[7:-3], "the", "next", "meeting"], p.preambular) for p in twins]
     unrelated = original(random.Random(args.seed + 1), args.paragraphs)
+    cases.append(("near-twins, all edited", twins, set(), False))
     cases.append(("unrelated text", unrelated, set(), False))
 
     rows = []
     for name, paras, removed_ids, markers in cases:
+        old = parse(written(twin_old, markers=True)[0]) if name.startswith("near-twins") else first
         new_text, new_ids = written(paras, markers=markers)
         new = parse(new_text)
         assert len(new.paragraphs) == len(paras)

@@ -66,6 +66,8 @@ COMMON_LEAST = 3
 """The fewest paragraphs a common word is found in."""
 NEAR_SIMILARITY = 0.4
 """A new or removed paragraph this alike to one left over on the other side is unsure."""
+CANDIDATES = 24
+"""How many of the likeliest partners of each paragraph are weighed (a text of near-twins stays fast)."""
 ORDER_BONUS = 0.05
 """Added to a candidate pair's similarity when it keeps its neighbours' order."""
 ID_BONUS = 0.1
@@ -345,7 +347,7 @@ def _pair_similar(old: _Side, new: _Side, pairing: _Pairing, written: frozenset[
     for index in new_left:
         # The sketch's score is never below the words' own: a cheap filter that drops no candidate.
         for _, _, column in process.extract(new.sketch[index], choices, scorer=fuzz.ratio,
-                                            score_cutoff=NEAR_SIMILARITY * 100, limit=None):
+                                            score_cutoff=NEAR_SIMILARITY * 100, limit=CANDIDATES):
             other = old_left[column]
             score = _alike(old, new, other, index, NEAR_SIMILARITY)
             if not score:
