@@ -3,28 +3,36 @@
 A Chair's revised text renumbers, moves, splits, merges and redrafts
 paragraphs, so two texts' paragraph ids (taken from their numbering or their
 order) do not say which paragraph became which. `align` pairs them by what
-they say:
+they say, compared word by word (numbering, brackets, attributions, case and
+punctuation set aside):
 
-1. paragraphs that read the same once numbering, brackets and attributions are
-   set aside pair up, whatever their place;
-2. a paragraph keeps its partner under the same id when both texts wrote their
-   ids (`{#op3}` markers) and the two still read alike;
-3. the rest pair by similarity (rapidfuzz), best pairs first, down to
-   `EDITED_SIMILARITY`;
-4. a paragraph left over on the new side whose words stand inside an old
-   paragraph that is already paired is a part split off it; one left over on
-   the old side whose words stand inside a new paragraph was merged into it;
+1. paragraphs that read the same pair up, whatever their place; where a
+   reading repeats, in order;
+2. the pairs of step 1 that keep their order are *anchors*;
+3. the rest pair by similarity of words (rapidfuzz's ratio over words), the
+   likeliest pairs first, down to `EDITED_SIMILARITY`; a pair that stands
+   between the same anchors on both sides gains `ORDER_BONUS`, one under the
+   same written id (`{#op3}` markers on both sides, when ids are trusted)
+   gains `ID_BONUS`, so of two near-twins the one where it stood wins;
+4. a paragraph left over on the new side whose words stand, in order, inside
+   an old paragraph is a part split off it; one left over on the old side
+   whose words stand inside a new paragraph was merged into it; parts whose
+   whole is itself left over make it up together, and the part most like the
+   whole keeps its id;
 5. of the pairs, those outside the longest run kept in order are moves.
 
-A pair is *unsure* when its similarity is low or another candidate came close;
-the caller says so. Nothing here reads files or ids' meaning beyond equality.
+A link is *unsure* when its pair reads less alike than `SURE_SIMILARITY`
+(a split or merge counted whole), when another candidate came within
+`CLOSE_CALL` of it, or, for a new or removed paragraph, when a paragraph left
+over on the other side came near it (`NEAR_SIMILARITY`). docs/alignment.md
+says more. Nothing here reads files or ids' meaning beyond equality.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cicatext.notation.paragraph_text import LABEL, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
@@ -37,12 +45,42 @@ SURE_SIMILARITY = 0.75
 """Below this similarity a pair is reported as unsure."""
 CLOSE_CALL = 0.05
 """A pair is unsure when the runner-up candidate scored within this of it."""
-PART_SIMILARITY = 0.9
+PART_SIMILARITY = 0.7
 """The least share of a split-off or merged paragraph's words found in its partner."""
+PART_COVERAGE = 0.5
+"""The least share of a left-over paragraph's words that the parts split off it (or merged into it) hold."""
+KEPT_SHARE = 0.25
+"""Of a split's parts (or a merge's), the one that opens as the whole did keeps its id when it holds
+this share of the whole's words; else the one most like the whole."""
+OPENING_WORDS = 8
+"""How many first words of a paragraph are its opening."""
+MIN_PART_WORDS = 4
+"""A paragraph of fewer words is too short to be told a part of another."""
+COMMON_SHARE = 0.05
+"""A word found in more than this share of the two texts' paragraphs (and in more than `COMMON_LEAST`)
+is common: it says how a paragraph is written, not what it is about."""
+CONTENT_SHARE = 0.5
+"""The share of uncommon words (see `COMMON_SHARE`) two paragraphs must have in common to be as alike
+as their words say; see `_alike`."""
+COMMON_LEAST = 3
+"""The fewest paragraphs a common word is found in."""
+NEAR_SIMILARITY = 0.4
+"""A new or removed paragraph this alike to one left over on the other side is unsure."""
+CANDIDATES = 24
+"""How many of the likeliest partners of each paragraph are weighed (a text of near-twins stays fast)."""
+ORDER_BONUS = 0.05
+"""Added to a candidate pair's similarity when it keeps its neighbours' order."""
+ID_BONUS = 0.1
+"""Added to a candidate pair's similarity when both texts wrote the same id (ids trusted)."""
+EQUAL_WORDS = 0.999
+"""The most a pair whose words are equal but whose punctuation or case differs can score (1.0 is "kept")."""
 KINDS = ("kept", "moved", "edited", "split", "merged", "new", "removed")
 """Every kind of link, in the order reports list them."""
 
 _SPACE = re.compile(r"\s+")
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
+"""A word; in scripts written without spaces, one character."""
 
 
 @dataclass(frozen=True)
@@ -141,119 +179,290 @@ def comparable(paragraph: Paragraph) -> str:
 
 def align(old: Draft, new: Draft, *, trust_ids: bool = True) -> Alignment:
     """Pair the paragraphs of `old` and `new` by content (see the module's description)."""
-    old_texts = [comparable(p) for p in old.paragraphs]
-    new_texts = [comparable(p) for p in new.paragraphs]
-    pairs: dict[int, int] = {}  # new index → old index
-    scores: dict[int, float] = {}
-    _pair_equal(old_texts, new_texts, pairs, scores)
-    if trust_ids:
-        _pair_written_ids(old, new, old_texts, new_texts, pairs, scores)
-    close_calls = _pair_similar(old_texts, new_texts, pairs, scores)
-    split_from, merged_into = _parts(old_texts, new_texts, pairs)
-    return _links(old, new, pairs, scores, close_calls, split_from, merged_into)
+    old_side = _Side([p.id for p in old.paragraphs], [comparable(p) for p in old.paragraphs])
+    new_side = _Side([p.id for p in new.paragraphs], [comparable(p) for p in new.paragraphs])
+    _encode(old_side, new_side)
+    pairing = _Pairing()
+    _pair_equal(old_side.texts, new_side.texts, pairing)
+    _pair_equal(old_side.words, new_side.words, pairing, old_side.texts, new_side.texts)
+    written = _written_ids(old, new) if trust_ids else frozenset()
+    _pair_similar(old_side, new_side, pairing, written)
+    split_from = _parts(new_side, old_side, pairing, splits=True)
+    merged_into = _parts(old_side, new_side, pairing, splits=False)
+    _pair_empty(old_side, new_side, pairing)
+    return _links(old_side.ids, new_side.ids, pairing, split_from, merged_into)
+
+
+@dataclass
+class _Side:
+    """One text's paragraphs as compared: ids, readings, and their words two ways."""
+
+    ids: list[str]
+    texts: list[str]
+    words: list[str] = field(default_factory=list)
+    """Each paragraph's words, one character a distinct word (so rapidfuzz compares words, not letters)."""
+    sketch: list[str] = field(default_factory=list)
+    """The same in one-byte characters, several words sharing one: never less alike than `words`, and fast."""
+    content: list[str] = field(default_factory=list)
+    """The same without the words common to many paragraphs (`COMMON_SHARE`)."""
+
+
+@dataclass
+class _Pairing:
+    """The pairs found so far and what is known of how sure each is."""
+
+    pairs: dict[int, int] = field(default_factory=dict)
+    """New index → old index."""
+    scores: dict[int, float] = field(default_factory=dict)
+    """New index → similarity of its pair."""
+    close: set[int] = field(default_factory=set)
+    """New indices whose pairing was a close call."""
+    whole: dict[int, float] = field(default_factory=dict)
+    """New index → similarity of the whole it stands for, parts split off or merged in included."""
+    near: dict[tuple[int, int], float] = field(default_factory=dict)
+    """(new index, old index) → similarity, for pairs that came near `EDITED_SIMILARITY` without reaching it."""
+
+    def pair(self, new: int, old: int, score: float) -> None:
+        self.pairs[new] = old
+        self.scores[new] = score
+
+    def new_of(self) -> dict[int, int]:
+        return {old: new for new, old in self.pairs.items()}
+
+
+def _encode(*sides: _Side) -> None:
+    """Give each side its `words` and `sketch`, from one vocabulary for both."""
+    tokens = [[_WORD.findall(text.lower()) for text in side.texts] for side in sides]
+    frequency: dict[str, int] = {}
+    for paragraphs in tokens:
+        for words in paragraphs:
+            for word in set(words):
+                frequency[word] = frequency.get(word, 0) + 1
+    ranked = sorted(frequency, key=lambda word: (-frequency[word], word))
+    common = max(COMMON_LEAST, COMMON_SHARE * sum(len(paragraphs) for paragraphs in tokens))
+    # Past U+D7FF come the surrogates: skip them.
+    code = {word: chr(rank + 0x100 if rank < 0xD700 else rank + 0x2100) for rank, word in enumerate(ranked)}
+    short = {word: chr(1 + rank % 255) for rank, word in enumerate(ranked)}
+    for side, paragraphs in zip(sides, tokens):
+        side.words = ["".join([code[w] for w in words]) for words in paragraphs]
+        side.sketch = ["".join([short[w] for w in words]) for words in paragraphs]
+        side.content = ["".join([code[w] for w in words if frequency[w] <= common]) for words in paragraphs]
+
+
+def _alike(old: _Side, new: _Side, old_index: int, new_index: int, cutoff: float = 0.0) -> float:
+    """How alike two paragraphs read: their words' similarity, capped when they are not about the same.
+
+    The words alone find formulaic paragraphs alike ("Requests the Secretariat to prepare a
+    report on ..."); what they are about is in their uncommon words. When fewer than
+    `CONTENT_SHARE` of the uncommon words of the one with fewer stand, in order, in the other,
+    the similarity is capped at that share over `CONTENT_SHARE`."""
+    from rapidfuzz import fuzz
+    from rapidfuzz.distance import LCSseq
+
+    score = fuzz.ratio(new.words[new_index], old.words[old_index], score_cutoff=cutoff * 100) / 100
+    content = (new.content[new_index], old.content[old_index])
+    fewer = min(len(content[0]), len(content[1]))
+    if score and fewer:
+        share = LCSseq.similarity(*content) / fewer
+        if share < CONTENT_SHARE:
+            score = min(score, share / CONTENT_SHARE)
+            return score if score >= cutoff else 0.0
+    return score
 
 
 def _similarity(a: str, b: str) -> float:
     from rapidfuzz import fuzz
 
-    if a == b:
-        return 1.0
-    return fuzz.ratio(a, b) / 100
+    return 1.0 if a == b else fuzz.ratio(a, b) / 100
 
 
-def _pair_written_ids(old: Draft, new: Draft, old_texts: list[str], new_texts: list[str],
-                      pairs: dict[int, int], scores: dict[int, float]) -> None:
-    taken = set(pairs.values())
-    written = {p.id: index for index, p in enumerate(old.paragraphs) if p.marker and index not in taken}
-    for index, paragraph in enumerate(new.paragraphs):
-        if index in pairs or not paragraph.marker or paragraph.id not in written:
-            continue
-        other = written[paragraph.id]
-        score = _similarity(old_texts[other], new_texts[index])
-        if score >= SAME_ID_SIMILARITY:
-            pairs[index] = other
-            scores[index] = score
+def _pair_equal(old_keys: list[str], new_keys: list[str], pairing: _Pairing,
+                old_texts: list[str] | None = None, new_texts: list[str] | None = None) -> None:
+    """Pair the paragraphs whose keys are equal and not empty, in order where a key repeats.
 
-
-def _pair_equal(old_texts: list[str], new_texts: list[str], pairs: dict[int, int], scores: dict[int, float]) -> None:
-    taken = set(pairs.values())
+    Given the texts, the similarity is theirs (capped at `EQUAL_WORDS`): the keys are then
+    the words, and the texts differ only in punctuation or case."""
+    taken = set(pairing.pairs.values())
     waiting: dict[str, list[int]] = {}
-    for index, text in enumerate(old_texts):
-        if index not in taken and text:
-            waiting.setdefault(text, []).append(index)
-    for index, text in enumerate(new_texts):
-        if index in pairs or not waiting.get(text):
+    for index in range(len(old_keys) - 1, -1, -1):
+        if index not in taken and old_keys[index]:
+            waiting.setdefault(old_keys[index], []).append(index)
+    for index, key in enumerate(new_keys):
+        if index in pairing.pairs or not waiting.get(key):
             continue
-        pairs[index] = waiting[text].pop(0)
-        scores[index] = 1.0
+        other = waiting[key].pop()
+        score = 1.0
+        if old_texts is not None and new_texts is not None:
+            score = min(_similarity(old_texts[other], new_texts[index]), EQUAL_WORDS)
+        pairing.pair(index, other, score)
 
 
-def _pair_similar(old_texts: list[str], new_texts: list[str], pairs: dict[int, int],
-                  scores: dict[int, float]) -> set[int]:
-    """Pair what is left, best first; returns the new indices whose pairing was a close call."""
+def _written_ids(old: Draft, new: Draft) -> frozenset[tuple[int, int]]:
+    """(new index, old index) of the paragraphs whose `{#id}` markers, written on both sides, agree."""
+    written = {p.id: index for index, p in enumerate(old.paragraphs) if p.marker}
+    return frozenset((index, written[p.id]) for index, p in enumerate(new.paragraphs)
+                     if p.marker and p.id in written)
+
+
+def _order_bounds(pairs: dict[int, int], new_count: int, old_count: int) -> tuple[list[int], list[int]]:
+    """For each new index, the old indices of the anchors before and after it (-1 and `old_count` at the ends).
+
+    The anchors are the pairs kept in order; an old paragraph strictly between the two stands
+    where the new one stands."""
+    paired = sorted(pairs)
+    anchored = {paired[position] for position in _kept_in_order([pairs[n] for n in paired])}
+    low = [-1] * new_count
+    high = [old_count] * new_count
+    last = -1
+    for index in range(new_count):
+        low[index] = last
+        if index in anchored:
+            last = pairs[index]
+    last = old_count
+    for index in range(new_count - 1, -1, -1):
+        high[index] = last
+        if index in anchored:
+            last = pairs[index]
+    return low, high
+
+
+def _pair_similar(old: _Side, new: _Side, pairing: _Pairing, written: frozenset[tuple[int, int]]) -> None:
+    """Pair what is left by similarity of words, the likeliest pairs first.
+
+    A pair that keeps the order of its neighbours gains `ORDER_BONUS`, one under the same written
+    id `ID_BONUS` (from `SAME_ID_SIMILARITY` up), so near-twins go to the partner where they stood;
+    a pair is a close call when another candidate of either paragraph came within `CLOSE_CALL`."""
     from rapidfuzz import fuzz, process
 
-    taken = set(pairs.values())
-    old_left = [i for i in range(len(old_texts)) if i not in taken]
-    new_left = [i for i in range(len(new_texts)) if i not in pairs]
-    close: set[int] = set()
+    taken = set(pairing.pairs.values())
+    old_left = [i for i, words in enumerate(old.words) if words and i not in taken]
+    new_left = [i for i, words in enumerate(new.words) if words and i not in pairing.pairs]
     if not old_left or not new_left:
-        return close
-    choices = [old_texts[i] for i in old_left]
-    rows = [
-        {column: score for _, score, column in process.extract(new_texts[index], choices, scorer=fuzz.ratio,
-                                                              score_cutoff=EDITED_SIMILARITY * 100, limit=None)}
-        for index in new_left
-    ]
-    candidates = sorted(((score, row, column) for row, found in enumerate(rows) for column, score in found.items()),
-                        reverse=True)
-    by_column: dict[int, list[float]] = {}
-    for score, _, column in candidates:
-        by_column.setdefault(column, []).append(score)
-    used_rows: set[int] = set()
-    used_columns: set[int] = set()
-    for score, row, column in candidates:
-        if row in used_rows or column in used_columns:
+        return
+    low, high = _order_bounds(pairing.pairs, len(new.words), len(old.words))
+    choices = [old.sketch[i] for i in old_left]
+    by_new: dict[int, list[float]] = {}
+    by_old: dict[int, list[float]] = {}
+    candidates: list[tuple[float, float, int, int]] = []
+    for index in new_left:
+        # The sketch's score is never below the words' own: a cheap filter that drops no candidate.
+        for _, _, column in process.extract(new.sketch[index], choices, scorer=fuzz.ratio,
+                                            score_cutoff=NEAR_SIMILARITY * 100, limit=CANDIDATES):
+            other = old_left[column]
+            score = _alike(old, new, other, index, NEAR_SIMILARITY)
+            if not score:
+                continue
+            if score < EDITED_SIMILARITY:
+                pairing.near[index, other] = score
+                continue
+            by_new.setdefault(index, []).append(score)
+            by_old.setdefault(other, []).append(score)
+            weight = score + (ORDER_BONUS if low[index] < other < high[index] else 0.0)
+            if (index, other) in written and score >= SAME_ID_SIMILARITY:
+                weight += ID_BONUS
+            candidates.append((-weight, -score, index, other))
+    candidates.sort()
+    used: set[int] = set()
+    for _, negative, index, other in candidates:
+        if index in pairing.pairs or other in used:
             continue
-        used_rows.add(row)
-        used_columns.add(column)
-        index = new_left[row]
-        pairs[index] = old_left[column]
-        scores[index] = score / 100
-        rivals = sorted(rows[row].values(), reverse=True)[1:2] + by_column[column][1:2]
-        if rivals and max(rivals) >= score - CLOSE_CALL * 100:
-            close.add(index)
-    return close
+        used.add(other)
+        score = -negative
+        pairing.pair(index, other, score)
+        rivals = sum(1 for s in by_new[index] if s >= score - CLOSE_CALL)
+        rivals += sum(1 for s in by_old[other] if s >= score - CLOSE_CALL)
+        if rivals > 2:
+            pairing.close.add(index)
 
 
-def _contained(part: str, whole: str) -> float:
-    """The share of `part`'s words found, in order, within `whole` (0 to 1)."""
-    from rapidfuzz import fuzz
+def _parts(parts: _Side, wholes: _Side, pairing: _Pairing, *, splits: bool) -> dict[int, int]:
+    """Paragraphs left over on the side of `parts` that are a part of one on the side of `wholes`.
 
-    if not part or not whole:
-        return 0.0
-    return fuzz.partial_ratio(part, whole) / 100 if len(part) <= len(whole) else 0.0
+    For splits the parts are new paragraphs and the wholes old ones; for merges the reverse.
+    A part is one whose words (`PART_SIMILARITY` of them, in order) and uncommon words
+    (`CONTENT_SHARE`) stand in a whole. When the whole is paired, the part must add half its words to what its partner
+    covers of the whole; when it is not, its parts together must cover `PART_COVERAGE` of it.
+    Of a whole's parts and partner, one is paired with it (see `_kept_part`). Returns part index → whole index, for the parts not paired."""
+    from rapidfuzz import process
+    from rapidfuzz.distance import LCSseq
 
-
-def _parts(old_texts: list[str], new_texts: list[str], pairs: dict[int, int]) -> tuple[dict[int, int], dict[int, int]]:
-    """(new index → old index it split off, old index → new index it merged into) for the paragraphs left over."""
-    old_of = dict(pairs)
-    new_of = {o: n for n, o in pairs.items()}
-    split_from: dict[int, int] = {}
-    for index, text in enumerate(new_texts):
-        if index in old_of or len(text) < 20:
+    partner = pairing.new_of() if splits else dict(pairing.pairs)  # whole index → its partner among parts
+    paired_parts = set(partner.values())
+    groups: dict[int, list[int]] = {}
+    for index, words in enumerate(parts.words):
+        if len(words) < MIN_PART_WORDS or index in paired_parts:
             continue
-        best = max(((_contained(text, old_texts[o]), o) for o in new_of), default=(0.0, -1))
-        if best[0] >= PART_SIMILARITY:
-            split_from[index] = best[1]
-    merged_into: dict[int, int] = {}
-    for index, text in enumerate(old_texts):
-        if index in new_of or len(text) < 20:
+        need = len(words) * PART_SIMILARITY
+        content = parts.content[index]
+        hits = process.extract(parts.sketch[index], wholes.sketch, scorer=LCSseq.similarity, score_cutoff=need,
+                               limit=None)
+        exact = sorted(((LCSseq.similarity(words, wholes.words[whole]), whole) for _, _, whole in hits),
+                       key=lambda hit: (-hit[0], hit[1]))
+        for shared, whole in exact:
+            if shared < need:
+                break
+            if LCSseq.similarity(content, wholes.content[whole]) < len(content) * CONTENT_SHARE:
+                continue
+            if whole in partner:
+                mate = partner[whole]
+                together = "".join(parts.words[i] for i in sorted((mate, index)))
+                gained = LCSseq.similarity(wholes.words[whole], together)
+                if gained - LCSseq.similarity(wholes.words[whole], parts.words[mate]) < len(words) / 2:
+                    continue
+            groups.setdefault(whole, []).append(index)
+            break
+    found: dict[int, int] = {}
+    for whole, members in groups.items():
+        text = wholes.words[whole]
+        mate = partner.get(whole)
+        if mate is not None:
+            members = sorted([*members, mate])
+        together = "".join(parts.words[i] for i in members)
+        if mate is None and LCSseq.similarity(text, together) < len(text) * PART_COVERAGE:
             continue
-        best = max(((_contained(text, new_texts[n]), n) for n in old_of), default=(0.0, -1))
-        if best[0] >= PART_SIMILARITY:
-            merged_into[index] = best[1]
-    return split_from, merged_into
+        kept = _kept_part(text, [parts.words[i] for i in members], members)
+        if kept != mate:
+            if mate is not None and splits:
+                del pairing.pairs[mate]
+                pairing.close.discard(mate)
+            new_index, old_index = (kept, whole) if splits else (whole, kept)
+            pairing.pair(new_index, old_index, _similarity(text, parts.words[kept]))
+        pairing.whole[kept if splits else whole] = _similarity(text, together)
+        found.update((member, whole) for member in members if member != kept)
+    return found
+
+
+def _kept_part(whole: str, parts: list[str], indices: list[int]) -> int:
+    """Of the parts of a whole, the index of the one that keeps its id.
+
+    The part that opens as the whole did (half of its first `OPENING_WORDS` words), when it
+    holds `KEPT_SHARE` of the whole's words; else the part most like the whole; the first of equals."""
+    from rapidfuzz.distance import LCSseq
+
+    alike = [_similarity(whole, part) for part in parts]
+    opening = [LCSseq.similarity(whole[:OPENING_WORDS], part[:OPENING_WORDS]) for part in parts]
+    first = max(range(len(parts)), key=lambda i: (opening[i], alike[i], -indices[i]))
+    if opening[first] * 2 >= min(OPENING_WORDS, len(whole)) and len(parts[first]) >= KEPT_SHARE * len(whole):
+        return indices[first]
+    return indices[max(range(len(parts)), key=lambda i: (alike[i], -indices[i]))]
+
+
+def _pair_empty(old: _Side, new: _Side, pairing: _Pairing) -> None:
+    """Pair paragraphs without words (a lone number, a mark) with one likewise where they stand, in order."""
+    empty_old = [i for i, words in enumerate(old.words) if not words]
+    if not empty_old:
+        return
+    taken = set(pairing.pairs.values())
+    low, high = _order_bounds(pairing.pairs, len(new.words), len(old.words))
+    for index, words in enumerate(new.words):
+        if words or index in pairing.pairs:
+            continue
+        for other in empty_old:
+            if other not in taken and low[index] < other < high[index]:
+                pairing.pair(index, other, _similarity(old.texts[other], new.texts[index]))
+                taken.add(other)
+                low[index + 1:] = [max(value, other) for value in low[index + 1:]]
+                break
 
 
 def _kept_in_order(sequence: list[int]) -> set[int]:
@@ -280,14 +489,16 @@ def _kept_in_order(sequence: list[int]) -> set[int]:
     return kept
 
 
-def _links(old: Draft, new: Draft, pairs: dict[int, int], scores: dict[int, float], close_calls: set[int],
-           split_from: dict[int, int], merged_into: dict[int, int]) -> Alignment:
+def _links(old_ids: list[str], new_ids: list[str], pairing: _Pairing, split_from: dict[int, int],
+           merged_into: dict[int, int]) -> Alignment:
+    pairs = pairing.pairs
     paired_new = sorted(pairs)
     in_order = _kept_in_order([pairs[n] for n in paired_new])
     moved = {paired_new[position] for position in range(len(paired_new)) if position not in in_order}
-    old_ids = [p.id for p in old.paragraphs]
-    new_ids = [p.id for p in new.paragraphs]
     paired_old = set(pairs.values())
+    # A paragraph left unpaired is unsure when a paragraph left unpaired on the other side came near it.
+    near_new = {n for n, o in pairing.near if n not in pairs and o not in paired_old}
+    near_old = {o for n, o in pairing.near if n not in pairs and o not in paired_old}
     # Each removed paragraph follows the nearest paragraph before it in the old text that is still paired.
     removed_after: dict[int | None, list[int]] = {}
     anchor: int | None = None
@@ -299,22 +510,24 @@ def _links(old: Draft, new: Draft, pairs: dict[int, int], scores: dict[int, floa
 
     def removed(index: int) -> Link:
         into = merged_into.get(index)
-        return Link(old_ids[index], None, merged_into=new_ids[into] if into is not None else None)
+        return Link(old_ids[index], None, merged_into=new_ids[into] if into is not None else None,
+                    unsure=index in near_old and into is None)
 
     links: list[Link] = [removed(i) for i in removed_after.get(None, [])]
     previous_old: str | None = None
     for index in range(len(new_ids)):
         if index in pairs:
             other = pairs[index]
-            score = scores[index]
+            score = pairing.scores[index]
+            sure = pairing.whole.get(index, score) >= SURE_SIMILARITY and index not in pairing.close
             links.append(Link(old_ids[other], new_ids[index], score, moved=index in moved,
-                              after=previous_old if index in moved else None,
-                              unsure=score < SURE_SIMILARITY or index in close_calls))
+                              after=previous_old if index in moved else None, unsure=not sure))
             previous_old = old_ids[other]
             links.extend(removed(i) for i in removed_after.get(other, []) if index not in moved)
         else:
             source = split_from.get(index)
-            links.append(Link(None, new_ids[index], 1.0, split_from=old_ids[source] if source is not None else None))
+            links.append(Link(None, new_ids[index], 1.0, split_from=old_ids[source] if source is not None else None,
+                              unsure=index in near_new and source is None))
     # Removed paragraphs whose anchor moved are listed at the end rather than lost.
     listed = {link.old for link in links if link.new is None}
     links.extend(removed(i) for i in range(len(old_ids)) if i not in paired_old and old_ids[i] not in listed)
