@@ -49,6 +49,13 @@ def register(subparsers) -> None:
         command.add_argument("--json", action="store_true", help="print the result as JSON")
         command.set_defaults(handler=run_agree if name == "agree" else run_drop)
 
+    revise = subparsers.add_parser("revise", help="issue the next revision of a text amended since its last one")
+    revise.add_argument("symbol", help="the document")
+    revise.add_argument("--date", help="the revision's date, YYYY-MM-DD (default: today)")
+    _repo_option(revise)
+    revise.add_argument("--json", action="store_true", help="print the result as JSON")
+    revise.set_defaults(handler=run_revise)
+
     diff = subparsers.add_parser("diff", help="the bracket diff between two refs, paragraph by paragraph")
     diff.add_argument("ref_a", help="a tag, branch or commit, or WORKTREE")
     diff.add_argument("ref_b", help="a tag, branch or commit, or WORKTREE")
@@ -139,6 +146,7 @@ def run_round(args: argparse.Namespace) -> int:
     if result.compiled.unplaced:
         print(f"{len(result.compiled.unplaced)} entr{'y was' if len(result.compiled.unplaced) == 1 else 'ies were'} "
               "left out of this round; they are tried again in the next one.", file=sys.stderr)
+    _say_awaiting(result.awaiting)
     print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0
 
@@ -154,6 +162,27 @@ def _bracket_command(args: argparse.Namespace, verb: str) -> int:
     else:
         print(decision.describe())
         print(f"  commit {decision.commit[:10]}")
+        _say_awaiting(decision.awaiting)
+    return 0
+
+
+def _say_awaiting(awaiting: dict[str, tuple[str, ...]]) -> None:
+    """Warn of the paragraphs of other languages left awaiting translation."""
+    for language, ids in awaiting.items():
+        print(f"warning: awaiting translation in {language}: {', '.join(ids)} (marked in the document's record; "
+              f"translate them, then take them out of awaiting_translation)", file=sys.stderr)
+
+
+def run_revise(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.register.revisions import revise
+
+    result = revise(_open(args), args.symbol, date=args.date)
+    if args.json:
+        emit_json(result.to_json())
+    else:
+        print(f"{result.tag}: {result.symbol} (commit {result.commit[:10]})")
+        print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0
 
 

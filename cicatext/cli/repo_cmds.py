@@ -21,8 +21,12 @@ def register(subparsers) -> None:
 
     imp = subparsers.add_parser("import", help="turn a plain-text or Word draft into a document")
     imp.add_argument("file", help="a UTF-8 text file (paragraphs separated by blank lines) or a .docx")
-    imp.add_argument("--symbol", required=True, help="its symbol, e.g. MC/2023/DRAFT/6")
-    imp.add_argument("--title", required=True, help="its title")
+    imp.add_argument("--symbol", required=True,
+                     help="its symbol, e.g. MC/2023/DRAFT/6; BASE/Rev.N imports a revised text as revision N of "
+                          "BASE, which is in the register")
+    imp.add_argument("--title", help="its title (required for a new document)")
+    imp.add_argument("--force", action="store_true",
+                     help="import a revision even though few of its paragraphs are found in the current text")
     imp.add_argument("--lang", default="en", help="the language of the text (default en)")
     imp.add_argument("--kind", default="other", help="decision, statement, road-map, recommendations, ...")
     imp.add_argument("--sponsor", default="CHAIR", help="CHAIR, SEC or a member state's code")
@@ -70,12 +74,19 @@ def run_validate(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
+    from cicatext.errors import UsageError
+    from cicatext.records.symbols import parse_symbol
     from cicatext.store.register.create import import_text, read_input_file
     from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
-    options = dict(symbol=args.symbol, title=args.title, language=args.lang, kind=args.kind,
-                   sponsor=args.sponsor, body=args.body, date=args.date)
+    revision = parse_symbol(args.symbol).revision
+    if revision and (_registered(repo, str(parse_symbol(args.symbol).base())) or not args.title):
+        return _import_revision(repo, args)
+    if not args.title:
+        raise UsageError("a new document needs its title", hint="give --title TITLE")
+    options = {"symbol": args.symbol, "title": args.title, "language": args.lang, "kind": args.kind,
+               "sponsor": args.sponsor, "body": args.body, "date": args.date}
     if args.file.lower().endswith(".docx"):
         from cicatext.exchange.docx_import import import_docx
 
@@ -90,6 +101,78 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
         print(f"Imported {args.symbol} as {document_folder(result.slug)}/ ({result.paragraphs} paragraphs)")
     return 0
+
+
+def _registered(repo, base: str) -> bool:
+    from cicatext.errors import UsageError
+
+    try:
+        repo.document(base)
+    except UsageError:
+        return False
+    return True
+
+
+def _import_revision(repo, args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.register.create import read_input_file
+    from cicatext.store.register.revisions import import_revision
+
+    if args.file.lower().endswith(".docx"):
+        from cicatext.exchange.docx_import import docx_text
+
+        text = docx_text(args.file)
+    else:
+        text = read_input_file(args.file)
+    result = import_revision(repo, text, symbol=args.symbol, language=args.lang, date=args.date, source=args.file,
+                             force=args.force)
+    if args.json:
+        emit_json(result.to_json())
+        return 0
+    for warning in result.warnings:
+        print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+    alignment = result.alignment
+    print(f"{result.tag}: {result.symbol} (commit {result.commit[:10]})")
+    counts = alignment.counts()
+    print("  " + ", ".join(f"{count} {kind}" for kind, count in counts.items() if count))
+    for link in alignment.links:
+        line = describe_link(link)
+        if line:
+            print(f"  {line}")
+    for link in alignment.unsure():
+        print(f"unsure: {link.new} ← {link.old} (similarity {link.similarity:.2f}); check that they are one "
+              "paragraph", file=sys.stderr)
+    _say_awaiting_revision(result.awaiting or {})
+    print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
+    return 0
+
+
+def describe_link(link) -> str | None:
+    """One line for a link of an alignment that is not simply kept: `op7 moved after op12`, `op9 new`, ..."""
+    renamed = f"{link.old} → {link.new}" if link.old != link.new else link.new
+    kind = link.kind
+    if kind == "moved":
+        place = f"after {link.after}" if link.after else "to the start"
+        edited = ", edited" if link.similarity < 1.0 else ""
+        return f"{renamed} moved {place}{edited}"
+    if kind == "edited":
+        return f"{renamed} edited (similarity {link.similarity:.2f})"
+    if kind == "split":
+        return f"{link.new} split off {link.split_from}"
+    if kind == "merged":
+        return f"{link.old} merged into {link.merged_into}"
+    if kind == "new":
+        return f"{link.new} new"
+    if kind == "removed":
+        return f"{link.old} removed"
+    if link.old != link.new:
+        return f"{renamed} kept, renumbered"
+    return None
+
+
+def _say_awaiting_revision(awaiting: dict) -> None:
+    for language, ids in awaiting.items():
+        print(f"warning: awaiting translation in {language}: {', '.join(ids)}", file=sys.stderr)
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -22,6 +22,7 @@ from difflib import SequenceMatcher
 
 from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.paragraph_text import BracketSpan, ParagraphText, normalise, paragraph_text
+from cicatext.notation.render import render
 from cicatext.notation.tree import Draft, Paragraph
 
 # A word (with inner apostrophes and hyphens) or a single other character that is not white space.
@@ -117,6 +118,14 @@ class ParagraphDiff:
     """The paragraph as written before (marker excluded); empty when added."""
     new_text: str = ""
     """The paragraph as written after; empty when removed."""
+    was: str | None = None
+    """When the paragraphs were paired by content: the id the paragraph had before, if another."""
+    moved_after: str | None = None
+    """When it moved: the paragraph it now follows (`""` when it now comes first); None when it did not move."""
+    split_from: str | None = None
+    """For a paragraph added by splitting another: that paragraph's id."""
+    merged_into: str | None = None
+    """For a paragraph removed by merging it into another: that paragraph's id."""
 
     @property
     def text_changed(self) -> bool:
@@ -124,9 +133,16 @@ class ParagraphDiff:
         return any(op.op != "equal" for op in self.words)
 
     def summary(self) -> str:
-        """One line: `op9: 2 brackets added, 1 agreed, words changed`."""
+        """One line: `op9: 2 brackets added, 1 agreed, words changed`; `op7: moved after op12`."""
+        name = f"{self.paragraph} (was {self.was})" if self.was else self.paragraph
+        if self.split_from:
+            return f"{name}: split off {self.split_from}"
+        if self.merged_into:
+            return f"{name}: merged into {self.merged_into}"
+        if self.status == "moved":
+            return f"{name}: {self._moved()}"
         if self.status != "changed":
-            return f"{self.paragraph}: paragraph {self.status}"
+            return f"{name}: paragraph {self.status}"
         parts = []
         for label, items in (("added", self.brackets_added), ("agreed", self.brackets_agreed),
                              ("dropped", self.brackets_dropped)):
@@ -139,11 +155,16 @@ class ParagraphDiff:
             parts.append(f"{len(self.attributions_withdrawn)} attribution(s) withdrawn")
         if self.text_changed:
             parts.append("words changed")
-        return f"{self.paragraph}: " + (", ".join(parts) or "spacing changed")
+        if self.moved_after is not None:
+            parts.insert(0, self._moved())
+        return f"{name}: " + (", ".join(parts) or "spacing changed")
+
+    def _moved(self) -> str:
+        return f"moved after {self.moved_after}" if self.moved_after else "moved to the start"
 
     def to_json(self) -> dict:
         """The paragraph's changes as a plain dict."""
-        return {
+        shown = {
             "paragraph": self.paragraph,
             "status": self.status,
             "brackets_added": [b.to_json() for b in self.brackets_added],
@@ -154,6 +175,11 @@ class ParagraphDiff:
             "text_changed": self.text_changed,
             "words": [w.to_json() for w in self.words] if self.text_changed else [],
         }
+        for key, value in (("was", self.was), ("moved_after", self.moved_after), ("split_from", self.split_from),
+                           ("merged_into", self.merged_into)):
+            if value is not None:
+                shown[key] = value
+        return shown
 
 
 def word_ops(old: str, new: str, *, pattern: re.Pattern = _WORDS) -> list[WordOp]:
@@ -385,6 +411,8 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
     `texts`, the two texts the drafts were read from, lets a paragraph written
     the same in both be passed over without making its nodes.
     """
+    if not ids_correspond(old, new):
+        return _diff_aligned(old, new)
     old_by_id = {p.id: p for p in old.paragraphs}
     new_ids = {p.id for p in new.paragraphs}
     removed_after: dict[str | None, list[Paragraph]] = {}
@@ -412,6 +440,74 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
         flush(paragraph.id)
     for key in list(removed_after):
         flush(key)
+    return diffs
+
+
+ALIKE_SHARE = 0.7
+"""The least share of shared ids whose paragraphs still read the same for two texts' ids to be taken as theirs."""
+
+
+def ids_correspond(old: Draft, new: Draft) -> bool:
+    """Whether two texts' paragraph ids name the same paragraphs, so paragraphs pair by id.
+
+    They do when both texts write their ids (`{#id}` markers) and most paragraphs under an id both texts hold
+    read the same (brackets and numbering aside), as after a round, an agree or a drop. A text committed by hand
+    with ids from its numbering, or without markers, is paired by content instead.
+    """
+    from cicatext.notation.alignment import comparable
+
+    if not all(p.marker for p in old.paragraphs) or not all(p.marker for p in new.paragraphs):
+        return [p.id for p in old.paragraphs] == [p.id for p in new.paragraphs] and \
+            sum(comparable(a) == comparable(b) for a, b in zip(old.paragraphs, new.paragraphs)) >= \
+            ALIKE_SHARE * len(new.paragraphs)
+    old_by_id = {p.id: p for p in old.paragraphs}
+    shared = [(old_by_id[p.id], p) for p in new.paragraphs if p.id in old_by_id]
+    if not shared:
+        return not old.paragraphs or not new.paragraphs
+    alike = sum(1 for a, b in shared if render(a) == render(b) or comparable(a) == comparable(b))
+    changed = len(shared) - alike
+    return alike >= ALIKE_SHARE * len(shared) or changed <= 2
+
+
+def _diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
+    """The changes paragraph by paragraph, paragraphs paired by content: moves, renumbering, splits and merges
+    shown as such."""
+    from dataclasses import replace
+
+    from cicatext.notation.alignment import align, comparable
+
+    old_by_id = {p.id: p for p in old.paragraphs}
+    new_by_id = {p.id: p for p in new.paragraphs}
+    diffs: list[ParagraphDiff] = []
+    written = all(p.marker for p in old.paragraphs) and all(p.marker for p in new.paragraphs)
+    alignment = align(old, new, trust_ids=written)
+    now_called = alignment.new_of()
+    for link in alignment.links:
+        before = old_by_id.get(link.old) if link.old else None
+        after = new_by_id.get(link.new) if link.new else None
+        change = diff_paragraphs(before, after)
+        extra = {}
+        if link.old and link.new and link.old != link.new:
+            extra["was"] = link.old
+        if link.moved:
+            extra["moved_after"] = now_called.get(link.after, link.after) if link.after else ""
+        if link.split_from:
+            extra["split_from"] = link.split_from
+        if link.merged_into:
+            extra["merged_into"] = link.merged_into
+        if change is not None and before is not None and after is not None and \
+                comparable(before) == comparable(after):
+            # The same words under another number: the numbering is not a change of words.
+            change = replace(change, words=())
+            if not (change.brackets_added or change.brackets_agreed or change.brackets_dropped
+                    or change.attributions_joined or change.attributions_withdrawn):
+                change = None
+        if change is None:
+            if not extra:
+                continue
+            change = ParagraphDiff(link.new or link.old, "moved" if link.moved else "renumbered",
+                                   old_text=paragraph_text(before).raw, new_text=paragraph_text(after).raw)
+        diffs.append(replace(change, paragraph=link.new or link.old, **extra))
     return diffs
 
 

@@ -38,6 +38,19 @@ def identity_env(author: tuple[str, str] | None, date: str | None) -> dict[str, 
     return env
 
 
+def commit_day() -> str:
+    """The day a commit made now would carry: git's committer date when the environment sets one
+    (`GIT_COMMITTER_DATE=2023-06-20T10:00:00Z`), else today."""
+    import os
+    import re
+    from datetime import datetime, timezone
+
+    said = os.environ.get("GIT_COMMITTER_DATE") or os.environ.get("GIT_AUTHOR_DATE") or ""
+    if re.match(r"\d{4}-\d{2}-\d{2}", said):
+        return said[:10]
+    return datetime.now(timezone.utc).astimezone().date().isoformat()
+
+
 def run_git(cwd: Path, *args: str, check: bool = True, input: str | bytes | None = None,
             env: Mapping[str, str | None] | None = None, binary: bool = False,
             hint: str | None = LEFT_AS_IT_WAS) -> subprocess.CompletedProcess:

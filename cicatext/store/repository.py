@@ -367,16 +367,21 @@ class Repository:
         return self.update(lambda: changes, message, author=author, date=date)
 
     def update(self, build: Callable[[], Mapping[str, str | bytes | None]], message: str, *,
-               author: tuple[str, str] | None = None, date: str | None = None) -> str:
+               author: tuple[str, str] | None = None, date: str | None = None,
+               message_from: Mapping[str, str] | None = None) -> str:
         """Read, change and commit under one hold of the write lock, so two writers cannot lose each other's change.
 
         `build` runs with the lock held and returns the files to write (None
         deletes); then it is as `commit`: one commit, or every file put back.
+        When `build` can only say the message once it has read the files, it
+        puts it in `message_from["message"]`.
         """
         with self.lock():
             self.assert_clean_state()
             self.refresh()
             changes = build()
+            if message_from is not None and message_from.get("message"):
+                message = message_from["message"]
             if not changes:
                 raise UsageError("nothing to commit")
             originals: dict[str, bytes | None] = {}

@@ -125,3 +125,20 @@ async def test_side_by_side_needs_two_languages(demo_repo, make):
         await pilot.press("L")
         await pilot.pause()
         assert reader.parallel is None and type(reader.view) is DocumentView
+
+
+async def test_paragraphs_awaiting_translation_are_marked_in_the_other_language(demo_repo, make):
+    """A paragraph the record lists under awaiting_translation shows the mark before its Russian text."""
+    add_russian_draft5(demo_repo)
+    record = demo_repo.path(f"documents/{DRAFT5}/document.yaml")
+    record.write_text(record.read_text(encoding="utf-8") + "awaiting_translation:\n  ru: [pp2]\n", encoding="utf-8")
+    app = make(demo_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_reader(app, pilot)
+        await pilot.press("L")
+        await wait_for(pilot, lambda: reader.view.shown)
+        view = reader.view
+        assert view.awaiting == frozenset({"pp2"})
+        assert view._other_content([p.id for p in view.other].index("pp2")).plain.startswith("awaiting translation ")
+        assert not view._other_content([p.id for p in view.other].index("pp3")).plain.startswith("awaiting")
+        assert "awaiting translation" in screen_text(app)

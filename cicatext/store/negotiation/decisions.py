@@ -9,7 +9,7 @@ which commit), or never there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
 from cicatext.notation.paragraph_text import normalise
@@ -43,12 +43,17 @@ class Decision:
     """The commit made."""
     language: str
     """The language of the text changed."""
+    awaiting: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paragraphs of other languages that the change could not be carried to: language → paragraph ids."""
 
     def to_json(self) -> dict:
         """The decision as plain data for `--json`."""
-        return {"action": self.action, "document": self.symbol, "bracket": self.id, "full_id": self.full_id,
-                "text": self.text, "attributions": list(self.attributions), "commit": self.commit,
-                "language": self.language}
+        shown = {"action": self.action, "document": self.symbol, "bracket": self.id, "full_id": self.full_id,
+                 "text": self.text, "attributions": list(self.attributions), "commit": self.commit,
+                 "language": self.language}
+        if self.awaiting:
+            shown["awaiting_translation"] = {lang: list(ids) for lang, ids in self.awaiting.items()}
+        return shown
 
     def describe(self) -> str:
         """`Agreed pp9:kqtb in MC/2023/DRAFT/5: [text] (+IRAN)`."""
@@ -69,6 +74,7 @@ def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language:
     # under the write lock, so a concurrent agree or drop is never overwritten. The checks of git's
     # state run under the lock too: a concurrent cicatext commit holds git's index lock for a moment.
     message, _, found = _bracket_change(repo, entry, text_path, bracket_id, verb, expect)
+    awaiting: dict[str, tuple[str, ...]] = {}
 
     def build() -> dict[str, str]:
         require_repository_state(repo)
@@ -78,11 +84,32 @@ def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language:
         if again != message:
             raise RepositoryError(f"bracket {bracket_id} of {entry.current_symbol} changed while {verb} ran",
                                   hint="look at the text again and rerun the command")
-        return {text_path: changed}
+        changes = {text_path: changed}
+        awaiting.update(follow_in_other_languages(repo, entry, language, repo.read_text(text_path), changed, changes))
+        return changes
 
     commit = repo.update(build, message)
     full_id, text, attributions = found
-    return Decision(verb, entry.current_symbol, bracket_id, full_id, text, attributions, commit, language)
+    return Decision(verb, entry.current_symbol, bracket_id, full_id, text, attributions, commit, language, awaiting)
+
+
+def follow_in_other_languages(repo: Repository, entry: DocumentEntry, language: str, before: str, after: str,
+                              changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Carry a change of one language's text to the document's other languages (into `changes`, the record
+    included when what awaits translation changed); returns what newly awaits translation."""
+    if len(entry.languages) < 2:
+        return {}
+    from cicatext.notation.reader import read
+    from cicatext.store import yamlio
+    from cicatext.store.negotiation.languages_apply import follow_change
+
+    written = repo.read_text(entry.record_path)
+    record = yamlio.load_roundtrip(written, file=entry.record_path)
+    marked = follow_change(repo, entry, language, read(before).draft, read(after).draft, record, changes)
+    dumped = yamlio.dump(record)
+    if dumped != written:
+        changes[entry.record_path] = dumped
+    return marked
 
 
 def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str, verb: str,

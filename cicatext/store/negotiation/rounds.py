@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 
 from cicatext.errors import (
     CicatextError,
@@ -30,7 +29,7 @@ from cicatext.notation.compile import CompiledRound, compile_round
 from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.files import blob_id
-from cicatext.store.git import identity_env
+from cicatext.store.git import commit_day, identity_env
 from cicatext.store.layout import (
     POSITIONS_DIR,
     STATES_DIR,
@@ -72,6 +71,8 @@ class RoundResult:
     message: str
     idle: tuple[str, ...] = ()
     """Delegations considered that had nothing new on this document."""
+    awaiting: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Paragraphs of the document's other languages the round could not carry its change to."""
 
     def to_json(self) -> dict:
         """The result as a plain dict."""
@@ -83,6 +84,8 @@ class RoundResult:
             "proposed": {code: [e.describe() for e in placed] for code, (placed, _) in table.items()},
             "unplaced": [u.to_json() for u in self.compiled.unplaced],
             "nothing_new": list(self.idle),
+            **({"awaiting_translation": {lang: list(ids) for lang, ids in self.awaiting.items()}}
+               if self.awaiting else {}),
         }
 
 
@@ -240,10 +243,18 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         from cicatext.records.symbols import parse_symbol
 
         revision = str(parse_symbol(entry.symbol).with_revision(revision_number))
-        day = (date or datetime.now(timezone.utc).astimezone().isoformat())[:10]
+        day = (date or commit_day())[:10]
         record = yamlio.load_roundtrip(record_text, file=entry.record_path)
         record.setdefault("revisions", []).append({"rev": revision_number, "symbol": revision, "date": day,
                                                    "round": tag})
+        record["date"] = day
+        # The document's other languages follow where the change can be placed; the rest awaits translation.
+        other_texts: dict[str, str] = {}
+        awaiting = {}
+        if len(entry.languages) > 1:
+            from cicatext.store.negotiation.languages_apply import follow_change
+
+            awaiting = follow_change(repo, entry, language, draft, compiled.draft, record, other_texts)
         new_record = yamlio.dump(record)
         before, after = draft.bracket_count(), compiled.draft.bracket_count()
         message = _round_message(entry.symbol, number, revision, tag, compiled, merged, blobs, before, after)
@@ -252,10 +263,11 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         commit = _write_round_commit(repo, main, parents, message, env, {
             text_path: compiled.text.encode("utf-8"),
             entry.record_path: new_record.encode("utf-8"),
+            **{path: text.encode("utf-8") for path, text in other_texts.items()},
         }, {code: tips[code][1] for code in merged})
         _move_main(repo, main, commit, tag, message, env)
     return RoundResult(entry.symbol, slug, tag, revision, commit, tuple(merged), compiled, before, after, message,
-                       tuple(idle))
+                       tuple(idle), awaiting)
 
 
 def _round_message(symbol: str, number: int, revision: str, tag: str, compiled: CompiledRound, merged: Sequence[str],

@@ -13,7 +13,7 @@ behind counts as the translation catching up, not as a new change.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, Problem
@@ -40,20 +40,32 @@ def _attributions(pairs: Iterable[tuple[str, str]]) -> str:
     return " ".join(shown) or "no attribution"
 
 
-def _problem(message: str, file: str, text: str, node, hint: str) -> Problem:
+def _problem(message: str, file: str, text: str, node, hint: str, severity: str = "error") -> Problem:
     pos = getattr(node, "pos", None)
     line = column = source = None
     if pos is not None:
         line, column = pos.line, pos.column
         lines = text.splitlines()
         source = lines[line - 1] if 0 < line <= len(lines) else None
-    return Problem(message, file=file, line=line, column=column, hint=hint, source_line=source, code=_CODE)
+    return Problem(message, file=file, line=line, column=column, hint=hint, source_line=source, code=_CODE,
+                   severity=severity)
 
 
 def compare_texts(reference: Draft, other: Draft, *, reference_language: str, language: str, file: str,
-                  text: str) -> list[Problem]:
-    """The problems of `other` (the text in `language`, stored at `file`) against the reference language's text."""
+                  text: str, awaiting: Collection[str] = ()) -> list[Problem]:
+    """The problems of `other` (the text in `language`, stored at `file`) against the reference language's text.
+
+    A paragraph in `awaiting` (marked as awaiting translation in the document's record) is not compared: it is
+    reported as a warning.
+    """
     problems: list[Problem] = []
+    waiting = set(awaiting)
+    for paragraph in other.paragraphs:
+        if paragraph.id in waiting:
+            problems.append(_problem(
+                f"paragraph {paragraph.id} awaits translation into {language}", file, text, paragraph,
+                f"translate it from the {reference_language} text, then take {paragraph.id} out of "
+                f"awaiting_translation.{language} in the document's record", severity="warning"))
     ours = {p.id: p for p in other.paragraphs}
     theirs = {p.id: p for p in reference.paragraphs}
     ref, lang = reference_language, language
@@ -75,7 +87,7 @@ def compare_texts(reference: Draft, other: Draft, *, reference_language: str, la
             f"{common_theirs[first]}", file, text, ours[common_ours[first]],
             f"put the paragraphs in the order of the {ref} text"))
     for paragraph in other.paragraphs:
-        if paragraph.id in theirs:
+        if paragraph.id in theirs and paragraph.id not in waiting:
             problems.extend(_compare_paragraph(theirs[paragraph.id], paragraph, ref, lang, file, text))
     return problems
 
@@ -139,9 +151,12 @@ def check_languages(repo: Repository) -> list[Problem]:
         if len(readings) < 2 or readings[0][0] != texts[0][0]:
             continue
         reference_language, _, _, reference = readings[0]
+        awaiting = entry.record.get("awaiting_translation") or {}
         for language, path, text, draft in readings[1:]:
+            waiting = awaiting.get(language) if isinstance(awaiting, dict) else None
             problems.extend(compare_texts(reference, draft, reference_language=reference_language,
-                                          language=language, file=path, text=text))
+                                          language=language, file=path, text=text,
+                                          awaiting=waiting if isinstance(waiting, list) else ()))
     return problems
 
 

@@ -129,6 +129,12 @@ class OpenDocument:
         ordered = [lang for lang in declared if lang in self.readings]
         return ordered + sorted(lang for lang in self.readings if lang not in ordered)
 
+    def awaiting(self, language: str) -> frozenset[str]:
+        """The ids of the paragraphs in `language` that await translation (the record's `awaiting_translation`)."""
+        marked = self.entry.record.get("awaiting_translation") if self.entry is not None else None
+        ids = marked.get(language) if isinstance(marked, dict) else None
+        return frozenset(str(pid) for pid in ids) if isinstance(ids, list) else frozenset()
+
     def title(self, language: str) -> str:
         """The title in a language, or empty."""
         if self.entry is None:

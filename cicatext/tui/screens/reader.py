@@ -204,7 +204,8 @@ class ReaderScreen(Screen):
                 self.remove_class("-parallel")
             if other is not None:
                 self._parallel_view.set_languages(reading.draft.paragraphs, other.draft.paragraphs,
-                                                  self.language, self.parallel)
+                                                  self.language, self.parallel,
+                                                  awaiting=self.document.awaiting(self.parallel))
             else:
                 self.view.set_paragraphs(reading.draft.paragraphs)
         self.current = min(self.current, max(len(self.paragraphs) - 1, 0))

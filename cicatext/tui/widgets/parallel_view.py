@@ -27,6 +27,8 @@ from cicatext.tui.widgets.document_view import GUTTER, DocumentView
 MIN_COLUMN = 24
 """Below this many cells per column the two languages are stacked."""
 SEPARATOR = " │ "
+AWAITING_MARK = "awaiting translation"
+"""Shown before a paragraph of the other language that awaits translation."""
 STACK_MARK = "┆ "
 
 
@@ -83,10 +85,14 @@ class ParallelView(DocumentView):
         self.other_language = ""
         """The other language (right or below)."""
         self._units: list[tuple[int | None, int | None]] = []
+        self.awaiting: frozenset[str] = frozenset()
+        """The ids of the other language's paragraphs that await translation."""
 
     def set_languages(self, paragraphs: Sequence[Paragraph], other: Sequence[Paragraph], language: str,
-                      other_language: str) -> None:
-        """Show a draft's paragraphs in `language` beside `other`, its text in `other_language`."""
+                      other_language: str, *, awaiting: frozenset[str] = frozenset()) -> None:
+        """Show a draft's paragraphs in `language` beside `other`, its text in `other_language`; the paragraphs
+        of `other` named in `awaiting` are marked as awaiting translation."""
+        self.awaiting = frozenset(awaiting)
         self.other = list(other)
         self.language, self.other_language = language, other_language
         self._units = align(paragraphs, self.other)
@@ -129,8 +135,12 @@ class ParallelView(DocumentView):
     def _other_content(self, index: int) -> Content:
         paragraph = self.other[index]
         if self.clean:
-            return Content(visible(clean_paragraph(paragraph)), strip_control_codes=False)
-        return paragraph_content(paragraph, delegation=self.delegation)[0]
+            content = Content(visible(clean_paragraph(paragraph)), strip_control_codes=False)
+        else:
+            content = paragraph_content(paragraph, delegation=self.delegation)[0]
+        if paragraph.id in self.awaiting:
+            return Content.assemble((AWAITING_MARK, "italic reverse"), " ", content)
+        return content
 
     def _strips(self, unit: int) -> list[Strip]:
         """The lines of one aligned pair, both languages, as wide as the text."""

@@ -1,0 +1,165 @@
+"""Carrying a change made in one language of a document to its other languages, or marking what awaits translation.
+
+A round, an agree or drop, and a revision import change the text of one
+language. The document's other languages must follow, or `validate` (and the
+shared repository's hook) would find them out of step. Where the change can
+be placed without translating — a bracket agreed or dropped, attributions
+joined or withdrawn, a paragraph removed, ids carried over — it is applied to
+each other language at the same place: the same paragraph id and the same
+place among the paragraph's brackets, which the languages check keeps alike.
+Where it cannot — new or reworded text — the paragraph of the other language
+is marked as awaiting translation in the document's record
+(`awaiting_translation: {ru: [op3]}`); a paragraph new in the changed
+language is put in the other language in the changed language's words, marked
+so. `validate` reports each marked paragraph as a warning, not an error, and
+skips its comparison; a later commit of a translation whose paragraph again
+matches clears the mark (see `clear_translated`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+from cicatext.notation.paragraph_text import paragraph_text
+from cicatext.notation.render import render
+from cicatext.notation.tree import Bracket, Draft, Paragraph
+from cicatext.store.repository import DocumentEntry, Repository
+
+AWAITING = "awaiting_translation"
+"""The record's field: language → the ids of its paragraphs awaiting translation."""
+
+
+def _brackets(paragraph: Paragraph) -> list[Bracket]:
+    return [bracket for bracket, _ in paragraph.brackets()]
+
+
+def _shape(paragraph: Paragraph) -> list[tuple[int, bool]]:
+    return [(depth, bracket.is_options) for bracket, depth in paragraph.brackets()]
+
+
+def follow_paragraph(old: Paragraph, new: Paragraph, other: Paragraph) -> str | None:
+    """The other language's paragraph (rendered, marker included) changed as `old` became `new`, or None when
+    the change cannot be placed without translating."""
+    from cicatext.notation.bracket_diff import match_brackets
+
+    if render(old) == render(new):
+        return render(other)
+    if _shape(old) != _shape(other):
+        return None
+    before, after = paragraph_text(old), paragraph_text(new)
+    pairs, removed, added = match_brackets(old, new, (before, after))
+    if added:
+        return None
+    old_brackets = _brackets(old)
+    place = {id(bracket): index for index, bracket in enumerate(old_brackets)}
+    # What happened to each bracket of `old`, by its place: kept (maybe with other attributions), agreed, dropped.
+    kept = {place[id(o.bracket)]: n.bracket for o, n in pairs}
+    words_after = " ".join(after.reading.split())
+    fate: dict[int, str] = {}
+    for span in removed:
+        words = " ".join(before.body_reading(span).split())
+        fate[place[id(span.bracket)]] = "agree" if words and words in words_after else "drop"
+    # Placeable only if those steps, taken on `old`, give `new`: otherwise there is wording to translate.
+    redone = _apply(old, kept, fate, old_brackets)
+    if redone is None or " ".join(redone.split()) != " ".join(render(new).split()):
+        return None
+    return _apply(other, kept, fate, old_brackets)
+
+
+def _apply(other: Paragraph, kept: dict[int, Bracket], fate: dict[int, str], old_brackets: list[Bracket]) -> str | None:
+    from cicatext.errors import NotationError
+    from cicatext.notation import operations
+    from cicatext.notation.reader import read
+    from cicatext.notation.views import bracket_list
+
+    text = render(other)
+    # Attributions first, on brackets that stay (their places do not move); then agree and drop from the
+    # last place to the first, so the places still to do stay where they were.
+    for index in sorted(kept, reverse=True):
+        wanted = kept[index].attributions
+        if [(a.code, a.stance) for a in wanted] == [(a.code, a.stance) for a in old_brackets[index].attributions]:
+            continue
+        bracket = _brackets(read(text).draft.paragraphs[0])[index]
+        marks = "".join(" " + a.canonical() for a in wanted)
+        if bracket.attributions:
+            first = bracket.attributions[0]
+            text = text[: first.pos.start - len(first.lead)] + marks + text[bracket.attributions[-1].pos.end :]
+        else:
+            text = text[: bracket.pos.end] + marks + text[bracket.pos.end :]
+    draft = read(text).draft
+    for index in sorted(fate, reverse=True):
+        infos = [info for info in bracket_list(draft)]
+        if index >= len(infos):
+            return None
+        try:
+            draft = operations.agree(draft, infos[index].id) if fate[index] == "agree" \
+                else operations.drop(draft, infos[index].id)
+        except NotationError:
+            return None
+    return render(draft)
+
+
+def follow_change(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft,
+                  record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """Carry the change from `old` to `new` (the text in `language`) to every other language of the document:
+    their new texts go into `changes`, what awaits translation into `record`; returns what newly awaits."""
+    return _follow(repo, entry, language, old, new, {p.id: p.id for p in new.paragraphs}, record, changes)
+
+
+def follow_revision(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft,
+                    renamed: dict[str, str], record: MutableMapping,
+                    changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """As `follow_change`, for a revision whose paragraphs were paired by content (`renamed`: the ids as read →
+    the ids kept); `new` already carries the kept ids."""
+    return _follow(repo, entry, language, old, new, {p.id: p.id for p in new.paragraphs}, record, changes)
+
+
+def _follow(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft, ids: dict[str, str],
+            record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    from cicatext.notation.reader import read
+
+    marked: dict[str, tuple[str, ...]] = {}
+    awaiting = record.get(AWAITING) or {}
+    for other_language in entry.languages:
+        if other_language == language:
+            continue
+        path = entry.text_path(other_language)
+        if not repo.path(path).is_file():
+            continue
+        other = read(repo.read_text(path)).draft
+        already = set(awaiting.get(other_language) or ())
+        pieces: list[str] = []
+        newly: list[str] = []
+        for paragraph in new.paragraphs:
+            before = old.paragraph(paragraph.id)
+            theirs = other.paragraph(paragraph.id)
+            if theirs is None:
+                # New in the changed language: its words stand in until it is translated.
+                pieces.append(render(paragraph))
+                newly.append(paragraph.id)
+                continue
+            followed = None
+            if before is not None and paragraph.id not in already:
+                followed = follow_paragraph(before, paragraph, theirs)
+            if followed is None:
+                pieces.append(render(theirs))
+                if before is None or render(before) != render(paragraph) or paragraph.id in already:
+                    newly.append(paragraph.id)
+                continue
+            pieces.append(followed)
+        text = "\n\n".join(piece for piece in pieces if piece.strip()) + "\n"
+        if text != repo.read_text(path):
+            changes[path] = text
+        waiting = sorted(set(newly) | {pid for pid in already if new.paragraph(pid) is not None})
+        fresh = tuple(pid for pid in waiting if pid not in already)
+        if waiting:
+            awaiting[other_language] = waiting
+        elif other_language in awaiting:
+            del awaiting[other_language]
+        if fresh:
+            marked[other_language] = fresh
+    if awaiting:
+        record[AWAITING] = awaiting
+    elif AWAITING in record:
+        del record[AWAITING]
+    return marked

@@ -1,0 +1,176 @@
+"""A Chair's revised text imported as the next revision, its paragraphs keeping their ids; `revise` after decisions."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from cicatext.store import yamlio
+from cicatext.store.negotiation.decisions import agree_bracket
+from cicatext.store.register.create import import_text
+from tests.ids import at_in
+from tests.negotiation.conftest import cli, git, snapshot
+
+SYMBOL = "MC/2024/DRAFT/1"
+TEXT = "documents/mc-2024-draft-1/en.txt"
+RECORD = "documents/mc-2024-draft-1/document.yaml"
+
+ORIGINAL = """The Council,
+
+Recalling the decisions of the Council on confidence building measures in the region;
+
+1. Welcomes the work of the Special Working Group on the road map [and its annex] (+IND);
+
+2. Requests the Secretariat to prepare a report on volunteerism and youth engagement for the next meeting;
+
+3. Decides to remain seized of the matter and to consider it at its next session in the capital;
+
+4. Invites member states to share their national experience of volunteer centres, and encourages them to set up
+programmes for the young.
+"""
+
+# The Chair's Rev.1: a new paragraph at the top renumbers all; 2 moves to the end; 4 is split in two.
+REVISED = """The Council,
+
+Recalling the decisions of the Council on confidence building measures in the region;
+
+1. Notes with appreciation the efforts of member states to enhance cooperation in cybersecurity and data;
+
+2. Welcomes the work of the Special Working Group on the road map [and its annex] (+IND);
+
+3. Decides to remain seized of the matter and to consider it at its next session in the capital;
+
+4. Invites member states to share their national experience of volunteer centres;
+
+5. Encourages them to set up programmes for the young.
+
+6. Requests the Secretariat to prepare a report on volunteerism and youth engagement for the next meeting;
+"""
+
+
+@pytest.fixture
+def drafted(new_repo):
+    import_text(new_repo, ORIGINAL, symbol=SYMBOL, title="Draft decision", kind="decision", date="2024-01-10")
+    return new_repo
+
+
+def ids(repo) -> list[str]:
+    return [line.split("}")[0][2:] for line in repo.read_text(TEXT).split("\n\n")]
+
+
+def write(tmp_path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_revised_text_comes_in_as_the_next_revision_its_paragraphs_keeping_their_ids(drafted, tmp_path, capsys):
+    before = ids(drafted)
+    assert before == ["pp1", "pp2", "op1", "op2", "op3", "op4"]
+    head = drafted.head()
+    assert cli("import", write(tmp_path, "rev1.txt", REVISED), "--symbol", f"{SYMBOL}/Rev.1", "--date", "2024-02-01",
+               "-C", str(drafted.root)) == 0
+    out = capsys.readouterr().out
+    # The welcome, the decision and the invitation keep their ids though renumbered; the request moved to the end.
+    assert ids(drafted) == ["pp1", "pp2", "op1.r1", "op1", "op3", "op4", "op5", "op2"]
+    assert "op2 moved after op4" in out and "op1.r1 new" in out and "op5 split off op4" in out
+    text = drafted.read_text(TEXT)
+    assert "{#op1} 2. Welcomes the work" in text and "{#op2} 6. Requests the Secretariat" in text
+    assert git(drafted.root, "rev-parse", "HEAD~1").strip() == head
+    assert git(drafted.root, "tag", "--list", "rev/*").split() == ["rev/mc-2024-draft-1/1"]
+    assert git(drafted.root, "cat-file", "-t", "rev/mc-2024-draft-1/1").strip() == "tag"
+    record = yamlio.load(drafted.read_text(RECORD))
+    assert record["date"] == "2024-02-01"
+    assert record["revisions"][-1] == {"rev": 1, "symbol": f"{SYMBOL}/Rev.1", "date": "2024-02-01",
+                                       "imported": "rev1.txt",
+                                       "alignment": {"split": {"op5": "op4"}, "new": ["op1.r1"]}}
+    assert cli("validate", str(drafted.root)) == 0
+
+
+def test_a_new_paragraph_never_takes_an_id_used_in_an_earlier_revision(drafted, tmp_path, capsys):
+    """op3 is removed in Rev.1; Rev.2 brings a new paragraph numbered 3: it may not be op3 again."""
+    without_3 = ORIGINAL.replace("3. Decides to remain seized of the matter and to consider it at its next session "
+                                 "in the capital;\n\n", "").replace("4. Invites", "3. Invites")
+    assert cli("import", write(tmp_path, "r1.txt", without_3), "--symbol", f"{SYMBOL}/Rev.1", "--json",
+               "-C", str(drafted.root)) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["alignment"]["counts"]["removed"] == 1 and "op3" not in ids(drafted)
+    again = without_3 + "\n4. Calls for a meeting of experts on maritime security before the end of the year.\n"
+    again = again.replace("3. Invites", "4. Invites").replace("4. Calls", "3. Calls")
+    assert cli("import", write(tmp_path, "r2.txt", again), "--symbol", f"{SYMBOL}/Rev.2", "--json",
+               "-C", str(drafted.root)) == 0
+    assert "op3" not in ids(drafted) and "op3.r2" in ids(drafted)
+
+
+@pytest.mark.parametrize("case", ["not-registered", "not-next", "already", "unrelated", "notation", "dirty",
+                                  "bad-word", "bad-date"])
+def test_bad_revisions_are_refused_with_one_message_and_nothing_written(drafted, tmp_path, capsys, case):
+    symbol, text, extra = f"{SYMBOL}/Rev.1", REVISED, []
+    if case == "not-registered":
+        symbol = "MC/2024/DRAFT/9/Rev.1"
+    elif case == "not-next":
+        symbol = f"{SYMBOL}/Rev.2"
+    elif case == "already":
+        assert cli("import", write(tmp_path, "first.txt", REVISED), "--symbol", symbol, "-C", str(drafted.root)) == 0
+    elif case == "unrelated":
+        text = "\n\n".join(f"{n}. A paragraph about fisheries quota number {n} and the coastal states' shares."
+                           for n in range(1, 7))
+    elif case == "notation":
+        text = REVISED.replace("[and its annex] (+IND)", "[and its annex (+IND)")
+    elif case == "dirty":
+        (drafted.root / TEXT).write_text(drafted.read_text(TEXT) + "\nmore\n", encoding="utf-8")
+    elif case == "bad-date":
+        extra = ["--date", "2024-02-31"]
+    capsys.readouterr()
+    before = snapshot(drafted.root)
+    source = write(tmp_path, "broken.docx" if case == "bad-word" else "rev.txt", text)
+    assert cli("import", source, "--symbol", symbol, *extra, "-C", str(drafted.root)) in (1, 2)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and (err.count("cicatext:") == 1 or case == "notation")
+    expected = {"not-registered": "MC/2024/DRAFT/9 is not in the register",
+                "not-next": "is not the next revision of MC/2024/DRAFT/1: the register holds MC/2024/DRAFT/1, so "
+                            "the next is MC/2024/DRAFT/1/Rev.1",
+                "already": "the next is MC/2024/DRAFT/1/Rev.2",
+                "unrelated": "does not read as a revision of MC/2024/DRAFT/1",
+                "notation": "never closed", "dirty": "has uncommitted changes", "bad-word": "Word",
+                "bad-date": "'2024-02-31' is not a date"}[case]
+    assert expected in err
+    assert snapshot(drafted.root) == before
+
+
+def test_an_unrelated_text_comes_in_with_force(drafted, tmp_path, capsys):
+    text = "\n\n".join(f"{n}. A paragraph about fisheries quota number {n} and the coastal states' shares."
+                       for n in range(1, 7))
+    assert cli("import", write(tmp_path, "other.txt", text), "--symbol", f"{SYMBOL}/Rev.1", "--force",
+               "-C", str(drafted.root)) == 0
+    assert "rev/mc-2024-draft-1/1" in capsys.readouterr().out
+
+
+def test_a_word_file_comes_in_as_a_revision(drafted, tmp_path):
+    import docx
+
+    document = docx.Document()
+    for block in REVISED.strip().split("\n\n"):
+        document.add_paragraph(block)
+    path = tmp_path / "rev1.docx"
+    document.save(str(path))
+    assert cli("import", str(path), "--symbol", f"{SYMBOL}/Rev.1", "-C", str(drafted.root)) == 0
+    assert ids(drafted) == ["pp1", "pp2", "op1.r1", "op1", "op3", "op4", "op5", "op2"]
+
+
+def test_revise_issues_the_next_revision_once_the_room_amended_the_text(drafted, capsys):
+    before = snapshot(drafted.root)
+    assert cli("revise", SYMBOL, "-C", str(drafted.root)) == 2
+    assert "has not changed since it was issued" in capsys.readouterr().err
+    assert snapshot(drafted.root) == before
+    agree_bracket(drafted, SYMBOL, at_in(drafted, SYMBOL, "op1:1"))
+    assert cli("revise", SYMBOL, "--date", "2024-03-01", "--json", "-C", str(drafted.root)) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert (result["symbol"], result["tag"]) == (f"{SYMBOL}/Rev.1", "rev/mc-2024-draft-1/1")
+    record = yamlio.load(drafted.read_text(RECORD))
+    assert record["revisions"][-1]["note"] == f"{SYMBOL} as amended" and record["date"] == "2024-03-01"
+    before = snapshot(drafted.root)
+    assert cli("revise", SYMBOL, "-C", str(drafted.root)) == 2
+    assert "has not changed since it was issued" in capsys.readouterr().err
+    assert snapshot(drafted.root) == before
