@@ -94,13 +94,16 @@ def _blocks(text: str) -> list[tuple[str, int]]:
     non-blank line with that line's indentation, and that line's 1-based number."""
     blocks: list[tuple[str, int]] = []
     position = 0
+    line, counted = 1, 0  # the line of offset `counted`
     for match in [*_BLANK.finditer(text), None]:
         end = match.start() if match else len(text)
         block = text[position:end]
         if block.strip():
             first = position + len(block) - len(block.lstrip())
-            start = text.rfind("\n", position, first) + 1 if "\n" in text[position:first] else position
-            blocks.append((text[start:end].rstrip(), text.count("\n", 0, start) + 1))
+            start = max(position, text.rfind("\n", position, first) + 1)
+            line += text.count("\n", counted, start)
+            counted = start
+            blocks.append((text[start:end].rstrip(), line))
         if match:
             position = match.end()
     return blocks

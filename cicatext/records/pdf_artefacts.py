@@ -15,6 +15,7 @@ from a number.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
@@ -31,6 +32,7 @@ _OPENING = re.compile(
 )
 _FOOTNOTE = re.compile(r"(?:\]|(?<=[a-z]{3}))(\d{1,3})(?=[\s.,;:)]|$)", re.MULTILINE)
 _HYPHENATED = re.compile(r"([A-Za-z]{2,})-\n([^\S\n]*)([a-z]{2,})")
+_COMPOUND = re.compile(r"[A-Za-z]+-[A-Za-z]+")
 
 
 @dataclass(frozen=True)
@@ -66,18 +68,27 @@ def _header_lines(lines: list[str]) -> dict[int, tuple[str, int]]:
     return found
 
 
-def _hyphen_join(text: str, match: re.Match) -> str:
+def _compounds(text: str) -> frozenset[str]:
+    """The hyphenated words the text writes on one line, in lower case."""
+    return frozenset(word.lower() for word in _COMPOUND.findall(text))
+
+
+def _hyphen_join(compounds: frozenset[str], match: re.Match) -> str:
     """The word the two halves make: with its hyphen when the text writes it so elsewhere."""
     left, right = match.group(1), match.group(3)
     hyphenated = f"{left}-{right}"
-    if re.search(rf"\b{re.escape(hyphenated)}\b", text, re.IGNORECASE):
-        return hyphenated
-    return left + right
+    return hyphenated if hyphenated.lower() in compounds else left + right
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *(match.end() for match in re.finditer("\n", text))]
 
 
 def find_artefacts(text: str) -> list[Artefact]:
     """The traces of a PDF extract in `text` (line breaks as `\\n`), in the order of the text."""
     lines = text.split("\n")
+    starts = _line_starts(text)
+    compounds = _compounds(text)
     found: list[Artefact] = []
     for index, (kind, times) in _header_lines(lines).items():
         stripped = lines[index].strip()
@@ -89,16 +100,16 @@ def find_artefacts(text: str) -> list[Artefact]:
                        "times); it is kept: remove it, or import with --repair-pdf")
         found.append(Artefact(index + 1, kind, stripped, message))
     for match in _FOOTNOTE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line = bisect_right(starts, match.start())
         before = "']'" if text[match.start()] == "]" else "a word"
         found.append(Artefact(line, "footnote", match.group(1),
                               f"'{match.group(1)}' right after {before} looks like a footnote mark of a PDF; "
                               "it is kept as text: remove it if it is one"))
     for match in _HYPHENATED.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line = bisect_right(starts, match.start())
         found.append(Artefact(line, "hyphenation", f"{match.group(1)}-/{match.group(3)}",
                               f"'{match.group(1)}-' and '{match.group(3)}' look like one word hyphenated across "
-                              f"lines by a PDF ('{_hyphen_join(text, match)}'); it is kept: join it, or import "
+                              f"lines by a PDF ('{_hyphen_join(compounds, match)}'); it is kept: join it, or import "
                               "with --repair-pdf"))
     found.sort(key=lambda artefact: artefact.line)
     return found
@@ -125,13 +136,15 @@ def repair_pdf(text: str) -> tuple[str, list[Artefact], list[int]]:
         kept.append(line)
         origin.append(index + 1)
     text = "\n".join(kept)
+    starts = _line_starts(text)
+    compounds = _compounds(text)
     pieces: list[str] = []
     lines_out = list(origin)
     position = 0
     dropped = 0
     for match in _HYPHENATED.finditer(text):
-        word = _hyphen_join(text, match)
-        line = text.count("\n", 0, match.start())
+        word = _hyphen_join(compounds, match)
+        line = bisect_right(starts, match.start()) - 1
         rest = match.end()
         while rest < len(text) and text[rest] in ",.;:":
             rest += 1

@@ -16,7 +16,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from cicatext.errors import Problem
-from cicatext.store.layout import document_record_path, document_slug, is_document_text, text_language
+from cicatext.store.layout import (
+    document_record_path,
+    document_slug,
+    is_document_text,
+    text_language,
+)
 
 _AROUND = 24
 """How many characters either side of a problem's column stand for its place."""
