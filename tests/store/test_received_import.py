@@ -210,3 +210,17 @@ def test_validate_json_counts_known_problems_as_warnings(new_repo, capsys):
     assert main(["validate", str(new_repo.root), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["errors"] == 0 and out["warnings"] == 1
+
+
+def test_a_text_with_known_problems_is_exported_and_a_new_error_refuses_it(new_repo, tmp_path):
+    """Export reads a text whose only errors are its known problems; an error that is not known refuses it."""
+    from cicatext.exchange.source import load
+
+    import_text(new_repo, "1. Decides [to act;\n\n2. Requests [more] (+IND).\n", symbol="MC/2024/DRAFT/1", title="T")
+    target = tmp_path / "out.md"
+    assert main(["export", "MC/2024/DRAFT/1", "-C", str(new_repo.root), "-o", str(target)]) == 0
+    assert "Decides" in target.read_text(encoding="utf-8")
+    assert [p.id for p in load(new_repo, "MC/2024/DRAFT/1").paragraphs] == ["op1", "op2"]
+    new_repo.commit({TEXT: "{#op1} 1. Decides [to act;\n\n{#op2} 2. Requests [more] (+ZZZ).\n"}, "a new error")
+    assert main(["export", "MC/2024/DRAFT/1", "-C", str(new_repo.root), "-o", str(tmp_path / "again.md")]) == 1
+    assert not (tmp_path / "again.md").exists()

@@ -91,3 +91,18 @@ def downgrade(problems: list[Problem], records: Mapping[str, tuple[str, dict]]) 
             )
         result.append(problem)
     return result
+
+
+def unknown_errors(problems: Iterable[Problem], record: Mapping, language: str) -> list[Problem]:
+    """The errors among a document text's `problems` that are not known problems of the document `record`."""
+    remaining = _known_of(record).get(language, Counter())
+    left: list[Problem] = []
+    for problem in problems:
+        if problem.severity != "error":
+            continue
+        key = (problem.message, excerpt(problem))
+        if remaining[key] > 0:
+            remaining[key] -= 1
+        else:
+            left.append(problem)
+    return left
