@@ -80,7 +80,8 @@ def clean_command(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.notation.views import clean_paragraph, clean_text
 
-    draft = _strict(args)
+    reading = _read(args)
+    draft = reading.draft
     if args.json:
         paragraphs = [(p.id, clean_paragraph(p)) for p in draft.paragraphs]
         emit_json(
@@ -91,7 +92,7 @@ def clean_command(args: argparse.Namespace) -> int:
         )
     else:
         sys.stdout.write(clean_text(draft))
-    return 0
+    return _problems_after_output(reading.problems)
 
 
 def stats_command(args: argparse.Namespace) -> int:
@@ -99,10 +100,11 @@ def stats_command(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.notation.views import counts
 
-    found = counts(_strict(args))
+    reading = _read(args)
+    found = counts(reading.draft)
     if args.json:
         emit_json(found.to_json())
-        return 0
+        return _problems_after_output(reading.problems)
     print(
         f"{found.brackets} brackets ({found.options} options groups) in "
         f"{len(found.paragraphs)} of {found.paragraph_total} paragraphs; {found.attributions} attributions"
@@ -120,7 +122,7 @@ def stats_command(args: argparse.Namespace) -> int:
                 f"{delegation.code:<10} {delegation.proposals:>8} {delegation.objections:>8} "
                 f"{delegation.reservations:>8}"
             )
-    return 0
+    return _problems_after_output(reading.problems)
 
 
 def check_command(args: argparse.Namespace) -> int:
@@ -142,12 +144,15 @@ def _read(args: argparse.Namespace):
     return read(text, codes=_codes(args.codes), file=name)
 
 
-def _strict(args: argparse.Namespace):
-    """The draft, or NotationError carrying every problem when any is an error."""
-    from cicatext.notation.reader import parse
+def _problems_after_output(problems) -> int:
+    """Print a reading's problems on standard error, after the output; 1 when any is an error.
 
-    text, name = _load(args.file)
-    return parse(text, codes=_codes(args.codes), file=name)
+    A text with notation problems is still a text: what could be read is
+    printed, and the exit code says it was not sound.
+    """
+    from cicatext.cli.output import print_problems
+
+    return 1 if print_problems(problems) else 0
 
 
 def _codes(value: str | None) -> list[str] | None:
@@ -171,7 +176,7 @@ def _load(path: str) -> tuple[str, str]:
         data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
         name = "<stdin>"
         if isinstance(data, str):
-            return data, name
+            return data.removeprefix("\ufeff"), name
     else:
         name = path
         try:
@@ -184,8 +189,9 @@ def _load(path: str) -> tuple[str, str]:
         except OSError as error:
             raise CicatextError(f"cannot read {path}: {error.strerror}", file=path) from None
     try:
-        # Decoded without newline translation, so CRLF text round-trips exactly.
-        return data.decode("utf-8"), name
+        # Decoded without newline translation, so CRLF text round-trips exactly; a byte-order mark
+        # says how the file is encoded and is no part of its text.
+        return data.decode("utf-8").removeprefix("\ufeff"), name
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1

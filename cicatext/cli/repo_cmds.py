@@ -32,6 +32,9 @@ def register(subparsers) -> None:
     imp.add_argument("--sponsor", default="CHAIR", help="CHAIR, SEC or a member state's code")
     imp.add_argument("--body", help="the body it is for: SUMMIT, MC, SOC, SWG")
     imp.add_argument("--date", help="the date of the document, YYYY-MM-DD")
+    imp.add_argument("--repair-pdf", action="store_true",
+                     help="remove the page headers, footers and page numbers of a PDF extract and join the words "
+                          "it hyphenated across lines, reporting each repair (by default they are reported and kept)")
     imp.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
     imp.set_defaults(handler=run_import)
@@ -92,13 +95,18 @@ def run_import(args: argparse.Namespace) -> int:
 
         result = import_docx(repo, args.file, **options)
     else:
-        result = import_text(repo, read_input_file(args.file), source=args.file, **options)
+        result = import_text(repo, read_input_file(args.file), source=args.file, repair_pdf=args.repair_pdf,
+                             **options)
     if args.json:
         emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
-                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]})
+                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings],
+                   "known_problems": [p.to_json() for p in result.problems]})
     else:
         for warning in result.warnings:
             print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
+        for problem in result.problems:
+            print(f"{problem.location()}: warning: {problem.message} (kept as circulated: a known problem of "
+                  f"{args.symbol})", file=sys.stderr)
         print(f"Imported {args.symbol} as {document_folder(result.slug)}/ ({result.paragraphs} paragraphs)")
     return 0
 

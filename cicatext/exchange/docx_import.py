@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from cicatext.errors import NotationError, UsageError
+from cicatext.errors import UsageError
 from cicatext.exchange.docx import SKIPPED_STYLES
 from cicatext.store.register.create import ImportResult
 from cicatext.store.repository import Repository
@@ -257,7 +257,7 @@ def docx_text(path: str | Path) -> str:
 def import_docx(repo: Repository, path: str | Path, **options) -> ImportResult:
     """Turn a Word draft into a document and commit it; takes the keywords of `import_text` (symbol, title, ...).
 
-    A notation error names the Word paragraph it is in. Nothing is written on any error.
+    As for a plain text, notation errors are recorded as known problems of the revision.
     """
     from cicatext.store.register.create import import_text
 
@@ -266,29 +266,4 @@ def import_docx(repo: Repository, path: str | Path, **options) -> ImportResult:
         raise UsageError(f"{path} holds no paragraphs", hint="give a Word document with the draft's text in it")
     text = "\n\n".join(p.text for p in paragraphs) + "\n"
     options.setdefault("source", str(path))
-    try:
-        return import_text(repo, text, **options)
-    except NotationError as error:
-        raise _in_word_terms(error, paragraphs, text, str(path)) from None
-
-
-def _in_word_terms(error: NotationError, paragraphs: list[WordParagraph], text: str, path: str) -> NotationError:
-    """The notation error re-located to the Word paragraph it is in."""
-    line = error.problem.line
-    if line is None:
-        return error
-    starts = []
-    at = 1
-    for paragraph in paragraphs:
-        starts.append((at, paragraph))
-        at += paragraph.text.count("\n") + 2
-    holder = next((p for start, p in reversed(starts) if start <= line), paragraphs[0])
-    count = len(error.problems)
-    more = f" ({count - 1} more problem{'s' if count > 2 else ''})" if count > 1 else ""
-    return NotationError(
-        f"paragraph {holder.index}: {error.message}{more}",
-        file=path,
-        hint=error.hint,
-        source_line=holder.text if "\n" not in holder.text else None,
-        column=error.problem.column if "\n" not in holder.text else None,
-    )
+    return import_text(repo, text, **options)

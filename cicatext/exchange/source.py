@@ -156,13 +156,22 @@ def attribution_title(attribution: Attribution, names: Mapping[str, str]) -> str
 def load(repo: Repository, reference: str, *, language: str | None = None, revision: str | None = None,
          clean: bool = False) -> ExportDocument:
     """The document named by `reference` in one language (default: its first), at `revision` or the working tree."""
-    from cicatext.notation.reader import parse
+    from cicatext.errors import NotationError
+    from cicatext.notation.reader import read
     from cicatext.notation.views import clean_paragraph
+    from cicatext.store.validation.known import unknown_errors
 
     found = document_text(repo, reference, language=language, ref=revision)
     entry, language, path, text = found.entry, found.language, found.path, found.text
     record: Mapping[str, Any] = entry.record
-    draft = parse(text, codes=repo.codes, file=path)
+    reading = read(text, codes=repo.codes, file=path)
+    # A text circulated with notation problems is exported as it is; any other error refuses it.
+    errors = unknown_errors(reading.problems, record, language)
+    if errors:
+        first = errors[0]
+        raise NotationError(first.message, file=first.file, line=first.line, column=first.column, hint=first.hint,
+                            source_line=first.source_line, problems=tuple(errors))
+    draft = reading.draft
     if not draft.paragraphs:
         raise UsageError("the text holds no paragraphs", file=path, hint="there is nothing to export")
     paragraphs = draft.paragraphs

@@ -35,7 +35,8 @@ _CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n
 _CODE = re.compile(r"[A-Z][A-Z0-9]*")
 # Every byte but `[`, `]` and the line break, to delete from the encoded text.
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
-LEADING_SPACE = re.compile(r"\s*")
+# What comes before the first paragraph: a byte-order mark (no part of the text) and white space.
+LEADING_SPACE = re.compile(r"\ufeff?\s*")
 _MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
 _LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
 # A paragraph that heads a part of the text: no bracket is searched for past one. An article, chapter,

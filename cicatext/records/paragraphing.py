@@ -11,11 +11,21 @@ with a warning.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-_BLANK = re.compile(r"\n[ \t]*\n\s*")
+from cicatext.records import line_paragraphs, pdf_artefacts
+
+# A blank line: nothing on it but spaces, tabs or no-break spaces (and what Python counts as space).
+_BLANK = re.compile(r"\n[^\S\n]*\n\s*")
 _LABEL = re.compile(r"^\[?(?P<number>\d+(?:\.\d+)*)(?P<suffix>altern|alt|bis|ter|quater)?(?P<dot>\.?)(?=\s)")
 _CHAPTER = re.compile(r"^Chapter\s+(?P<number>\d+)\b", re.IGNORECASE)
+_ARTICLE = re.compile(r"^\[*Article\s+(?P<number>\d+)\b", re.IGNORECASE)
+# A list label or an option opening a paragraph: `(a)`, `a)`, `(iv)`, `(A)`, `(2)`, `Option 1:`, `Option (b):`.
+_SUBLABEL = re.compile(
+    r"^\[*(?:\(\s*(?P<label>[a-z]{1,4}|[A-Z]|\d{1,2})\s*\)|(?P<label2>[a-z]{1,4})\))(?=\s)"
+    r"|^\[*Option\s+\(?(?P<option>\d+|[A-Za-z])\)?\s*:"
+)
+_ROMAN = re.compile(r"[ivxlc]+")
 # A number standing after the end of a sentence or of a bracket, inside a block.
 _RUN_ON = re.compile(
     r"(?<=[.;:\])])[ \t]+(?=(?P<label>\[?(?P<number>\d+(?:\.\d+)*)(?:altern|alt|bis|ter|quater)?\.?)\s+[\[\"“*A-Z])"
@@ -79,48 +89,139 @@ def _split_run_ons(block: str, line: int) -> tuple[list[tuple[str, int]], list[I
     return pieces, warnings
 
 
-def split_paragraphs(text: str) -> tuple[list[ImportedParagraph], list[ImportWarning]]:
-    """Split a plain draft into paragraphs with ids; return them and the warnings."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+def _blocks(text: str) -> list[tuple[str, int]]:
+    """The blocks between blank lines (a line of spaces or no-break spaces is blank), each from its first
+    non-blank line with that line's indentation, and that line's 1-based number."""
     blocks: list[tuple[str, int]] = []
     position = 0
-    for match in _BLANK.finditer(text):
-        blocks.append((text[position : match.start()], position))
-        position = match.end()
-    blocks.append((text[position:], position))
+    line, counted = 1, 0  # the line of offset `counted`
+    for match in [*_BLANK.finditer(text), None]:
+        end = match.start() if match else len(text)
+        block = text[position:end]
+        if block.strip():
+            first = position + len(block) - len(block.lstrip())
+            start = max(position, text.rfind("\n", position, first) + 1)
+            line += text.count("\n", counted, start)
+            counted = start
+            blocks.append((text[start:end].rstrip(), line))
+        if match:
+            position = match.end()
+    return blocks
 
-    warnings: list[ImportWarning] = []
+
+def split_paragraphs(text: str, *, repair_pdf: bool = False) -> tuple[list[ImportedParagraph], list[ImportWarning]]:
+    """Split a plain draft into paragraphs with ids; return them and the warnings.
+
+    A leading byte-order mark is no part of the text. A draft written one
+    paragraph per line is split by its lines (`line_paragraphs`), with a
+    warning that says so; traces of a PDF extract are reported
+    (`pdf_artefacts`), and with `repair_pdf` its page headers, footers and
+    numbers are removed and its hyphenated words joined, each repair reported.
+    Lines in warnings are lines of `text`.
+    """
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    origin: list[int] | None = None
+    if repair_pdf:
+        text, artefacts, origin = pdf_artefacts.repair_pdf(text)
+        repairs = [ImportWarning(a.line, a.message) for a in artefacts]
+        artefacts = [a for a in pdf_artefacts.find_artefacts(text) if a.kind == "footnote"]
+    else:
+        repairs = []
+        artefacts = pdf_artefacts.find_artefacts(text)
+    warnings: list[ImportWarning] = [ImportWarning(a.line, a.message) for a in artefacts]
+    blocks = _blocks(text)
+    if line_paragraphs.is_line_per_paragraph([block for block, _ in blocks]):
+        width = line_paragraphs.wrap_width(text)
+        lines: list[tuple[str, int]] = []
+        joined = 0
+        for block, line in blocks:
+            found, wrapped = line_paragraphs.split_lines(block, line, width)
+            lines.extend(found)
+            joined += wrapped
+        wrapped_note = f", joining {joined} wrapped line{'s' if joined != 1 else ''} to the line above" if joined else ""
+        warnings.append(ImportWarning(
+            blocks[0][1],
+            f"the text has one paragraph per line: each line that opens with a number, a list label or an "
+            f"option was read as a paragraph ({len(lines)} paragraphs){wrapped_note}; check the paragraph ids",
+        ))
+        blocks = lines
+
     pieces: list[tuple[str, int]] = []
-    for block, offset in blocks:
-        stripped = block.strip()
-        if not stripped:
-            continue
-        line = text.count("\n", 0, offset + (len(block) - len(block.lstrip()))) + 1
-        split, found = _split_run_ons(stripped, line)
+    for block, line in blocks:
+        split, found = _split_run_ons(block.strip(), line)
         pieces.extend(split)
         warnings.extend(found)
+    paragraphs = _with_ids(pieces, warnings)
+    if origin is not None:
+        warnings = [replace(w, line=origin[w.line - 1]) if w.line <= len(origin) else w for w in warnings]
+    warnings = repairs + warnings
+    warnings.sort(key=lambda warning: warning.line)
+    return paragraphs, warnings
 
+
+def _sub_kind(label: str, stack: list[tuple[str, str, str]]) -> str:
+    """The kind of a lower-case list label: `letter` or `roman` (`(i)` after `(h)` is a letter)."""
+    if not _ROMAN.fullmatch(label):
+        return "letter"
+    if len(label) == 1:
+        previous = chr(ord(label) - 1)
+        if any(kind == "letter" and seen == previous for kind, seen, _ in stack):
+            return "letter"
+    return "roman"
+
+
+def _with_ids(pieces: list[tuple[str, int]], warnings: list[ImportWarning]) -> list[ImportedParagraph]:
+    """The paragraphs with their ids; a second use of an id is suffixed, with a warning."""
     paragraphs: list[ImportedParagraph] = []
     seen: dict[str, int] = {}
     preambular = sections = 0
     numbered_yet = False
+    parent: str | None = None
+    article: str | None = None
+    stack: list[tuple[str, str, str]] = []  # open list levels: kind, label, id
     for piece, line in pieces:
         piece = piece.strip()
         match = _LABEL.match(piece)
         chapter = _CHAPTER.match(piece)
-        if chapter:
-            numbered_yet = True
-            base = f"ch{chapter['number']}"
-        elif match:
-            numbered_yet = True
-            number, suffix = match["number"], match["suffix"] or ""
-            base = number + suffix if "." in number else f"op{number}{suffix}"
-        elif not numbered_yet:
-            preambular += 1
-            base = f"pp{preambular}"
+        heading = _ARTICLE.match(piece)
+        sub = _SUBLABEL.match(piece)
+        if sub:
+            if sub["option"]:
+                kind, label, short = "option", sub["option"], f"opt{sub['option']}"
+            else:
+                label = sub["label"] or sub["label2"]
+                kind = "digit" if label.isdigit() else "upper" if label.isupper() else _sub_kind(label, stack)
+                short = label
+            kinds = [k for k, _, _ in stack]
+            if kind in kinds:
+                del stack[kinds.index(kind):]
+            above = stack[-1][2] if stack else parent
+            base = f"{above}.{short}" if above else short
+            stack.append((kind, label, base))
         else:
-            sections += 1
-            base = f"s{sections}"
+            stack = []
+            if chapter:
+                numbered_yet = True
+                article = None
+                base = f"ch{chapter['number']}"
+            elif heading:
+                numbered_yet = True
+                article = f"art{heading['number']}"
+                base = article
+            elif match:
+                numbered_yet = True
+                number, suffix = match["number"], match["suffix"] or ""
+                if article and "." not in number:
+                    base = f"{article}.{number}{suffix}"
+                else:
+                    base = number + suffix if "." in number else f"op{number}{suffix}"
+            elif not numbered_yet:
+                preambular += 1
+                base = f"pp{preambular}"
+            else:
+                sections += 1
+                base = f"s{sections}"
+            parent = base
         identifier = base
         if base in seen:
             seen[base] += 1
@@ -128,8 +229,12 @@ def split_paragraphs(text: str) -> tuple[list[ImportedParagraph], list[ImportWar
             warnings.append(ImportWarning(line, f"paragraph id {base} occurs twice; the second is {identifier}"))
         else:
             seen[base] = 1
+        if sub:
+            stack[-1] = (stack[-1][0], stack[-1][1], identifier)
+        else:
+            parent = identifier
         paragraphs.append(ImportedParagraph(identifier, piece))
-    return paragraphs, warnings
+    return paragraphs
 
 
 def render_with_ids(paragraphs: list[ImportedParagraph]) -> str:

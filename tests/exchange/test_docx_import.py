@@ -8,7 +8,7 @@ import docx
 import pytest
 
 from cicatext.cli.main import main
-from cicatext.errors import NotationError, UsageError
+from cicatext.errors import UsageError
 from cicatext.exchange.docx import to_docx
 from cicatext.exchange.docx_import import docx_text, import_docx
 from cicatext.exchange.source import load
@@ -96,20 +96,19 @@ def test_a_word_file_without_text_is_refused(new_repo, tmp_path):
     assert _head(new_repo.root) == before
 
 
-def test_broken_notation_names_the_word_paragraph(new_repo, tmp_path):
-    """A bracket left open is reported with the Word paragraph it is in; nothing is committed."""
+def test_broken_notation_is_imported_as_a_known_problem(new_repo, tmp_path):
+    """A Word draft with a bracket left open is the circulated text: imported, its problem recorded."""
     document = docx.Document()
     document.add_paragraph("The Council,")
     document.add_paragraph("")
     document.add_paragraph("1. Decides [to act;")
     path = tmp_path / "broken.docx"
     document.save(path)
-    before = _head(new_repo.root)
-    with pytest.raises(NotationError) as caught:
-        import_docx(new_repo, path, symbol="MC/2024/DRAFT/10", title="X")
-    assert caught.value.message.startswith("paragraph 3: '[' is never closed")
-    assert "^" in caught.value.format()
-    assert _head(new_repo.root) == before
+    result = import_docx(new_repo, path, symbol="MC/2024/DRAFT/10", title="X")
+    assert [p.message for p in result.problems] == ["'[' is never closed"]
+    record = new_repo.load("documents/mc-2024-draft-10/document.yaml")
+    [known] = record["revisions"][0]["known_problems"]
+    assert (known["line"], known["column"], known["message"]) == (3, 19, "'[' is never closed")
 
 
 def _list_number_level(document):

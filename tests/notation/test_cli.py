@@ -102,10 +102,12 @@ def test_clean_json(document: Path, capsys) -> None:
     assert out["text"].startswith(UNDERLINING_CLEAN)
 
 
-def test_clean_refuses_malformed(broken: Path, capsys) -> None:
-    """`clean` of malformed input reports the errors and exits 1."""
+def test_clean_of_malformed_input_prints_and_exits_1(broken: Path, capsys) -> None:
+    """`clean` of malformed input prints what it read, reports the errors and exits 1."""
     assert main(["clean", str(broken)]) == 1
-    assert "never closed" in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert captured.out.startswith("fine")
+    assert "never closed" in captured.err
 
 
 def test_stats(document: Path, capsys) -> None:

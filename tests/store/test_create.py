@@ -5,7 +5,7 @@ import subprocess
 import pytest
 
 from cicatext.cli.main import main
-from cicatext.errors import NotationError, RepositoryError, UsageError
+from cicatext.errors import RepositoryError, UsageError
 from cicatext.store.register.create import import_text, init_repository
 from cicatext.store.repository import Repository
 
@@ -71,15 +71,22 @@ def test_import_writes_record_and_text_and_commits(new_repo):
     assert new_repo.dirty_paths() == []
 
 
-def test_import_refuses_broken_notation_and_writes_nothing(new_repo):
-    """An unknown code or an unbalanced bracket stops the import before anything is written."""
-    head = new_repo.head()
-    with pytest.raises(NotationError) as caught:
-        import_text(new_repo, "1. Decides [to act (+IND);\n", symbol="MC/2024/DRAFT/1", title="T")
-    assert caught.value.problem.line == 1
-    assert new_repo.head() == head
-    assert not (new_repo.root / "documents").exists()
-
+def test_import_takes_broken_notation_and_records_it(new_repo):
+    """An unbalanced bracket or an unknown code does not stop the import: each is a known problem of the revision."""
+    result = import_text(new_repo, "1. Decides [to act;\n\n2. Notes [it] (+ZZZ).\n", symbol="MC/2024/DRAFT/1", title="T")
+    assert [(p.line, p.column, p.message) for p in result.problems] == [
+        (1, 19, "'[' is never closed"), (3, 24, "unknown delegation code 'ZZZ'")]
+    assert result.problems[0].file == "documents/mc-2024-draft-1/en.txt"
+    record = new_repo.load("documents/mc-2024-draft-1/document.yaml")
+    assert record["revisions"][0]["known_problems"] == [
+        {"language": "en", "line": 1, "column": 19, "message": "'[' is never closed",
+         "excerpt": "{#op1} 1. Decides [to act;"},
+        {"language": "en", "line": 3, "column": 24, "message": "unknown delegation code 'ZZZ'",
+         "excerpt": "{#op2} 2. Notes [it] (+ZZZ)."},
+    ]
+    assert new_repo.read_text("documents/mc-2024-draft-1/en.txt") == (
+        "{#op1} 1. Decides [to act;\n\n{#op2} 2. Notes [it] (+ZZZ).\n")
+    assert new_repo.dirty_paths() == []
 
 def test_import_refuses_a_bad_symbol_and_a_duplicate(new_repo):
     """A symbol that does not parse, or one already registered, is refused."""

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
+from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
 from cicatext.records.paragraphing import (
     ImportWarning,
     render_with_ids,
@@ -69,33 +69,33 @@ class ImportResult:
     paragraphs: int
     warnings: tuple[ImportWarning, ...]
     commit: str
+    problems: tuple[Problem, ...] = ()
+    """The notation errors of the text as circulated, recorded as known problems of its revision."""
 
 
 def import_text(repo: Repository, text: str, *, symbol: str, title: str, language: str = "en",
                 kind: str = "other", sponsor: str | None = None, body: str | None = None,
                 source: str = "<input>", date: str | None = None,
                 author: tuple[str, str] | None = None, commit_date: str | None = None,
-                extra: dict | None = None) -> ImportResult:
+                extra: dict | None = None, repair_pdf: bool = False) -> ImportResult:
     """Turn a plain-text draft into a document (record and text in one language) and commit it.
 
-    The notation is checked against the registry's codes first; nothing is
-    written if it has errors.
+    The text is kept as circulated: its notation errors (against the
+    registry's codes) are recorded as known problems of the revision, and
+    `validate` reports them as warnings. `repair_pdf` removes a PDF extract's
+    page headers and numbers and joins its hyphenated words, with a warning each.
     """
-    from cicatext.notation.reader import read
+    from cicatext.store.validation.known import record_problems
 
     parsed = parse_symbol(symbol)
     if kind not in DOCUMENT_KINDS:
         raise UsageError(f"unknown document kind {kind!r}", hint=f"use one of: {', '.join(DOCUMENT_KINDS)}")
-    paragraphs, warnings = split_paragraphs(text)
+    paragraphs, warnings = split_paragraphs(text, repair_pdf=repair_pdf)
     if not paragraphs:
         raise UsageError(f"{source} holds no paragraphs", hint="give a text file with paragraphs separated by blank lines")
     document_text = render_with_ids(paragraphs)
-    reading = read(text, codes=repo.codes, file=source)
-    errors = [p for p in reading.problems if p.severity == "error"]
-    if errors:
-        raise NotationError(errors[0].message, file=source, line=errors[0].line, column=errors[0].column,
-                            hint=errors[0].hint, source_line=errors[0].source_line, problems=tuple(errors))
     slug = parsed.slug()
+    known, problems = record_problems(document_text, repo.codes, document_text_path(slug, language), language)
     record_path = document_record_path(slug)
     record: dict = {
         "symbol": str(parsed.base()),
@@ -111,6 +111,8 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     revision: dict = {"rev": parsed.revision, "symbol": str(parsed)}
     if date:
         revision["date"] = date
+    if known:
+        revision["known_problems"] = known
     record["revisions"] = [revision]
     if extra:
         record.update(extra)
@@ -122,7 +124,7 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
         return {record_path: yamlio.dump(record), document_text_path(slug, language): document_text}
 
     commit = repo.update(files, f"Import {parsed} ({title})", author=author, date=commit_date)
-    return ImportResult(slug, len(paragraphs), tuple(warnings), commit)
+    return ImportResult(slug, len(paragraphs), tuple(warnings), commit, problems)
 
 
 def read_input_file(path: str) -> str:

@@ -463,6 +463,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     changed is read again.
     """
     from cicatext.store.validation.integrity import check_attributions
+    from cicatext.store.validation.known import downgrade
 
     repo.refresh()
     blobs = file_ids(repo.root)
@@ -479,6 +480,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     problems, records = _file_checks(repo, files, cache, texts)
     if cache:
         cache.save()
+    problems = downgrade(problems, records)
     # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
     repo.prime({file: record for file, (_, record) in records.items()})
     try:
