@@ -21,6 +21,7 @@ from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 
 INSERT_COLOUR = "0B4F9C"
+MOVE_COLOUR = "6A4C93"
 DELETE_COLOUR = "B3261E"
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
@@ -41,13 +42,16 @@ class Redline:
     """Paragraphs only in the second revision."""
     deleted: int
     """Paragraphs only in the first revision."""
+    moved: int = 0
+    """Paragraphs that stand elsewhere in the second revision (paired by content)."""
 
     def summary(self) -> str:
         """One line for people."""
-        if not (self.changed or self.inserted or self.deleted):
+        if not (self.changed or self.inserted or self.deleted or self.moved):
             return f"no change from {self.symbol_a} to {self.symbol_b}"
+        moved = f", {self.moved} moved" if self.moved else ""
         return (f"{self.symbol_a} → {self.symbol_b}: {self.changed} paragraph(s) changed, "
-                f"{self.inserted} inserted, {self.deleted} deleted")
+                f"{self.inserted} inserted, {self.deleted} deleted{moved}")
 
 
 def _tokens(paragraph: Paragraph) -> list[tuple[str, bool]]:
@@ -59,10 +63,32 @@ def _tokens(paragraph: Paragraph) -> list[tuple[str, bool]]:
     return tokens
 
 
-def align(first: Draft, second: Draft) -> list[tuple[Paragraph | None, Paragraph | None]]:
-    """Pairs of paragraphs by id, in the second draft's order; removed ones where they stood in the first."""
-    later = {p.id: p for p in second.paragraphs}
+def align(first: Draft, second: Draft) -> list[tuple[Paragraph | None, Paragraph | None, str | None]]:
+    """Pairs of paragraphs in the second draft's order, removed ones where they stood in the first, with where a
+    moved paragraph stood before (the paragraph it followed; None when it did not move).
+
+    Paragraphs pair by id when the two drafts' ids correspond, else by content
+    (`cicatext.notation.alignment`), so a renumbered or moved paragraph is
+    compared with itself.
+    """
+    from cicatext.notation.alignment import align as by_content
+    from cicatext.notation.alignment import moved_ids
+    from cicatext.notation.bracket_diff import ids_correspond
+
     earlier = {p.id: p for p in first.paragraphs}
+    later = {p.id: p for p in second.paragraphs}
+    if not ids_correspond(first, second):
+        written = all(p.marker for p in first.paragraphs) and all(p.marker for p in second.paragraphs)
+        old_index = {p.id: index for index, p in enumerate(first.paragraphs)}
+        pairs: list[tuple[Paragraph | None, Paragraph | None, str | None]] = []
+        for link in by_content(first, second, trust_ids=written).links:
+            before = earlier.get(link.old) if link.old else None
+            stood = None
+            if link.moved and link.old is not None:
+                index = old_index[link.old]
+                stood = first.paragraphs[index - 1].id if index else ""
+            pairs.append((before, later.get(link.new) if link.new else None, stood))
+        return pairs
     # Each removed paragraph follows the nearest paragraph before it that is still there.
     after: dict[str | None, list[Paragraph]] = {}
     anchor: str | None = None
@@ -71,10 +97,11 @@ def align(first: Draft, second: Draft) -> list[tuple[Paragraph | None, Paragraph
             anchor = paragraph.id
         else:
             after.setdefault(anchor, []).append(paragraph)
-    pairs: list[tuple[Paragraph | None, Paragraph | None]] = [(p, None) for p in after.get(None, [])]
+    moved = moved_ids(first, second)
+    pairs = [(p, None, None) for p in after.get(None, [])]
     for paragraph in second.paragraphs:
-        pairs.append((earlier.get(paragraph.id), paragraph))
-        pairs.extend((p, None) for p in after.get(paragraph.id, []))
+        pairs.append((earlier.get(paragraph.id), paragraph, moved.get(paragraph.id)))
+        pairs.extend((p, None, None) for p in after.get(paragraph.id, []))
     return pairs
 
 
@@ -120,6 +147,18 @@ def _read(repo: Repository, path: str, revision: str) -> Draft:
     return parse(text_at(repo, path, revision), codes=repo.codes, file=f"{revision}:{path}")
 
 
+def _record_at(repo: Repository, entry, revision: str) -> dict:
+    """The document's record as it stood at a revision (the current one when it cannot be read there)."""
+    from cicatext.errors import CicatextError
+    from cicatext.store import yamlio
+
+    try:
+        record = yamlio.load(text_at(repo, entry.record_path, revision), file=entry.record_path)
+    except CicatextError:
+        return entry.record
+    return record if isinstance(record, dict) else entry.record
+
+
 def _symbol_at(repo: Repository, entry, revision: str) -> str:
     from cicatext.errors import CicatextError
     from cicatext.store import yamlio
@@ -148,7 +187,7 @@ def redline(repo: Repository, reference: str, first: str, second: str, *, langua
     out.core_properties.author = "cicatext"
     out.add_paragraph(entry.title(language) or symbol_b, style=TITLE_STYLES["heading"])
     out.add_paragraph(f"Changes from {symbol_a} ({first}) to {symbol_b} ({second})", style=TITLE_STYLES["subtitle"])
-    dated = entry.record.get("date")
+    dated = _record_at(repo, entry, second).get("date")
     if dated:
         out.add_paragraph(format_date(str(dated), language), style=TITLE_STYLES["date"])
     legend = out.add_paragraph(style=LEGEND_STYLE)
@@ -158,10 +197,16 @@ def redline(repo: Repository, reference: str, first: str, second: str, *, langua
     _write(legend, [("struck through", False)], "delete")
     legend.add_run(".")
 
-    changed = inserted = deleted = 0
-    for before, after in align(draft_a, draft_b):
+    changed = inserted = deleted = moved = 0
+    for before, after, stood in align(draft_a, draft_b):
         shown = after or before
         paragraph = out.add_paragraph(style=_style(shown))
+        if stood is not None:
+            # A moved paragraph is shown once, where it stands now, with where it stood.
+            moved += 1
+            note = paragraph.add_run(f"[moved from after {stood}] " if stood else "[moved from the start] ")
+            note.italic = True
+            note.font.color.rgb = _rgb(MOVE_COLOUR)
         if before is None:
             inserted += 1
             _write(paragraph, _tokens(after), "insert")
@@ -182,4 +227,4 @@ def redline(repo: Repository, reference: str, first: str, second: str, *, langua
             else:
                 _write(paragraph, old[a1:a2], "delete")
                 _write(paragraph, new[b1:b2], "insert")
-    return Redline(save(out), symbol_a, symbol_b, changed, inserted, deleted)
+    return Redline(save(out), symbol_a, symbol_b, changed, inserted, deleted, moved)

@@ -564,3 +564,17 @@ def carried_ids(alignment: Alignment, used: Iterable[str], revision: int) -> dic
             taken.add(identifier)
             renamed[link.new] = identifier
     return renamed
+
+
+def moved_ids(old: Draft, new: Draft) -> dict[str, str]:
+    """For two texts whose ids correspond: each paragraph of both that stands elsewhere in the order (outside the
+    longest run kept in order) → the id of the paragraph it followed in `old` (`""` when it came first)."""
+    old_index = {p.id: index for index, p in enumerate(old.paragraphs)}
+    shared = [p.id for p in new.paragraphs if p.id in old_index]
+    kept = _kept_in_order([old_index[pid] for pid in shared])
+    moved: dict[str, str] = {}
+    for position, pid in enumerate(shared):
+        if position not in kept:
+            index = old_index[pid]
+            moved[pid] = old.paragraphs[index - 1].id if index else ""
+    return moved

@@ -429,8 +429,27 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
             diffs.append(diff_paragraphs(gone, None))
 
     flush(None)
+    shared_old = [p.id for p in old.paragraphs if p.id in new_ids]
+    shared_new = [p.id for p in new.paragraphs if p.id in old_by_id]
+    if shared_old != shared_new:
+        from cicatext.notation.alignment import moved_ids
+
+        moved = moved_ids(old, new)
+    else:
+        moved = {}
+    previous = ""
     for paragraph in new.paragraphs:
         before = old_by_id.get(paragraph.id)
+        if paragraph.id in moved:
+            from dataclasses import replace
+
+            change = diff_paragraphs(before, paragraph) or ParagraphDiff(
+                paragraph.id, "moved", old_text=paragraph_text(before).raw, new_text=paragraph_text(paragraph).raw)
+            diffs.append(replace(change, moved_after=previous))
+            flush(paragraph.id)
+            previous = paragraph.id
+            continue
+        previous = paragraph.id
         if texts is not None and before is not None and _written_alike(before, paragraph, texts):
             flush(paragraph.id)
             continue
@@ -465,8 +484,7 @@ def ids_correspond(old: Draft, new: Draft) -> bool:
     if not shared:
         return not old.paragraphs or not new.paragraphs
     alike = sum(1 for a, b in shared if render(a) == render(b) or comparable(a) == comparable(b))
-    changed = len(shared) - alike
-    return alike >= ALIKE_SHARE * len(shared) or changed <= 2
+    return alike >= ALIKE_SHARE * len(shared)
 
 
 def _diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
@@ -481,7 +499,7 @@ def _diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
     diffs: list[ParagraphDiff] = []
     written = all(p.marker for p in old.paragraphs) and all(p.marker for p in new.paragraphs)
     alignment = align(old, new, trust_ids=written)
-    now_called = alignment.new_of()
+    previous = ""  # the paragraph the current one follows in the new text
     for link in alignment.links:
         before = old_by_id.get(link.old) if link.old else None
         after = new_by_id.get(link.new) if link.new else None
@@ -490,7 +508,9 @@ def _diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
         if link.old and link.new and link.old != link.new:
             extra["was"] = link.old
         if link.moved:
-            extra["moved_after"] = now_called.get(link.after, link.after) if link.after else ""
+            extra["moved_after"] = previous
+        if link.new:
+            previous = link.new
         if link.split_from:
             extra["split_from"] = link.split_from
         if link.merged_into:

@@ -91,3 +91,33 @@ def test_redline_bad_inputs(demo_repo, tmp_path, capsys):
                  "-C", str(demo_repo.root)]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_a_moved_paragraph_is_shown_once_where_it_stands_marked_as_moved(demo_repo):
+    """A hand-committed text with op2 moved to the end and renumbered: the redline pairs by content, so op2 is
+    one paragraph marked as moved, not a deletion and an insertion; the date is the second revision's."""
+    from cicatext.notation.reader import parse
+    from cicatext.notation.render import render
+    from cicatext.notation.tree import Draft
+
+    demo_repo.run_git("tag", "before-move")
+    draft = parse(demo_repo.read_text(PATH))
+    paragraphs = list(draft.paragraphs)
+    moving = next(p for p in paragraphs if p.id == "op2")
+    paragraphs.remove(moving)
+    paragraphs.append(moving)
+    text = "\n\n".join(render(p) for p in paragraphs) + "\n"
+    record_path = "documents/mc-2023-draft-5/document.yaml"
+    record = demo_repo.read_text(record_path).replace("date: '2023-06-14'\n", "date: '2023-07-01'\n", 1)
+    demo_repo.commit({PATH: text, record_path: record}, "op2 moved to the end")
+    found = redline(demo_repo, "MC/2023/DRAFT/5", "before-move", "HEAD")
+    assert (found.moved, found.inserted, found.deleted) == (1, 0, 0)
+    assert "1 moved" in found.summary()
+    word, runs = _runs(found.data)
+    notes = [r.text for _, r in runs if r.text.startswith("[moved from after")]
+    assert notes == ["[moved from after op1] "]
+    texts = [p.text for p in word.paragraphs]
+    assert texts[-1].startswith("[moved from after op1] 2. Encourage recognition")
+    assert sum("2. Encourage recognition" in t for t in texts) == 1
+    assert "1 July 2023" in texts
+    assert isinstance(draft, Draft)

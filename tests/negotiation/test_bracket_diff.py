@@ -143,3 +143,12 @@ def test_word_diff_view_marks_changes_apart_from_brackets():
     assert view.startswith("@@ op1 ")
     assert "⟨-(CHN tcb)-⟩⟨+(-CHN)+⟩" in view
     assert "[-" not in view and "{+" not in view
+
+
+def test_a_paragraph_moved_under_its_own_id_is_a_move():
+    """Ids that correspond, one paragraph moved to the end: one change, a move, not a removal and an addition."""
+    blocks = OLD.strip().split("\n\n")
+    moved = "\n\n".join([blocks[0], blocks[2], blocks[3], blocks[1]]) + "\n"
+    [change] = diff_drafts(parse(OLD), parse(moved))
+    assert (change.paragraph, change.status, change.moved_after) == ("op1", "moved", "op3")
+    assert change.summary() == "op1: moved after op3"

@@ -103,3 +103,21 @@ def test_the_json_of_agree_lists_what_awaits_translation(bilingual, capsys):
     assert cli("agree", SYMBOL, at_in(bilingual, SYMBOL, "op1:2"), "--json", "-C", str(bilingual.root)) == 0
     assert json.loads(capsys.readouterr().out)["awaiting_translation"] == {"ru": ["op1"]}
     assert snapshot(bilingual.root) != before
+
+
+def test_translations_follow_paragraphs_renumbered_by_hand(bilingual):
+    """English renumbered by hand (a paragraph added at the top, ids from the numbers): only the new paragraph
+    awaits its Russian, not every paragraph whose number moved."""
+    from cicatext.store.register.languages import translations
+
+    renumbered = """{#pp1} The Council,
+
+{#op1} 1. Notes the report of the Secretary General on the activities of the year;
+
+{#op2} 2. Supports [the plan] (+IND) and [the road map] (-CHN) of the Council;
+
+{#op3} 3. Requests the Secretariat to report.
+"""
+    bilingual.commit({f"{FOLDER}/en.txt": renumbered}, "English renumbered by hand")
+    stale = translations(bilingual, SYMBOL)
+    assert [(s.paragraph, s.language) for s in stale] == [("op1", "ru")]

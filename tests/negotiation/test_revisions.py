@@ -174,3 +174,26 @@ def test_revise_issues_the_next_revision_once_the_room_amended_the_text(drafted,
     assert cli("revise", SYMBOL, "-C", str(drafted.root)) == 2
     assert "has not changed since it was issued" in capsys.readouterr().err
     assert snapshot(drafted.root) == before
+
+
+def numbered(text: str) -> str:
+    """A text as committed by hand: each paragraph's id taken from its number, as a plain import gives it."""
+    from cicatext.records.paragraphing import render_with_ids, split_paragraphs
+
+    return render_with_ids(split_paragraphs(text)[0])
+
+
+def test_diff_of_a_renumbered_text_committed_by_hand_pairs_paragraphs_by_content(drafted, capsys):
+    """The Chair's Rev.1 committed by hand, ids from its numbering: diff compares like with like and shows the
+    move as a move, not as half the paragraphs rewritten."""
+    drafted.commit({TEXT: numbered(REVISED)}, "Rev.1 as the Chair sent it")
+    assert cli("diff", "HEAD~1", "HEAD", SYMBOL, "-C", str(drafted.root)) == 0
+    out = capsys.readouterr().out
+    assert "op6 (was op2): moved after op5" in out
+    assert "op2 (was op1): paragraph renumbered" in out and "op1: paragraph added" in out
+    assert "op5: split off op4" in out
+    assert "words changed" not in out.split("op2 (was op1)")[1].split("\n")[0]
+    assert cli("diff", "HEAD~1", "HEAD", SYMBOL, "--json", "-C", str(drafted.root)) == 0
+    [document] = json.loads(capsys.readouterr().out)["documents"]
+    moved = next(p for p in document["paragraphs"] if p["paragraph"] == "op6")
+    assert (moved["status"], moved["was"], moved["moved_after"]) == ("moved", "op2", "op5")

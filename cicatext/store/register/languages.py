@@ -223,7 +223,37 @@ def _paragraph_texts(text: str) -> dict[str, str]:
     from cicatext.notation.reader import read
     from cicatext.notation.render import render
 
-    return {p.id: render(p.content).strip() for p in read(text).draft.paragraphs}
+    from cicatext.notation.paragraph_text import LABEL
+
+    # A paragraph's number is not translated: renumbering is no change to translate.
+    return {p.id: LABEL.sub("", render(p.content).strip(), count=1).strip() for p in read(text).draft.paragraphs}
+
+
+def _carried_names(before: str, after: str, names: dict[str, str]) -> dict[str, str]:
+    """How to name the paragraphs of `after` in the history: when its ids do not correspond to those of `before`
+    (renumbered by hand), each paragraph paired by content takes the name its partner had; else as they were."""
+    from cicatext.notation.alignment import align
+    from cicatext.notation.bracket_diff import ids_correspond
+    from cicatext.notation.reader import read
+
+    old, new = read(before).draft, read(after).draft
+    if ids_correspond(old, new):
+        return names
+    carried = {}
+    links = align(old, new, trust_ids=False).links
+    for link in links:
+        if link.old is not None and link.new is not None:
+            carried[link.new] = names.get(link.old, link.old)
+    taken = set(carried.values())
+    for link in links:
+        if link.old is None and link.new is not None and link.new in taken:
+            # A new paragraph under an id the history gives a carried one: a name of its own.
+            name = f"{link.new}+"
+            while name in taken:
+                name += "+"
+            carried[link.new] = name
+            taken.add(name)
+    return carried
 
 
 def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
@@ -247,6 +277,8 @@ def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
     latest: dict[str, int] = {}
     made: dict[tuple[str, int], int] = {}
     parsed: dict[str, dict[str, str]] = {}
+    previous_text: dict[str, str | None] = dict.fromkeys(languages)
+    renamed: dict[str, dict[str, str]] = {language: {} for language in languages}
     for index in range(len(history)):
         changed: dict[str, list[tuple[str, bool]]] = {}
         for offset, language in enumerate(languages):
@@ -256,6 +288,11 @@ def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
                 if text not in parsed:
                     parsed[text] = _paragraph_texts(text)
                 paragraphs = parsed[text]
+                if previous_text[language] is not None and text != previous_text[language]:
+                    renamed[language] = _carried_names(previous_text[language], text, renamed[language])
+                if renamed[language]:
+                    paragraphs = {renamed[language].get(pid, pid): body for pid, body in paragraphs.items()}
+                previous_text[language] = text
             before = current[language]
             for pid, body in paragraphs.items():
                 if before.get(pid) != body:
@@ -276,6 +313,11 @@ def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
     for language in languages:
         for pid in current[language]:
             order.setdefault(pid, None)
+    # The history's names back to the ids the texts use now, the first language's first.
+    shown: dict[str, str] = {}
+    for language in languages:
+        for now, name in renamed[language].items():
+            shown.setdefault(name, now)
     stale: list[StaleTranslation] = []
     for pid in order:
         top = latest[pid]
@@ -284,8 +326,8 @@ def translations(repo: Repository, symbol: str) -> list[StaleTranslation]:
         changed_in = history[made[(pid, top)]]
         for language in languages:
             if pid not in current[language]:
-                stale.append(StaleTranslation(pid, language, newer, changed_in, None))
+                stale.append(StaleTranslation(shown.get(pid, pid), language, newer, changed_in, None))
             elif version[language][pid] < top:
-                stale.append(StaleTranslation(pid, language, newer, changed_in,
+                stale.append(StaleTranslation(shown.get(pid, pid), language, newer, changed_in,
                                               history[touched[language][pid]]))
     return stale
