@@ -87,6 +87,8 @@ def run_export(args: argparse.Namespace) -> int:
 
     document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean)
     data = fmt.write(document)
+    if not args.rev:
+        _warn_if_amended(repo, args.symbol)
     if args.output:
         write_atomic(_target(args.output), data)
         at = f" at {args.rev}" if args.rev else ""
@@ -96,6 +98,17 @@ def run_export(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(data)
     return 0
+
+
+def _warn_if_amended(repo, symbol: str) -> None:
+    """Say so when the text exported was amended since its revision was issued: it is not that revision."""
+    from cicatext.store.register.revisions import amended_since, last_revision_commit
+
+    entry = repo.document(symbol)
+    issued = last_revision_commit(repo, entry)
+    if issued is not None and amended_since(repo, entry, issued):
+        print(f"warning: the text was amended since {entry.current_symbol} was issued; the export carries that "
+              f"symbol; `cicatext revise {entry.symbol}` issues the next revision", file=sys.stderr)
 
 
 def _target(output: str):

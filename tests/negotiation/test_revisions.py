@@ -197,3 +197,17 @@ def test_diff_of_a_renumbered_text_committed_by_hand_pairs_paragraphs_by_content
     [document] = json.loads(capsys.readouterr().out)["documents"]
     moved = next(p for p in document["paragraphs"] if p["paragraph"] == "op6")
     assert (moved["status"], moved["was"], moved["moved_after"]) == ("moved", "op2", "op5")
+
+
+def test_an_export_of_a_text_amended_since_its_revision_says_so(drafted, tmp_path, capsys):
+    assert cli("export", SYMBOL, "-o", str(tmp_path / "a.txt"), "-C", str(drafted.root)) == 0
+    assert "amended" not in capsys.readouterr().err
+    agree_bracket(drafted, SYMBOL, at_in(drafted, SYMBOL, "op1:1"))
+    assert cli("export", SYMBOL, "-o", str(tmp_path / "b.txt"), "-C", str(drafted.root)) == 0
+    assert "warning: the text was amended since MC/2024/DRAFT/1 was issued" in capsys.readouterr().err
+    assert cli("revise", SYMBOL, "--date", "2024-03-01", "-C", str(drafted.root)) == 0
+    capsys.readouterr()
+    assert cli("export", SYMBOL, "--format", "html", "-o", str(tmp_path / "c.html"), "-C", str(drafted.root)) == 0
+    assert "amended" not in capsys.readouterr().err
+    html = (tmp_path / "c.html").read_text(encoding="utf-8")
+    assert "MC/2024/DRAFT/1/Rev.1" in html and "1 March 2024" in html
