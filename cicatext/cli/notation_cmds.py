@@ -109,6 +109,11 @@ def stats_command(args: argparse.Namespace) -> int:
         f"{found.brackets} brackets ({found.options} options groups) in "
         f"{len(found.paragraphs)} of {found.paragraph_total} paragraphs; {found.attributions} attributions"
     )
+    extra = [f"{count} {name}" for count, name in ((found.placeholders, "placeholders"),
+                                                   (found.status_notes, "status notes"),
+                                                   (found.alternatives, "groups of alternatives")) if count]
+    if extra:
+        print("also: " + ", ".join(extra))
     if found.paragraphs:
         print()
         print("paragraph        brackets  options")

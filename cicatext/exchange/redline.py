@@ -73,7 +73,7 @@ def align(first: Draft, second: Draft) -> list[tuple[Paragraph | None, Paragraph
     """
     from cicatext.notation.alignment import align as by_content
     from cicatext.notation.alignment import moved_ids
-    from cicatext.notation.bracket_diff import ids_correspond
+    from cicatext.notation.paired_diff import ids_correspond
 
     earlier = {p.id: p for p in first.paragraphs}
     later = {p.id: p for p in second.paragraphs}

@@ -63,7 +63,13 @@ class Kinds:
     def of(cls, placeholders: Iterable[str] | None = None, status_notes: Iterable[str] | None = None) -> Kinds:
         """Compiled lists; None for a list takes its default."""
         def compiled(patterns: Iterable[str]) -> tuple[re.Pattern, ...]:
-            return tuple(re.compile(rf"(?:{pattern})", re.IGNORECASE) for pattern in patterns)
+            found = []
+            for pattern in patterns:
+                try:
+                    found.append(re.compile(rf"(?:{pattern})", re.IGNORECASE))
+                except (re.error, TypeError):
+                    continue  # not a regular expression: `cicatext validate` reports it
+            return tuple(found)
 
         return cls(compiled(DEFAULT_PLACEHOLDERS if placeholders is None else placeholders),
                    compiled(DEFAULT_STATUS_NOTES if status_notes is None else status_notes))

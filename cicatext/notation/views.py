@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from cicatext.errors import NotationError
+from cicatext.notation.alternatives import DEFAULT_KINDS, Kinds, bracket_kind, option_blocks, side_by_side
 from cicatext.notation.bracket_ids import Named, is_numbered, name_draft, name_paragraph, split_id
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
@@ -44,6 +45,10 @@ class BracketInfo:
     """The id with the bracket's whole code, as commits record it."""
     paragraphs: tuple[str, ...] = ()
     """For a bracket spanning paragraphs: every paragraph it stands in, the first where it opens."""
+    kind: str = "bracket"
+    """`bracket` (unagreed text), `placeholder` (text to come, `[X]`) or `status` (a note, `[Agreed ad ref]`)."""
+    alternatives: str | None = None
+    """For a bracket written side by side with others (`[shall][should]`): the id of the group's first bracket."""
 
     def to_json(self) -> dict:
         """The bracket as a plain dict for `--json` output."""
@@ -58,6 +63,8 @@ class BracketInfo:
             "text": self.text,
             "options": self.options,
             "attributions": [{"code": a.code, "stance": a.stance.value} for a in self.attributions],
+            "kind": self.kind,
+            **({"alternatives": self.alternatives} if self.alternatives else {}),
             **({"paragraphs": list(self.paragraphs)} if len(self.paragraphs) > 1 else {}),
         }
 
@@ -71,8 +78,11 @@ def _positioned(draft: Draft) -> Draft:
     return make_nodes(read(render(draft)).draft)
 
 
-def bracket_list(draft: Draft) -> list[BracketInfo]:
-    """Every bracket of the draft in document order, outer before inner; a spanning bracket once, where it opens."""
+def bracket_list(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> list[BracketInfo]:
+    """Every bracket of the draft in document order, outer before inner; a spanning bracket once, where it opens.
+
+    `kinds` tells placeholders and status notes from unagreed text (`cicatext.notation.alternatives`).
+    """
     draft = _positioned(draft)
     named = name_draft(draft)
     parts: dict[str, list[tuple[Paragraph, Named]]] = {}
@@ -82,11 +92,24 @@ def bracket_list(draft: Draft) -> list[BracketInfo]:
                 parts.setdefault(found.full, []).append((paragraph, found))
     listed: list[BracketInfo] = []
     for paragraph, here in zip(draft.paragraphs, named):
-        listed.extend(_info(paragraph, found, parts.get(found.full)) for found in here if not found.bracket.continued)
+        shown = {id(found.bracket): found.shown for found in here}
+        group_of = {id(bracket): shown.get(id(run[0])) for run in _runs(paragraph) for bracket in run}
+        listed.extend(_info(paragraph, found, parts.get(found.full), kinds, group_of.get(id(found.bracket)))
+                      for found in here if not found.bracket.continued)
     return listed
 
 
-def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named]] | None) -> BracketInfo:
+def _runs(paragraph: Paragraph) -> list[tuple[Bracket, ...]]:
+    """The runs of side-by-side brackets at every depth of a paragraph."""
+    runs = list(side_by_side(paragraph.content))
+    for bracket, _ in paragraph.brackets():
+        if not bracket.is_options:
+            runs.extend(side_by_side(bracket.body))
+    return runs
+
+
+def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named]] | None, kinds: Kinds,
+          group: str | None) -> BracketInfo:
     bracket = found.bracket
     pos = bracket.pos
     last = parts[-1][1].bracket if parts else bracket
@@ -104,6 +127,8 @@ def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named
         attributions=last.attributions,
         full_id=found.full,
         paragraphs=tuple(p.id for p, _ in parts) if parts else (),
+        kind=bracket_kind(bracket, kinds),
+        alternatives=group,
     )
 
 
@@ -307,6 +332,12 @@ class ParagraphCount:
     """Brackets at any depth, options groups included."""
     options: int
     """Options groups."""
+    placeholders: int = 0
+    """Brackets standing for text to come (`[X]`, `[...]`); counted among `brackets` too."""
+    status_notes: int = 0
+    """Notes on the paragraph's status (`[Agreed ad ref]`); not counted among `brackets`."""
+    alternatives: int = 0
+    """Groups of brackets written side by side (`[shall][should]`)."""
 
 
 @dataclass(frozen=True)
@@ -339,12 +370,19 @@ class Counts:
     """All options groups."""
     attributions: int
     """All attributions."""
+    placeholders: int = 0
+    """All placeholders."""
+    status_notes: int = 0
+    """All status notes."""
+    alternatives: int = 0
+    """All groups of side-by-side brackets, and Option blocks (`Option 1:`, `Option 2:`)."""
 
     def to_json(self) -> dict:
         """The counts as a plain dict for `--json` output."""
         return {
             "paragraphs": [
-                {"id": p.id, "label": p.label, "brackets": p.brackets, "options": p.options}
+                {"id": p.id, "label": p.label, "brackets": p.brackets, "options": p.options,
+                 "placeholders": p.placeholders, "status_notes": p.status_notes, "alternatives": p.alternatives}
                 for p in self.paragraphs
             ],
             "delegations": {
@@ -356,32 +394,48 @@ class Counts:
                 "brackets": self.brackets,
                 "options": self.options,
                 "attributions": self.attributions,
+                "placeholders": self.placeholders,
+                "status_notes": self.status_notes,
+                "alternatives": self.alternatives,
             },
         }
 
 
-def counts(draft: Draft) -> Counts:
-    """Brackets and options groups per paragraph; proposals, objections, reservations per delegation."""
+def counts(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> Counts:
+    """Brackets, options groups, placeholders, status notes and alternatives per paragraph; proposals, objections,
+    reservations per delegation. A bracket spanning paragraphs counts once, where it opens."""
     from cicatext.notation.reader import make_nodes
 
     make_nodes(draft)
     per_paragraph = []
     tally: dict[str, list[int]] = {}
     slot = {Stance.PROPOSE: 0, Stance.OBJECT: 1, Stance.RESERVE: 2}
-    brackets = options = attributions = 0
+    brackets = options = attributions = placeholders = notes = alternatives = 0
     for paragraph in draft.paragraphs:
-        here = groups = 0
+        here = groups = waiting = noted = 0
         for bracket, _ in paragraph.brackets():
-            here += 1
-            if bracket.is_options:
-                groups += 1
             for attribution in bracket.attributions:
                 attributions += 1
                 tally.setdefault(attribution.code, [0, 0, 0])[slot[attribution.stance]] += 1
-        if here:
-            per_paragraph.append(ParagraphCount(paragraph.id, paragraph.label, here, groups))
+            if bracket.continued:
+                continue
+            kind = bracket_kind(bracket, kinds)
+            if kind == "status":
+                noted += 1
+                continue
+            here += 1
+            waiting += kind == "placeholder"
+            if bracket.is_options:
+                groups += 1
+        runs = len(_runs(paragraph)) if here > 1 else 0
+        if here or noted:
+            per_paragraph.append(ParagraphCount(paragraph.id, paragraph.label, here, groups, waiting, noted, runs))
         brackets += here
         options += groups
+        placeholders += waiting
+        notes += noted
+        alternatives += runs
+    alternatives += len(option_blocks(draft))
     return Counts(
         paragraphs=tuple(per_paragraph),
         delegations=tuple(DelegationCount(code, *tally[code]) for code in sorted(tally)),
@@ -389,4 +443,7 @@ def counts(draft: Draft) -> Counts:
         brackets=brackets,
         options=options,
         attributions=attributions,
+        placeholders=placeholders,
+        status_notes=notes,
+        alternatives=alternatives,
     )

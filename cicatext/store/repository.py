@@ -160,6 +160,18 @@ class Repository:
             raise RecordError(f"{SETTINGS_FILE} must be a mapping", file=SETTINGS_FILE, line=1, column=1)
         return value
 
+    @cached_property
+    def bracket_kinds(self):
+        """What this repository's texts write as placeholders and status notes (settings `notation:`), compiled."""
+        from cicatext.notation.alternatives import Kinds
+
+        notation = self.settings.get("notation") or {}
+        if not isinstance(notation, dict):
+            notation = {}
+        placeholders, notes = notation.get("placeholders"), notation.get("status_notes")
+        return Kinds.of(placeholders if isinstance(placeholders, list) else None,
+                        notes if isinstance(notes, list) else None)
+
     def rule(self, name: str, default: int) -> int:
         """One of the rules' parameters from settings (`rules.NAME`)."""
         rules = self.settings.get("rules") or {}
@@ -413,7 +425,8 @@ class Repository:
     def refresh(self) -> None:
         """Forget cached settings, registry and primed records, after a change on disk."""
         self._primed.clear()
-        for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code"):
+        for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code",
+                     "bracket_kinds"):
             self.__dict__.pop(name, None)
 
 

@@ -66,3 +66,31 @@ def test_option_blocks_are_alternatives_of_one_provision():
         {"paragraphs": ["o1", "o2", "o3"], "labels": ["1", "2", "3"], "no_text": ["3"]},
         {"paragraphs": ["p1", "p2"], "labels": ["1", "2"], "no_text": []},
     ]
+
+
+def test_stats_and_the_bracket_list_tell_placeholders_status_notes_and_alternatives():
+    from cicatext.notation.views import bracket_list, counts
+
+    draft = parse("""{#op1} 1. Each Party [shall][should][other] report [X] by [year x]. [Agreed ad ref]
+
+{#o1} Option 1: act [together] (+IND);
+
+{#o2} Option 2: {No text required}
+""")
+    found = counts(draft)
+    assert (found.brackets, found.placeholders, found.status_notes, found.alternatives) == (6, 2, 1, 2)
+    listed = bracket_list(draft)
+    assert [b.kind for b in listed] == ["bracket", "bracket", "bracket", "placeholder", "placeholder", "status",
+                                        "bracket"]
+    first = listed[0].id
+    assert [b.alternatives for b in listed[:3]] == [first, first, first] and listed[3].alternatives is None
+
+
+def test_a_spanning_bracket_counts_once():
+    from cicatext.notation.views import bracket_list, counts
+
+    draft = parse("{#a} 4. [Each Party shall:\n\n{#b} (a) [act];\n\n{#c} (b) report.] (+IND)\n")
+    assert counts(draft).brackets == 2
+    [outer, inner] = bracket_list(draft)
+    assert outer.paragraphs == ("a", "b", "c") and [a.code for a in outer.attributions] == ["IND"]
+    assert outer.text == "Each Party shall:\n\n(a) [act];\n\n(b) report."

@@ -68,3 +68,18 @@ def test_genuine_imbalances_among_many_spanning_brackets_are_reported_once_each(
 def test_stats_of_a_text_with_spanning_brackets_are_printed_and_parse_accepts_it():
     draft = parse(CHAPEAU)
     assert len(draft.paragraphs) == 4
+
+
+def test_a_spanning_bracket_is_agreed_and_dropped_whole():
+    from cicatext.notation import operations
+    from cicatext.notation.views import bracket_list
+
+    draft = parse(CHAPEAU)
+    outer = bracket_list(draft)[0]
+    assert outer.paragraphs == ("op4", "op4a", "op4b")
+    agreed = render(operations.agree(draft, outer.id))
+    assert agreed.startswith("{#op4} 4. Each Party's contribution [shall] [should] be:\n\n{#op4a} (a) [ambitious;]")
+    assert "{#op4b} (b) [other.]\n\n{#op5}" in agreed and "(+IND)" not in agreed
+    dropped = render(operations.drop(draft, outer.id))
+    # The paragraphs wholly inside go; what stood before the `[` (the number) stays, joined to what followed `]`.
+    assert dropped == "{#op4} 4.\n\n{#op5} 5. Requests [the Secretariat] (+IRAN) to report.\n"

@@ -87,6 +87,7 @@ def test_bracket_info_json() -> None:
         "text": case("underlining").brackets[1][2],
         "options": False,
         "attributions": [{"code": "IND", "stance": "-"}, {"code": "IRAN", "stance": "-"}],
+        "kind": "bracket",
     }
     assert bracket_list(parse(DOCUMENT))[4].to_json()["options"] is True
 
@@ -189,10 +190,14 @@ def test_counts() -> None:
     found = counts(parse(DOCUMENT))
     assert found.to_json() == {
         "paragraphs": [
-            {"id": "pp9", "label": None, "brackets": 7, "options": 1},
-            {"id": "op11", "label": "11.", "brackets": 1, "options": 0},
-            {"id": "op15", "label": "15.", "brackets": 1, "options": 0},
-            {"id": "1.10", "label": "1.10", "brackets": 1, "options": 0},
+            {"id": "pp9", "label": None, "brackets": 7, "options": 1, "placeholders": 0, "status_notes": 0,
+             "alternatives": 0},
+            {"id": "op11", "label": "11.", "brackets": 1, "options": 0, "placeholders": 0, "status_notes": 0,
+             "alternatives": 0},
+            {"id": "op15", "label": "15.", "brackets": 1, "options": 0, "placeholders": 0, "status_notes": 0,
+             "alternatives": 0},
+            {"id": "1.10", "label": "1.10", "brackets": 1, "options": 0, "placeholders": 0, "status_notes": 0,
+             "alternatives": 0},
         ],
         "delegations": {
             "AZER": {"+": 1, "-": 0, "tcb": 0},
@@ -201,7 +206,8 @@ def test_counts() -> None:
             "IRAN": {"+": 2, "-": 2, "tcb": 0},
             "SEC": {"+": 0, "-": 0, "tcb": 1},
         },
-        "totals": {"paragraphs": 4, "bracketed_paragraphs": 4, "brackets": 10, "options": 1, "attributions": 12},
+        "totals": {"paragraphs": 4, "bracketed_paragraphs": 4, "brackets": 10, "options": 1, "attributions": 12,
+                   "placeholders": 0, "status_notes": 0, "alternatives": 0},
     }
 
 

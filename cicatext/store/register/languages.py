@@ -233,7 +233,7 @@ def _carried_names(before: str, after: str, names: dict[str, str]) -> dict[str, 
     """How to name the paragraphs of `after` in the history: when its ids do not correspond to those of `before`
     (renumbered by hand), each paragraph paired by content takes the name its partner had; else as they were."""
     from cicatext.notation.alignment import align
-    from cicatext.notation.bracket_diff import ids_correspond
+    from cicatext.notation.paired_diff import ids_correspond
     from cicatext.notation.reader import read
 
     old, new = read(before).draft, read(after).draft

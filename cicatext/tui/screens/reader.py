@@ -195,7 +195,7 @@ class ReaderScreen(Screen):
             self.view.set_paragraphs([])
         else:
             empty.display = False
-            self._brackets = bracket_list(reading.draft)
+            self._brackets = bracket_list(reading.draft, self.repo.bracket_kinds)
             other = self.document.readings.get(self.parallel) if self.parallel else None
             if self.parallel and other is None:
                 # The other language's text is gone (read again after a change): one language again.
