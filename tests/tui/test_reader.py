@@ -281,3 +281,25 @@ async def test_heights_measured_without_drawing_are_the_lines_drawn(demo_repo, m
                     view._forget_lines()
                     heights = [view._height(index) for index in range(len(paragraphs))]
                     assert heights == [len(view._strips(index)) for index in range(len(paragraphs))]
+
+
+async def test_the_reader_shows_alternatives_placeholders_status_notes_and_a_spanning_bracket(new_repo, make):
+    """Brackets side by side are options, [X] a placeholder, [Agreed ad ref] a status note; a bracket spanning
+    three paragraphs is one bracket, selected as one."""
+    from cicatext.store.register.create import import_text
+    from cicatext.tui.widgets.bracket_panel import BracketPanel
+
+    import_text(new_repo, "The Council,\n\n1. Each Party [shall][should] report by [year x]. [Agreed ad ref]\n\n"
+                "2. [Each Party shall:\n\n(a) act;\n\n(b) report.] (+IND)\n", symbol="MC/2024/DRAFT/7", title="T",
+                kind="decision")
+    app = make(new_repo)
+    async with app.run_test(size=(120, 40)) as pilot:
+        reader = await open_reader(app, pilot, slug="mc-2024-draft-7")
+        panel = reader.query_one(BracketPanel)
+        seen = []
+        for _ in range(5):
+            await pilot.press("n")
+            await wait_for(pilot, lambda: panel.bracket is not None and panel.bracket.id == reader.selected)
+            seen.append((panel.bracket.text, panel.kind))
+        assert seen == [("shall", "options"), ("should", "options"), ("year x", "placeholder"),
+                        ("Agreed ad ref", "status"), ("Each Party shall:\n\n(a) act;\n\n(b) report.", "proposal")]

@@ -30,7 +30,7 @@ from cicatext.store.register.texts import OpenDocument, load_document
 from cicatext.store.repository import Repository
 from cicatext.tui.screens.dialogs import ConfirmAction, PickOne
 from cicatext.tui.widgets.bracket_panel import BracketPanel
-from cicatext.tui.widgets.bracketed import bracket_kind
+from cicatext.tui.widgets.bracketed import STANCE_KIND, bracket_kind, grouped_brackets
 from cicatext.tui.widgets.document_view import DocumentView
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.parallel_view import ParallelView
@@ -276,8 +276,10 @@ class ReaderScreen(Screen):
         reading = self.reading
         if reading is not None:
             try:
-                _, bracket, _ = locate(reading.draft, info.id)
-                kind = bracket_kind(bracket)
+                paragraph, bracket, _ = locate(reading.draft, info.id)
+                kind = bracket_kind(bracket, id(bracket) in grouped_brackets(paragraph), self.repo.bracket_kinds)
+                if bracket.continues and info.attributions:
+                    kind = STANCE_KIND[info.attributions[0].stance]  # a spanning bracket's, where it ends
             except CicatextError:
                 pass
         origin = self._origins.get((self.language, info.id))

@@ -31,12 +31,15 @@ class BracketPanel(Static):
         """The bracket shown, if any."""
         self.origin: str | None = None
         """The round (or commit) that introduced it, once known."""
+        self.kind = "plain"
+        """How the bracket shown reads: a stance, `options`, `placeholder`, `status` or `plain`."""
 
     def show(self, bracket: BracketInfo | None, *, kind: str = "plain", names: Mapping[str, str] | None = None,
              origin: str | None = None, note: str = "") -> None:
         """Describe a bracket (None: say how to select one)."""
         self.bracket = bracket
         self.origin = origin
+        self.kind = kind
         names = names or {}
         if bracket is None:
             keys = "n or ]  next bracket\nN or [  previous\nf  one delegation\nb  clean text"

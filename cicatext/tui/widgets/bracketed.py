@@ -24,6 +24,8 @@ COLOURS = {
     "reserve": ("$warning", "$text-warning"),
     "options": ("$accent", "$text-accent"),
     "plain": ("$primary", "$text-primary"),
+    "placeholder": ("$primary", "$text-muted"),
+    "status": ("$success", "$text-muted"),
 }
 STANCE_KIND = {Stance.PROPOSE: "proposal", Stance.OBJECT: "objection", Stance.RESERVE: "reserve"}
 KIND_WORDS = {
@@ -32,16 +34,35 @@ KIND_WORDS = {
     "reserve": "to come back",
     "options": "options",
     "plain": "unattributed",
+    "placeholder": "placeholder, text to come",
+    "status": "status note, not unagreed text",
 }
 
 
-def bracket_kind(bracket: Bracket) -> str:
-    """How a bracket is coloured: `options`, else the stance of its first attribution, else `plain`."""
-    if bracket.is_options:
+def bracket_kind(bracket: Bracket, grouped: bool = False, kinds=None) -> str:
+    """How a bracket is coloured: `options` (an options group, or one of brackets written side by side), else the
+    stance of its first attribution, else `placeholder` or `status` (`cicatext.notation.alternatives`), else
+    `plain`."""
+    from cicatext.notation.alternatives import DEFAULT_KINDS
+    from cicatext.notation.alternatives import bracket_kind as written_kind
+
+    if bracket.is_options or (grouped and not bracket.attributions):
         return "options"
     if bracket.attributions:
         return STANCE_KIND[bracket.attributions[0].stance]
-    return "plain"
+    kind = written_kind(bracket, kinds or DEFAULT_KINDS)
+    return kind if kind in ("placeholder", "status") else "plain"
+
+
+def grouped_brackets(paragraph: Paragraph) -> set[int]:
+    """The identities of a paragraph's brackets written side by side with others (`[shall][should]`)."""
+    from cicatext.notation.alternatives import side_by_side
+
+    runs = list(side_by_side(paragraph.content))
+    for bracket, _ in paragraph.brackets():
+        if not bracket.is_options:
+            runs.extend(side_by_side(bracket.body))
+    return {id(bracket) for run in runs for bracket in run}
 
 
 def visible(text: str) -> str:
@@ -75,6 +96,7 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
     spans: list[list] = []
     located: list = []
     ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    grouped = grouped_brackets(paragraph)
     offset = 0
 
     def emit(text: str) -> None:
@@ -90,7 +112,7 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
             bracket_id = ids.get(id(node), f"{paragraph.id}:")
             codes = frozenset(a.code for a in node.attributions)
             lit = delegation is None or delegation in codes
-            base, text_colour = COLOURS[bracket_kind(node)]
+            base, text_colour = COLOURS[bracket_kind(node, id(node) in grouped)]
             start = offset
             slot = len(located)
             located.append(None)  # pre-order place, filled once the bracket's end is known
