@@ -141,10 +141,13 @@ def _rgb(colour: str):
     return RGBColor.from_string(colour)
 
 
-def _read(repo: Repository, path: str, revision: str) -> Draft:
-    from cicatext.notation.reader import parse
+def _read(repo: Repository, path: str, revision: str, record: dict | None = None) -> Draft:
+    """The text at a revision; its known problems (recorded when it was imported) are no error."""
+    from cicatext.store.negotiation.checks import read_draft
 
-    return parse(text_at(repo, path, revision), codes=repo.codes, file=f"{revision}:{path}")
+    language = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return read_draft(text_at(repo, path, revision), codes=repo.codes, file=f"{revision}:{path}", record=record,
+                      language=language)
 
 
 def _record_at(repo: Repository, entry, revision: str) -> dict:
@@ -178,7 +181,8 @@ def redline(repo: Repository, reference: str, first: str, second: str, *, langua
     entry = repo.document(reference)
     language = language or (entry.languages[0] if entry.languages else "en")
     path = entry.text_path(language)
-    draft_a, draft_b = _read(repo, path, first), _read(repo, path, second)
+    draft_a = _read(repo, path, first, _record_at(repo, entry, first))
+    draft_b = _read(repo, path, second, _record_at(repo, entry, second))
     symbol_a, symbol_b = _symbol_at(repo, entry, first), _symbol_at(repo, entry, second)
 
     out = new_document()

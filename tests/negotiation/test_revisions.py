@@ -211,3 +211,25 @@ def test_an_export_of_a_text_amended_since_its_revision_says_so(drafted, tmp_pat
     assert "amended" not in capsys.readouterr().err
     html = (tmp_path / "c.html").read_text(encoding="utf-8")
     assert "MC/2024/DRAFT/1/Rev.1" in html and "1 March 2024" in html
+
+
+def test_a_text_imported_with_its_known_problems_is_still_negotiated(new_repo):
+    """A circulated text with an unknown code is imported as it is; agree and a round still work on it."""
+    from cicatext.store.negotiation.branches import start_delegation
+    from cicatext.store.negotiation.propose import propose
+    from cicatext.store.negotiation.rounds import run_round
+    from cicatext.store.validation.validate import validate
+
+    import_text(new_repo, "The Council,\n\n1. Decides [to act] (+ZZZ) now;\n\n2. Requests [a report] (+IND).\n",
+                symbol=SYMBOL, title="T", kind="decision")
+    assert [p.severity for p in validate(new_repo) if p.code == "notation"] == ["warning"]
+    agree_bracket(new_repo, SYMBOL, at_in(new_repo, SYMBOL, "op2:1"))
+    start_delegation(new_repo, "CHN")
+    path = new_repo.root / TEXT
+    path.write_text(path.read_text(encoding="utf-8").replace("Requests a report", "Requests a full report"),
+                    encoding="utf-8")
+    propose(new_repo, SYMBOL)
+    git(new_repo.root, "switch", "--quiet", "main")
+    result = run_round(new_repo, SYMBOL)
+    assert result.tag == "round/mc-2024-draft-1/1"
+    assert "[to act] (+ZZZ)" in new_repo.read_text(TEXT)

@@ -63,12 +63,20 @@ def upstream_check(repo: Repository, branch: str) -> None:
                           hint=f"reconcile them first (`git pull` on {branch}, resolve, push); nothing was changed")
 
 
-def read_draft(text: str, *, codes=None, file: str | None = None) -> Draft:
-    """A text's draft; NotationError carrying every problem when the text has a notation error."""
+def read_draft(text: str, *, codes=None, file: str | None = None, record=None, language: str = "en") -> Draft:
+    """A text's draft; NotationError carrying every problem when the text has a notation error.
+
+    With the document's `record`, the problems its text was circulated with (`known_problems`, recorded when it
+    was imported) are no error: the official text is what it is, and the rest works on it.
+    """
     from cicatext.notation.reader import read
 
     reading = read(text, codes=codes, file=file)
     errors = reading.errors
+    if errors and record is not None:
+        from cicatext.store.validation.known import unknown_errors
+
+        errors = tuple(unknown_errors(errors, record, language))
     if errors:
         first = errors[0]
         raise NotationError(first.message, file=first.file, line=first.line, column=first.column,

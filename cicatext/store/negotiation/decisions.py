@@ -121,7 +121,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     from cicatext.notation.render import render
     from cicatext.notation.views import bracket_list, lookup
 
-    draft = read_draft(text_at(repo, text_path), file=text_path)
+    draft = read_draft(text_at(repo, text_path), file=text_path, record=entry.record, language=language_of(text_path))
     try:
         named = lookup(draft, bracket_id)
     except NotationError as error:
@@ -145,6 +145,11 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     message = (f"{past} {info.id} in {entry.current_symbol}\n\n[{shown}] {' '.join(attributions)}".rstrip()
                + f"\n\n{DECISION_TRAILER}: {verb}\n{BRACKET_TRAILER}: {named.full}\n")
     return message, render(changed), (named.full, body, attributions)
+
+
+def language_of(text_path: str) -> str:
+    """The language of a document text from its file name (`documents/<slug>/ru.txt` → `ru`)."""
+    return text_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _already_decided(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str) -> None:

@@ -68,8 +68,8 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
         raise UsageError(f"{entry.symbol} has no {language} text on this branch ({text_path})",
                          hint=f"the document's languages are {', '.join(entry.languages) or 'none'}")
     edited = text_at(repo, text_path)
-    old = read_draft(committed, file=text_path)
-    new = read_draft(edited, codes=repo.codes, file=text_path)
+    old = read_draft(committed, file=text_path, record=entry.record, language=language)
+    new = read_draft(edited, codes=repo.codes, file=text_path, record=entry.record, language=language)
     existing_text = text_at(repo, positions, required=False)
     if existing_text is not None:
         position_set = load_position_set(existing_text, file=positions)

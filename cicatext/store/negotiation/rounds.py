@@ -188,7 +188,8 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
             raise UsageError(f"{entry.symbol} has no {language} text on {MAIN}")
         base_text = found[0][1].decode("utf-8")
         record_text = found[1][1].decode("utf-8")
-        draft = read_draft(base_text, codes=repo.codes, file=text_path)
+        draft = read_draft(base_text, codes=repo.codes, file=text_path,
+                           record=yamlio.load(record_text, file=entry.record_path), language=language)
         compiled_before = _compiled_keys(repo, history)
 
         position_sets: list[PositionSet] = []
