@@ -6,9 +6,10 @@ refuses, git deletes them, so nothing refused stays on the server.
 
 The rules, each refusal one line naming the ref, the commit and what to do:
 
-- only `main`, `delegations/CODE` (CODE a registered code) and `round/*` tags
-  are taken; nothing is deleted; `main` and delegation branches only move
-  forward; round tags never move;
+- only `main`, `delegations/CODE` (CODE a registered code), `round/*` and
+  `rev/*` tags are taken; nothing is deleted; `main` and delegation branches
+  only move forward; round and revision tags never move (what follows says of
+  a round tag holds for a revision tag);
 - a commit new to `delegations/CODE` changes, on its own, only
   `positions/CODE/` (a merge's own changes are those no parent has), and if it
   is signed, the key is CODE's; with `--require-signatures` it must be signed;
@@ -46,6 +47,9 @@ from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
 MAIN_REF = "refs/heads/main"
 BRANCH_PREFIX = "refs/heads/delegations/"
 ROUND_PREFIX = "refs/tags/round/"
+REVISION_PREFIX = "refs/tags/rev/"
+SECRETARIAT_TAGS = (ROUND_PREFIX, REVISION_PREFIX)
+"""The tags only the Secretariat sets: a round's, and a revision's (imported from the Chair or issued as amended)."""
 CONFIG_SIGNATURES = "cicatext.requireSignatures"
 HOOK_MARK = "# installed by `cicatext server init`"
 
@@ -179,9 +183,9 @@ class PushCheck:
             return self._main(update)
         if update.ref.startswith(BRANCH_PREFIX):
             return self._delegation(update)
-        if update.ref.startswith(ROUND_PREFIX):
+        if update.ref.startswith(SECRETARIAT_TAGS):
             return self._round_tag(update)
-        return [Refusal(ref, update.new, "the shared repository takes only main, delegations/CODE and round/* tags",
+        return [Refusal(ref, update.new, "the shared repository takes only main, delegations/CODE, round/* and rev/* tags",
                         "push your work to delegations/<your code> (`cicatext delegation start CODE`)")]
 
     def _fast_forward(self, update: Update) -> list[Refusal]:
@@ -246,7 +250,7 @@ class PushCheck:
         """Commits named by round tags of this push whose signature is the Secretariat's."""
         vouched: dict[str, Refusal | None] = {}
         for update in self.updates:
-            if update.ref.startswith(ROUND_PREFIX) and update.new != ZERO:
+            if update.ref.startswith(SECRETARIAT_TAGS) and update.new != ZERO:
                 item = self.git.objects([update.new])[0]
                 if item and item[0] == "tag" and self.verifier.tag(item[1]).code == self.secretariat:
                     target = item[1].split(b"\n", 1)[0].split()[1].decode()

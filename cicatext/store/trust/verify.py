@@ -327,8 +327,9 @@ def _secretariat(git: Git, ref: str) -> str:
 
 
 def _tag_vouchers(git: Git, verifier: Verifier, secretariat: str) -> dict[str, str]:
-    """Commit → round tag whose Secretariat signature vouches for it."""
-    out = git.text("for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags/round/")
+    """Commit → round or revision tag whose Secretariat signature vouches for it."""
+    out = git.text("for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags/round/",
+                   "refs/tags/rev/")
     tags = [line.split() for line in out.splitlines() if line.strip()]
     annotated = [(oid, ref) for oid, kind, ref in tags if kind == "tag"]
     vouchers: dict[str, str] = {}
