@@ -219,15 +219,23 @@ def test_a_copied_repository_validates_the_same(doc_repo, tmp_path):
 
 
 def test_any_un_symbol_imports_and_the_house_profile_is_checked(new_repo):
-    """Other bodies' symbols are symbols; a repository holding CICA's profile says which do not follow it."""
+    """Other bodies' symbols are symbols; a repository holding CICA's profile refuses them at import and, if one
+    comes in by hand, validate says it does not follow the profile."""
+    from cicatext.errors import UsageError
+
     settings = new_repo.read_text("cicatext.yaml")
     assert "symbols: cica" in settings
-    import_text(new_repo, "The Conference,\n\n1. Decides [to act] (+IND);\n", symbol="FCCC/ADP/2015/L.6/Rev.1",
-                title="Draft agreement", kind="decision")
+    draft = "The Conference,\n\n1. Decides [to act] (+IND);\n"
+    with pytest.raises(UsageError, match="does not follow this repository's cica pattern"):
+        import_text(new_repo, draft, symbol="FCCC/ADP/2015/L.6/Rev.1", title="Draft agreement", kind="decision")
+    assert not (new_repo.root / "documents/fccc-adp-2015-l.6").exists()
+    new_repo.commit({"cicatext.yaml": settings.replace("symbols: cica\n", "")}, "Any UN-system symbol")
+    new_repo.refresh()
+    import_text(new_repo, draft, symbol="FCCC/ADP/2015/L.6/Rev.1", title="Draft agreement", kind="decision")
     assert (new_repo.root / "documents/fccc-adp-2015-l.6/document.yaml").is_file()
+    assert [p for p in validate(new_repo) if p.severity == "error"] == []
+    _write(new_repo, "cicatext.yaml", settings)
+    new_repo.refresh()
     [problem] = [p for p in validate(new_repo) if p.code == "symbol"]
     assert problem.message == "symbol 'FCCC/ADP/2015/L.6' does not follow this repository's cica pattern"
     assert problem.file == "documents/fccc-adp-2015-l.6/document.yaml" and problem.line == 1
-    _write(new_repo, "cicatext.yaml", settings.replace("symbols: cica\n", ""))
-    new_repo.refresh()
-    assert [p for p in validate(new_repo) if p.severity == "error"] == []

@@ -12,7 +12,7 @@ from cicatext.records.paragraphing import (
     render_with_ids,
     split_paragraphs,
 )
-from cicatext.records.symbols import parse_symbol
+from cicatext.records.symbols import PROFILE_EXAMPLES, PROFILES, fits_profile, parse_symbol
 from cicatext.resources import template_dir
 from cicatext.store import yamlio
 from cicatext.store.git import identity_env, run_git
@@ -88,6 +88,11 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     from cicatext.store.validation.known import record_problems
 
     parsed = parse_symbol(symbol)
+    profile = repo.settings.get("symbols")
+    if isinstance(profile, str) and profile in PROFILES and not fits_profile(str(parsed.base()), profile):
+        raise UsageError(f"{parsed.base()} does not follow this repository's {profile} pattern of symbols",
+                         hint=f"write {PROFILE_EXAMPLES[profile]}, or take `symbols: {profile}` out of "
+                              f"{SETTINGS_FILE} to keep other bodies' documents here")
     if kind not in DOCUMENT_KINDS:
         raise UsageError(f"unknown document kind {kind!r}", hint=f"use one of: {', '.join(DOCUMENT_KINDS)}")
     paragraphs, warnings = split_paragraphs(text, repair_pdf=repair_pdf)
