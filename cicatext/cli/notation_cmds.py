@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from bisect import bisect_right
 
 from cicatext.errors import CicatextError, UsageError
 
@@ -53,7 +54,7 @@ def brackets_command(args: argparse.Namespace) -> int:
     from cicatext.notation.views import bracket_list
 
     reading = _read(args)
-    listed = bracket_list(reading.draft)
+    listed = [_in_file(args, info) for info in bracket_list(reading.draft)]
     errors, warnings = _split(reading.problems)
     if args.json:
         emit_json(
@@ -143,10 +144,44 @@ def check_command(args: argparse.Namespace) -> int:
 
 
 def _read(args: argparse.Namespace):
-    from cicatext.notation.reader import read
+    """The file read as bracketed text. A file written one paragraph per line (no blank lines; numbering and
+    indentation give its structure) is read paragraph by paragraph as `import` splits it; every line, column
+    and offset reported is the file's own."""
+    from dataclasses import replace
+
+    from cicatext.notation.reader import Reading, read
+    from cicatext.records.line_paragraphs import as_blocks
 
     text, name = _load(args.file)
-    return read(text, codes=_codes(args.codes), file=name)
+    codes = _codes(args.codes)
+    args.inserted = ()
+    split = as_blocks(text)
+    if split is None:
+        return read(text, codes=codes, file=name)
+    converted, inserted = split
+    args.inserted = inserted
+    reading = read(converted, codes=codes, file=name)
+    lines = _inserted_lines(converted, inserted)
+    problems = tuple(replace(p, line=p.line - bisect_right(lines, p.line)) if p.line else p for p in reading.problems)
+    return Reading(reading.draft, problems)
+
+
+def _inserted_lines(text: str, inserted: tuple[int, ...]) -> list[int]:
+    """The 1-based line numbers, in `text`, of the blank lines put in at the offsets `inserted`."""
+    return [text.count("\n", 0, offset) + 1 for offset in inserted]
+
+
+def _in_file(args: argparse.Namespace, info):
+    """A listed bracket's place in the file as written (see `_read`)."""
+    inserted = getattr(args, "inserted", ())
+    if not inserted:
+        return info
+    from dataclasses import replace
+
+    before = bisect_right(inserted, info.start)
+    lines = bisect_right(inserted, info.start - info.column + 1)
+    return replace(info, start=info.start - before, end=info.end - bisect_right(inserted, info.end),
+                   line=info.line - lines)
 
 
 def _problems_after_output(problems) -> int:

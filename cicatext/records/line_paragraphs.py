@@ -95,3 +95,39 @@ def _continues(previous: str, line: str, first_indent: int, width: int) -> bool:
     if opening.islower():
         return True
     return bool(width) and len(previous.rstrip()) >= width * _WRAPPED_SHARE and not _ends_sentence(previous)
+
+
+def as_blocks(text: str) -> tuple[str, tuple[int, ...]] | None:
+    """A text written one paragraph per line, with a blank line put before each paragraph, so the notation reader
+    reads its paragraphs; and the offsets (in the returned text) of the line breaks put in. None when the text is
+    not written one paragraph per line. Nothing else of the text changes."""
+    lines = text.split("\n")
+    blocks: list[tuple[str, int]] = []
+    start = None
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            if start is None:
+                start = number
+        elif start is not None:
+            blocks.append(("\n".join(lines[start - 1 : number - 1]), start))
+            start = None
+    if start is not None:
+        blocks.append(("\n".join(lines[start - 1 :]), start))
+    if not is_line_per_paragraph([block for block, _ in blocks]):
+        return None
+    width = wrap_width(text)
+    starts: set[int] = set()
+    for block, line in blocks:
+        pieces, _ = split_lines(block, line, width)
+        starts.update(first for _, first in pieces[1:])
+    out: list[str] = []
+    inserted: list[int] = []
+    length = 0
+    for number, line in enumerate(lines, 1):
+        if number in starts:
+            inserted.append(length)
+            out.append("")
+            length += 1
+        out.append(line)
+        length += len(line) + 1
+    return "\n".join(out), tuple(inserted)

@@ -83,3 +83,22 @@ def test_clean_prints_the_agreed_text_of_a_text_with_problems(tmp_path: Path, ca
     assert f"{path}:3:11: '[' is never closed" in captured.err
     assert main(["clean", str(path), "--json"]) == 1
     assert json.loads(capsys.readouterr().out)["paragraphs"][0] == {"id": "a", "text": "fine"}
+
+
+def test_reading_commands_take_a_file_written_one_paragraph_per_line(tmp_path: Path, capsys):
+    """brackets, stats and check read a line-per-paragraph file paragraph by paragraph, at the file's own lines."""
+    path = tmp_path / "lines.txt"
+    path.write_text("The Conference of the Parties,\n1. Decides that each Party [shall][should] communicate:\n"
+                    "   (a) a [nationally] (-CHN) determined contribution;\n   (b) its [adaptation plan;\n"
+                    "2. Requests the secretariat to report.\n", encoding="utf-8")
+    assert main(["stats", str(path), "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["totals"]["paragraphs"] == 5 and out["totals"]["alternatives"] == 1
+    assert main(["brackets", str(path), "--json"]) == 1
+    listed = json.loads(capsys.readouterr().out)
+    assert [(b["text"], b["line"], b["column"]) for b in listed["brackets"]][:3] == [
+        ("shall", 2, 28), ("should", 2, 35), ("nationally", 3, 10)]
+    text = path.read_text(encoding="utf-8")
+    assert text[listed["brackets"][2]["start"]:listed["brackets"][2]["end"]] == "[nationally]"
+    [error] = listed["errors"]
+    assert (error["line"], error["column"], error["message"]) == (4, 12, "'[' is never closed")
