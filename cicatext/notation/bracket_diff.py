@@ -332,6 +332,23 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
     return pairs, removed, added
 
 
+def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, list, list]:
+    """Pair the parts of a bracket spanning paragraphs that the edit left in place but whose words it changed:
+    a part is not a new bracket because the words inside it changed."""
+    def part(span) -> tuple[bool, bool] | None:
+        bracket = span.bracket
+        return (bracket.continued, bracket.continues) if bracket.continued or bracket.continues else None
+
+    for new_span in list(added):
+        kind = part(new_span)
+        twin = next((old for old in removed if kind is not None and part(old) == kind), None)
+        if twin is not None:
+            removed.remove(twin)
+            added.remove(new_span)
+            pairs.append((twin, new_span))
+    return pairs, removed, added
+
+
 def _names(paragraph: Paragraph) -> dict[int, str]:
     """Each bracket's shown id, by the bracket object's identity."""
     return {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
@@ -340,7 +357,7 @@ def _names(paragraph: Paragraph) -> dict[int, str]:
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
     return BracketChange(
         id=names.get(id(span.bracket), f"{paragraph.id}:"),
-        text=text.raw[span.start + 1:span.close],
+        text=text.raw[span.start + (0 if span.bracket.continued else 1):span.close],
         reading=text.bracket_readings[span.ordinal - 1],
         attributions=tuple(a.canonical() for a in span.bracket.attributions),
         depth=span.depth,
@@ -365,7 +382,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
         return None
-    pairs, removed, added = match_brackets(old, new, (before, after))
+    pairs, removed, added = same_spanning_parts(*(list(found) for found in match_brackets(old, new, (before, after))))
     read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
