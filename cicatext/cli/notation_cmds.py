@@ -57,9 +57,12 @@ def brackets_command(args: argparse.Namespace) -> int:
     listed = [_in_file(args, info) for info in bracket_list(reading.draft)]
     errors, warnings = _split(reading.problems)
     if args.json:
+        from cicatext.notation.alternatives import option_blocks
+
         emit_json(
             {
                 "brackets": [info.to_json() for info in listed],
+                "option_blocks": [block.to_json() for block in option_blocks(reading.draft)],
                 "errors": [p.to_json() for p in errors],
                 "warnings": [p.to_json() for p in warnings],
             }

@@ -94,3 +94,19 @@ def test_a_spanning_bracket_counts_once():
     [outer, inner] = bracket_list(draft)
     assert outer.paragraphs == ("a", "b", "c") and [a.code for a in outer.attributions] == ["IND"]
     assert outer.text == "Each Party shall:\n\n(a) [act];\n\n(b) report."
+
+
+def test_brackets_json_lists_option_blocks_and_the_reader_marks_their_labels(tmp_path, capsys):
+    import json
+
+    from cicatext.cli.main import main
+    from cicatext.tui.widgets.bracketed import paragraph_content
+
+    path = tmp_path / "options.txt"
+    path.write_text("{#o1} Option 1: act [together] (+IND);\n\n{#o2} Option 2: {No text required}\n", encoding="utf-8")
+    assert main(["brackets", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["option_blocks"] == [
+        {"paragraphs": ["o1", "o2"], "labels": ["1", "2"], "no_text": ["2"]}]
+    content, _ = paragraph_content(parse(path.read_text(encoding="utf-8")).paragraphs[0])
+    assert any((span.start, span.end) == (0, len("Option 1:")) and "accent" in str(span.style)
+               for span in content.spans)

@@ -10,6 +10,7 @@ that delegation's brackets in colour.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from textual.content import Content, Span
@@ -27,6 +28,8 @@ COLOURS = {
     "placeholder": ("$primary", "$text-muted"),
     "status": ("$success", "$text-muted"),
 }
+OPTION_LABEL = re.compile(r"\s*\[?\s*(Option\s+(?:\d+|\([a-z]\)|[A-Z]|[a-z]\)?|[IVX]+)\s*[:.])", re.IGNORECASE)
+"""The label of a paragraph that is one option of a provision, `Option 1:`."""
 STANCE_KIND = {Stance.PROPOSE: "proposal", Stance.OBJECT: "objection", Stance.RESERVE: "reserve"}
 KIND_WORDS = {
     "proposal": "proposal",
@@ -149,5 +152,10 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
         if bracket.id == selected:
             spans.append([bracket.start, bracket.end, "reverse"])
     text = visible("".join(parts))
+    label = OPTION_LABEL.match(text)
+    if label is not None:
+        # An alternative text of one provision (`Option 2:`): its label marked as options groups are.
+        base, text_colour = COLOURS["options"]
+        spans.insert(0, [label.start(1), label.end(1), f"bold {text_colour} on {base} 25%"])
     return Content(text, [Span(a, b, style) for a, b, style in spans if b > a],
                    strip_control_codes=False), located
