@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
 
-from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
+from cicatext.errors import CicatextError, RepositoryError, UsageError
 from cicatext.notation.alignment import Alignment, align, carried_ids
 from cicatext.records.paragraphing import ImportedParagraph, ImportWarning, render_with_ids, split_paragraphs
 from cicatext.records.symbols import parse_symbol
@@ -112,6 +112,7 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     from cicatext.notation.reader import read
     from cicatext.store.negotiation.checks import require_repository_state
     from cicatext.store.negotiation.languages_apply import follow_revision
+    from cicatext.store.validation.known import record_problems
 
     entry, number, full_symbol = _next_revision(repo, symbol)
     day = _day(date)
@@ -121,11 +122,6 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     paragraphs, warnings = split_paragraphs(text)
     if not paragraphs:
         raise UsageError(f"{source} holds no paragraphs", hint="give a text with paragraphs separated by blank lines")
-    reading = read(text, codes=repo.codes, file=source)
-    errors = [p for p in reading.problems if p.severity == "error"]
-    if errors:
-        raise NotationError(errors[0].message, file=source, line=errors[0].line, column=errors[0].column,
-                            hint=errors[0].hint, source_line=errors[0].source_line, problems=tuple(errors))
     written_ids = bool(_MARKER.match(text.lstrip()))
     tag = revision_tag(entry.slug, number)
     if repo.resolve(f"refs/tags/{tag}") is not None:
@@ -152,6 +148,11 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
         new_text = render_with_ids([ImportedParagraph(renamed[p.id], p.text) for p in paragraphs])
         record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path)
         revision: dict = {"rev": number, "symbol": full_symbol, "date": day, "imported": _file_name(source)}
+        # The text as circulated, notation problems and all: they are recorded as the revision's known problems.
+        known, problems = record_problems(new_text, repo.codes, text_path, language)
+        made["problems"] = problems
+        if known:
+            revision["known_problems"] = known
         summary = _summary(alignment, renamed)
         if summary:
             revision["alignment"] = summary
@@ -172,6 +173,8 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     commit = repo.update(build, f"Revision {number} of {entry.symbol}", author=author, message_from=made)
     _tag(repo, tag, commit, made["message"])
     alignment, awaiting = made["alignment"], made["awaiting"]
+    warnings = [*warnings, *(ImportWarning(p.line or 0, f"{p.message} (kept as a known problem of {full_symbol})")
+                             for p in made["problems"])]
     return RevisionResult(full_symbol, entry.slug, number, tag, commit, alignment, tuple(warnings), awaiting)
 
 
