@@ -48,6 +48,8 @@ DEFAULT_STATUS_NOTES = (
 _OPTION = re.compile(r"^\s*\[?\s*Option\s+(?P<label>\d+|\([a-z]\)|[A-Z]|[a-z]\)?|[IVX]+)\s*[:.]", re.IGNORECASE)
 _NO_TEXT = re.compile(r"\{\s*no\s+text(?:\s+required)?\s*\}|\bno\s+text\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
+CURLY_PLACEHOLDER = re.compile(r"\{(?!#)[^{}\n]{1,120}\}")
+"""A placeholder written in braces, `{Placeholder for preamble}`, `{No text required}`: text, read as text to come."""
 # A paragraph that starts another provision rather than continuing an option: a heading.
 _NEW_PROVISION = re.compile(r"\s*\[?\s*(?:Article|Chapter|Section|Part|Annex|Decision|[IVXLC]+\.\s)", re.IGNORECASE)
 
@@ -95,6 +97,19 @@ def bracket_kind(bracket: Bracket, kinds: Kinds = DEFAULT_KINDS) -> str:
     if any(pattern.fullmatch(words) for pattern in kinds.placeholders):
         return "placeholder"
     return "bracket"
+
+
+def curly_placeholders(paragraph: Paragraph) -> int:
+    """How many placeholders in braces (`{Placeholder for preamble}`) the paragraph's text holds."""
+    return sum(len(CURLY_PLACEHOLDER.findall(node.text)) for node in _texts(paragraph.content))
+
+
+def _texts(nodes):
+    for node in nodes:
+        if isinstance(node, Text):
+            yield node
+        else:
+            yield from _texts(node.body)
 
 
 def side_by_side(nodes: Sequence) -> list[tuple[Bracket, ...]]:

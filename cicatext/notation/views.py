@@ -11,7 +11,14 @@ import re
 from dataclasses import dataclass
 
 from cicatext.errors import NotationError
-from cicatext.notation.alternatives import DEFAULT_KINDS, Kinds, bracket_kind, option_blocks, side_by_side
+from cicatext.notation.alternatives import (
+    DEFAULT_KINDS,
+    Kinds,
+    bracket_kind,
+    curly_placeholders,
+    option_blocks,
+    side_by_side,
+)
 from cicatext.notation.bracket_ids import Named, is_numbered, name_draft, name_paragraph, split_id
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
@@ -333,7 +340,7 @@ class ParagraphCount:
     options: int
     """Options groups."""
     placeholders: int = 0
-    """Brackets standing for text to come (`[X]`, `[...]`); counted among `brackets` too."""
+    """Text to come: brackets such as `[X]`, `[...]` (counted among `brackets` too) and `{Placeholder}` in braces."""
     status_notes: int = 0
     """Notes on the paragraph's status (`[Agreed ad ref]`); not counted among `brackets`."""
     alternatives: int = 0
@@ -428,7 +435,8 @@ def counts(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> Counts:
             if bracket.is_options:
                 groups += 1
         runs = len(_runs(paragraph)) if here > 1 else 0
-        if here or noted:
+        waiting += curly_placeholders(paragraph)
+        if here or noted or waiting:
             per_paragraph.append(ParagraphCount(paragraph.id, paragraph.label, here, groups, waiting, noted, runs))
         brackets += here
         options += groups

@@ -78,7 +78,8 @@ def test_stats_and_the_bracket_list_tell_placeholders_status_notes_and_alternati
 {#o2} Option 2: {No text required}
 """)
     found = counts(draft)
-    assert (found.brackets, found.placeholders, found.status_notes, found.alternatives) == (6, 2, 1, 2)
+    # Two placeholders in brackets and {No text required} in braces.
+    assert (found.brackets, found.placeholders, found.status_notes, found.alternatives) == (6, 3, 1, 2)
     listed = bracket_list(draft)
     assert [b.kind for b in listed] == ["bracket", "bracket", "bracket", "placeholder", "placeholder", "status",
                                         "bracket"]
@@ -110,3 +111,13 @@ def test_brackets_json_lists_option_blocks_and_the_reader_marks_their_labels(tmp
     content, _ = paragraph_content(parse(path.read_text(encoding="utf-8")).paragraphs[0])
     assert any((span.start, span.end) == (0, len("Option 1:")) and "accent" in str(span.style)
                for span in content.spans)
+
+
+def test_placeholders_in_braces_are_counted_and_marked():
+    from cicatext.notation.views import counts
+    from cicatext.tui.widgets.bracketed import paragraph_content
+
+    draft = parse("{#pp1} {Placeholder for preamble}\n\n{#op1} 1. Decides [to act] (+IND).\n")
+    assert counts(draft).placeholders == 1 and counts(draft).brackets == 1
+    content, _ = paragraph_content(draft.paragraphs[0])
+    assert any((span.start, span.end) == (0, len("{Placeholder for preamble}")) for span in content.spans)

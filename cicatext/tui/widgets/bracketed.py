@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from textual.content import Content, Span
 
+from cicatext.notation.alternatives import CURLY_PLACEHOLDER
 from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
 
@@ -152,6 +153,8 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
         if bracket.id == selected:
             spans.append([bracket.start, bracket.end, "reverse"])
     text = visible("".join(parts))
+    for found in CURLY_PLACEHOLDER.finditer(text):
+        spans.append([found.start(), found.end(), "italic $text-muted"])
     label = OPTION_LABEL.match(text)
     if label is not None:
         # An alternative text of one provision (`Option 2:`): its label marked as options groups are.
