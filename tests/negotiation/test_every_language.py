@@ -164,3 +164,13 @@ def test_a_translation_committed_by_hand_is_an_unaccounted_attribution(bilingual
                       f"{FOLDER}/document.yaml": yamlio.dump(record)}, "Translate op2 by hand")
     assert [(p.code, p.file) for p in validate(bilingual) if p.severity == "error"] == [
         ("attribution", f"{FOLDER}/ru.txt")]
+
+
+def test_a_paragraph_only_the_other_language_has_is_kept(bilingual):
+    """An agree carried into Russian keeps a paragraph only the Russian text has, in its place."""
+    own = "{#ru1} Только в русском тексте."
+    bilingual.commit({f"{FOLDER}/ru.txt": RU.replace("\n\n{#op2}", f"\n\n{own}\n\n{{#op2}}")},
+                     "A Russian paragraph of its own")
+    agree_bracket(bilingual, SYMBOL, at_in(bilingual, SYMBOL, "op1:1"))
+    assert "Поддерживает план и [дорожную карту] (-CHN) Совета;" in ru(bilingual)
+    assert f"Совета;\n\n{own}\n\n{{#op2}}" in ru(bilingual)

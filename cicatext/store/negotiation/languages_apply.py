@@ -101,6 +101,18 @@ def _apply(other: Paragraph, kept: dict[int, Bracket], fate: dict[int, str], old
     return render(draft)
 
 
+def _keep_own_paragraphs(pieces: list[tuple[str, str]], other: Draft, old: Draft, new: Draft) -> None:
+    """Put back, where they stood, the paragraphs only the other language has (neither text of the changed
+    language had them): the change is not theirs, and `validate` already reports them."""
+    for index, paragraph in enumerate(other.paragraphs):
+        if new.paragraph(paragraph.id) is not None or old.paragraph(paragraph.id) is not None:
+            continue
+        placed = [pid for pid, _ in pieces]
+        earlier = next((p.id for p in reversed(other.paragraphs[:index]) if p.id in placed), None)
+        at = placed.index(earlier) + 1 if earlier is not None else 0
+        pieces.insert(at, (paragraph.id, render(paragraph)))
+
+
 def follow_change(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft,
                   record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Carry the change from `old` to `new` (the text in `language`) to every other language of the document:
@@ -130,26 +142,27 @@ def _follow(repo: Repository, entry: DocumentEntry, language: str, old: Draft, n
             continue
         other = read(repo.read_text(path)).draft
         already = set(awaiting.get(other_language) or ())
-        pieces: list[str] = []
+        pieces: list[tuple[str, str]] = []
         newly: list[str] = []
         for paragraph in new.paragraphs:
             before = old.paragraph(paragraph.id)
             theirs = other.paragraph(paragraph.id)
             if theirs is None:
                 # New in the changed language: its words stand in until it is translated.
-                pieces.append(render(paragraph))
+                pieces.append((paragraph.id, render(paragraph)))
                 newly.append(paragraph.id)
                 continue
             followed = None
             if before is not None and paragraph.id not in already:
                 followed = follow_paragraph(before, paragraph, theirs)
             if followed is None:
-                pieces.append(render(theirs))
+                pieces.append((paragraph.id, render(theirs)))
                 if before is None or render(before) != render(paragraph) or paragraph.id in already:
                     newly.append(paragraph.id)
                 continue
-            pieces.append(followed)
-        text = "\n\n".join(piece for piece in pieces if piece.strip()) + "\n"
+            pieces.append((paragraph.id, followed))
+        _keep_own_paragraphs(pieces, other, old, new)
+        text = "\n\n".join(piece for _, piece in pieces if piece.strip()) + "\n"
         if text != repo.read_text(path):
             changes[path] = text
         waiting = sorted(set(newly) | {pid for pid in already if new.paragraph(pid) is not None})
