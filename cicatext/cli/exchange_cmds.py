@@ -40,6 +40,19 @@ def register(subparsers) -> None:
     translations.add_argument("--json", action="store_true", help="print the list as JSON")
     translations.set_defaults(handler=run_translations)
 
+    translated = subparsers.add_parser(
+        "translated", help="take translated paragraphs off a language's list awaiting translation, and commit",
+        description="After a round, agree, drop or revision that could not be carried into a language, its "
+                    "paragraphs await translation (awaiting_translation in document.yaml). Translate them in "
+                    "LANG.txt, then run this: it checks that each paragraph now has the brackets and attributions "
+                    "of the other languages and commits the text with the paragraphs taken off the list.")
+    translated.add_argument("symbol", help="the document: a symbol or its folder name")
+    translated.add_argument("paragraphs", nargs="+", metavar="PARAGRAPH", help="the paragraph ids translated")
+    translated.add_argument("--lang", required=True, help="the language they were translated into")
+    translated.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
+    translated.add_argument("--json", action="store_true", help="print the result as JSON")
+    translated.set_defaults(handler=run_translated)
+
 
 def _one_of(words) -> str:
     """`a, b or c`."""
@@ -145,4 +158,20 @@ def run_translations(args: argparse.Namespace) -> int:
     for item in found:
         print(item.describe())
     print(f"{len(found)} paragraph translation(s) to redo", file=sys.stderr)
+    return 0
+
+
+def run_translated(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation.languages_apply import clear_translated
+    from cicatext.store.repository import Repository
+
+    result = clear_translated(Repository.open(args.repo), args.symbol, args.lang, args.paragraphs)
+    if args.json:
+        emit_json(result.to_json())
+        return 0
+    print(f"{result.symbol}: {', '.join(result.paragraphs)} translated into {result.language} "
+          f"(commit {result.commit[:10]})")
+    if result.still:
+        print(f"  still awaiting translation into {result.language}: {', '.join(result.still)}")
     return 0

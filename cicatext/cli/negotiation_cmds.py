@@ -146,7 +146,7 @@ def run_round(args: argparse.Namespace) -> int:
     if result.compiled.unplaced:
         print(f"{len(result.compiled.unplaced)} entr{'y was' if len(result.compiled.unplaced) == 1 else 'ies were'} "
               "left out of this round; they are tried again in the next one.", file=sys.stderr)
-    _say_awaiting(result.awaiting)
+    _say_awaiting(result.awaiting, result.symbol)
     print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0
 
@@ -162,15 +162,16 @@ def _bracket_command(args: argparse.Namespace, verb: str) -> int:
     else:
         print(decision.describe())
         print(f"  commit {decision.commit[:10]}")
-        _say_awaiting(decision.awaiting)
+        _say_awaiting(decision.awaiting, decision.symbol)
     return 0
 
 
-def _say_awaiting(awaiting: dict[str, tuple[str, ...]]) -> None:
+def _say_awaiting(awaiting: dict[str, tuple[str, ...]], symbol: str) -> None:
     """Warn of the paragraphs of other languages left awaiting translation."""
     for language, ids in awaiting.items():
         print(f"warning: awaiting translation in {language}: {', '.join(ids)} (marked in the document's record; "
-              f"translate them, then take them out of awaiting_translation)", file=sys.stderr)
+              f"translate them, then `cicatext translated {symbol} --lang {language} {' '.join(ids)}`)",
+              file=sys.stderr)
 
 
 def run_revise(args: argparse.Namespace) -> int:

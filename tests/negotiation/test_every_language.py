@@ -121,3 +121,56 @@ def test_translations_follow_paragraphs_renumbered_by_hand(bilingual):
     bilingual.commit({f"{FOLDER}/en.txt": renumbered}, "English renumbered by hand")
     stale = translations(bilingual, SYMBOL)
     assert [(s.paragraph, s.language) for s in stale] == [("op1", "ru")]
+
+
+def test_translated_commits_the_translation_and_takes_it_off_the_list(bilingual, capsys):
+    """A translator adds the new bracket with its attribution, `cicatext translated` commits it and takes the
+    paragraph off the list; validate (the attribution check included) then finds nothing."""
+    propose_edit(bilingual, "IND", "to report.", "to report annually.")
+    run_round(bilingual, SYMBOL)
+    path = bilingual.root / f"{FOLDER}/ru.txt"
+    path.write_text(ru(bilingual).replace("доложить.", "доложить [ежегодно] (+IND)."), encoding="utf-8")
+    capsys.readouterr()
+    assert cli("translated", SYMBOL, "--lang", "ru", "op2", "-C", str(bilingual.root)) == 0
+    assert "op2 translated into ru" in capsys.readouterr().out
+    assert awaiting(bilingual) == {}
+    assert git(bilingual.root, "status", "--porcelain") == ""
+    assert "Cicatext-Translated: ru op2" in git(bilingual.root, "log", "-1", "--format=%B")
+    assert validate(bilingual) == []
+
+
+def test_translated_refuses_a_paragraph_not_yet_matching(bilingual, capsys):
+    """`cicatext translated` refuses, changing nothing, while the paragraph lacks the other language's brackets,
+    and for a paragraph not awaiting translation."""
+    propose_edit(bilingual, "IND", "to report.", "to report annually.")
+    run_round(bilingual, SYMBOL)
+    before = snapshot(bilingual.root)
+    capsys.readouterr()
+    assert cli("translated", SYMBOL, "--lang", "ru", "op2", "-C", str(bilingual.root)) == 1
+    assert "op2 does not yet have the brackets and attributions it has in" in capsys.readouterr().err
+    assert cli("translated", SYMBOL, "--lang", "ru", "op1", "-C", str(bilingual.root)) == 1
+    assert "op1 of MC/2024/DRAFT/2 is not awaiting translation into ru" in capsys.readouterr().err
+    assert snapshot(bilingual.root) == before
+
+
+def test_a_translation_committed_by_hand_is_an_unaccounted_attribution(bilingual):
+    """Without `cicatext translated`, the attribution a translation brings is reported by the attribution check,
+    as any attribution typed in by hand."""
+    propose_edit(bilingual, "IND", "to report.", "to report annually.")
+    run_round(bilingual, SYMBOL)
+    record = yamlio.load(bilingual.read_text(f"{FOLDER}/document.yaml"))
+    del record["awaiting_translation"]
+    bilingual.commit({f"{FOLDER}/ru.txt": ru(bilingual).replace("доложить.", "доложить [ежегодно] (+IND)."),
+                      f"{FOLDER}/document.yaml": yamlio.dump(record)}, "Translate op2 by hand")
+    assert [(p.code, p.file) for p in validate(bilingual) if p.severity == "error"] == [
+        ("attribution", f"{FOLDER}/ru.txt")]
+
+
+def test_a_paragraph_only_the_other_language_has_is_kept(bilingual):
+    """An agree carried into Russian keeps a paragraph only the Russian text has, in its place."""
+    own = "{#ru1} Только в русском тексте."
+    bilingual.commit({f"{FOLDER}/ru.txt": RU.replace("\n\n{#op2}", f"\n\n{own}\n\n{{#op2}}")},
+                     "A Russian paragraph of its own")
+    agree_bracket(bilingual, SYMBOL, at_in(bilingual, SYMBOL, "op1:1"))
+    assert "Поддерживает план и [дорожную карту] (-CHN) Совета;" in ru(bilingual)
+    assert f"Совета;\n\n{own}\n\n{{#op2}}" in ru(bilingual)

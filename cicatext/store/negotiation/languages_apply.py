@@ -12,13 +12,15 @@ is marked as awaiting translation in the document's record
 (`awaiting_translation: {ru: [op3]}`); a paragraph new in the changed
 language is put in the other language in the changed language's words, marked
 so. `validate` reports each marked paragraph as a warning, not an error, and
-skips its comparison; a later commit of a translation whose paragraph again
-matches clears the mark (see `clear_translated`).
+skips its comparison. Once translated so that it matches again, a paragraph
+is taken off the list by `clear_translated` (`cicatext translated`), which
+commits the translation with the record.
 """
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
+from dataclasses import dataclass
 
 from cicatext.notation.paragraph_text import paragraph_text
 from cicatext.notation.render import render
@@ -99,6 +101,18 @@ def _apply(other: Paragraph, kept: dict[int, Bracket], fate: dict[int, str], old
     return render(draft)
 
 
+def _keep_own_paragraphs(pieces: list[tuple[str, str]], other: Draft, old: Draft, new: Draft) -> None:
+    """Put back, where they stood, the paragraphs only the other language has (neither text of the changed
+    language had them): the change is not theirs, and `validate` already reports them."""
+    for index, paragraph in enumerate(other.paragraphs):
+        if new.paragraph(paragraph.id) is not None or old.paragraph(paragraph.id) is not None:
+            continue
+        placed = [pid for pid, _ in pieces]
+        earlier = next((p.id for p in reversed(other.paragraphs[:index]) if p.id in placed), None)
+        at = placed.index(earlier) + 1 if earlier is not None else 0
+        pieces.insert(at, (paragraph.id, render(paragraph)))
+
+
 def follow_change(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft,
                   record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Carry the change from `old` to `new` (the text in `language`) to every other language of the document:
@@ -128,26 +142,27 @@ def _follow(repo: Repository, entry: DocumentEntry, language: str, old: Draft, n
             continue
         other = read(repo.read_text(path)).draft
         already = set(awaiting.get(other_language) or ())
-        pieces: list[str] = []
+        pieces: list[tuple[str, str]] = []
         newly: list[str] = []
         for paragraph in new.paragraphs:
             before = old.paragraph(paragraph.id)
             theirs = other.paragraph(paragraph.id)
             if theirs is None:
                 # New in the changed language: its words stand in until it is translated.
-                pieces.append(render(paragraph))
+                pieces.append((paragraph.id, render(paragraph)))
                 newly.append(paragraph.id)
                 continue
             followed = None
             if before is not None and paragraph.id not in already:
                 followed = follow_paragraph(before, paragraph, theirs)
             if followed is None:
-                pieces.append(render(theirs))
+                pieces.append((paragraph.id, render(theirs)))
                 if before is None or render(before) != render(paragraph) or paragraph.id in already:
                     newly.append(paragraph.id)
                 continue
-            pieces.append(followed)
-        text = "\n\n".join(piece for piece in pieces if piece.strip()) + "\n"
+            pieces.append((paragraph.id, followed))
+        _keep_own_paragraphs(pieces, other, old, new)
+        text = "\n\n".join(piece for _, piece in pieces if piece.strip()) + "\n"
         if text != repo.read_text(path):
             changes[path] = text
         waiting = sorted(set(newly) | {pid for pid in already if new.paragraph(pid) is not None})
@@ -163,3 +178,102 @@ def _follow(repo: Repository, entry: DocumentEntry, language: str, old: Draft, n
     elif AWAITING in record:
         del record[AWAITING]
     return marked
+
+
+@dataclass(frozen=True)
+class Translated:
+    """Paragraphs taken off a language's list of those awaiting translation."""
+
+    symbol: str
+    """The document's symbol."""
+    language: str
+    """The language translated into."""
+    paragraphs: tuple[str, ...]
+    """The paragraphs taken off the list."""
+    commit: str
+    """The commit made."""
+    still: tuple[str, ...]
+    """The paragraphs of that language still awaiting translation."""
+
+    def to_json(self) -> dict:
+        """The result as plain data for `--json`."""
+        return {"document": self.symbol, "language": self.language, "translated": list(self.paragraphs),
+                "commit": self.commit, "still_awaiting": list(self.still)}
+
+
+def clear_translated(repo: Repository, symbol: str, language: str, paragraphs: Sequence[str]) -> Translated:
+    """Take translated paragraphs off `language`'s list awaiting translation and commit, with the text as it
+    stands in the working tree.
+
+    It is told, not guessed from the text (a paragraph put in holding another
+    language's words, or reworded, has the right brackets from the start);
+    it refuses, changing nothing, unless each paragraph now has the brackets and
+    attributions of every other language's paragraph. The commit's
+    `Cicatext-Translated: LANG PARAGRAPH...` trailer accounts for the
+    attributions the translation brings (`cicatext.store.validation.integrity`).
+    """
+    from cicatext.errors import CicatextError, UsageError
+    from cicatext.store import yamlio
+    from cicatext.store.negotiation.branches import current_delegation
+    from cicatext.store.negotiation.checks import read_draft
+    from cicatext.store.negotiation.refs import MAIN
+    from cicatext.store.register.languages import paragraphs_align
+    from cicatext.store.register.texts import text_at
+    from cicatext.store.validation.integrity import TRANSLATED_TRAILER
+
+    if current_delegation(repo) is not None:
+        raise UsageError(f"the secretariat records translations on {MAIN}, not on a delegation branch",
+                         hint=f"`git switch {MAIN}` first")
+    entry = repo.document(symbol)
+    if language not in entry.languages:
+        raise UsageError(f"{entry.symbol} is not held in {language!r}",
+                         hint=f"its languages are {', '.join(entry.languages)}")
+    wanted = tuple(dict.fromkeys(paragraphs))
+    if not wanted:
+        raise UsageError("name the paragraphs translated",
+                         hint=f"e.g. `cicatext translated {entry.symbol} --lang {language} op3`")
+    text_path = entry.text_path(language)
+
+    def build() -> dict[str, str]:
+        fresh = repo.document(symbol)
+        record = yamlio.load_roundtrip(repo.read_text(fresh.record_path), file=fresh.record_path)
+        listed = [str(p) for p in (record.get(AWAITING) or {}).get(language) or ()]
+        for pid in wanted:
+            if pid not in listed:
+                raise CicatextError(f"paragraph {pid} of {entry.symbol} is not awaiting translation into {language}",
+                                    hint=f"awaiting there: {', '.join(listed) or 'none'}")
+        text = repo.read_text(text_path)
+        draft = read_draft(text, codes=repo.codes, file=text_path)
+        for other in fresh.languages:
+            other_text = text_at(repo, fresh.text_path(other), required=False) if other != language else None
+            if other_text is None:
+                continue
+            reference = read_draft(other_text, codes=repo.codes, file=fresh.text_path(other))
+            for pid in wanted:
+                here, there = draft.paragraph(pid), reference.paragraph(pid)
+                if there is None:
+                    continue
+                if here is None or not paragraphs_align(there, here):
+                    what = ("is missing here but is in" if here is None else
+                            "does not yet have the brackets and attributions it has in")
+                    raise CicatextError(f"paragraph {pid} {what} {fresh.text_path(other)}", file=text_path,
+                                        hint="translate it with the same brackets, nested the same way, with the "
+                                             "same attributions; nothing was changed")
+        left = [pid for pid in listed if pid not in wanted]
+        if left:
+            record[AWAITING][language] = left
+        else:
+            del record[AWAITING][language]
+            if not record[AWAITING]:
+                del record[AWAITING]
+        files = {fresh.record_path: yamlio.dump(record)}
+        if text != (text_at(repo, text_path, "HEAD", required=False) or ""):
+            files[text_path] = text
+        return files
+
+    message = (f"Translated {', '.join(wanted)} of {entry.symbol} into {language}\n\n"
+               f"{TRANSLATED_TRAILER}: {language} {' '.join(wanted)}\n")
+    commit = repo.update(build, message)
+    record = repo.document(symbol).record
+    still = tuple(str(p) for p in (record.get(AWAITING) or {}).get(language) or ())
+    return Translated(entry.symbol, language, wanted, commit, still)

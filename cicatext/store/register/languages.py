@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from cicatext.errors import CicatextError, Problem
 from cicatext.notation.tree import Bracket, Draft, Paragraph
 from cicatext.store.git import read_texts
+from cicatext.store.layout import document_slug
 from cicatext.store.repository import DocumentEntry, Repository
 
 _CODE = "language"
@@ -64,8 +65,9 @@ def compare_texts(reference: Draft, other: Draft, *, reference_language: str, la
         if paragraph.id in waiting:
             problems.append(_problem(
                 f"paragraph {paragraph.id} awaits translation into {language}", file, text, paragraph,
-                f"translate it from the {reference_language} text, then take {paragraph.id} out of "
-                f"awaiting_translation.{language} in the document's record", severity="warning"))
+                f"translate it from the {reference_language} text, then `cicatext translated "
+                f"{document_slug(file)} --lang {language} {paragraph.id}` takes it out of awaiting_translation",
+                severity="warning"))
     ours = {p.id: p for p in other.paragraphs}
     theirs = {p.id: p for p in reference.paragraphs}
     ref, lang = reference_language, language
@@ -90,6 +92,11 @@ def compare_texts(reference: Draft, other: Draft, *, reference_language: str, la
         if paragraph.id in theirs and paragraph.id not in waiting:
             problems.extend(_compare_paragraph(theirs[paragraph.id], paragraph, ref, lang, file, text))
     return problems
+
+
+def paragraphs_align(reference: Paragraph, other: Paragraph) -> bool:
+    """True when the two paragraphs have the same brackets, nested the same way, with the same attributions."""
+    return [shape[:3] for shape in _shape(reference)] == [shape[:3] for shape in _shape(other)]
 
 
 def _compare_paragraph(reference: Paragraph, other: Paragraph, ref: str, lang: str, file: str,

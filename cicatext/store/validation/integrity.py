@@ -9,7 +9,10 @@ one document text at a time:
   accounted for when the commit that brought it is a round (its message
   carries `Cicatext-Round:`) that names that code among its delegations or
   compiled position sets, or a Secretariat decision (its message carries a
-  `Cicatext-Decision:` trailer);
+  `Cicatext-Decision:` trailer), or, for a paragraph awaiting translation, the
+  commit that translated it (`cicatext translated`, which first checks that
+  the paragraph has the other languages' brackets and attributions; its
+  message carries `Cicatext-Translated: LANG PARAGRAPH...`);
 - anything else is an attribution typed into the text by hand: it is reported
   while it is still in the text (removing it settles it).
 
@@ -31,10 +34,13 @@ from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
     is_document_text,
+    text_language,
 )
 from cicatext.store.repository import Repository
 
 _TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
+TRANSLATED_TRAILER = "Cicatext-Translated"
+"""`Cicatext-Translated: ru op2 op5`: the commit translated these paragraphs of that language's text."""
 
 
 def _attributions(text: str) -> tuple[Counter, dict]:
@@ -53,11 +59,16 @@ def _attributions(text: str) -> tuple[Counter, dict]:
     return counts, where
 
 
-def _accounts_for(message: str, code: str) -> bool:
+def _accounts_for(message: str, code: str, path: str = "", paragraph: str = "") -> bool:
     trailers = _TRAILER.findall(message)
     names = {name for name, _ in trailers}
     if "Cicatext-Decision" in names:
         return True
+    for name, value in trailers:
+        # A translation, once its brackets and attributions matched the other languages' (`cicatext translated`).
+        language, *paragraphs = value.split()
+        if name == TRANSLATED_TRAILER and path and text_language(path) == language and paragraph in paragraphs:
+            return True
     if "Cicatext-Round" in names:
         for name, value in trailers:
             if name == "Cicatext-Delegations" and code in value.split():
@@ -96,7 +107,7 @@ def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[st
         counts, final_where = _attributions(text)
         if previous is not None:
             for key, extra in (counts - previous).items():
-                if not _accounts_for(messages[commit], key[1]):
+                if not _accounts_for(messages[commit], key[1], path, key[0]):
                     unaccounted[key] += extra
                     introduced[key] = commit
         for key in list(unaccounted):
@@ -126,7 +137,7 @@ class _Cache:
     result is fixed by the last commit that changed it.
     """
 
-    VERSION = 1
+    VERSION = 2
 
     def __init__(self, repo: Repository) -> None:
         from cicatext import __version__
