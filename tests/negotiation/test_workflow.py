@@ -222,7 +222,7 @@ def test_expect_refuses_a_bracket_that_does_not_read_so(volunteer, capsys):
     assert cli("drop", SYMBOL, bracket, "--expect", "  " + info.text.replace(" ", "\n  ") + " ", "--json",
                "-C", str(volunteer.root)) == 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["action"], out["bracket"], out["text"]) == ("drop", bracket, " ".join(info.text.split()))
+    assert (out["action"], out["id"], out["text"]) == ("drop", bracket, " ".join(info.text.split()))
     assert out["attributions"] == ["(+IRAN)", "(SEC tcb)"] and out["commit"] == git(volunteer.root, "rev-parse", "HEAD").strip()
 
 

@@ -48,8 +48,8 @@ class Decision:
 
     def to_json(self) -> dict:
         """The decision as plain data for `--json`."""
-        shown = {"action": self.action, "document": self.symbol, "bracket": self.id, "full_id": self.full_id,
-                 "text": self.text, "attributions": list(self.attributions), "commit": self.commit,
+        shown = {"action": self.action, "id": self.id, "full_id": self.full_id, "text": self.text,
+                 "attributions": list(self.attributions), "commit": self.commit, "symbol": self.symbol,
                  "language": self.language}
         if self.awaiting:
             shown["awaiting_translation"] = {lang: list(ids) for lang, ids in self.awaiting.items()}
@@ -127,9 +127,8 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     except NotationError as error:
         if error.message.startswith("no bracket"):
             _already_decided(repo, entry, text_path, bracket_id)
-        said = f"has {error.message}" if error.message.startswith("no ") else error.message
-        raise UsageError(f"{entry.current_symbol} {said}" if said.startswith("has ") else
-                         f"{entry.current_symbol}: {said}", hint=error.hint) from None
+        said = f" has {error.message}" if error.message.startswith("no ") else f": {error.message}"
+        raise CicatextError(f"{entry.current_symbol}{said}", hint=error.hint) from None
     info = next(i for i in bracket_list(draft) if i.full_id == named.full)
     body = normalise(info.text)
     if expect is not None and normalise(expect) not in (body, normalise(words(named.bracket))):
@@ -138,7 +137,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     try:
         changed = operations.agree(draft, bracket_id) if verb == "agree" else operations.drop(draft, bracket_id)
     except NotationError as error:
-        raise UsageError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
+        raise CicatextError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
     shown = body if len(body) <= 72 else body[:71] + "…"
     attributions = tuple(a.canonical() for a in info.attributions)
     past = "Agree" if verb == "agree" else "Drop"
@@ -148,7 +147,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
 
 
 def _already_decided(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str) -> None:
-    """Raise a UsageError when a commit on main's first-parent line agreed or dropped this bracket already."""
+    """Raise a CicatextError when a commit on main's first-parent line agreed or dropped this bracket already."""
     from cicatext.notation.bracket_ids import split_id
 
     parsed = split_id(bracket_id)
