@@ -140,3 +140,30 @@ def test_an_id_that_never_was_is_no_bracket(volunteer, capsys):
     err = capsys.readouterr().err
     assert "no bracket 'op16:zzzz'" in err and "paragraph op16 holds" in err and "already" not in err
     assert state(volunteer) == (head, text)
+
+
+def test_a_short_id_of_an_agreed_bracket_does_not_pass_to_a_new_one_with_its_words(volunteer, capsys):
+    """`[shall]` agreed by its four letters; a later `[shall]` elsewhere in the paragraph is not acted on by
+    those letters run again: they name both, and the refusal gives the new one's longer id."""
+    root = str(volunteer.root)
+    volunteer.commit({TEXT: volunteer.read_text(TEXT) + "\n{#op16} 16. States [shall] (+IND) report.\n"}, "Add op16")
+    [old] = [info for info in listing(volunteer) if info.paragraph == "op16"]
+    assert len(old.id) == len("op16:") + 4
+    assert cli("agree", SYMBOL, old.id, "-C", root) == 0
+    agreed_in = git(volunteer.root, "rev-parse", "HEAD")[:10]
+    volunteer.commit({TEXT: volunteer.read_text(TEXT).replace("shall report.", "shall report [shall] (-CHN) review.")},
+                     "A new bracket with the same words")
+    [new] = [info for info in listing(volunteer) if info.paragraph == "op16"]
+    assert new.id == old.id and new.full_id != old.full_id
+    capsys.readouterr()
+    head, text = state(volunteer)
+    assert cli("agree", SYMBOL, old.id, "-C", root) == 1
+    err = capsys.readouterr().err
+    assert f"bracket {old.id} of {SYMBOL} names [shall] (" in err and f"and a bracket agreed in commit {agreed_in}" in err
+    longer = err.split("give ")[-1].strip()
+    assert new.full_id.startswith(longer) and not old.full_id.startswith(longer) and len(longer) > len(new.id)
+    assert state(volunteer) == (head, text)
+    assert cli("drop", SYMBOL, longer, "--json", "-C", root) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["id"], out["full_id"], out["attributions"]) == (longer, new.full_id, ["(-CHN)"])
+    assert "States shall report review." in volunteer.read_text(TEXT)
