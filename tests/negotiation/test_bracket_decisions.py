@@ -167,3 +167,17 @@ def test_a_short_id_of_an_agreed_bracket_does_not_pass_to_a_new_one_with_its_wor
     out = json.loads(capsys.readouterr().out)
     assert (out["id"], out["full_id"], out["attributions"]) == (longer, new.full_id, ["(-CHN)"])
     assert "States shall report review." in volunteer.read_text(TEXT)
+
+
+def test_dropping_a_bracketed_paragraph_twice_says_it_was_dropped(volunteer, capsys):
+    """A whole bracketed paragraph dropped takes its paragraph with it; the second drop still names the commit."""
+    root = str(volunteer.root)
+    whole = next(info for info in listing(volunteer) if info.paragraph == "op15")
+    assert cli("drop", SYMBOL, whole.id, "-C", root) == 0
+    capsys.readouterr()
+    head, text = state(volunteer)
+    assert "{#op15}" not in text
+    assert cli("drop", SYMBOL, whole.id, "-C", root) == 1
+    err = capsys.readouterr().err
+    assert f"bracket {whole.id} of {SYMBOL} was already dropped in commit {head[:10]}" in err and "[15. Encourage" in err
+    assert state(volunteer) == (head, text)

@@ -125,7 +125,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     try:
         named = lookup(draft, bracket_id)
     except NotationError as error:
-        if error.message.startswith("no bracket") and (parsed := split_id(bracket_id)):
+        if error.message.startswith(("no bracket", "no paragraph")) and (parsed := split_id(bracket_id)):
             _refuse_decided(entry, bracket_id, _decided(repo, text_path, *parsed), "was already")
         said = f" has {error.message}" if error.message.startswith("no ") else f": {error.message}"
         raise CicatextError(f"{entry.current_symbol}{said}", hint=error.hint) from None
