@@ -22,8 +22,10 @@ with the same words are shown with as many more letters as tell them apart
 agreed or dropped, so neither takes the other's id. Any prefix of three
 letters or more finds the bracket. (Dropping one of two brackets with the same
 words and depth within eight words of each other changes the other's words
-before it, and so its longer id; that id then names nothing, and the listing
-shows the new one.) Codes use lowercase letters without i, l and o, so that
+before it, and so its longer id; so does agreeing or dropping one of two
+brackets equal in words, depth and the eight words before, for the order of
+the other. That longer id then names nothing, and the listing shows the new
+one.) Codes use lowercase letters without i, l and o, so that
 they cannot be taken for the old numbered ids (`pp9:1`) or misread.
 
 A bracket spanning paragraphs has one id, in the paragraph where it opens;
@@ -46,7 +48,6 @@ SHORTEST = 3
 """The least number of letters that finds a bracket."""
 _SEGMENTS = (10, 2, 3, 2)
 """The letters of a code drawn from the words, the depth, the eight words before and the order, in that order."""
-_FULL = sum(_SEGMENTS)
 _SPACE = re.compile(r"\s+")
 CODE = re.compile(rf"[{ALPHABET}]+")
 
@@ -80,9 +81,8 @@ def _letters(key: str, count: int) -> str:
 def bracket_code(words_: str, depth: int, before: str, order: int = 0) -> str:
     """A bracket's full code from its key: its words, its depth, the eight words before it and its order
     among brackets equal in all three (0 when it has no equal)."""
-    sizes = _SEGMENTS
-    return (_letters(words_, sizes[0]) + _letters(f"depth\x1f{depth}", sizes[1])
-            + _letters(f"before\x1f{before}", sizes[2]) + _letters(f"order\x1f{order}", sizes[3]))
+    parts = (words_, f"depth\x1f{depth}", f"before\x1f{before}", f"order\x1f{order}")
+    return "".join(_letters(part, size) for part, size in zip(parts, _SEGMENTS))
 
 
 @dataclass(frozen=True)
