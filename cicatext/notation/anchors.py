@@ -139,14 +139,18 @@ def resolve_bracket(text: ParagraphText, entry: Entry, paragraph_id: str,
     if entry.bracket:
         pid, _, code = entry.bracket.rpartition(":")
         span = None
-        if pid == paragraph_id and code.isdigit() and 1 <= int(code) <= len(text.brackets):
-            span = text.brackets[int(code) - 1]  # a position set written before ids named brackets by their words
+        if pid == paragraph_id and code.isdigit() and quoted and 1 <= int(code) <= len(text.brackets):
+            # Written when ids numbered brackets: a place names no bracket, so only its quoted text is trusted.
+            span = text.brackets[int(code) - 1]
         elif pid == paragraph_id and paragraph is not None and code:
             named = [n for n in name_paragraph(paragraph) if n.code.startswith(code)]
             if len(named) == 1:
                 span = next((s for s in text.brackets if s.bracket is named[0].bracket), None)
         if span is not None and (not quoted or normalise(text.body_reading(span)) == quoted):
             return span, 100.0
+        if span is None and not quoted and code.isdigit():
+            return (f"bracket {entry.bracket} is a numbered id, which names a place, not a bracket: give the "
+                    "bracket's id as `cicatext brackets` lists it, or quote its text (anchor.text)")
         if span is None and not quoted:
             return f"no bracket {entry.bracket} in paragraph {paragraph_id}"
     if not quoted:

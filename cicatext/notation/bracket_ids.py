@@ -8,16 +8,25 @@ brackets around it are agreed or dropped, while delegations join or withdraw
 attributions, and while an inner bracket is lifted; when the bracket itself is
 agreed or dropped, its id names nothing.
 
-A code is ten letters drawn from the words, then six from the bracket's depth
-and the eight words before it. The id shown is the shortest prefix of the
-code, four letters at least, that no other bracket of the paragraph shares:
-so brackets with the same words (`[shall]` twice) are shown with more
-letters, taken from their place, and each keeps its id when the other is
-agreed. Any prefix of three letters or more finds the bracket. (Dropping one
-of two such brackets within eight words of the other changes the other's
-place and so its longer id; that id then names nothing, and the listing shows
-the new one.) Codes use lowercase letters without i, l and o, so that they
-cannot be taken for the old numbered ids (`pp9:1`) or misread.
+A bracket's key is its words; brackets of one paragraph with the same words
+(`[shall]` twice, or `[[text] (+X)] (-Y)` outer and inner) are told apart by
+adding to the key, in turn, their depth, then the eight words of the paragraph
+before them, then their order among those still equal. The code holds these
+in that order: ten letters from the words, two from the depth, three from the
+words before, two from the order (the same two letters for every bracket
+without an equal). The id shown is the shortest prefix of the code, four
+letters at least, that no other bracket of the paragraph shares: so a bracket
+with words of its own is shown with letters of its words alone, and brackets
+with the same words are shown with as many more letters as tell them apart
+(the depth's, when that is enough). Each keeps its code when the other is
+agreed or dropped, so neither takes the other's id. Any prefix of three
+letters or more finds the bracket. (Dropping one of two brackets with the same
+words and depth within eight words of each other changes the other's words
+before it, and so its longer id; so does agreeing or dropping one of two
+brackets equal in words, depth and the eight words before, for the order of
+the other. That longer id then names nothing, and the listing shows the new
+one.) Codes use lowercase letters without i, l and o, so that
+they cannot be taken for the old numbered ids (`pp9:1`) or misread.
 
 A bracket spanning paragraphs has one id, in the paragraph where it opens;
 its parts in later paragraphs carry the same id.
@@ -37,9 +46,8 @@ SHOWN = 4
 """The least number of letters an id is shown with."""
 SHORTEST = 3
 """The least number of letters that finds a bracket."""
-_FULL = 16
-_WORDS = 10
-"""The letters of a code drawn from the bracket's words; the rest come from its depth and the words before it."""
+_SEGMENTS = (10, 2, 3, 2)
+"""The letters of a code drawn from the words, the depth, the eight words before and the order, in that order."""
 _SPACE = re.compile(r"\s+")
 CODE = re.compile(rf"[{ALPHABET}]+")
 
@@ -60,13 +68,21 @@ def _collect(nodes, pieces: list[str]) -> None:
             pieces.append(node.trailer)
 
 
-def _code(key: str) -> str:
+def _letters(key: str, count: int) -> str:
+    """`count` letters of the blake2b hash of `key`."""
     number = int.from_bytes(blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
     letters = []
-    for _ in range(_FULL):
+    for _ in range(count):
         number, digit = divmod(number, len(ALPHABET))
         letters.append(ALPHABET[digit])
     return "".join(letters)
+
+
+def bracket_code(words_: str, depth: int, before: str, order: int = 0) -> str:
+    """A bracket's full code from its key: its words, its depth, the eight words before it and its order
+    among brackets equal in all three (0 when it has no equal)."""
+    parts = (words_, f"depth\x1f{depth}", f"before\x1f{before}", f"order\x1f{order}")
+    return "".join(_letters(part, size) for part, size in zip(parts, _SEGMENTS))
 
 
 @dataclass(frozen=True)
@@ -105,18 +121,18 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
             before.append(node.trailer)
 
     walk(paragraph.content, 1)
-    codes = [_code(text)[:_WORDS] + _code(f"{depth}\x1f{preceding}")[: _FULL - _WORDS]
-             for _, depth, text, preceding in found]
-    counts: dict[str, int] = {}
-    for code in codes:
-        counts[code] = counts.get(code, 0) + 1
-    seen: dict[str, int] = {}
-    for index, code in enumerate(codes):
-        if counts[code] > 1:
-            # Same words, depth and words before: told apart by their order.
-            seen[code] = seen.get(code, 0) + 1
-            _, depth, _, preceding = found[index]
-            codes[index] = code[:_WORDS] + _code(f"{depth}\x1f{preceding}\x1f{seen[code]}")[: _FULL - _WORDS]
+    keys = [(text, depth, preceding) for _, depth, text, preceding in found]
+    counts: dict[tuple[str, int, str], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    seen: dict[tuple[str, int, str], int] = {}
+    codes = []
+    for key in keys:
+        order = 0
+        if counts[key] > 1:
+            seen[key] = seen.get(key, 0) + 1
+            order = seen[key]
+        codes.append(bracket_code(*key, order))
     return [(bracket, depth, code) for (bracket, depth, _, _), code in zip(found, codes)]
 
 

@@ -164,7 +164,7 @@ def lookup(draft: Draft, bracket_id: str) -> Named:
     if parsed is None:
         if is_numbered(bracket_id):
             raise NotationError(
-                f"'{bracket_id}' is a numbered bracket id; bracket ids now name the bracket by its words",
+                f"'{bracket_id}' is a numbered bracket id; bracket ids now name the bracket by its text",
                 hint=_numbered_hint(draft, bracket_id),
             )
         raise NotationError(
@@ -180,8 +180,7 @@ def lookup(draft: Draft, bracket_id: str) -> Named:
     if not matches:
         raise NotationError(f"no bracket '{bracket_id}'", hint=_nearest_hint(draft, bracket_id, paragraph))
     if len(matches) > 1:
-        listed = "; ".join(f"{found.full[: len(paragraph_id) + 1 + len(prefix) + 2]} [{_short(found.bracket)}]"
-                           for found in matches[:4])
+        listed = "; ".join(f"{found.shown} [{_short(found.bracket)}]" for found in matches[:4])
         raise NotationError(f"'{bracket_id}' names {len(matches)} brackets", hint=f"give more letters: {listed}")
     return matches[0]
 

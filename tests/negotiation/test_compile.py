@@ -10,6 +10,7 @@ from cicatext.notation.edits import entries_from_edit
 from cicatext.notation.paragraph_text import paragraph_text
 from cicatext.notation.position_sets import Anchor, Entry, PositionSet, check_entries
 from cicatext.notation.reader import parse
+from tests.ids import at
 from tests.negotiation.conftest import volunteer_text
 
 BASE = (
@@ -165,33 +166,42 @@ def test_new_paragraph_follows_the_named_paragraph():
 
 def test_support_joins_the_attribution():
     """Support adds (+CODE) or (-CODE) to the named bracket."""
-    result = compiled(("AZER", [entry("support", "op2", bracket="op2:1", stance="+"),
-                                entry("support", "op2", bracket="op2:2", stance="-")]))
+    result = compiled(("AZER", [entry("support", "op2", bracket=at(BASE, "op2:1"), stance="+"),
+                                entry("support", "op2", bracket=at(BASE, "op2:2"), stance="-")]))
     assert paragraph(result, "op2") == ("2. Support [modern electronic systems] (+IRAN) (+AZER) for volunteers "
                                         "[, and databases] (CHN tcb) (-AZER);")
 
 
 def test_withdraw_removes_only_the_delegations_attribution():
     """Withdrawing takes away the delegation's own attribution and keeps the others'."""
-    result = compiled(("CHN", [entry("withdraw", "op3", bracket="op3:2")]))
+    result = compiled(("CHN", [entry("withdraw", "op3", bracket=at(BASE, "op3:2"))]))
     assert "[[exchange], [sharing] (+CHN)]" in paragraph(result, "op3")
 
 
 def test_reserve_replaces_a_stance_with_tcb():
     """A reservation writes (CODE tcb) in place of the delegation's earlier stance."""
-    result = compiled(("IRAN", [entry("reserve", "op2", bracket="op2:1")]))
+    result = compiled(("IRAN", [entry("reserve", "op2", bracket=at(BASE, "op2:1"))]))
     assert "[modern electronic systems] (IRAN tcb)" in paragraph(result, "op2")
 
 
 def test_bracket_found_by_its_words_when_the_id_moved():
     """A bracket id that now names another bracket is corrected by the quoted words."""
+    result = compiled(("AZER", [entry("support", "op2", "", ", and databases", "", bracket=at(BASE, "op2:1"), stance="-")]))
+    assert "[, and databases] (CHN tcb) (-AZER)" in paragraph(result, "op2")
+
+
+def test_a_numbered_id_is_trusted_only_with_the_quoted_text():
+    """A position set written when ids numbered brackets: the quote finds the bracket, a bare place is refused."""
     result = compiled(("AZER", [entry("support", "op2", "", ", and databases", "", bracket="op2:1", stance="-")]))
     assert "[, and databases] (CHN tcb) (-AZER)" in paragraph(result, "op2")
+    result = compiled(("IRAN", [entry("reserve", "op2", bracket="op2:1")]))
+    assert result.text == BASE and [u.delegation for u in result.unplaced] == ["IRAN"]
+    assert "op2:1 is a numbered id, which names a place, not a bracket" in result.unplaced[0].reason
 
 
 def test_withdraw_without_an_attribution_is_unplaced():
     """Withdrawing an attribution the delegation never made is reported, not ignored."""
-    result = compiled(("TUR", [entry("withdraw", "op2", bracket="op2:1")]))
+    result = compiled(("TUR", [entry("withdraw", "op2", bracket=at(BASE, "op2:1"))]))
     assert result.text == BASE
     assert [u.delegation for u in result.unplaced] == ["TUR"]
     assert "no attribution" in result.unplaced[0].reason
@@ -350,7 +360,7 @@ def test_position_set_record_round_trip():
     """A position set written as a record reads back the same."""
     position_set = PositionSet("CHN", "MC/2023/DRAFT/5", (
         entry("replace", "op1", "at the", "national", "level", text="regional", id="e1", justification="why"),
-        entry("support", "op2", bracket="op2:1", stance="+", id="e2"),
+        entry("support", "op2", bracket=at(BASE, "op2:1"), stance="+", id="e2"),
         Entry(action="insert", paragraph="op4", after_paragraph="op3", text="New.", id="e3")), based_on="MC/2023/DRAFT/5")
     assert PositionSet.from_record(position_set.to_record()) == position_set
 

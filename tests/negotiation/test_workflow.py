@@ -104,7 +104,8 @@ def test_unplaced_entry_is_reported_and_tried_again(volunteer):
     volunteer.commit({f"positions/TUR/{SLUG}.yaml": yamlio.dump({
         "delegation": "TUR", "document": SYMBOL, "entries": [
             {"id": "e1", "action": "delete", "paragraph": "op4", "anchor": {"text": "no such words at all here"}},
-            {"id": "e2", "action": "reserve", "paragraph": "op13", "bracket": "op13:1"}]})}, "TUR positions")
+            {"id": "e2", "action": "reserve", "paragraph": "op13", "bracket": at_in(volunteer, SYMBOL, "op13:1")}]})},
+        "TUR positions")
     git(volunteer.root, "switch", "--quiet", "main")
     result = run_round(volunteer, SYMBOL)
     assert [(u.delegation, u.entry.id) for u in result.compiled.unplaced] == [("TUR", "e1")]
@@ -222,7 +223,7 @@ def test_expect_refuses_a_bracket_that_does_not_read_so(volunteer, capsys):
     assert cli("drop", SYMBOL, bracket, "--expect", "  " + info.text.replace(" ", "\n  ") + " ", "--json",
                "-C", str(volunteer.root)) == 0
     out = json.loads(capsys.readouterr().out)
-    assert (out["action"], out["bracket"], out["text"]) == ("drop", bracket, " ".join(info.text.split()))
+    assert (out["action"], out["id"], out["text"]) == ("drop", bracket, " ".join(info.text.split()))
     assert out["attributions"] == ["(+IRAN)", "(SEC tcb)"] and out["commit"] == git(volunteer.root, "rev-parse", "HEAD").strip()
 
 

@@ -46,8 +46,8 @@ def test_commands_read_a_file_with_a_byte_order_mark(tmp_path: Path, capsys):
     path = tmp_path / "bom.txt"
     path.write_bytes((BOM + "{#op1} 1. Decides [to act] (+IND).\n").encode())
     assert main(["brackets", str(path)]) == 0
-    shown = capsys.readouterr().out
-    assert shown.startswith(f"{at('{#op1} 1. Decides [to act] (+IND).', 'op1:1')}  1:19  depth 1  (+IND)  to act")
+    bracket = at("{#op1} 1. Decides [to act] (+IND).\n", "op1:1")
+    assert capsys.readouterr().out.startswith(f"{bracket}  1:19  depth 1  (+IND)  to act")
     assert main(["stats", str(path), "--json"]) == 0
     assert [p["id"] for p in json.loads(capsys.readouterr().out)["paragraphs"]] == ["op1"]
     broken = tmp_path / "broken-bom.txt"

@@ -146,9 +146,9 @@ def test_find_bracket() -> None:
         ("op12:abcd", "no paragraph 'op12'", "the nearest existing ids are "),
         ("pp9", "'pp9' is not a bracket id", "PARAGRAPH:CODE"),
         ("pp9:ab", "'pp9:ab' is not a bracket id", "PARAGRAPH:CODE"),
-        ("pp9:0", "'pp9:0' is a numbered bracket id; bracket ids now name the bracket by its words",
+        ("pp9:0", "'pp9:0' is a numbered bracket id; bracket ids now name the bracket by its text",
          "`cicatext brackets FILE` lists the ids"),
-        ("pp9:3", "'pp9:3' is a numbered bracket id; bracket ids now name the bracket by its words",
+        ("pp9:3", "'pp9:3' is a numbered bracket id; bracket ids now name the bracket by its text",
          "the bracket now at place 3 of pp9 is "),
     ],
 )

@@ -163,6 +163,35 @@ async def test_agree_after_confirm_commits(demo_repo, make):
     assert log.startswith(f"Agree {chosen.id}")
 
 
+async def test_drop_acts_on_the_bracket_shown_after_another_was_agreed(demo_repo, make):
+    """The reader's id keeps naming the bracket it showed when an earlier bracket is agreed meanwhile, and the
+    notification says which text was dropped."""
+    from cicatext.notation.views import bracket_list
+    from cicatext.store.negotiation.decisions import agree_bracket
+
+    text_path = "documents/mc-2023-draft-5/en.txt"
+    listed = bracket_list(read(demo_repo.read_text(text_path)).draft)
+    wanted = next(info for info in listed if info.text == "and religious")
+    earlier = next(info for info in listed if info.text == "intercivilizational and intercultural exchanges")
+    app = make(demo_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        reader = await open_reader(app, pilot, bracket=wanted.id)
+        assert reader.selected == wanted.id
+        agree_bracket(demo_repo, "MC/2023/DRAFT/5", earlier.id)
+        before = demo_repo.head()
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmAction))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: demo_repo.head() != before and "commit" not in app.running_work)
+        await wait_for(pilot, lambda: any("Dropped" in n.message for n in app._notifications))
+        said = next(n.message for n in app._notifications if "Dropped" in n.message)
+    assert said.startswith(f"Dropped {wanted.id} in MC/2023/DRAFT/5")
+    assert "[and religious] (-CHN)" in said
+    text = demo_repo.read_text(text_path)
+    assert "[and religious] (-CHN)" not in text and "[cultural] (+IND)" in text
+    assert "[intercivilizational" not in text and "intercivilizational and intercultural exchanges" in text
+
+
 async def test_cancel_makes_no_commit(demo_repo, make):
     """x then n (or escape) leaves the repository as it was."""
     app = make(demo_repo)

@@ -32,7 +32,7 @@ class Decision:
     symbol: str
     """The document's current symbol."""
     id: str
-    """The bracket id as given."""
+    """The bracket's id as listed when it was acted on (with more letters if an earlier decision shared them)."""
     full_id: str
     """The bracket's id with its whole code, as the commit records it."""
     text: str
@@ -48,8 +48,8 @@ class Decision:
 
     def to_json(self) -> dict:
         """The decision as plain data for `--json`."""
-        shown = {"action": self.action, "document": self.symbol, "bracket": self.id, "full_id": self.full_id,
-                 "text": self.text, "attributions": list(self.attributions), "commit": self.commit,
+        shown = {"action": self.action, "id": self.id, "full_id": self.full_id, "text": self.text,
+                 "attributions": list(self.attributions), "commit": self.commit, "symbol": self.symbol,
                  "language": self.language}
         if self.awaiting:
             shown["awaiting_translation"] = {lang: list(ids) for lang, ids in self.awaiting.items()}
@@ -89,8 +89,8 @@ def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language:
         return changes
 
     commit = repo.update(build, message)
-    full_id, text, attributions = found
-    return Decision(verb, entry.current_symbol, bracket_id, full_id, text, attributions, commit, language, awaiting)
+    shown, full_id, text, attributions = found
+    return Decision(verb, entry.current_symbol, shown, full_id, text, attributions, commit, language, awaiting)
 
 
 def follow_in_other_languages(repo: Repository, entry: DocumentEntry, language: str, before: str, after: str,
@@ -113,11 +113,11 @@ def follow_in_other_languages(repo: Repository, entry: DocumentEntry, language: 
 
 
 def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str, verb: str,
-                    expect: str | None) -> tuple[str, str, tuple[str, str, tuple[str, ...]]]:
-    """(commit message, new text, (full id, text, attributions)) for agreeing or dropping one bracket of the
-    text as it is on disk now."""
+                    expect: str | None) -> tuple[str, str, tuple[str, str, str, tuple[str, ...]]]:
+    """(commit message, new text, (id shown, full id, text, attributions)) for agreeing or dropping one bracket
+    of the text as it is on disk now."""
     from cicatext.notation import operations
-    from cicatext.notation.bracket_ids import words
+    from cicatext.notation.bracket_ids import split_id, words
     from cicatext.notation.render import render
     from cicatext.notation.views import bracket_list, lookup
 
@@ -125,26 +125,33 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     try:
         named = lookup(draft, bracket_id)
     except NotationError as error:
-        if error.message.startswith("no bracket"):
-            _already_decided(repo, entry, text_path, bracket_id)
-        said = f"has {error.message}" if error.message.startswith("no ") else error.message
-        raise UsageError(f"{entry.current_symbol} {said}" if said.startswith("has ") else
-                         f"{entry.current_symbol}: {said}", hint=error.hint) from None
+        if error.message.startswith(("no bracket", "no paragraph")) and (parsed := split_id(bracket_id)):
+            _refuse_decided(entry, bracket_id, _decided(repo, text_path, *parsed), "was already")
+        said = f" has {error.message}" if error.message.startswith("no ") else f": {error.message}"
+        raise CicatextError(f"{entry.current_symbol}{said}", hint=error.hint) from None
     info = next(i for i in bracket_list(draft) if i.full_id == named.full)
+    # A prefix may also fit a bracket agreed or dropped before one with the same words came: it names neither.
+    paragraph_id, prefix = split_id(bracket_id)
+    others = [d for d in _decided(repo, text_path, paragraph_id, "") if d[3] != named.code]
+    shown = info.id
+    while any(code.startswith(named.full[len(paragraph_id) + 1:len(shown)]) for *_, code, _ in others):
+        shown = named.full[:len(shown) + 1]
+    if earlier := [d for d in others if d[3].startswith(prefix)]:
+        _refuse_decided(entry, bracket_id, earlier, f"names [{_short(info.text)}] ({shown}) and a bracket",
+                        hint=f"nothing was changed; to {verb} the bracket there is now, give {shown}")
     body = normalise(info.text)
     if expect is not None and normalise(expect) not in (body, normalise(words(named.bracket))):
         raise CicatextError(f"bracket {bracket_id} of {entry.current_symbol} reads [{body}], not [{normalise(expect)}]",
-                         hint="nothing was changed; check the id with `cicatext brackets`")
+                            hint="nothing was changed; check the id with `cicatext brackets`")
     try:
         changed = operations.agree(draft, bracket_id) if verb == "agree" else operations.drop(draft, bracket_id)
     except NotationError as error:
-        raise UsageError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
-    shown = body if len(body) <= 72 else body[:71] + "…"
+        raise CicatextError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
     attributions = tuple(a.canonical() for a in info.attributions)
     past = "Agree" if verb == "agree" else "Drop"
-    message = (f"{past} {info.id} in {entry.current_symbol}\n\n[{shown}] {' '.join(attributions)}".rstrip()
+    message = (f"{past} {shown} in {entry.current_symbol}\n\n[{_short(body, 72)}] {' '.join(attributions)}".rstrip()
                + f"\n\n{DECISION_TRAILER}: {verb}\n{BRACKET_TRAILER}: {named.full}\n")
-    return message, render(changed), (named.full, body, attributions)
+    return message, render(changed), (shown, named.full, body, attributions)
 
 
 def language_of(text_path: str) -> str:
@@ -152,32 +159,40 @@ def language_of(text_path: str) -> str:
     return text_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
-def _already_decided(repo: Repository, entry: DocumentEntry, text_path: str, bracket_id: str) -> None:
-    """Raise a UsageError when a commit on main's first-parent line agreed or dropped this bracket already."""
-    from cicatext.notation.bracket_ids import split_id
+def _short(text: str, most: int = 60) -> str:
+    text = normalise(text)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
-    parsed = split_id(bracket_id)
-    if parsed is None:
-        return
-    paragraph_id, prefix = parsed
+
+def _decided(repo: Repository, text_path: str, paragraph_id: str, prefix: str) -> list[tuple[str, str, str, str, str]]:
+    """(commit, date, action, code, `[text] (attributions)`) of each agree or drop on main's first-parent line,
+    newest first, whose recorded bracket is in this paragraph with a code starting with `prefix`."""
     process = repo.run_git("log", "--first-parent", "--format=%H%x1f%as%x1f%B%x1e", MAIN, "--", text_path,
                            check=False)
     if process.returncode != 0:
-        return  # no history to consult: the caller's own message stands
+        return []  # no history to consult
+    found = []
     for record in process.stdout.split("\x1e"):
         if "\x1f" not in record:
             continue
         commit, day, body = record.strip().split("\x1f", 2)
         trailers = dict(line.split(": ", 1) for line in body.splitlines() if line.startswith("Cicatext-") and ": " in line)
-        recorded = trailers.get(BRACKET_TRAILER, "")
-        done = trailers.get(DECISION_TRAILER)
-        pid, _, code = recorded.rpartition(":")
-        if done and pid == paragraph_id and code.startswith(prefix):
+        pid, _, code = trailers.get(BRACKET_TRAILER, "").rpartition(":")
+        if trailers.get(DECISION_TRAILER) and pid == paragraph_id and code.startswith(prefix):
             said = next((line for line in body.splitlines()[1:] if line.startswith("[")), "")
-            past = "agreed" if done == "agree" else "dropped"
-            raise CicatextError(f"bracket {bracket_id} of {entry.current_symbol} was already {past} in commit "
-                             f"{commit[:10]} on {day}" + (f": {said}" if said else ""),
-                             hint="nothing was changed; `cicatext brackets` lists the brackets there are now")
+            found.append((commit, day, trailers[DECISION_TRAILER], code, said))
+    return found
+
+
+def _refuse_decided(entry: DocumentEntry, bracket_id: str, decided: list, what: str,
+                    hint: str = "nothing was changed; `cicatext brackets` lists the brackets there are now") -> None:
+    """Raise the refusal of an id that names a bracket (the newest of `decided`) agreed or dropped already."""
+    if not decided:
+        return
+    commit, day, done, _, said = decided[0]
+    past = "agreed" if done == "agree" else "dropped"
+    raise CicatextError(f"bracket {bracket_id} of {entry.current_symbol} {what} {past} in commit {commit[:10]} "
+                        f"on {day}" + (f": {said}" if said else ""), hint=hint)
 
 
 def agree_bracket(repo: Repository, symbol: str, bracket_id: str, *, language: str = "en",

@@ -501,11 +501,12 @@ class ReaderScreen(Screen):
 
     def _decided(self, verb: str, info: BracketInfo, confirmed: bool | None) -> None:
         if confirmed:
-            self._commit(verb, info.id, info.text)
+            self._commit(verb, info)
 
     @work(thread=True, exclusive=True, group="commit", exit_on_error=False)
-    def _commit(self, verb: str, bracket_id: str, text: str) -> None:
+    def _commit(self, verb: str, info: BracketInfo) -> None:
         app = self.app
+        bracket_id = info.id
         app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
         try:
             try:
@@ -514,8 +515,10 @@ class ReaderScreen(Screen):
                 raise CicatextError(f"{verb} is not available in this installation",
                                     hint="update cicatext; `cicatext agree` and `drop` need the negotiation module")
             operation = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
-            # The text the officer saw and confirmed: the bracket is acted on only if it still reads so.
-            decision = operation(self.repo, self.document.slug, bracket_id, language=self.language, expect=text)
+            # The bracket by its whole code, which no other bracket (nor an earlier one) shares, and only if it
+            # still reads as the officer saw and confirmed it.
+            decision = operation(self.repo, self.document.slug, info.full_id, language=self.language,
+                                 expect=info.text)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
                                  severity="error", timeout=10)
