@@ -126,7 +126,7 @@ def run_propose(args: argparse.Namespace) -> int:
 
 
 def run_round(args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json
+    from cicatext.cli.output import emit_json, warn_awaiting
     from cicatext.store.negotiation.rounds import run_round as compile_round
 
     delegations = [c for c in (args.delegations or "").replace(" ", ",").split(",") if c] or None
@@ -146,13 +146,13 @@ def run_round(args: argparse.Namespace) -> int:
     if result.compiled.unplaced:
         print(f"{len(result.compiled.unplaced)} entr{'y was' if len(result.compiled.unplaced) == 1 else 'ies were'} "
               "left out of this round; they are tried again in the next one.", file=sys.stderr)
-    _say_awaiting(result.awaiting, result.symbol)
+    warn_awaiting(result.awaiting, result.symbol)
     print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0
 
 
 def _bracket_command(args: argparse.Namespace, verb: str) -> int:
-    from cicatext.cli.output import emit_json
+    from cicatext.cli.output import emit_json, warn_awaiting
     from cicatext.store.negotiation import decisions
 
     action = decisions.agree_bracket if verb == "agree" else decisions.drop_bracket
@@ -162,16 +162,8 @@ def _bracket_command(args: argparse.Namespace, verb: str) -> int:
     else:
         print(decision.describe())
         print(f"  commit {decision.commit[:10]}")
-        _say_awaiting(decision.awaiting, decision.symbol)
+        warn_awaiting(decision.awaiting, decision.symbol)
     return 0
-
-
-def _say_awaiting(awaiting: dict[str, tuple[str, ...]], symbol: str) -> None:
-    """Warn of the paragraphs of other languages left awaiting translation."""
-    for language, ids in awaiting.items():
-        print(f"warning: awaiting translation in {language}: {', '.join(ids)} (marked in the document's record; "
-              f"translate them, then `cicatext translated {symbol} --lang {language} {' '.join(ids)}`)",
-              file=sys.stderr)
 
 
 def run_revise(args: argparse.Namespace) -> int:

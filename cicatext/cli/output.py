@@ -24,3 +24,11 @@ def print_problems(problems: Iterable[Problem], stream=None) -> int:
         if problem.severity == "error":
             errors += 1
     return errors
+
+
+def warn_awaiting(awaiting: dict[str, tuple[str, ...]], symbol: str) -> None:
+    """Warn of the paragraphs of other languages left awaiting translation."""
+    for language, ids in awaiting.items():
+        print(f"warning: awaiting translation in {language}: {', '.join(ids)} (marked in the document's record; "
+              f"translate them, then `cicatext translated {symbol} --lang {language} {' '.join(ids)}`)",
+              file=sys.stderr)

@@ -122,7 +122,7 @@ def _registered(repo, base: str) -> bool:
 
 
 def _import_revision(repo, args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json
+    from cicatext.cli.output import emit_json, warn_awaiting
     from cicatext.store.register.create import read_input_file
     from cicatext.store.register.revisions import import_revision
 
@@ -150,7 +150,7 @@ def _import_revision(repo, args: argparse.Namespace) -> int:
     for link in alignment.unsure():
         print(f"unsure: {link.new} ← {link.old} (similarity {link.similarity:.2f}); check that they are one "
               "paragraph", file=sys.stderr)
-    _say_awaiting_revision(result.awaiting or {})
+    warn_awaiting(result.awaiting or {}, result.symbol)
     print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0
 
@@ -176,11 +176,6 @@ def describe_link(link) -> str | None:
     if link.old != link.new:
         return f"{renamed} kept, renumbered"
     return None
-
-
-def _say_awaiting_revision(awaiting: dict) -> None:
-    for language, ids in awaiting.items():
-        print(f"warning: awaiting translation in {language}: {', '.join(ids)}", file=sys.stderr)
 
 
 def run_demo(args: argparse.Namespace) -> int:

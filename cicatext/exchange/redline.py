@@ -14,7 +14,13 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from cicatext.exchange.docx import BODY_STYLES, LEGEND_STYLE, TITLE_STYLES, new_document, save
+from cicatext.exchange.docx import (
+    BODY_STYLES,
+    LEGEND_STYLE,
+    TITLE_STYLES,
+    new_document,
+    save,
+)
 from cicatext.exchange.source import emphasis, is_chapter, is_preambular
 from cicatext.notation.tree import Draft, Paragraph
 from cicatext.store.register.texts import text_at
@@ -143,11 +149,11 @@ def _rgb(colour: str):
 
 def _read(repo: Repository, path: str, revision: str, record: dict | None = None) -> Draft:
     """The text at a revision; its known problems (recorded when it was imported) are no error."""
+    from cicatext.store.layout import text_language
     from cicatext.store.negotiation.checks import read_draft
 
-    language = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return read_draft(text_at(repo, path, revision), codes=repo.codes, file=f"{revision}:{path}", record=record,
-                      language=language)
+                      language=text_language(path))
 
 
 def _record_at(repo: Repository, entry, revision: str) -> dict:
@@ -163,15 +169,9 @@ def _record_at(repo: Repository, entry, revision: str) -> dict:
 
 
 def _symbol_at(repo: Repository, entry, revision: str) -> str:
-    from cicatext.errors import CicatextError
-    from cicatext.store import yamlio
     from cicatext.store.repository import DocumentEntry
 
-    try:
-        record = yamlio.load(text_at(repo, entry.record_path, revision), file=entry.record_path)
-    except CicatextError:
-        return entry.current_symbol
-    return DocumentEntry(entry.slug, record).current_symbol if isinstance(record, dict) else entry.current_symbol
+    return DocumentEntry(entry.slug, _record_at(repo, entry, revision)).current_symbol
 
 
 def redline(repo: Repository, reference: str, first: str, second: str, *, language: str | None = None) -> Redline:

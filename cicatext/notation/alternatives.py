@@ -45,7 +45,9 @@ DEFAULT_STATUS_NOTES = (
 )
 """Whole bracket texts (regular expressions, case ignored) that are notes on a paragraph's status."""
 
-_OPTION = re.compile(r"^\s*\[?\s*Option\s+(?P<label>\d+|\([a-z]\)|[A-Z]|[a-z]\)?|[IVX]+)\s*[:.]", re.IGNORECASE)
+OPTION_HEAD = re.compile(
+    r"\s*\[?\s*(?P<head>Option\s+(?P<label>\d+|\([a-z]\)|[A-Z]|[a-z]\)?|[IVX]+)\s*[:.])", re.IGNORECASE)
+"""How a paragraph that is one option of a provision opens: `Option 1:`; `head` is the words, `label` the number."""
 _NO_TEXT = re.compile(r"\{\s*no\s+text(?:\s+required)?\s*\}|\bno\s+text\b", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
 CURLY_PLACEHOLDER = re.compile(r"\{(?!#)[^{}\n]{1,120}\}")
@@ -130,6 +132,15 @@ def side_by_side(nodes: Sequence) -> list[tuple[Bracket, ...]]:
     return runs
 
 
+def side_by_side_runs(paragraph: Paragraph) -> list[tuple[Bracket, ...]]:
+    """`side_by_side` at every depth of a paragraph (inside options groups the alternatives are a group already)."""
+    runs = list(side_by_side(paragraph.content))
+    for bracket, _ in paragraph.brackets():
+        if not bracket.is_options:
+            runs.extend(side_by_side(bracket.body))
+    return runs
+
+
 def _close_run(runs: list[tuple[Bracket, ...]], current: list[Bracket]) -> None:
     if len(current) >= 2:
         runs.append(tuple(current))
@@ -155,7 +166,7 @@ class OptionBlock:
 def option_label(paragraph: Paragraph) -> str | None:
     """The option label a paragraph opens with (`Option 2:` → `2`), or None."""
     head = render(paragraph.content[:3])[:60]
-    found = _OPTION.match(head)
+    found = OPTION_HEAD.match(head)
     return found["label"] if found else None
 
 

@@ -17,9 +17,15 @@ from cicatext.notation.alternatives import (
     bracket_kind,
     curly_placeholders,
     option_blocks,
-    side_by_side,
+    side_by_side_runs,
 )
-from cicatext.notation.bracket_ids import Named, is_numbered, name_draft, name_paragraph, split_id
+from cicatext.notation.bracket_ids import (
+    Named,
+    is_numbered,
+    name_draft,
+    name_paragraph,
+    split_id,
+)
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
 
@@ -100,19 +106,10 @@ def bracket_list(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> list[BracketInfo
     listed: list[BracketInfo] = []
     for paragraph, here in zip(draft.paragraphs, named):
         shown = {id(found.bracket): found.shown for found in here}
-        group_of = {id(bracket): shown.get(id(run[0])) for run in _runs(paragraph) for bracket in run}
+        group_of = {id(bracket): shown.get(id(run[0])) for run in side_by_side_runs(paragraph) for bracket in run}
         listed.extend(_info(paragraph, found, parts.get(found.full), kinds, group_of.get(id(found.bracket)))
                       for found in here if not found.bracket.continued)
     return listed
-
-
-def _runs(paragraph: Paragraph) -> list[tuple[Bracket, ...]]:
-    """The runs of side-by-side brackets at every depth of a paragraph."""
-    runs = list(side_by_side(paragraph.content))
-    for bracket, _ in paragraph.brackets():
-        if not bracket.is_options:
-            runs.extend(side_by_side(bracket.body))
-    return runs
 
 
 def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named]] | None, kinds: Kinds,
@@ -433,7 +430,7 @@ def counts(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> Counts:
             waiting += kind == "placeholder"
             if bracket.is_options:
                 groups += 1
-        runs = len(_runs(paragraph)) if here > 1 else 0
+        runs = len(side_by_side_runs(paragraph)) if here > 1 else 0
         waiting += curly_placeholders(paragraph)
         if here or noted or waiting:
             per_paragraph.append(ParagraphCount(paragraph.id, paragraph.label, here, groups, waiting, noted, runs))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
 from cicatext.notation.paragraph_text import normalise
+from cicatext.store.layout import text_language
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
 from cicatext.store.negotiation.refs import MAIN
@@ -121,7 +122,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     from cicatext.notation.render import render
     from cicatext.notation.views import bracket_list, lookup
 
-    draft = read_draft(text_at(repo, text_path), file=text_path, record=entry.record, language=language_of(text_path))
+    draft = read_draft(text_at(repo, text_path), file=text_path, record=entry.record, language=text_language(text_path))
     try:
         named = lookup(draft, bracket_id)
     except NotationError as error:
@@ -152,11 +153,6 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     message = (f"{past} {shown} in {entry.current_symbol}\n\n[{_short(body, 72)}] {' '.join(attributions)}".rstrip()
                + f"\n\n{DECISION_TRAILER}: {verb}\n{BRACKET_TRAILER}: {named.full}\n")
     return message, render(changed), (shown, named.full, body, attributions)
-
-
-def language_of(text_path: str) -> str:
-    """The language of a document text from its file name (`documents/<slug>/ru.txt` → `ru`)."""
-    return text_path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
 
 
 def _short(text: str, most: int = 60) -> str:

@@ -117,19 +117,6 @@ def follow_change(repo: Repository, entry: DocumentEntry, language: str, old: Dr
                   record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
     """Carry the change from `old` to `new` (the text in `language`) to every other language of the document:
     their new texts go into `changes`, what awaits translation into `record`; returns what newly awaits."""
-    return _follow(repo, entry, language, old, new, {p.id: p.id for p in new.paragraphs}, record, changes)
-
-
-def follow_revision(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft,
-                    renamed: dict[str, str], record: MutableMapping,
-                    changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """As `follow_change`, for a revision whose paragraphs were paired by content (`renamed`: the ids as read →
-    the ids kept); `new` already carries the kept ids."""
-    return _follow(repo, entry, language, old, new, {p.id: p.id for p in new.paragraphs}, record, changes)
-
-
-def _follow(repo: Repository, entry: DocumentEntry, language: str, old: Draft, new: Draft, ids: dict[str, str],
-            record: MutableMapping, changes: dict[str, str]) -> dict[str, tuple[str, ...]]:
     from cicatext.notation.reader import read
 
     marked: dict[str, tuple[str, ...]] = {}

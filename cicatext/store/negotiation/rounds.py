@@ -339,7 +339,7 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
                    env=index_env)
         tree = _git_output(repo, "write-tree", env=index_env).decode().strip()
         arguments = ["commit-tree", tree]
-        signing = _signs_commits(repo)
+        signing = signs_commits(repo)
         if signing:
             # commit-tree, unlike `git commit`, does not follow commit.gpgSign by itself.
             arguments.append("-S")
@@ -358,7 +358,7 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
         index.unlink(missing_ok=True)
 
 
-def _signs_commits(repo: Repository) -> bool:
+def signs_commits(repo: Repository) -> bool:
     """Whether git is set to sign every commit here (`commit.gpgSign`)."""
     said = repo.run_git("config", "--type=bool", "--get", "commit.gpgSign", check=False).stdout.strip()
     return said == "true"

@@ -18,7 +18,12 @@ from datetime import date as Date
 
 from cicatext.errors import CicatextError, RepositoryError, UsageError
 from cicatext.notation.alignment import Alignment, align, carried_ids
-from cicatext.records.paragraphing import ImportedParagraph, ImportWarning, render_with_ids, split_paragraphs
+from cicatext.records.paragraphing import (
+    ImportedParagraph,
+    ImportWarning,
+    render_with_ids,
+    split_paragraphs,
+)
 from cicatext.records.symbols import parse_symbol
 from cicatext.store import yamlio
 from cicatext.store.git import commit_day, read_texts
@@ -111,7 +116,7 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     """Import a revised text as the next revision of a document in the register (see the module's description)."""
     from cicatext.notation.reader import read
     from cicatext.store.negotiation.checks import require_repository_state
-    from cicatext.store.negotiation.languages_apply import follow_revision
+    from cicatext.store.negotiation.languages_apply import follow_change
     from cicatext.store.validation.known import record_problems
 
     entry, number, full_symbol = _next_revision(repo, symbol)
@@ -159,7 +164,7 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
         record.setdefault("revisions", []).append(revision)
         record["date"] = day
         changes = {text_path: new_text}
-        made["awaiting"] = follow_revision(repo, entry, language, current, read(new_text).draft, renamed,
+        made["awaiting"] = follow_change(repo, entry, language, current, read(new_text).draft,
                                            record, changes)
         changes[entry.record_path] = yamlio.dump(record)
         made["alignment"] = Alignment(tuple(
@@ -238,8 +243,9 @@ def amended_since(repo: Repository, entry: DocumentEntry, commit: str) -> bool:
 
 def _tag(repo: Repository, tag: str, commit: str, message: str) -> None:
     """An annotated tag at the revision's commit, signed when git signs commits here."""
-    said = repo.run_git("config", "--type=bool", "--get", "commit.gpgSign", check=False).stdout.strip()
-    repo.run_git("tag", "-a", *(["-s"] if said == "true" else []), "-m", message, tag, commit)
+    from cicatext.store.negotiation.rounds import signs_commits
+
+    repo.run_git("tag", "-a", *(["-s"] if signs_commits(repo) else []), "-m", message, tag, commit)
 
 
 def _file_name(source: str) -> str:

@@ -10,12 +10,15 @@ that delegation's brackets in colour.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from textual.content import Content, Span
 
-from cicatext.notation.alternatives import CURLY_PLACEHOLDER
+from cicatext.notation.alternatives import (
+    CURLY_PLACEHOLDER,
+    OPTION_HEAD,
+    side_by_side_runs,
+)
 from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
 
@@ -29,8 +32,6 @@ COLOURS = {
     "placeholder": ("$primary", "$text-muted"),
     "status": ("$success", "$text-muted"),
 }
-OPTION_LABEL = re.compile(r"\s*\[?\s*(Option\s+(?:\d+|\([a-z]\)|[A-Z]|[a-z]\)?|[IVX]+)\s*[:.])", re.IGNORECASE)
-"""The label of a paragraph that is one option of a provision, `Option 1:`."""
 STANCE_KIND = {Stance.PROPOSE: "proposal", Stance.OBJECT: "objection", Stance.RESERVE: "reserve"}
 KIND_WORDS = {
     "proposal": "proposal",
@@ -60,13 +61,7 @@ def bracket_kind(bracket: Bracket, grouped: bool = False, kinds=None) -> str:
 
 def grouped_brackets(paragraph: Paragraph) -> set[int]:
     """The identities of a paragraph's brackets written side by side with others (`[shall][should]`)."""
-    from cicatext.notation.alternatives import side_by_side
-
-    runs = list(side_by_side(paragraph.content))
-    for bracket, _ in paragraph.brackets():
-        if not bracket.is_options:
-            runs.extend(side_by_side(bracket.body))
-    return {id(bracket) for run in runs for bracket in run}
+    return {id(bracket) for run in side_by_side_runs(paragraph) for bracket in run}
 
 
 def visible(text: str) -> str:
@@ -155,10 +150,10 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
     text = visible("".join(parts))
     for found in CURLY_PLACEHOLDER.finditer(text):
         spans.append([found.start(), found.end(), "italic $text-muted"])
-    label = OPTION_LABEL.match(text)
+    label = OPTION_HEAD.match(text)
     if label is not None:
         # An alternative text of one provision (`Option 2:`): its label marked as options groups are.
         base, text_colour = COLOURS["options"]
-        spans.insert(0, [label.start(1), label.end(1), f"bold {text_colour} on {base} 25%"])
+        spans.insert(0, [label.start("head"), label.end("head"), f"bold {text_colour} on {base} 25%"])
     return Content(text, [Span(a, b, style) for a, b, style in spans if b > a],
                    strip_control_codes=False), located
