@@ -321,6 +321,25 @@ def score(alignment: Alignment, paras: list[Para], new_ids: list[str], old_ids: 
     return tally
 
 
+def line_diff(old, new) -> Alignment:
+    """The peer: paragraphs paired as a line diff pairs lines (difflib, equal texts in order), numbering aside;
+    what it does not pair is new or removed."""
+    from difflib import SequenceMatcher
+
+    from cicatext.notation.alignment import Link, comparable
+
+    a = [comparable(p) for p in old.paragraphs]
+    b = [comparable(p) for p in new.paragraphs]
+    paired: dict[int, int] = {}
+    for block in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        for k in range(block.size):
+            paired[block.b + k] = block.a + k
+    links = [Link(old.paragraphs[paired[j]].id if j in paired else None, p.id) for j, p in enumerate(new.paragraphs)]
+    taken = set(paired.values())
+    links += [Link(p.id, None) for i, p in enumerate(old.paragraphs) if i not in taken]
+    return Alignment(tuple(links))
+
+
 def best_time(old, new, repeat: int, **options) -> tuple[float, Alignment]:
     """The fastest of `repeat` alignments, in seconds, and the alignment."""
     times = []
@@ -406,6 +425,15 @@ def main() -> None:
     print(f"{args.paragraphs} paragraphs, seed {args.seed}, best of {args.repeat}; cold (fresh interpreter, "
           f"import and one realistic alignment): "
           f"{cold(old_text, written(cases[0][1], markers=False)[0]) * 1000:.0f} ms\n")
+    # The peer, on the realistic revision: what pairing by a line diff would keep.
+    realistic = parse(written(cases[0][1], markers=False)[0])
+    started = time.perf_counter()
+    peer = line_diff(first, realistic)
+    peer_seconds = time.perf_counter() - started
+    tally = score(peer, cases[0][1], [p.id for p in realistic.paragraphs], old_ids, cases[0][2])
+    rows.append(("peer: line diff (difflib), realistic", f"{peer_seconds * 1000:.0f} ms",
+                 percent(tally.kept, tally.carried), f"{tally.new_took_old} of {tally.new}", "—", "—",
+                 percent(tally.removed_found, tally.removed), "—", f"{peer.carried_share():.3f}", "—"))
     header = ("revision", "align", "carried-over keep their id", "new took an old id", "splits recorded",
               "merges recorded", "removed recorded", "unsure (wrong ones flagged)", "carried_share", "moved")
     print("| " + " | ".join(header) + " |")
