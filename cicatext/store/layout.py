@@ -32,6 +32,8 @@ DIMENSIONS_DIR = "registry/dimensions"
 """The dimensions of the Catalogue, one record each, named by id."""
 AREAS_DIR = "registry/areas"
 """The priority areas, one record each, named by id."""
+GROUPS_DIR = "registry/groups"
+"""The negotiating groups (G77, EU, AOSIS, ...), one record each, named by code."""
 
 DOCUMENTS_DIR = "documents"
 """The documents, one folder each, named by slug."""
@@ -109,6 +111,7 @@ RECORD_PLACES: tuple[tuple[str, str], ...] = (
     (f"{BODIES_DIR}/*.yaml", "body"),
     (f"{DIMENSIONS_DIR}/*.yaml", "dimension"),
     (f"{AREAS_DIR}/*.yaml", "priority-area"),
+    (f"{GROUPS_DIR}/*.yaml", "group"),
     (f"{DOCUMENTS_DIR}/*/{DOCUMENT_RECORD}", "document"),
     (f"{POSITIONS_DIR}/*/*.yaml", "position-set"),
     *((f"{folder}/*.yaml", kind) for kind, folder in MODALITIES_FOLDERS.items()),

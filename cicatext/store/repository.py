@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
+from cicatext.records.parties import Parties, parties_from_records
 from cicatext.store import journal, yamlio
 from cicatext.store.files import read_text, remove_leftovers
 from cicatext.store.git import identity_env, resolve, run_git
@@ -28,6 +29,7 @@ from cicatext.store.layout import (
     DIMENSIONS_DIR,
     DOCUMENT_RECORD,
     DOCUMENTS_DIR,
+    GROUPS_DIR,
     SETTINGS_FILE,
     STATES_DIR,
     TEMP_PREFIX,
@@ -199,6 +201,16 @@ class Repository:
         return {str(r.get("code", key)): r for key, r in self._records_in(STATES_DIR).items()}
 
     @cached_property
+    def groups(self) -> dict[str, dict]:
+        """Negotiating groups by code, each with its members."""
+        return {str(r.get("code", key)): r for key, r in self._records_in(GROUPS_DIR).items()}
+
+    @cached_property
+    def parties(self) -> Parties:
+        """Every party a draft may name, by code, name or alias: states, groups and the Secretariat."""
+        return parties_from_records(self.states, self.groups, self.secretariat_code)
+
+    @cached_property
     def bodies(self) -> dict[str, dict]:
         """Governing bodies by code."""
         return {str(r.get("code", key)): r for key, r in self._records_in(BODIES_DIR).items()}
@@ -221,8 +233,8 @@ class Repository:
 
     @cached_property
     def codes(self) -> frozenset[str]:
-        """Every code an attribution may name: member states and the Secretariat."""
-        return frozenset(self.states) | {self.secretariat_code}
+        """Every code an attribution may name: member states, groups and the Secretariat."""
+        return frozenset(self.states) | frozenset(self.groups) | {self.secretariat_code}
 
     @cached_property
     def languages(self) -> list[str]:
@@ -425,7 +437,7 @@ class Repository:
     def refresh(self) -> None:
         """Forget cached settings, registry and primed records, after a change on disk."""
         self._primed.clear()
-        for name in ("settings", "states", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code",
+        for name in ("settings", "states", "groups", "parties", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code",
                      "bracket_kinds"):
             self.__dict__.pop(name, None)
 

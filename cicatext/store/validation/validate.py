@@ -519,6 +519,17 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
                        {"key": key, "problems": [asdict(problem) for problem in problems]})
 
 
+def _group_members(repo: Repository, file: str, text: str, record: dict) -> list[Problem]:
+    """A group's members that are neither a member state nor another group of the registry."""
+    known = set(repo.states) | set(repo.groups)
+    members = record.get("members")
+    if not isinstance(members, list):
+        return []
+    return [_located(file, text, ("members", index), f"group member {member!r} is not in the registry",
+                     _nearest(member, known))
+            for index, member in enumerate(members) if isinstance(member, str) and member not in known]
+
+
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
     """The checks between records and over the whole repository."""
     from cicatext.store.modalities.checking import check_repository
@@ -527,9 +538,11 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
     problems: list[Problem] = []
     for file, (kind, record) in records.items():
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
-        if kind == "member-state" and record.get("code") not in (None, stem):
+        if kind in ("member-state", "group") and record.get("code") not in (None, stem):
             problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
                                      f"rename the file to {record.get('code')}.yaml"))
+        if kind == "group":
+            problems.extend(_group_members(repo, file, texts[file], record))
         if kind == "priority-area":
             dimension = record.get("dimension")
             if isinstance(dimension, str) and dimension not in repo.dimensions:
