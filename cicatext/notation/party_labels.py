@@ -40,6 +40,12 @@ _HEAD = re.compile(r"\s*(?P<parties>[^:“\"‘]+?)\s*(?::\s*|(?=\s+(?:" + "|".j
                    r"|(?=\s*[“\"‘]))", re.IGNORECASE)
 
 
+def verb_action(word: str) -> str | None:
+    """What a stance word asks (`retain` propose, `delete` object, `tcb` reserve, `insert`); None for another word."""
+    key = " ".join(word.casefold().split())
+    return RESERVE if key == "to come back" else _VERBS.get(key)
+
+
 @dataclass(frozen=True)
 class Clause:
     """One thing a label asks."""
@@ -91,8 +97,7 @@ def read_label(label: str, *, bare_quote: str = OBJECT) -> Label | None:
         if verb is None:
             action = bare_quote
         else:
-            key = " ".join(verb.casefold().split())
-            action = RESERVE if key == "to come back" else _VERBS.get(key)
+            action = verb_action(verb)
             if action is None:
                 break  # a word that is no verb: the rest is not read
         clauses.append(Clause(action, words))

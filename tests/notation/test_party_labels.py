@@ -2,7 +2,14 @@
 
 import pytest
 
-from cicatext.notation.party_labels import INSERT, OBJECT, PROPOSE, RESERVE, Clause, read_label
+from cicatext.notation.party_labels import (
+    INSERT,
+    OBJECT,
+    PROPOSE,
+    RESERVE,
+    Clause,
+    read_label,
+)
 
 
 @pytest.mark.parametrize(("label", "parties", "clauses"), [

@@ -1,6 +1,12 @@
 """Parties found by code, name or alias, lists of them, and groups opened to their members."""
 
-from cicatext.records.parties import GROUP, Parties, Party, name_key, parties_from_records
+from cicatext.records.parties import (
+    GROUP,
+    Parties,
+    Party,
+    name_key,
+    parties_from_records,
+)
 
 
 def _parties() -> Parties:
