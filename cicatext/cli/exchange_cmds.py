@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from cicatext.exchange.formats import DEFAULT, FORMATS, Format, format_for_extension, format_named
+from cicatext.exchange.formats import (
+    DEFAULT,
+    FORMATS,
+    Format,
+    format_for_extension,
+    format_named,
+)
 
 
 def register(subparsers) -> None:
@@ -28,6 +34,9 @@ def register(subparsers) -> None:
                              "deletions struck through)")
     export.add_argument("-o", "--output", metavar="FILE", help="the file to write (default: standard output; "
                                                                "Word files need -o)")
+    export.add_argument("--style", metavar="STYLE",
+                        help="the attribution style to write: cica [text] (+A), party-inside [text - A; B delete], "
+                             "party-prefix [A: “word”], party-note [text] (A: retain) (default: the repository's)")
     export.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
     export.set_defaults(handler=run_export)
 
@@ -96,9 +105,13 @@ def run_export(args: argparse.Namespace) -> int:
     fmt = _output_format(args)
     if fmt.binary and not args.output:
         raise UsageError(f"a {fmt.label} file cannot go to the terminal: give -o FILE.{fmt.name}")
+    from cicatext.cli.output import print_problems
     from cicatext.exchange.source import load
+    from cicatext.store.register.styles import style_named
 
-    document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean)
+    document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean,
+                    style=style_named(args.style, repo))
+    print_problems(document.style_warnings)
     data = fmt.write(document)
     if not args.rev:
         _warn_if_amended(repo, args.symbol)

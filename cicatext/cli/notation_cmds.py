@@ -28,6 +28,7 @@ def register(subparsers) -> None:
         parser = subparsers.add_parser(name, help=summary, description=description)
         _file_argument(parser)
         _codes_argument(parser)
+        _style_argument(parser)
         _json_argument(parser)
         parser.set_defaults(handler=handler)
 
@@ -41,6 +42,16 @@ def _codes_argument(parser: argparse.ArgumentParser) -> None:
         "--codes",
         metavar="CODES",
         help="known delegation codes, comma-separated (e.g. IRAN,CHN,IND); others are errors",
+    )
+
+
+def _style_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--style",
+        metavar="STYLE",
+        help="the attribution style FILE is written in: cica [text] (+A), party-inside [text - A; B delete], "
+             "party-prefix [A: “word”], party-note [text] (A: retain) (default: the repository's when run in one, "
+             "else cica); party names go through the repository's registry when run in one",
     )
 
 
@@ -65,6 +76,8 @@ def brackets_command(args: argparse.Namespace) -> int:
                 "option_blocks": [block.to_json() for block in option_blocks(reading.draft)],
                 "errors": [p.to_json() for p in errors],
                 "warnings": [p.to_json() for p in warnings],
+                "style": args.style_used,
+                "converted": [c.to_json() for c in args.converted],
             }
         )
     else:
@@ -160,13 +173,38 @@ def _read(args: argparse.Namespace):
     args.inserted = ()
     split = as_blocks(text)
     if split is None:
-        return read(text, codes=codes, file=name)
+        return _styled(args, text, name, lambda styled: read(styled, codes=codes, file=name))
     converted, inserted = split
     args.inserted = inserted
-    reading = read(converted, codes=codes, file=name)
+    reading = _styled(args, converted, name, lambda styled: read(styled, codes=codes, file=name))
     lines = _inserted_lines(converted, inserted)
     problems = tuple(replace(p, line=p.line - bisect_right(lines, p.line)) if p.line else p for p in reading.problems)
     return Reading(reading.draft, problems)
+
+
+def _styled(args: argparse.Namespace, text: str, name: str, reader):
+    """`reader` over the text written in the style asked for (or the repository's), in the cica style: its
+    conversions kept on `args` for --json, the attributions left as written among the problems. Lines stay
+    the file's own; columns after a converted attribution are those of the cica text."""
+    from cicatext.errors import CicatextError
+    from cicatext.notation.reader import Reading
+    from cicatext.store.register.styles import read_received, style_named
+    from cicatext.store.repository import Repository
+
+    repo = None
+    if args.style is None or args.style != "cica":
+        try:
+            repo = Repository.open(None)
+        except CicatextError:
+            repo = None
+    args.style_used = style_named(args.style, repo)
+    conversion = read_received(repo, text, args.style_used, file=name)
+    args.converted = conversion.converted
+    reading = reader(conversion.text)
+    if not conversion.warnings:
+        return reading
+    problems = sorted((*reading.problems, *conversion.warnings), key=lambda p: (p.line or 0, p.column or 0))
+    return Reading(reading.draft, tuple(problems))
 
 
 def _inserted_lines(text: str, inserted: tuple[int, ...]) -> list[int]:

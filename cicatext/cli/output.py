@@ -32,3 +32,15 @@ def warn_awaiting(awaiting: dict[str, tuple[str, ...]], symbol: str) -> None:
         print(f"warning: awaiting translation in {language}: {', '.join(ids)} (marked in the document's record; "
               f"translate them, then `cicatext translated {symbol} --lang {language} {' '.join(ids)}`)",
               file=sys.stderr)
+
+
+def report_conversion(converted, warnings, file: str, style: str | None) -> None:
+    """What a text received in another attribution style became: one line each on standard output, and the
+    attributions left as written as warnings on standard error."""
+    if converted:
+        named = f" from the {style} style" if style else ""
+        print(f"Converted {len(converted)} attribution{'s' if len(converted) != 1 else ''}{named}:")
+        for item in converted:
+            where = f"{file}:{item.line}:{item.column}" if item.line else file
+            print(f"  {where}: {item.written} → {item.now}")
+    print_problems(warnings)

@@ -35,6 +35,10 @@ def register(subparsers) -> None:
     imp.add_argument("--repair-pdf", action="store_true",
                      help="remove the page headers, footers and page numbers of a PDF extract and join the words "
                           "it hyphenated across lines, reporting each repair (by default they are reported and kept)")
+    imp.add_argument("--style", metavar="STYLE",
+                     help="the attribution style the text is written in: cica, party-inside, party-prefix or "
+                          "party-note (default: the repository's, `notation: style` in cicatext.yaml); it is kept "
+                          "in the cica style and every attribution converted is reported")
     imp.add_argument("-C", "--repo", default=".", help="the repository (default: here)")
     imp.add_argument("--json", action="store_true", help="print the result as JSON")
     imp.set_defaults(handler=run_import)
@@ -76,7 +80,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json
+    from cicatext.cli.output import emit_json, report_conversion
     from cicatext.errors import UsageError
     from cicatext.records.symbols import parse_symbol
     from cicatext.store.register.create import import_text, read_input_file
@@ -88,8 +92,11 @@ def run_import(args: argparse.Namespace) -> int:
         return _import_revision(repo, args)
     if not args.title:
         raise UsageError("a new document needs its title", hint="give --title TITLE")
+    from cicatext.store.register.styles import style_named
+
+    style = style_named(args.style, repo)
     options = {"symbol": args.symbol, "title": args.title, "language": args.lang, "kind": args.kind,
-               "sponsor": args.sponsor, "body": args.body, "date": args.date}
+               "sponsor": args.sponsor, "body": args.body, "date": args.date, "style": style}
     if args.file.lower().endswith(".docx"):
         from cicatext.exchange.docx_import import import_docx
 
@@ -100,7 +107,9 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
                    "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings],
-                   "known_problems": [p.to_json() for p in result.problems]})
+                   "known_problems": [p.to_json() for p in result.problems],
+                   "style": style, "converted": [c.to_json() for c in result.converted],
+                   "style_warnings": [p.to_json() for p in result.style_warnings]})
     else:
         for warning in result.warnings:
             print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
@@ -108,6 +117,7 @@ def run_import(args: argparse.Namespace) -> int:
             print(f"{problem.location()}: warning: {problem.message} (kept as circulated: a known problem of "
                   f"{args.symbol})", file=sys.stderr)
         print(f"Imported {args.symbol} as {document_folder(result.slug)}/ ({result.paragraphs} paragraphs)")
+        report_conversion(result.converted, result.style_warnings, args.file, style)
     return 0
 
 
@@ -122,9 +132,10 @@ def _registered(repo, base: str) -> bool:
 
 
 def _import_revision(repo, args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json, warn_awaiting
+    from cicatext.cli.output import emit_json, report_conversion, warn_awaiting
     from cicatext.store.register.create import read_input_file
     from cicatext.store.register.revisions import import_revision
+    from cicatext.store.register.styles import style_named
 
     if args.file.lower().endswith(".docx"):
         from cicatext.exchange.docx_import import docx_text
@@ -132,8 +143,9 @@ def _import_revision(repo, args: argparse.Namespace) -> int:
         text = docx_text(args.file)
     else:
         text = read_input_file(args.file)
+    style = style_named(args.style, repo)
     result = import_revision(repo, text, symbol=args.symbol, language=args.lang, date=args.date, source=args.file,
-                             force=args.force)
+                             force=args.force, style=style)
     if args.json:
         emit_json(result.to_json())
         return 0
@@ -150,6 +162,7 @@ def _import_revision(repo, args: argparse.Namespace) -> int:
     for link in alignment.unsure():
         print(f"unsure: {link.new} ← {link.old} (similarity {link.similarity:.2f}); check that they are one "
               "paragraph", file=sys.stderr)
+    report_conversion(result.converted, result.style_warnings, args.file, style)
     warn_awaiting(result.awaiting or {}, result.symbol)
     print("Share it: `git push origin main --follow-tags`", file=sys.stderr)
     return 0

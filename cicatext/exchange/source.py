@@ -84,6 +84,10 @@ class ExportDocument:
     """The document.yaml the title block was taken from."""
     names: Mapping[str, str] = field(default_factory=dict)
     """Delegation code → name in the language, for legends."""
+    style: str = "cica"
+    """The attribution style the text is written in; in any but cica, attributions are part of the text."""
+    style_warnings: tuple = ()
+    """What the style could not write, kept in the cica style (problems of severity warning)."""
 
     @property
     def status(self) -> list[dict]:
@@ -154,8 +158,9 @@ def attribution_title(attribution: Attribution, names: Mapping[str, str]) -> str
 
 
 def load(repo: Repository, reference: str, *, language: str | None = None, revision: str | None = None,
-         clean: bool = False) -> ExportDocument:
-    """The document named by `reference` in one language (default: its first), at `revision` or the working tree."""
+         clean: bool = False, style: str | None = None) -> ExportDocument:
+    """The document named by `reference` in one language (default: its first), at `revision` or the working tree,
+    its attributions written in `style` (default: the repository's)."""
     from cicatext.errors import NotationError
     from cicatext.notation.reader import read
     from cicatext.notation.views import clean_paragraph
@@ -174,6 +179,11 @@ def load(repo: Repository, reference: str, *, language: str | None = None, revis
     draft = reading.draft
     if not draft.paragraphs:
         raise UsageError("the text holds no paragraphs", file=path, hint="there is nothing to export")
+    from cicatext.store.register.styles import write_styled
+
+    styled = write_styled(repo, text, None if clean else style, file=path)
+    if styled.text != text:
+        draft = read(styled.text, file=path).draft
     paragraphs = draft.paragraphs
     if clean:
         kept = []
@@ -203,6 +213,8 @@ def load(repo: Repository, reference: str, *, language: str | None = None, revis
         revision=revision,
         record=record,
         names=_names(repo, language),
+        style=styled.style,
+        style_warnings=styled.warnings,
     )
 
 

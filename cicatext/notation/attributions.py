@@ -218,7 +218,8 @@ class AttributionReader:
                 self.problem(
                     opens,
                     f"'({inner})' after a bracket looks like an attribution but is not read as one: it stays text",
-                    "write one group per delegation with a registered code: (+CODE), (-CODE) or (CODE tcb)",
+                    "write one group per delegation with a registered code: (+CODE), (-CODE) or (CODE tcb); a text "
+                    "written in another house's style reads with --style party-note (or party-inside, party-prefix)",
                     severity="warning",
                 )
             return

@@ -163,6 +163,15 @@ class Repository:
         return value
 
     @cached_property
+    def attribution_style(self) -> str:
+        """The attribution style received texts are read in and exports written in (settings `notation: style`)."""
+        from cicatext.notation.styles import CICA, STYLES
+
+        notation = self.settings.get("notation") or {}
+        style = notation.get("style") if isinstance(notation, dict) else None
+        return style if style in STYLES else CICA
+
+    @cached_property
     def bracket_kinds(self):
         """What this repository's texts write as placeholders and status notes (settings `notation:`), compiled."""
         from cicatext.notation.alternatives import Kinds
@@ -437,7 +446,8 @@ class Repository:
     def refresh(self) -> None:
         """Forget cached settings, registry and primed records, after a change on disk."""
         self._primed.clear()
-        for name in ("settings", "states", "groups", "parties", "bodies", "dimensions", "areas", "codes", "languages", "secretariat_code",
+        for name in ("settings", "attribution_style", "states", "groups", "parties", "bodies", "dimensions", "areas",
+                     "codes", "languages", "secretariat_code",
                      "bracket_kinds"):
             self.__dict__.pop(name, None)
 

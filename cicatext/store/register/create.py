@@ -7,12 +7,18 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
+from cicatext.notation.styles import Converted
 from cicatext.records.paragraphing import (
     ImportWarning,
     render_with_ids,
     split_paragraphs,
 )
-from cicatext.records.symbols import PROFILE_EXAMPLES, PROFILES, fits_profile, parse_symbol
+from cicatext.records.symbols import (
+    PROFILE_EXAMPLES,
+    PROFILES,
+    fits_profile,
+    parse_symbol,
+)
 from cicatext.resources import template_dir
 from cicatext.store import yamlio
 from cicatext.store.git import identity_env, run_git
@@ -71,19 +77,25 @@ class ImportResult:
     commit: str
     problems: tuple[Problem, ...] = ()
     """The notation errors of the text as circulated, recorded as known problems of its revision."""
+    converted: tuple[Converted, ...] = ()
+    """The attributions received in another style and kept in the cica style."""
+    style_warnings: tuple[Problem, ...] = ()
+    """What looked like an attribution in the received style and was kept as written (a party no registry knows)."""
 
 
 def import_text(repo: Repository, text: str, *, symbol: str, title: str, language: str = "en",
                 kind: str = "other", sponsor: str | None = None, body: str | None = None,
                 source: str = "<input>", date: str | None = None,
                 author: tuple[str, str] | None = None, commit_date: str | None = None,
-                extra: dict | None = None, repair_pdf: bool = False) -> ImportResult:
+                extra: dict | None = None, repair_pdf: bool = False, style: str | None = None) -> ImportResult:
     """Turn a plain-text draft into a document (record and text in one language) and commit it.
 
     The text is kept as circulated: its notation errors (against the
     registry's codes) are recorded as known problems of the revision, and
     `validate` reports them as warnings. `repair_pdf` removes a PDF extract's
     page headers and numbers and joins its hyphenated words, with a warning each.
+    A text written in another attribution `style` (by default the repository's)
+    is kept in the cica style, with what was converted and what was not.
     """
     from cicatext.store.validation.known import record_problems
 
@@ -98,7 +110,10 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     paragraphs, warnings = split_paragraphs(text, repair_pdf=repair_pdf)
     if not paragraphs:
         raise UsageError(f"{source} holds no paragraphs", hint="give a text file with paragraphs separated by blank lines")
-    document_text = render_with_ids(paragraphs)
+    from cicatext.store.register.styles import read_received
+
+    conversion = read_received(repo, render_with_ids(paragraphs), style, file=source)
+    document_text = conversion.text
     slug = parsed.slug()
     known, problems = record_problems(document_text, repo.codes, document_text_path(slug, language), language)
     record_path = document_record_path(slug)
@@ -129,7 +144,8 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
         return {record_path: yamlio.dump(record), document_text_path(slug, language): document_text}
 
     commit = repo.update(files, f"Import {parsed} ({title})", author=author, date=commit_date)
-    return ImportResult(slug, len(paragraphs), tuple(warnings), commit, problems)
+    return ImportResult(slug, len(paragraphs), tuple(warnings), commit, problems, conversion.converted,
+                        conversion.warnings)
 
 
 def read_input_file(path: str) -> str:

@@ -16,8 +16,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date as Date
 
-from cicatext.errors import CicatextError, RepositoryError, UsageError
+from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
 from cicatext.notation.alignment import Alignment, align, carried_ids
+from cicatext.notation.reader import read
+from cicatext.notation.render import render
+from cicatext.notation.styles import Converted
 from cicatext.records.paragraphing import (
     ImportedParagraph,
     ImportWarning,
@@ -28,6 +31,7 @@ from cicatext.records.symbols import parse_symbol
 from cicatext.store import yamlio
 from cicatext.store.git import commit_day, read_texts
 from cicatext.store.layout import document_folder
+from cicatext.store.register.styles import read_received
 from cicatext.store.repository import DocumentEntry, Repository
 
 LEAST_CARRIED = 0.3
@@ -48,6 +52,10 @@ class RevisionResult:
     alignment: Alignment | None
     warnings: tuple[ImportWarning, ...] = ()
     awaiting: dict[str, tuple[str, ...]] | None = None
+    converted: tuple[Converted, ...] = ()
+    """The attributions received in another style and kept in the cica style."""
+    style_warnings: tuple[Problem, ...] = ()
+    """What looked like an attribution in the received style and was kept as written."""
 
     def to_json(self) -> dict:
         """The result as plain data for `--json`."""
@@ -59,6 +67,8 @@ class RevisionResult:
         if self.awaiting:
             shown["awaiting_translation"] = {lang: list(ids) for lang, ids in self.awaiting.items()}
         shown["warnings"] = [{"line": w.line, "message": w.message} for w in self.warnings]
+        shown["converted"] = [c.to_json() for c in self.converted]
+        shown["style_warnings"] = [p.to_json() for p in self.style_warnings]
         return shown
 
 
@@ -112,9 +122,8 @@ def used_ids(repo: Repository, path: str) -> set[str]:
 
 def import_revision(repo: Repository, text: str, *, symbol: str, language: str = "en", date: str | None = None,
                     source: str = "<input>", force: bool = False,
-                    author: tuple[str, str] | None = None) -> RevisionResult:
+                    author: tuple[str, str] | None = None, style: str | None = None) -> RevisionResult:
     """Import a revised text as the next revision of a document in the register (see the module's description)."""
-    from cicatext.notation.reader import read
     from cicatext.store.negotiation.checks import require_repository_state
     from cicatext.store.negotiation.languages_apply import follow_change
     from cicatext.store.validation.known import record_problems
@@ -128,6 +137,9 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     if not paragraphs:
         raise UsageError(f"{source} holds no paragraphs", hint="give a text with paragraphs separated by blank lines")
     written_ids = bool(_MARKER.match(text.lstrip()))
+    conversion = read_received(repo, render_with_ids(paragraphs), style, file=source)
+    if conversion.converted:
+        paragraphs = [ImportedParagraph(p.id, render(p.content)) for p in read(conversion.text).draft.paragraphs]
     tag = revision_tag(entry.slug, number)
     if repo.resolve(f"refs/tags/{tag}") is not None:
         raise RepositoryError(f"tag {tag} already exists", hint="the register and the tags disagree: `git pull` first")
@@ -180,7 +192,8 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
     alignment, awaiting = made["alignment"], made["awaiting"]
     warnings = [*warnings, *(ImportWarning(p.line or 0, f"{p.message} (kept as a known problem of {full_symbol})")
                              for p in made["problems"])]
-    return RevisionResult(full_symbol, entry.slug, number, tag, commit, alignment, tuple(warnings), awaiting)
+    return RevisionResult(full_symbol, entry.slug, number, tag, commit, alignment, tuple(warnings), awaiting,
+                          conversion.converted, conversion.warnings)
 
 
 def revise(repo: Repository, symbol: str, *, date: str | None = None,
