@@ -223,12 +223,12 @@ def _take_notes(bracket: Bracket, after: Text, names: Names, report: Report) -> 
         taken = _note(found.group(3), names)
         if taken is None:
             break
-        codes, stance, unknown = taken
+        made, unknown = taken
         where = shifted(after.pos, text, found.end(2))
         if unknown:
             report.unknown(where, found.group(0)[found.end(2) - found.start():], unknown)
             break
-        made = [replace(a, lead=found.group(2) if i == 0 else " ") for i, a in enumerate(attributions_of(codes, stance))]
+        made = [replace(a, lead=found.group(2) if i == 0 else " ") for i, a in enumerate(made)]
         report.done(where, found.group(0).strip(), cica(made))
         if found.group(1):
             trailer = found.group(1)
@@ -239,21 +239,38 @@ def _take_notes(bracket: Bracket, after: Text, names: Names, report: Report) -> 
     return replace(bracket, attributions=tuple(attributions), trailer=trailer), text[at:]
 
 
-def _note(inner: str, names: Names) -> tuple[list[str], Stance, list[str]] | None:
-    """A note's parties and stance: `US: retain` (any stance word), `EU, US, JPN` (they support it); None when
-    the round brackets hold something else, such as `(RMT)` or `(see annex)`."""
+_SIGNED = re.compile(r"\s*([+-])\s*([A-Z][\w.'’\-/ ]*?)\s*(?:,|$)")
+
+
+def _note(inner: str, names: Names) -> tuple[list[Attribution], list[str]] | None:
+    """A note's attributions and the names in it no party goes by: `US: retain` (any stance word), `EU, US, JPN`
+    (they support it), `+G-77, -U.S.` (signed names that are not codes); None when the round brackets hold
+    something else, such as `(RMT)` or `(see annex)`."""
     label = party_labels.read_label(inner)
     if label is not None and not label.unread and len(label.clauses) == 1 and label.clauses[0].words is None \
             and label.clauses[0].action in STANCES:
         codes, unknown = names.codes(label.parties)
         if codes or unknown:
-            return codes, STANCES[label.clauses[0].action], unknown
-    if ":" in inner or (not names.registry and "," not in inner) or not re.fullmatch(r"[A-Z][\w.'’\-/ ]*(?:\s*,\s*[A-Z][\w.'’\-/ ]*)*", inner.strip()):
+            return attributions_of(codes, STANCES[label.clauses[0].action]), unknown
+    signed = list(_SIGNED.finditer(inner))
+    if signed and signed[-1].end() == len(inner) and all(a.end() == b.start() for a, b in zip(signed, signed[1:])) \
+            and signed[0].start() == 0:
+        made: list[Attribution] = []
+        unknown = []
+        for found in signed:
+            code = names.code(found.group(2))
+            if code is None:
+                unknown.append(found.group(2).strip())
+            else:
+                made.append(Attribution(code, Stance(found.group(1))))
+        return made, unknown
+    if ":" in inner or (not names.registry and "," not in inner) \
+            or not re.fullmatch(r"[A-Z][\w.'’\-/ ]*(?:\s*,\s*[A-Z][\w.'’\-/ ]*)*", inner.strip()):
         return None
     codes, unknown = names.codes(inner)
     if not codes:
         return None  # `(RMT)`: an abbreviation no party goes by is text
-    return codes, Stance.PROPOSE, unknown
+    return attributions_of(codes, Stance.PROPOSE), unknown
 
 
 # party-inside: `[extreme - US; G77 delete]`, `[one - EU, G77 retain / other - US]`.

@@ -63,6 +63,7 @@ def positions(text: str) -> Counter:
     (PARTY_NOTE, "a [new] (Norway: retain) (China: delete) text", "a [new] (+NOR) (-CHN) text"),
     (PARTY_NOTE, "the [firm]. (EU, US, JPN) step", "the [firm]. (+EU) (+USA) (+JPN) step"),
     (PARTY_NOTE, "the [firm] (G-77/China: tcb) step", "the [firm] (G77 tcb) step"),
+    (PARTY_NOTE, "the [firm] (+G-77) (+EU, -U.S.) step", "the [firm] (+G77) (+EU) (-USA) step"),
 ])
 def test_each_style_reads_into_the_cica_style(style, written, cica):
     conversion = to_cica(written, style, resolve=RESOLVE)
