@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass, field, replace
 
 from cicatext.errors import Problem
@@ -253,7 +254,7 @@ def _note(inner: str, names: Names) -> tuple[list[Attribution], list[str]] | Non
         if codes or unknown:
             return attributions_of(codes, STANCES[label.clauses[0].action]), unknown
     signed = list(_SIGNED.finditer(inner))
-    if signed and signed[-1].end() == len(inner) and all(a.end() == b.start() for a, b in zip(signed, signed[1:])) \
+    if signed and signed[-1].end() == len(inner) and all(a.end() == b.start() for a, b in pairwise(signed)) \
             and signed[0].start() == 0:
         made: list[Attribution] = []
         unknown = []
