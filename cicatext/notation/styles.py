@@ -27,8 +27,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from itertools import pairwise
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from cicatext.errors import Problem
 from cicatext.notation import party_labels
