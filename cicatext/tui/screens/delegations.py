@@ -140,7 +140,7 @@ class DelegationsScreen(Screen):
             count = counts[code]
             # In a narrow terminal the list keeps codes and counts only, one line each.
             name = self.names.get(code, "") if self.app.size.width >= 100 else ""
-            name = name if len(name) <= 13 else name[:12] + "…"
+            name = name if len(name) <= 13 else name[:12].rstrip() + "…"
             label = Content.assemble((f"{code:<6}", "bold"), f" {count:>3} " if self.brackets else "     ",
                                      (name, "$text-muted"))
             options.add_option(Option(label, id=code))
