@@ -10,6 +10,7 @@ from cicatext.cli.main import main
 from cicatext.notation.tree import Stance
 from cicatext.store.negotiation.delegations import delegation_brackets
 from cicatext.store.register.create import import_text, init_repository
+from cicatext.store.validation.validate import validate
 
 DRAFT = """Draft decision
 
@@ -29,6 +30,12 @@ def un_draft(tmp_path):
 
 def _rows(repo, code, expand):
     return [(b.text, b.stances, b.via) for b in delegation_brackets(repo, code, expand_groups=expand)]
+
+
+def test_group_codes_are_attributions_the_registry_knows(un_draft):
+    """(+G77), (-EU) and (-AOSIS) are known codes: the draft with them validates without a problem."""
+    assert validate(un_draft) == []
+    assert {"G77", "EU", "AOSIS"} <= un_draft.codes
 
 
 def test_a_groups_bracket_is_listed_under_its_members_only_when_expanded(un_draft):
