@@ -1,4 +1,4 @@
-"""Where cicatext finds the files it ships: the JSON Schemas, the repository template, the seed package."""
+"""Where cicatext finds the files it ships: the JSON Schemas, the repository template, the sets of parties, the seed package."""
 
 from __future__ import annotations
 
@@ -15,6 +15,11 @@ def schemas_dir() -> Path:
 def template_dir() -> Path:
     """The folder `cicatext init` copies into a new repository."""
     return _PACKAGE / "repo_template"
+
+
+def party_set_dir(name: str) -> Path:
+    """The folder of a set of parties other than the template's own (`un`): settings, bodies, groups, state data."""
+    return _PACKAGE / "registries" / name
 
 
 def seed_file() -> Path:

@@ -29,7 +29,8 @@ RECORDS_DOC = ROOT / "docs" / "records.md"
 BASE_URI = "https://cicatext.org/schemas/"
 
 # The kinds docs/records.md describes in full (where each lives: cicatext.store.layout).
-DOCUMENTED_KINDS = {"settings", "member-state", "body", "dimension", "priority-area", "document", "position-set"}
+DOCUMENTED_KINDS = {"settings", "member-state", "group", "body", "dimension", "priority-area", "document",
+                    "position-set"}
 
 SCHEMA_FILES = sorted(SCHEMAS.glob("*.schema.json"))
 SCHEMA_BY_KIND: dict[str, dict] = {

@@ -1,5 +1,6 @@
 """A wheel built from this source works on its own: it holds every file of the package, and once installed alone in a
-fresh virtual environment `cicatext init`, `validate` and `demo` succeed from the installed files.
+fresh virtual environment `cicatext init` (with either set of parties), `validate` and `demo` succeed from the
+installed files.
 
 The wheel is built from a copy of what pyproject.toml builds from (itself, README.md and cicatext/), so that
 setuptools' `build/` folder is not written into the source tree and no stale file left there from an earlier build
@@ -76,7 +77,7 @@ def test_wheel_holds_every_file_of_the_package(wheel):
 
 def test_installed_wheel_inits_validates_and_builds_the_demo(installed, tmp_path):
     """From a folder outside the source tree, the installed `cicatext` (the wheel's, not the source's) runs
-    `init`, `validate` and `demo --no-tui --path DIR` successfully."""
+    `init`, `init --parties un`, `validate` and `demo --no-tui --path DIR` successfully."""
     assert not tmp_path.resolve().is_relative_to(ROOT)
     environment = installed.parent.resolve()
     env = {key: value for key, value in os.environ.items()
@@ -98,6 +99,10 @@ def test_installed_wheel_inits_validates_and_builds_the_demo(installed, tmp_path
     assert (tmp_path / "repo" / "registry" / "states" / "KAZ.yaml").is_file()
     assert (tmp_path / "repo" / ".gitattributes").is_file()
     _run([cicatext, "validate"], cwd=tmp_path / "repo", env=env)
+    _run([cicatext, "init", "un", "--parties", "un"], cwd=tmp_path, env=env)
+    assert (tmp_path / "un" / "registry" / "states" / "USA.yaml").is_file()
+    assert (tmp_path / "un" / "registry" / "groups" / "G77.yaml").is_file()
+    _run([cicatext, "validate"], cwd=tmp_path / "un", env=env)
 
     demo = _run([cicatext, "demo", "--no-tui", "--path", "demo"], cwd=tmp_path, env=env)
     assert str(tmp_path / "demo") in demo.stdout + demo.stderr

@@ -1,4 +1,4 @@
-"""Commands of the negotiation: delegation start, propose, round, agree, drop, diff, log, git-setup, and git's diff driver."""
+"""Commands of the negotiation: delegation start and show, propose, round, agree, drop, diff, log, git-setup, and git's diff driver."""
 
 from __future__ import annotations
 
@@ -18,6 +18,14 @@ def register(subparsers) -> None:
     _repo_option(start)
     start.add_argument("--json", action="store_true", help="print the result as JSON")
     start.set_defaults(handler=run_start)
+    show = actions.add_parser("show", help="a delegation's open brackets in every document, and its position sets")
+    show.add_argument("code", help="the delegation code or name, e.g. USA or 'United States'")
+    show.add_argument("--expand-groups", action="store_true",
+                      help="also list the brackets attributed to the groups it belongs to (G77, EU, ...), "
+                           "marked as via the group")
+    _repo_option(show)
+    show.add_argument("--json", action="store_true", help="print the brackets and position sets as JSON")
+    show.set_defaults(handler=run_show)
     delegation.set_defaults(handler=lambda args: (delegation.print_help(), 2)[1])
 
     propose = subparsers.add_parser("propose", help="turn your edit of a document's text into your position set")
@@ -101,6 +109,45 @@ def run_start(args: argparse.Namespace) -> int:
     verb = "Created" if result.created else "Switched to"
     print(f"{verb} {result.branch}" + (f" (brought up to date with main: {result.updated})" if result.updated else ""))
     print("Edit a document's text, then `cicatext propose SYMBOL`.", file=sys.stderr)
+    return 0
+
+
+def run_show(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.negotiation.checks import known_code
+    from cicatext.store.negotiation.delegations import (
+        delegation_brackets,
+        position_files,
+    )
+
+    repo = _open(args)
+    code = repo.parties.resolve(args.code) or known_code(repo, args.code)
+    brackets = delegation_brackets(repo, code, expand_groups=args.expand_groups)
+    positions = position_files(repo, code)
+    if args.json:
+        emit_json({"delegation": code, "name": repo.parties.name(code), "groups": list(repo.parties.groups_of(code)),
+                   "brackets": [b.to_json() for b in brackets],
+                   "position_sets": [{"path": p.path, "document": p.document, "entries": p.entries,
+                                      "actions": p.actions, "problem": p.problem} for p in positions]})
+        return 0
+    for item in brackets:
+        said = ",".join(s.value for s in item.stances)
+        via = f"via {','.join(item.via)}" if item.via else ""
+        text = " ".join(item.text.split())
+        parts = [item.symbol, item.label or item.paragraph, item.bracket, said, via, " ".join(item.others),
+                 text if len(text) <= 60 else text[:59] + "…"]
+        print("  ".join(part for part in parts if part))
+    for item in positions:
+        print(f"{item.path}  {item.document or '-'}  {item.problem or item.actions or 'no entries'}")
+    documents = len({item.slug for item in brackets})
+    through = sum(1 for item in brackets if item.via)
+    groups = repo.parties.groups_of(code)
+    summary = f"{code} ({repo.parties.name(code)}): {len(brackets)} open bracket(s) in {documents} document(s)"
+    if args.expand_groups:
+        summary += f", {through} through its groups ({', '.join(groups) or 'none'})"
+    elif groups:
+        summary += f"; member of {', '.join(groups)} (--expand-groups lists their brackets too)"
+    print(summary + f"; {len(positions)} position set(s)", file=sys.stderr)
     return 0
 
 

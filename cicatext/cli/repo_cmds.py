@@ -12,6 +12,9 @@ from cicatext.store.layout import document_folder
 def register(subparsers) -> None:
     init = subparsers.add_parser("init", help="make a new cicatext repository")
     init.add_argument("path", nargs="?", default=".", help="a new or empty folder (default: here)")
+    init.add_argument("--parties", choices=("cica", "un"), default="cica",
+                      help="the registry to start from: cica (CICA's member states, the default) or un (the UN "
+                           "member and observer states and the negotiating groups: G77, EU, AOSIS, ...)")
     init.set_defaults(handler=run_init)
 
     validate = subparsers.add_parser("validate", help="check every record, text and link in a repository")
@@ -53,8 +56,10 @@ def register(subparsers) -> None:
 def run_init(args: argparse.Namespace) -> int:
     from cicatext.store.register.create import init_repository
 
-    repo = init_repository(Path(args.path))
+    repo = init_repository(Path(args.path), parties=args.parties)
     print(f"Created a cicatext repository in {repo.root}")
+    if args.parties != "cica":
+        print(f"Its registry: {len(repo.states)} states and {len(repo.groups)} negotiating groups.")
     print("Next: `cicatext import FILE --symbol ... --title ...` to add a draft, `cicatext validate` to check it.")
     return 0
 

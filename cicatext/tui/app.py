@@ -322,10 +322,13 @@ class CicatextApp(App[int]):
             await self.action_reload()
 
     def state_names(self) -> dict[str, str]:
-        """Delegation code → name in English, for the reader's side panel."""
+        """Delegation and group code → name in English, for the reader's side panel and the Delegations screen."""
         names: dict[str, str] = {}
         try:
             for code, record in self.repo.states.items():
+                name = record.get("name")
+                names[code] = str(name.get("en") if isinstance(name, Mapping) else name or code)
+            for code, record in self.repo.groups.items():
                 name = record.get("name")
                 names[code] = str(name.get("en") if isinstance(name, Mapping) else name or code)
             names[self.repo.secretariat_code] = "Secretariat"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from cicatext.errors import NotationError, RepositoryError, UsageError
 from cicatext.notation.tree import Draft
-from cicatext.store.layout import STATES_DIR
+from cicatext.store.layout import GROUPS_DIR, STATES_DIR
 from cicatext.store.negotiation.refs import is_ancestor, resolve
 from cicatext.store.repository import Repository
 
@@ -41,8 +41,8 @@ def known_code(repo: Repository, code: str) -> str:
         nearest = suggest(wanted, repo.codes)
         hint = f"did you mean {nearest}? " if nearest else ""
         raise UsageError(f"unknown delegation {code!r}",
-                         hint=hint + f"delegation codes are the member states in {STATES_DIR} and "
-                                     f"{repo.secretariat_code}")
+                         hint=hint + f"delegation codes are the member states in {STATES_DIR}, the groups in "
+                                     f"{GROUPS_DIR} and {repo.secretariat_code}")
     return wanted
 
 

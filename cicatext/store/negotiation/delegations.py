@@ -1,8 +1,10 @@
 """One delegation's part in every document: the brackets carrying its attributions, and its position sets.
 
-The Delegations screen shows these; they are gathered from the catalogue's
-paragraphs (the repository's default language), so they stay quick on a large
-repository.
+The Delegations screen and `cicatext delegation show` show these; they are
+gathered from the catalogue's paragraphs (the repository's default language),
+so they stay quick on a large repository. An attribution to a group (`G77`) is
+the group's; with `expand_groups` it is also listed under each of the group's
+member states, marked as coming through the group.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from cicatext.notation.bracket_ids import paragraph_codes, shown_ids
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Stance
+from cicatext.records.parties import Parties
 from cicatext.store.layout import POSITIONS_DIR, delegation_folder
 from cicatext.store.register.catalogue import (
     DocumentSummary,
     default_language,
     iter_paragraphs,
+    load_catalogue,
 )
 from cicatext.store.repository import Repository
 
@@ -48,6 +52,14 @@ class DelegationBracket:
     """1-based line of the bracket in the text file."""
     language: str
     """The language of the text it was found in."""
+    via: tuple[str, ...] = ()
+    """The groups through which the delegation is attributed (empty when it is named itself)."""
+
+    def to_json(self) -> dict:
+        """The bracket as a plain dict for `--json` output."""
+        return {"document": self.symbol, "slug": self.slug, "paragraph": self.paragraph, "label": self.label,
+                "bracket": self.bracket, "stances": [s.value for s in self.stances], "others": list(self.others),
+                "text": self.text, "line": self.line, "language": self.language, "via": list(self.via)}
 
 
 @dataclass(frozen=True)
@@ -66,8 +78,14 @@ class PositionFile:
     """Why it does not load, if it does not."""
 
 
-def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> dict[str, list[DelegationBracket]]:
-    """Every attributed bracket of every document (default language), by delegation code."""
+def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary], *,
+                    expand_groups: bool = False) -> dict[str, list[DelegationBracket]]:
+    """Every attributed bracket of every document (default language), by delegation code.
+
+    With `expand_groups`, a bracket attributed to a group is also listed under
+    each member state that is not named on it itself, with `via` naming the group.
+    """
+    parties = repo.parties if expand_groups else None
     language = default_language(repo)
     symbols = {d.slug: d.current_symbol for d in documents}
     found: dict[str, list[DelegationBracket]] = {}
@@ -96,13 +114,41 @@ def gather_brackets(repo: Repository, documents: Sequence[DocumentSummary]) -> d
                     for attribution in bracket.attributions:
                         codes.setdefault(attribution.code, []).append(attribution.stance)
                     body = render(bracket.body)
+                    shown = (document.slug, symbols.get(document.slug, document.slug), paragraph_id, label,
+                             ids[id(bracket)])
+                    at_line = line + (bracket.pos.line - 1 if bracket.pos else 0)
                     for code, stances in codes.items():
                         others = tuple(a.source() for a in bracket.attributions if a.code != code)
                         found.setdefault(code, []).append(DelegationBracket(
-                            document.slug, symbols.get(document.slug, document.slug), paragraph_id, label,
-                            ids[id(bracket)], tuple(stances), others, body,
-                            line + (bracket.pos.line - 1 if bracket.pos else 0), wanted))
+                            *shown, tuple(stances), others, body, at_line, wanted))
+                    if parties is None:
+                        continue
+                    for state, (groups, stances) in _through_groups(codes, parties).items():
+                        others = tuple(a.source() for a in bracket.attributions if a.code not in groups)
+                        found.setdefault(state, []).append(DelegationBracket(
+                            *shown, tuple(stances), others, body, at_line, wanted, tuple(groups)))
     return found
+
+
+def _through_groups(codes: dict[str, list[Stance]], parties: Parties) -> dict[str, tuple[list[str], list[Stance]]]:
+    """The member states of the groups attributed on one bracket that are not attributed on it themselves:
+    for each, the groups it comes through and their stances."""
+    through: dict[str, tuple[list[str], list[Stance]]] = {}
+    for code, stances in codes.items():
+        if not parties.is_group(code):
+            continue
+        for state in parties.expand(code):
+            if state in codes:
+                continue
+            groups, said = through.setdefault(state, ([], []))
+            groups.append(code)
+            said.extend(s for s in stances if s not in said)
+    return through
+
+
+def delegation_brackets(repo: Repository, code: str, *, expand_groups: bool = False) -> list[DelegationBracket]:
+    """One delegation's brackets across every document; with `expand_groups`, also those of its groups."""
+    return gather_brackets(repo, load_catalogue(repo).documents, expand_groups=expand_groups).get(code, [])
 
 
 def position_files(repo: Repository, code: str) -> list[PositionFile]:

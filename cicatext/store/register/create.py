@@ -33,11 +33,21 @@ DOCUMENT_KINDS = ("decision", "statement", "road-map", "recommendations", "conce
                   "action-plan", "report", "note-verbale", "other")
 
 
-def init_repository(path: Path, *, author: tuple[str, str] | None = None, date: str | None = None) -> Repository:
+PARTY_SETS = ("cica", "un")
+"""The registries `init` can start from: CICA's member states (the template's), or the UN's states and groups."""
+
+
+def init_repository(path: Path, *, parties: str = "cica", author: tuple[str, str] | None = None,
+                    date: str | None = None) -> Repository:
     """Copy the template into `path`, `git init` it on branch main and make the first commit.
 
-    An existing cicatext repository is returned as it is; any other non-empty folder is refused.
+    `parties` chooses the registry: `cica` (the template's CICA member states
+    and settings) or `un` (the UN member and observer states, the negotiating
+    groups and settings for a UN negotiation). An existing cicatext repository
+    is refused; so is any other non-empty folder.
     """
+    if parties not in PARTY_SETS:
+        raise UsageError(f"unknown set of parties {parties!r}", hint=f"use one of: {', '.join(PARTY_SETS)}")
     path = Path(path).resolve()
     if path.exists() and not path.is_dir():
         raise UsageError(f"{path} is a file, not a folder", hint="give the path of a new or empty folder")
@@ -49,7 +59,16 @@ def init_repository(path: Path, *, author: tuple[str, str] | None = None, date: 
                          hint="choose a new or empty folder")
     created = not path.exists()
     try:
-        shutil.copytree(template_dir(), path, dirs_exist_ok=True)
+        if parties == "cica":
+            shutil.copytree(template_dir(), path, dirs_exist_ok=True)
+        else:
+            from cicatext.store.register.un_parties import write_un_registry
+
+            # The template's git files (.gitattributes, .gitignore), then the UN's settings and registry.
+            shutil.copytree(template_dir(), path, dirs_exist_ok=True,
+                            ignore=lambda folder, names: [n for n in names if not n.startswith(".")]
+                            if Path(folder) == template_dir() else [])
+            write_un_registry(path)
         run_git(path, "init", "--quiet", "--initial-branch=main")
         run_git(path, "add", "--all")
         run_git(path, "commit", "--quiet", "--no-verify", "-m", "Create the cicatext repository",

@@ -3,7 +3,9 @@
 The brackets are gathered once, in a worker, from the catalogue's paragraphs
 (default language); each row says where the bracket stands and what the
 delegation said of it. Enter opens the reader at that bracket, showing that
-delegation's brackets only.
+delegation's brackets only. `m` expands the groups: a state's list then also
+holds the brackets attributed to a group it belongs to (G77, EU), marked as via
+that group.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class DelegationsScreen(Screen):
         Binding("k", "up", "Up", show=False),
         Binding("tab", "app.focus_next", "Switch pane"),
         Binding("e", "edit", "Edit", show=False),
+        Binding("m", "toggle_groups", "Members"),
         Binding("q,escape", "back", "Back"),
     ]
 
@@ -63,6 +66,8 @@ class DelegationsScreen(Screen):
         """Each delegation's brackets, once gathered."""
         self.positions: list[PositionFile] = []
         """The shown delegation's position sets."""
+        self.expand_groups = False
+        """True when a state's list also holds its groups' brackets."""
         self._codes: list[str] = []
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
@@ -103,7 +108,8 @@ class DelegationsScreen(Screen):
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _gather(self) -> None:
         try:
-            found = gather_brackets(self.repo, self.documents)
+            # Gathered with the groups expanded, once: the rows through a group are hidden until `m`.
+            found = gather_brackets(self.repo, self.documents, expand_groups=True)
         except Exception as error:  # noqa: BLE001 - show it, do not end the app
             self.app.call_from_thread(self.app.notify, f"{type(error).__name__}: {error}",
                                       title="Could not gather the brackets", severity="error")
@@ -114,9 +120,9 @@ class DelegationsScreen(Screen):
 
     def _gathered(self, found: dict[str, list[DelegationBracket]]) -> None:
         self.brackets = found
-        if self.delegation not in found:
+        if not self._listed(self.delegation):
             # Nothing chosen yet that has brackets: start with the delegation that has most.
-            self.delegation = max(found, key=lambda code: (len(found[code]), code), default=self.delegation)
+            self.delegation = max(found, key=lambda code: (len(self._listed(code)), code), default=self.delegation)
         self._fill_codes()
         self._show()
 
@@ -126,7 +132,7 @@ class DelegationsScreen(Screen):
             codes |= set(self.brackets)
         codes |= delegations_with_positions(self.repo)
         # Delegations with brackets first, most brackets first; the rest by code.
-        counts = {code: len(self.brackets.get(code, [])) if self.brackets else 0 for code in codes}
+        counts = {code: len(self._listed(code)) for code in codes}
         self._codes = sorted(codes, key=lambda c: (-counts[c], c))
         options = self.codes_list
         options.clear_options()
@@ -134,7 +140,7 @@ class DelegationsScreen(Screen):
             count = counts[code]
             # In a narrow terminal the list keeps codes and counts only, one line each.
             name = self.names.get(code, "") if self.app.size.width >= 100 else ""
-            name = name if len(name) <= 14 else name[:13] + "…"
+            name = name if len(name) <= 13 else name[:12].rstrip() + "…"
             label = Content.assemble((f"{code:<6}", "bold"), f" {count:>3} " if self.brackets else "     ",
                                      (name, "$text-muted"))
             options.add_option(Option(label, id=code))
@@ -154,12 +160,16 @@ class DelegationsScreen(Screen):
     def _delegation_selected(self) -> None:
         self.bracket_table.focus()
 
+    def _listed(self, code: str | None) -> list[DelegationBracket]:
+        """The brackets listed for a delegation: its own, and its groups' when they are expanded."""
+        if not self.brackets or code is None:
+            return []
+        return [item for item in self.brackets.get(code, []) if self.expand_groups or not item.via]
+
     @property
     def shown(self) -> list[DelegationBracket]:
         """The brackets listed for the delegation shown."""
-        if not self.brackets or self.delegation is None:
-            return []
-        return self.brackets.get(self.delegation, [])
+        return self._listed(self.delegation)
 
     def _show(self) -> None:
         table = self.bracket_table
@@ -170,8 +180,10 @@ class DelegationsScreen(Screen):
                 base, text_colour = COLOURS[STANCE_KIND[stance]]
                 stance_parts.append((STANCE_LABEL[stance], f"bold {text_colour}"))
             text = " ".join(item.text.split())
-            table.add_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts),
-                          " ".join(item.others), text if len(text) <= 70 else text[:69] + "…", key=str(row))
+            # Plain text: the table sizes a column by its cells' plain width.
+            others = " ".join([f"via {', '.join(item.via)}"] * bool(item.via) + list(item.others))
+            table.add_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts), others,
+                          text if len(text) <= 70 else text[:69] + "…", key=str(row))
         self.positions = position_files(self.repo, self.delegation) if self.delegation else []
         positions = self.position_table
         positions.clear()
@@ -183,14 +195,21 @@ class DelegationsScreen(Screen):
             self.status.say("Gathering brackets…")
         else:
             documents = len({item.slug for item in self.shown})
+            groups = self.repo.parties.groups_of(self.delegation) if self.delegation else ()
+            if self.expand_groups:
+                through = sum(1 for item in self.shown if item.via)
+                grouped = f" · {through} via its groups ({', '.join(groups) or 'none'}; m: its own only)"
+            else:
+                grouped = f" · member of {', '.join(groups)} (m: their brackets too)" if groups else ""
             self.status.say(
                 f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open brackets in "
-                f"{documents} document(s) · {len(self.positions)} position set(s) · enter opens the bracket")
+                f"{documents} document(s){grouped} · {len(self.positions)} position set(s) · enter opens the bracket")
 
     @on(DataTable.RowSelected, "#delegations-brackets")
     def _open_bracket(self, event: DataTable.RowSelected) -> None:
         item = self.shown[event.cursor_row]
-        self.app.open_document(item.slug, bracket=item.bracket, delegation=self.delegation,
+        # A bracket through a group is the group's: the reader shows that group's brackets.
+        self.app.open_document(item.slug, bracket=item.bracket, delegation=item.via[0] if item.via else self.delegation,
                                language=item.language)
 
     @on(DataTable.RowSelected, "#delegations-positions")
@@ -216,6 +235,14 @@ class DelegationsScreen(Screen):
             row = self.bracket_table.cursor_row
             item = self.shown[row]
             self.app.edit_file(document_text_path(item.slug, item.language), item.line)
+
+    def action_toggle_groups(self) -> None:
+        """List a state's groups' brackets with its own, or its own only."""
+        self.expand_groups = not self.expand_groups
+        self.notify("Groups expanded: each state also lists its groups' brackets" if self.expand_groups
+                    else "Groups not expanded: each delegation lists its own brackets")
+        self._fill_codes()
+        self._show()
 
     def action_back(self) -> None:
         self.dismiss()

@@ -52,6 +52,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     ("Delegations, coordinators", (
         ("tab", "the other list or table"),
         ("enter", "open the bracket in the reader (delegations); edit the record (coordinators)"),
+        ("m", "open the groups to their members: a state also lists its groups' brackets, marked via the group "
+              "(delegations)"),
     )),
     ("History, round diff", (
         ("enter  D", "diff of the selected commit (history)"),
