@@ -191,12 +191,10 @@ def _styled(args: argparse.Namespace, text: str, name: str, reader):
     from cicatext.store.register.styles import read_received, style_named
     from cicatext.store.repository import Repository
 
-    repo = None
-    if args.style is None or args.style != "cica":
-        try:
-            repo = Repository.open(None)
-        except CicatextError:
-            repo = None
+    try:
+        repo = Repository.open(None)
+    except CicatextError:
+        repo = None
     args.style_used = style_named(args.style, repo)
     conversion = read_received(repo, text, args.style_used, file=name)
     args.converted = conversion.converted

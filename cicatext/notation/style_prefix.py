@@ -29,6 +29,7 @@ from cicatext.notation.styles import (
     attributions_of,
     by_stance,
     cica,
+    shortened,
 )
 from cicatext.notation.tree import Attribution, Bracket, Inline, Stance, Text
 
@@ -213,6 +214,18 @@ def _group(alternatives: tuple[Bracket, ...], attributions) -> Bracket:
     return Bracket(tuple(body), tuple(attributions))
 
 
+def reads_as_amendment(bracket: Bracket, names: Names) -> bool:
+    """True when `bracket` is written as a party-prefix amendment by parties `names` all know."""
+    if bracket.attributions or len(bracket.body) != 1 or not isinstance(bracket.body[0], Text) \
+            or not _LEAD.match(bracket.body[0].text):
+        return False
+    label = party_labels.read_label(bracket.body[0].text)
+    if label is None or label.unread:
+        return False
+    codes, unknown = names.codes(label.parties)
+    return bool(codes) and not unknown
+
+
 def prefix_paragraph(content, names: Names, report: Report) -> list[Inline]:
     """A paragraph's content with its party-prefix amendments as cica brackets where their words are."""
     paragraph = _Paragraph(names, report)
@@ -236,7 +249,7 @@ def write_prefix(content, report: Report) -> list[Inline]:
         written = _amendments(node)
         if written is None:
             if node.attributions or any(b.attributions for b, _ in _inner(node)):
-                report.warn(node.pos, f"'{_short(render(node))}' has no party-prefix form (brackets inside an "
+                report.warn(node.pos, f"'{shortened(render(node))}' has no party-prefix form (brackets inside an "
                                       "attributed bracket, a bracket across paragraphs or quotation marks in its "
                                       "words): written in the cica style", "read it back with --style party-prefix, "
                                                                             "which reads the cica style too")
@@ -301,6 +314,3 @@ def _inner(bracket: Bracket):
             yield from _inner(node)
 
 
-def _short(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= 60 else flat[:59] + "…"

@@ -155,13 +155,16 @@ def to_cica(text: str, style: str, *, resolve: Callable[[str], str | None] | Non
             file: str | None = None) -> Conversion:
     """`text`, written in `style`, in the cica style. `resolve` gives a party's code from a name (the registry's
     `Parties.resolve`); without it only names shaped as codes are taken."""
-    if style == CICA:
-        return Conversion(text, CICA)
     if style not in STYLES:
         raise ValueError(f"unknown attribution style {style!r}")
+    if style == CICA and _LOOKS_PREFIX.search(text) is None and _LOOKS_INSIDE.search(text) is None:
+        return Conversion(text, CICA)
     draft = make_nodes(read(text, file=file).draft)
     report = Report(file)
     names = Names(resolve)
+    _other_styles(draft, style, names, report)
+    if style == CICA:
+        return Conversion(text, CICA, (), tuple(report.warnings))
     if style == PARTY_PREFIX:
         from cicatext.notation.style_prefix import prefix_paragraph
 
@@ -171,6 +174,38 @@ def to_cica(text: str, style: str, *, resolve: Callable[[str], str | None] | Non
     paragraphs = tuple(replace(p, content=tuple(convert(p.content, names, report))) for p in draft.paragraphs)
     return Conversion(render(Draft(paragraphs, draft.separators)), style, tuple(report.converted),
                       tuple(report.warnings))
+
+
+# A bracket that may be written in another style: a party-prefix amendment, a bracket ending with its parties.
+_LOOKS_PREFIX = re.compile(r"\[[^\[\]\n]{1,80}?:\s*(?:[Ii]nsert\b|[Dd]elete\b|[Rr]etain\b|tcb\b|“|\")")
+_LOOKS_INSIDE = re.compile(r"-\s*[A-Z][^\[\]\n]{0,100}\]")
+
+
+def _other_styles(draft: Draft, style: str, names: Names, report: Report) -> None:
+    """Warn of the brackets that read as another style's attributions naming known parties: read in `style`,
+    they stay unattributed text, and the hint names the style that reads them."""
+    from cicatext.notation.style_prefix import reads_as_amendment
+
+    for paragraph in draft.paragraphs:
+        for bracket, _ in paragraph.brackets():
+            if bracket.attributions or not bracket.body or not isinstance(bracket.body[-1], Text):
+                continue
+            other = None
+            if style != PARTY_PREFIX and reads_as_amendment(bracket, names):
+                other = PARTY_PREFIX
+            elif style != PARTY_INSIDE:
+                taken = _with_tail(list(bracket.body), names, Report(None))
+                if taken is not None and taken[1]:
+                    other = PARTY_INSIDE
+            if other is not None:
+                report.warn(bracket.pos, f"'{shortened(render(bracket))}' reads as a {other} attribution, but the text "
+                                         f"is read in the {style} style: it stays an unattributed bracket",
+                            f"read the text with --style {other}")
+
+
+def shortened(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= 60 else flat[:59] + "…"
 
 
 def shifted(pos: Position | None, text: str, offset: int) -> Position | None:

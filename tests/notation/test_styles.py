@@ -137,3 +137,21 @@ def test_options_are_written_in_each_style(style, expected):
     assert written.text == expected
     assert positions(to_cica(written.text, style).text) == positions(text)
     assert bool(written.warnings) == (style == PARTY_PREFIX)
+
+
+@pytest.mark.parametrize(("style", "text", "other"), [
+    (CICA, "a crucial [EU: “crucial”] role", PARTY_PREFIX),
+    (PARTY_NOTE, "a [NOR: Insert “green”] path", PARTY_PREFIX),
+    (CICA, "We will end [extreme - US; G77 delete] poverty.", PARTY_INSIDE),
+    (PARTY_PREFIX, "We will end [extreme - US; G77 delete] poverty.", PARTY_INSIDE),
+])
+def test_a_bracket_in_another_style_than_the_one_read_is_a_warning(style, text, other):
+    conversion = to_cica(text, style, resolve=RESOLVE)
+    assert conversion.text == text
+    [warning] = conversion.warnings
+    assert f"reads as a {other} attribution" in warning.message and warning.hint == f"read the text with --style {other}"
+
+
+def test_brackets_that_only_look_like_another_style_are_no_warning(seed_text):
+    for text in ("a [note: see annex] and [long-term - Atlantis] view", seed_text):
+        assert to_cica(text, CICA, resolve=RESOLVE).warnings == ()
