@@ -44,6 +44,8 @@ class WordParagraph:
     """Its text in cicatext's notation (italics as `*...*`, Word's number typed in front)."""
     index: int
     """Its 1-based position among the Word document's paragraphs (counting empty ones)."""
+    number: str = ""
+    """The number Word's automatic numbering shows in front of it, typed in front of `text` (`4.`); empty for none."""
 
 
 def _roman(number: int) -> str:
@@ -260,9 +262,11 @@ def read_paragraphs(path: str | Path, marked: dict[int, str] | None = None) -> l
         if not text.strip():
             continue
         text = text.strip()
+        number = ""
         if label and not text.startswith(label):
             text = f"{label} {text}"
-        found.append(WordParagraph(text, index))
+            number = label
+        found.append(WordParagraph(text, index, number))
     return found
 
 
