@@ -31,8 +31,18 @@ from pathlib import Path
 
 from cicatext.errors import UsageError
 from cicatext.exchange.docx_marks import ReviewWarning
-from cicatext.exchange.docx_review import ReviewParagraph, WordComment, WordReview, read_review
-from cicatext.notation.paragraph_text import ParagraphText, normalise, paragraph_text, quote
+from cicatext.exchange.docx_review import (
+    ReviewParagraph,
+    WordComment,
+    WordReview,
+    read_review,
+)
+from cicatext.notation.paragraph_text import (
+    ParagraphText,
+    normalise,
+    paragraph_text,
+    quote,
+)
 from cicatext.notation.party_labels import INSERT, OBJECT, PROPOSE, RESERVE, read_label
 from cicatext.notation.tree import Draft, Stance
 from cicatext.records.parties import Parties
@@ -231,17 +241,14 @@ class _Reader:
                                  f"“{comment.text}”")
             return False
         codes, unknown = self.parties.resolve_list(label.parties)
-        if codes == [self.code] and not unknown and comment.author.strip():
-            self.authors.mine(comment.author, paragraph, comment, "comment")
+        if comment.author.strip() and not self.authors.mine(comment.author, paragraph, comment, "comment"):
+            return False
         for name in unknown:
             self.warn(paragraph, f"the comment “{comment.text}” names “{name}”, who is not a known party; left out")
         if self.code not in codes:
-            if codes and self.parties.resolve(comment.author) in codes:
-                self.authors.mine(comment.author, paragraph, comment, "comment")
-            else:
-                named = ", ".join(codes) or "no known party"
-                self.warn(paragraph, f"the comment “{comment.text}” by “{comment.author}” speaks for {named}, "
-                                     f"not {self.code}; left out")
+            named = ", ".join(codes) or "no known party"
+            self.warn(paragraph, f"the comment “{comment.text}” by “{comment.author}” speaks for {named}, "
+                                 f"not {self.code}; left out")
             return False
         if label.unread:
             self.warn(paragraph, f"the comment “{comment.text}”: “{label.unread}” was not read")
@@ -249,30 +256,58 @@ class _Reader:
 
     def _align(self, index: int, found: int, word: _WordText, comments: list[WordComment]) -> None:
         text = self.texts[found]
-        reading = text.reading
-        matcher = SequenceMatcher(None, reading, word.text, autojunk=False)
-        mapped = [-1] * len(word.text)
         edits = self.edits.setdefault(found, _Edits(text, [], {}))
-        for tag, r0, r1, w0, w1 in matcher.get_opcodes():
-            if tag == "equal":
-                mapped[w0:w1] = range(r0, r1)
+        # First as the text stood before the delegation's insertions; when the committed text already holds
+        # some of them (an export of a later revision), the whole of the Word text.
+        base = [w for w in range(len(word.text)) if not (word.mine_ins[w] or word.other_ins[w])]
+        mapped, difference = self._mapping(text.reading, word, base)
+        if difference:
+            mapped, difference = self._mapping(text.reading, word, list(range(len(word.text))))
+        if difference:
+            raise UsageError(
+                f"{self.file}: paragraph {index} reads as paragraph {self.old.paragraphs[found].id} of "
+                f"{self.text_path} but differs from it where no change is tracked: {quote(difference)}",
+                hint="track every change in Word (Review > Track Changes), on the text as committed on your branch")
+        group: list[int] = []
+        spaces: list[int] = []
+        """White space in the Word text and not in the committed text, next to what is inserted."""
+        for w in range(len(word.text) + 1):
+            if w < len(word.text) and mapped[w] < 0 and word.mine_ins[w] and not word.mine_del[w]:
+                group.extend(spaces)
+                group.append(w)
+                spaces = []
                 continue
-            missing = normalise(reading[r0:r1].replace("*", ""))
-            extra = "".join(word.text[w] for w in range(w0, w1) if not (
-                word.mine_ins[w] or word.other_ins[w] or word.notation[w] or word.text[w].isspace()))
-            if missing or extra:
-                paragraph_id = self.old.paragraphs[found].id
-                raise UsageError(
-                    f"{self.file}: paragraph {index} reads as paragraph {paragraph_id} of {self.text_path} but "
-                    f"differs from it where no change is tracked: {quote(missing or extra)}",
-                    hint="track every change in Word (Review > Track Changes), on the text as committed on "
-                         "your branch")
-            inserted = "".join(word.text[w] for w in range(w0, w1) if word.mine_ins[w] and not word.mine_del[w])
-            if inserted:
-                edits.edits.append((self._raw_at(text, r0), self._raw_at(text, r0), inserted))
+            if w < len(word.text) and mapped[w] < 0 and word.text[w].isspace() and not word.notation[w]:
+                (group if group else spaces).append(w)
+                continue
+            spaces = []
+            if group and any(not word.text[at].isspace() for at in group):
+                following = next((mapped[at] for at in range(w, len(word.text)) if mapped[at] >= 0), None)
+                raw = self._raw_at(text, following if following is not None else len(text.reading))
+                edits.edits.append((raw, raw, "".join(word.text[at] for at in group)))
+            group = []
         self._deletions(index, word, mapped, edits)
         for comment in comments:
             self._comment(index, word, mapped, edits, comment)
+
+    @staticmethod
+    def _mapping(reading: str, word: _WordText, kept: list[int]) -> tuple[list[int], str]:
+        """For each Word character, the reading offset it is (-1 for none); and the first untracked difference."""
+        shown = "".join(word.text[w] for w in kept)
+        mapped = [-1] * len(word.text)
+        matcher = SequenceMatcher(None, reading, shown, autojunk=False)
+        for tag, r0, r1, s0, s1 in matcher.get_opcodes():
+            if tag == "equal":
+                for offset in range(s1 - s0):
+                    mapped[kept[s0 + offset]] = r0 + offset
+                continue
+            missing = normalise(reading[r0:r1].replace("*", ""))
+            extra = "".join(word.text[kept[at]] for at in range(s0, s1) if not (
+                word.mine_ins[kept[at]] or word.other_ins[kept[at]] or word.notation[kept[at]]
+                or word.text[kept[at]].isspace()))
+            if missing or extra:
+                return mapped, missing or extra
+        return mapped, ""
 
     @staticmethod
     def _raw_at(text: ParagraphText, reading_at: int) -> int:
@@ -338,6 +373,7 @@ class _Reader:
             end -= 1
         label = self._label(comment)
         anchor_words = word.text[start:end]
+        replaced_at: int | None = None
         for clause in label.clauses:
             target = (start, end)
             if clause.words and clause.action != INSERT:
@@ -355,6 +391,10 @@ class _Reader:
             if clause.action == INSERT:
                 if not (clause.words or "").strip():
                     continue
+                if replaced_at is not None:
+                    # `“old”. Insert “new”`: the new words stand where the old ones are deleted.
+                    edits.edits.append((replaced_at, replaced_at, clause.words))
+                    continue
                 raw = text.offsets[r_end - 1] + 1
                 lead = "" if text.raw[raw - 1:raw].isspace() else " "
                 edits.edits.append((raw, raw, lead + clause.words))
@@ -366,6 +406,7 @@ class _Reader:
             elif clause.action == OBJECT:
                 for at in range(r_start, r_end):
                     edits.edits.append((text.offsets[at], text.offsets[at] + 1, ""))
+                replaced_at = text.offsets[r_start]
             else:
                 self.warn(index, f"the comment “{comment.text}” stands on text that is not bracketed; a "
                                  f"{'reservation' if clause.action == RESERVE else 'support'} needs a bracket; "

@@ -320,4 +320,4 @@ def read_review(path: str | Path) -> WordReview:
     return WordReview(paragraphs, comments)
 
 
-__all__ = ["W", "Change", "ReviewParagraph", "ReviewRun", "WordComment", "WordReview", "read_review"]
+__all__ = ["Change", "ReviewParagraph", "ReviewRun", "W", "WordComment", "WordReview", "read_review"]

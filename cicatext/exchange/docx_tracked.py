@@ -18,7 +18,13 @@ from __future__ import annotations
 
 import itertools
 
-from cicatext.exchange.docx import LEGEND_STYLE, body_style, new_document, save, title_paragraphs
+from cicatext.exchange.docx import (
+    LEGEND_STYLE,
+    body_style,
+    new_document,
+    save,
+    title_paragraphs,
+)
 from cicatext.exchange.source import ExportDocument, emphasis
 from cicatext.notation.tree import Attribution, Bracket, Stance, Text
 
