@@ -41,10 +41,16 @@ class ReviewWarning:
     text: str = ""
     """The words concerned."""
 
-    def headline(self) -> str:
+    def describe(self) -> str:
+        """`FILE: paragraph N: message: “words”`."""
         quoted = f": {quote(self.text)}" if self.text else ""
         where = f"paragraph {self.paragraph}: " if self.paragraph else ""
-        return f"{self.file}: warning: {where}{self.message}{quoted}"
+        return f"{self.file}: {where}{self.message}{quoted}"
+
+    def headline(self) -> str:
+        """The warning as the command line prints it: `FILE: warning: paragraph N: ...`."""
+        file, _, rest = self.describe().partition(": ")
+        return f"{file}: warning: {rest}"
 
     def to_json(self) -> dict:
         return {"file": self.file, "paragraph": self.paragraph, "message": self.message, "text": self.text}

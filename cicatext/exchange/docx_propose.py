@@ -496,10 +496,10 @@ def propose_from_word(repo, symbol: str, path: str | Path, *, language: str = "e
     except UsageError as error:
         if not warnings:
             raise
-        left = "; ".join(w.headline() for w in warnings[:3]) + (" ..." if len(warnings) > 3 else "")
+        left = "; ".join(w.describe() for w in warnings[:3]) + (" ..." if len(warnings) > 3 else "")
         raise UsageError(error.message, file=error.problem.file,
                          hint=f"{error.hint + '; ' if error.hint else ''}left out: {left}") from None
-    return replace(result, warnings=tuple(w.headline() for w in warnings) + result.warnings)
+    return replace(result, warnings=tuple(w.describe() for w in warnings) + result.warnings)
 
 
 __all__ = ["propose_from_word", "word_edit"]
