@@ -171,3 +171,14 @@ def test_export_track_changes_then_propose_from_gives_the_same_positions(new_rep
     assert {p for p in positions(again) if p[1] == "IND"} == mine
     assert positions(again) == positions(compiled)
     assert len(mine) >= 5
+
+
+def test_a_corrupt_word_file_is_refused(volunteer, tmp_path, capsys):
+    """A .docx that is no Word file: one message naming it, nothing written."""
+    start_delegation(volunteer, "IND")
+    path = tmp_path / "ind.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    state = snapshot(volunteer.root)
+    assert main(["propose", SYMBOL, "--from", str(path), "-C", str(volunteer.root)]) != 0
+    assert "ind.docx is not a Word file (.docx)" in capsys.readouterr().err
+    assert snapshot(volunteer.root) == state
