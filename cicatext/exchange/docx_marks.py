@@ -4,7 +4,8 @@ A compilation received in Word says who wants what with tracked changes and
 comments. `paragraph_notation` writes one paragraph of it in cicatext's
 notation: a tracked insertion by A becomes `[text] (+A)`, a deletion
 `[text] (-A)` (text inserted by A and deleted by B, `[[text] (-B)] (+A)`, or
-`[text] (+A) (-B)` when B deleted all of it); a comment anchored to text
+`[text] (+A) (-B)` when B deleted all of it; words A deleted and replaced,
+`[[old] (-A), [new] (+A)]`); a comment anchored to text
 becomes attributions on a bracket around the anchor, or on the bracket the
 anchor exactly covers, read with `notation.party_labels.read_label`
 (`US: Delete “authorized”` brackets "authorized" within the anchor; a bare
@@ -248,20 +249,44 @@ class _Reader:
                 start = at
             return "".join(out)
 
+        def bracket(child: _Mark) -> str:
+            body = marks(child.children, child.start, child.end)
+            return f"[{body}]" + "".join(f" {a}" for a in child.attributions)
+
         def marks(children: list[_Mark], start: int, end: int) -> str:
             out = []
             at = start
-            for child in children:
+            index = 0
+            while index < len(children):
+                child = children[index]
                 out.append(plain(at, child.start))
-                body = marks(child.children, child.start, child.end)
-                out.append(f"[{body}]" + "".join(f" {a}" for a in child.attributions))
+                following = children[index + 1] if index + 1 < len(children) else None
+                if following is not None and _replacement(child, following) and \
+                        not any(start_at == child.end for start_at, _ in atoms):
+                    # Words deleted and others inserted in their place by one party: two options of one bracket.
+                    out.append(f"[{bracket(child)}, {bracket(following)}]")
+                    at = following.end
+                    index += 2
+                    continue
+                out.append(bracket(child))
                 at = child.end
+                index += 1
             out.append(plain(at, end))
             return "".join(out)
 
         roots = self.nested()
         tail = "".join(piece for at, piece in atoms if at >= len(self.text))
         return marks(roots, 0, len(self.text)) + tail
+
+
+def _replacement(deleted: _Mark, inserted: _Mark) -> bool:
+    """True for a tracked deletion followed at once by the same party's insertion."""
+    if not (deleted.change and inserted.change and deleted.end == inserted.start):
+        return False
+    if len(deleted.attributions) != 1 or len(inserted.attributions) != 1:
+        return False
+    old, new = deleted.attributions[0], inserted.attributions[0]
+    return old.startswith("(-") and new.startswith("(+") and old[2:] == new[2:]
 
 
 def _emphasised(text: str, italic: list[bool]) -> str:

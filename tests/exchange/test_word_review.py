@@ -92,7 +92,8 @@ def test_a_compilation_imports_with_positions(new_repo, tmp_path):
         ["2. Hold ", Comment("Secretariat", "CHN: Delete “regular”", "regular meetings"), " of experts ",
          Comment("IRAN", "retain", "at all levels"), ";"],
         ["3. Support ", ins("AZER", "voluntary"), Comment("TUR", "tcb", ""), " programmes ",
-         Comment("KAZ", "Iran, India: “new”. Insert “further”", "new activities"), "."])
+         Comment("KAZ", "Iran, India: “new”. Insert “further”", "new activities"), "."],
+        ["4. Hold ", dele("China", "regular"), ins("China", "annual"), " meetings."])
     result = import_docx(new_repo, path, symbol="MC/2031/DRAFT/1", title="Compiled")
     text = new_repo.read_text(f"documents/{result.slug}/en.txt")
     assert text == (
@@ -100,7 +101,8 @@ def test_a_compilation_imports_with_positions(new_repo, tmp_path):
         "{#op1} 1. Promote [cultural [and religious] (-CHN)] (+IND) exchanges [among peoples] (-IRAN);\n\n"
         "{#op2} 2. Hold [regular] (-CHN) meetings of experts [at all levels] (+IRAN);\n\n"
         "{#op3} 3. Support [voluntary] (+AZER) programmes [new] (-IRAN) (-IND) [further] (+IRAN) (+IND) "
-        "activities.\n")
+        "activities.\n\n"
+        "{#op4} 4. Hold [[regular] (-CHN), [annual] (+CHN)] meetings.\n")
     assert [(w.paragraph, w.message) for w in result.review] == [(4, "the comment “tcb” stands on no text; not read")]
     assert result.problems == ()
 
