@@ -154,3 +154,13 @@ def test_a_damaged_file_imports_nothing(new_repo, tmp_path, capsys):
     assert code != 0
     assert "broken.docx" in capsys.readouterr().err
     assert _head(new_repo.root) == before
+
+
+def test_a_comment_crossing_a_change_is_a_warning(new_repo, tmp_path):
+    """A comment whose words cross a tracked change cannot be one bracket: a warning, the change kept."""
+    path = word_file(tmp_path / "cross.docx",
+                     ["1. Act ", ins("CHN", "one "), Comment("IND", "IND: delete", ins("CHN", "two"), " three"), "."])
+    result = import_docx(new_repo, path, symbol="MC/2031/DRAFT/6", title="Cross")
+    assert [(w.paragraph, w.message, w.text) for w in result.review] == [
+        (1, "a comment stands on text that crosses a tracked change; not read", "two three")]
+    assert new_repo.read_text(f"documents/{result.slug}/en.txt") == "{#op1} 1. Act [one two] (+CHN) three.\n"

@@ -182,3 +182,16 @@ def test_a_corrupt_word_file_is_refused(volunteer, tmp_path, capsys):
     assert main(["propose", SYMBOL, "--from", str(path), "-C", str(volunteer.root)]) != 0
     assert "ind.docx is not a Word file (.docx)" in capsys.readouterr().err
     assert snapshot(volunteer.root) == state
+
+
+def test_a_paragraph_inserted_or_deleted_whole(volunteer, tmp_path):
+    """A paragraph inserted whole becomes a new paragraph after the one before it; one deleted whole, its deletion."""
+    start_delegation(volunteer, "IND")
+    op4, op5 = reading(volunteer, "op4"), reading(volunteer, "op5")
+    path = word_file(tmp_path / "ind.docx", [op4], [ins("IND", "4bis. Share volunteering practices online;")],
+                     [dele("IND", op5)])
+    result = propose_from_word(volunteer, SYMBOL, path)
+    assert [(e.action, e.after_paragraph, e.text) for e in result.entries if e.action == "insert"] == [
+        ("insert", "op4", "4bis. Share volunteering practices online;")]
+    deleted = [e for e in result.entries if e.action == "delete"]
+    assert [(e.paragraph, e.anchor.text) for e in deleted] == [("op5", op5)]
