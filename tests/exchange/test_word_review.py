@@ -164,3 +164,19 @@ def test_a_comment_crossing_a_change_is_a_warning(new_repo, tmp_path):
     assert [(w.paragraph, w.message, w.text) for w in result.review] == [
         (1, "a comment stands on text that crosses a tracked change; not read", "two three")]
     assert new_repo.read_text(f"documents/{result.slug}/en.txt") == "{#op1} 1. Act [one two] (+CHN) three.\n"
+
+
+def test_a_revised_text_with_changes_says_they_were_accepted(new_repo, tmp_path, capsys):
+    """A Chair's Rev.N in Word is read with its changes accepted; a warning says so rather than dropping them silently."""
+    draft = tmp_path / "draft.txt"
+    draft.write_text("The Council,\n\n1. Decides to act;\n\n2. Requests a report.\n", encoding="utf-8")
+    assert main(["import", str(draft), "--symbol", "MC/2031/DRAFT/7", "--title", "Base",
+                 "-C", str(new_repo.root)]) == 0
+    path = word_file(tmp_path / "rev1.docx", ["The Council,"], ["1. Decides to act ", ins("Chair", "jointly"), ";"],
+                     ["2. Requests ", Comment("Chair", "to be discussed", "a report"), "."])
+    capsys.readouterr()
+    assert main(["import", str(path), "--symbol", "MC/2031/DRAFT/7/Rev.1", "-C", str(new_repo.root)]) == 0
+    err = capsys.readouterr().err
+    assert "rev1.docx: warning: the file holds 1 tracked change(s) and 1 comment(s); a revised text is read with " \
+           "its changes accepted and its comments left out" in err
+    assert "1. Decides to act jointly;" in new_repo.read_text("documents/mc-2031-draft-7/en.txt")
