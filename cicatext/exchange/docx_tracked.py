@@ -16,6 +16,7 @@ gives the same positions per bracket.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from cicatext.exchange.docx import (
@@ -40,10 +41,13 @@ def comment_label(attribution: Attribution) -> str:
 class _Writer:
     """Writes one paragraph's runs, tracked changes and comment anchors."""
 
-    def __init__(self, out, paragraph, ids) -> None:
+    def __init__(self, out, paragraph, ids, date: dt.datetime | None) -> None:
         self.out = out
         self.paragraph = paragraph
         self.ids = ids
+        self.date = date
+        """The document's date, given to every change and comment (so that the file depends on the text only)."""
+        self.stamp = {"date": date.strftime("%Y-%m-%dT%H:%M:%SZ")} if date else {}
 
     def _element(self, tag: str, **attributes):
         from docx.oxml import OxmlElement
@@ -67,18 +71,19 @@ class _Writer:
             if dele is not None:
                 for found in element.findall(qn("w:t")):
                     found.tag = qn("w:delText")
-                wrapper = self._element("w:del", id=str(next(self.ids)), author=dele)
+                wrapper = self._element("w:del", id=str(next(self.ids)), author=dele, **self.stamp)
                 element.addprevious(wrapper)
                 wrapper.append(element)
                 element = wrapper
             if ins is not None:
-                wrapper = self._element("w:ins", id=str(next(self.ids)), author=ins)
+                wrapper = self._element("w:ins", id=str(next(self.ids)), author=ins, **self.stamp)
                 element.addprevious(wrapper)
                 wrapper.append(element)
 
     def comment_start(self, attribution: Attribution) -> int:
         comment = self.out.comments.add_comment(text=comment_label(attribution), author=attribution.code,
                                                 initials=attribution.code)
+        comment._comment_elm.date = self.date
         self.paragraph._p.append(self._element("w:commentRangeStart", id=str(comment.comment_id)))
         return comment.comment_id
 
@@ -145,9 +150,13 @@ def to_docx_tracked(document: ExportDocument) -> bytes:
     properties.keywords = "bracketed text, tracked changes"
     title_paragraphs(out, document)
     ids = itertools.count(1)
+    try:
+        date = dt.datetime.fromisoformat(str(document.date)).replace(tzinfo=dt.UTC) if document.date else None
+    except ValueError:
+        date = None
     for paragraph in document.paragraphs:
         written = out.add_paragraph(style=body_style(paragraph))
-        _Writer(out, written, ids).nodes(paragraph.content, None, None)
+        _Writer(out, written, ids, date).nodes(paragraph.content, None, None)
     if document.codes:
         legend = out.add_paragraph(style=LEGEND_STYLE)
         legend.add_run("Review: ").bold = True

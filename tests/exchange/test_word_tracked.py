@@ -84,3 +84,18 @@ def test_track_changes_takes_no_clean_or_other_format(demo_repo, tmp_path, capsy
                  "-C", str(demo_repo.root)]) == 2
     assert "--track-changes writes a Word file" in capsys.readouterr().err
     assert not out.exists() and not (tmp_path / "x.docx").exists()
+
+
+def test_changes_and_comments_carry_the_documents_date(demo_repo, tmp_path):
+    """Every tracked change and comment is dated with the document's date, so two exports of one text are alike."""
+    out = tmp_path / "d5.docx"
+    assert main(["export", "MC/2023/DRAFT/5", "--track-changes", "-o", str(out), "-C", str(demo_repo.root)]) == 0
+    body, comments = _parts(out)
+    dates = set(body.xpath("//w:ins/@w:date|//w:del/@w:date", namespaces=NS))
+    dates |= set(comments.xpath("//w:comment/@w:date", namespaces=NS))
+    assert len(dates) == 1 and next(iter(dates)).endswith("T00:00:00Z")
+    again = tmp_path / "again.docx"
+    assert main(["export", "MC/2023/DRAFT/5", "--track-changes", "-o", str(again), "-C", str(demo_repo.root)]) == 0
+    with zipfile.ZipFile(out) as first, zipfile.ZipFile(again) as second:
+        assert first.read("word/document.xml") == second.read("word/document.xml")
+        assert first.read("word/comments.xml") == second.read("word/comments.xml")
