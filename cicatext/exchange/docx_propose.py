@@ -205,7 +205,9 @@ class _Reader:
                     self.used.add(found)
                     last = found
                 continue
-            if not word.without(word.mine_ins, word.other_ins, word.notation).strip() and any(word.mine_ins):
+            # Word's own number (word.shift characters) aside, nothing but the delegation's insertion: a new paragraph.
+            if not word.without(word.mine_ins, word.other_ins, word.notation)[word.shift:].strip() and \
+                    any(word.mine_ins):
                 self.new_paragraphs.append((last, normalise(word.without(word.mine_del, word.other_ins))))
                 continue
             found = self._exact(word)
