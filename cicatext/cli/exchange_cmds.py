@@ -28,6 +28,10 @@ def register(subparsers) -> None:
                         help=f"the format (default: from the -o file's extension, else {DEFAULT})")
     export.add_argument("--lang", help="the language (default: the document's first)")
     export.add_argument("--clean", action="store_true", help="agreed text only: brackets dropped with their text")
+    export.add_argument("--track-changes", action="store_true",
+                        help="Word only: each delegation's proposals and objections as tracked changes it "
+                             "authored (its code is the author), further positions and reservations as its "
+                             "comments, for Word's Review pane")
     export.add_argument("--rev", metavar="REV", help="the text at a git revision: a round tag, a branch or a commit")
     export.add_argument("--redline", nargs=2, metavar=("REF_A", "REF_B"),
                         help="a Word document of the changes from REF_A to REF_B (insertions underlined, "
@@ -90,9 +94,9 @@ def run_export(args: argparse.Namespace) -> int:
 
     repo = Repository.open(args.repo)
     if args.redline:
-        if args.clean or args.rev or (args.format and args.format != "docx"):
-            raise UsageError("--redline makes a Word document of two revisions; it takes no --clean, --rev or "
-                             "other --format", hint="cicatext export SYMBOL --redline REF_A REF_B -o FILE.docx")
+        if args.clean or args.rev or args.track_changes or (args.format and args.format != "docx"):
+            raise UsageError("--redline makes a Word document of two revisions; it takes no --clean, --rev, "
+                             "--track-changes or other --format", hint="cicatext export SYMBOL --redline REF_A REF_B -o FILE.docx")
         if not args.output:
             raise UsageError("a redline is a Word file: give -o FILE.docx")
         from cicatext.exchange.redline import redline
@@ -103,22 +107,33 @@ def run_export(args: argparse.Namespace) -> int:
         return 0
 
     fmt = _output_format(args)
+    if args.track_changes and (fmt.name != "docx" or args.clean):
+        raise UsageError("--track-changes writes a Word file of the bracketed text; it takes no --clean or other "
+                         "format", hint="cicatext export SYMBOL --format docx --track-changes -o FILE.docx")
     if fmt.binary and not args.output:
         raise UsageError(f"a {fmt.label} file cannot go to the terminal: give -o FILE.{fmt.name}")
     from cicatext.cli.output import print_problems
     from cicatext.exchange.source import load
     from cicatext.store.register.styles import style_named
 
+    if args.track_changes and args.style not in (None, "cica"):
+        raise UsageError("--track-changes writes each attribution as a tracked change or comment; it takes no other "
+                         "--style", hint="cicatext export SYMBOL --format docx --track-changes -o FILE.docx")
     document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean,
-                    style=style_named(args.style, repo))
+                    style="cica" if args.track_changes else style_named(args.style, repo))
     print_problems(document.style_warnings)
-    data = fmt.write(document)
+    if args.track_changes:
+        from cicatext.exchange.docx_tracked import to_docx_tracked
+
+        data = to_docx_tracked(document)
+    else:
+        data = fmt.write(document)
     if not args.rev:
         _warn_if_amended(repo, args.symbol)
     if args.output:
         write_atomic(_target(args.output), data)
         at = f" at {args.rev}" if args.rev else ""
-        state = ", agreed text only" if args.clean else ""
+        state = ", agreed text only" if args.clean else ", positions as tracked changes" if args.track_changes else ""
         print(f"Wrote {args.output} ({fmt.name}): {document.symbol}{at}, {document.language}, "
               f"{len(document.paragraphs)} paragraphs{state}", file=sys.stderr)
     else:

@@ -31,6 +31,9 @@ def register(subparsers) -> None:
     propose = subparsers.add_parser("propose", help="turn your edit of a document's text into your position set")
     propose.add_argument("symbol", help="the document, e.g. MC/2023/DRAFT/5")
     propose.add_argument("--lang", default="en", help="the language of the text you edited (default en)")
+    propose.add_argument("--from", dest="word_file", metavar="FILE.docx",
+                         help="read your positions from a Word file of the document instead: your tracked "
+                              "insertions and deletions, and your comments (retain, delete, tcb, Insert “x”)")
     propose.add_argument("-j", "--justification", help="why, in your delegation's words (kept with the entries)")
     propose.add_argument("-m", "--message", help="the commit message")
     _repo_option(propose)
@@ -155,8 +158,14 @@ def run_propose(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.negotiation.propose import propose
 
-    result = propose(_open(args), args.symbol, language=args.lang, justification=args.justification,
-                     message=args.message)
+    if args.word_file:
+        from cicatext.exchange.docx_propose import propose_from_word
+
+        result = propose_from_word(_open(args), args.symbol, args.word_file, language=args.lang,
+                                   justification=args.justification, message=args.message)
+    else:
+        result = propose(_open(args), args.symbol, language=args.lang, justification=args.justification,
+                         message=args.message)
     if args.json:
         emit_json(result.to_json())
     else:
@@ -165,7 +174,8 @@ def run_propose(args: argparse.Namespace) -> int:
               f"(commit {result.commit[:10]})")
         for entry in result.entries:
             print(f"  {entry.id}  {entry.describe()}")
-        print("The text is restored; push your branch for the next round: "
+        restored = "" if args.word_file else "The text is restored; "
+        print(f"{restored}{'P' if args.word_file else 'p'}ush your branch for the next round: "
               f"`git push origin delegations/{result.delegation}`", file=sys.stderr)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)

@@ -22,7 +22,13 @@ def register(subparsers) -> None:
     validate.add_argument("--json", action="store_true", help="print the problems as JSON")
     validate.set_defaults(handler=run_validate)
 
-    imp = subparsers.add_parser("import", help="turn a plain-text or Word draft into a document")
+    imp = subparsers.add_parser(
+        "import", help="turn a plain-text or Word draft into a document",
+        description="Turn a plain-text or Word draft into a document and commit it. In a Word file, tracked "
+                    "insertions and deletions become attributed brackets of their authors ([text] (+A), "
+                    "[text] (-A)) and comments such as `US: delete` attributions on the text they stand on; "
+                    "authors and the parties comments name are found by code, name or alias in the registry, "
+                    "and each one that is not is a warning.")
     imp.add_argument("file", help="a UTF-8 text file (paragraphs separated by blank lines) or a .docx")
     imp.add_argument("--symbol", required=True,
                      help="its symbol, e.g. MC/2023/DRAFT/6; BASE/Rev.N imports a revised text as revision N of "
@@ -109,13 +115,17 @@ def run_import(args: argparse.Namespace) -> int:
     else:
         result = import_text(repo, read_input_file(args.file), source=args.file, repair_pdf=args.repair_pdf,
                              **options)
+    review = getattr(result, "review", ())
     if args.json:
         emit_json({"document": result.slug, "paragraphs": result.paragraphs, "commit": result.commit,
-                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings],
+                   "warnings": [{"file": args.file, "line": w.line, "message": w.message} for w in result.warnings]
+                   + [w.to_json() for w in review],
                    "known_problems": [p.to_json() for p in result.problems],
                    "style": style, "converted": [c.to_json() for c in result.converted],
                    "style_warnings": [p.to_json() for p in result.style_warnings]})
     else:
+        for warning in review:
+            print(warning.headline(), file=sys.stderr)
         for warning in result.warnings:
             print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
         for problem in result.problems:
@@ -142,18 +152,22 @@ def _import_revision(repo, args: argparse.Namespace) -> int:
     from cicatext.store.register.revisions import import_revision
     from cicatext.store.register.styles import style_named
 
+    review: tuple = ()
     if args.file.lower().endswith(".docx"):
-        from cicatext.exchange.docx_import import docx_text
+        from cicatext.exchange.docx_import import docx_text, revision_review
 
         text = docx_text(args.file)
+        review = revision_review(args.file)
     else:
         text = read_input_file(args.file)
     style = style_named(args.style, repo)
     result = import_revision(repo, text, symbol=args.symbol, language=args.lang, date=args.date, source=args.file,
                              force=args.force, style=style)
     if args.json:
-        emit_json(result.to_json())
+        emit_json({**result.to_json(), **({"review_warnings": [w.to_json() for w in review]} if review else {})})
         return 0
+    for warning in review:
+        print(warning.headline(), file=sys.stderr)
     for warning in result.warnings:
         print(f"{args.file}:{warning.line}: warning: {warning.message}", file=sys.stderr)
     alignment = result.alignment

@@ -182,6 +182,15 @@ def title_paragraphs(out, document: ExportDocument) -> None:
         out.add_paragraph(line.text, style=TITLE_STYLES[line.role])
 
 
+def body_style(paragraph) -> str:
+    """The paragraph style of a text paragraph: preamble, chapter heading or operative paragraph."""
+    if is_preambular(paragraph):
+        return BODY_STYLES["preamble"]
+    if is_chapter(paragraph):
+        return BODY_STYLES["chapter"]
+    return BODY_STYLES["operative"]
+
+
 def save(document) -> bytes:
     """The Word file's bytes."""
     buffer = io.BytesIO()
@@ -201,13 +210,7 @@ def to_docx(document: ExportDocument) -> bytes:
     properties.keywords = "agreed text" if document.clean else "bracketed text"
     title_paragraphs(out, document)
     for paragraph in document.paragraphs:
-        if is_preambular(paragraph):
-            style = BODY_STYLES["preamble"]
-        elif is_chapter(paragraph):
-            style = BODY_STYLES["chapter"]
-        else:
-            style = BODY_STYLES["operative"]
-        _write_paragraph(out.add_paragraph(style=style), paragraph)
+        _write_paragraph(out.add_paragraph(style=body_style(paragraph)), paragraph)
     if document.codes and not document.clean:
         _legend(out, document)
     return save(out)

@@ -3,8 +3,12 @@
 Each non-empty Word paragraph becomes one paragraph of the text. Italic runs
 become `*...*`; a paragraph numbered by Word's automatic numbering gets its
 number typed in front (`11.`, `1.10`, `a)`), a bulleted one a `- `; typed
-numbers are kept as they are. Tracked changes are read as accepted
-(insertions kept, deletions left out). Paragraphs in cicatext's own title-block
+numbers are kept as they are. Given the repository's parties, tracked changes
+and comments are read as positions (`docx_marks`: an insertion by A is
+`[text] (+A)`, a deletion `[text] (-A)`, a comment `US: delete` an attribution
+on the text it stands on), with a warning for each one that names no known
+party; without them, tracked changes are read as accepted (insertions kept,
+deletions left out). Paragraphs in cicatext's own title-block
 and legend styles are left out, so a document exported to Word and imported
 again keeps exactly its text. The rest is the plain-text import: paragraph ids
 from the numbering, the notation checked against the registry, one commit.
@@ -16,11 +20,16 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cicatext.errors import UsageError
 from cicatext.exchange.docx import SKIPPED_STYLES
 from cicatext.store.register.create import ImportResult
 from cicatext.store.repository import Repository
+
+if TYPE_CHECKING:
+    from cicatext.exchange.docx_marks import ReviewWarning
+    from cicatext.records.parties import Parties
 
 _SKIPPED_CONTAINERS = ("del", "moveFrom")
 _ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"), (40, "xl"),
@@ -35,6 +44,8 @@ class WordParagraph:
     """Its text in cicatext's notation (italics as `*...*`, Word's number typed in front)."""
     index: int
     """Its 1-based position among the Word document's paragraphs (counting empty ones)."""
+    number: str = ""
+    """The number Word's automatic numbering shows in front of it, typed in front of `text` (`4.`); empty for none."""
 
 
 def _roman(number: int) -> str:
@@ -217,8 +228,19 @@ def open_word(path: str | Path):
         raise UsageError(f"{path} cannot be read as a Word file: {error}", hint=hint) from None
 
 
-def read_paragraphs(path: str | Path) -> list[WordParagraph]:
-    """The text paragraphs of a Word file, in order, in cicatext's notation."""
+@dataclass(frozen=True)
+class WordImportResult(ImportResult):
+    """What importing a Word file wrote, with the tracked changes and comments it could not read."""
+
+    review: tuple[ReviewWarning, ...] = ()
+
+
+def read_paragraphs(path: str | Path, marked: dict[int, str] | None = None) -> list[WordParagraph]:
+    """The text paragraphs of a Word file, in order, in cicatext's notation.
+
+    `marked` gives the text of paragraphs (by index) whose tracked changes and
+    comments were written as notation; the others are read as they stand.
+    """
     from docx.oxml.ns import qn
     from docx.text.paragraph import Paragraph
 
@@ -234,36 +256,70 @@ def read_paragraphs(path: str | Path) -> list[WordParagraph]:
             style_name = ""
         if style_name in SKIPPED_STYLES:
             continue
-        text = _runs_text(paragraph, qn)
+        text = marked[index] if marked and index in marked else _runs_text(paragraph, qn)
         numbered = _num_pr(paragraph, qn)
         label = numbering.label(*numbered) if numbered else None
         if not text.strip():
             continue
         text = text.strip()
+        number = ""
         if label and not text.startswith(label):
             text = f"{label} {text}"
-        found.append(WordParagraph(text, index))
+            number = label
+        found.append(WordParagraph(text, index, number))
     return found
 
 
-def docx_text(path: str | Path) -> str:
-    """A Word file's text as a plain-text draft: paragraphs separated by blank lines."""
-    paragraphs = read_paragraphs(path)
+def review_text(path: str | Path, parties: Parties | None) -> tuple[str, tuple[ReviewWarning, ...]]:
+    """A Word file's text as a plain-text draft, its tracked changes and comments as positions of `parties`.
+
+    Without `parties`, tracked changes are read as accepted and comments left
+    out (as cicatext's own exports, which carry none, need).
+    """
+    marked: dict[int, str] = {}
+    warnings: tuple = ()
+    if parties is not None:
+        from cicatext.exchange.docx_marks import review_notation
+        from cicatext.exchange.docx_review import read_review
+
+        marked, warnings = review_notation(read_review(path), parties, str(path))
+    paragraphs = read_paragraphs(path, marked)
     if not paragraphs:
         raise UsageError(f"{path} holds no paragraphs", hint="give a Word document with the draft's text in it")
-    return "\n\n".join(p.text for p in paragraphs) + "\n"
+    return "\n\n".join(p.text for p in paragraphs) + "\n", warnings
 
 
-def import_docx(repo: Repository, path: str | Path, **options) -> ImportResult:
+def revision_review(path: str | Path) -> tuple[ReviewWarning, ...]:
+    """For a revised text, read with its changes accepted: a warning that says what that left out, if anything."""
+    from cicatext.exchange.docx_marks import ReviewWarning
+    from cicatext.exchange.docx_review import read_review
+
+    review = read_review(path)
+    changes, comments = review.changes(), len(review.comments)
+    if not changes and not comments:
+        return ()
+    return (ReviewWarning(str(path), 0, f"the file holds {changes} tracked change(s) and {comments} comment(s); "
+                                        "a revised text is read with its changes accepted and its comments left "
+                                        "out (import it as a new document to read them as positions)"),)
+
+
+def docx_text(path: str | Path) -> str:
+    """A Word file's text as a plain-text draft: paragraphs separated by blank lines, tracked changes accepted."""
+    return review_text(path, None)[0]
+
+
+def import_docx(repo: Repository, path: str | Path, **options) -> WordImportResult:
     """Turn a Word draft into a document and commit it; takes the keywords of `import_text` (symbol, title, ...).
 
-    As for a plain text, notation errors are recorded as known problems of the revision.
+    Tracked changes and comments become attributions of the repository's
+    parties; what cannot be mapped is in the result's `review` warnings. As
+    for a plain text, notation errors are recorded as known problems of the revision.
     """
+    from dataclasses import fields
+
     from cicatext.store.register.create import import_text
 
-    paragraphs = read_paragraphs(path)
-    if not paragraphs:
-        raise UsageError(f"{path} holds no paragraphs", hint="give a Word document with the draft's text in it")
-    text = "\n\n".join(p.text for p in paragraphs) + "\n"
+    text, warnings = review_text(path, repo.parties)
     options.setdefault("source", str(path))
-    return import_text(repo, text, **options)
+    result = import_text(repo, text, **options)
+    return WordImportResult(**{f.name: getattr(result, f.name) for f in fields(result)}, review=warnings)

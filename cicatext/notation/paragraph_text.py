@@ -79,10 +79,15 @@ class ParagraphText:
         end = read_at[run + 1] if run + 1 < len(read_at) else len(self.reading)
         return min(end, read_at[run] + raw_offset - raw_at[run])
 
+    def body_range(self, span: BracketSpan) -> tuple[int, int]:
+        """Where a bracket's body stands in `reading`: (start, end)."""
+        # Runs grow in both texts: the body's characters are one stretch of `reading`.
+        return self._read_before(span.start + 1), self._read_before(span.close)
+
     def body_reading(self, span: BracketSpan) -> str:
         """The reading text of a bracket's body."""
-        # Runs grow in both texts: the body's characters are one stretch of `reading`.
-        return self.reading[self._read_before(span.start + 1) : self._read_before(span.close)]
+        start, end = self.body_range(span)
+        return self.reading[start:end]
 
 
 def paragraph_text(paragraph: Paragraph) -> ParagraphText:

@@ -48,11 +48,13 @@ def load_position_set(text: str, *, file: str) -> PositionSet:
 
 
 def propose(repo: Repository, symbol: str, *, language: str = "en", justification: str | None = None,
-            message: str | None = None) -> ProposeResult:
+            message: str | None = None, edited: str | None = None, source: str | None = None) -> ProposeResult:
     """Turn the delegation's edit of a document's text into entries of its position set, restore the text, commit.
 
     The edit is read against the text as committed on the delegation's branch
-    (main's text when the branch was started or brought up to date).
+    (main's text when the branch was started or brought up to date). `edited`
+    gives the edited text instead of the working tree's (a Word file read
+    into it, named by `source`); the working tree's text must then be as committed.
     """
     code = current_delegation(repo)
     if code is None:
@@ -67,7 +69,12 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
     if committed is None:
         raise UsageError(f"{entry.symbol} has no {language} text on this branch ({text_path})",
                          hint=f"the document's languages are {', '.join(entry.languages) or 'none'}")
-    edited = text_at(repo, text_path)
+    working = text_at(repo, text_path)
+    if edited is None:
+        edited = working
+    elif working != committed:
+        raise UsageError(f"{text_path} has an edit of yours in progress; propose it first, or restore it, before "
+                         f"proposing from {source or 'another text'}", hint=f"git checkout -- {text_path}")
     old = read_draft(committed, file=text_path, record=entry.record, language=language)
     new = read_draft(edited, codes=repo.codes, file=text_path, record=entry.record, language=language)
     existing_text = text_at(repo, positions, required=False)
@@ -85,6 +92,10 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
             Problem(p.message, file=text_path, hint=p.hint) for p in reading.problems))
     committed_positions = text_at(repo, positions, "HEAD", required=False)
     if not reading.entries and existing_text == committed_positions:
+        if source is not None:
+            raise UsageError(f"nothing to propose: {source} asks nothing of {code} that is not already in "
+                             f"{text_path}", hint="track your changes in Word (Review > Track Changes), or comment "
+                                                  "on the text, then run propose --from again")
         raise UsageError(f"nothing to propose: {text_path} is as committed",
                          hint="edit the text in your editor, then run propose again")
     based_on = _current_revision_at(repo, "HEAD", entry)
@@ -96,7 +107,7 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
     summary = message or _propose_message(code, entry.symbol, reading.entries)
     # The edited text stays in place until the commit has succeeded; Repository.commit takes the write lock.
     commit = repo.commit({positions: yamlio.dump(updated.to_record())}, summary)
-    if edited != committed:
+    if edited != committed and working != committed:
         from cicatext.store.files import write_atomic
 
         write_atomic(repo.path(text_path), committed)
