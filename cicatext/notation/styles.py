@@ -26,9 +26,9 @@ The party-prefix style, which moves text, is in `style_prefix`.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from itertools import pairwise
+from typing import Protocol
 
 from cicatext.errors import Problem
 from cicatext.notation import party_labels
@@ -93,18 +93,26 @@ class Conversion:
     """What looked like an attribution and was left as written, and why."""
 
 
+class PartyNames(Protocol):
+    """What a registry answers of party names (`cicatext.records.parties.Parties`)."""
+
+    def resolve(self, name: str) -> str | None: ...
+
+    def resolve_list(self, text: str) -> tuple[list[str], list[str]]: ...
+
+
 class Names:
     """Party names as written turned into codes: through the registry when there is one, else codes as written."""
 
-    def __init__(self, resolve: Callable[[str], str | None] | None = None) -> None:
-        self._resolve = resolve
-        self.registry = resolve is not None
+    def __init__(self, parties: PartyNames | None = None) -> None:
+        self._parties = parties
+        self.registry = parties is not None
         """True when names go through a registry; without one a lone `(ABC)` is text, not a party."""
 
     def code(self, name: str) -> str | None:
         name = name.strip()
-        if self._resolve is not None:
-            return self._resolve(name)
+        if self._parties is not None:
+            return self._parties.resolve(name)
         if is_code(name) and len(name) <= 10:
             return name
         squeezed = re.sub(r"[.\-/ ]", "", name)
@@ -112,11 +120,10 @@ class Names:
 
     def codes(self, names: str) -> tuple[list[str], list[str]]:
         """The codes a list of names gives (`US, Canada and Japan`), and the names that give none."""
+        if self._parties is not None:
+            return self._parties.resolve_list(names)
         codes: list[str] = []
         unknown: list[str] = []
-        whole = self.code(names)
-        if whole is not None:
-            return [whole], []
         for part in re.split(r"\s*(?:,|;|\band\b|&)\s*", names.strip()):
             if not part:
                 continue
@@ -151,17 +158,16 @@ class Report:
                                           "write the attribution with a code")
 
 
-def to_cica(text: str, style: str, *, resolve: Callable[[str], str | None] | None = None,
-            file: str | None = None) -> Conversion:
-    """`text`, written in `style`, in the cica style. `resolve` gives a party's code from a name (the registry's
-    `Parties.resolve`); without it only names shaped as codes are taken."""
+def to_cica(text: str, style: str, *, parties: PartyNames | None = None, file: str | None = None) -> Conversion:
+    """`text`, written in `style`, in the cica style. `parties` gives a party's code from a name (the registry's
+    `Parties`); without it only names shaped as codes are taken."""
     if style not in STYLES:
         raise ValueError(f"unknown attribution style {style!r}")
     if style == CICA and _LOOKS_PREFIX.search(text) is None and _LOOKS_INSIDE.search(text) is None:
         return Conversion(text, CICA)
     draft = make_nodes(read(text, file=file).draft)
     report = Report(file)
-    names = Names(resolve)
+    names = Names(parties)
     _other_styles(draft, style, names, report)
     if style == CICA:
         return Conversion(text, CICA, (), tuple(report.warnings))

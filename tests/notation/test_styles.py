@@ -25,10 +25,10 @@ PARTIES = Parties([
     Party("JPN", "Japan"),
     Party("NOR", "Norway"),
     Party("CHN", "China"),
+    Party("BIH", "Bosnia and Herzegovina"),
     Party("G77", "Group of 77 and China", GROUP, ("G-77/China", "G-77"), ("CHN",)),
     Party("EU", "European Union", GROUP),
 ])
-RESOLVE = PARTIES.resolve
 
 
 def positions(text: str) -> Counter:
@@ -64,9 +64,11 @@ def positions(text: str) -> Counter:
     (PARTY_NOTE, "the [firm]. (EU, US, JPN) step", "the [firm]. (+EU) (+USA) (+JPN) step"),
     (PARTY_NOTE, "the [firm] (G-77/China: tcb) step", "the [firm] (G77 tcb) step"),
     (PARTY_NOTE, "the [firm] (+G-77) (+EU, -U.S.) step", "the [firm] (+G77) (+EU) (-USA) step"),
+    (PARTY_NOTE, "the [firm] (Bosnia and Herzegovina, Norway: delete) step", "the [firm] (-BIH) (-NOR) step"),
+    (PARTY_INSIDE, "the [firm - Bosnia and Herzegovina and Japan] step", "the [firm] (+BIH) (+JPN) step"),
 ])
 def test_each_style_reads_into_the_cica_style(style, written, cica):
-    conversion = to_cica(written, style, resolve=RESOLVE)
+    conversion = to_cica(written, style, parties=PARTIES)
     assert conversion.text == cica
     assert conversion.converted, "what was converted is reported"
     assert not conversion.warnings
@@ -75,7 +77,7 @@ def test_each_style_reads_into_the_cica_style(style, written, cica):
 def test_cica_forms_pass_through_every_style():
     text = "a [firm] (+CHN) step and [old] (-USA) text"
     for style in STYLES:
-        assert to_cica(text, style, resolve=RESOLVE).text == text
+        assert to_cica(text, style, parties=PARTIES).text == text
 
 
 @pytest.mark.parametrize(("style", "written", "named"), [
@@ -84,7 +86,7 @@ def test_cica_forms_pass_through_every_style():
     (PARTY_PREFIX, "a strong [Atlantis: “strong”] role", "Atlantis"),
 ])
 def test_a_party_no_registry_knows_is_a_warning_and_the_text_stays(style, written, named):
-    conversion = to_cica(written, style, resolve=RESOLVE)
+    conversion = to_cica(written, style, parties=PARTIES)
     assert conversion.text == written
     [warning] = conversion.warnings
     assert warning.severity == "warning" and f"'{named}'" in warning.message
@@ -95,15 +97,15 @@ def test_a_party_no_registry_knows_is_a_warning_and_the_text_stays(style, writte
 
 
 def test_quoted_words_not_in_the_text_before_are_a_warning():
-    conversion = to_cica("a path [US: “missing”]", PARTY_PREFIX, resolve=RESOLVE)
+    conversion = to_cica("a path [US: “missing”]", PARTY_PREFIX, parties=PARTIES)
     assert conversion.text == "a path [US: “missing”]"
     assert "“missing”" in conversion.warnings[0].message
 
 
 def test_round_brackets_that_are_no_parties_stay_text():
     text = "the [plan] (RMT) and [this] (see annex) and a [long-term] and [South - South] view"
-    assert to_cica(text, PARTY_NOTE, resolve=RESOLVE).text == text
-    assert to_cica(text, PARTY_INSIDE, resolve=RESOLVE).text == text
+    assert to_cica(text, PARTY_NOTE, parties=PARTIES).text == text
+    assert to_cica(text, PARTY_INSIDE, parties=PARTIES).text == text
     # Without a registry a lone name is no party either; a list of codes is.
     assert to_cica("the [x] (CHN) and [y] (EU, US)", PARTY_NOTE).text == "the [x] (CHN) and [y] (+EU) (+US)"
 
@@ -146,7 +148,7 @@ def test_options_are_written_in_each_style(style, expected):
     (PARTY_PREFIX, "We will end [extreme - US; G77 delete] poverty.", PARTY_INSIDE),
 ])
 def test_a_bracket_in_another_style_than_the_one_read_is_a_warning(style, text, other):
-    conversion = to_cica(text, style, resolve=RESOLVE)
+    conversion = to_cica(text, style, parties=PARTIES)
     assert conversion.text == text
     [warning] = conversion.warnings
     assert f"reads as a {other} attribution" in warning.message and warning.hint == f"read the text with --style {other}"
@@ -154,4 +156,4 @@ def test_a_bracket_in_another_style_than_the_one_read_is_a_warning(style, text, 
 
 def test_brackets_that_only_look_like_another_style_are_no_warning(seed_text):
     for text in ("a [note: see annex] and [long-term - Atlantis] view", seed_text):
-        assert to_cica(text, CICA, resolve=RESOLVE).warnings == ()
+        assert to_cica(text, CICA, parties=PARTIES).warnings == ()

@@ -32,7 +32,7 @@ def style_named(style: str | None, repo: Repository | None) -> str:
 def read_received(repo: Repository | None, text: str, style: str | None, *, file: str | None = None) -> Conversion:
     """A received text, written in `style` (or the repository's), in the cica style the repository keeps."""
     chosen = style_named(style, repo)
-    return to_cica(text, chosen, resolve=repo.parties.resolve if repo is not None else None, file=file)
+    return to_cica(text, chosen, parties=repo.parties if repo is not None else None, file=file)
 
 
 def write_styled(repo: Repository | None, text: str, style: str | None, *, file: str | None = None) -> Conversion:
