@@ -198,8 +198,8 @@ def save(document) -> bytes:
     return buffer.getvalue()
 
 
-def to_docx(document: ExportDocument) -> bytes:
-    """The document as a Word (.docx) file."""
+def described(document: ExportDocument, keywords: str):
+    """A new Word document with the export's title, symbol, language and `keywords` in its properties."""
     out = new_document()
     properties = out.core_properties
     properties.title = document.title or document.symbol
@@ -207,7 +207,13 @@ def to_docx(document: ExportDocument) -> bytes:
     properties.identifier = document.symbol
     properties.language = document.language
     properties.author = "cicatext"
-    properties.keywords = "agreed text" if document.clean else "bracketed text"
+    properties.keywords = keywords
+    return out
+
+
+def to_docx(document: ExportDocument) -> bytes:
+    """The document as a Word (.docx) file."""
+    out = described(document, "agreed text" if document.clean else "bracketed text")
     title_paragraphs(out, document)
     for paragraph in document.paragraphs:
         _write_paragraph(out.add_paragraph(style=body_style(paragraph)), paragraph)

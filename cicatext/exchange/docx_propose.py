@@ -468,16 +468,12 @@ def propose_from_word(repo, symbol: str, path: str | Path, *, language: str = "e
                       message: str | None = None):
     """Read the delegation's Word file of a document into entries of its position set, and commit them."""
     from cicatext.exchange.docx_import import read_paragraphs
-    from cicatext.store.negotiation.branches import current_delegation
+    from cicatext.store.negotiation.branches import require_delegation
     from cicatext.store.negotiation.checks import read_draft
     from cicatext.store.negotiation.propose import propose
     from cicatext.store.register.texts import text_at
 
-    code = current_delegation(repo)
-    if code is None:
-        branch = repo.current_branch() or "a detached HEAD"
-        raise UsageError(f"propose runs on a delegation branch; you are on {branch}",
-                         hint="run `cicatext delegation start CODE` first")
+    code = require_delegation(repo)
     entry = repo.document(symbol)
     text_path = entry.text_path(language)
     review = read_review(path)

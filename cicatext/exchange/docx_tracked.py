@@ -22,7 +22,7 @@ import itertools
 from cicatext.exchange.docx import (
     LEGEND_STYLE,
     body_style,
-    new_document,
+    described,
     save,
     title_paragraphs,
 )
@@ -140,14 +140,7 @@ def _words(nodes) -> list[str]:
 
 def to_docx_tracked(document: ExportDocument) -> bytes:
     """The document as a Word file whose brackets are tracked changes and comments by the delegations."""
-    out = new_document()
-    properties = out.core_properties
-    properties.title = document.title or document.symbol
-    properties.subject = document.symbol
-    properties.identifier = document.symbol
-    properties.language = document.language
-    properties.author = "cicatext"
-    properties.keywords = "bracketed text, tracked changes"
+    out = described(document, "bracketed text, tracked changes")
     title_paragraphs(out, document)
     ids = itertools.count(1)
     try:

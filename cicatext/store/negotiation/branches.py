@@ -48,6 +48,16 @@ def current_delegation(repo: Repository) -> str | None:
     return branch[len(BRANCH_PREFIX):] if branch.startswith(BRANCH_PREFIX) else None
 
 
+def require_delegation(repo: Repository, command: str = "propose") -> str:
+    """The delegation whose branch is checked out; UsageError saying how to get on one when none is."""
+    code = current_delegation(repo)
+    if code is None:
+        branch = repo.current_branch() or "a detached HEAD"
+        raise UsageError(f"{command} runs on a delegation branch; you are on {branch}",
+                         hint="run `cicatext delegation start CODE` first")
+    return code
+
+
 def _remote_tips(repo: Repository, code: str) -> list[tuple[str, str]]:
     out = repo.run_git("for-each-ref", "--format=%(refname) %(objectname)", "refs/remotes/").stdout
     tips = []

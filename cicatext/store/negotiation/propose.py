@@ -15,7 +15,7 @@ from cicatext.notation.edits import entries_from_edit
 from cicatext.notation.position_sets import Entry, PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.layout import position_set_path
-from cicatext.store.negotiation.branches import current_delegation
+from cicatext.store.negotiation.branches import require_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
 from cicatext.store.negotiation.refs import MAIN
 from cicatext.store.register.texts import text_at
@@ -56,11 +56,7 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
     gives the edited text instead of the working tree's (a Word file read
     into it, named by `source`); the working tree's text must then be as committed.
     """
-    code = current_delegation(repo)
-    if code is None:
-        branch = repo.current_branch() or "a detached HEAD"
-        raise UsageError(f"propose runs on a delegation branch; you are on {branch}",
-                         hint="run `cicatext delegation start CODE` first")
+    code = require_delegation(repo)
     entry = repo.document(symbol)
     text_path = entry.text_path(language)
     positions = position_set_path(code, entry.slug)
