@@ -41,7 +41,8 @@ def _codes_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--codes",
         metavar="CODES",
-        help="known delegation codes, comma-separated (e.g. IRAN,CHN,IND); others are errors",
+        help="known delegation codes, comma-separated (e.g. IRAN,CHN,IND); others are errors (default: the "
+             "registry's codes when FILE is in a repository, else any code)",
     )
 
 
@@ -169,7 +170,10 @@ def _read(args: argparse.Namespace):
     from cicatext.records.line_paragraphs import as_blocks
 
     text, name = _load(args.file)
+    args.repo = _repository_of(args.file)
     codes = _codes(args.codes)
+    if codes is None and args.repo is not None:
+        codes = sorted(args.repo.codes)
     args.inserted = ()
     split = as_blocks(text)
     if split is None:
@@ -186,15 +190,10 @@ def _styled(args: argparse.Namespace, text: str, name: str, reader):
     """`reader` over the text written in the style asked for (or the repository's), in the cica style: its
     conversions kept on `args` for --json, the attributions left as written among the problems. Lines stay
     the file's own; columns after a converted attribution are those of the cica text."""
-    from cicatext.errors import CicatextError
     from cicatext.notation.reader import Reading
     from cicatext.store.register.styles import read_received, style_named
-    from cicatext.store.repository import Repository
 
-    try:
-        repo = Repository.open(None)
-    except CicatextError:
-        repo = None
+    repo = args.repo
     args.style_used = style_named(args.style, repo)
     conversion = read_received(repo, text, args.style_used, file=name)
     args.converted = conversion.converted
@@ -203,6 +202,21 @@ def _styled(args: argparse.Namespace, text: str, name: str, reader):
         return reading
     problems = sorted((*reading.problems, *conversion.warnings), key=lambda p: (p.line or 0, p.column or 0))
     return Reading(reading.draft, tuple(problems))
+
+
+def _repository_of(path: str):
+    """The repository holding FILE, else the one holding the current folder; None outside both."""
+    from cicatext.errors import CicatextError
+    from cicatext.store.repository import Repository
+
+    for place in ((path, None) if path != "-" else (None,)):
+        try:
+            repo = Repository.open(place)
+            repo.settings  # noqa: B018 (a folder whose cicatext.yaml does not load is no repository to read by)
+            return repo
+        except CicatextError:
+            continue
+    return None
 
 
 def _inserted_lines(text: str, inserted: tuple[int, ...]) -> list[int]:

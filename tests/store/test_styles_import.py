@@ -109,3 +109,18 @@ def test_notation_commands_read_a_style_with_the_repositorys_names(new_repo, tmp
     # Read as the cica style, the notes stay text and are flagged as looking like attributions.
     assert main(["check", str(path)]) == 0
     assert "--style party-note" in capsys.readouterr().err
+
+
+def test_a_file_in_a_repository_is_checked_against_its_registry(demo_repo, tmp_path, monkeypatch, capsys):
+    path = demo_repo.path("notes.txt")
+    path.write_text("a [x] (+IRN) and [y] (+IRAN)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "unknown delegation code 'IRN'" in err and "did you mean 'IRAN'?" in err
+    # Codes given on the command line are the ones known.
+    assert main(["check", str(path), "--codes", "IRN"]) == 1
+    assert "unknown delegation code 'IRAN'" in capsys.readouterr().err
+    outside = tmp_path / "notes.txt"
+    outside.write_text("a [x] (+IRN)\n", encoding="utf-8")
+    assert main(["check", str(outside)]) == 0
