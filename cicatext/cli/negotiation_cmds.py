@@ -292,6 +292,7 @@ def run_log(args: argparse.Namespace) -> int:
     from cicatext.store.trust.verify import Authorship
 
     repo = _open(args)
+    repo.document(args.symbol)  # a symbol not in the register is refused, not "no round yet"
     rounds = document_log(repo, args.symbol)
     authors = Authorship(repo)
     authors.verify(r.commit for r in rounds)

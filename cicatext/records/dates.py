@@ -9,6 +9,16 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 
+from cicatext.errors import UsageError
+
+
+def iso_day(text: str) -> str:
+    """A day written YYYY-MM-DD, as written; UsageError for anything else, 2024-02-30 included."""
+    try:
+        return dt.date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise UsageError(f"'{text}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2023-06-14") from None
+
 
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day `months` calendar months later (or earlier), clamped to the month's last day."""

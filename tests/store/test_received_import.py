@@ -224,3 +224,21 @@ def test_a_text_with_known_problems_is_exported_and_a_new_error_refuses_it(new_r
     new_repo.commit({TEXT: "{#op1} 1. Decides [to act;\n\n{#op2} 2. Requests [more] (+ZZZ).\n"}, "a new error")
     assert main(["export", "MC/2024/DRAFT/1", "-C", str(new_repo.root), "-o", str(tmp_path / "again.md")]) == 1
     assert not (tmp_path / "again.md").exists()
+
+
+def test_a_day_that_does_not_exist_is_refused_and_nothing_is_written(new_repo, tmp_path, capsys):
+    from tests.negotiation.conftest import snapshot
+
+    path = tmp_path / "draft.txt"
+    path.write_text("1. Decides.\n", encoding="utf-8")
+    before = snapshot(new_repo.root)
+    assert main(["import", str(path), "--symbol", "MC/2024/DRAFT/1", "--title", "T", "--date", "2024-02-30",
+                 "-C", str(new_repo.root)]) == 2
+    assert "'2024-02-30' is not a date" in capsys.readouterr().err
+    assert snapshot(new_repo.root) == before
+
+
+def test_log_of_a_document_not_in_the_register_is_refused(demo_repo, capsys):
+    assert main(["log", "MC/2099/DRAFT/1", "-C", str(demo_repo.root)]) != 0
+    err = capsys.readouterr().err
+    assert "MC/2099/DRAFT/1" in err and "no round yet" not in err

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
 from cicatext.notation.styles import Converted
+from cicatext.records.dates import iso_day
 from cicatext.records.paragraphing import (
     ImportWarning,
     render_with_ids,
@@ -119,6 +120,8 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     from cicatext.store.validation.known import record_problems
 
     parsed = parse_symbol(symbol)
+    if date is not None:
+        date = iso_day(date)
     profile = repo.settings.get("symbols")
     if isinstance(profile, str) and profile in PROFILES and not fits_profile(str(parsed.base()), profile):
         raise UsageError(f"{parsed.base()} does not follow this repository's {profile} pattern of symbols",

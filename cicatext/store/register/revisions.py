@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from datetime import date as Date
 
 from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
 from cicatext.notation.alignment import Alignment, align, carried_ids
 from cicatext.notation.reader import read
 from cicatext.notation.render import render
 from cicatext.notation.styles import Converted
+from cicatext.records.dates import iso_day
 from cicatext.records.paragraphing import (
     ImportedParagraph,
     ImportWarning,
@@ -78,12 +78,7 @@ def revision_tag(slug: str, number: int) -> str:
 
 
 def _day(date: str | None) -> str:
-    if date is None:
-        return commit_day()
-    try:
-        return Date.fromisoformat(date).isoformat()
-    except ValueError:
-        raise UsageError(f"'{date}' is not a date", hint="write it as YYYY-MM-DD, e.g. 2023-06-14") from None
+    return commit_day() if date is None else iso_day(date)
 
 
 def _next_revision(repo: Repository, symbol: str) -> tuple[DocumentEntry, int, str]:
