@@ -52,6 +52,7 @@ from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.propose import load_position_set
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
 from cicatext.store.repository import Repository
+from cicatext.store.trust.attribution_guard import position_set_problems
 
 _ZERO = "0" * 40
 
@@ -230,6 +231,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                 continue
             file = f"{ref_name}:{positions[code]}"
             position_set = load_position_set(content[1].decode("utf-8"), file=file)
+            problems.extend(position_set_problems(positions[code], content[1].decode("utf-8"), code))
             if position_set.delegation != code:
                 raise RecordError(f"{file} names delegation {position_set.delegation!r}, not {code}", file=file,
                                   hint=f"a delegation writes only its own positions; fix it on {ref_name}")
