@@ -109,3 +109,18 @@ def test_push_refuses_words_in_anothers_mouth(tmp_path):
     git(china.root, "commit", "-q", "-m", "CHN positions, own words only")
     process = git(china.root, "push", "--porcelain", "origin", "delegations/CHN", check=False)
     assert process.returncode == 0, process.stderr
+
+
+def test_compile_leaves_out_an_entry_in_anothers_name():
+    """The pure compiler, whoever calls it, writes no entry whose words attribute to another: it is unplaced."""
+    from cicatext.notation.compile import compile_round
+    from cicatext.notation.position_sets import Anchor, Entry, PositionSet
+    from cicatext.notation.reader import read
+
+    draft = read("{#op1} 1. Improve the measures taken.\n").draft
+    entries = (Entry("insert", "op1", Anchor("Improve the", "", "measures taken"), text="spiritual (+IND)", id="e1"),
+               Entry("insert", "op1", Anchor("the measures", "", "taken"), text="[firmly] (+CHN) agreed", id="e2"))
+    compiled = compile_round(draft, [PositionSet("CHN", SYMBOL, entries)])
+    assert [u.entry.id for u in compiled.unplaced] == ["e1"]
+    assert "attributes words to IND" in compiled.unplaced[0].reason
+    assert "(+IND)" not in compiled.text
