@@ -88,3 +88,11 @@ def test_check_reports_and_clean_does_not_keep_a_lookalike(tmp_path, capsys):
     out = capsys.readouterr().out
     assert CYRILLIC_ES not in out and "HN)" not in out
     assert clean_text(read(path.read_text(encoding="utf-8")).draft).strip() == "1. Keep here."
+
+
+def test_a_code_in_lookalike_letters_is_offered_the_code_it_looks_like():
+    """`delegation start СN` or a branch delegations/СN: the unknown code's hint names the code it looks like."""
+    from cicatext.notation.codes import suggest
+
+    assert suggest(f"{CYRILLIC_ES}N", ["CN", "IN"]) == "CN"
+    assert suggest("I\u200bN", ["CN", "IN"]) == "IN"

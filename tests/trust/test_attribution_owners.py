@@ -124,3 +124,13 @@ def test_compile_leaves_out_an_entry_in_anothers_name():
     assert [u.entry.id for u in compiled.unplaced] == ["e1"]
     assert "attributes words to IND" in compiled.unplaced[0].reason
     assert "(+IND)" not in compiled.text
+
+
+def test_validate_reports_words_in_anothers_mouth(new_repo):
+    """`cicatext validate` (and so the shared repository's check of every pushed tip) reports such a set."""
+    from cicatext.store.validation.validate import validate
+
+    add_volunteer_document(new_repo)
+    new_repo.commit({CHN_SET: chn_set("and spiritual [cooperation] (+IND)")}, "CHN positions")
+    problems = [p for p in validate(new_repo) if "attributes words to IND" in p.message]
+    assert len(problems) == 1 and problems[0].file == CHN_SET and problems[0].line

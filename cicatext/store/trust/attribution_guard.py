@@ -45,12 +45,20 @@ def position_set_problems(path: str, text: str, code: str) -> list[Problem]:
         record = yamlio.load(text, file=path)
     except RecordError:
         return problems
-    if not isinstance(record, Mapping):
-        return problems
-    named = record.get("delegation")
+    named = record.get("delegation") if isinstance(record, Mapping) else None
     if isinstance(named, str) and named != code:
         problems.append(_located(path, text, f"delegation: {named}",
                                  f"{path} names delegation {named!r}, not {code}", code))
+    return problems + record_problems(path, text, record, code)
+
+
+def record_problems(path: str, text: str, record, code: str, *, fields: bool = True) -> list[Problem]:
+    """The entries of a position set already parsed that attribute to anyone but `code` (`text` only locates
+    them; it may be empty); with `fields`, entry fields a position set does not have too (`cicatext validate`,
+    whose schema check reports those, leaves them out)."""
+    problems: list[Problem] = []
+    if not isinstance(record, Mapping):
+        return problems
     entries = record.get("entries")
     if not isinstance(entries, Sequence) or isinstance(entries, str):
         return problems
@@ -62,9 +70,10 @@ def position_set_problems(path: str, text: str, code: str) -> list[Problem]:
             if key in _NOT_WRITTEN:
                 continue
             if key not in _ENTRY_FIELDS:
-                problems.append(_located(path, text, f"{key}:", f"{label} has a field {key!r} that position "
-                                         "sets do not have: an entry speaks for the position set's delegation only",
-                                         code))
+                if fields:
+                        problems.append(_located(path, text, f"{key}:", f"{label} has a field {key!r} that position "
+                                             "sets do not have: an entry speaks for the position set's delegation "
+                                             "only", code))
                 continue
             if isinstance(value, str):
                 problems.extend(_foreign(path, text, label, key, value, code))
