@@ -22,7 +22,7 @@ from bisect import bisect_right
 from operator import methodcaller
 
 from cicatext.errors import Problem
-from cicatext.notation.lookalikes import GROUP, Lookalike, lookalike, shown
+from cicatext.notation.lookalikes import Lookalike, lookalike, shown, suspect_groups
 from cicatext.notation.tree import Attribution, Position, Stance
 
 # What may follow `]`: punctuation (before the first attribution only), white
@@ -255,8 +255,7 @@ class AttributionReader:
 
     def lookalike_orphans(self) -> None:
         """Report the groups written with look-alike characters that no bracket took (call on a non-ASCII text)."""
-        text = self.text
-        for found in GROUP.finditer(text):
+        for found in suspect_groups(self.text):
             if found.start() in self.lookalikes or found.group().isascii():
                 continue
             seen = lookalike(found.group())
