@@ -134,3 +134,16 @@ def test_validate_reports_words_in_anothers_mouth(new_repo):
     new_repo.commit({CHN_SET: chn_set("and spiritual [cooperation] (+IND)")}, "CHN positions")
     problems = [p for p in validate(new_repo) if "attributes words to IND" in p.message]
     assert len(problems) == 1 and problems[0].file == CHN_SET and problems[0].line
+
+
+def test_propose_refuses_a_hand_edited_set_in_anothers_name(new_repo):
+    """CHN's position set edited by hand in the working tree to attribute to IND is not committed by propose."""
+    add_volunteer_document(new_repo)
+    start_delegation(new_repo, "CHN")
+    head = new_repo.head()
+    new_repo.path(CHN_SET).parent.mkdir(parents=True, exist_ok=True)
+    new_repo.path(CHN_SET).write_text(chn_set("and spiritual [cooperation] (+IND)"), encoding="utf-8")
+    with pytest.raises(CicatextError) as refused:
+        propose(new_repo, SYMBOL)
+    assert "attributes words to IND" in refused.value.message
+    assert new_repo.head() == head
