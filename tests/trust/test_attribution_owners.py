@@ -66,7 +66,7 @@ def test_round_refuses_words_in_anothers_mouth(new_repo, words):
     before = snapshot(new_repo.root)
     with pytest.raises(CicatextError) as refused:
         run_round(new_repo, SYMBOL)
-    assert "IND" in refused.value.message and refused.value.problem.file == CHN_SET
+    assert "IND" in refused.value.message and refused.value.problem.file == f"delegations/CHN:{CHN_SET}"
     assert snapshot(new_repo.root) == before
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cicatext.errors import (
     CicatextError,
@@ -231,7 +231,8 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                 continue
             file = f"{ref_name}:{positions[code]}"
             position_set = load_position_set(content[1].decode("utf-8"), file=file)
-            problems.extend(position_set_problems(positions[code], content[1].decode("utf-8"), code))
+            problems.extend(replace(p, file=file) for p in position_set_problems(positions[code],
+                                                                                  content[1].decode("utf-8"), code))
             if position_set.delegation != code:
                 raise RecordError(f"{file} names delegation {position_set.delegation!r}, not {code}", file=file,
                                   hint=f"a delegation writes only its own positions; fix it on {ref_name}")
