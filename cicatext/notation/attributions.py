@@ -1,11 +1,15 @@
-"""The attributions after a `]` in any spelling, and the text a reading locates its problems in.
+r"""The attributions after a `]` in any spelling, and the text a reading locates its problems in.
 
 A bracket's attributions follow its `]`: punctuation first (the trailer),
 then round-bracketed groups such as `(+IRAN)`, `(-CHN)` or `(KAZ tcb)`.
 `AttributionReader` reads them in whatever spelling they come, takes the
 loose ones with a warning, tells a malformed group or one naming an unknown
 code from plain text in round brackets, and records each problem at its line
-and column of `Source`, the text being read. It is the base of the scan over
+and column of `Source`, the text being read. A group written with look-alike
+characters (`(+\u0421HN)` with a Cyrillic Es, a zero-width space, a
+direction override, fullwidth letters: `cicatext.notation.lookalikes`) is read
+as the attribution it looks like and reported as an error naming it;
+`lookalike_orphans` reports those that follow no bracket. It is the base of the scan over
 a whole text (`cicatext.notation.scanner`), and node making
 (`cicatext.notation.nodes`) uses it for what follows a `]` beyond the usual
 run.
@@ -18,6 +22,7 @@ from bisect import bisect_right
 from operator import methodcaller
 
 from cicatext.errors import Problem
+from cicatext.notation.lookalikes import Lookalike, lookalike, shown, suspect_groups
 from cicatext.notation.tree import Attribution, Position, Stance
 
 # What may follow `]`: punctuation (before the first attribution only), white
@@ -92,6 +97,7 @@ class AttributionReader:
         self.file = file
         self.silent = silent
         self.found: list[tuple[int, Problem]] = []
+        self.lookalikes: set[int] = set()  # where groups written with look-alike characters were reported
         self.quiet: list[tuple[int, int]] = []
         self.taken = 0  # attributions taken by brackets that ATTRIBUTION_LIKE finds too
 
@@ -140,11 +146,23 @@ class AttributionReader:
         trailer = ""
         while found is not None:
             lead, sign, code, reserver, tcb, other = found.group(2, 3, 4, 5, 6, 7)
-            if other is not None:
-                self._not_attribution(found, other)
-                break
             opens = found.end(2)
             closes = found.end()
+            if other is not None:
+                seen = None if other.isascii() else lookalike(text[opens:closes])
+                if seen is None:
+                    self._not_attribution(found, other)
+                    break
+                # Written with look-alike characters: read as what it looks like, and refused.
+                self._lookalike(opens, closes, seen)
+                if first and not attributions:
+                    trailer = found.group(1)
+                stance = Stance.RESERVE if seen.sign is None else STANCE[seen.sign]
+                attributions.append(Attribution(seen.code, stance, text[opens:closes], lead,
+                                                self.source.position(opens, closes)))
+                last = closes
+                found = _NEXT_ATTRIBUTION.match(text, closes)
+                continue
             if sign is not None:
                 stance = STANCE[sign]
                 normal = closes - opens == len(code) + 3 and code.isupper()
@@ -234,6 +252,36 @@ class AttributionReader:
             end = following.end()
             following = _NEXT_ATTRIBUTION.match(text, end)
         self.quiet.append((offset, end))
+
+    def lookalike_orphans(self) -> None:
+        """Report the groups written with look-alike characters that no bracket took (call on a non-ASCII text)."""
+        for found in suspect_groups(self.text):
+            if found.start() in self.lookalikes or found.group().isascii():
+                continue
+            seen = lookalike(found.group())
+            if seen is not None:
+                self._lookalike(found.start(), found.end(), seen, orphan=True)
+
+    def _lookalike(self, opens: int, closes: int, seen: Lookalike, *, orphan: bool = False) -> None:
+        """Report a group written with look-alike characters as the attribution it looks like, refused."""
+        self.lookalikes.add(opens)
+        written = shown(self.text[opens:closes])
+        odd = ", ".join(seen.odd[:2]) + (", ..." if len(seen.odd) > 2 else "")
+        where = ", which follows no bracket" if orphan else ""
+        if self.known is None or seen.code in self.known:
+            named = f"it looks like {seen.reads_as()}{where}"
+        else:
+            from cicatext.notation.codes import suggest
+
+            nearest = suggest(seen.code, self.known)
+            named = (f"it looks like {seen.reads_as()}{where}, and '{seen.code}' is no known delegation code"
+                     + (f" (did you mean '{nearest}'?)" if nearest else ""))
+        self.problem(
+            opens,
+            f"attribution '{written}' is written with look-alike characters ({odd}): {named}",
+            f"write {seen.reads_as()} in plain Latin capitals if it is one; otherwise reword it so that it does "
+            "not look like an attribution",
+        )
 
     def _unknown_code(self, offset: int, code: str) -> None:
         from cicatext.notation.codes import suggest

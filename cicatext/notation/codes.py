@@ -21,7 +21,10 @@ def suggest(code: str, known: Collection[str]) -> str | None:
     """The known code nearest to `code` (case-insensitive), or None when nothing is near."""
     if not known:
         return None
-    wanted = code.strip().upper()
+    from cicatext.notation.lookalikes import fold
+
+    # A code written with look-alike characters (a Cyrillic С in СHN) is offered the code it looks like.
+    wanted = fold(code.strip()).upper()
     by_upper = {k.upper(): k for k in known}
     if wanted in by_upper:
         return by_upper[wanted]

@@ -157,6 +157,17 @@ class _ParagraphPlan:
         return found
 
 
+def _foreign_attribution(entry: Entry, code: str) -> str | None:
+    """Why an entry's words may not be written: they attribute to another delegation, or in look-alike letters."""
+    from cicatext.notation.lookalikes import attribution_groups
+
+    for group in attribution_groups(entry.text or ""):
+        if group.lookalike or group.code != code:
+            return (f"its text attributes words to {group.code} ('{group.written}'): a delegation's entries "
+                    "speak only for it")
+    return None
+
+
 def compile_round(draft: Draft, position_sets: Iterable[PositionSet], *,
                   pending: Mapping[str, set[str]] | None = None) -> CompiledRound:
     """The next bracketed revision of `draft` with every position set's entries placed in it.
@@ -182,7 +193,9 @@ def compile_round(draft: Draft, position_sets: Iterable[PositionSet], *,
             if wanted is not None and entry.key not in wanted:
                 continue
             sequence.setdefault((code, entry.key), len(sequence))
-            if entry.action == "insert" and entry.after_paragraph:
+            if (foreign := _foreign_attribution(entry, code)) is not None:
+                outcome = foreign
+            elif entry.action == "insert" and entry.after_paragraph:
                 outcome = _plan_new_paragraph(draft, entry, code, new_paragraphs, existing_ids)
             else:
                 paragraph = draft.paragraph(entry.paragraph)

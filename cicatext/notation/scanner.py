@@ -391,6 +391,9 @@ class Scanner(AttributionReader):
         draft = Draft(tuple(paragraphs), tuple(separators))
         if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
             self._orphans(draft)
+        if not self.text.isascii():
+            # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took.
+            self.lookalike_orphans()
         found = self.found
         found.sort(key=lambda item: item[0])
         return draft, tuple(problem for _, problem in found)

@@ -32,11 +32,16 @@ def signed_commit(repo, key, message: str) -> str:
     return repo.head()
 
 
-def test_log_names_each_rounds_verified_signer(keyed, capsys):
-    """An unsigned round reads `unsigned`; one whose tag alone the Secretariat signed, or whose commit it signed, `signed by SEC`."""
-    repo, keys = keyed
+def test_log_names_each_rounds_verified_signer(new_repo, tmp_path, capsys):
+    """An unsigned round (made before the Secretariat registered its key) reads `unsigned`; one whose tag alone
+    the Secretariat signed, or whose commit it signed, `signed by SEC`."""
+    repo = new_repo
+    add_volunteer_document(repo)
+    keys = {code: keygen(tmp_path / "keys", code.lower()) for code in ("SEC", "IND")}
+    add_key(repo, "IND", f"{keys['IND']}.pub")
     propose_as(repo, "IND", ("Improve the measures taken", "Improve the steps taken"))
     first = run_round(repo, SYMBOL)
+    add_key(repo, "SEC", f"{keys['SEC']}.pub")
     sign_with(repo.root, keys["SEC"])
     git(repo.root, "config", "commit.gpgSign", "false")
     propose_as(repo, "IND", ("Encourage recognition", "Encourage the recognition"))

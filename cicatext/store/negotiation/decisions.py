@@ -162,21 +162,17 @@ def _short(text: str, most: int = 60) -> str:
 
 def _decided(repo: Repository, text_path: str, paragraph_id: str, prefix: str) -> list[tuple[str, str, str, str, str]]:
     """(commit, date, action, code, `[text] (attributions)`) of each agree or drop on main's first-parent line,
-    newest first, whose recorded bracket is in this paragraph with a code starting with `prefix`."""
-    process = repo.run_git("log", "--first-parent", "--format=%H%x1f%as%x1f%B%x1e", MAIN, "--", text_path,
-                           check=False)
-    if process.returncode != 0:
-        return []  # no history to consult
+    newest first, whose recorded bracket is in this paragraph with a code starting with `prefix`; only from the
+    commits whose trailers are believed (`cicatext.store.trust.believed`)."""
+    from cicatext.store.trust.believed import believed_commits
+
     found = []
-    for record in process.stdout.split("\x1e"):
-        if "\x1f" not in record:
-            continue
-        commit, day, body = record.strip().split("\x1f", 2)
-        trailers = dict(line.split(": ", 1) for line in body.splitlines() if line.startswith("Cicatext-") and ": " in line)
-        pid, _, code = trailers.get(BRACKET_TRAILER, "").rpartition(":")
-        if trailers.get(DECISION_TRAILER) and pid == paragraph_id and code.startswith(prefix):
-            said = next((line for line in body.splitlines()[1:] if line.startswith("[")), "")
-            found.append((commit, day, trailers[DECISION_TRAILER], code, said))
+    for item in believed_commits(repo.root, MAIN, grep=f"{DECISION_TRAILER}: ", paths=[text_path]):
+        pid, _, code = item.value(BRACKET_TRAILER).rpartition(":")
+        done = item.value(DECISION_TRAILER)
+        if done and pid == paragraph_id and code.startswith(prefix):
+            said = next((line for line in item.message.splitlines()[1:] if line.startswith("[")), "")
+            found.append((item.commit, item.date[:10], done, code, said))
     return found
 
 

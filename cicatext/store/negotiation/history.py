@@ -2,14 +2,14 @@
 
 A round's merge commit records what it did in `Cicatext-` trailers (its tag,
 the revision it produced, the delegations merged, the brackets before and
-after); `document_log` reads them back from main's history. The TUI's history,
+after); `document_log` reads them back from main's first-parent line, from
+the commits whose trailers are believed (`cicatext.store.trust.believed`). The TUI's history,
 round diff and reader ask the queries here (`document_history`, `ref_choices`,
 `bracket_source`) and only draw what they return.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cicatext.errors import CicatextError, NotationError, UsageError
@@ -28,8 +28,11 @@ from cicatext.store.negotiation.refs import (
 )
 from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
-
-_TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
+from cicatext.store.trust.believed import (
+    TrailerCommit,
+    believed_commits,
+    first_parent_commits,
+)
 
 
 @dataclass(frozen=True)
@@ -55,43 +58,17 @@ class RoundEntry:
                 "commit": self.commit, "unplaced": self.unplaced}
 
 
-@dataclass(frozen=True)
-class RoundCommit:
-    """A round's merge commit and the `Cicatext-` trailers of its message."""
-
-    commit: str
-    date: str
-    """ISO 8601 commit date."""
-    parents: tuple[str, ...]
-    trailers: tuple[tuple[str, str], ...]
-    """(name, value) of each trailer, in the message's order."""
-
-    def values(self, key: str) -> list[str]:
-        """Every value of one trailer."""
-        return [value for name, value in self.trailers if name == key]
-
-    def value(self, key: str, default: str = "") -> str:
-        """The first value of one trailer, or `default`."""
-        found = self.values(key)
-        return found[0] if found else default
+RoundCommit = TrailerCommit
+"""A round's merge commit and the `Cicatext-` trailers of its message."""
 
 
-def round_commits(repo: Repository, slug: str, ref: str) -> list[RoundCommit]:
-    """The round commits of a document in ref's history, oldest first."""
-    process = repo.run_git("log", "--format=%H%x1f%cI%x1f%P%x1f%B%x1e", "--fixed-strings",
-                           f"--grep={ROUND_TRAILER}: round/{slug}/", ref, check=False)
-    if process.returncode != 0:
-        return []
-    found = []
-    for block in process.stdout.split("\x1e"):
-        block = block.strip("\n")
-        if not block:
-            continue
-        commit, date, parents, body = block.split("\x1f", 3)
-        trailers = tuple(_TRAILER.findall(body))
-        if not any(name == ROUND_TRAILER and value.startswith(f"round/{slug}/") for name, value in trailers):
-            continue
-        found.append(RoundCommit(commit, date, tuple(parents.split()), trailers))
+def round_commits(repo: Repository, slug: str, ref: str, *, believed_only: bool = True) -> list[RoundCommit]:
+    """The round commits of a document on ref's first-parent line, oldest first: only those whose trailers are
+    believed (`cicatext.store.trust.believed`), or every one that claims to be a round."""
+    grep = f"{ROUND_TRAILER}: round/{slug}/"
+    found = (believed_commits if believed_only else first_parent_commits)(repo.root, ref, grep=grep)
+    found = [item for item in found
+             if any(name == ROUND_TRAILER and value.startswith(f"round/{slug}/") for name, value in item.trailers)]
     found.reverse()
     return found
 

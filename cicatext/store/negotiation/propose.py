@@ -100,6 +100,8 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
     problems = check_entries(old, PositionSet(code, entry.symbol, reading.entries), file=positions)
     if problems:
         raise RecordError(problems[0].message, file=positions, hint=problems[0].hint, problems=tuple(problems))
+    from cicatext.store.trust.attribution_guard import refuse
+    refuse(positions, yamlio.dump(updated.to_record()), code)  # no words in another's mouth
     summary = message or _propose_message(code, entry.symbol, reading.entries)
     # The edited text stays in place until the commit has succeeded; Repository.commit takes the write lock.
     commit = repo.commit({positions: yamlio.dump(updated.to_record())}, summary)

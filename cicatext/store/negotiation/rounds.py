@@ -9,14 +9,17 @@ move only once everything has succeeded.
 
 What a round compiled is recorded in its commit message (trailers such as
 `Cicatext-Compiled: CHN <blob>`: the position set's blob as compiled), so the
-next round compiles only what is new, whichever clone runs it.
+next round compiles only what is new, whichever clone runs it. Those records
+are read only from the rounds on main's first-parent line whose trailers are
+believed (`cicatext.store.trust.believed`): a trailer a delegation wrote into
+one of its own commits never makes a round skip a proposal.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cicatext.errors import (
     CicatextError,
@@ -49,6 +52,7 @@ from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.propose import load_position_set
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
 from cicatext.store.repository import Repository
+from cicatext.store.trust.attribution_guard import position_set_problems
 
 _ZERO = "0" * 40
 
@@ -144,6 +148,19 @@ def _compiled_keys(repo: Repository, rounds: Sequence[RoundCommit]) -> dict[str,
     return compiled
 
 
+def _refuse_doubtful(slug: str, claimed: Sequence[RoundCommit], believed: Sequence[RoundCommit]) -> None:
+    """Refuse a round while main's line holds a commit that claims to be a round the Secretariat did not sign."""
+    trusted = {c.commit for c in believed}
+    doubtful = [c for c in claimed if c.commit not in trusted]
+    if doubtful:
+        raise RepositoryError(
+            f"main's commit {doubtful[0].commit[:10]} claims to be a round of {slug} "
+            f"({doubtful[0].value(ROUND_TRAILER)}), but the Secretariat did not sign it: its record is not believed",
+            hint="a round's record counts only from a commit signed by a Secretariat key registered before it, or "
+                 "named by a round tag the Secretariat signed (docs/trust.md); `cicatext verify main` shows who "
+                 "signed what")
+
+
 def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | None = None, language: str = "en",
               date: str | None = None, author: tuple[str, str] | None = None) -> RoundResult:
     """Merge the delegations' branches into main and compile their new positions into the next revision.
@@ -170,7 +187,9 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
             if codes is None and code not in repo.codes:
                 raise UsageError(f"branch {delegation_branch(code)} names an unknown delegation {code!r}",
                                  hint=f"leave it out with --delegations, or add the state to {STATES_DIR}")
+        claimed = round_commits(repo, slug, MAIN, believed_only=False)
         history = round_commits(repo, slug, MAIN)
+        _refuse_doubtful(slug, claimed, history)
         number = len(history) + 1
         tag = f"round/{slug}/{number}"
         if repo.resolve(f"refs/tags/{tag}") is not None:
@@ -212,6 +231,8 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                 continue
             file = f"{ref_name}:{positions[code]}"
             position_set = load_position_set(content[1].decode("utf-8"), file=file)
+            problems.extend(replace(p, file=file) for p in position_set_problems(positions[code],
+                                                                                  content[1].decode("utf-8"), code))
             if position_set.delegation != code:
                 raise RecordError(f"{file} names delegation {position_set.delegation!r}, not {code}", file=file,
                                   hint=f"a delegation writes only its own positions; fix it on {ref_name}")

@@ -41,6 +41,7 @@ from pathlib import Path
 from cicatext.errors import CicatextError, Problem, UsageError
 from cicatext.store.git import HOOK_VARIABLES, run_git
 from cicatext.store.layout import STATES_DIR, delegation_folder, position_owner
+from cicatext.store.trust import attribution_guard
 from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
 
@@ -232,6 +233,8 @@ class PushCheck:
                 return [Refusal(ref, commit, f"changes {outside[0]}{more}, outside {own}",
                                 "a delegation changes only its own position sets; undo that change "
                                 "(`git revert` or rewrite your unpushed commits) and propose with `cicatext propose`")]
+            if guarded := attribution_guard.commit_problems(self.git, commit, changes[commit], code):
+                return [Refusal(ref, commit, guarded[0].headline(), guarded[0].hint or "")]
             item = raws.get(commit)
             signature = self.verifier.commit(item[1] if item else b"")
             if signature.status == "unsigned":

@@ -16,6 +16,10 @@ one document text at a time:
 - anything else is an attribution typed into the text by hand: it is reported
   while it is still in the text (removing it settles it).
 
+A trailer counts only where it is believed (`cicatext.store.trust.believed`):
+a commit on main's line that the Secretariat did not sign, in a repository
+that registers a Secretariat key, accounts for nothing.
+
 Attributions are counted per paragraph id, code and stance, so a moved or
 re-worded bracket keeps its account.
 """
@@ -78,6 +82,19 @@ def _accounts_for(message: str, code: str, path: str = "", paragraph: str = "") 
     return False
 
 
+def _keep_believed(repo: Repository, git, messages: dict[str, str]) -> None:
+    """Blank the messages whose trailers are not believed (`cicatext.store.trust.believed`): a commit on main's
+    line that the Secretariat did not sign accounts for no attribution, whatever its trailers say."""
+    from cicatext.store.trust.believed import TrailerCommit, believed
+
+    with_trailers = [c for c, message in messages.items() if _TRAILER.search(message)]
+    parents = git.parents(with_trailers)
+    items = [TrailerCommit(c, "", parents.get(c, ()), tuple(_TRAILER.findall(messages[c]))) for c in with_trailers]
+    for commit, verdict in believed(repo.root, items).items():
+        if not verdict:
+            messages[commit] = ""
+
+
 def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
     """The first-parent commits of `ref`, oldest first, and for each document text the commits that changed it."""
     out = git.text("log", "--first-parent", "--diff-merges=first-parent", "--no-renames", "--reverse",
@@ -137,7 +154,7 @@ class _Cache:
     result is fixed by the last commit that changed it.
     """
 
-    VERSION = 2
+    VERSION = 3
 
     def __init__(self, repo: Repository) -> None:
         from cicatext import __version__
@@ -192,6 +209,7 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
         messages = {}
         for commit, item in zip(commits, git.objects(commits)):
             messages[commit] = item[1].partition(b"\n\n")[2].decode("utf-8", "replace") if item else ""
+        _keep_believed(repo, git, messages)
         specs = [f"{commit}:{path}" for path, changed in to_check for commit in changed]
         texts = iter(read_texts(repo.root, specs))
         for path, changed in to_check:
