@@ -67,7 +67,7 @@ def brackets_command(args: argparse.Namespace) -> int:
 
     reading = _read(args)
     listed = [_in_file(args, info) for info in bracket_list(reading.draft)]
-    errors, warnings = _split(reading.problems)
+    errors = _split(reading.problems)[0]
     if args.json:
         from cicatext.notation.alternatives import option_blocks
 
@@ -75,8 +75,7 @@ def brackets_command(args: argparse.Namespace) -> int:
             {
                 "brackets": [info.to_json() for info in listed],
                 "option_blocks": [block.to_json() for block in option_blocks(reading.draft)],
-                "errors": [p.to_json() for p in errors],
-                "warnings": [p.to_json() for p in warnings],
+                **_problems_json(reading.problems),
                 "style": args.style_used,
                 "converted": [c.to_json() for c in args.converted],
             }
@@ -89,7 +88,7 @@ def brackets_command(args: argparse.Namespace) -> int:
                 parts.append(marks)
             parts.append(_shorten(info.text))
             print("  ".join(parts))
-    print_problems(reading.problems)
+        print_problems(reading.problems)
     return 1 if errors else 0
 
 
@@ -106,8 +105,10 @@ def clean_command(args: argparse.Namespace) -> int:
             {
                 "paragraphs": [{"id": pid, "text": text} for pid, text in paragraphs if text],
                 "text": clean_text(draft),
+                **_problems_json(reading.problems),
             }
         )
+        return 1 if _split(reading.problems)[0] else 0
     else:
         sys.stdout.write(clean_text(draft))
     return _problems_after_output(reading.problems)
@@ -121,8 +122,8 @@ def stats_command(args: argparse.Namespace) -> int:
     reading = _read(args)
     found = counts(reading.draft)
     if args.json:
-        emit_json(found.to_json())
-        return _problems_after_output(reading.problems)
+        emit_json({**found.to_json(), **_problems_json(reading.problems)})
+        return 1 if _split(reading.problems)[0] else 0
     print(
         f"{found.brackets} brackets ({found.options} options groups) in "
         f"{len(found.paragraphs)} of {found.paragraph_total} paragraphs; {found.attributions} attributions"
@@ -153,10 +154,11 @@ def check_command(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json, print_problems
 
     reading = _read(args)
-    errors, warnings = _split(reading.problems)
+    errors = _split(reading.problems)[0]
     if args.json:
-        emit_json({"errors": [p.to_json() for p in errors], "warnings": [p.to_json() for p in warnings]})
-    print_problems(reading.problems)
+        emit_json(_problems_json(reading.problems))
+    else:
+        print_problems(reading.problems)
     return 1 if errors else 0
 
 
@@ -295,6 +297,12 @@ def _load(path: str) -> tuple[str, str]:
             column=column,
             hint="save the file as UTF-8 (e.g. `iconv -f cp1251 -t utf-8`)",
         ) from None
+
+
+def _problems_json(problems) -> dict:
+    """A reading's problems as --json gives them, the only place they are given then (nothing on stderr)."""
+    errors, warnings = _split(problems)
+    return {"errors": [p.to_json() for p in errors], "warnings": [p.to_json() for p in warnings]}
 
 
 def _split(problems) -> tuple[list, list]:

@@ -82,7 +82,7 @@ def run_validate(args: argparse.Namespace) -> int:
         emit_json({"repository": str(repo.root), "problems": [p.to_json() for p in problems],
                    "errors": len(errors), "warnings": len(problems) - len(errors)})
     else:
-        print_problems(problems, stream=sys.stdout)
+        print_problems(problems)
         if problems:
             print(f"{len(errors)} error(s), {len(problems) - len(errors)} warning(s)", file=sys.stderr)
         else:

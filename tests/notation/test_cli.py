@@ -10,7 +10,13 @@ import pytest
 
 from cicatext.cli.main import main
 from cicatext.notation.reader import parse, read
-from tests.notation.corpus import MODALITIES_1_10, OP15, UNDERLINING, UNDERLINING_CLEAN, at
+from tests.notation.corpus import (
+    MODALITIES_1_10,
+    OP15,
+    UNDERLINING,
+    UNDERLINING_CLEAN,
+    at,
+)
 
 DOCUMENT = f"{{#pp9}} {UNDERLINING}\n\n{{#1.10}} {MODALITIES_1_10}\n\n{{#op15}} {OP15}\n"
 
@@ -138,8 +144,11 @@ def test_check_errors(broken: Path, capsys) -> None:
     """`check` prints located errors and exits 1; with --json they are in the JSON."""
     assert main(["check", str(broken)]) == 1
     assert f"{broken}:3:11:" in capsys.readouterr().err
-    assert main(["check", str(broken), "--json"]) == 1
-    assert json.loads(capsys.readouterr().out)["errors"][0]["message"] == "'[' is never closed"
+    for command in ("check", "brackets", "stats", "clean"):
+        assert main([command, str(broken), "--json"]) == 1, command
+        captured = capsys.readouterr()
+        assert json.loads(captured.out)["errors"][0]["message"] == "'[' is never closed", command
+        assert captured.err == "", f"{command} --json gives its problems once, in the JSON"
 
 
 def test_check_warnings_do_not_fail(tmp_path: Path, capsys) -> None:

@@ -104,13 +104,17 @@ def test_area_with_unknown_dimension(new_repo):
 
 
 def test_validate_command_text_and_json(doc_repo, capsys):
-    """The command prints FILE:LINE:COL lines and exits 1; --json gives the same list."""
+    """The command prints FILE:LINE:COL lines on standard error, problems being problems, and exits 1; --json
+    gives the same list on standard output and nothing on standard error."""
     _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "{#op1} 1. Decides [to act (+IND);\n")
     assert main(["validate", str(doc_repo.root)]) == 1
-    out = capsys.readouterr().out
-    assert out.startswith("documents/mc-2024-draft-1/en.txt:1:")
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("documents/mc-2024-draft-1/en.txt:1:")
     assert main(["validate", str(doc_repo.root), "--json"]) == 1
-    data = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert captured.err == ""
     assert data["errors"] >= 1 and data["problems"][0]["file"] == "documents/mc-2024-draft-1/en.txt"
 
 
