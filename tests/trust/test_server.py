@@ -143,22 +143,50 @@ def test_round_tag_needs_the_secretariat(world):
     refused(push(india, "round/mc-2023-draft-5/9"), "Secretariat's keys")
 
 
-def test_server_init_settings(tmp_path):
-    """server init sets the receive options and installs an executable hook running this interpreter."""
+def test_server_init_settings(tmp_path, capsys):
+    """server init sets the receive options, requires signatures by default and installs an executable hook
+    running this interpreter; --allow-unsigned is explicit and says what it gives up."""
     import sys
 
     from cicatext.cli.main import main
 
     bare = tmp_path / "shared.git"
-    assert main(["server", "init", str(bare), "--require-signatures"]) == 0
+    assert main(["server", "init", str(bare)]) == 0
     for key, value in (("receive.fsckObjects", "true"), ("receive.denyNonFastForwards", "true"),
                        ("receive.denyDeletes", "true"), ("cicatext.requireSignatures", "true")):
         assert git(bare, "config", key).stdout.strip() == value
     hook = bare / "hooks" / "pre-receive"
     assert hook.stat().st_mode & 0o111
     assert sys.executable in hook.read_text()
-    assert main(["server", "init", str(bare)]) == 0
+    assert "signatures required" in capsys.readouterr().out
+    assert main(["server", "init", str(bare), "--allow-unsigned"]) == 0
     assert git(bare, "config", "cicatext.requireSignatures").stdout.strip() == "false"
+    said = capsys.readouterr().err
+    assert "gives up verified authorship" in said and "any delegation's position set" in said
+    assert main(["server", "init", str(bare), "--allow-unsigned", "--require-signatures"]) == 2
+    assert git(bare, "config", "cicatext.requireSignatures").stdout.strip() == "false"
+
+
+def test_plain_server_init_refuses_writing_into_another_delegations_position_set(tmp_path):
+    """Class 6: on a repository made by a plain `server init`, an unsigned commit writing CHN's position set on
+    delegations/CHN is refused (it was taken when signatures were optional by default)."""
+    from cicatext.cli.main import main
+
+    world = make_world(tmp_path)
+    assert main(["server", "init", str(world.bare)]) == 0
+    india = world.clone("india")
+    commit = proposes(india, "CHN")
+    refused(push(india, "delegations/CHN"), "unsigned", "CHN's signature")
+    assert not world.on_server(commit)
+
+
+def test_a_config_without_the_setting_requires_signatures(world):
+    """A bare repository whose cicatext.requireSignatures is unset (armed by hand) requires signatures."""
+    git(world.bare, "config", "--unset", "cicatext.requireSignatures")
+    india = world.clone("india")
+    commit = proposes(india, "IND")
+    refused(push(india, "delegations/IND"), "unsigned")
+    assert not world.on_server(commit)
 
 
 def test_without_required_signatures_folder_rules_still_hold(tmp_path):
