@@ -131,6 +131,14 @@ def _start(cwd: Path, args: tuple[str, ...], *, input: str | bytes | None,
         raise RepositoryError("git is not installed", hint="install git and run the command again") from None
 
 
+def exec_git(*args: str, env: Mapping[str, str]) -> None:
+    """Replace this process with git (for `cicatext serve`, which hands an SSH connection to git)."""
+    try:
+        os.execvpe("git", ["git", *args], {**os.environ, **env})
+    except OSError as error:
+        raise RepositoryError(f"cannot start git: {error.strerror}", hint="install git on the server") from None
+
+
 def _failure(verb: str, process: subprocess.CompletedProcess, hint: str | None) -> RepositoryError:
     """The error a failed git command becomes: git's last line, or what to do when git cannot commit."""
     said = process.stderr or process.stdout
