@@ -158,8 +158,7 @@ def run_serve(args: argparse.Namespace) -> int:
 
     from cicatext.store.trust.ssh import serve
 
-    serve(args.bare, args.code, os.environ.get("SSH_ORIGINAL_COMMAND"))
-    return 1
+    return serve(args.bare, args.code, os.environ.get("SSH_ORIGINAL_COMMAND"))
 
 
 def run_server_check(args: argparse.Namespace) -> int:

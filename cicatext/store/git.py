@@ -131,12 +131,13 @@ def _start(cwd: Path, args: tuple[str, ...], *, input: str | bytes | None,
         raise RepositoryError("git is not installed", hint="install git and run the command again") from None
 
 
-def exec_git(*args: str, env: Mapping[str, str]) -> None:
-    """Replace this process with git (for `cicatext serve`, which hands an SSH connection to git)."""
+def relay_git(*args: str, env: Mapping[str, str]) -> int:
+    """Run git with this process's standard input and output (for `cicatext serve`, which hands an SSH
+    connection to git); git's exit status."""
     try:
-        os.execvpe("git", ["git", *args], {**os.environ, **env})
-    except OSError as error:
-        raise RepositoryError(f"cannot start git: {error.strerror}", hint="install git on the server") from None
+        return subprocess.run(["git", *args], env={**os.environ, **env}, check=False).returncode
+    except FileNotFoundError:
+        raise RepositoryError("git is not installed", hint="install git on the server") from None
 
 
 def _failure(verb: str, process: subprocess.CompletedProcess, hint: str | None) -> RepositoryError:

@@ -240,3 +240,20 @@ def test_pushes_over_git_daemon_on_loopback(world):
         except subprocess.TimeoutExpired:
             daemon.kill()
             daemon.wait()
+
+
+def test_a_round_by_a_signing_secretariat_is_taken_with_its_tag_signed(world):
+    """With commit.gpgSign alone (no tag.gpgSign), `cicatext round` signs its tag too, so the round is taken."""
+    from cicatext.store.negotiation.rounds import run_round
+
+    india = world.clone("india", "IND")
+    proposes(india, "IND")
+    assert push(india, "delegations/IND").returncode == 0
+    secretariat = world.secretariat
+    git(secretariat.root, "config", "tag.gpgSign", "false")
+    git(secretariat.root, "fetch", "--quiet", "origin")
+    result = run_round(secretariat, SYMBOL)
+    assert "-----BEGIN SSH SIGNATURE-----" in git(secretariat.root, "cat-file", "tag", result.tag).stdout
+    process = push(secretariat, "main", "--follow-tags")
+    assert process.returncode == 0, process.stderr
+    assert git(world.bare, "rev-parse", f"{result.tag}^{{commit}}").stdout.strip() == result.commit

@@ -148,7 +148,7 @@ def test_a_delegation_key_runs_nothing_but_git(shared):
         TALLY["commands"] += 1
         process = subprocess.run([*base, "127.0.0.1", *([request] if request else [])], check=False, capture_output=True,
                                  text=True, stdin=subprocess.DEVNULL, timeout=30)
-        assert process.returncode != 0, request
+        assert process.returncode == 1, (request, process.stderr)
         assert "cicatext" in process.stderr and "Traceback" not in process.stderr, process.stderr
         TALLY["commands_refused"] += 1
     stranger = shared.sshd.ssh_command(shared.logins["stranger"]).split()
@@ -210,13 +210,16 @@ def test_secretariat_commits_pushed_by_a_delegation_are_refused(shared):
 
 
 def test_a_delegation_cannot_push_another_delegations_signed_commit(shared):
-    """Who pushes: CHN's own signed proposal, pushed to delegations/CHN by IND, is refused."""
+    """Who pushes: CHN's own signed proposal, pushed to delegations/CHN by IND or by the Secretariat, is
+    refused."""
     china = shared.clone("china-relay", "CHN", "CHN")
     commit = proposes(china, "CHN", "Hereby decided to:", "Hereby decide, to:")
     india = shared.clone("india-relay2", "IND", "IND")
     git(india.root, "fetch", "--quiet", str(china.root), "delegations/CHN")
     forged(shared, push(india, "FETCH_HEAD:refs/heads/delegations/CHN"), "pushed by IND: only CHN moves",
            gone=commit)
+    git(china.root, "config", "core.sshCommand", shared.sshd.ssh_command(shared.logins["SEC"]))
+    forged(shared, push(china, "delegations/CHN"), "pushed by SEC: only CHN moves", gone=commit)
 
 
 def test_a_key_added_and_removed_in_one_push_is_refused(shared):

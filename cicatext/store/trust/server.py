@@ -327,7 +327,7 @@ class PushCheck:
             if self.require or signature.status != "unsigned":
                 return [Refusal(ref, commit, f"{signature.describe()}; main moves only by the Secretariat's keys",
                                 "the Secretariat signs its commits (git config commit.gpgSign true, gpg.format ssh) "
-                                "and its round tags (tag.gpgSign true)")]
+                                "and with it its round tags")]
         for commit in commits:
             signature = signers[commit]
             if signature.code == self.secretariat or commit in vouched:
@@ -335,7 +335,7 @@ class PushCheck:
             if self.require or signature.status != "unsigned":
                 return [Refusal(ref, commit, f"{signature.describe()}; main moves only by the Secretariat's keys",
                                 "the Secretariat signs its commits (git config commit.gpgSign true, gpg.format ssh) "
-                                "and its round tags (tag.gpgSign true)")]
+                                "and with it its round tags")]
             keys = sorted(p for p in changes[commit] if p.startswith(f"{KEYS_DIR}/"))
             if keys and registry_has_secretariat:
                 return [Refusal(ref, commit, f"changes {keys[0]} unsigned: the key registry changes only by a "
@@ -374,7 +374,7 @@ class PushCheck:
         tag = read_tag(self.git, update.new)
         if tag is None:
             return [Refusal(ref, update.new, "a lightweight tag: round and revision tags are annotated tags signed "
-                            "by the Secretariat", "`cicatext round` (with tag.gpgSign true) makes them; "
+                            "by the Secretariat", "`cicatext round` (with commit.gpgSign true) makes them; "
                             f"or `git tag -s -m MESSAGE {ref} COMMIT`")]
         refusals, _ = self._tag_refusals(update, tag)
         if refusals:

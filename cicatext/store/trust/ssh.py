@@ -5,10 +5,11 @@ command (`cicatext serve BARE CODE`) and `restrict` (no terminal, no port,
 agent or X11 forwarding, no `~/.ssh/rc`). sshd then runs that command
 whatever the client asked for, with the client's request in
 `SSH_ORIGINAL_COMMAND`; `serve` reads it strictly (`git-receive-pack 'PATH'`
-or `git-upload-pack 'PATH'`, PATH being that very repository) and hands the
-connection to git with the pusher's code in `CICATEXT_PUSHER`, which the
-pre-receive hook reads (`cicatext.store.trust.server`) to check that the
-pusher owns each ref it moves.
+or `git-upload-pack 'PATH'`, PATH being that very repository) and runs git on
+the connection (its standard input and output) with the pusher's code in
+`CICATEXT_PUSHER`, which the pre-receive hook reads
+(`cicatext.store.trust.server`) to check that the pusher owns each ref it
+moves.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from cicatext.errors import UsageError
+from cicatext.errors import CicatextError, UsageError
 from cicatext.store.trust.keys import read_public_key
 
 PUSHER_VARIABLE = "CICATEXT_PUSHER"
@@ -99,28 +100,29 @@ def authorize(bare_path: str | os.PathLike, code: str, pubkey_file: str | os.Pat
 
 
 def parse_request(request: str | None, bare: Path) -> str:
-    """The git service the client asked for; UsageError for anything else than git on this repository."""
+    """The git service the client asked for; CicatextError (a refusal, exit 1) for anything else than git on this repository."""
     if not request:
-        raise UsageError("this key runs only git on the shared repository; no shell, no terminal",
+        raise CicatextError("this key runs only git on the shared repository; no shell, no terminal",
                          hint="clone, fetch or push with git (ssh://HOST/PATH)")
     match = _REQUEST.fullmatch(request)
     if not match:
         shown = request if len(request) <= 80 else request[:77] + "..."
-        raise UsageError(f"refused {shown!r}: this key runs only git-receive-pack or git-upload-pack",
+        raise CicatextError(f"refused {shown!r}: this key runs only git-receive-pack or git-upload-pack",
                          hint="clone, fetch or push with git (ssh://HOST/PATH)")
     service, asked = match.groups()
     if asked.startswith("~/"):
         asked = str(Path.home() / asked[2:])
     if os.path.realpath(asked) != os.path.realpath(bare) and os.path.realpath(asked + ".git") != os.path.realpath(bare):
-        raise UsageError(f"this key reaches only {bare}, not {asked}", hint=f"use ssh://HOST{bare}")
+        raise CicatextError(f"this key reaches only {bare}, not {asked}", hint=f"use ssh://HOST{bare}")
     return service
 
 
-def serve(bare_path: str | os.PathLike, code: str, request: str | None) -> None:
-    """Run the git service asked for on the repository, as `code` (never returns unless refused)."""
-    from cicatext.store.git import exec_git
+def serve(bare_path: str | os.PathLike, code: str, request: str | None) -> int:
+    """Run the git service asked for on the repository, as `code`, over this process's standard input and
+    output; git's exit status."""
+    from cicatext.store.git import relay_git
 
     bare = _bare(bare_path)
     code = _code(code)
     service = parse_request(request, bare)
-    exec_git(service.removeprefix("git-"), str(bare), env={PUSHER_VARIABLE: code})
+    return relay_git(service.removeprefix("git-"), str(bare), env={PUSHER_VARIABLE: code})
