@@ -257,3 +257,20 @@ def test_a_round_by_a_signing_secretariat_is_taken_with_its_tag_signed(world):
     process = push(secretariat, "main", "--follow-tags")
     assert process.returncode == 0, process.stderr
     assert git(world.bare, "rev-parse", f"{result.tag}^{{commit}}").stdout.strip() == result.commit
+
+
+def test_allow_unsigned_still_checks_who_pushes(tmp_path):
+    """With --allow-unsigned, a known pusher (as `cicatext serve` sets it) still moves only its own branch: IND's
+    unsigned write on CHN's branch is refused, CHN's own is taken, and only the Secretariat moves main."""
+    world = make_world(tmp_path, require_signatures=False)
+    india = world.clone("india")
+    commit = proposes(india, "CHN")
+    as_ind = {"CICATEXT_PUSHER": "IND"}
+    said = refused(git(india.root, "push", "origin", "delegations/CHN", check=False, env=as_ind))
+    assert "pushed by IND: only CHN moves delegations/CHN" in said
+    assert not world.on_server(commit)
+    assert git(india.root, "push", "origin", "delegations/CHN", check=False,
+               env={"CICATEXT_PUSHER": "CHN"}).returncode == 0
+    refused(git(india.root, "push", "origin", "delegations/CHN:main", check=False, env={"CICATEXT_PUSHER": "CHN"}),
+            "pushed by CHN: only SEC moves main")
+    refused(push(india, "delegations/CHN:main"), "main's new tip would be a delegation's commit")
