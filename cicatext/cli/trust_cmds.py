@@ -22,12 +22,28 @@ def register(subparsers) -> None:
     init = actions.add_parser("init", help="make a bare repository that checks every push (pre-receive hook)")
     init.add_argument("bare", help="the bare repository's folder (made if missing)")
     init.add_argument("--require-signatures", action="store_true",
-                      help="every new commit must be signed with a key registered for its branch's party")
+                      help="(the default) every new commit must be signed with a key registered for its party")
+    init.add_argument("--allow-unsigned", action="store_true",
+                      help="take unsigned commits and tags (unsafe: see what it prints)")
     init.add_argument("--json", action="store_true", help="print the settings as JSON")
     init.set_defaults(handler=run_server_init)
     check = actions.add_parser("check", help="(run by the pre-receive hook) check the ref updates read from stdin")
     check.set_defaults(handler=run_server_check)
+    authorize = actions.add_parser("authorize", help="let a party's SSH key push and fetch the repository, "
+                                   "and run nothing else (an authorized_keys line with a forced command)")
+    authorize.add_argument("bare", help="the shared bare repository")
+    authorize.add_argument("code", help="the code the key pushes as, e.g. CHN or SEC")
+    authorize.add_argument("pubkey", help="the SSH public key file (KEYFILE.pub)")
+    authorize.add_argument("--authorized-keys", help="the file to write (default: ~/.ssh/authorized_keys)")
+    authorize.add_argument("--json", action="store_true", help="print the line written as JSON")
+    authorize.set_defaults(handler=run_server_authorize)
     server.set_defaults(handler=_help(server))
+
+    serve = subparsers.add_parser("serve", help="(run by sshd for an authorized key) git on the shared repository "
+                                  "as one party")
+    serve.add_argument("bare", help="the shared bare repository")
+    serve.add_argument("code", help="the party whose key connected")
+    serve.set_defaults(handler=run_serve)
 
     keys = subparsers.add_parser("keys", help=f"the registry of signing keys ({ALLOWED_SIGNERS_PATH})")
     key_actions = keys.add_subparsers(dest="keys_command", metavar="ACTION")
@@ -102,18 +118,47 @@ def _emit(value) -> None:
 
 
 def run_server_init(args: argparse.Namespace) -> int:
+    from cicatext.errors import UsageError
     from cicatext.store.trust.server import init_server
 
-    result = init_server(args.bare, require_signatures=args.require_signatures)
+    if args.allow_unsigned and args.require_signatures:
+        raise UsageError("--allow-unsigned and --require-signatures contradict each other",
+                         hint="leave both out: signatures are required by default")
+    result = init_server(args.bare, require_signatures=not args.allow_unsigned)
+    if args.allow_unsigned:
+        print("warning: --allow-unsigned gives up verified authorship. Unless pushes come over SSH through "
+              "`cicatext server authorize`, anyone who can push can write any delegation's position set on its "
+              "branch, and nothing tells a forged commit from a real one: the folder rules, force pushes, "
+              "deletions and validation are still checked, signatures only when present.", file=sys.stderr)
     if args.json:
         _emit(result)
         return 0
     print(f"Shared repository ready: {result['repository']}")
     print(f"  pre-receive hook: {result['hook']}")
     print("  no force push, no deletion, objects checked on receipt; "
-          + ("signatures required" if args.require_signatures else "signatures checked when present"))
+          + ("signatures checked when present (unsigned allowed)" if args.allow_unsigned else "signatures required"))
     print("The Secretariat pushes main first: `git push origin main`.", file=sys.stderr)
     return 0
+
+
+def run_server_authorize(args: argparse.Namespace) -> int:
+    from cicatext.store.trust.ssh import authorize
+
+    done = authorize(args.bare, args.code, args.pubkey, args.authorized_keys)
+    if args.json:
+        _emit(done.to_json())
+        return 0
+    print(f"Authorized {done.fingerprint} to push and fetch as {done.code} in {done.file}")
+    print("That key runs git-receive-pack and git-upload-pack on this repository and nothing else.", file=sys.stderr)
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from cicatext.store.trust.ssh import serve
+
+    return serve(args.bare, args.code, os.environ.get("SSH_ORIGINAL_COMMAND"))
 
 
 def run_server_check(args: argparse.Namespace) -> int:

@@ -131,6 +131,15 @@ def _start(cwd: Path, args: tuple[str, ...], *, input: str | bytes | None,
         raise RepositoryError("git is not installed", hint="install git and run the command again") from None
 
 
+def relay_git(*args: str, env: Mapping[str, str]) -> int:
+    """Run git with this process's standard input and output (for `cicatext serve`, which hands an SSH
+    connection to git); git's exit status."""
+    try:
+        return subprocess.run(["git", *args], env={**os.environ, **env}, check=False).returncode
+    except FileNotFoundError:
+        raise RepositoryError("git is not installed", hint="install git on the server") from None
+
+
 def _failure(verb: str, process: subprocess.CompletedProcess, hint: str | None) -> RepositoryError:
     """The error a failed git command becomes: git's last line, or what to do when git cannot commit."""
     said = process.stderr or process.stdout

@@ -119,7 +119,7 @@ def move_branch(repo: Repository, branch: str, old: str, new: str, *, tag: tuple
         repo.run_git("update-ref", "-m", f"cicatext: {tag[0] if tag else branch}", ref, new, old)
         if tag:
             try:
-                repo.run_git("tag", "-a", "-F", "-", tag[0], new, input=tag[1], env=env)
+                repo.run_git("tag", "-a", *_sign(repo), "-F", "-", tag[0], new, input=tag[1], env=env)
             except BaseException:
                 repo.run_git("update-ref", ref, old, new, check=False)
                 raise
@@ -195,7 +195,15 @@ def _recover_move(repo: Repository, move: dict) -> None:
     _reset_tree(repo, stands, (move["old"], move["new"]))
     tag = move.get("tag")
     if stands == move["new"] and tag and resolve(repo.root, f"refs/tags/{tag[0]}") is None:
-        repo.run_git("tag", "-a", "-F", "-", tag[0], move["new"], input=tag[1], env=move.get("env") or None)
+        repo.run_git("tag", "-a", *_sign(repo), "-F", "-", tag[0], move["new"], input=tag[1],
+                     env=move.get("env") or None)
+
+
+def _sign(repo: Repository) -> list[str]:
+    """`-s` when git signs every commit here (`commit.gpgSign`): a round's tag is signed as its commit is, as the
+    shared repository requires of round tags."""
+    said = repo.run_git("config", "--type=bool", "--get", "commit.gpgSign", check=False).stdout.strip()
+    return ["-s"] if said == "true" else []
 
 
 def _recover_switch(repo: Repository, switch: dict) -> None:

@@ -160,7 +160,7 @@ def test_rounds_pass_the_shared_repository_guard(volunteer, tmp_path):
     from cicatext.store.trust.server import init_server
 
     bare = tmp_path / "guarded.git"
-    init_server(bare)
+    init_server(bare, require_signatures=False)
     url = f"file://{bare}"
     git(volunteer.root, "remote", "add", "origin", url)
     git(volunteer.root, "push", "--quiet", "-u", "origin", "main")

@@ -143,22 +143,50 @@ def test_round_tag_needs_the_secretariat(world):
     refused(push(india, "round/mc-2023-draft-5/9"), "Secretariat's keys")
 
 
-def test_server_init_settings(tmp_path):
-    """server init sets the receive options and installs an executable hook running this interpreter."""
+def test_server_init_settings(tmp_path, capsys):
+    """server init sets the receive options, requires signatures by default and installs an executable hook
+    running this interpreter; --allow-unsigned is explicit and says what it gives up."""
     import sys
 
     from cicatext.cli.main import main
 
     bare = tmp_path / "shared.git"
-    assert main(["server", "init", str(bare), "--require-signatures"]) == 0
+    assert main(["server", "init", str(bare)]) == 0
     for key, value in (("receive.fsckObjects", "true"), ("receive.denyNonFastForwards", "true"),
                        ("receive.denyDeletes", "true"), ("cicatext.requireSignatures", "true")):
         assert git(bare, "config", key).stdout.strip() == value
     hook = bare / "hooks" / "pre-receive"
     assert hook.stat().st_mode & 0o111
     assert sys.executable in hook.read_text()
-    assert main(["server", "init", str(bare)]) == 0
+    assert "signatures required" in capsys.readouterr().out
+    assert main(["server", "init", str(bare), "--allow-unsigned"]) == 0
     assert git(bare, "config", "cicatext.requireSignatures").stdout.strip() == "false"
+    said = capsys.readouterr().err
+    assert "gives up verified authorship" in said and "any delegation's position set" in said
+    assert main(["server", "init", str(bare), "--allow-unsigned", "--require-signatures"]) == 2
+    assert git(bare, "config", "cicatext.requireSignatures").stdout.strip() == "false"
+
+
+def test_plain_server_init_refuses_writing_into_another_delegations_position_set(tmp_path):
+    """Class 6: on a repository made by a plain `server init`, an unsigned commit writing CHN's position set on
+    delegations/CHN is refused (it was taken when signatures were optional by default)."""
+    from cicatext.cli.main import main
+
+    world = make_world(tmp_path)
+    assert main(["server", "init", str(world.bare)]) == 0
+    india = world.clone("india")
+    commit = proposes(india, "CHN")
+    refused(push(india, "delegations/CHN"), "unsigned", "CHN's signature")
+    assert not world.on_server(commit)
+
+
+def test_a_config_without_the_setting_requires_signatures(world):
+    """A bare repository whose cicatext.requireSignatures is unset (armed by hand) requires signatures."""
+    git(world.bare, "config", "--unset", "cicatext.requireSignatures")
+    india = world.clone("india")
+    commit = proposes(india, "IND")
+    refused(push(india, "delegations/IND"), "unsigned")
+    assert not world.on_server(commit)
 
 
 def test_without_required_signatures_folder_rules_still_hold(tmp_path):
@@ -212,3 +240,37 @@ def test_pushes_over_git_daemon_on_loopback(world):
         except subprocess.TimeoutExpired:
             daemon.kill()
             daemon.wait()
+
+
+def test_a_round_by_a_signing_secretariat_is_taken_with_its_tag_signed(world):
+    """With commit.gpgSign alone (no tag.gpgSign), `cicatext round` signs its tag too, so the round is taken."""
+    from cicatext.store.negotiation.rounds import run_round
+
+    india = world.clone("india", "IND")
+    proposes(india, "IND")
+    assert push(india, "delegations/IND").returncode == 0
+    secretariat = world.secretariat
+    git(secretariat.root, "config", "tag.gpgSign", "false")
+    git(secretariat.root, "fetch", "--quiet", "origin")
+    result = run_round(secretariat, SYMBOL)
+    assert "-----BEGIN SSH SIGNATURE-----" in git(secretariat.root, "cat-file", "tag", result.tag).stdout
+    process = push(secretariat, "main", "--follow-tags")
+    assert process.returncode == 0, process.stderr
+    assert git(world.bare, "rev-parse", f"{result.tag}^{{commit}}").stdout.strip() == result.commit
+
+
+def test_allow_unsigned_still_checks_who_pushes(tmp_path):
+    """With --allow-unsigned, a known pusher (as `cicatext serve` sets it) still moves only its own branch: IND's
+    unsigned write on CHN's branch is refused, CHN's own is taken, and only the Secretariat moves main."""
+    world = make_world(tmp_path, require_signatures=False)
+    india = world.clone("india")
+    commit = proposes(india, "CHN")
+    as_ind = {"CICATEXT_PUSHER": "IND"}
+    said = refused(git(india.root, "push", "origin", "delegations/CHN", check=False, env=as_ind))
+    assert "pushed by IND: only CHN moves delegations/CHN" in said
+    assert not world.on_server(commit)
+    assert git(india.root, "push", "origin", "delegations/CHN", check=False,
+               env={"CICATEXT_PUSHER": "CHN"}).returncode == 0
+    refused(git(india.root, "push", "origin", "delegations/CHN:main", check=False, env={"CICATEXT_PUSHER": "CHN"}),
+            "pushed by CHN: only SEC moves main")
+    refused(push(india, "delegations/CHN:main"), "main's new tip would be a delegation's commit")

@@ -40,10 +40,17 @@ from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem, UsageError
 from cicatext.store.git import HOOK_VARIABLES, run_git
-from cicatext.store.layout import STATES_DIR, delegation_folder, position_owner
+from cicatext.store.layout import (
+    KEYS_DIR,
+    STATES_DIR,
+    delegation_folder,
+    position_owner,
+)
 from cicatext.store.trust import attribution_guard
 from cicatext.store.trust.keys import KeyRing
-from cicatext.store.trust.verify import ZERO, Git, Verifier, _secretariat
+from cicatext.store.trust.ssh import PUSHER_VARIABLE
+from cicatext.store.trust.tags import Tag, read_tag, tag_problem
+from cicatext.store.trust.verify import ZERO, Git, Signature, Verifier, _secretariat
 
 MAIN_REF = "refs/heads/main"
 BRANCH_PREFIX = "refs/heads/delegations/"
@@ -104,7 +111,7 @@ def hook_script() -> str:
     )
 
 
-def init_server(path: str | os.PathLike, *, require_signatures: bool = False) -> dict:
+def init_server(path: str | os.PathLike, *, require_signatures: bool = True) -> dict:
     """Make (or re-arm) a shared bare repository: strict receive settings and the pre-receive hook."""
     bare = Path(path).resolve()
     if not bare.exists() or (bare.is_dir() and not any(bare.iterdir())):
@@ -148,10 +155,12 @@ def read_updates(lines: Iterable[str]) -> list[Update]:
 class PushCheck:
     """Checks one push against the rules; `refusals()` lists every broken rule."""
 
-    def __init__(self, git: Git, updates: Sequence[Update], *, require_signatures: bool) -> None:
+    def __init__(self, git: Git, updates: Sequence[Update], *, require_signatures: bool,
+                 pusher: str | None = None) -> None:
         self.git = git
         self.updates = list(updates)
         self.require = require_signatures
+        self.pusher = pusher
         self.main = git.resolve(MAIN_REF)
         pushed_main = next((u.new for u in updates if u.ref == MAIN_REF and u.new != ZERO), None)
         self.founding = self.main is None and pushed_main is not None
@@ -180,6 +189,9 @@ class PushCheck:
         if update.new == ZERO:
             return [Refusal(ref, None, "the shared repository never deletes main, a delegation branch or a tag",
                             "nothing was changed; ask the Secretariat if a branch must go")]
+        not_owner = self._pusher_owns(update)
+        if not_owner:
+            return not_owner
         if update.ref == MAIN_REF:
             return self._main(update)
         if update.ref.startswith(BRANCH_PREFIX):
@@ -188,6 +200,23 @@ class PushCheck:
             return self._round_tag(update)
         return [Refusal(ref, update.new, "the shared repository takes only main, delegations/CODE, round/* and rev/* tags",
                         "push your work to delegations/<your code> (`cicatext delegation start CODE`)")]
+
+    def _pusher_owns(self, update: Update) -> list[Refusal]:
+        """When the connection says who pushes (`cicatext serve`): a delegation moves only its own branch, the
+        Secretariat main and the round and revision tags."""
+        if self.pusher is None:
+            return []
+        if update.ref.startswith(BRANCH_PREFIX):
+            owner = update.ref[len(BRANCH_PREFIX):]
+        elif update.ref == MAIN_REF or update.ref.startswith(SECRETARIAT_TAGS):
+            owner = self.secretariat
+        else:
+            return []
+        if self.pusher == owner:
+            return []
+        return [Refusal(update.short, update.new, f"pushed by {self.pusher}: only {owner} moves {update.short}",
+                        f"push to delegations/{self.pusher}" if self.pusher != self.secretariat
+                        else "a delegation's branch is pushed by that delegation")]
 
     def _fast_forward(self, update: Update) -> list[Refusal]:
         if update.old != ZERO and not self.git.ok("merge-base", "--is-ancestor", update.old, update.new):
@@ -249,16 +278,21 @@ class PushCheck:
                                 f"{code}'s registered key (`cicatext keys list`)")]
         return self._validate(update, base=update.old if update.old != ZERO else self.main)
 
-    def _vouching_tags(self) -> dict[str, Refusal | None]:
-        """Commits named by round tags of this push whose signature is the Secretariat's."""
-        vouched: dict[str, Refusal | None] = {}
+    def _vouching_tags(self) -> set[str]:
+        """Commits named by round or revision tags of this push that pass every tag rule (Secretariat-signed)."""
+        vouched = set()
         for update in self.updates:
             if update.ref.startswith(SECRETARIAT_TAGS) and update.new != ZERO:
-                item = self.git.objects([update.new])[0]
-                if item and item[0] == "tag" and self.verifier.tag(item[1]).code == self.secretariat:
-                    target = item[1].split(b"\n", 1)[0].split()[1].decode()
-                    vouched[target] = None
+                tag = read_tag(self.git, update.new)
+                if tag is not None:
+                    refusals, signer = self._tag_refusals(update, tag)
+                    if not refusals and signer == self.secretariat:
+                        vouched.add(tag.target)
         return vouched
+
+    def _signers(self, commits: Sequence[str]) -> dict[str, Signature]:
+        raws = dict(zip(commits, self.git.objects(list(commits))))
+        return {c: self.verifier.commit(raws[c][1] if raws.get(c) else b"") for c in commits}
 
     def _main(self, update: Update) -> list[Refusal]:
         ref = update.short
@@ -267,9 +301,9 @@ class PushCheck:
         refusals = self._fast_forward(update)
         if refusals:
             return refusals
-        others = [line.split()[0] for line in self.git.text(
+        tips = [line.split()[0] for line in self.git.text(
             "for-each-ref", "--format=%(objectname)", "refs/heads/delegations/").splitlines() if line.strip()]
-        commits = self._new_commits(update, *others)
+        commits = self._new_commits(update, *tips)
         changes = self.git.own_changes(commits)
         for commit in commits:
             foreign = sorted(p for p in changes[commit] if position_owner(p) is not None)
@@ -278,43 +312,78 @@ class PushCheck:
                 return [Refusal(ref, commit, f"writes {foreign[0]} on main: a position set comes to main only "
                                 f"from delegations/{code}, through a round",
                                 f"let {code} propose it on its branch, then run `cicatext round`")]
-        if self.require and commits:
-            vouched = self._vouching_tags()
-            raws = dict(zip(commits, self.git.objects(commits)))
-            for commit in commits:
-                item = raws.get(commit)
-                signature = self.verifier.commit(item[1] if item else b"")
-                if signature.code == self.secretariat:
-                    continue
-                if signature.status == "unsigned" and commit in vouched:
-                    continue
+        # main's own line: every commit the push adds to main's first-parent history is the Secretariat's
+        # (signed, or a round or revision merge named by its signed tag), whoever pushes and whatever it merges.
+        line = self.git.text("rev-list", "--first-parent", update.new, f"^{update.old}").split()
+        on_branches = set(self.git.text("rev-list", *tips, f"^{update.old}").split()) if tips else set()
+        vouched = self._vouching_tags()
+        signers = self._signers(list(dict.fromkeys([*line, *commits])))
+        registry_has_secretariat = bool(self.ring.keys_of(self.secretariat))
+        for commit in line:
+            signature = signers[commit]
+            if signature.code == self.secretariat or commit in vouched:
+                continue
+            if commit in on_branches:
+                return [Refusal(ref, commit, f"main's new tip would be a delegation's commit ({signature.describe()}); "
+                                "main moves only by the Secretariat",
+                                "the Secretariat brings proposals to main with `cicatext round`")]
+            if self.require or signature.status != "unsigned":
                 return [Refusal(ref, commit, f"{signature.describe()}; main moves only by the Secretariat's keys",
                                 "the Secretariat signs its commits (git config commit.gpgSign true, gpg.format ssh) "
-                                "and its round tags (tag.gpgSign true)")]
+                                "and with it its round tags")]
+        for commit in commits:
+            signature = signers[commit]
+            if signature.code == self.secretariat or commit in vouched:
+                continue
+            if self.require or signature.status != "unsigned":
+                return [Refusal(ref, commit, f"{signature.describe()}; main moves only by the Secretariat's keys",
+                                "the Secretariat signs its commits (git config commit.gpgSign true, gpg.format ssh) "
+                                "and with it its round tags")]
+            keys = sorted(p for p in changes[commit] if p.startswith(f"{KEYS_DIR}/"))
+            if keys and registry_has_secretariat:
+                return [Refusal(ref, commit, f"changes {keys[0]} unsigned: the key registry changes only by a "
+                                "commit signed with the Secretariat's key",
+                                "sign it: `git commit --amend -S` with a key registered for "
+                                f"{self.secretariat}")]
         return self._validate(update, base=update.old)
+
+    def _tag_refusals(self, update: Update, tag: Tag) -> tuple[list[Refusal], str | None]:
+        """What is wrong with a round or revision tag object, and the code of its verified signer."""
+        ref = update.short
+        signer_code = None
+        if tag.signed:
+            signer = self.verifier.tag(tag.raw)
+            if signer.code != self.secretariat:
+                return [Refusal(ref, update.new, f"the tag is {signer.describe()}: round and revision tags are "
+                                "set only with the Secretariat's keys",
+                                f"sign the tag (`git tag -s`, or tag.gpgSign true) with a key registered for "
+                                f"{self.secretariat}")], None
+            signer_code = signer.code
+        elif self.require:
+            return [Refusal(ref, update.new, "the tag is unsigned: round and revision tags are set only with the "
+                            "Secretariat's keys",
+                            f"sign the tag (`git tag -s`, or tag.gpgSign true) with a key registered for "
+                            f"{self.secretariat}")], None
+        why = tag_problem(self.git, tag, ref)
+        if why:
+            return [Refusal(ref, update.new, why[0], why[1])], None
+        return [], signer_code
 
     def _round_tag(self, update: Update) -> list[Refusal]:
         ref = update.short
         if update.old != ZERO:
             return [Refusal(ref, update.new, "a round tag, once shared, never moves",
                             "a new round gets the next number; `git fetch --tags` to see the shared ones")]
-        item = self.git.objects([update.new])[0]
-        if item is None:
-            return [Refusal(ref, update.new, "the tag's object is missing", "push again")]
-        target = update.new
-        if item[0] == "tag":
-            target = item[1].split(b"\n", 1)[0].split()[1].decode()
-        if self.require:
-            signed_by = self.verifier.tag(item[1]).code if item[0] == "tag" else None
-            if signed_by != self.secretariat:
-                commit_item = self.git.objects([target])[0]
-                signed_by = self.verifier.commit(commit_item[1]).code if commit_item else None
-            if signed_by != self.secretariat:
-                return [Refusal(ref, update.new, "round tags are set only with the Secretariat's keys",
-                                "sign the tag (`git tag -s`, or tag.gpgSign true) with a key registered for "
-                                f"{self.secretariat}")]
+        tag = read_tag(self.git, update.new)
+        if tag is None:
+            return [Refusal(ref, update.new, "a lightweight tag: round and revision tags are annotated tags signed "
+                            "by the Secretariat", "`cicatext round` (with commit.gpgSign true) makes them; "
+                            f"or `git tag -s -m MESSAGE {ref} COMMIT`")]
+        refusals, _ = self._tag_refusals(update, tag)
+        if refusals:
+            return refusals
         main_after = next((u.new for u in self.updates if u.ref == MAIN_REF and u.new != ZERO), self.main)
-        if main_after is None or not self.git.ok("merge-base", "--is-ancestor", target, main_after):
+        if main_after is None or not self.git.ok("merge-base", "--is-ancestor", tag.target, main_after):
             return [Refusal(ref, update.new, "a round tag names a commit on main",
                             "push main together with the tag: `git push --follow-tags origin main`")]
         return []
@@ -397,8 +466,10 @@ def _scrubbed_environment():
 def run_check(lines: Iterable[str], *, cwd: str | os.PathLike = ".", out=sys.stderr) -> int:
     """The pre-receive hook's work: 0 to accept the push, 1 (after one line per refusal) to refuse it."""
     git = Git(Path(cwd))
-    require = git.run("config", "--bool", CONFIG_SIGNATURES, check=False).decode().strip() == "true"
-    check = PushCheck(git, read_updates(lines), require_signatures=require)
+    # Unset means required: only `server init --allow-unsigned` writes false.
+    require = git.run("config", "--bool", CONFIG_SIGNATURES, check=False).decode().strip() != "false"
+    pusher = os.environ.get(PUSHER_VARIABLE) or None
+    check = PushCheck(git, read_updates(lines), require_signatures=require, pusher=pusher)
     try:
         refusals = check.refusals()
     finally:
