@@ -127,3 +127,21 @@ def test_signed_decision_is_believed(sec_keyed):
     with pytest.raises(CicatextError) as refused:
         agree_bracket(repo, SYMBOL, bracket)
     assert "already agreed" in refused.value.message
+
+
+def test_a_secretariat_tag_shared_under_another_name_vouches_for_nothing(sec_keyed):
+    """The Secretariat's round tag object, given a second ref name (another document's, another number), is no
+    round tag there: only the name written in the tag object counts, in a clone as on the server."""
+    from pathlib import Path
+
+    from cicatext.store.trust.tags import vouching_tags
+    from cicatext.store.trust.verify import Git
+
+    repo = sec_keyed
+    propose_as(repo, "IND", ("Improve the measures taken", "Improve the steps taken"))
+    real = run_round(repo, SYMBOL)
+    tag_object = git(repo.root, "rev-parse", f"refs/tags/{real.tag}").stdout.strip()
+    for forged in (f"refs/tags/round/{SLUG}/7", "refs/tags/round/other-document/1", f"refs/tags/rev/{SLUG}/3"):
+        git(repo.root, "update-ref", forged, tag_object)
+    assert {target: [name for name, _ in tags] for target, tags in vouching_tags(Git(Path(repo.root))).items()} \
+        == {real.commit: [real.tag]}

@@ -100,6 +100,7 @@ def believed(root: str | Path, commits: Sequence[TrailerCommit]) -> dict[str, bo
     if not todo:
         return verdicts
     from cicatext.store.trust.keys import KeyRing
+    from cicatext.store.trust.tags import vouching_tags
     from cicatext.store.trust.verify import Git, Verifier, _secretariat
 
     git = Git(Path(root))
@@ -116,28 +117,15 @@ def believed(root: str | Path, commits: Sequence[TrailerCommit]) -> dict[str, bo
             needing.append((item, ring, secretariat))
     if needing:
         raws = dict(zip([i.commit for i, _, _ in needing], git.objects([i.commit for i, _, _ in needing])))
-        tags = _tags_naming(git, {i.commit for i, _, _ in needing})
+        tags = vouching_tags(git, {i.commit for i, _, _ in needing})
         for item, ring, secretariat in needing:
             with Verifier(ring) as verifier:
                 raw = raws.get(item.commit)
                 good = raw is not None and verifier.commit(raw[1]).code == secretariat
                 if not good:
-                    good = any(verifier.tag(tag).code == secretariat for tag in tags.get(item.commit, ()))
+                    good = any(verifier.tag(tag.raw).code == secretariat for _, tag in tags.get(item.commit, ()))
             verdicts[item.commit] = good
     for commit, verdict in verdicts.items():
         if verdict:
             _BELIEVED[(root, commit)] = True
     return verdicts
-
-
-def _tags_naming(git, commits: set[str]) -> dict[str, list[bytes]]:
-    """The raw annotated round and revision tags naming each of the commits."""
-    out = git.text("for-each-ref", "--format=%(objectname) %(objecttype) %(*objectname)", "refs/tags/round/",
-                   "refs/tags/rev/")
-    wanted = [(oid, target) for oid, kind, *rest in (line.split() for line in out.splitlines() if line.strip())
-              if kind == "tag" and rest and (target := rest[0]) in commits]
-    found: dict[str, list[bytes]] = {}
-    for (oid, target), item in zip(wanted, git.objects([oid for oid, _ in wanted])):
-        if item is not None and item[0] == "tag":
-            found.setdefault(target, []).append(item[1])
-    return found

@@ -327,18 +327,15 @@ def _secretariat(git: Git, ref: str) -> str:
 
 
 def _tag_vouchers(git: Git, verifier: Verifier, secretariat: str) -> dict[str, str]:
-    """Commit → round or revision tag whose Secretariat signature vouches for it."""
-    out = git.text("for-each-ref", "--format=%(objectname) %(objecttype) %(refname)", "refs/tags/round/",
-                   "refs/tags/rev/")
-    tags = [line.split() for line in out.splitlines() if line.strip()]
-    annotated = [(oid, ref) for oid, kind, ref in tags if kind == "tag"]
+    """Commit → round or revision tag whose Secretariat signature vouches for it: only a tag that is what its
+    name says (`cicatext.store.trust.tags`); a Secretariat tag re-shared under another name vouches for nothing."""
+    from cicatext.store.trust.tags import vouching_tags
+
     vouchers: dict[str, str] = {}
-    for (oid, ref), item in zip(annotated, git.objects([oid for oid, _ in annotated])):
-        if item is None:
-            continue
-        if verifier.tag(item[1]).code == secretariat:
-            target = item[1].split(b"\n", 1)[0].split()[1].decode()
-            vouchers[target] = ref[len("refs/tags/"):]
+    for target, tags in vouching_tags(git).items():
+        for name, tag in tags:
+            if verifier.tag(tag.raw).code == secretariat:
+                vouchers[target] = name
     return vouchers
 
 
