@@ -206,7 +206,7 @@ def test_validate_json_counts_known_problems_as_warnings(new_repo, capsys):
     """`validate` exits 0 with the known problems as warnings, in text and JSON."""
     import_text(new_repo, "1. Decides [to act;\n", symbol="MC/2024/DRAFT/1", title="T")
     assert main(["validate", str(new_repo.root)]) == 0
-    assert f"{TEXT}:1:19: warning: '[' is never closed" in capsys.readouterr().out
+    assert f"{TEXT}:1:19: warning: '[' is never closed" in capsys.readouterr().err
     assert main(["validate", str(new_repo.root), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["errors"] == 0 and out["warnings"] == 1
