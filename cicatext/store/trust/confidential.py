@@ -5,7 +5,10 @@ branches: the content is stored only as `confidential/<id>.age`, encrypted
 (age format, via pyrage) to the registered SSH keys of the provider and of
 each recipient. `confidential/<id>.yaml` holds the metadata in clear: provider,
 recipients, date, title, the keys it is encrypted to, and the provider's
-consents.
+consents. The source file's name is not in clear: it travels inside the
+encrypted payload (`cicatext-confidential v1`, a JSON line with the name,
+then the content), so only the readers learn it. Records made before kept
+the name in the metadata and their payload is the content alone; both read.
 
 A consent is the statement
 
@@ -21,6 +24,7 @@ registry before it re-encrypts the content for the new recipient.
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 from dataclasses import dataclass, field
@@ -35,6 +39,25 @@ from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public
 
 CONSENT_NAMESPACE = "cicatext-consent"
 ENCRYPTABLE = ("ssh-ed25519", "ssh-rsa")
+ENVELOPE = b"cicatext-confidential v1\n"
+"""How an encrypted payload starts that carries the source file's name before the content."""
+
+
+def wrap_payload(content: bytes, name: str | None) -> bytes:
+    """The payload that is encrypted: the envelope line, the name as a JSON line, then the content byte for byte."""
+    return ENVELOPE + json.dumps({"name": name}, ensure_ascii=True).encode("ascii") + b"\n" + content
+
+
+def unwrap_payload(payload: bytes) -> tuple[bytes, str | None]:
+    """(content, name) of a decrypted payload; a payload without the envelope (an older record) is the content."""
+    if not payload.startswith(ENVELOPE):
+        return payload, None
+    line, _, content = payload[len(ENVELOPE):].partition(b"\n")
+    try:
+        name = json.loads(line).get("name")
+    except (ValueError, AttributeError):
+        return payload, None
+    return content, name if isinstance(name, str) else None
 
 
 @dataclass(frozen=True)
@@ -167,11 +190,12 @@ def add_record(repo: Repository, file: str | Path, *, provider: str, recipients,
     def build() -> dict[str, str | bytes]:
         ring = load_keyring(repo)
         keys = _recipient_keys(ring, [provider_code, *recipient_codes])
+        # The file's name goes inside the encrypted payload, not into the clear metadata.
         record = ConfidentialRecord(record_id, provider_code, tuple(recipient_codes), today or date.today().isoformat(),
-                                    title, source.name, tuple((c, f) for c, _, f in keys), (), tuple(warnings))
+                                    title, None, tuple((c, f) for c, _, f in keys), (), tuple(warnings))
         built.append(record)
         meta, cipher = confidential_paths(record_id)
-        return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(plaintext, keys)}
+        return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(wrap_payload(plaintext, source.name), keys)}
 
     repo.update(build, f"Confidential record {record_id} from {provider_code}\n\n"
                       f"Provided by {provider_code} for {', '.join(recipient_codes)} (Modalities 4.2); "
@@ -197,11 +221,41 @@ def list_records(repo: Repository) -> list[ConfidentialRecord]:
             for p in sorted(folder.glob("*.yaml"))]
 
 
-def show_record(repo: Repository, record_id: str, *, identity: str | Path) -> bytes:
-    """The decrypted content, for a holder of a reader's private key; UsageError for anyone else."""
+def open_record(repo: Repository, record_id: str, *, identity: str | Path) -> tuple[bytes, str | None]:
+    """The decrypted content and the source file's name, for a holder of a reader's private key."""
     record = load_record(repo, record_id)
     _, cipher = confidential_paths(record_id)
-    return _decrypt(repo.path(cipher).read_bytes(), identity, record)
+    content, name = unwrap_payload(_decrypt(repo.path(cipher).read_bytes(), identity, record))
+    return content, name or record.name
+
+
+def show_record(repo: Repository, record_id: str, *, identity: str | Path) -> bytes:
+    """The decrypted content, for a holder of a reader's private key; RuleError for anyone else."""
+    return open_record(repo, record_id, identity=identity)[0]
+
+
+def write_plaintext(repo: Repository, target: str | Path, content: bytes, *, inside_repository: bool = False) -> Path:
+    """Write decrypted content to a file, readable by its owner only; refused inside the repository unless asked.
+
+    A file in the work tree is one `git add -A` away from every clone's
+    history, where it can never be taken back: so it is written there only
+    with `inside_repository`.
+    """
+    from cicatext.store.files import write_atomic
+
+    path = Path(target).expanduser()
+    resolved = path.resolve()
+    if resolved.is_relative_to(repo.root.resolve()) and not inside_repository:
+        shown = resolved.relative_to(repo.root.resolve())
+        raise UsageError(f"{shown} lies inside the repository: the decrypted text would stand there in clear, "
+                         "one `git add` away from every clone's history (Modalities 4.2)",
+                         hint="write it outside the repository (-o ~/notice.pdf), or give --inside-repository "
+                              "if you mean it, and keep it out of git")
+    existed = path.exists()
+    write_atomic(path, content)
+    if not existed:
+        path.chmod(0o600)
+    return path
 
 
 def consent_statement(record: ConfidentialRecord, to: str) -> bytes:
@@ -281,17 +335,30 @@ def share_record(repo: Repository, record_id: str, *, to: str, identity: str | P
             consents = (*consents, {"to": to_code, "date": date.today().isoformat(),
                                     "signature": sign_consent(record, to_code, identity)})
         meta, cipher = confidential_paths(record_id)
-        plaintext = _decrypt(repo.path(cipher).read_bytes(), identity, record)
+        payload = _decrypt(repo.path(cipher).read_bytes(), identity, record)  # the envelope and name are kept
         recipients = (*record.recipients, to_code)
         keys = _recipient_keys(ring, [record.provider, *recipients])
         new = ConfidentialRecord(record.id, record.provider, recipients, record.date, record.title, record.name,
                                  tuple((c, f) for c, _, f in keys), consents)
         updated.append(new)
-        return {meta: yamlio.dump(new.to_record()), cipher: _encrypt(plaintext, keys)}
+        return {meta: yamlio.dump(new.to_record()), cipher: _encrypt(payload, keys)}
 
     repo.update(build, f"Share confidential record {record_id} with {to_code}, with the provider's consent\n")
     return updated[0]
 
 
-__all__ = ["ConfidentialRecord", "add_record", "consent_holds", "list_records", "load_record", "record_consent",
-           "share_record", "show_record", "fingerprint"]
+__all__ = [
+    "ConfidentialRecord",
+    "add_record",
+    "consent_holds",
+    "fingerprint",
+    "list_records",
+    "load_record",
+    "open_record",
+    "record_consent",
+    "share_record",
+    "show_record",
+    "unwrap_payload",
+    "wrap_payload",
+    "write_plaintext",
+]
