@@ -121,7 +121,12 @@ REVOKED_PATH = f"{KEYS_DIR}/revoked"
 """The keys that no longer speak for anyone."""
 
 CONFIDENTIAL_DIR = "confidential"
-"""Information shared in confidence: each record's metadata in clear and its content encrypted."""
+"""Information shared in confidence: each record's metadata in clear and its content encrypted.
+
+At the root, the records the Secretariat stored; in a delegation's folder
+(`positions/CODE/confidential/`), those the delegation provided itself,
+encrypted on its machine and committed on its own branch (Modalities 4.2),
+which a round carries to main with the rest of its folder."""
 
 CACHE_DIR = ".cicatext"
 """cicatext's caches, ignored by git; each can be deleted and is made again."""
@@ -157,6 +162,7 @@ RECORD_PLACES: tuple[tuple[str, str], ...] = (
     (f"{POSITIONS_DIR}/*/*.yaml", "position-set"),
     *((f"{folder}/*.yaml", kind) for kind, folder in MODALITIES_FOLDERS.items()),
     (f"{CONFIDENTIAL_DIR}/*.yaml", "confidential"),
+    (f"{POSITIONS_DIR}/*/{CONFIDENTIAL_DIR}/*.yaml", "confidential"),
 )
 
 # Files that are not records but belong where they are.
@@ -168,6 +174,7 @@ OTHER_PLACES: tuple[str, ...] = (
     f"{TEMPLATES_DIR}/*",
     f"{KEYS_DIR}/*",
     f"{CONFIDENTIAL_DIR}/*",
+    f"{POSITIONS_DIR}/*/{CONFIDENTIAL_DIR}/*",
 )
 
 
@@ -235,7 +242,11 @@ def position_set_path(code: str, slug: str) -> str:
 
 
 def position_owner(path: str) -> str | None:
-    """The code of the delegation whose folder holds this path (`positions/<code>/...`), or None when in none."""
+    """The code of the delegation whose folder holds this path (`positions/<code>/...`), or None when in none.
+
+    The folder holds its position sets and the confidential records it
+    provided (`provided_folder`): only its branch writes there, and main
+    receives them only through a round."""
     parts = path.split("/")
     return parts[1] if len(parts) >= 3 and parts[0] == POSITIONS_DIR else None
 
@@ -284,6 +295,24 @@ def confidential_paths(record_id: str) -> tuple[str, str]:
     """A confidential record's metadata (in clear) and its encrypted content."""
     checked_name("record id", record_id)
     return f"{CONFIDENTIAL_DIR}/{record_id}.yaml", f"{CONFIDENTIAL_DIR}/{record_id}.age"
+
+
+def provided_folder(code: str) -> str:
+    """Where a delegation keeps the confidential records it provides: inside its own folder, so its branch may write them."""
+    return f"{delegation_folder(code)}/{CONFIDENTIAL_DIR}"
+
+
+def provided_paths(code: str, record_id: str) -> tuple[str, str]:
+    """A confidential record a delegation provided on its own branch: its metadata and its encrypted content."""
+    folder = provided_folder(code)
+    checked_name("record id", record_id)
+    return f"{folder}/{record_id}.yaml", f"{folder}/{record_id}.age"
+
+
+def provided_by(path: str) -> str | None:
+    """The code of the delegation whose confidential folder holds this path (`positions/<code>/confidential/...`)."""
+    parts = path.split("/")
+    return parts[1] if len(parts) == 4 and parts[0] == POSITIONS_DIR and parts[2] == CONFIDENTIAL_DIR else None
 
 
 def round_index(pid: int) -> str:

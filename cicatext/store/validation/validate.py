@@ -574,6 +574,11 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
             found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
         elif kind == "position-set":
             found = _check_positions(repo, file, None, record, symbols)
+        elif kind == "confidential":
+            from cicatext.store.trust.confidential import provider_problems
+
+            found = [_located(file, texts[file], (field,), message, code="rule")
+                     for field, message in provider_problems(file, record)]
         else:
             continue
         if found:
@@ -581,7 +586,7 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
             if kind == "document":
                 found = _check_document(repo, slug, file, texts[file], record, meetings, file_set,
                                         texts_in.get(slug, []))
-            else:
+            elif kind == "position-set":
                 found = _check_positions(repo, file, texts[file], record, symbols)
         problems.extend(found)
 
