@@ -86,7 +86,10 @@ def register(subparsers) -> None:
     c_show = c_actions.add_parser("show", help="decrypt a record with a recipient's private key")
     c_show.add_argument("id", help="the record's id")
     c_show.add_argument("--identity", required=True, help="your private SSH key file")
-    c_show.add_argument("-o", "--output", help="write the content to this file instead of standard output")
+    c_show.add_argument("-o", "--output", help="write the content to this file (readable by you only) instead of "
+                                               "standard output; refused inside the repository")
+    c_show.add_argument("--inside-repository", action="store_true",
+                        help="let -o write the plaintext inside the repository's work tree (keep it out of git)")
     _repo_option(c_show)
     c_show.set_defaults(handler=run_confidential_show)
     c_consent = c_actions.add_parser("consent", help="as the provider, sign consent to share a record with a state")
@@ -257,15 +260,14 @@ def run_confidential_list(args: argparse.Namespace) -> int:
 
 
 def run_confidential_show(args: argparse.Namespace) -> int:
-    from cicatext.store.trust.confidential import show_record
+    from cicatext.store.trust.confidential import open_record, write_plaintext
 
-    content = show_record(_open(args), args.id, identity=args.identity)
+    repo = _open(args)
+    content, name = open_record(repo, args.id, identity=args.identity)
     if args.output:
-        from pathlib import Path
-
-        from cicatext.store.files import write_atomic
-
-        write_atomic(Path(args.output), content)
+        written = write_plaintext(repo, args.output, content, inside_repository=args.inside_repository)
+        provided = f" (provided as {name})" if name else ""
+        print(f"Wrote {args.id}{provided} to {written}", file=sys.stderr)
         return 0
     sys.stdout.buffer.write(content)
     sys.stdout.flush()

@@ -7,11 +7,50 @@ the confidential records, each in its own place; cicatext keeps caches in
 Paths here are repository-relative and written with `/` (those in git's
 folder are relative to it); every other module builds its paths from these
 names and functions, so renaming a place means changing it here alone.
+
+Every function that builds a path from a name checks the name against its
+grammar first (`NAME_GRAMMARS`) and raises UsageError otherwise, so no caller
+can turn `../mc-2023-draft-5/en` given as a language into another document's
+file: a language, a slug, a code, a record id never holds a `/`, a `..` or
+anything but letters, digits and single separators.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import re
+
+from cicatext.errors import UsageError
+
+NAME_GRAMMARS: dict[str, tuple[re.Pattern, str]] = {
+    "language": (re.compile(r"[a-z]{2,3}"), "two or three lowercase letters (ISO 639), such as en or ru"),
+    "slug": (re.compile(r"[a-z0-9]+(?:[.-][a-z0-9]+)*"),
+             "lowercase letters and digits joined by single hyphens or dots, such as mc-2023-draft-5"),
+    "code": (re.compile(r"[A-Z][A-Z0-9]{0,31}"),
+             "an uppercase letter, then uppercase letters and digits, such as CHN, IRAN or SEC"),
+    "record id": (re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*"),
+                  "letters and digits joined by single hyphens, dots or underscores, such as swg-2023-06"),
+}
+"""Each kind of name that becomes part of a path: its grammar, and the grammar in words for the error."""
+
+
+def checked_name(kind: str, name: str) -> str:
+    """`name` when it follows the grammar of `kind` (a key of NAME_GRAMMARS); UsageError saying the grammar otherwise."""
+    pattern, words = NAME_GRAMMARS[kind]
+    if isinstance(name, str) and pattern.fullmatch(name):
+        return name
+    return _refuse(kind, name, words)
+
+
+def is_name(kind: str, name: object) -> bool:
+    """True when `name` follows the grammar of `kind`."""
+    return isinstance(name, str) and NAME_GRAMMARS[kind][0].fullmatch(name) is not None
+
+
+def _refuse(kind: str, name: object, words: str):
+    shown = repr(name) if len(str(name)) <= 80 else repr(str(name)[:80]) + "..."
+    raise UsageError(f"{shown} is not a {kind}: a {kind} is {words}",
+                     hint=f"a {kind} becomes part of a file's path in the repository, so nothing else is taken")
 
 SETTINGS_FILE = "cicatext.yaml"
 """The repository's settings, at its root; a folder holding it is a cicatext repository."""
@@ -41,6 +80,8 @@ DOCUMENT_RECORD = "document.yaml"
 """The name of a document's record in its folder."""
 TEXT_SUFFIX = ".txt"
 """How a document's text in one language is named: the language, then this."""
+DOCUMENT_TEXT_FORM = f"{DOCUMENTS_DIR}/<slug>/<lang>{TEXT_SUFFIX}"
+"""Where a document's text lives, in words for a message."""
 DOCUMENT_TEXTS = f"{DOCUMENTS_DIR}/*/*{TEXT_SUFFIX}"
 """The glob of every document text, as git's attributes name them."""
 
@@ -80,7 +121,12 @@ REVOKED_PATH = f"{KEYS_DIR}/revoked"
 """The keys that no longer speak for anyone."""
 
 CONFIDENTIAL_DIR = "confidential"
-"""Information shared in confidence: each record's metadata in clear and its content encrypted."""
+"""Information shared in confidence: each record's metadata in clear and its content encrypted.
+
+At the root, the records the Secretariat stored; in a delegation's folder
+(`positions/CODE/confidential/`), those the delegation provided itself,
+encrypted on its machine and committed on its own branch (Modalities 4.2),
+which a round carries to main with the rest of its folder."""
 
 CACHE_DIR = ".cicatext"
 """cicatext's caches, ignored by git; each can be deleted and is made again."""
@@ -116,6 +162,7 @@ RECORD_PLACES: tuple[tuple[str, str], ...] = (
     (f"{POSITIONS_DIR}/*/*.yaml", "position-set"),
     *((f"{folder}/*.yaml", kind) for kind, folder in MODALITIES_FOLDERS.items()),
     (f"{CONFIDENTIAL_DIR}/*.yaml", "confidential"),
+    (f"{POSITIONS_DIR}/*/{CONFIDENTIAL_DIR}/*.yaml", "confidential"),
 )
 
 # Files that are not records but belong where they are.
@@ -127,6 +174,7 @@ OTHER_PLACES: tuple[str, ...] = (
     f"{TEMPLATES_DIR}/*",
     f"{KEYS_DIR}/*",
     f"{CONFIDENTIAL_DIR}/*",
+    f"{POSITIONS_DIR}/*/{CONFIDENTIAL_DIR}/*",
 )
 
 
@@ -150,17 +198,17 @@ def is_known_place(path: str) -> bool:
 
 def body_record_path(code: str) -> str:
     """A governing body's record."""
-    return f"{BODIES_DIR}/{code}.yaml"
+    return f"{BODIES_DIR}/{checked_name('code', code)}.yaml"
 
 
 def document_folder(slug: str) -> str:
     """A document's folder, holding its record and its texts."""
-    return f"{DOCUMENTS_DIR}/{slug}"
+    return f"{DOCUMENTS_DIR}/{checked_name('slug', slug)}"
 
 
 def document_text_path(slug: str, language: str) -> str:
     """The text file of a document in one language."""
-    return f"{document_folder(slug)}/{language}{TEXT_SUFFIX}"
+    return f"{document_folder(slug)}/{checked_name('language', language)}{TEXT_SUFFIX}"
 
 
 def document_record_path(slug: str) -> str:
@@ -185,16 +233,20 @@ def text_language(path: str) -> str:
 
 def delegation_folder(code: str) -> str:
     """The folder of a delegation's position sets, the only one its branch changes."""
-    return f"{POSITIONS_DIR}/{code}"
+    return f"{POSITIONS_DIR}/{checked_name('code', code)}"
 
 
 def position_set_path(code: str, slug: str) -> str:
     """Where a delegation's position set on a document lives."""
-    return f"{delegation_folder(code)}/{slug}.yaml"
+    return f"{delegation_folder(code)}/{checked_name('slug', slug)}.yaml"
 
 
 def position_owner(path: str) -> str | None:
-    """The code of the delegation whose folder holds this path (`positions/<code>/...`), or None when in none."""
+    """The code of the delegation whose folder holds this path (`positions/<code>/...`), or None when in none.
+
+    The folder holds its position sets and the confidential records it
+    provided (`provided_folder`): only its branch writes there, and main
+    receives them only through a round."""
     parts = path.split("/")
     return parts[1] if len(parts) >= 3 and parts[0] == POSITIONS_DIR else None
 
@@ -206,7 +258,7 @@ def modalities_record_path(kind: str, record_id: str) -> str:
 
 def record_source(kind: str, record_id: str) -> str:
     """A Modalities record as a deadline names the one it comes from: its path without `.yaml`."""
-    return f"{MODALITIES_FOLDERS[kind]}/{record_id}"
+    return f"{MODALITIES_FOLDERS[kind]}/{checked_name('record id', record_id)}"
 
 
 def source_file(source: str) -> str:
@@ -236,12 +288,31 @@ def note_path(note_id: str) -> str:
 
 def cover_note_template_path(language: str) -> str:
     """The repository's cover note template in one language."""
-    return f"{TEMPLATES_DIR}/cover-note.{language}.txt"
+    return f"{TEMPLATES_DIR}/cover-note.{checked_name('language', language)}.txt"
 
 
 def confidential_paths(record_id: str) -> tuple[str, str]:
     """A confidential record's metadata (in clear) and its encrypted content."""
+    checked_name("record id", record_id)
     return f"{CONFIDENTIAL_DIR}/{record_id}.yaml", f"{CONFIDENTIAL_DIR}/{record_id}.age"
+
+
+def provided_folder(code: str) -> str:
+    """Where a delegation keeps the confidential records it provides: inside its own folder, so its branch may write them."""
+    return f"{delegation_folder(code)}/{CONFIDENTIAL_DIR}"
+
+
+def provided_paths(code: str, record_id: str) -> tuple[str, str]:
+    """A confidential record a delegation provided on its own branch: its metadata and its encrypted content."""
+    folder = provided_folder(code)
+    checked_name("record id", record_id)
+    return f"{folder}/{record_id}.yaml", f"{folder}/{record_id}.age"
+
+
+def provided_by(path: str) -> str | None:
+    """The code of the delegation whose confidential folder holds this path (`positions/<code>/confidential/...`)."""
+    parts = path.split("/")
+    return parts[1] if len(parts) == 4 and parts[0] == POSITIONS_DIR and parts[2] == CONFIDENTIAL_DIR else None
 
 
 def round_index(pid: int) -> str:

@@ -123,7 +123,12 @@ class Repository:
         return self.root / relative
 
     def read_text(self, relative: str) -> str:
-        """A file's text exactly as stored."""
+        """A file's text exactly as stored; RecordError for a file over `limits.MAX_FILE_BYTES`, which is not read."""
+        from cicatext.store.limits import file_size_error
+
+        too_large = file_size_error(self.root / relative, relative)
+        if too_large is not None:
+            raise too_large
         try:
             return read_text(self.root / relative)
         except FileNotFoundError:

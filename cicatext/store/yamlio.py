@@ -5,6 +5,12 @@ string). Dates come back as ISO strings, because the schemas say strings.
 Duplicate keys are errors. When a record is wrong, the round-trip loader is
 used once more on the same text to find the line and column of the field.
 `load_record` gives what `load` gives, several times faster for a plain record.
+
+Every reader bounds its input before it builds anything from it (`store.limits`):
+the text's size, then, read from the parser's events, the aliases (their number and
+what they expand to), the nesting and each string's length. A YAML alias bomb of a
+few hundred bytes is refused at the alias that crosses the limit, with its line and
+column, before a single value is made.
 """
 
 from __future__ import annotations
@@ -17,6 +23,9 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
     DocumentEndEvent,
     DocumentStartEvent,
     MappingEndEvent,
@@ -29,6 +38,7 @@ from ruamel.yaml.events import (
 from ruamel.yaml.resolver import implicit_resolvers
 
 from cicatext.errors import RecordError
+from cicatext.store import limits
 
 try:
     from ruamel.yaml.cyaml import CParser as _CParser
@@ -87,8 +97,87 @@ def _bad_date(text: str, file: str | None) -> RecordError:
                        hint="write dates as YYYY-MM-DD")
 
 
+def _limit_error(text: str, file: str | None, mark, message: str) -> RecordError:
+    lines = text.splitlines()
+    line = mark.line if mark is not None else None
+    return RecordError(message, file=file, line=line + 1 if line is not None else None,
+                       column=mark.column + 1 if mark is not None else None,
+                       hint="cicatext's records use no deep nesting, no huge strings and no chains of aliases: "
+                            "write the values out plainly (docs/trust.md, Limits)",
+                       source_line=lines[line] if line is not None and 0 <= line < len(lines) else None)
+
+
+def _events(text: str):
+    if _CParser is None:
+        yield from YAML(typ="safe", pure=True).parse(text)
+        return
+    parser = _CParser(text)
+    while True:
+        event = parser.get_event()
+        yield event
+        if type(event) is StreamEndEvent:
+            return
+
+
+def check_limits(text: str, file: str | None = None) -> None:
+    """Refuse a YAML text over the limits of `store.limits`, from its size and its parser events, before anything is built.
+
+    The aliases are counted, and what each expands to: an anchored value
+    counts the values inside it, aliases included, so a chain of aliases that
+    doubles at each step is refused at the step that crosses the limit, long
+    before it would be expanded. A text that is not valid YAML passes here;
+    the loader that follows says where it is wrong.
+    """
+    # Bytes as stored, counted without a copy where the characters already say it.
+    size = len(text)
+    if size <= limits.MAX_FILE_BYTES and not text.isascii():
+        size = len(text.encode("utf-8", "surrogatepass"))
+    too_large = limits.too_large(size, file)
+    if too_large:
+        raise RecordError(too_large, file=file, hint=limits.LIMIT_HINT)
+    nodes = aliases = 0
+    sizes: dict[str, int] = {}
+    open_at: list[tuple[str | None, int]] = []
+    try:
+        for event in _events(text):
+            kind = type(event)
+            if kind is ScalarEvent:
+                nodes += 1
+                if len(event.value) > limits.MAX_YAML_STRING:
+                    raise _limit_error(text, file, event.start_mark,
+                                       f"a string of {len(event.value):,} characters, over the limit of "
+                                       f"{limits.MAX_YAML_STRING:,}")
+                if event.anchor is not None:
+                    sizes[event.anchor] = 1
+            elif isinstance(event, CollectionStartEvent):
+                nodes += 1
+                open_at.append((event.anchor, nodes))
+                if len(open_at) > limits.MAX_YAML_DEPTH:
+                    raise _limit_error(text, file, event.start_mark,
+                                       f"values nested {len(open_at)} deep, over the limit of {limits.MAX_YAML_DEPTH}")
+            elif isinstance(event, CollectionEndEvent):
+                anchor, started = open_at.pop()
+                if anchor is not None:
+                    sizes[anchor] = nodes - started + 1
+            elif kind is AliasEvent:
+                aliases += 1
+                if aliases > limits.MAX_YAML_ALIASES:
+                    raise _limit_error(text, file, event.start_mark,
+                                       f"more than {limits.MAX_YAML_ALIASES} aliases (*name), the limit")
+                nodes += sizes.get(event.anchor, 1)
+            else:
+                continue
+            if nodes > limits.MAX_YAML_NODES:
+                raise _limit_error(text, file, event.start_mark,
+                                   f"the document expands to more than {limits.MAX_YAML_NODES:,} values "
+                                   "(aliases included), the limit")
+    except YAMLError:
+        return
+
+
 def load(text: str, file: str | None = None) -> Any:
     """Parse YAML text strictly into plain Python values; a RecordError with line and column if it is not valid YAML."""
+    check_limits(text, file)
     try:
         return _iso_dates(_fast.load(text))
     except MarkedYAMLError as error:
@@ -109,7 +198,7 @@ def load_record(text: str, file: str | None = None) -> Any:
     anything else (a tag, an anchor, a float, a directive, a duplicate key, an
     error) is left to `load`, which reads it or says where it is wrong.
     """
-    if _CParser is not None:
+    if _CParser is not None and len(text) <= limits.MAX_FILE_BYTES:
         try:
             return _record_from_events(_CParser(text).get_event)
         except Exception:  # noqa: BLE001 - whatever the quick path does not take, `load` takes
@@ -154,24 +243,24 @@ def _record_from_events(next_event) -> Any:
     return value
 
 
-def _value(next_event, event) -> Any:
+def _value(next_event, event, depth: int = 0) -> Any:
     kind = type(event)
     if kind is ScalarEvent:
         return _scalar(event)
-    if event.anchor is not None or event.tag is not None:
+    if event.anchor is not None or event.tag is not None or depth >= limits.MAX_YAML_DEPTH:
         raise _Unusual
     if kind is MappingStartEvent:
         mapping: dict = {}
         while type(event := next_event()) is not MappingEndEvent:
-            key = _value(next_event, event)
+            key = _value(next_event, event, depth + 1)
             if key in mapping:
                 raise _Unusual  # `load` says which key
-            mapping[key] = _value(next_event, next_event())
+            mapping[key] = _value(next_event, next_event(), depth + 1)
         return mapping
     if kind is SequenceStartEvent:
         items = []
         while type(event := next_event()) is not SequenceEndEvent:
-            items.append(_value(next_event, event))
+            items.append(_value(next_event, event, depth + 1))
         return items
     raise _Unusual
 
@@ -180,6 +269,8 @@ def _scalar(event: ScalarEvent) -> Any:
     if event.anchor is not None or event.tag is not None:
         raise _Unusual
     value = event.value
+    if len(value) > limits.MAX_YAML_STRING:
+        raise _Unusual  # `load` says where
     if not event.implicit[0]:
         return value  # quoted or a block: a string
     tag = _STR
@@ -205,6 +296,7 @@ def _scalar(event: ScalarEvent) -> Any:
 
 def load_roundtrip(text: str, file: str | None = None) -> Any:
     """Parse YAML keeping comments, order and line/column information (for rewriting and for locating errors)."""
+    check_limits(text, file)
     loader = YAML()
     try:
         return loader.load(text)

@@ -38,6 +38,7 @@ from cicatext.store.layout import (
     STATES_DIR,
     delegation_folder,
     position_set_path,
+    provided_by,
     round_index,
 )
 from cicatext.store.negotiation.branches import delegation_branch, delegation_tips
@@ -217,15 +218,19 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         idle: list[str] = []
         blobs: dict[str, str] = {}
         problems: list[Problem] = []
+        provided: list[str] = []
         for (code, (ref_name, oid)), content in zip(tips.items(), found[2:]):
             if oid in commits:
-                outside = sorted(f for f in _branch_files(commits, oid) if not f.startswith(f"{delegation_folder(code)}/"))
+                changed = _branch_files(commits, oid)
+                outside = sorted(f for f in changed if not f.startswith(f"{delegation_folder(code)}/"))
                 if outside:
                     shown = ", ".join(outside[:4]) + (" ..." if len(outside) > 4 else "")
                     raise RepositoryError(
                         f"{ref_name} changes files outside {delegation_folder(code)}/ ({shown})",
                         hint=f"a delegation branch changes only its own position sets; ask {code} to use "
                              "`cicatext propose`, or leave it out with --delegations")
+                if any(provided_by(f) == code for f in changed):
+                    provided.append(code)  # confidential records it provided come to main with this round
             if content is None:
                 idle.append(code)
                 continue
@@ -280,13 +285,14 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         new_record = yamlio.dump(record)
         before, after = draft.bracket_count(), compiled.draft.bracket_count()
         message = _round_message(entry.symbol, number, revision, tag, compiled, merged, blobs, before, after)
-        parents = [main] + [tips[code][1] for code in merged]
+        carried = [*merged, *(code for code in provided if code not in merged)]
+        parents = [main] + [tips[code][1] for code in carried]
         env = identity_env(author, date)
         commit = _write_round_commit(repo, main, parents, message, env, {
             text_path: compiled.text.encode("utf-8"),
             entry.record_path: new_record.encode("utf-8"),
             **{path: text.encode("utf-8") for path, text in other_texts.items()},
-        }, {code: tips[code][1] for code in merged})
+        }, {code: tips[code][1] for code in carried})
         _move_main(repo, main, commit, tag, message, env)
     return RoundResult(entry.symbol, slug, tag, revision, commit, tuple(merged), compiled, before, after, message,
                        tuple(idle), awaiting)

@@ -5,7 +5,10 @@ branches: the content is stored only as `confidential/<id>.age`, encrypted
 (age format, via pyrage) to the registered SSH keys of the provider and of
 each recipient. `confidential/<id>.yaml` holds the metadata in clear: provider,
 recipients, date, title, the keys it is encrypted to, and the provider's
-consents.
+consents. The source file's name is not in clear: it travels inside the
+encrypted payload (`cicatext-confidential v1`, a JSON line with the name,
+then the content), so only the readers learn it. Records made before kept
+the name in the metadata and their payload is the content alone; both read.
 
 A consent is the statement
 
@@ -21,6 +24,7 @@ registry before it re-encrypts the content for the new recipient.
 
 from __future__ import annotations
 
+import json
 import secrets
 import subprocess
 from dataclasses import dataclass, field
@@ -29,12 +33,39 @@ from pathlib import Path
 
 from cicatext.errors import RecordError, RuleError, UsageError
 from cicatext.store import yamlio
-from cicatext.store.layout import CONFIDENTIAL_DIR, STATES_DIR, confidential_paths
+from cicatext.store.layout import (
+    CONFIDENTIAL_DIR,
+    POSITIONS_DIR,
+    STATES_DIR,
+    confidential_paths,
+    is_name,
+    provided_by,
+    provided_paths,
+)
 from cicatext.store.repository import Repository
 from cicatext.store.trust.keys import KeyRing, fingerprint, load_keyring, public_key_of
 
 CONSENT_NAMESPACE = "cicatext-consent"
 ENCRYPTABLE = ("ssh-ed25519", "ssh-rsa")
+ENVELOPE = b"cicatext-confidential v1\n"
+"""How an encrypted payload starts that carries the source file's name before the content."""
+
+
+def wrap_payload(content: bytes, name: str | None) -> bytes:
+    """The payload that is encrypted: the envelope line, the name as a JSON line, then the content byte for byte."""
+    return ENVELOPE + json.dumps({"name": name}, ensure_ascii=True).encode("ascii") + b"\n" + content
+
+
+def unwrap_payload(payload: bytes) -> tuple[bytes, str | None]:
+    """(content, name) of a decrypted payload; a payload without the envelope (an older record) is the content."""
+    if not payload.startswith(ENVELOPE):
+        return payload, None
+    line, _, content = payload[len(ENVELOPE):].partition(b"\n")
+    try:
+        name = json.loads(line).get("name")
+    except (ValueError, AttributeError):
+        return payload, None
+    return content, name if isinstance(name, str) else None
 
 
 @dataclass(frozen=True)
@@ -51,6 +82,15 @@ class ConfidentialRecord:
     """(code, key fingerprint) the ciphertext is encrypted to."""
     consents: tuple[dict, ...] = ()
     warnings: tuple[str, ...] = field(default=(), compare=False)
+    metadata_path: str | None = field(default=None, compare=False)
+    """Where its metadata lies: `confidential/ID.yaml`, or in the provider's folder when it provided it on its branch."""
+
+    @property
+    def paths(self) -> tuple[str, str]:
+        """Its metadata and its encrypted content."""
+        if self.metadata_path:
+            return self.metadata_path, self.metadata_path.removesuffix(".yaml") + ".age"
+        return confidential_paths(self.id)
 
     @property
     def readers(self) -> tuple[str, ...]:
@@ -70,7 +110,7 @@ class ConfidentialRecord:
         return record
 
     def to_json(self) -> dict:
-        metadata, ciphertext = confidential_paths(self.id)
+        metadata, ciphertext = self.paths
         return {"id": self.id, "title": self.title, "provider": self.provider, "recipients": list(self.recipients),
                 "date": self.date, "name": self.name, "consents": [c["to"] for c in self.consents],
                 "metadata": metadata, "ciphertext": ciphertext}
@@ -81,7 +121,7 @@ class ConfidentialRecord:
             return cls(str(record["id"]), str(record["provider"]), tuple(str(r) for r in record["recipients"]),
                        str(record["date"]), record.get("title"), record.get("name"),
                        tuple((str(e["code"]), str(e["fingerprint"])) for e in record.get("encrypted_to") or []),
-                       tuple(dict(c) for c in record.get("consents") or []))
+                       tuple(dict(c) for c in record.get("consents") or []), metadata_path=file)
         except (KeyError, TypeError) as error:
             raise RecordError(f"{file} is not a confidential record ({error})", file=file,
                               hint="`cicatext validate` shows what is wrong") from None
@@ -162,16 +202,26 @@ def add_record(repo: Repository, file: str | Path, *, provider: str, recipients,
                              hint="keep confidential files outside the repository")
         warnings.append(f"{relative} lies inside the repository in clear: delete it, or keep it outside")
     record_id = f"c{(today or date.today().isoformat()).replace('-', '')}-{secrets.token_hex(4)}"
+    from cicatext.store.negotiation.branches import current_delegation
+
+    # On its own branch a delegation provides its own information, in its own folder (Modalities 4.2).
+    on_branch = current_delegation(repo)
+    if on_branch is not None and on_branch != provider_code:
+        raise UsageError(f"on delegations/{on_branch} a confidential record is provided by {on_branch}, "
+                         f"not {provider_code}",
+                         hint=f"give --provider {on_branch}, or store it on main as the Secretariat")
+    place = provided_paths(on_branch, record_id) if on_branch else confidential_paths(record_id)
     built: list[ConfidentialRecord] = []
 
     def build() -> dict[str, str | bytes]:
         ring = load_keyring(repo)
         keys = _recipient_keys(ring, [provider_code, *recipient_codes])
+        # The file's name goes inside the encrypted payload, not into the clear metadata.
         record = ConfidentialRecord(record_id, provider_code, tuple(recipient_codes), today or date.today().isoformat(),
-                                    title, source.name, tuple((c, f) for c, _, f in keys), (), tuple(warnings))
+                                    title, None, tuple((c, f) for c, _, f in keys), (), tuple(warnings), place[0])
         built.append(record)
-        meta, cipher = confidential_paths(record_id)
-        return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(plaintext, keys)}
+        meta, cipher = place
+        return {meta: yamlio.dump(record.to_record()), cipher: _encrypt(wrap_payload(plaintext, source.name), keys)}
 
     repo.update(build, f"Confidential record {record_id} from {provider_code}\n\n"
                       f"Provided by {provider_code} for {', '.join(recipient_codes)} (Modalities 4.2); "
@@ -179,29 +229,81 @@ def add_record(repo: Repository, file: str | Path, *, provider: str, recipients,
     return built[0]
 
 
+def _providers(repo: Repository) -> list[str]:
+    """The delegations whose folder holds confidential records they provided."""
+    folder = repo.path(POSITIONS_DIR)
+    if not folder.is_dir():
+        return []
+    return sorted(p.parent.name for p in folder.glob(f"*/{CONFIDENTIAL_DIR}") if is_name("code", p.parent.name))
+
+
 def load_record(repo: Repository, record_id: str) -> ConfidentialRecord:
-    """One record's metadata."""
-    meta, _ = confidential_paths(record_id)
-    if not repo.path(meta).exists():
-        known = ", ".join(r.id for r in list_records(repo)[:5]) or "none"
-        raise UsageError(f"no confidential record {record_id!r}", hint=f"`cicatext confidential list` (known: {known})")
-    return ConfidentialRecord.from_record(repo.load(meta), meta)
+    """One record's metadata, stored by the Secretariat or provided by a delegation on its branch."""
+    for meta, _ in (confidential_paths(record_id), *(provided_paths(c, record_id) for c in _providers(repo))):
+        if repo.path(meta).exists():
+            return ConfidentialRecord.from_record(repo.load(meta), meta)
+    known = ", ".join(r.id for r in list_records(repo)[:5]) or "none"
+    raise UsageError(f"no confidential record {record_id!r}", hint=f"`cicatext confidential list` (known: {known})")
 
 
 def list_records(repo: Repository) -> list[ConfidentialRecord]:
-    """Every confidential record's metadata, by id."""
-    folder = repo.path(CONFIDENTIAL_DIR)
-    if not folder.is_dir():
-        return []
-    return [ConfidentialRecord.from_record(repo.load(f"{CONFIDENTIAL_DIR}/{p.name}"), f"{CONFIDENTIAL_DIR}/{p.name}")
-            for p in sorted(folder.glob("*.yaml"))]
+    """Every confidential record's metadata, by id: those the Secretariat stored and those delegations provided."""
+    from cicatext.store.layout import provided_folder
+
+    files = [f"{CONFIDENTIAL_DIR}/{p.name}" for p in repo.path(CONFIDENTIAL_DIR).glob("*.yaml")]
+    for code in _providers(repo):
+        files.extend(f"{provided_folder(code)}/{p.name}" for p in repo.path(provided_folder(code)).glob("*.yaml"))
+    records = [ConfidentialRecord.from_record(repo.load(file), file) for file in files]
+    return sorted(records, key=lambda r: r.id)
+
+
+def provider_problems(file: str, record: dict) -> list[tuple[str, str]]:
+    """What is wrong with where a confidential record lies: one a delegation provided names it as provider, and
+    every record is named by its id (for `validate`, and so the server's hook, on every push): (field, message)."""
+    problems = []
+    code = provided_by(file)
+    if code is not None and record.get("provider") != code:
+        problems.append(("provider", f"a record in {code}'s folder is provided by {code}, not {record.get('provider')!r}"))
+    if record.get("id") != file.rsplit("/", 1)[-1].removesuffix(".yaml"):
+        problems.append(("id", f"the record's id {record.get('id')!r} is not its file's name"))
+    return problems
+
+
+def open_record(repo: Repository, record_id: str, *, identity: str | Path) -> tuple[bytes, str | None]:
+    """The decrypted content and the source file's name, for a holder of a reader's private key."""
+    record = load_record(repo, record_id)
+    _, cipher = record.paths
+    content, name = unwrap_payload(_decrypt(repo.path(cipher).read_bytes(), identity, record))
+    return content, name or record.name
 
 
 def show_record(repo: Repository, record_id: str, *, identity: str | Path) -> bytes:
-    """The decrypted content, for a holder of a reader's private key; UsageError for anyone else."""
-    record = load_record(repo, record_id)
-    _, cipher = confidential_paths(record_id)
-    return _decrypt(repo.path(cipher).read_bytes(), identity, record)
+    """The decrypted content, for a holder of a reader's private key; RuleError for anyone else."""
+    return open_record(repo, record_id, identity=identity)[0]
+
+
+def write_plaintext(repo: Repository, target: str | Path, content: bytes, *, inside_repository: bool = False) -> Path:
+    """Write decrypted content to a file, readable by its owner only; refused inside the repository unless asked.
+
+    A file in the work tree is one `git add -A` away from every clone's
+    history, where it can never be taken back: so it is written there only
+    with `inside_repository`.
+    """
+    from cicatext.store.files import write_atomic
+
+    path = Path(target).expanduser()
+    resolved = path.resolve()
+    if resolved.is_relative_to(repo.root.resolve()) and not inside_repository:
+        shown = resolved.relative_to(repo.root.resolve())
+        raise UsageError(f"{shown} lies inside the repository: the decrypted text would stand there in clear, "
+                         "one `git add` away from every clone's history (Modalities 4.2)",
+                         hint="write it outside the repository (-o ~/notice.pdf), or give --inside-repository "
+                              "if you mean it, and keep it out of git")
+    existed = path.exists()
+    write_atomic(path, content)
+    if not existed:
+        path.chmod(0o600)
+    return path
 
 
 def consent_statement(record: ConfidentialRecord, to: str) -> bytes:
@@ -254,9 +356,10 @@ def record_consent(repo: Repository, record_id: str, *, to: str, key: str | Path
         signature = sign_consent(record, to_code, key)
         consent = {"to": to_code, "date": date.today().isoformat(), "signature": signature}
         new = ConfidentialRecord(record.id, record.provider, record.recipients, record.date, record.title,
-                                 record.name, record.encrypted_to, (*record.consents, consent))
+                                 record.name, record.encrypted_to, (*record.consents, consent),
+                                 metadata_path=record.metadata_path)
         updated.append(new)
-        return {confidential_paths(record_id)[0]: yamlio.dump(new.to_record())}
+        return {record.paths[0]: yamlio.dump(new.to_record())}
 
     repo.update(build, f"{to_code} may receive confidential record {record_id}: consent of the provider\n")
     return updated[0]
@@ -280,18 +383,31 @@ def share_record(repo: Repository, record_id: str, *, to: str, identity: str | P
                                       f"--to {to_code} --key PROVIDER_KEY` (Modalities 4.2)")
             consents = (*consents, {"to": to_code, "date": date.today().isoformat(),
                                     "signature": sign_consent(record, to_code, identity)})
-        meta, cipher = confidential_paths(record_id)
-        plaintext = _decrypt(repo.path(cipher).read_bytes(), identity, record)
+        meta, cipher = record.paths
+        payload = _decrypt(repo.path(cipher).read_bytes(), identity, record)  # the envelope and name are kept
         recipients = (*record.recipients, to_code)
         keys = _recipient_keys(ring, [record.provider, *recipients])
         new = ConfidentialRecord(record.id, record.provider, recipients, record.date, record.title, record.name,
-                                 tuple((c, f) for c, _, f in keys), consents)
+                                 tuple((c, f) for c, _, f in keys), consents, metadata_path=record.metadata_path)
         updated.append(new)
-        return {meta: yamlio.dump(new.to_record()), cipher: _encrypt(plaintext, keys)}
+        return {meta: yamlio.dump(new.to_record()), cipher: _encrypt(payload, keys)}
 
     repo.update(build, f"Share confidential record {record_id} with {to_code}, with the provider's consent\n")
     return updated[0]
 
 
-__all__ = ["ConfidentialRecord", "add_record", "consent_holds", "list_records", "load_record", "record_consent",
-           "share_record", "show_record", "fingerprint"]
+__all__ = [
+    "ConfidentialRecord",
+    "add_record",
+    "consent_holds",
+    "fingerprint",
+    "list_records",
+    "load_record",
+    "open_record",
+    "record_consent",
+    "share_record",
+    "show_record",
+    "unwrap_payload",
+    "wrap_payload",
+    "write_plaintext",
+]

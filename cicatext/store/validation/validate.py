@@ -31,19 +31,21 @@ from cicatext.store.git import run_git
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENT_RECORD,
+    DOCUMENT_TEXT_FORM,
     DOCUMENTS_DIR,
     MEETINGS_DIR,
+    POSITIONS_DIR,
     RECORD_PLACES,
     SETTINGS_FILE,
     STATES_DIR,
     VALIDATION_CACHE,
     VALIDATION_RESULT,
-    delegation_folder,
     document_folder,
     document_slug,
     document_text_path,
     is_document_text,
     is_known_place,
+    is_name,
     position_owner,
     text_language,
 )
@@ -342,7 +344,7 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
     if isinstance(symbol, str) and (is_symbol(symbol) or note):
         expected = parse_symbol(symbol).slug()
         if expected != slug:
-            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in {document_folder(slug)}/",
+            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in {DOCUMENTS_DIR}/{slug}/",
                                      f"move the folder to {document_folder(expected)}/", code="symbol"))
     sponsor = record.get("sponsor")
     if isinstance(sponsor, str) and sponsor not in ("CHAIR", repo.secretariat_code) and sponsor not in repo.states:
@@ -367,6 +369,8 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
         latest = max(numbered, key=lambda r: r["rev"])
         latest_has_text = latest.get("text", True) is not False
     for index, language in enumerate(record.get("languages") or []):
+        if not is_name("language", language) or not is_name("slug", slug):
+            continue  # the schema, or the symbol's check, says what is wrong with it
         path = document_text_path(slug, language)
         if latest_has_text and path not in files:
             problems.append(_located(file, text, ("languages", index), f"language {language!r} is declared but {path} is missing",
@@ -396,8 +400,8 @@ def _check_positions(repo: Repository, file: str, text: str, record: dict, symbo
                                      _nearest(delegation, repo.codes)))
         if delegation != folder_code:
             problems.append(_located(file, text, ("delegation",),
-                                     f"the position set of {delegation} lies in {delegation_folder(folder_code)}/",
-                                     f"move it to {delegation_folder(delegation)}/: a delegation writes only in its own folder"))
+                                     f"the position set of {delegation} lies in {POSITIONS_DIR}/{folder_code}/",
+                                     f"move it to {POSITIONS_DIR}/{delegation}/: a delegation writes only in its own folder"))
     if folder_code is not None:  # no words in another's mouth (docs/trust.md)
         from cicatext.store.trust.attribution_guard import record_problems
         problems.extend(record_problems(file, text or "", record, folder_code, fields=False))
@@ -436,7 +440,7 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
             if not is_known_place(file):
                 places = ", ".join(p for p, _ in RECORD_PLACES)
                 problems.append(Problem(f"{file} is in no place cicatext knows", file=file,
-                                        hint=f"move it to one of: {places}; or {document_text_path('<slug>', '<lang>')}", code="place"))
+                                        hint=f"move it to one of: {places}; or {DOCUMENT_TEXT_FORM}", code="place"))
             continue
         hit = cache.get(file) if cache else None
         if hit is not None:
@@ -573,6 +577,11 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
             found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
         elif kind == "position-set":
             found = _check_positions(repo, file, None, record, symbols)
+        elif kind == "confidential":
+            from cicatext.store.trust.confidential import provider_problems
+
+            found = [_located(file, texts[file], (field,), message, code="rule")
+                     for field, message in provider_problems(file, record)]
         else:
             continue
         if found:
@@ -580,7 +589,7 @@ def _repository_checks(repo: Repository, files: list[str], file_set: set[str], r
             if kind == "document":
                 found = _check_document(repo, slug, file, texts[file], record, meetings, file_set,
                                         texts_in.get(slug, []))
-            else:
+            elif kind == "position-set":
                 found = _check_positions(repo, file, texts[file], record, symbols)
         problems.extend(found)
 
