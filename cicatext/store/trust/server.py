@@ -408,9 +408,13 @@ class PushCheck:
 
 def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
     """`cicatext validate` on a commit's tree, written out to a scratch folder."""
+    from cicatext.store.limits import oversized_blob
     from cicatext.store.repository import Repository
     from cicatext.store.validation.validate import validate
 
+    big = oversized_blob(git.cwd, commit)  # from the tree's sizes: a huge file is refused before it is read
+    if big is not None:
+        return Refusal("", commit, big.message, big.hint)
     with tempfile.TemporaryDirectory(prefix="cicatext-tree-") as folder:
         root = Path(folder) / "tree"
         refusal = export_tree(git, commit, root)
