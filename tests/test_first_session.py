@@ -47,7 +47,10 @@ FIRST_SESSION = [
     ["export", SYMBOL, "--format", "html"],
     ["export", SYMBOL, "--format", "akn"],
     ["export", SYMBOL, "--format", "txt", "--clean"],
-    ["export", SYMBOL, "-o", "statement.docx"],
+    ["export", SYMBOL, "-o", "../statement.docx"],
+    ["export", SYMBOL, "--format", "html", "-o", "inside.html"],
+    ["@rm", "inside.html"],
+    ["validate"],
     ["translations", "--json"],
     ["keys", "list"],
     ["verify", "--json"],
@@ -71,7 +74,7 @@ ROUND_SESSION = [
     ["agree", SYMBOL, "pp9:gbyh"],
     ["agree", SYMBOL, "pp9:gbyh"],
     ["drop", SYMBOL, "pp9:syjv", "--expect", "and religious", "--json"],
-    ["export", SYMBOL, "--redline", "round/mc-2023-draft-5/1~1", "HEAD", "-o", "changes.docx"],
+    ["export", SYMBOL, "--redline", "round/mc-2023-draft-5/1~1", "HEAD", "-o", "../changes.docx"],
     ["validate"],
 ]
 
@@ -109,6 +112,9 @@ def _run(command: list[str], repo: Path, home: Path) -> str:
         assert old in text
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
         return f"$ edit {command[1]}\n"
+    if command[0] == "@rm":
+        (repo / command[1]).unlink()
+        return f"$ rm {command[1]}\n"
     if command[0] == "@git":
         process = subprocess.run(["git", *command[1:]], cwd=repo, env=env, capture_output=True, text=True)
         return f"$ git {' '.join(command[1:])}\nexit {process.returncode}\n"
@@ -151,7 +157,7 @@ def test_first_session_prints_what_it_printed(tmp_path):
     """The README's first session, and every report's --json, print exactly the recorded output."""
     repo, outputs = _session(tmp_path, FIRST_SESSION)
     _compare("first-session.txt", "".join(outputs))
-    _compare("statement.docx.xml", _docx_body(repo / "statement.docx"))
+    _compare("statement.docx.xml", _docx_body(repo.parent / "statement.docx"))
     log = subprocess.run(["git", "log", "--format=%H %s", "--all"], cwd=repo, capture_output=True, text=True)
     _compare("first-session-git-log.txt", log.stdout)
 
@@ -160,7 +166,7 @@ def test_round_session_prints_what_it_printed(tmp_path):
     """The README's round (propose, round, diff, agree, drop) prints exactly the recorded output."""
     repo, outputs = _session(tmp_path, ROUND_SESSION)
     _compare("round-session.txt", "".join(outputs))
-    _compare("changes.docx.xml", _docx_body(repo / "changes.docx"))
+    _compare("changes.docx.xml", _docx_body(repo.parent / "changes.docx"))
     log = subprocess.run(["git", "log", "--format=%H %s%n%b", "--all"], cwd=repo, capture_output=True, text=True)
     _compare("round-session-git-log.txt", log.stdout)
     tree = subprocess.run(["git", "ls-tree", "-r", "HEAD"], cwd=repo, capture_output=True, text=True)
