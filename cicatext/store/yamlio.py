@@ -336,7 +336,9 @@ def dump(value: Any) -> str:
     writer = YAML()
     writer.default_flow_style = False
     writer.allow_unicode = True
-    writer.width = 100
+    # No folding: a one-line value stays on one line (folding leaves a space at the end of the line it cuts,
+    # which git diff shows as a whitespace error, and reads badly in a plain file).
+    writer.width = 1 << 20
     writer.indent(mapping=2, sequence=4, offset=2)
     stream = io.StringIO()
     writer.dump(value, stream)

@@ -38,3 +38,13 @@ def test_load_record_reads_every_record_of_the_sample(demo_repo):
     for path in sorted(demo_repo.root.rglob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         assert _outcome(yamlio.load_record, text) == _outcome(yamlio.load, text), path
+
+
+def test_a_long_value_stays_on_one_line_and_no_line_ends_in_a_space():
+    from cicatext.store import yamlio
+
+    title = "Draft decision of the Ministerial Council on the priority area " * 4 + "Sustainable Development"
+    text = yamlio.dump({"title": {"en": title}, "revisions": [{"note": "x " * 80 + "end"}]})
+    assert f"    en: {title}\n" in text or f"  en: {title}\n" in text
+    assert not [line for line in text.splitlines() if line != line.rstrip()]
+    assert yamlio.load(text, file="t.yaml")["title"]["en"] == title
