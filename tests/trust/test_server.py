@@ -274,3 +274,17 @@ def test_allow_unsigned_still_checks_who_pushes(tmp_path):
     refused(git(india.root, "push", "origin", "delegations/CHN:main", check=False, env={"CICATEXT_PUSHER": "CHN"}),
             "pushed by CHN: only SEC moves main")
     refused(push(india, "delegations/CHN:main"), "main's new tip would be a delegation's commit")
+
+
+def test_a_refused_push_says_which_of_its_refs_were_sound(world):
+    """git rejects every ref of a refused push: the hook says why each refused ref is refused, and that the
+    others were not taken only because the push is taken whole or not at all."""
+    india = world.clone("india", "IND")
+    commit = proposes(india, "IND")
+    process = git(india.root, "push", "--porcelain", "origin", "delegations/IND",
+                  "delegations/IND:refs/heads/feature", check=False)
+    said = refused(process, "refused feature", "takes only main")
+    assert "not taken delegations/IND: nothing is wrong with it" in said
+    assert "not taken feature" not in said
+    assert not world.on_server(commit)
+    assert push(india, "delegations/IND").returncode == 0

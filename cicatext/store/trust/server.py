@@ -473,11 +473,19 @@ def run_check(lines: Iterable[str], *, cwd: str | os.PathLike = ".", out=sys.std
     # Unset means required: only `server init --allow-unsigned` writes false.
     require = git.run("config", "--bool", CONFIG_SIGNATURES, check=False).decode().strip() != "false"
     pusher = os.environ.get(PUSHER_VARIABLE) or None
-    check = PushCheck(git, read_updates(lines), require_signatures=require, pusher=pusher)
+    updates = read_updates(lines)
+    check = PushCheck(git, updates, require_signatures=require, pusher=pusher)
     try:
         refusals = check.refusals()
     finally:
         check.close()
     for refusal in refusals:
         print(refusal.line(), file=out)
+    if refusals:
+        # git rejects every ref of a refused push; say which of them nothing was wrong with.
+        refused = {refusal.ref for refusal in refusals}
+        for update in updates:
+            if update.short not in refused and update.ref not in refused:
+                print(f"cicatext: not taken {update.short}: nothing is wrong with it, but a push is taken whole or "
+                      "not at all; push it again once the refused refs above are mended, or on its own", file=out)
     return 1 if refusals else 0
