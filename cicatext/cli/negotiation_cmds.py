@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 
@@ -340,6 +341,13 @@ def run_diff_driver(args: argparse.Namespace) -> int:
         except (OSError, UnicodeDecodeError):
             return None
 
+    if not (sys.stdout.isatty() or os.environ.get("GIT_PAGER_IN_USE")):
+        # Written to a file or a pipe (`git diff > p.patch`): git's own patch, which `git apply` takes.
+        from cicatext.store.negotiation.driver import plain_patch
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(plain_patch(path, old_file, new_file))
+        return 0
     sys.stdout.write(driver_view(path, load(old_file), load(new_file)))
     return 0
 

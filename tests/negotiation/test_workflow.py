@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
 import pytest
 
@@ -17,8 +19,8 @@ from cicatext.store.negotiation.driver import git_setup
 from cicatext.store.negotiation.history import bracket_origin, document_log, round_refs
 from cicatext.store.negotiation.propose import propose
 from cicatext.store.negotiation.rounds import run_round
+from tests.ids import at_in
 from tests.negotiation.conftest import SLUG, SYMBOL, TEXT, cli, edit, git, propose_as
-from tests.ids import at, at_in
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")
 ONLINE = ("in volunteer activities, both onsite and online;", "in volunteer activities;")
@@ -275,13 +277,32 @@ def test_git_diff_uses_the_bracket_aware_driver(volunteer):
     settings = git_setup(volunteer)
     assert settings["attributes"] == ".gitattributes"
     edit(volunteer, "(CHN tcb) in the", "(-CHN) in the")
-    shown = git(volunteer.root, "diff")
+    shown = subprocess.run(["git", "diff"], cwd=volunteer.root, capture_output=True, text=True, check=True,
+                           env={**os.environ, "GIT_PAGER_IN_USE": "true"}).stdout  # as git's pager sees it
     assert "diff --cicatext a/documents/mc-2023-draft-5/en.txt" in shown
     assert "@@ op13 " in shown and "⟨-(CHN tcb)-⟩⟨+(-CHN)+⟩" in shown
     git(volunteer.root, "commit", "-qam", "CHN objects")
     log = git(volunteer.root, "log", "-p", "-1", "--word-diff=plain")
     assert "[-(CHN tcb)-]{+(-CHN)+}" in log
     assert "⟦, and encourage" in log and "[, and encourage" not in log
+
+
+def test_git_diff_written_to_a_file_is_a_patch_git_applies(volunteer, tmp_path):
+    """After git-setup, `git diff > p.patch` (no terminal, no pager) is git's own patch, which `git apply` takes;
+    the bracket-aware view is for the terminal and the pager."""
+    git_setup(volunteer)
+    edit(volunteer, "(CHN tcb) in the", "(-CHN) in the")
+    patch = tmp_path / "p.patch"
+    with patch.open("wb") as handle:
+        subprocess.run(["git", "diff"], cwd=volunteer.root, stdout=handle, check=True,
+                       env={k: v for k, v in os.environ.items() if k != "GIT_PAGER_IN_USE"})
+    written = patch.read_text(encoding="utf-8")
+    assert written.startswith("diff --git a/documents/mc-2023-draft-5/en.txt b/documents/mc-2023-draft-5/en.txt\n")
+    assert "diff --cicatext" not in written
+    edited = volunteer.read_text(TEXT)
+    git(volunteer.root, "checkout", "--", TEXT)
+    git(volunteer.root, "apply", str(patch))
+    assert volunteer.read_text(TEXT) == edited
 
 
 def test_word_diff_keeps_a_reservation_as_one_word(volunteer):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import shlex
 import sys
+from pathlib import Path
 
 from cicatext.store.layout import (
     DOCUMENT_TEXTS,
@@ -61,6 +62,30 @@ def git_setup(repo: Repository) -> dict[str, str]:
 def textconv_view(text: str) -> str:
     """A document text as git shows it: negotiating brackets as ⟦ ⟧, so `[-…-]` and `{+…+}` stay git's own."""
     return text.replace("[", "⟦").replace("]", "⟧")
+
+
+def plain_patch(path: str, old_file: str, new_file: str) -> bytes:
+    """git's own patch of one document text, for `git diff` written to a file or a pipe: what `git apply` takes.
+
+    git hands the external diff two files (or /dev/null); git compares them
+    without any driver, and the temporary names in its headers become `a/PATH`
+    and `b/PATH`.
+    """
+    from cicatext.store.git import run_git
+
+    process = run_git(Path.cwd(), "diff", "--no-index", "--no-ext-diff", "--no-textconv", "--no-color",
+                      "--no-renames", "--", old_file, new_file, check=False, binary=True)
+    named = path.encode("utf-8")
+    out = []
+    for line in process.stdout.split(b"\n"):
+        if line.startswith(b"diff --git "):
+            line = b"diff --git a/" + named + b" b/" + named
+        elif line.startswith(b"--- ") and line != b"--- /dev/null":
+            line = b"--- a/" + named
+        elif line.startswith(b"+++ ") and line != b"+++ /dev/null":
+            line = b"+++ b/" + named
+        out.append(line)
+    return b"\n".join(out)
 
 
 def driver_view(path: str, old_text: str | None, new_text: str | None) -> str:
