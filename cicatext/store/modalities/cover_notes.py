@@ -66,7 +66,8 @@ def _chosen_meeting(loaded: Loaded, meeting: str | None) -> Meeting:
 def cover_notes(repo: Repository, meeting: str | None = None, *, lang: str | None = None, number: str | None = None) -> CoverNotes:
     """The cover note of `meeting` (its id or note number; the latest meeting when None) in the language `lang`, or in the note's languages."""
     loaded = load_records(repo)
-    broken = [p for p in loaded.problems if p.severity == "error" and p.file and p.file.startswith((f"{MEETINGS_DIR}/", f"{NOTES_DIR}/"))]
+    broken = [p for p in (*loaded.unreadable, *loaded.problems)
+              if p.severity == "error" and p.file and p.file.startswith((f"{MEETINGS_DIR}/", f"{NOTES_DIR}/"))]
     if broken:
         raise RecordError(broken[0].message, file=broken[0].file, problems=tuple(broken), hint="fix these records first")
     notes = {raw.get("meeting"): (file, raw) for file, raw in loaded.notes.items()}

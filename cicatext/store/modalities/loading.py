@@ -135,14 +135,19 @@ class Loaded:
     """Note records by file."""
     meeting_files: dict[str, str] = field(default_factory=dict)
     """Each meeting's file, by meeting id."""
+    unreadable: list[Problem] = field(default_factory=list)
+    """The records that do not load at all (broken YAML): left out of `records`, so a report must say so.
+    Kept apart from `problems`, which `validate` lists beside its own reading of every file."""
 
     def problems_in(self, file: str) -> list[Problem]:
-        """The error problems of one file."""
-        return [p for p in self.problems if p.file == file and p.severity == "error"]
+        """The error problems of one file, its not loading at all included."""
+        return [p for p in (*self.unreadable, *self.problems) if p.file == file and p.severity == "error"]
 
 
-def record_files(repo: Repository, kind: str, problems: list[Problem] | None = None) -> Iterable[tuple[str, str, Any]]:
-    """(path, text, mapping) of each record of a kind that loads; impossible dates go to `problems`, other unreadable files are left to validate."""
+def record_files(repo: Repository, kind: str, problems: list[Problem] | None = None,
+                 unreadable: list[Problem] | None = None) -> Iterable[tuple[str, str, Any]]:
+    """(path, text, mapping) of each record of a kind that loads; impossible dates go to `problems`, files that do
+    not load at all to `unreadable`."""
     folder = repo.root / MODALITIES_FOLDERS[kind]
     if not folder.is_dir():
         return
@@ -156,8 +161,12 @@ def record_files(repo: Repository, kind: str, problems: list[Problem] | None = N
         except RecordError as error:
             if problems is not None and error.problem.code == "date":
                 problems.append(error.problem)
-            continue  # validate reports files that do not parse
-        except CicatextError:
+            elif unreadable is not None:
+                unreadable.append(error.problem)
+            continue
+        except CicatextError as error:
+            if unreadable is not None:
+                unreadable.append(error.problem)
             continue
         if isinstance(value, dict):
             yield relative, text, value
@@ -373,10 +382,11 @@ def _meeting(reader: _Reader, raw: dict, default_id: str) -> Meeting:
 def load_records(repo: Repository) -> Loaded:
     """Every Modalities record of the repository as values, with the located problems of those that could not be read."""
     problems: list[Problem] = []
+    unreadable: list[Problem] = []
     texts: dict[str, str] = {}
     appointments: list[Appointment] = []
     area_files: dict[str, str] = {}
-    for file, text, raw in record_files(repo, "coordinator", problems):
+    for file, text, raw in record_files(repo, "coordinator", problems, unreadable):
         texts[file] = text
         reader = _Reader(file, text, repo, problems)
         stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
@@ -398,7 +408,7 @@ def load_records(repo: Repository) -> Loaded:
 
     def gather(kind: str, build) -> list:
         found = []
-        for file, text, raw in record_files(repo, kind, problems):
+        for file, text, raw in record_files(repo, kind, problems, unreadable):
             texts[file] = text
             stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
             try:
@@ -412,7 +422,7 @@ def load_records(repo: Repository) -> Loaded:
     reviews = gather("review", _review)
     meetings = gather("meeting", _meeting)
     notes = {}
-    for file, text, raw in record_files(repo, "note", problems):
+    for file, text, raw in record_files(repo, "note", problems, unreadable):
         texts[file] = text
         try:
             _Reader(file, text, repo, problems).date(raw.get("date"), ("date",))
@@ -427,4 +437,5 @@ def load_records(repo: Repository) -> Loaded:
         meetings=tuple(x for _, x in meetings),
         area_dimensions={area: str(r.get("dimension")) for area, r in repo.areas.items()},
     )
-    return Loaded(records, problems, area_files, texts, notes, {meeting.id: file for file, meeting in meetings})
+    return Loaded(records, problems, area_files, texts, notes, {meeting.id: file for file, meeting in meetings},
+                  unreadable)

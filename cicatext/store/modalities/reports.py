@@ -26,7 +26,7 @@ from cicatext.store.repository import Repository
 def load_clean(repo: Repository) -> Loaded:
     """The records, or a RecordError listing every record that does not load."""
     loaded = load_records(repo)
-    errors = [p for p in loaded.problems if p.severity == "error"]
+    errors = [*loaded.unreadable, *(p for p in loaded.problems if p.severity == "error")]
     if errors:
         raise RecordError(errors[0].message, file=errors[0].file, problems=tuple(errors), hint="fix these records first (`cicatext validate`)")
     return loaded
@@ -130,4 +130,4 @@ def overview(repo: Repository, as_of: dt.date) -> Overview:
     """Every area's coordination and the deadlines on `as_of`, leaving out the records that do not load and counting their problems."""
     loaded = load_records(repo)
     found = deadlines(loaded.records, as_of, settings_of(repo), source_of=record_source)
-    return Overview(_report(repo, loaded, as_of, True), tuple(found), len(loaded.problems))
+    return Overview(_report(repo, loaded, as_of, True), tuple(found), len(loaded.problems) + len(loaded.unreadable))
