@@ -21,7 +21,7 @@ def test_a_coordinators_file_that_does_not_load_is_named_not_skipped(demo_repo, 
 
 
 def test_a_meeting_that_does_not_load_stops_the_cover_note(demo_repo, capsys):
-    meeting = sorted(demo_repo.path("meetings").glob("*.yaml"))[-1]
+    meeting = max(demo_repo.path("meetings").glob("*.yaml"))
     meeting.write_text(meeting.read_text(encoding="utf-8") + "  stray: [unclosed\n", encoding="utf-8")
     assert main(["note", "-C", str(demo_repo.root)]) == 1
     assert f"meetings/{meeting.name}:" in capsys.readouterr().err
