@@ -36,10 +36,10 @@ SCHEMA_FILES = sorted(SCHEMAS.glob("*.schema.json"))
 SCHEMA_BY_KIND: dict[str, dict] = {
     path.name[: -len(".schema.json")]: json.loads(path.read_text(encoding="utf-8")) for path in SCHEMA_FILES
 }
-SCHEMA_BY_URI: dict[str, dict] = {schema["$id"]: schema for schema in SCHEMA_BY_KIND.values()}
+SCHEMA_BY_URI: dict[str, dict] = {path.name: SCHEMA_BY_KIND[path.name[: -len(".schema.json")]] for path in SCHEMA_FILES}
 
-# Every schema registered under its $id, so `common.schema.json#/$defs/...`
-# (relative to the referring schema's $id) resolves without the network.
+# Every schema registered under its file name, so `common.schema.json#/$defs/...` (relative, the schemas having
+# no $id) resolves without the network, as it does beside the files for any standard validator.
 REGISTRY = Registry().with_resources(
     (uri, DRAFT202012.create_resource(schema)) for uri, schema in SCHEMA_BY_URI.items()
 )
@@ -76,9 +76,10 @@ def messages(kind: str, record: Any) -> list[str]:
 
 def _schema_handler(uri: str) -> dict:
     """fastjsonschema's resolver for https refs: serve our own schemas, refuse everything else."""
-    if uri not in SCHEMA_BY_URI:
+    name = uri.removeprefix(BASE_URI)
+    if not uri.startswith(BASE_URI) or name not in SCHEMA_BY_URI:
         raise ValueError(f"reference outside schemas/: {uri}")
-    return copy.deepcopy(SCHEMA_BY_URI[uri])
+    return copy.deepcopy(SCHEMA_BY_URI[name])
 
 
 def compile_fast(kind: str):
@@ -88,8 +89,9 @@ def compile_fast(kind: str):
     copy; use_default=False keeps it from writing defaults (text: true) into
     the records it validates.
     """
+    # The schemas name no $id; here one is given, so that fastjsonschema sends their relative refs to the handler.
     return fastjsonschema.compile(
-        copy.deepcopy(SCHEMA_BY_KIND[kind]),
+        {**copy.deepcopy(SCHEMA_BY_KIND[kind]), "$id": BASE_URI + f"{kind}.schema.json"},
         handlers={"https": _schema_handler},
         use_default=False,
     )
@@ -134,10 +136,11 @@ def test_schema_is_valid_draft_2020_12(path):
 
 @pytest.mark.parametrize("path", SCHEMA_FILES, ids=lambda p: p.name)
 def test_schema_header(path):
-    """Every schema declares Draft 2020-12, its own $id under cicatext.org, a title and a description."""
+    """Every schema declares Draft 2020-12, a title and a description, and no $id: a standard validator then
+    resolves `common.schema.json` beside the file instead of fetching it from a host."""
     schema = json.loads(path.read_text(encoding="utf-8"))
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
-    assert schema["$id"] == BASE_URI + path.name
+    assert "$id" not in schema
     assert schema["title"].strip()
     assert schema["description"].strip()
 
