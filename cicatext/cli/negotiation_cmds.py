@@ -35,7 +35,9 @@ def register(subparsers) -> None:
     propose.add_argument("--from", dest="word_file", metavar="FILE.docx",
                          help="read your positions from a Word file of the document instead: your tracked "
                               "insertions and deletions, and your comments (retain, delete, tcb, Insert “x”)")
-    propose.add_argument("-j", "--justification", help="why, in your delegation's words (kept with the entries)")
+    propose.add_argument("-j", "--justification", action="append", metavar="[PARAGRAPH=]TEXT",
+                         help="why, in your delegation's words, kept with the entries: TEXT for every entry, "
+                              "PARAGRAPH=TEXT (e.g. op4=...) for the entries on one paragraph; repeat it")
     propose.add_argument("-m", "--message", help="the commit message")
     _repo_option(propose)
     propose.add_argument("--json", action="store_true", help="print the result as JSON")
@@ -155,17 +157,38 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _justifications(values: list[str] | None) -> dict[str, str] | None:
+    """`-j TEXT` (every entry) and `-j op4=TEXT` (one paragraph's entries) as paragraph -> text ("" for every)."""
+    if not values:
+        return None
+    import re
+
+    from cicatext.errors import UsageError
+
+    found: dict[str, str] = {}
+    for value in values:
+        keyed = re.match(r"([a-z]+[0-9][A-Za-z0-9._-]*|[0-9]+(?:\.[0-9]+)*)=(.*)", value, re.DOTALL)
+        key, text = (keyed.group(1), keyed.group(2)) if keyed else ("", value)
+        if key in found:
+            what = f"paragraph {key}" if key else "every entry"
+            raise UsageError(f"two justifications for {what}", hint="give one -j per paragraph, and one plain -j")
+        found[key] = text
+    return found
+
+
 def run_propose(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.negotiation.propose import propose
+
+    justification = _justifications(args.justification)
 
     if args.word_file:
         from cicatext.exchange.docx_propose import propose_from_word
 
         result = propose_from_word(_open(args), args.symbol, args.word_file, language=args.lang,
-                                   justification=args.justification, message=args.message)
+                                   justification=justification, message=args.message)
     else:
-        result = propose(_open(args), args.symbol, language=args.lang, justification=args.justification,
+        result = propose(_open(args), args.symbol, language=args.lang, justification=justification,
                          message=args.message)
     if args.json:
         emit_json(result.to_json())

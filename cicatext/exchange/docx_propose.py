@@ -464,7 +464,7 @@ def word_edit(old: Draft, committed: str, review: WordReview, numbers: dict[int,
     return reader.edited(committed), tuple(reader.warnings)
 
 
-def propose_from_word(repo, symbol: str, path: str | Path, *, language: str = "en", justification: str | None = None,
+def propose_from_word(repo, symbol: str, path: str | Path, *, language: str = "en", justification=None,
                       message: str | None = None):
     """Read the delegation's Word file of a document into entries of its position set, and commit them."""
     from cicatext.exchange.docx_import import read_paragraphs

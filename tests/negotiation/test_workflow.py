@@ -328,3 +328,27 @@ def test_proposed_position_set_matches_its_schema(volunteer):
     assert result.entries[-1].after_paragraph == "op15"
     record = yamlio.load(volunteer.read_text(f"positions/IRAN/{SLUG}.yaml"))
     assert [str(e.message) for e in errors("position-set", record)] == []
+
+
+def test_a_justification_per_paragraph(volunteer, capsys):
+    """`-j TEXT` justifies every entry, `-j PARAGRAPH=TEXT` the entries on one paragraph; a paragraph the edit
+    proposes nothing on is refused with nothing written."""
+    from tests.negotiation.conftest import snapshot
+
+    start_delegation(volunteer, "IND")
+    edit(volunteer, *MEASURES)
+    edit(volunteer, *ONLINE)
+    before = snapshot(volunteer.root)
+    assert cli("propose", SYMBOL, "-j", "op99=why", "-C", str(volunteer.root)) == 2
+    assert "proposes nothing there" in capsys.readouterr().err
+    assert snapshot(volunteer.root) == before
+    paragraphs = {e.paragraph for e in propose(volunteer, SYMBOL, justification={"": "x"}).entries}
+    git(volunteer.root, "reset", "--quiet", "--hard", "HEAD~1")
+    edit(volunteer, *MEASURES)
+    edit(volunteer, *ONLINE)
+    first = min(paragraphs)
+    assert cli("propose", SYMBOL, "-j", "clearer wording", "-j", f"{first}=as agreed in Bonn=yes",
+               "-C", str(volunteer.root), "--json") == 0
+    entries = json.loads(capsys.readouterr().out)["entries"]
+    assert {e["paragraph"]: e["justification"] for e in entries} == {
+        p: "as agreed in Bonn=yes" if p == first else "clearer wording" for p in paragraphs}

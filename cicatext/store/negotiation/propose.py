@@ -7,8 +7,8 @@ the text as committed there, adds the entries, restores the text and commits.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 
 from cicatext.errors import CicatextError, Problem, RecordError, UsageError
 from cicatext.notation.edits import entries_from_edit
@@ -47,8 +47,9 @@ def load_position_set(text: str, *, file: str) -> PositionSet:
     return PositionSet.from_record(yamlio.load(text, file=file), file=file)
 
 
-def propose(repo: Repository, symbol: str, *, language: str = "en", justification: str | None = None,
-            message: str | None = None, edited: str | None = None, source: str | None = None) -> ProposeResult:
+def propose(repo: Repository, symbol: str, *, language: str = "en",
+            justification: str | Mapping[str, str] | None = None, message: str | None = None,
+            edited: str | None = None, source: str | None = None) -> ProposeResult:
     """Turn the delegation's edit of a document's text into entries of its position set, restore the text, commit.
 
     The edit is read against the text as committed on the delegation's branch
@@ -81,11 +82,14 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
                               file=positions, hint=f"a delegation writes only its own positions ({code})")
     else:
         position_set = PositionSet(code, entry.symbol)
-    reading = entries_from_edit(old, new, code, first_id=position_set.next_id(), justification=justification)
+    reading = entries_from_edit(old, new, code, first_id=position_set.next_id(),
+                                justification=justification if isinstance(justification, str) else None)
     if reading.problems:
         first = reading.problems[0]
         raise UsageError(first.message, hint=first.hint, problems=tuple(
             Problem(p.message, file=text_path, hint=p.hint) for p in reading.problems))
+    if isinstance(justification, Mapping):
+        reading = replace(reading, entries=_justified(reading.entries, justification))
     committed_positions = text_at(repo, positions, "HEAD", required=False)
     if not reading.entries and existing_text == committed_positions:
         if source is not None:
@@ -115,6 +119,17 @@ def propose(repo: Repository, symbol: str, *, language: str = "en", justificatio
         warnings.append(f"{MAIN} has a newer text of {entry.symbol}; run `cicatext delegation start {code}` "
                         "to bring your branch up to date before the next proposal")
     return ProposeResult(code, entry.symbol, positions, reading.entries, commit, tuple(warnings))
+
+
+def _justified(entries: Sequence[Entry], justifications: Mapping[str, str]) -> tuple[Entry, ...]:
+    """Each entry with the justification given for its paragraph (`op4`), or for every paragraph (key "")."""
+    paragraphs = {entry.paragraph for entry in entries}
+    unknown = sorted(key for key in justifications if key and key not in paragraphs)
+    if unknown:
+        raise UsageError(f"a justification is given for {', '.join(unknown)}, but the edit proposes nothing there",
+                         hint=f"the paragraphs of this proposal: {', '.join(sorted(paragraphs)) or 'none'}")
+    default = justifications.get("")
+    return tuple(replace(entry, justification=justifications.get(entry.paragraph, default)) for entry in entries)
 
 
 def _propose_message(code: str, symbol: str, entries: Sequence[Entry]) -> str:
