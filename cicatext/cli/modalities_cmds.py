@@ -107,10 +107,29 @@ def register(subparsers) -> None:
     _json_option(due)
     due.set_defaults(handler=_deadlines)
 
+    meeting = subparsers.add_parser("meeting", help="record a meeting: when and where a body met, what it did")
+    meeting_actions = meeting.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = meeting_actions.add_parser("add", help="write meetings/ID.yaml for a meeting and commit it")
+    add.add_argument("id", metavar="ID", help="the meeting's id, e.g. swg-2023-09 (its file name)")
+    add.add_argument("--body", required=True, help="the body that met: SWG, SOC, MC, SUMMIT (registry/bodies)")
+    add.add_argument("--from", dest="start", required=True, metavar="DATE", help="its first day, YYYY-MM-DD")
+    add.add_argument("--to", dest="end", metavar="DATE", help="its last day (default: the first)")
+    add.add_argument("--place", help="where it met, e.g. Astana")
+    add.add_argument("--mode", help="in-person, online or hybrid")
+    add.add_argument("--title", help="its name, when it has one")
+    add.add_argument("--document", dest="documents", action="append", default=[], metavar="SYMBOL=ACTION",
+                     help="a document with the revision the meeting had and what it did with it "
+                          "(considered, agreed, approved, endorsed, adopted, noted, circulated); repeat it")
+    add.add_argument("--lang", default="en", help="the language of --place and --title (default en)")
+    _repo_option(add)
+    _json_option(add)
+    add.set_defaults(handler=_meeting_add)
+
     note = subparsers.add_parser("note", help="the cover note forwarding a meeting's documents, in English and Russian")
     note.add_argument("meeting", metavar="MEETING", nargs="?", help="the meeting id or note number (default: the latest meeting)")
     note.add_argument("--lang", choices=("en", "ru"), help="one language (default: the note's languages)")
     note.add_argument("--number", metavar="NUMBER", help=f"the note's number, e.g. SWG/739 (default: from {NOTES_DIR}/)")
+    note.add_argument("-o", "--output", metavar="FILE", help="write the note to FILE: Word for .docx, else text")
     _repo_option(note)
     _json_option(note)
     note.set_defaults(handler=_note)
@@ -352,12 +371,47 @@ def _deadlines(args) -> int:
     return 0
 
 
+def _meeting_add(args) -> int:
+    from cicatext.cli.output import emit_json
+    from cicatext.store.modalities.meetings import add_meeting
+    from cicatext.store.repository import Repository
+
+    added = add_meeting(Repository.open(args.repo), args.id, body=args.body, start=args.start, end=args.end,
+                        place=args.place, mode=args.mode, title=args.title, documents=args.documents,
+                        language=args.lang)
+    if args.json:
+        emit_json(added.to_json())
+        return 0
+    print(f"Recorded meeting {added.id} in {added.path} (commit {added.commit[:10]})")
+    for symbol, action in added.documents:
+        print(f"  {symbol}  {action}")
+    print(f"Its cover note: `cicatext note {added.id} --number NUMBER -o NOTE.docx`", file=sys.stderr)
+    return 0
+
+
 def _note(args) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.modalities.cover_notes import cover_notes
     from cicatext.store.repository import Repository
 
     found = cover_notes(Repository.open(args.repo), args.meeting, lang=args.lang, number=args.number)
+    if args.output:
+        from pathlib import Path
+
+        from cicatext.store.files import write_atomic
+
+        if args.output.lower().endswith(".docx"):
+            from cicatext.exchange.note_docx import cover_notes_docx
+
+            data: str | bytes = cover_notes_docx(found.notes)
+        else:
+            data = "\n\n".join(n.text.rstrip("\n") for n in found.notes) + "\n"
+        write_atomic(Path(args.output), data)
+        for warning in found.warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        print(f"Wrote {args.output}: the cover note {found.number or ''} of {found.meeting}".replace("  ", " "),
+              file=sys.stderr)
+        return 0
     if args.json:
         emit_json({"meeting": found.meeting, "number": found.number, "notes": [n.to_json() for n in found.notes], "warnings": list(found.warnings)})
     else:
