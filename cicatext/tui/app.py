@@ -260,7 +260,7 @@ class CicatextApp(App[int]):
 
     def _failed(self, what: str, error: BaseException) -> None:
         message = error.format() if isinstance(error, CicatextError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title=f"Problem {what}", severity="error", timeout=12)
+        self.notify(message, title=f"Problem {what}", severity="error", timeout=12, markup=False)
 
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def run_validation(self) -> None:
@@ -470,7 +470,7 @@ class CicatextApp(App[int]):
         try:
             self.launch_editor(path, line)
         except CicatextError as error:
-            self.notify(error.format(), title="Cannot open the editor", severity="error")
+            self.notify(error.format(), title="Cannot open the editor", severity="error", markup=False)
             return
         self.call_later(self.action_reload)
 

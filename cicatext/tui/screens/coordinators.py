@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from cicatext.store.layout import coordinator_path, source_file
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal_row
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -153,17 +154,16 @@ class CoordinatorsScreen(Screen):
             area = row["area"] if len(row["area"]) <= 34 else row["area"][:33] + "…"
             coordinator = Content.assemble((row["coordinator"], "bold")) if row["coordinator"] else \
                 Content.assemble(("none", "$text-muted"))
-            table.add_row(Content.assemble(("  " + area, "")), coordinator, row["co"],
-                          row["tenure"], row["pending"], row["paper"], key=str(index))
+            table.add_row(*literal_row(Content.assemble(("  " + area, "")), coordinator, row["co"],
+                                       row["tenure"], row["pending"], row["paper"]), key=str(index))
             self._table_rows.append(row)
         deadlines_table = self.deadline_table
         deadlines_table.clear()
         for index, deadline in enumerate(deadlines):
             style = STATUS_STYLE.get(deadline.status, "")
             deadlines_table.add_row(Content.assemble((deadline.due.isoformat(), style)),
-                                    Content.assemble((deadline.status, style)), deadline.rule,
-                                    deadline.what,
-                                    key=str(index))
+                                    Content.assemble((deadline.status, style)),
+                                    *literal_row(deadline.rule, deadline.what), key=str(index))
         overdue = sum(1 for d in deadlines if d.status == "overdue")
         due = sum(1 for d in deadlines if d.status == "due")
         covered = sum(1 for r in rows if r["coordinator"])

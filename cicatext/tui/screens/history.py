@@ -20,6 +20,7 @@ from textual.widgets import DataTable, Sparkline, Static
 from cicatext.store.negotiation.history import HistoryPoint, document_history
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal_row
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -131,8 +132,8 @@ class HistoryScreen(Screen):
             round_text = point.round or ""
             if point.revision:
                 round_text += f" → {point.revision}"
-            table.add_row(point.date, round_text, point.commit[:10], str(point.brackets),
-                          self.signers.get(point.commit, ""), point.subject, key=str(index))
+            table.add_row(*literal_row(point.date, round_text, point.commit[:10], str(point.brackets),
+                                       self.signers.get(point.commit, ""), point.subject), key=str(index))
         if points:
             first, last = points[0].brackets, points[-1].brackets
             self.status.say(

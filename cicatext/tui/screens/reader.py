@@ -334,7 +334,7 @@ class ReaderScreen(Screen):
         visible = self.visible_brackets
         if not visible:
             self.notify("No brackets here" + (f" for {self.delegation}" if self.delegation else ""),
-                        severity="information")
+                        severity="information", markup=False)
             self._redraw()
             return
         ids = [b.id for b in visible]
@@ -425,14 +425,14 @@ class ReaderScreen(Screen):
     def action_language(self) -> None:
         languages = self.document.languages
         if len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
             return
         self.set_language(languages[(languages.index(self.language) + 1) % len(languages)])
 
     def action_parallel(self) -> None:
         languages = self.document.languages
         if self.parallel is None and len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
             return
         if self.parallel is None:
             others = [lang for lang in languages if lang != self.language]
@@ -521,7 +521,7 @@ class ReaderScreen(Screen):
                                  expect=info.text)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
-                                 severity="error", timeout=10)
+                                 severity="error", timeout=10, markup=False)
             return
         finally:
             app.call_from_thread(app.end_work, "commit")
