@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 
+from textual.command import CommandPalette
 from textual.widgets import DataTable, OptionList
 from textual.widgets._toast import Toast
 
@@ -134,9 +135,11 @@ async def test_palette_shows_titles_literally(demo_repo, make):
     in the hit and in its help line."""
     repo = marked_repository(demo_repo)
     app = make(repo)
-    async with app.run_test(size=(220, 50)) as pilot:
+    async with app.run_test(size=(220, 90)) as pilot:
         await loaded(pilot)
         await wait_for(pilot, lambda: app.search_index is not None)
         await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: f"Title {MARKUP} [and religious]" in screen_text(app), timeout=10)
+        await wait_for(pilot, lambda: CommandPalette.is_open(app) and "Register" in screen_text(app))
+        # The hit's own line and its help line (the register's row is under the palette).
+        await wait_for(pilot, lambda: screen_text(app).count(f"Title {MARKUP} [and religious]") >= 2, timeout=10)
         assert screen_text(app).count(f"Title {MARKUP} [and religious]") == 2

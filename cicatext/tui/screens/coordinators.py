@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from cicatext.store.layout import coordinator_path, source_file
 from cicatext.store.repository import Repository
 from cicatext.tui.literal import literal_row
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -34,6 +35,17 @@ def _tenure(appointment) -> str:
         return ""
     end = appointment.effective_end
     return f"{appointment.start.isoformat()} – {end.isoformat() if end else '…'}"
+
+
+AREA_COLUMNS = (
+    FitColumn("area", "Priority area", 24, 1, most=36),
+    FitColumn("coordinator", "Coordinator", 11, 2),
+    FitColumn("co", "Co-coordinators", 8, 5),
+    FitColumn("tenure", "Tenure", 10, 4, most=24),
+    FitColumn("pending", "Offers", 12, 3, most=36),
+    FitColumn("paper", "Concept paper", 8, 6),
+)
+"""In a narrow terminal the concept paper, then the co-coordinators, give way before the offers."""
 
 
 class CoordinatorsScreen(Screen):
@@ -59,7 +71,7 @@ class CoordinatorsScreen(Screen):
         self._table_rows: list[dict | None] = []
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
-        self.area_table = DataTable(id="coordinators-table", cursor_type="row", zebra_stripes=True)
+        self.area_table = FittedTable(AREA_COLUMNS, id="coordinators-table", cursor_type="row", zebra_stripes=True)
         self.deadline_table = DataTable(id="deadlines-table", cursor_type="row")
         self.detail = Static("", id="deadline-detail")
         self.status = StatusLine(id="status")
@@ -77,12 +89,6 @@ class CoordinatorsScreen(Screen):
         self.title = "Coordinators and deadlines"
         self.sub_title = f"as of {self.as_of.isoformat()}"
         table = self.area_table
-        # Columns holding styled content get their width here: DataTable measures plain text only.
-        for label, key, width in (("Priority area", "area", 36),
-                                  ("Coordinator", "coordinator", 14), ("Co-coordinators", "co", None),
-                                  ("Tenure", "tenure", None), ("Offers", "pending", None),
-                                  ("Concept paper", "paper", None)):
-            table.add_column(label, key=key, width=width)
         deadlines = self.deadline_table
         for label, key, width in (("Due", "due", 10), ("", "status", 8), ("Rule", "rule", None),
                                   ("What", "what", None)):
@@ -140,23 +146,22 @@ class CoordinatorsScreen(Screen):
     def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
         self.rows = rows
         self.deadlines = deadlines
-        table = self.area_table
-        table.clear()
+        table_rows: list = []
         self._table_rows = []
         previous = None
         for index, row in enumerate(rows):
             if row["dimension"] != previous:
                 # The dimension heads its areas, as in the Catalogue.
                 previous = row["dimension"]
-                table.add_row(Content.assemble((row["dimension"], "bold $text-accent")), "", "", "", "", "",
-                              key=f"dimension-{index}")
+                table_rows.append((f"dimension-{index}", (Content.assemble((row["dimension"], "bold $text-accent")),
+                                                          "", "", "", "", "")))
                 self._table_rows.append(None)
-            area = row["area"] if len(row["area"]) <= 34 else row["area"][:33] + "…"
             coordinator = Content.assemble((row["coordinator"], "bold")) if row["coordinator"] else \
                 Content.assemble(("none", "$text-muted"))
-            table.add_row(*literal_row(Content.assemble(("  " + area, "")), coordinator, row["co"],
-                                       row["tenure"], row["pending"], row["paper"]), key=str(index))
+            table_rows.append((str(index), (Content("  " + row["area"]), coordinator, row["co"], row["tenure"],
+                                            row["pending"], row["paper"])))
             self._table_rows.append(row)
+        self.area_table.set_rows(table_rows)
         deadlines_table = self.deadline_table
         deadlines_table.clear()
         for index, deadline in enumerate(deadlines):
