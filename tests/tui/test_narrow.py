@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 
 from cicatext.tui.screens.coordinators import CoordinatorsScreen
@@ -61,3 +62,23 @@ async def test_reader_key_bar_keeps_back_and_help_at_80_columns(demo_repo, make)
         bar = screen_text(app).splitlines()[-1]
         assert "q Back" in bar and "? Help" in bar
         assert "n Next [" in bar
+
+
+async def test_coordinators_list_areas_with_something_recorded_first_in_the_clis_order(demo_repo, make):
+    """The areas with offers or appointments come first, in the order `cicatext coordinators` lists them, and
+    the recommended coordinator's tenure is shown; the empty areas follow."""
+    from cicatext.store.modalities.reports import coordinators
+
+    as_of = dt.date(2023, 7, 20)
+    listed = [area.id for dimension in coordinators(demo_repo, as_of).dimensions for area in dimension.areas]
+    app = make(demo_repo, as_of=as_of)
+    async with app.run_test(size=(140, 34)) as pilot:
+        await loaded(pilot)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        rows = [row for row in app.screen._table_rows if row is not None]
+        assert [row["area_id"] for row in rows[:len(listed)]] == listed
+        assert len(listed) == 3 and all(row["empty"] for row in rows[len(listed):])
+        ict = next(row for row in rows if row["area_id"] == "ict-security")
+        assert ict["tenure"] == "2024-01-01 – 2025-12-31"
+        await wait_for(pilot, lambda: "2024-01-01 – 2025-12-31" in screen_text(app))

@@ -37,15 +37,24 @@ def _tenure(appointment) -> str:
     return f"{appointment.start.isoformat()} – {end.isoformat() if end else '…'}"
 
 
+def _proposed(appointments) -> str:
+    """The tenure offered or recommended (the Offers column says which), when no one holds the area yet:
+    once if all share it, else each state's."""
+    tenures = [(a.state, _tenure(a)) for a in appointments if a.start is not None]
+    if len({tenure for _, tenure in tenures}) == 1:
+        return tenures[0][1]
+    return ", ".join(f"{state} {tenure}" for state, tenure in tenures)
+
+
 AREA_COLUMNS = (
-    FitColumn("area", "Priority area", 24, 1, most=36),
+    FitColumn("area", "Priority area", 24, 1, most=36, slack=True),
     FitColumn("coordinator", "Coordinator", 11, 2),
     FitColumn("co", "Co-coordinators", 8, 5),
-    FitColumn("tenure", "Tenure", 10, 4, most=24),
-    FitColumn("pending", "Offers", 12, 3, most=36),
+    FitColumn("tenure", "Tenure", 10, 3, most=23),
+    FitColumn("pending", "Offers", 14, 4, most=26),
     FitColumn("paper", "Concept paper", 8, 6),
 )
-"""In a narrow terminal the concept paper, then the co-coordinators, give way before the offers."""
+"""In a narrow terminal empty columns, then the concept paper and the co-coordinators, give way first."""
 
 
 class CoordinatorsScreen(Screen):
@@ -130,17 +139,22 @@ class CoordinatorsScreen(Screen):
                 paper = ""
                 if state.concept_paper is not None:
                     paper = f"{state.concept_paper.id} ({state.concept_paper.condition})"
+                tenure = _tenure(coordinator) or (f"next: {future}" if future else "") or _proposed(state.pending)
                 rows.append({
                     "dimension": dimension.name or str(dimension.id),
                     "area": area.name or area.id,
                     "area_id": area.id,
                     "coordinator": who,
                     "co": co,
-                    "tenure": _tenure(coordinator) or (f"next: {future}" if future else ""),
+                    "tenure": tenure,
                     "pending": pending,
                     "paper": paper,
                     "file": area.file,
+                    "empty": state.empty,
                 })
+        # The areas with something recorded first (as `cicatext coordinators` lists them), then the rest;
+        # each part keeps the registry's order of dimensions and areas.
+        rows.sort(key=lambda row: row["empty"])
         return rows, list(found.deadlines), found.problems
 
     def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
@@ -150,6 +164,12 @@ class CoordinatorsScreen(Screen):
         self._table_rows = []
         previous = None
         for index, row in enumerate(rows):
+            if row["empty"] and (index == 0 or not rows[index - 1]["empty"]):
+                table_rows.append(("nothing-recorded", (Content.assemble(
+                    ("Nothing recorded yet (no coordinator, offer or concept paper)", "bold $text-muted")),
+                    "", "", "", "", "")))
+                self._table_rows.append(None)
+                previous = None
             if row["dimension"] != previous:
                 # The dimension heads its areas, as in the Catalogue.
                 previous = row["dimension"]

@@ -50,18 +50,20 @@ def fit_widths(columns: Sequence[FitColumn], natural: dict[str, int], room: int)
     def least(column: FitColumn) -> int:
         return min(column.least, max(natural.get(column.key, 0), cell_len(column.label)))
 
+    def want(column: FitColumn) -> int:
+        wide = max(natural.get(column.key, 0), cell_len(column.label))
+        return min(wide, column.most) if column.most else wide
+
+    if sum(want(c) + PAD for c in shown) > room:
+        # Short of room: a column with nothing in it says nothing.
+        shown = [c for c in shown if natural.get(c.key, 0)] or shown[:1]
     while len(shown) > 1 and sum(least(c) + PAD for c in shown) > room:
-        # A column with nothing in it goes first, then the least important.
-        shown.remove(max(shown, key=lambda c: (natural.get(c.key, 0) == 0, c.rank)))
+        shown.remove(max(shown, key=lambda c: c.rank))
     widths = {c.key: least(c) for c in shown}
     left = room - sum(widths[c.key] + PAD for c in shown)
     for column in [c for c in by_rank if c in shown and not c.slack] + [c for c in by_rank if c in shown and c.slack]:
-        want = max(natural.get(column.key, 0), cell_len(column.label))
-        if column.most:
-            want = min(want, column.most)
-        if column.slack:
-            want = max(want, widths[column.key] + left)
-        grow = max(0, min(want - widths[column.key], left))
+        wanted = max(want(column), widths[column.key] + left) if column.slack else want(column)
+        grow = max(0, min(wanted - widths[column.key], left))
         widths[column.key] += grow
         left -= grow
     return {c.key: widths[c.key] for c in columns if c in shown}
