@@ -202,8 +202,9 @@ class DelegationsScreen(Screen):
                 grouped = f" · {through} via its groups ({', '.join(groups) or 'none'}; m: its own only)"
             else:
                 grouped = f" · member of {', '.join(groups)} (m: their brackets too)" if groups else ""
+            plural = "" if len(self.shown) == 1 else "s"
             self.status.say(
-                f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open brackets in "
+                f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open bracket{plural} in "
                 f"{documents} document(s){grouped} · {len(self.positions)} position set(s) · enter opens the bracket")
 
     @on(DataTable.RowSelected, "#delegations-brackets")

@@ -26,6 +26,9 @@ from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
+NO_KEYS = "no keys registered"
+"""The Signed column in a repository that registers no keys (`keys/allowed_signers`)."""
+
 HISTORY_COLUMNS = (
     FitColumn("date", "Date", 10, 1),
     FitColumn("round", "Round", 5, 6),
@@ -106,6 +109,9 @@ class HistoryScreen(Screen):
 
         if self._authors is None:
             self._authors = Authorship(self.repo)
+        if not self._authors.enabled:
+            # Nothing can be verified: say why rather than `not verified`, which reads as a failure.
+            return dict.fromkeys((p.commit for p in points), NO_KEYS)
         self._authors.verify(p.commit for p in points)
         return {p.commit: self._authors.signer(p.commit) for p in points}
 

@@ -487,6 +487,10 @@ class ReaderScreen(Screen):
         if info is None or self.clean:
             self.notify("Select a bracket first: n or ] jumps to the next one.", severity="warning")
             return
+        if verb == "agree" and info.options:
+            self.notify(f"{info.id} is an options group, which cannot be agreed: agree one of its alternatives "
+                        "(n selects them), or drop the ones not wanted.", severity="warning", markup=False)
+            return
         excerpt = info.text if len(info.text) <= 240 else info.text[:239] + "…"
         if verb == "agree":
             title = f"Agree bracket {info.id}?"
@@ -507,7 +511,7 @@ class ReaderScreen(Screen):
     def _commit(self, verb: str, info: BracketInfo) -> None:
         app = self.app
         bracket_id = info.id
-        app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
+        app.call_from_thread(app.begin_work, "commit", f"{'agreeing' if verb == 'agree' else 'dropping'} {bracket_id}")
         try:
             try:
                 from cicatext.store.negotiation import decisions
@@ -575,6 +579,8 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
     def signed(commit: str) -> str:
         if authors is None:
             return ""
+        if not authors.enabled:
+            return " · no keys registered"
         signer = authors.signer(commit)
         return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
 
