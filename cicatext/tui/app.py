@@ -457,7 +457,19 @@ class CicatextApp(App[int]):
             self._switch_to(CoordinatorsScreen(self.repo, self.as_of))
 
     def action_diff(self) -> None:
-        self.show_diff(None)
+        """The last round: its document from its previous round (or the commit before it) to it.
+
+        With no round yet, every document's last two commits, as the diff screen starts by default.
+        """
+        from cicatext.store.negotiation.last_round import last_round
+        from cicatext.tui.screens.diff import DiffScreen
+
+        found = last_round(self.repo)
+        if found is None:
+            self.show_diff(None)
+            self.notify("No round yet: comparing the last two commits.", timeout=4)
+            return
+        self.push_screen(DiffScreen(self.repo, self._summary(found.slug), ref_a=found.before, ref_b=found.tag))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
