@@ -258,7 +258,7 @@ class ReaderScreen(Screen):
             position = next((i for i, b in enumerate(visible, 1) if b.id == self.selected), 0)
             parts.append(f"bracket {position} of {len(visible)}")
         else:
-            parts.append(f"{len(visible)} brackets")
+            parts.append(f"{len(visible)} bracket{'' if len(visible) == 1 else 's'}")
         if self.current_paragraph is not None:
             parts.append(f"¶ {self.current_paragraph.id}")
         self.status.say(" · ".join(parts))
