@@ -11,6 +11,7 @@ from cicatext.tui.screens.reader import ReaderScreen
 from tests.tui.helpers import loaded, wait_for
 from tests.tui.test_reader import open_reader
 
+
 def installed(folder, *names):
     """A folder holding executables of these names, to stand as the whole PATH."""
     folder.mkdir(exist_ok=True)

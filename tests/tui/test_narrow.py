@@ -13,6 +13,13 @@ from tests.tui.test_reader import open_reader
 LONG_SUBJECT = "Agree the second preambular paragraph after consultations with every delegation at the session"
 
 
+def commit_with_a_long_subject(repo) -> None:
+    """Commit a change to DRAFT/5's text under LONG_SUBJECT."""
+    text = repo.path("documents/mc-2023-draft-5/en.txt")
+    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    subprocess.run(["git", "commit", "-qam", LONG_SUBJECT], cwd=repo.root, check=True)
+
+
 def header(app) -> str:
     """The line of the table headers on screen."""
     return next(line for line in screen_text(app).splitlines() if "Date" in line or "Priority area" in line)
@@ -35,9 +42,7 @@ async def test_coordinators_keep_offers_at_80_columns(demo_repo, make):
 async def test_history_keeps_signed_and_what_when_narrow(demo_repo, make):
     """At 80 columns History shows Signed and What with no column pushed off the right edge, a long subject cut
     to fit; at 100 columns What shows 40 characters and more."""
-    text = demo_repo.path("documents/mc-2023-draft-5/en.txt")
-    text.write_text(text.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-    subprocess.run(["git", "commit", "-qam", LONG_SUBJECT], cwd=demo_repo.root, check=True)
+    commit_with_a_long_subject(demo_repo)
     app = make(demo_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)

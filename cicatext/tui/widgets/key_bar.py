@@ -10,7 +10,6 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
-
 ESSENTIAL = ("Back", "Quit", "Help")
 """Descriptions of the keys a bar too narrow for all still shows: the rest are in the help."""
 
