@@ -14,8 +14,6 @@ screens, search and validation are imported when first used.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import shlex
 import subprocess
 import sys
 import threading
@@ -260,7 +258,7 @@ class CicatextApp(App[int]):
 
     def _failed(self, what: str, error: BaseException) -> None:
         message = error.format() if isinstance(error, CicatextError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title=f"Problem {what}", severity="error", timeout=12)
+        self.notify(message, title=f"Problem {what}", severity="error", timeout=12, markup=False)
 
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def run_validation(self) -> None:
@@ -459,36 +457,54 @@ class CicatextApp(App[int]):
             self._switch_to(CoordinatorsScreen(self.repo, self.as_of))
 
     def action_diff(self) -> None:
-        self.show_diff(None)
+        """The last round: its document from its previous round (or the commit before it) to it.
+
+        With no round yet, every document's last two commits, as the diff screen starts by default.
+        """
+        from cicatext.store.negotiation.last_round import last_round
+        from cicatext.tui.screens.diff import DiffScreen
+
+        found = last_round(self.repo)
+        if found is None:
+            self.show_diff(None)
+            self.notify("No round yet: comparing the last two commits.", timeout=4)
+            return
+        self.push_screen(DiffScreen(self.repo, self._summary(found.slug), ref_a=found.before, ref_b=found.tag))
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
     def edit_file(self, relative: str, line: int = 1) -> None:
-        """Open a repository file at a line in $VISUAL or $EDITOR, then read the repository again."""
+        """Open a repository file at a line in $VISUAL, $EDITOR, vi or nano, then read the repository again."""
         path = self.repo.root / relative
         try:
             self.launch_editor(path, line)
         except CicatextError as error:
-            self.notify(error.format(), title="Cannot open the editor", severity="error")
+            self.notify(error.format(), title="Cannot open the editor", severity="error", markup=False)
             return
         self.call_later(self.action_reload)
 
     def _launch_editor(self, path: Path, line: int) -> None:
         from textual.app import SuspendNotSupported
 
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
-        command = [*shlex.split(editor), f"+{max(line, 1)}", str(path)]
+        from cicatext.tui.editor import editor_command
+
+        # Found before the terminal is handed over: a missing editor is a message, not a blank screen.
+        command = editor_command(path, line)
+        failure: OSError | None = None
         try:
             with self.suspend():
-                subprocess.call(command)
+                try:
+                    subprocess.call(command)
+                except OSError as error:
+                    # Caught inside, so that the terminal is always given back to the app.
+                    failure = error
         except SuspendNotSupported:
             raise CicatextError("this terminal cannot hand over to an editor",
                                 hint=f"open {path} at line {line} yourself") from None
-        except FileNotFoundError:
-            raise CicatextError(f"the editor {command[0]!r} was not found",
-                                hint="set $EDITOR (or $VISUAL) to an editor that is installed") from None
-
+        if failure is not None:
+            raise CicatextError(f"the editor {command[0]!r} could not be started: {failure.strerror or failure}",
+                                hint="set $EDITOR (or $VISUAL) to an editor that is installed")
 
 _TOP_LEVEL = {"ValidationScreen", "DelegationsScreen", "CoordinatorsScreen", "DiffScreen", "HistoryScreen"}
 

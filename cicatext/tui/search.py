@@ -11,6 +11,7 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.markup import escape
 
 from cicatext.store.register.search import SearchHit
 
@@ -41,7 +42,8 @@ class SearchProvider(Provider):
                 match_display=hit_display(hit),
                 command=partial(app.open_search_hit, hit),
                 text=f"{hit.symbol} {hit.paragraph or ''} {hit.text}",
-                help=("open the document" if hit.kind == "document" else f"paragraph {hit.paragraph}, line {hit.line}"),
+                help=escape("open the document" if hit.kind == "document"
+                            else f"paragraph {hit.paragraph}, line {hit.line}"),
             )
 
     async def discover(self) -> Hits:
@@ -51,7 +53,7 @@ class SearchProvider(Provider):
                 Content.assemble((summary.current_symbol, "bold"), "  ", (summary.title, "$text-muted")),
                 partial(app.open_document, summary.slug),
                 text=summary.current_symbol,
-                help=summary.title,
+                help=escape(summary.title),
             )
 
 

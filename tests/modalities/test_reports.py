@@ -46,13 +46,18 @@ def test_without_all_the_areas_with_nothing_recorded_are_left_out(sample_repo):
 
 
 async def test_the_screen_lists_the_areas_in_the_order_of_coordinators_json(demo_repo, run):
-    """The Coordinators screen's rows come in the order `cicatext coordinators --all --json` gives."""
+    """The Coordinators screen's rows come in the order `cicatext coordinators --json` gives (the areas with
+    something recorded), then the other areas in the order `--all` gives them."""
     from cicatext.tui.app import make_app
     from cicatext.tui.screens.coordinators import CoordinatorsScreen
 
-    code, out, _ = run("coordinators", "--all", "--json", "--as-of", AS_OF.isoformat(), "-C", str(demo_repo.root))
-    assert code == 0
-    expected = [area["id"] for dimension in json.loads(out)["dimensions"] for area in dimension["areas"]]
+    def listed(*options):
+        code, out, _ = run("coordinators", *options, "--json", "--as-of", AS_OF.isoformat(), "-C", str(demo_repo.root))
+        assert code == 0
+        return [area["id"] for dimension in json.loads(out)["dimensions"] for area in dimension["areas"]]
+
+    recorded = listed()
+    expected = recorded + [area for area in listed("--all") if area not in recorded]
     app = make_app(demo_repo, watch=False, as_of=AS_OF, validate_on_start=False)
     async with app.run_test(size=(140, 34)) as pilot:
         await loaded(pilot)

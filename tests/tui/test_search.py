@@ -10,7 +10,7 @@ from cicatext.cli.main import main
 from cicatext.store.register.catalogue import load_catalogue, load_paragraphs
 from cicatext.store.register.search import SearchIndex, open_index
 from cicatext.tui.screens.reader import ReaderScreen
-from tests.tui.helpers import loaded, wait_for
+from tests.tui.helpers import loaded, screen_text, wait_for
 
 
 def test_search_finds_a_paragraph_despite_a_typing_error(demo_repo):
@@ -108,3 +108,26 @@ def test_cli_search_outside_a_repository(tmp_path, capsys):
     """Outside a repository the command says so in one message and fails."""
     assert main(["search", "anything", "-C", str(tmp_path)]) != 0
     assert "not inside a cicatext repository" in capsys.readouterr().err
+
+
+async def test_palette_hit_brings_its_paragraph_into_view(demo_repo, make):
+    """A hit far down a text opens the reader scrolled to that paragraph, not at the top."""
+    app = make(demo_repo)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await loaded(pilot)
+        await wait_for(pilot, lambda: app.search_index is not None)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: CommandPalette.is_open(app))
+        await pilot.press(*"Rally of Volunteer")
+        await pilot.pause(0.6)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.view.shown))
+        await pilot.pause(0.3)
+        reader = app.screen
+        view = reader.view
+        row = view.row_of(reader.current)
+        top = int(view.scroll_offset.y)
+        assert reader.current_paragraph.id == "op5"
+        assert row > view.scrollable_content_region.height, "the paragraph lies below the first screen"
+        assert top <= row < top + view.scrollable_content_region.height
+        assert "Rally" in screen_text(app)

@@ -67,7 +67,8 @@ class Decision:
 def _bracket_operation(repo: Repository, symbol: str, bracket_id: str, language: str, verb: str,
                        expect: str | None) -> Decision:
     if current_delegation(repo) is not None:
-        raise UsageError(f"the secretariat records what the room {verb}d on {MAIN}, not on a delegation branch",
+        past = "agreed" if verb == "agree" else "dropped"
+        raise UsageError(f"the secretariat records what the room {past} on {MAIN}, not on a delegation branch",
                          hint=f"`git switch {MAIN}` first")
     entry = repo.document(symbol)
     text_path = entry.text_path(language)

@@ -21,6 +21,8 @@ from textual.widgets import DataTable, Static
 
 from cicatext.store.layout import coordinator_path, source_file
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal_row
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -33,6 +35,26 @@ def _tenure(appointment) -> str:
         return ""
     end = appointment.effective_end
     return f"{appointment.start.isoformat()} – {end.isoformat() if end else '…'}"
+
+
+def _proposed(appointments) -> str:
+    """The tenure offered or recommended (the Offers column says which), when no one holds the area yet:
+    once if all share it, else each state's."""
+    tenures = [(a.state, _tenure(a)) for a in appointments if a.start is not None]
+    if len({tenure for _, tenure in tenures}) == 1:
+        return tenures[0][1]
+    return ", ".join(f"{state} {tenure}" for state, tenure in tenures)
+
+
+AREA_COLUMNS = (
+    FitColumn("area", "Priority area", 24, 1, most=36, slack=True),
+    FitColumn("coordinator", "Coordinator", 11, 2),
+    FitColumn("co", "Co-coordinators", 8, 5),
+    FitColumn("tenure", "Tenure", 10, 3, most=23),
+    FitColumn("pending", "Offers", 14, 4, most=26),
+    FitColumn("paper", "Concept paper", 8, 6),
+)
+"""In a narrow terminal empty columns, then the concept paper and the co-coordinators, give way first."""
 
 
 class CoordinatorsScreen(Screen):
@@ -58,7 +80,7 @@ class CoordinatorsScreen(Screen):
         self._table_rows: list[dict | None] = []
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
-        self.area_table = DataTable(id="coordinators-table", cursor_type="row", zebra_stripes=True)
+        self.area_table = FittedTable(AREA_COLUMNS, id="coordinators-table", cursor_type="row", zebra_stripes=True)
         self.deadline_table = DataTable(id="deadlines-table", cursor_type="row")
         self.detail = Static("", id="deadline-detail")
         self.status = StatusLine(id="status")
@@ -76,12 +98,6 @@ class CoordinatorsScreen(Screen):
         self.title = "Coordinators and deadlines"
         self.sub_title = f"as of {self.as_of.isoformat()}"
         table = self.area_table
-        # Columns holding styled content get their width here: DataTable measures plain text only.
-        for label, key, width in (("Priority area", "area", 36),
-                                  ("Coordinator", "coordinator", 14), ("Co-coordinators", "co", None),
-                                  ("Tenure", "tenure", None), ("Offers", "pending", None),
-                                  ("Concept paper", "paper", None)):
-            table.add_column(label, key=key, width=width)
         deadlines = self.deadline_table
         for label, key, width in (("Due", "due", 10), ("", "status", 8), ("Rule", "rule", None),
                                   ("What", "what", None)):
@@ -123,47 +139,56 @@ class CoordinatorsScreen(Screen):
                 paper = ""
                 if state.concept_paper is not None:
                     paper = f"{state.concept_paper.id} ({state.concept_paper.condition})"
+                tenure = _tenure(coordinator) or (f"next: {future}" if future else "") or _proposed(state.pending)
                 rows.append({
                     "dimension": dimension.name or str(dimension.id),
                     "area": area.name or area.id,
                     "area_id": area.id,
                     "coordinator": who,
                     "co": co,
-                    "tenure": _tenure(coordinator) or (f"next: {future}" if future else ""),
+                    "tenure": tenure,
                     "pending": pending,
                     "paper": paper,
                     "file": area.file,
+                    "empty": state.empty,
                 })
+        # The areas with something recorded first (as `cicatext coordinators` lists them), then the rest;
+        # each part keeps the registry's order of dimensions and areas.
+        rows.sort(key=lambda row: row["empty"])
         return rows, list(found.deadlines), found.problems
 
     def _show(self, rows: list[dict], deadlines: list, problems: int) -> None:
         self.rows = rows
         self.deadlines = deadlines
-        table = self.area_table
-        table.clear()
+        table_rows: list = []
         self._table_rows = []
         previous = None
         for index, row in enumerate(rows):
+            if row["empty"] and (index == 0 or not rows[index - 1]["empty"]):
+                table_rows.append(("nothing-recorded", (Content.assemble(
+                    ("Nothing recorded yet (no coordinator, offer or concept paper)", "bold $text-muted")),
+                    "", "", "", "", "")))
+                self._table_rows.append(None)
+                previous = None
             if row["dimension"] != previous:
                 # The dimension heads its areas, as in the Catalogue.
                 previous = row["dimension"]
-                table.add_row(Content.assemble((row["dimension"], "bold $text-accent")), "", "", "", "", "",
-                              key=f"dimension-{index}")
+                table_rows.append((f"dimension-{index}", (Content.assemble((row["dimension"], "bold $text-accent")),
+                                                          "", "", "", "", "")))
                 self._table_rows.append(None)
-            area = row["area"] if len(row["area"]) <= 34 else row["area"][:33] + "…"
             coordinator = Content.assemble((row["coordinator"], "bold")) if row["coordinator"] else \
                 Content.assemble(("none", "$text-muted"))
-            table.add_row(Content.assemble(("  " + area, "")), coordinator, row["co"],
-                          row["tenure"], row["pending"], row["paper"], key=str(index))
+            table_rows.append((str(index), (Content("  " + row["area"]), coordinator, row["co"], row["tenure"],
+                                            row["pending"], row["paper"])))
             self._table_rows.append(row)
+        self.area_table.set_rows(table_rows)
         deadlines_table = self.deadline_table
         deadlines_table.clear()
         for index, deadline in enumerate(deadlines):
             style = STATUS_STYLE.get(deadline.status, "")
             deadlines_table.add_row(Content.assemble((deadline.due.isoformat(), style)),
-                                    Content.assemble((deadline.status, style)), deadline.rule,
-                                    deadline.what,
-                                    key=str(index))
+                                    Content.assemble((deadline.status, style)),
+                                    *literal_row(deadline.rule, deadline.what), key=str(index))
         overdue = sum(1 for d in deadlines if d.status == "overdue")
         due = sum(1 for d in deadlines if d.status == "due")
         covered = sum(1 for r in rows if r["coordinator"])

@@ -32,6 +32,7 @@ from cicatext.store.negotiation.delegations import (
 )
 from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal_row
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -182,14 +183,14 @@ class DelegationsScreen(Screen):
             text = " ".join(item.text.split())
             # Plain text: the table sizes a column by its cells' plain width.
             others = " ".join([f"via {', '.join(item.via)}"] * bool(item.via) + list(item.others))
-            table.add_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts), others,
-                          text if len(text) <= 70 else text[:69] + "…", key=str(row))
+            table.add_row(*literal_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts),
+                                       others, text if len(text) <= 70 else text[:69] + "…"), key=str(row))
         self.positions = position_files(self.repo, self.delegation) if self.delegation else []
         positions = self.position_table
         positions.clear()
         for row, item in enumerate(self.positions):
-            positions.add_row(item.path, item.document or "—", str(item.entries),
-                              item.problem or item.actions, key=str(row))
+            positions.add_row(*literal_row(item.path, item.document or "—", str(item.entries),
+                                           item.problem or item.actions), key=str(row))
         name = self.names.get(self.delegation or "", "")
         if self.brackets is None:
             self.status.say("Gathering brackets…")
@@ -201,8 +202,9 @@ class DelegationsScreen(Screen):
                 grouped = f" · {through} via its groups ({', '.join(groups) or 'none'}; m: its own only)"
             else:
                 grouped = f" · member of {', '.join(groups)} (m: their brackets too)" if groups else ""
+            plural = "" if len(self.shown) == 1 else "s"
             self.status.say(
-                f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open brackets in "
+                f"{self.delegation} {('· ' + name) if name else ''} · {len(self.shown)} open bracket{plural} in "
                 f"{documents} document(s){grouped} · {len(self.positions)} position set(s) · enter opens the bracket")
 
     @on(DataTable.RowSelected, "#delegations-brackets")

@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from cicatext.tui.literal import literal
+
 
 class ConfirmAction(ModalScreen[bool]):
     """Ask before doing something that commits: `y`/enter confirms, `n`/escape cancels."""
@@ -37,7 +39,7 @@ class ConfirmAction(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog"):
-            yield Label(self.question, id="dialog-title")
+            yield Label(self.question, id="dialog-title", markup=False)
             yield Static(self.body, id="dialog-body", markup=False)
             with Horizontal(id="dialog-buttons"):
                 yield Button(f"{self.confirm_label} (y)", id="confirm", variant="warning")
@@ -74,8 +76,9 @@ class PickOne(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog pick"):
-            yield Label(self.question, id="dialog-title")
-            yield OptionList(*(Option(label, id=f"choice-{index}") for index, (_, label) in enumerate(self.choices)),
+            yield Label(self.question, id="dialog-title", markup=False)
+            yield OptionList(*(Option(literal(label), id=f"choice-{index}")
+                               for index, (_, label) in enumerate(self.choices)),
                              id="dialog-options")
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from cicatext.errors import CicatextError
 from cicatext.store.negotiation.history import RefChoice, ref_choices
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -126,7 +127,7 @@ class DiffScreen(Screen):
         for ref in (self.ref_a, self.ref_b):
             if ref and all(ref != value for _, value in self._choices):
                 self._choices.append((f"commit {_short(ref)}" if _short(ref) != ref else ref, ref))
-        options = [(label if len(label) <= 44 else label[:43] + "…", ref) for label, ref in self._choices]
+        options = [(literal(label if len(label) <= 44 else label[:43] + "…"), ref) for label, ref in self._choices]
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
         self.from_select = Select(options, id="diff-from", allow_blank=True, prompt="from…", compact=True,

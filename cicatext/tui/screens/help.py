@@ -20,7 +20,8 @@ SECTIONS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("v", "validation: every problem in the repository"),
         ("d", "delegations: one delegation's brackets and positions"),
         ("c", "coordinators and deadlines"),
-        ("R", "round diff of all documents (D: of one document)"),
+        ("R", ("the last round: its document, from the round before (or the commit before it) to it; "
+               "with no round yet, the last two commits (D: one document's last two rounds)")),
         ("r", "reload after changes made outside (a git pull, an edit)"),
         ("t", "dark ↔ light theme"),
         ("q  escape", "back; on the register, quit"),

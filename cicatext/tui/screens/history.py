@@ -21,9 +21,23 @@ from cicatext.store.negotiation.history import HistoryPoint, document_history
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.repository import Repository
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
+
+NO_KEYS = "no keys registered"
+"""The Signed column in a repository that registers no keys (`keys/allowed_signers`)."""
+
+HISTORY_COLUMNS = (
+    FitColumn("date", "Date", 10, 1),
+    FitColumn("round", "Round", 5, 6),
+    FitColumn("commit", "Commit", 7, 5, most=10),
+    FitColumn("brackets", "[ ]", 3, 2),
+    FitColumn("signed", "Signed", 8, 4),
+    FitColumn("subject", "What", 16, 3, slack=True),
+)
+"""In a narrow terminal the round, then the commit, give way before what was done and who signed it."""
 
 
 class HistoryScreen(Screen):
@@ -53,7 +67,7 @@ class HistoryScreen(Screen):
         self.heading = Static("", id="history-heading")
         self.chart = BarChart(id="history-bars")
         self.sparkline = Sparkline([], id="history-sparkline")
-        self.table = DataTable(id="history-table", cursor_type="row")
+        self.table = FittedTable(HISTORY_COLUMNS, id="history-table", cursor_type="row")
         self.status = StatusLine(id="status")
 
     def compose(self) -> ComposeResult:
@@ -70,12 +84,6 @@ class HistoryScreen(Screen):
         self.title = f"History of {self.summary.current_symbol}"
         self.sub_title = self.language
         table = self.table
-        table.add_column("Date", key="date")
-        table.add_column("Round", key="round")
-        table.add_column("Commit", key="commit")
-        table.add_column("[ ]", key="brackets")
-        table.add_column("Signed", key="signed")
-        table.add_column("What", key="subject")
         self.status.say("Reading the history…")
         self.app.begin_work("history", "reading git history")
         self._load()
@@ -101,6 +109,9 @@ class HistoryScreen(Screen):
 
         if self._authors is None:
             self._authors = Authorship(self.repo)
+        if not self._authors.enabled:
+            # Nothing can be verified: say why rather than `not verified`, which reads as a failure.
+            return dict.fromkeys((p.commit for p in points), NO_KEYS)
         self._authors.verify(p.commit for p in points)
         return {p.commit: self._authors.signer(p.commit) for p in points}
 
@@ -125,14 +136,14 @@ class HistoryScreen(Screen):
         sparkline = self.sparkline
         sparkline.data = [float(p.brackets) for p in points] if len(points) > 1 else []
         sparkline.display = len(points) > 1
-        table = self.table
-        table.clear()
+        rows = []
         for index, point in enumerate(reversed(points)):
             round_text = point.round or ""
             if point.revision:
                 round_text += f" → {point.revision}"
-            table.add_row(point.date, round_text, point.commit[:10], str(point.brackets),
-                          self.signers.get(point.commit, ""), point.subject, key=str(index))
+            rows.append((str(index), (point.date, round_text, point.commit[:10], str(point.brackets),
+                                      self.signers.get(point.commit, ""), point.subject)))
+        self.table.set_rows(rows)
         if points:
             first, last = points[0].brackets, points[-1].brackets
             self.status.say(

@@ -258,7 +258,7 @@ class ReaderScreen(Screen):
             position = next((i for i, b in enumerate(visible, 1) if b.id == self.selected), 0)
             parts.append(f"bracket {position} of {len(visible)}")
         else:
-            parts.append(f"{len(visible)} brackets")
+            parts.append(f"{len(visible)} bracket{'' if len(visible) == 1 else 's'}")
         if self.current_paragraph is not None:
             parts.append(f"¶ {self.current_paragraph.id}")
         self.status.say(" · ".join(parts))
@@ -334,7 +334,7 @@ class ReaderScreen(Screen):
         visible = self.visible_brackets
         if not visible:
             self.notify("No brackets here" + (f" for {self.delegation}" if self.delegation else ""),
-                        severity="information")
+                        severity="information", markup=False)
             self._redraw()
             return
         ids = [b.id for b in visible]
@@ -425,14 +425,14 @@ class ReaderScreen(Screen):
     def action_language(self) -> None:
         languages = self.document.languages
         if len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
             return
         self.set_language(languages[(languages.index(self.language) + 1) % len(languages)])
 
     def action_parallel(self) -> None:
         languages = self.document.languages
         if self.parallel is None and len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
             return
         if self.parallel is None:
             others = [lang for lang in languages if lang != self.language]
@@ -487,6 +487,10 @@ class ReaderScreen(Screen):
         if info is None or self.clean:
             self.notify("Select a bracket first: n or ] jumps to the next one.", severity="warning")
             return
+        if verb == "agree" and info.options:
+            self.notify(f"{info.id} is an options group, which cannot be agreed: agree one of its alternatives "
+                        "(n selects them), or drop the ones not wanted.", severity="warning", markup=False)
+            return
         excerpt = info.text if len(info.text) <= 240 else info.text[:239] + "…"
         if verb == "agree":
             title = f"Agree bracket {info.id}?"
@@ -507,7 +511,7 @@ class ReaderScreen(Screen):
     def _commit(self, verb: str, info: BracketInfo) -> None:
         app = self.app
         bracket_id = info.id
-        app.call_from_thread(app.begin_work, "commit", f"{verb}ing {bracket_id}")
+        app.call_from_thread(app.begin_work, "commit", f"{'agreeing' if verb == 'agree' else 'dropping'} {bracket_id}")
         try:
             try:
                 from cicatext.store.negotiation import decisions
@@ -521,7 +525,7 @@ class ReaderScreen(Screen):
                                  expect=info.text)
         except CicatextError as error:
             app.call_from_thread(app.notify, error.format(), title=f"Could not {verb} {bracket_id}",
-                                 severity="error", timeout=10)
+                                 severity="error", timeout=10, markup=False)
             return
         finally:
             app.call_from_thread(app.end_work, "commit")
@@ -575,6 +579,8 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
     def signed(commit: str) -> str:
         if authors is None:
             return ""
+        if not authors.enabled:
+            return " · no keys registered"
         signer = authors.signer(commit)
         return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
 

@@ -204,14 +204,15 @@ class RegisterScreen(Screen):
         count = len(self.table.rows)
         total = len(self.documents)
         open_brackets = sum(d.brackets or 0 for d in self.table.rows)
-        what = f"{count} of {total} documents" if count != total else f"{total} documents"
+        documents = "document" if total == 1 else "documents"
+        what = f"{count} of {total} {documents}" if count != total else f"{total} {documents}"
         if self.reading_register:
             what += " read so far"
         sort = ""
         if self.sort_key:
             label = next(c.label for c in COLUMNS if c.key == self.sort_key)
             sort = f" · sorted by {label}{' (reversed)' if self.sort_reverse else ''}"
-        self.status.say(f"{what} · {open_brackets} open brackets{sort}")
+        self.status.say(f"{what} · {open_brackets} open bracket{'' if open_brackets == 1 else 's'}{sort}")
 
     def action_find(self) -> None:
         field = self.filter_field

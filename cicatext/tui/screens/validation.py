@@ -20,6 +20,7 @@ from textual.widgets.text_area import Selection
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import literal_row
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -94,7 +95,7 @@ class ValidationScreen(Screen):
         table.clear()
         for index, problem in enumerate(self.problems):
             mark = ("E", "bold $text-error") if problem.severity == "error" else ("W", "bold $text-warning")
-            table.add_row(Content.assemble(mark), problem.location(), problem.message, key=str(index))
+            table.add_row(Content.assemble(mark), *literal_row(problem.location(), problem.message), key=str(index))
         errors = sum(1 for p in self.problems if p.severity == "error")
         warnings = len(self.problems) - errors
         state = "" if self.complete else " · still validating: showing what loading found so far"

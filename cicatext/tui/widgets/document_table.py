@@ -68,6 +68,25 @@ def cell_text(summary: DocumentSummary, key: str) -> str:
     return str(getattr(summary, key))
 
 
+def shorten_title(title: str, width: int) -> str:
+    """A title cut in the middle to fit `width`: its start and its end, which tell revisions and drafts apart.
+
+    Titles of one meeting's drafts share their start (`Draft decision of the CICA Ministerial Council
+    on …`); what follows is what differs, so it is kept.
+    """
+    if cell_len(title) <= width or width < 12:
+        return title
+    head_room = width * 2 // 5
+    head = title[:head_room]
+    if " " in head.strip():
+        head = head[:head.rindex(" ")].rstrip()
+    tail_room = width - len(head) - 3
+    tail = title[-tail_room:]
+    if " " in tail[:tail_room // 2]:
+        tail = tail[tail.index(" ") + 1:]
+    return f"{head} … {tail}"
+
+
 class DocumentTable(ScrollView, can_focus=True):
     """Rows of document summaries with a cursor, sortable by clicking the header."""
 
@@ -262,7 +281,8 @@ class DocumentTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("document-table--problem")
         if index == self.cursor:
             style = style + self.get_component_rich_style("document-table--cursor")
-        cells = [(cell_text(row, column.key), column_width, column.right) for column, column_width in layout]
+        cells = [(shorten_title(cell_text(row, column.key), column_width) if column.key == "title"
+                  else cell_text(row, column.key), column_width, column.right) for column, column_width in layout]
         return Strip(self._line(cells, style)).adjust_cell_length(width, style)
 
     def watch_cursor(self, old: int, new: int) -> None:

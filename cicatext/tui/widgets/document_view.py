@@ -70,6 +70,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._order: list[int] = []
         self._width = 0
+        # Where to scroll once the text is laid out, when asked before it was (the reader opening at a paragraph).
+        self._pending_view: tuple[int, int, bool] | None = None
 
     def on_mount(self) -> None:
         self.watch(self.app, "theme", self._theme_changed, init=False)
@@ -223,6 +225,10 @@ class DocumentView(ScrollView, can_focus=True):
 
     def on_resize(self) -> None:
         self._relayout()
+        if self._pending_view is not None and self._order:
+            index, offset, center = self._pending_view
+            self._pending_view = None
+            self.bring_into_view(index, offset=offset, center=center)
 
     def paragraph_at_row(self, row: int) -> int | None:
         """The index of the paragraph drawn on a row of the whole text, if any."""
@@ -242,7 +248,15 @@ class DocumentView(ScrollView, can_focus=True):
             return None
 
     def bring_into_view(self, index: int, *, offset: int = 0, center: bool = False) -> None:
-        """Scroll so a paragraph (and, for a long one, the character at `offset`) is on screen."""
+        """Scroll so a paragraph (and, for a long one, the character at `offset`) is on screen.
+
+        Asked before the text is laid out (the reader opening at a search hit), it scrolls once it is;
+        the scroll is forced because the scrollbar that permits it appears only on the next refresh.
+        """
+        if not self.size.width or not self._order:
+            # Not laid out yet: the first resize brings it into view.
+            self._pending_view = (index, offset, center)
+            return
         unit = self._unit_of(index)
         row = self.row_of(index)
         if unit is None or row is None:
@@ -253,11 +267,11 @@ class DocumentView(ScrollView, can_focus=True):
         top = int(self.scroll_offset.y)
         if center:
             target = row + line - height // 3 if lines > height else row + lines // 2 - height // 2
-            self.scroll_to(y=max(target, 0), animate=False, immediate=True)
+            self.scroll_to(y=max(target, 0), animate=False, immediate=True, force=True)
         elif row + line < top:
-            self.scroll_to(y=row + line, animate=False, immediate=True)
+            self.scroll_to(y=row + line, animate=False, immediate=True, force=True)
         elif row + min(lines, height) > top + height:
-            self.scroll_to(y=row + min(lines, height) - height, animate=False, immediate=True)
+            self.scroll_to(y=row + min(lines, height) - height, animate=False, immediate=True, force=True)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width

@@ -10,6 +10,9 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widget import Widget
 
+ESSENTIAL = ("Back", "Quit", "Help")
+"""Descriptions of the keys a bar too narrow for all still shows: the rest are in the help."""
+
 
 class KeyBar(Widget):
     """`key description` pairs for the bindings shown on the active screen, then the command palette key."""
@@ -56,11 +59,27 @@ class KeyBar(Widget):
             shown.append(palette)
         return shown
 
+    def fitting(self, width: int) -> list[tuple[str, str, str]]:
+        """The keys that fit in `width` cells: back and help are kept, then the others in order."""
+        keys = self.keys()
+
+        def length(chosen) -> int:
+            pieces = [len(f"{display} {description}") for _, display, description in chosen]
+            return sum(pieces) + 2 * max(len(pieces) - 1, 0)
+
+        if length(keys) <= width:
+            return keys
+        kept = [k for k in keys if k[2] in ESSENTIAL]
+        for key in keys:
+            if key not in kept and length([*kept, key]) <= width:
+                kept.append(key)
+        return [k for k in keys if k in kept]
+
     def render(self) -> Content:
         parts: list = []
         self._places = []
         x = 0
-        for key, display, description in self.keys():
+        for key, display, description in self.fitting(self.content_region.width or self.size.width or 80):
             piece = f"{display} {description}"
             if parts:
                 parts.append("  ")
