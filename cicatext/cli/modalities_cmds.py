@@ -15,7 +15,7 @@ import re
 import sys
 
 from cicatext.errors import UsageError
-from cicatext.store.layout import NOTES_DIR
+from cicatext.store.layout import BODIES_DIR, NOTES_DIR, meeting_path
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -109,9 +109,9 @@ def register(subparsers) -> None:
 
     meeting = subparsers.add_parser("meeting", help="record a meeting: when and where a body met, what it did")
     meeting_actions = meeting.add_subparsers(dest="action", metavar="ACTION", required=True)
-    add = meeting_actions.add_parser("add", help="write meetings/ID.yaml for a meeting and commit it")
+    add = meeting_actions.add_parser("add", help=f"write {meeting_path('ID')} for a meeting and commit it")
     add.add_argument("id", metavar="ID", help="the meeting's id, e.g. swg-2023-09 (its file name)")
-    add.add_argument("--body", required=True, help="the body that met: SWG, SOC, MC, SUMMIT (registry/bodies)")
+    add.add_argument("--body", required=True, help=f"the body that met: SWG, SOC, MC, SUMMIT ({BODIES_DIR})")
     add.add_argument("--from", dest="start", required=True, metavar="DATE", help="its first day, YYYY-MM-DD")
     add.add_argument("--to", dest="end", metavar="DATE", help="its last day (default: the first)")
     add.add_argument("--place", help="where it met, e.g. Astana")
