@@ -317,8 +317,9 @@ def _coordinators(args) -> int:
                 }
                 for dimension in report.dimensions
             ],
+            "problems": [p.to_json() for p in report.problems],
         })
-        return 0
+        return 1 if report.problems else 0
 
     print(f"Coordinators as of {as_of}")
     if not report.dimensions:
@@ -349,7 +350,7 @@ def _coordinators(args) -> int:
                 rows.append(("concept paper", f"{paper.id} by {paper.author}, under consideration{since}"))
             for label, text in rows:
                 print(f"    {label:<16} {text}")
-    return 0
+    return _left_out(report.problems)
 
 
 def _deadlines(args) -> int:
@@ -360,15 +361,28 @@ def _deadlines(args) -> int:
     as_of = _as_of(args)
     report = deadlines_report(Repository.open(args.repo), as_of)
     if args.json:
-        emit_json({"as_of": as_of.isoformat(), "due_window_days": report.due_window_days, "deadlines": [d.to_json() for d in report.deadlines]})
-        return 0
+        emit_json({"as_of": as_of.isoformat(), "due_window_days": report.due_window_days,
+                   "deadlines": [d.to_json() for d in report.deadlines],
+                   "problems": [p.to_json() for p in report.problems]})
+        return 1 if report.problems else 0
     print(f"Deadlines as of {as_of} (due: within {report.due_window_days} days)")
     if not report.deadlines:
         print("  nothing falls due")
     for d in report.deadlines:
         rule = d.rule if d.rule == "meeting" else f"§{d.rule}"
         print(f"  {d.due}  {d.status:<8}  {rule:<7}  {d.what}")
-    return 0
+    return _left_out(report.problems)
+
+
+def _left_out(problems) -> int:
+    """After a report: the records it left out because they do not load, on standard error; 1 when there are any."""
+    from cicatext.cli.output import print_problems
+
+    if problems:
+        print_problems(problems)
+        print(f"{len(problems)} record problem(s): the report above leaves those records out; "
+              "fix them (`cicatext validate`)", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _meeting_add(args) -> int:

@@ -10,10 +10,19 @@ def test_a_coordinators_file_that_does_not_load_is_named_not_skipped(demo_repo, 
     text = path.read_text(encoding="utf-8")
     assert "\nappointments:" in text
     path.write_text(text.replace("\nappointments:", "\n   appointments:", 1), encoding="utf-8")  # broken indentation
-    for command in (["coordinators", "--as-of", "2024-03-01"], ["deadlines", "--as-of", "2023-07-01"]):
+    for command, shown in ((["coordinators", "--as-of", "2024-03-01"], "Combating Terrorism"),
+                           (["deadlines", "--as-of", "2023-07-01"], "Deadlines as of 2023-07-01")):
         assert main([*command, "-C", str(demo_repo.root)]) == 1, command
-        err = capsys.readouterr().err
-        assert "coordinators/ict-security.yaml:" in err, err
+        captured = capsys.readouterr()
+        assert "coordinators/ict-security.yaml:" in captured.err, captured.err
+        assert "leaves those records out" in captured.err
+        assert shown in captured.out, "the rest is shown"
+        assert "Security of and in the use of ICTs" not in captured.out
+    assert main(["coordinators", "--as-of", "2024-03-01", "--json", "-C", str(demo_repo.root)]) == 1
+    import json
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["problems"][0]["file"] == "coordinators/ict-security.yaml" and report["dimensions"]
     # validate reports it once, as before.
     assert main(["validate", str(demo_repo.root)]) == 1
     err = capsys.readouterr().err

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from cicatext.errors import RecordError
+from cicatext.errors import Problem
 from cicatext.records.coordination import AreaCoordination, coordination
 from cicatext.records.deadlines import Deadline, deadlines
 from cicatext.store.layout import record_source
@@ -23,13 +23,9 @@ from cicatext.store.modalities.settings import settings_of
 from cicatext.store.repository import Repository
 
 
-def load_clean(repo: Repository) -> Loaded:
-    """The records, or a RecordError listing every record that does not load."""
-    loaded = load_records(repo)
-    errors = [*loaded.unreadable, *(p for p in loaded.problems if p.severity == "error")]
-    if errors:
-        raise RecordError(errors[0].message, file=errors[0].file, problems=tuple(errors), hint="fix these records first (`cicatext validate`)")
-    return loaded
+def unloaded(loaded: Loaded) -> tuple[Problem, ...]:
+    """The errors of the records left out: files that do not load, and items with an impossible value."""
+    return (*loaded.unreadable, *(p for p in loaded.problems if p.severity == "error"))
 
 
 @dataclass(frozen=True)
@@ -68,6 +64,8 @@ class CoordinatorsReport:
     """The dimensions that have areas listed, in the registry's order."""
     state_names: Mapping[str, str]
     """Each member state's name in English, by code."""
+    problems: tuple[Problem, ...] = ()
+    """The records left out because they do not load: a report shows the rest and says which."""
 
 
 def _report(repo: Repository, loaded: Loaded, as_of: dt.date, every_area: bool) -> CoordinatorsReport:
@@ -91,8 +89,10 @@ def _report(repo: Repository, loaded: Loaded, as_of: dt.date, every_area: bool) 
 
 
 def coordinators(repo: Repository, as_of: dt.date, *, every_area: bool = False) -> CoordinatorsReport:
-    """Who coordinates each priority area on `as_of` (only those with something recorded, unless `every_area`); a RecordError when a record does not load."""
-    return _report(repo, load_clean(repo), as_of, every_area)
+    """Who coordinates each priority area on `as_of` (only those with something recorded, unless `every_area`),
+    from the records that load; those that do not are the report's `problems`."""
+    loaded = load_records(repo)
+    return replace(_report(repo, loaded, as_of, every_area), problems=unloaded(loaded))
 
 
 @dataclass(frozen=True)
@@ -105,13 +105,17 @@ class DeadlinesReport:
     """How near a deadline is `due` rather than `upcoming`."""
     deadlines: tuple[Deadline, ...]
     """The deadlines, by date."""
+    problems: tuple[Problem, ...] = ()
+    """The records left out because they do not load."""
 
 
 def deadlines_report(repo: Repository, as_of: dt.date) -> DeadlinesReport:
-    """What falls due or is overdue on `as_of`, each with its rule; a RecordError when a record does not load."""
-    records = load_clean(repo).records
+    """What falls due or is overdue on `as_of`, each with its rule, from the records that load; those that do not
+    are the report's `problems`."""
+    loaded = load_records(repo)
     settings = settings_of(repo)
-    return DeadlinesReport(as_of, settings.due_window_days, tuple(deadlines(records, as_of, settings, source_of=record_source)))
+    found = deadlines(loaded.records, as_of, settings, source_of=record_source)
+    return DeadlinesReport(as_of, settings.due_window_days, tuple(found), unloaded(loaded))
 
 
 @dataclass(frozen=True)
