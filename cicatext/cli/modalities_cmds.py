@@ -55,13 +55,15 @@ def register(subparsers) -> None:
         parser.add_argument("state", metavar="STATE", help="the member state: code (RUS), ISO code or name")
         parser.add_argument("area", metavar="AREA", help="the priority area: id (ict-security) or name")
         if role:
-            parser.add_argument("--role", choices=("coordinator", "co-coordinator"), required=role == "required", help="the role")
+            parser.add_argument("--role", choices=("coordinator", "co-coordinator"), help="the role"
+                                + (" (needed)" if role == "required" else ""))
         _repo_option(parser)
         _json_option(parser)
         parser.set_defaults(handler=handler)
         return parser
 
-    offer = action("offer", "record a state's offer to take up a role (1.1, 1.10)", _offer, role="required")
+    offer = action("offer", "record a state's offer to take up a role (1.1, 1.10)", _needs(_offer, role="--role"),
+                   role="required")
     offer.add_argument("--from", dest="start", metavar="DATE", help="first day of the proposed tenure")
     offer.add_argument("--to", dest="end", metavar="DATE", help="last day of the proposed tenure")
     offer.add_argument("--offered", metavar="DATE", help="when the offer was made")
@@ -75,18 +77,21 @@ def register(subparsers) -> None:
     appoint.add_argument("--decision", metavar="REF", help="the SOC decision's reference")
     appoint.add_argument("--decided", metavar="DATE", help="the date of the SOC decision")
 
-    extend = action("extend", "record a request to extend a tenure, or the SOC's approval of it (1.12)", _extend)
-    extend.add_argument("--to", dest="end", metavar="DATE", required=True, help="the new last day of the tenure")
+    extend = action("extend", "record a request to extend a tenure, or the SOC's approval of it (1.12)",
+                    _needs(_extend, end="--to"))
+    extend.add_argument("--to", dest="end", metavar="DATE", help="the new last day of the tenure (needed)")
     extend.add_argument("--requested", metavar="DATE", help="when the request was sent to the Member States")
     extend.add_argument("--decision", metavar="REF", help="the SOC decision approving it")
     extend.add_argument("--decided", metavar="DATE", help="the date of that decision")
 
-    terminate = action("terminate", "record a voluntary early termination, notified in advance (1.12)", _terminate)
-    terminate.add_argument("--effective", metavar="DATE", required=True, help="the last day of service")
-    terminate.add_argument("--notice", metavar="DATE", required=True, help="when notice was sent to the Member States")
+    terminate = action("terminate", "record a voluntary early termination, notified in advance (1.12)",
+                       _needs(_terminate, effective="--effective", notice="--notice"))
+    terminate.add_argument("--effective", metavar="DATE", help="the last day of service (needed)")
+    terminate.add_argument("--notice", metavar="DATE", help="when notice was sent to the Member States (needed)")
 
-    act = action("act", "record a Co-coordinator acting as Coordinator while there is none (1.11)", _act, role=None)
-    act.add_argument("--from", dest="start", metavar="DATE", required=True, help="first day of acting")
+    act = action("act", "record a Co-coordinator acting as Coordinator while there is none (1.11)",
+                 _needs(_act, start="--from"), role=None)
+    act.add_argument("--from", dest="start", metavar="DATE", help="first day of acting (needed)")
     act.add_argument("--to", dest="end", metavar="DATE", help="last day of acting (default: until a Coordinator is appointed)")
     act.add_argument("--consent", help="how the other Co-coordinators consented")
 
@@ -164,6 +169,23 @@ def _offer(args) -> int:
     change = workflow.offer(Repository.open(args.repo), args.state, args.area, role=args.role, start=start, end=end,
                             offered=offered, meeting=args.meeting, ref=args.ref, note=args.note)
     return _report_change(args, change)
+
+
+def _needs(handler, **needed: str):
+    """`handler`, run once the options in `needed` (attribute -> flag) are given; when one is missing, the area's
+    record is read first, so that a record that does not load is named before anything is asked for."""
+    def run(args) -> int:
+        missing = [flag for name, flag in needed.items() if getattr(args, name, None) is None]
+        if missing:
+            from cicatext.errors import UsageError
+            from cicatext.store.modalities import workflow
+            from cicatext.store.repository import Repository
+
+            workflow.require_area_loads(Repository.open(args.repo), args.area)
+            raise UsageError(f"give {' and '.join(missing)}", hint=f"see `cicatext coordinator {args.action} --help`")
+        return handler(args)
+
+    return run
 
 
 def _appoint(args) -> int:

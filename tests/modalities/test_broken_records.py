@@ -34,3 +34,17 @@ def test_a_meeting_that_does_not_load_stops_the_cover_note(demo_repo, capsys):
     meeting.write_text(meeting.read_text(encoding="utf-8") + "  stray: [unclosed\n", encoding="utf-8")
     assert main(["note", "-C", str(demo_repo.root)]) == 1
     assert f"meetings/{meeting.name}:" in capsys.readouterr().err
+
+
+def test_a_coordinator_action_names_a_broken_record_before_asking_for_options(demo_repo, capsys):
+    """Before `--to` is asked for, the area's file is read: a file that does not load is named first."""
+    assert main(["coordinator", "extend", "RUS", "ict-security", "-C", str(demo_repo.root)]) == 2
+    assert "give --to" in capsys.readouterr().err
+    path = demo_repo.path("coordinators/ict-security.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("\nappointments:", "\n   appointments:", 1),
+                    encoding="utf-8")
+    for command in (["extend", "RUS", "ict-security"], ["terminate", "RUS", "ict-security"],
+                    ["offer", "RUS", "ict-security"], ["act", "RUS", "ict-security"]):
+        assert main(["coordinator", *command, "-C", str(demo_repo.root)]) == 1, command
+        err = capsys.readouterr().err
+        assert "coordinators/ict-security.yaml:" in err and "give --" not in err, err

@@ -43,6 +43,16 @@ class CoordinatorChange:
     """Each member state's name in English, by code."""
 
 
+def require_area_loads(repo: Repository, area_text: str) -> None:
+    """A RecordError naming the problems of the area's coordinators file when it does not load; nothing else."""
+    area = resolve_area(repo, area_text)
+    loaded = load_records(repo)
+    file = loaded.area_files.get(area, coordinator_path(area))
+    broken = loaded.problems_in(file)
+    if broken:
+        raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
+
+
 def _change(repo: Repository, state_text: str, area_text: str, action: Callable[[Sequence[Appointment], str, str], actions.AreaChange]) -> CoordinatorChange:
     """Load the area, let `action` change it, check the rules, write and commit; or refuse."""
     state = resolve_state(repo, state_text)
