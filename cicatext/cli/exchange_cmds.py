@@ -119,8 +119,18 @@ def run_export(args: argparse.Namespace) -> int:
     if args.track_changes and args.style not in (None, "cica"):
         raise UsageError("--track-changes writes each attribution as a tracked change or comment; it takes no other "
                          "--style", hint="cicatext export SYMBOL --format docx --track-changes -o FILE.docx")
-    document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean,
-                    style="cica" if args.track_changes else style_named(args.style, repo))
+    try:
+        document = load(repo, args.symbol, language=args.lang, revision=args.rev, clean=args.clean,
+                        style="cica" if args.track_changes else style_named(args.style, repo))
+    except UsageError as error:
+        import re
+
+        if error.message.startswith("no document") and re.fullmatch(r"[A-Z][A-Z0-9]*/[0-9]+", args.symbol.strip()):
+            # BODY/NUMBER: the number of a cover note, which is written from its meeting, not exported.
+            raise UsageError(error.message, hint=f"{args.symbol} reads as a cover note's number: a meeting's cover "
+                             f"note is written by `cicatext note MEETING --number {args.symbol} -o NOTE.docx`; "
+                             f"{error.hint}") from None
+        raise
     print_problems(document.style_warnings)
     if args.track_changes:
         from cicatext.exchange.docx_tracked import to_docx_tracked
