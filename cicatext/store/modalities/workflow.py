@@ -18,7 +18,7 @@ from cicatext.records import coordinator_actions as actions
 from cicatext.records.appointments import Appointment
 from cicatext.records.rules import Finding
 from cicatext.store.layout import coordinator_path
-from cicatext.store.modalities.loading import load_records
+from cicatext.store.modalities.loading import Loaded, load_records
 from cicatext.store.modalities.names import resolve_area, resolve_state, state_names
 from cicatext.store.modalities.settings import settings_of
 from cicatext.store.modalities.writing import write_area
@@ -43,25 +43,22 @@ class CoordinatorChange:
     """Each member state's name in English, by code."""
 
 
-def require_area_loads(repo: Repository, area_text: str) -> None:
-    """A RecordError naming the problems of the area's coordinators file when it does not load; nothing else."""
+def require_area_loads(repo: Repository, area_text: str) -> tuple[str, Loaded, str]:
+    """The area's id, the records and its coordinators file; a RecordError naming the file's problems when it does
+    not load."""
     area = resolve_area(repo, area_text)
     loaded = load_records(repo)
     file = loaded.area_files.get(area, coordinator_path(area))
     broken = loaded.problems_in(file)
     if broken:
         raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
+    return area, loaded, file
 
 
 def _change(repo: Repository, state_text: str, area_text: str, action: Callable[[Sequence[Appointment], str, str], actions.AreaChange]) -> CoordinatorChange:
     """Load the area, let `action` change it, check the rules, write and commit; or refuse."""
     state = resolve_state(repo, state_text)
-    area = resolve_area(repo, area_text)
-    loaded = load_records(repo)
-    file = loaded.area_files.get(area, coordinator_path(area))
-    broken = loaded.problems_in(file)
-    if broken:
-        raise RecordError(broken[0].message, file=file, problems=tuple(broken), hint="fix the record first; nothing was written")
+    area, loaded, file = require_area_loads(repo, area_text)
     current = loaded.records.in_area(area)
     try:
         change = action(current, state, area)
