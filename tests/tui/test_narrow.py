@@ -87,3 +87,16 @@ async def test_coordinators_list_areas_with_something_recorded_first_in_the_clis
         ict = next(row for row in rows if row["area_id"] == "ict-security")
         assert ict["tenure"] == "2024-01-01 – 2025-12-31"
         await wait_for(pilot, lambda: "2024-01-01 – 2025-12-31" in screen_text(app))
+
+
+async def test_delegations_text_column_fits_at_80_columns(demo_repo, make):
+    """At 80 columns the Delegations table is no wider than its pane: the bracket text is cut to fit, not pushed
+    off the right edge, and the stance stays."""
+    app = make(demo_repo)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: "Says" in screen_text(app) and "proposes" in screen_text(app))
+        table = app.screen.bracket_table
+        assert table.virtual_size.width <= table.size.width
+        assert "Text" in screen_text(app)

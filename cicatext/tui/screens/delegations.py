@@ -33,12 +33,23 @@ from cicatext.store.negotiation.delegations import (
 from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.store.repository import Repository
 from cicatext.tui.literal import literal_row
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
 STANCE_LABEL = {Stance.PROPOSE: "+ proposes", Stance.OBJECT: "- objects", Stance.RESERVE: "tcb"}
+
+
+BRACKET_COLUMNS = (
+    FitColumn("symbol", "Document", 15, 2, most=24),
+    FitColumn("paragraph", "¶", 4, 3, most=12),
+    FitColumn("stance", "Says", 8, 1, most=10),
+    FitColumn("others", "Others", 6, 5, most=24),
+    FitColumn("text", "Text", 12, 4, slack=True),
+)
+"""The brackets table's columns: the text takes the room left; what the others say gives way first."""
 
 
 class DelegationsScreen(Screen):
@@ -73,7 +84,7 @@ class DelegationsScreen(Screen):
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
         self.codes_list = OptionList(id="delegations-list")
-        self.bracket_table = DataTable(id="delegations-brackets", cursor_type="row")
+        self.bracket_table = FittedTable(BRACKET_COLUMNS, id="delegations-brackets", cursor_type="row")
         self.position_table = DataTable(id="delegations-positions", cursor_type="row")
         self.status = StatusLine(id="status")
 
@@ -89,12 +100,6 @@ class DelegationsScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Delegations"
-        table = self.bracket_table
-        table.add_column("Document", key="symbol")
-        table.add_column("¶", key="paragraph")
-        table.add_column("Says", key="stance", width=10)
-        table.add_column("Others", key="others")
-        table.add_column("Text", key="text")
         positions = self.position_table
         positions.add_column("Position set", key="path")
         positions.add_column("On", key="document")
@@ -173,8 +178,7 @@ class DelegationsScreen(Screen):
         return self._listed(self.delegation)
 
     def _show(self) -> None:
-        table = self.bracket_table
-        table.clear()
+        rows = []
         for row, item in enumerate(self.shown):
             stance_parts = []
             for stance in item.stances:
@@ -183,8 +187,9 @@ class DelegationsScreen(Screen):
             text = " ".join(item.text.split())
             # Plain text: the table sizes a column by its cells' plain width.
             others = " ".join([f"via {', '.join(item.via)}"] * bool(item.via) + list(item.others))
-            table.add_row(*literal_row(item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts),
-                                       others, text if len(text) <= 70 else text[:69] + "…"), key=str(row))
+            rows.append((str(row), (item.symbol, item.label or item.paragraph, Content.assemble(*stance_parts),
+                                    others, text)))
+        self.bracket_table.set_rows(rows)
         self.positions = position_files(self.repo, self.delegation) if self.delegation else []
         positions = self.position_table
         positions.clear()
