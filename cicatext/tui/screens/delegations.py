@@ -33,8 +33,8 @@ from cicatext.store.negotiation.delegations import (
 from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.store.repository import Repository
 from cicatext.tui.literal import literal_row
-from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
