@@ -100,3 +100,21 @@ async def test_delegations_text_column_fits_at_80_columns(demo_repo, make):
         table = app.screen.bracket_table
         assert table.virtual_size.width <= table.size.width
         assert "Text" in screen_text(app)
+
+
+async def test_validation_problem_column_fits_at_80_columns(demo_repo, make):
+    """A long problem is cut to fit the Validation table at 80 columns (the pane below shows it whole)."""
+    from cicatext.tui.screens.validation import ValidationScreen
+
+    path = demo_repo.path("coordinators/ict-security.yaml")
+    path.write_text(path.read_text(encoding="utf-8").replace("\nappointments:", "\n   appointments:", 1),
+                    encoding="utf-8")
+    app = make(demo_repo, validate_on_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.problems is not None)
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, ValidationScreen) and app.screen.problems)
+        table = app.screen.table
+        await pilot.pause()
+        assert table.virtual_size.width <= table.size.width
+        assert "mapping values are not" in screen_text(app)

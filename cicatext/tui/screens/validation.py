@@ -20,10 +20,17 @@ from textual.widgets.text_area import Selection
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.repository import Repository
-from cicatext.tui.literal import literal_row
+from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
+
+PROBLEM_COLUMNS = (
+    FitColumn("severity", "", 1, 1, most=1),
+    FitColumn("where", "Where", 16, 2, most=48),
+    FitColumn("message", "Problem", 20, 1, slack=True),
+)
+"""The problems table: the message takes the room left and is cut to fit; the pane below shows it whole."""
 
 
 class ValidationScreen(Screen):
@@ -49,7 +56,7 @@ class ValidationScreen(Screen):
         self._texts: dict[str, str | None] = {}
         # Made here and kept: the screen's mount can come before its nested widgets are mounted,
         # and workers may report before the screen is composed.
-        self.table = DataTable(id="validation-table", cursor_type="row", zebra_stripes=True)
+        self.table = FittedTable(PROBLEM_COLUMNS, id="validation-table", cursor_type="row", zebra_stripes=True)
         self.detail = Static("", id="validation-problem")
         self.file_view = TextArea("", id="validation-file", read_only=True, show_line_numbers=True, soft_wrap=False)
         self.status = StatusLine(id="status")
@@ -66,12 +73,8 @@ class ValidationScreen(Screen):
 
     def on_mount(self) -> None:
         self.title = "Validation"
-        table = self.table
-        table.add_column("", key="severity", width=1)
-        table.add_column("Where", key="where")
-        table.add_column("Problem", key="message")
         self._fill()
-        table.focus()
+        self.table.focus()
 
     def set_problems(self, problems: Sequence[Problem], *, complete: bool) -> None:
         """Replace the list (when validation finishes or the repository was reloaded)."""
@@ -92,10 +95,11 @@ class ValidationScreen(Screen):
     def _fill(self) -> None:
         table = self.table
         row = table.cursor_row if table.row_count else 0
-        table.clear()
+        rows = []
         for index, problem in enumerate(self.problems):
             mark = ("E", "bold $text-error") if problem.severity == "error" else ("W", "bold $text-warning")
-            table.add_row(Content.assemble(mark), *literal_row(problem.location(), problem.message), key=str(index))
+            rows.append((str(index), (Content.assemble(mark), problem.location(), problem.message)))
+        table.set_rows(rows)
         errors = sum(1 for p in self.problems if p.severity == "error")
         warnings = len(self.problems) - errors
         state = "" if self.complete else " · still validating: showing what loading found so far"
