@@ -201,8 +201,8 @@ def run_propose(args: argparse.Namespace) -> int:
         restored = "" if args.word_file else "The text is restored; "
         print(f"{restored}{'P' if args.word_file else 'p'}ush your branch for the next round: "
               f"`git push origin delegations/{result.delegation}`", file=sys.stderr)
-    for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        for warning in result.warnings:  # with --json they are in the JSON only
+            print(f"warning: {warning}", file=sys.stderr)
     return 0
 
 
