@@ -294,7 +294,10 @@ class Repository:
 
         choices = [e.current_symbol for e in entries]
         best = process.extractOne(wanted, choices) if choices else None
-        hint = f"did you mean {best[0]}?" if best and best[1] >= 60 else "`cicatext register` lists the documents"
+        listed = ", ".join(choices[:8]) + (", ..." if len(choices) > 8 else "")
+        hint = (f"did you mean {best[0]}?" if best and best[1] >= 60
+                else f"the documents are: {listed} (`cicatext tui` shows the register)" if choices
+                else "the register is empty: `cicatext import FILE --symbol ... --title ...` adds a document")
         raise UsageError(f"no document {wanted!r} in this repository", hint=hint)
 
     def _document_in(self, slug: str) -> DocumentEntry | None:
