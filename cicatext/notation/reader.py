@@ -79,16 +79,47 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     if pause:
         gc.disable()
     try:
-        return Reading(*Scanner(Source(text), known, file).run(lazy=len(text) >= LAZY_FROM))
+        draft, problems = Scanner(Source(text), known, file).run(lazy=len(text) >= LAZY_FROM)
     finally:
         if pause:
             gc.enable()
+    return Reading(draft, _with_nul_problems(problems, text, file))
 
 
 def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> tuple[Problem, ...]:
     """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
     known = frozenset(codes) if codes is not None else None
-    return Scanner(Source(text), known, file).run(lazy=True)[1]
+    return _with_nul_problems(Scanner(Source(text), known, file).run(lazy=True)[1], text, file)
+
+
+_NUL_SHOWN = 10
+"""How many NUL characters a reading reports one by one; the rest are counted."""
+
+
+def nul_problems(text: str, file: str | None) -> list[Problem]:
+    """An error for each NUL character (U+0000) of a text, the first few located, the rest counted: no text holds one."""
+    if "\x00" not in text:
+        return []
+    found: list[Problem] = []
+    at = text.find("\x00")
+    total = text.count("\x00")
+    while at >= 0 and len(found) < _NUL_SHOWN:
+        start = text.rfind("\n", 0, at) + 1
+        end = text.find("\n", at)
+        more = f" (and {total - _NUL_SHOWN} more)" if len(found) == _NUL_SHOWN - 1 and total > _NUL_SHOWN else ""
+        found.append(Problem(f"a NUL character (U+0000) is no text{more}", file=file, line=text.count("\n", 0, at) + 1,
+                             column=at - start + 1, hint="the file is binary or damaged: remove it, or save the text "
+                             "again as UTF-8 plain text", source_line=text[start:end if end >= 0 else len(text)]
+                             .replace("\x00", "\\0")[:200], code="notation"))
+        at = text.find("\x00", at + 1)
+    return found
+
+
+def _with_nul_problems(problems, text: str, file: str | None) -> tuple[Problem, ...]:
+    nul = nul_problems(text, file)
+    if not nul:
+        return tuple(problems)
+    return tuple(sorted((*problems, *nul), key=lambda p: (p.line or 0, p.column or 0)))
 
 
 def count_brackets(text: str) -> tuple[int, int] | None:

@@ -174,7 +174,7 @@ def read_input_file(path: str) -> str:
     """The text of a file named on the command line, with a clear message when it cannot be read."""
     try:
         with open(path, encoding="utf-8", newline="") as handle:
-            return handle.read()
+            text = handle.read()
     except FileNotFoundError:
         raise UsageError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -182,3 +182,11 @@ def read_input_file(path: str) -> str:
     except UnicodeDecodeError as error:
         raise CicatextError(f"{path} is not UTF-8 text (byte {error.start})", file=path,
                             hint="save the file as UTF-8 plain text") from None
+    from cicatext.notation.reader import nul_problems
+
+    found = nul_problems(text, path)
+    if found:
+        first = found[0]
+        raise CicatextError(first.message, file=path, line=first.line, column=first.column, hint=first.hint,
+                            source_line=first.source_line, problems=tuple(found))
+    return text
