@@ -315,6 +315,11 @@ def provided_by(path: str) -> str | None:
     return parts[1] if len(parts) == 4 and parts[0] == POSITIONS_DIR and parts[2] == CONFIDENTIAL_DIR else None
 
 
+ROUND_INDEX_GLOB = "cicatext-round-*.index"
+"""In git's folder: every round's temporary index (see `round_index`); one found by the next writer was left by a
+killed round."""
+
+
 def round_index(pid: int) -> str:
     """In git's folder: the temporary index a round's commit is written through, one per process."""
     return f"cicatext-round-{pid}.index"

@@ -30,6 +30,7 @@ from cicatext.store.layout import (
     DOCUMENT_RECORD,
     DOCUMENTS_DIR,
     GROUPS_DIR,
+    ROUND_INDEX_GLOB,
     SETTINGS_FILE,
     STATES_DIR,
     TEMP_PREFIX,
@@ -390,9 +391,11 @@ class Repository:
             os.close(fd)
             clear_stale_locks(lock_path.parent, ignore=WRITE_LOCK)
             remove_leftovers(self.root)
-            # The write journal's own temporary file, which only a holder of this lock writes.
-            for leftover in lock_path.parent.glob(TEMP_PREFIX + "*"):
-                leftover.unlink(missing_ok=True)
+            # The write journal's own temporary file and a round's temporary index, which only a holder of this
+            # lock writes: any found now were left by a command that was killed.
+            for pattern in (TEMP_PREFIX + "*", ROUND_INDEX_GLOB):
+                for leftover in lock_path.parent.glob(pattern):
+                    leftover.unlink(missing_ok=True)
             journal.recover(self)
             yield
         finally:
@@ -487,5 +490,24 @@ def _stale(lock_path: Path) -> bool:
     except ProcessLookupError:
         return True
     except PermissionError:
-        return False
-    return False
+        pass
+    # A live process of that number, but one started after the lock was written (after a reboot, or the
+    # number taken again): not the writer that made it.
+    started = _process_start(pid)
+    try:
+        written_at = lock_path.stat().st_mtime
+    except OSError:
+        return True
+    return started is not None and started > written_at + 1.0
+
+
+def _process_start(pid: int) -> float | None:
+    """When a process started (seconds since the epoch), from Linux's /proc; None where that cannot be told."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        ticks = float(stat.rsplit(")", 1)[1].split()[19])
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
