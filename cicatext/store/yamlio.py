@@ -138,9 +138,22 @@ def check_limits(text: str, file: str | None = None) -> None:
     nodes = aliases = 0
     sizes: dict[str, int] = {}
     open_at: list[tuple[str | None, int]] = []
+    # For each open collection: a mapping's count of children so far (even: a key comes next), None for a list.
+    children: list[int | None] = []
     try:
         for event in _events(text):
             kind = type(event)
+            if children and children[-1] is not None:
+                if isinstance(event, CollectionStartEvent) and children[-1] % 2 == 0:
+                    raise _limit_error(text, file, event.start_mark,
+                                       "a mapping key that is itself a list or a mapping; a record's keys are "
+                                       "plain words")
+                if not isinstance(event, CollectionEndEvent):
+                    children[-1] += 1
+            if isinstance(event, CollectionStartEvent):
+                children.append(0 if kind is MappingStartEvent else None)
+            elif isinstance(event, CollectionEndEvent):
+                children.pop()
             if kind is ScalarEvent:
                 nodes += 1
                 if len(event.value) > limits.MAX_YAML_STRING:

@@ -50,3 +50,24 @@ def test_an_empty_lock_left_by_a_killed_writer_is_taken_over(new_repo):
     os.utime(lock, (time.time() - 60, time.time() - 60))
     _import(new_repo, 4)
     assert not lock.exists()
+
+
+def test_a_record_with_a_list_as_a_key_is_one_located_error(new_repo, capsys):
+    """`? [a, b]` is refused where it stands, before any value is built (it made the JSON cache writer fail)."""
+    from cicatext.cli.main import main
+
+    new_repo.path("registry/areas/odd.yaml").write_text("id: odd\n? [a, b]\n: 1\n", encoding="utf-8")
+    assert main(["validate", str(new_repo.root)]) == 1
+    assert "registry/areas/odd.yaml:2:3: a mapping key that is itself a list or a mapping" in capsys.readouterr().err
+
+
+def test_a_file_name_that_is_not_utf8_is_named_not_a_traceback(new_repo, capsys):
+    from cicatext.cli.main import main
+
+    folder = new_repo.path("positions/CHN")
+    folder.mkdir(parents=True)
+    with open(os.path.join(os.fsencode(folder), b"\xff\xfe.yaml"), "wb") as handle:
+        handle.write(b"delegation: CHN\n")
+    assert main(["validate", str(new_repo.root)]) == 1
+    err = capsys.readouterr().err
+    assert "is not UTF-8" in err and "Traceback" not in err

@@ -474,6 +474,10 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
 
     repo.refresh()
     blobs = file_ids(repo.root)
+    # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
+    unnamed = [name for name in blobs if not _utf8(name)]
+    for name in unnamed:
+        del blobs[name]
     # Only the caches depend on cicatext itself and the schemas.
     context = _context_key(blobs) if use_cache else ""
     key = _result_key(repo, blobs, context) if use_cache else None
@@ -495,9 +499,22 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     finally:
         repo.refresh()
     problems.extend(check_attributions(repo, use_cache=use_cache))
-    if key is not None:
+    problems.extend(Problem(f"the file name {name.encode('utf-8', 'surrogateescape')!r} is not UTF-8",
+                            file=name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
+                            hint="rename the file with a UTF-8 name (or remove it); it was not checked",
+                            code="file") for name in unnamed)
+    if key is not None and not unnamed:
         _keep_result(repo, key, problems)
     return problems
+
+
+def _utf8(name: str) -> bool:
+    """True when a file name read with surrogateescape was valid UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
