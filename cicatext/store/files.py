@@ -170,3 +170,16 @@ def remove_leftovers(root: Path) -> list[Path]:
                 except OSError:
                     pass
     return removed
+
+
+def not_utf8_name(name: str):
+    """The problem of a file name (read with surrogateescape) that is not UTF-8; None for a UTF-8 name."""
+    from cicatext.errors import Problem
+
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = name.encode("utf-8", "surrogateescape")
+        return Problem(f"the file name {raw!r} is not UTF-8", file=raw.decode("utf-8", "replace"),
+                       hint="rename the file with a UTF-8 name (or remove it); it was not checked", code="file")
+    return None

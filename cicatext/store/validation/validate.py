@@ -26,7 +26,7 @@ from cicatext.errors import CicatextError, Problem
 from cicatext.records import symbols as _symbols
 from cicatext.resources import schemas_dir
 from cicatext.store import schemas, yamlio
-from cicatext.store.files import blob_id, read_json, write_json_quietly
+from cicatext.store.files import blob_id, not_utf8_name, read_json, write_json_quietly
 from cicatext.store.git import run_git
 from cicatext.store.layout import (
     CACHE_DIR,
@@ -475,9 +475,8 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     repo.refresh()
     blobs = file_ids(repo.root)
     # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
-    unnamed = [name for name in blobs if not _utf8(name)]
-    for name in unnamed:
-        del blobs[name]
+    unnamed = [name for name in blobs if not_utf8_name(name)]
+    blobs = {name: blob for name, blob in blobs.items() if name not in unnamed}
     # Only the caches depend on cicatext itself and the schemas.
     context = _context_key(blobs) if use_cache else ""
     key = _result_key(repo, blobs, context) if use_cache else None
@@ -499,22 +498,10 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     finally:
         repo.refresh()
     problems.extend(check_attributions(repo, use_cache=use_cache))
-    problems.extend(Problem(f"the file name {name.encode('utf-8', 'surrogateescape')!r} is not UTF-8",
-                            file=name.encode("utf-8", "surrogateescape").decode("utf-8", "replace"),
-                            hint="rename the file with a UTF-8 name (or remove it); it was not checked",
-                            code="file") for name in unnamed)
+    problems.extend(map(not_utf8_name, unnamed))
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
     return problems
-
-
-def _utf8(name: str) -> bool:
-    """True when a file name read with surrogateescape was valid UTF-8."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
@@ -545,13 +532,11 @@ def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
 
 def _group_members(repo: Repository, file: str, text: str, record: dict) -> list[Problem]:
     """A group's members that are neither a member state nor another group of the registry."""
-    known = set(repo.states) | set(repo.groups)
-    members = record.get("members")
-    if not isinstance(members, list):
-        return []
+    known, members = set(repo.states) | set(repo.groups), record.get("members")
     return [_located(file, text, ("members", index), f"group member {member!r} is not in the registry",
                      _nearest(member, known))
-            for index, member in enumerate(members) if isinstance(member, str) and member not in known]
+            for index, member in enumerate(members if isinstance(members, list) else [])
+            if isinstance(member, str) and member not in known]
 
 
 def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
