@@ -88,6 +88,7 @@ def _output_format(args: argparse.Namespace) -> Format:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from cicatext.cli.output import output_target
     from cicatext.errors import UsageError
     from cicatext.store.files import write_atomic
     from cicatext.store.repository import Repository
@@ -102,7 +103,7 @@ def run_export(args: argparse.Namespace) -> int:
         from cicatext.exchange.redline import redline
 
         result = redline(repo, args.symbol, args.redline[0], args.redline[1], language=args.lang)
-        write_atomic(_target(args.output, repo), result.data)
+        write_atomic(output_target(args.output, repo), result.data)
         print(f"Wrote {args.output}: {result.summary()}", file=sys.stderr)
         return 0
 
@@ -141,7 +142,7 @@ def run_export(args: argparse.Namespace) -> int:
     if not args.rev:
         _warn_if_amended(repo, args.symbol)
     if args.output:
-        write_atomic(_target(args.output, repo), data)
+        write_atomic(output_target(args.output, repo), data)
         at = f" at {args.rev}" if args.rev else ""
         state = ", agreed text only" if args.clean else ", positions as tracked changes" if args.track_changes else ""
         print(f"Wrote {args.output} ({fmt.name}): {document.symbol}{at}, {document.language}, "
@@ -160,26 +161,6 @@ def _warn_if_amended(repo, symbol: str) -> None:
     if issued is not None and amended_since(repo, entry, issued):
         print(f"warning: the text was amended since {entry.current_symbol} was issued; the export carries that "
               f"symbol; `cicatext revise {entry.symbol}` issues the next revision", file=sys.stderr)
-
-
-def _target(output: str, repo):
-    """The file to write; a warning when it lies inside the repository, where it is no record and `validate`
-    reports it (unless git ignores it)."""
-    from pathlib import Path
-
-    from cicatext.errors import UsageError
-
-    target = Path(output)
-    if target.is_dir():
-        raise UsageError(f"{output} is a folder", hint="give the name of the file to write")
-    if not target.parent.exists():
-        raise UsageError(f"the folder {target.parent} does not exist", hint="create it first, or write elsewhere")
-    inside = target.resolve().parent.is_relative_to(repo.root.resolve())
-    if inside and repo.run_git("check-ignore", "-q", str(target.resolve()), check=False).returncode != 0:
-        print(f"warning: {output} is inside the repository, where it is no record: `cicatext validate` will "
-              "report it until it is moved or deleted; write exports outside the repository (e.g. -o ../FILE)",
-              file=sys.stderr)
-    return target
 
 
 def run_translations(args: argparse.Namespace) -> int:

@@ -430,10 +430,10 @@ def _note(args) -> int:
     from cicatext.store.modalities.cover_notes import cover_notes
     from cicatext.store.repository import Repository
 
-    found = cover_notes(Repository.open(args.repo), args.meeting, lang=args.lang, number=args.number)
+    repo = Repository.open(args.repo)
+    found = cover_notes(repo, args.meeting, lang=args.lang, number=args.number)
     if args.output:
-        from pathlib import Path
-
+        from cicatext.cli.output import output_target
         from cicatext.store.files import write_atomic
 
         if args.output.lower().endswith(".docx"):
@@ -442,7 +442,7 @@ def _note(args) -> int:
             data: str | bytes = cover_notes_docx(found.notes)
         else:
             data = "\n\n".join(n.text.rstrip("\n") for n in found.notes) + "\n"
-        write_atomic(Path(args.output), data)
+        write_atomic(output_target(args.output, repo), data)
         for warning in found.warnings:
             print(f"warning: {warning}", file=sys.stderr)
         print(f"Wrote {args.output}: the cover note {found.number or ''} of {found.meeting}".replace("  ", " "),

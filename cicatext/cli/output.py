@@ -44,3 +44,23 @@ def report_conversion(converted, warnings, file: str, style: str | None) -> None
             where = f"{file}:{item.line}:{item.column}" if item.line else file
             print(f"  {where}: {item.written} → {item.now}")
     print_problems(warnings)
+
+
+def output_target(output: str, repo):
+    """The file to write; a warning when it lies inside the repository, where it is no record and `validate`
+    reports it (unless git ignores it)."""
+    from pathlib import Path
+
+    from cicatext.errors import UsageError
+
+    target = Path(output)
+    if target.is_dir():
+        raise UsageError(f"{output} is a folder", hint="give the name of the file to write")
+    if not target.parent.exists():
+        raise UsageError(f"the folder {target.parent} does not exist", hint="create it first, or write elsewhere")
+    inside = target.resolve().parent.is_relative_to(repo.root.resolve())
+    if inside and repo.run_git("check-ignore", "-q", str(target.resolve()), check=False).returncode != 0:
+        print(f"warning: {output} is inside the repository, where it is no record: `cicatext validate` will "
+              "report it until it is moved or deleted; write exports outside the repository (e.g. -o ../FILE)",
+              file=sys.stderr)
+    return target

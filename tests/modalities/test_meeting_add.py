@@ -50,3 +50,9 @@ def test_bad_meetings_are_refused_and_nothing_is_written(demo_repo, capsys):
     assert _add(demo_repo) == 0
     assert _add(demo_repo) == 2
     assert "already recorded" in capsys.readouterr().err
+
+
+def test_note_to_a_folder_that_does_not_exist_is_refused_as_export_refuses_it(demo_repo, tmp_path, capsys):
+    target = tmp_path / "missing" / "note.docx"
+    assert main(["note", "swg-2023-06", "-o", str(target), "-C", str(demo_repo.root)]) == 2
+    assert "does not exist" in capsys.readouterr().err and not target.parent.exists()
