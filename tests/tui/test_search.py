@@ -54,17 +54,22 @@ def test_cache_follows_an_edit(demo_repo):
     assert hits and hits[0].paragraph == "op99"
 
 
+async def _choose_palette_hit(pilot, app, words: str) -> None:
+    """Open the command palette on the loaded register, type `words` and choose the first hit."""
+    await loaded(pilot)
+    await wait_for(pilot, lambda: app.search_index is not None)
+    await pilot.press("ctrl+p")
+    await wait_for(pilot, lambda: CommandPalette.is_open(app))
+    await pilot.press(*words)
+    await pilot.pause(0.6)
+    await pilot.press("enter")
+
+
 async def test_palette_search_jumps_to_the_paragraph(demo_repo, make):
     """ctrl+p on the register searches too; choosing the first hit opens the reader at that paragraph."""
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await wait_for(pilot, lambda: app.search_index is not None)
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: CommandPalette.is_open(app))
-        await pilot.press(*"tolerance and intercultural dialogue")
-        await pilot.pause(0.6)
-        await pilot.press("enter")
+        await _choose_palette_hit(pilot, app, "tolerance and intercultural dialogue")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen))
         reader = app.screen
         assert reader.document.slug == "mc-2023-draft-5"
@@ -114,13 +119,7 @@ async def test_palette_hit_brings_its_paragraph_into_view(demo_repo, make):
     """A hit far down a text opens the reader scrolled to that paragraph, not at the top."""
     app = make(demo_repo)
     async with app.run_test(size=(100, 30)) as pilot:
-        await loaded(pilot)
-        await wait_for(pilot, lambda: app.search_index is not None)
-        await pilot.press("ctrl+p")
-        await wait_for(pilot, lambda: CommandPalette.is_open(app))
-        await pilot.press(*"Rally of Volunteer")
-        await pilot.pause(0.6)
-        await pilot.press("enter")
+        await _choose_palette_hit(pilot, app, "Rally of Volunteer")
         await wait_for(pilot, lambda: isinstance(app.screen, ReaderScreen) and bool(app.screen.view.shown))
         await pilot.pause(0.3)
         reader = app.screen
