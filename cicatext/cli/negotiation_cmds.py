@@ -139,9 +139,8 @@ def run_show(args: argparse.Namespace) -> int:
     for item in brackets:
         said = ",".join(s.value for s in item.stances)
         via = f"via {','.join(item.via)}" if item.via else ""
-        text = " ".join(item.text.split())
         parts = [item.symbol, item.label or item.paragraph, item.bracket, said, via, " ".join(item.others),
-                 text if len(text) <= 60 else text[:59] + "…"]
+                 _short(item.text, 60)]
         print("  ".join(part for part in parts if part))
     for item in positions:
         print(f"{item.path}  {item.document or '-'}  {item.problem or item.actions or 'no entries'}")
@@ -306,8 +305,9 @@ def run_diff(args: argparse.Namespace) -> int:
 
 
 def _short(text: str, width: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    from cicatext.notation.paragraph_text import shortened
+
+    return shortened(text, width)
 
 
 def run_log(args: argparse.Namespace) -> int:

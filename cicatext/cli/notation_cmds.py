@@ -312,5 +312,6 @@ def _split(problems) -> tuple[list, list]:
 
 
 def _shorten(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= _SHOWN else flat[: _SHOWN - 1] + "…"
+    from cicatext.notation.paragraph_text import shortened
+
+    return shortened(text, _SHOWN)

@@ -152,6 +152,12 @@ def normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def shortened(text: str, width: int = 60) -> str:
+    """Text for one line of output: white space made single, cut at `width` with an ellipsis."""
+    flat = normalise(text)
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
 def quote(text: str, width: int = 60) -> str:
     """Text for a message: white space made single, cut at `width` with an ellipsis, in curly quotes."""
     text = normalise(text)

@@ -20,6 +20,7 @@ import re
 from dataclasses import replace
 
 from cicatext.notation import party_labels
+from cicatext.notation.paragraph_text import shortened
 from cicatext.notation.party_labels import INSERT, OBJECT, Clause
 from cicatext.notation.render import render
 from cicatext.notation.styles import (
@@ -29,7 +30,6 @@ from cicatext.notation.styles import (
     attributions_of,
     by_stance,
     cica,
-    shortened,
 )
 from cicatext.notation.tree import Attribution, Bracket, Inline, Stance, Text
 

@@ -33,6 +33,7 @@ from typing import Protocol
 from cicatext.errors import Problem
 from cicatext.notation import party_labels
 from cicatext.notation.codes import is_code
+from cicatext.notation.paragraph_text import shortened
 from cicatext.notation.reader import make_nodes, read
 from cicatext.notation.render import render
 from cicatext.notation.tree import (
@@ -207,11 +208,6 @@ def _other_styles(draft: Draft, style: str, names: Names, report: Report) -> Non
                 report.warn(bracket.pos, f"'{shortened(render(bracket))}' reads as a {other} attribution, but the text "
                                          f"is read in the {style} style: it stays an unattributed bracket",
                             f"read the text with --style {other}")
-
-
-def shortened(text: str) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= 60 else flat[:59] + "…"
 
 
 def shifted(pos: Position | None, text: str, offset: int) -> Position | None:
