@@ -378,7 +378,7 @@ class Repository:
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
-            if _stale(lock_path):
+            if stale_lock(lock_path):
                 lock_path.unlink(missing_ok=True)
                 fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             else:
@@ -471,7 +471,8 @@ def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
     return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
 
 
-def _stale(lock_path: Path) -> bool:
+def stale_lock(lock_path: Path) -> bool:
+    """Whether a lock file holding a process id was left by a process that is gone (or not yet written, by one that died)."""
     try:
         written = lock_path.read_text().strip()
         pid = int(written or "0")

@@ -3,10 +3,13 @@
 The file (SQLite) holds the vocabulary with each word's count of paragraphs,
 one row per document (its files' sizes and times, its symbols and title, its
 paragraphs compressed), and one row per word and block of 64 documents
-(which of their paragraphs hold the word), so that a query reads only the
-words and paragraphs it needs (`cicatext.store.register.search.StoredIndex`).
-`up_to_date` brings the file up to date before answering: only the documents
-whose files changed are indexed again.
+(which of their paragraphs hold the word, compressed), so that a query reads
+only the words and paragraphs it needs
+(`cicatext.store.register.search.StoredIndex`). `up_to_date` brings the file
+up to date before answering: only the documents whose files changed are
+indexed again. `ready` does the same only where that is quick, and says so
+when the file must be built afresh, which one process at a time does, holding
+the build lock (`build_lock`), into a file of its own put in place at the end.
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ import time
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
+from operator import sub
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.store.files import UNSETTLED, document_files, settled_time
-from cicatext.store.layout import DOCUMENTS_DIR, SETTINGS_FILE, TEMP_PREFIX
+from cicatext.store.layout import DOCUMENTS_DIR, SEARCH_BUILD_LOCK, SEARCH_BUILD_SUFFIX, SETTINGS_FILE
 
 if TYPE_CHECKING:
     from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
@@ -34,7 +40,7 @@ if TYPE_CHECKING:
 WORD = re.compile(r"\w+")
 """A word, as the index keeps words and as a query's words are matched (both lower-cased first)."""
 
-_FORMAT = "1"
+_FORMAT = "2"
 # Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
 _BLOCK = 64
 _LOCK_WAIT = 30.0
@@ -51,18 +57,105 @@ CREATE TABLE postings (word TEXT, block INTEGER, entries BLOB NOT NULL, PRIMARY 
 # documents.folder: the folder's modification time (0 when too recent to trust); files: each file's
 # `name/size/mtime`, joined by NUL. contents.content, apart so that reading every document's row stays
 # quick: zlib of the JSON [heads, texts]. words.paragraphs: how many paragraphs hold the word.
-# postings.entries: for each document of the block (id // _BLOCK) holding the word, in id order, as
-# 32-bit unsigned ints: its id, how many of its paragraphs hold the word, and those (0 = its first).
+# postings.entries: zlib of, for each document of the block (id // _BLOCK) holding the word, in id order,
+# as 32-bit unsigned ints: its id, how many of its paragraphs hold the word, and those (0 = its first),
+# each as its distance from the one before (the first from 0): small numbers, which compress well.
+_LEVEL = 6
+_POLL = 0.1
+
+
+class BuildRunning(Exception):
+    """Another process holds the build lock."""
 
 
 def up_to_date(repo: Repository, path: Path, announce: Callable[[str], None] | None) -> sqlite3.Connection:
     """The index file, open, holding what the document folders hold now."""
-    database = _connect(path)
-    if database is not None and _made_for(repo, database) and _update(repo, database):
-        return database
+    database = ready(repo, path)
     if database is not None:
+        return database
+    with build_lock(path, wait=True) as waited:
+        if waited:
+            # Another process was building it: what it built may be all that is needed.
+            database = ready(repo, path)
+            if database is not None:
+                return database
+        return build_locked(repo, path, announce)
+
+
+def ready(repo: Repository, path: Path) -> sqlite3.Connection | None:
+    """The index file, open and brought up to date, unless it must be built afresh (none, foreign, mostly stale)."""
+    database = _connect(path)
+    if database is None:
+        return None
+    try:
+        if _made_for(repo, database) and _update(repo, database):
+            return database
+    except BaseException:
         database.close()
-    return _build(repo, path, announce)
+        raise
+    database.close()
+    return None
+
+
+@contextmanager
+def build_lock(path: Path, *, wait: bool) -> Iterator[bool]:
+    """Hold the lock for building the index file at `path`; yield whether another builder held it first.
+
+    Without `wait`, `BuildRunning` is raised when a live process holds it. A
+    lock left by a process that is gone is taken over, and the file that
+    process was building is deleted.
+    """
+    from cicatext.store.repository import stale_lock
+
+    lock = path.with_name(SEARCH_BUILD_LOCK)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    waited = False
+    while True:
+        try:
+            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            break
+        except FileExistsError:
+            if stale_lock(lock):
+                lock.unlink(missing_ok=True)
+                continue
+            if not wait:
+                raise BuildRunning(str(lock)) from None
+            waited = True
+            time.sleep(_POLL)
+    try:
+        os.write(handle, str(os.getpid()).encode())
+        os.close(handle)
+        _remove_abandoned(path)
+        yield waited
+    finally:
+        lock.unlink(missing_ok=True)
+
+
+def building(path: Path) -> bool:
+    """Whether a live process is building the index file at `path`."""
+    from cicatext.store.repository import stale_lock
+
+    lock = path.with_name(SEARCH_BUILD_LOCK)
+    return lock.exists() and not stale_lock(lock)
+
+
+def _remove_abandoned(path: Path) -> None:
+    """Delete the files that builders which are gone were building (one killed leaves its file behind)."""
+    for found in path.parent.glob(f"{path.name}.*{SEARCH_BUILD_SUFFIX}"):
+        pid = found.name[len(path.name) + 1:-len(SEARCH_BUILD_SUFFIX)]
+        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+            continue
+        found.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _made_for(repo: Repository, database: sqlite3.Connection) -> bool:
@@ -97,10 +190,8 @@ def discard(path: Path) -> None:
         pass  # gone already, or not ours to remove: then the index is built in memory
 
 
-def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None) -> sqlite3.Connection:
-    """Index every document into a new file, then put it in place of the old one in one step."""
-    import tempfile
-
+def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] | None) -> sqlite3.Connection:
+    """Index every document into a new file, then put it in place of the old one in one step; the build lock held."""
     from cicatext.store.register.catalogue import (
         default_language,
         iter_paragraphs,
@@ -114,8 +205,9 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
              "settings": _file_state(repo.root / SETTINGS_FILE)}
     summaries = {summary.slug: summary for summary in load_catalogue(repo).documents}
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".sqlite", dir=path.parent)
-    os.close(handle)
+    # Named for its builder, so that the next one knows a file whose builder is gone.
+    temporary = path.with_name(f"{path.name}.{os.getpid()}{SEARCH_BUILD_SUFFIX}")
+    temporary.unlink(missing_ok=True)
     try:
         database = sqlite3.connect(temporary)
         # Nothing to journal: the file is not in place until it is complete.
@@ -152,7 +244,7 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
             os.fsync(written.fileno())
         os.replace(temporary, path)
     except BaseException:
-        discard(Path(temporary))
+        discard(temporary)
         raise
     return _connect(path)
 
@@ -160,7 +252,7 @@ def _build(repo: Repository, path: Path, announce: Callable[[str], None] | None)
 def _write_block(database: sqlite3.Connection, block: int, postings: dict[str, array]) -> None:
     """Write one block's postings row for each word its documents hold."""
     database.executemany("INSERT INTO postings VALUES (?, ?, ?)",
-                         [(word, block, entries.tobytes()) for word, entries in postings.items()])
+                         [(word, block, _compressed(entries)) for word, entries in postings.items()])
 
 
 def _update(repo: Repository, database: sqlite3.Connection) -> bool:
@@ -241,7 +333,7 @@ def _add_document(database: sqlite3.Connection, state: tuple[int, str], summary:
         "INSERT INTO documents (slug, folder, files, symbol, current_symbol, title, paragraphs) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (paragraphs.slug, *state, summary.symbol, summary.current_symbol, summary.title, len(texts))).lastrowid
-    content = zlib.compress(json.dumps([paragraphs.heads, texts], ensure_ascii=False).encode("utf-8"), 1)
+    content = zlib.compress(json.dumps([paragraphs.heads, texts], ensure_ascii=False).encode("utf-8"), _LEVEL)
     database.execute("INSERT INTO contents VALUES (?, ?)", (document, content))
     return document, holding_words(texts)
 
@@ -270,17 +362,28 @@ def _packed(entries: Iterable[tuple[int, Sequence[int]]]) -> bytes:
         values.append(document)
         values.append(len(numbers))
         values.extend(numbers)
-    return values.tobytes()
+    return _compressed(values)
+
+
+def _compressed(values: array) -> bytes:
+    """A postings row from its values (id, count, paragraphs, ...): each paragraph as its distance from the one before."""
+    gaps = array("I", values)
+    at = 0
+    while at < len(gaps):
+        end = at + 2 + gaps[at + 1]
+        gaps[at + 3:end] = array("I", map(sub, values[at + 3:end], values[at + 2:end - 1]))
+        at = end
+    return zlib.compress(gaps.tobytes(), _LEVEL)
 
 
 def unpack_postings(packed: bytes) -> dict[int, Sequence[int]]:
     """A postings row's documents (by id), each with the paragraphs holding the word."""
-    values = array("I", packed)
+    values = array("I", zlib.decompress(packed))
     entries = {}
     at = 0
     while at < len(values):
         end = at + 2 + values[at + 1]
-        entries[values[at]] = values[at + 2:end]
+        entries[values[at]] = list(accumulate(values[at + 2:end]))
         at = end
     return entries
 
