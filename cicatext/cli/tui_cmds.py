@@ -54,7 +54,7 @@ def run_tui(args: argparse.Namespace) -> int:
 def run_search(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
     from cicatext.store.repository import Repository
-    from cicatext.store.register.search import search_repository
+    from cicatext.store.register.search import answer_query
 
     repo = Repository.open(args.repo)
     query = " ".join(args.query)
@@ -62,10 +62,14 @@ def run_search(args: argparse.Namespace) -> int:
         raise UsageError("--limit must be at least 1")
     if not query.strip():
         raise UsageError("nothing to search for", hint="give words or a symbol: `cicatext search intercultural dialogue`")
-    hits = search_repository(repo, query, limit=args.limit,
-                             announce=lambda note: print(f"cicatext: {note}…", file=sys.stderr))
+    answer = answer_query(repo, query, limit=args.limit,
+                          announce=lambda note: print(f"cicatext: {note}…", file=sys.stderr))
+    hits = answer.hits
     if args.json:
-        emit_json({"query": query, "hits": [hit.to_json() for hit in hits]})
+        found = {"query": query, "hits": [hit.to_json() for hit in hits]}
+        if answer.quick:
+            found["quick"] = True
+        emit_json(found)
         return 0 if hits else 1
     if not hits:
         print(f"no match for {query!r}", file=sys.stderr)

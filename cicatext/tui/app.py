@@ -17,11 +17,13 @@ import datetime as dt
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -74,6 +76,9 @@ def _readers(stack) -> list:
 def _validation_screens(stack) -> list:
     return _screens_of(stack, "cicatext.tui.screens.validation", "ValidationScreen")
 
+
+_INDEX_POLL = 1.0
+"""Seconds between looks at whether the search index file another process builds is ready."""
 
 class CicatextApp(App[int]):
     """Register, reader, history, diff, delegations, coordinators, validation and search over one repository."""
@@ -209,12 +214,22 @@ class CicatextApp(App[int]):
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def build_index(self, catalogue: Catalogue) -> None:
         """Open the search index over every paragraph: the repository's index file, brought up to date."""
-        from cicatext.store.register.search import SearchIndex, open_index
+        from cicatext.store.register.search import SearchIndex, stored_index
+        from cicatext.store.register.search_builder import start
 
         self.call_from_thread(self.begin_work, "index", "indexing for search")
         try:
             if self.use_cache:
-                index = open_index(self.repo)
+                # A large repository's file is built by a process of its own; search answers quickly meanwhile.
+                index = stored_index(self.repo)
+                builder = None
+                while index is None and not get_current_worker().is_cancelled:
+                    if builder is None or builder.poll() is not None:  # poll() reaps one that ended
+                        builder = start(self.repo)
+                    time.sleep(_INDEX_POLL)
+                    index = stored_index(self.repo)
+                if index is None:
+                    return
             else:
                 index = SearchIndex(catalogue.documents, load_paragraphs(self.repo, use_cache=False))
         except Exception as error:  # noqa: BLE001

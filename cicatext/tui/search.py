@@ -1,12 +1,15 @@
 """Search from the command palette: every paragraph of every document and every symbol, jumping to the hit.
 
-The provider asks the app's `SearchIndex` (built once, in a worker, after the
-register is on screen); choosing a hit opens the reader at that paragraph.
+The provider asks the app's `SearchIndex` (opened once, in a worker, after the
+register is on screen; a large repository's is built by a process of its own,
+and until it is ready the provider answers from a quick scan of the texts);
+choosing a hit opens the reader at that paragraph.
 A second provider offers the screens themselves as commands.
 """
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -14,6 +17,7 @@ from textual.content import Content
 from textual.markup import escape
 
 from cicatext.store.register.search import SearchHit
+from cicatext.store.register.search_quick import quick_search
 
 
 def hit_display(hit: SearchHit) -> Content:
@@ -33,10 +37,13 @@ class SearchProvider(Provider):
         app = self.app
         index = getattr(app, "search_index", None)
         if index is None:
-            yield Hit(0.01, Content("The search index is still being built; try again in a moment."),
-                      lambda: None, text="index not ready")
-            return
-        for hit in index.search(query, limit=25):
+            # A quick answer, in a thread so that the screen does not wait for it.
+            hits = await asyncio.to_thread(quick_search, app.repo, query, limit=25)
+            yield Hit(0.01, Content("The search index is being built: these hits come from a quick scan, "
+                                    "which forgives no typing errors."), lambda: None, text="index not ready")
+        else:
+            hits = index.search(query, limit=25)
+        for hit in hits:
             yield Hit(
                 score=max(hit.score / 100.0, 0.01),
                 match_display=hit_display(hit),

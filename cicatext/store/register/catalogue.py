@@ -214,6 +214,17 @@ def cached_catalogue(repo: Repository) -> Catalogue | None:
     return Catalogue(tuple(summaries), tuple(problems))
 
 
+def summaries_of(repo: Repository, slugs: Collection[str]) -> list[DocumentSummary]:
+    """The summaries of just those document folders (that exist), in folder order, read from their files."""
+    language = default_language(repo)
+    found = []
+    for slug in sorted(slugs):
+        key = _folder_key(repo.root / document_folder(slug))
+        if key:
+            found.append(DocumentSummary(*_summarise(repo, slug, _text_languages(key), language)[0]))
+    return found
+
+
 def load_paragraphs(repo: Repository, *, use_cache: bool = True,
                     only: Collection[str] | None = None) -> list[DocumentParagraphs]:
     """The paragraphs of every text of every document, from the cache where nothing changed.

@@ -12,12 +12,16 @@ and titles are scored with rapidfuzz directly.
 `StoredIndex` answers the same queries with the same ranking from the index
 file (`cicatext.store.register.search_file`), reading only the words and
 paragraphs a query needs. `open_index` brings the file up to date before
-answering.
+answering. `answer_query`, for the command line, does not wait for a large
+repository's file to be built: it starts building it in the background
+(`cicatext.store.register.search_builder`) and answers from the texts
+directly (`cicatext.store.register.search_quick`), saying so.
 """
 
 from __future__ import annotations
 
 import heapq
+import os
 import sqlite3
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Sequence
@@ -26,11 +30,12 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.layout import CACHE_DIR, SEARCH_INDEX
+from cicatext.store.layout import CACHE_DIR, DOCUMENTS_DIR, SEARCH_INDEX
 from cicatext.store.register.search_file import (
     WORD,
     discard,
     holding_words,
+    ready,
     unpack_content,
     unpack_postings,
     up_to_date,
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
 
 _PREFIX_LIMIT = 400
 _FUZZY_LIMIT = 40
+FOREGROUND_BYTES = 4_000_000
+"""Texts up to this size (all documents' text files together) are indexed before answering: a few seconds at most."""
 
 
 @dataclass(frozen=True)
@@ -359,6 +366,16 @@ def snippet(text: str, at: int, length: int = 0, width: int = 110) -> str:
     return head + flat[start:end].strip() + tail
 
 
+@dataclass(frozen=True)
+class SearchAnswer:
+    """The hits for a query, and whether they are a quick answer given while the index file is built."""
+
+    hits: list[SearchHit]
+    """Best first."""
+    quick: bool = False
+    """Found by reading the texts that hold the query's words, forgiving no typing error (`search_quick`)."""
+
+
 def search_repository(repo: Repository, query: str, *, limit: int = 20,
                       announce: Callable[[str], None] | None = None) -> list[SearchHit]:
     """Answer one query from the repository's index file, brought up to date first."""
@@ -368,6 +385,74 @@ def search_repository(repo: Repository, query: str, *, limit: int = 20,
         # Damage inside the file shows only when the damaged part is read; the file is only a cache.
         discard(repo.root / CACHE_DIR / SEARCH_INDEX)
         return open_index(repo, announce=announce).search(query, limit=limit)
+
+
+def answer_query(repo: Repository, query: str, *, limit: int = 20, announce: Callable[[str], None] | None = None,
+                 foreground_bytes: int = FOREGROUND_BYTES) -> SearchAnswer:
+    """Answer one query from the index file when it is up to date or quickly brought so; else answer quickly.
+
+    When the file must be built afresh (there is none, or most documents
+    changed) and the texts are over `foreground_bytes`, building it is left
+    to a process of its own, and the answer comes from the texts directly.
+    """
+    index = stored_index(repo, announce=announce, foreground_bytes=foreground_bytes)
+    if index is not None:
+        try:
+            return SearchAnswer(index.search(query, limit=limit))
+        except sqlite3.DatabaseError:
+            discard(repo.root / CACHE_DIR / SEARCH_INDEX)
+            return SearchAnswer(search_repository(repo, query, limit=limit, announce=announce))
+    from cicatext.store.register.search_builder import start
+    from cicatext.store.register.search_quick import quick_search
+
+    hits = quick_search(repo, query, limit=limit)
+    start(repo)  # after the answer, which the builder would slow down
+    if announce is not None:
+        announce("the search index is being built in the background; until it is ready, answers come from "
+                 "a quick scan of the texts, which forgives no typing errors")
+    return SearchAnswer(hits, quick=True)
+
+
+def stored_index(repo: Repository, *, announce: Callable[[str], None] | None = None,
+                 foreground_bytes: int = FOREGROUND_BYTES) -> SearchIndex | None:
+    """The index from its file, up to date; None when the file must be built afresh and the texts are large.
+
+    Small texts (up to `foreground_bytes`) are indexed at once, as is a
+    repository whose cache folder cannot be written (in memory, then).
+    """
+    path = repo.root / CACHE_DIR / SEARCH_INDEX
+    try:
+        database = ready(repo, path)
+        if database is not None:
+            return StoredIndex(database)
+    except sqlite3.DatabaseError:
+        discard(path)
+    except OSError:
+        pass
+    if _texts_size(repo) <= foreground_bytes or not _writable(path.parent):
+        return open_index(repo, announce=announce)
+    return None
+
+
+def _texts_size(repo: Repository) -> int:
+    """The documents' text files' size together, in bytes."""
+    total = 0
+    try:
+        with os.scandir(repo.root / DOCUMENTS_DIR) as folders:
+            for folder in folders:
+                if folder.is_dir():
+                    with os.scandir(folder.path) as files:
+                        total += sum(entry.stat().st_size for entry in files if entry.name.endswith(".txt"))
+    except OSError:
+        pass
+    return total
+
+
+def _writable(folder) -> bool:
+    """Whether the cache folder can be written (made, where there is none yet)."""
+    while not folder.exists():
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
 
 
 def open_index(repo: Repository, *, announce: Callable[[str], None] | None = None) -> SearchIndex:
