@@ -133,3 +133,16 @@ def test_searches_started_together_answer_and_one_file_is_built(demo_repo):
     for each in EXACT + ["religious tolerence", "coop"]:
         assert index.search(each) == memory.search(each), each
     assert leftovers(demo_repo) == []
+
+
+def test_quick_answer_finds_a_document_git_does_not_track_yet(demo_repo):
+    """A document folder added and not yet committed is read by the quick answer too."""
+    import shutil
+
+    source = demo_repo.path("documents/mc-2023-draft-5")
+    target = demo_repo.path("documents/mc-2023-draft-9")
+    shutil.copytree(source, target)
+    text = target / "en.txt"
+    text.write_text(text.read_text(encoding="utf-8").replace("volunteerism", "quokkas", 1), encoding="utf-8")
+    hits = quick_search(demo_repo, "quokkas")
+    assert [hit.slug for hit in hits] == ["mc-2023-draft-9"]

@@ -1,7 +1,8 @@
 """A quick answer to a query while the index file is being built: the texts that hold the query's words, read directly.
 
-git grep lists the text files holding every query word (letter case aside,
-as the index ignores it); those documents' paragraphs are read in folder
+git grep lists the text files git tracks that hold every query word (letter
+case aside, as the index ignores it); those documents, and those of folders
+git does not track yet, have their paragraphs read in folder
 order and searched as the index searches them (`SearchIndex`, same scores,
 same ranking), with one difference: a query word matches only itself and the
 words it begins, for forgiving a typing error needs the vocabulary of every
@@ -88,13 +89,22 @@ def _holding_every_word(repo: Repository, words: Sequence[str]) -> list[str]:
     if not plain:
         return every
     patterns = [argument for word in plain for argument in ("-e", word)]
-    found = run_git(repo.root, "grep", "-l", "-z", "-a", "-i", "-F", "--untracked", "--all-match", *patterns,
+    # Without --untracked, which would have git walk every folder: a folder git does not know is read anyway.
+    found = run_git(repo.root, "grep", "-l", "-z", "-a", "-i", "-F", "--all-match", *patterns,
                     "--", DOCUMENTS_DIR, check=False, binary=True)
-    if found.returncode not in (0, 1):
+    known = run_git(repo.root, "ls-files", "-z", "--", DOCUMENTS_DIR, check=False, binary=True)
+    if found.returncode not in (0, 1) or known.returncode != 0:
         return every  # not a git work tree after all: every document is a candidate
+    slugs = _folders(found.stdout, text=True)
+    tracked = _folders(known.stdout, text=False)
+    return [slug for slug in every if slug in slugs or slug not in tracked]
+
+
+def _folders(names: bytes, *, text: bool) -> set[str]:
+    """The document folders of git's NUL-separated file names (of their text files alone, with `text`)."""
     slugs = set()
-    for name in found.stdout.split(b"\0"):
+    for name in names.split(b"\0"):
         parts = os.fsdecode(name).split("/")
-        if len(parts) == 3 and parts[0] == DOCUMENTS_DIR and parts[2].endswith(".txt"):
+        if len(parts) == 3 and parts[0] == DOCUMENTS_DIR and (parts[2].endswith(".txt") or not text):
             slugs.add(parts[1])
-    return [slug for slug in every if slug in slugs]
+    return slugs
