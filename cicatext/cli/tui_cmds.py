@@ -53,8 +53,8 @@ def run_tui(args: argparse.Namespace) -> int:
 
 def run_search(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json
-    from cicatext.store.repository import Repository
     from cicatext.store.register.search import answer_query
+    from cicatext.store.repository import Repository
 
     repo = Repository.open(args.repo)
     query = " ".join(args.query)

@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.worker import get_current_worker
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.layout import DOCUMENTS_DIR, SETTINGS_FILE, document_folder

@@ -14,8 +14,17 @@ import sys
 import time
 
 from cicatext.store.layout import SEARCH_BUILD_LOCK, SEARCH_BUILD_SUFFIX, SEARCH_INDEX
-from cicatext.store.register.catalogue import cached_catalogue, load_catalogue, load_paragraphs
-from cicatext.store.register.search import SearchIndex, StoredIndex, answer_query, stored_index
+from cicatext.store.register.catalogue import (
+    cached_catalogue,
+    load_catalogue,
+    load_paragraphs,
+)
+from cicatext.store.register.search import (
+    SearchIndex,
+    StoredIndex,
+    answer_query,
+    stored_index,
+)
 from cicatext.store.register.search_builder import index_path, start
 from cicatext.store.register.search_quick import QuickIndex, quick_search
 

@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError
 from cicatext.store.layout import CACHE_DIR, SEARCH_INDEX
-from cicatext.store.register.search_file import BuildRunning, build_lock, build_locked, building, ready
+from cicatext.store.register.search_file import (
+    BuildRunning,
+    build_lock,
+    build_locked,
+    building,
+    ready,
+)
 
 if TYPE_CHECKING:
     from cicatext.store.repository import Repository

@@ -23,15 +23,20 @@ import time
 import zlib
 from array import array
 from collections import Counter
-from itertools import accumulate
-from operator import sub
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from itertools import accumulate
+from operator import sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.store.files import UNSETTLED, document_files, settled_time
-from cicatext.store.layout import DOCUMENTS_DIR, SEARCH_BUILD_LOCK, SEARCH_BUILD_SUFFIX, SETTINGS_FILE
+from cicatext.store.layout import (
+    DOCUMENTS_DIR,
+    SEARCH_BUILD_LOCK,
+    SEARCH_BUILD_SUFFIX,
+    SETTINGS_FILE,
+)
 
 if TYPE_CHECKING:
     from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary

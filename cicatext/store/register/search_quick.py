@@ -43,7 +43,11 @@ class QuickIndex(SearchIndex):
 def quick_search(repo: Repository, query: str, *, limit: int = 20,
                  reading_time: float = READING_TIME) -> list[SearchHit]:
     """The best documents and paragraphs for a query, best first, found without the index file."""
-    from cicatext.store.register.catalogue import cached_catalogue, load_paragraphs, summaries_of
+    from cicatext.store.register.catalogue import (
+        cached_catalogue,
+        load_paragraphs,
+        summaries_of,
+    )
 
     query = query.strip()
     if not query:
