@@ -18,6 +18,7 @@ OTHER_PROGRAMS = {
     "store/trust/keys.py": "ssh-keygen -y, the public half of a signing key",
     "store/trust/confidential.py": "ssh-keygen -Y sign, a delegation's consent",
     "store/trust/verify.py": "ssh-keygen -Y verify, a commit's signature",
+    "store/register/search_builder.py": "python -m cicatext.store.register.search_builder, the search index built in the background",
     "tui/app.py": "$EDITOR, opened on a document",
 }
 """The modules that start a program other than git, and which."""
