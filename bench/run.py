@@ -93,7 +93,7 @@ def _timed(command: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess, 
     with tempfile.NamedTemporaryFile(suffix=".rss") as report:
         wrapped = [str(TIME), "-f", "%M", "-o", report.name, *command] if TIME.exists() else command
         started = time.perf_counter()
-        process = subprocess.run(wrapped, cwd=cwd, capture_output=True, text=True, errors="replace")
+        process = subprocess.run(wrapped, check=False, cwd=cwd, capture_output=True, text=True, errors="replace")
         seconds = time.perf_counter() - started
         rss = None
         if TIME.exists():
@@ -206,7 +206,23 @@ def first_screen(root: Path) -> dict:
     return {"seconds": float(usable), "rss_kb": run["rss_kb"]}
 
 
+RECORDS: list[dict] = []
+"""Every row measured, for `--json`: task, ours and peer (seconds and peak RSS in KB)."""
+
+
+def new_work(task: str, side: str) -> dict:
+    """One side of a task of bench/new_work.py in a fresh process: its time, label and peak RSS."""
+    process, _, rss = _timed([sys.executable, str(BENCH / "new_work.py"), task, side], ROOT)
+    if process.returncode != 0:
+        raise RuntimeError(process.stderr)
+    result = json.loads(process.stdout.strip().splitlines()[-1])
+    result["rss_kb"] = rss or 0
+    return result
+
+
 def row(task: str, ours: dict | None, peer: dict | None, ours_label: str = "", peer_label: str = "") -> str:
+    RECORDS.append({"task": task, "ours": ours and {"seconds": ours["seconds"], "rss_kb": ours["rss_kb"]},
+                    "peer": peer and {"seconds": peer["seconds"], "rss_kb": peer["rss_kb"]}})
     def seconds(value: dict | None) -> str:
         if value is None:
             return "—"
@@ -243,6 +259,7 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--corpus", type=Path, help="a corpus made by make_corpus.py (it is not changed)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="also write the rows to this file as JSON (bench/scale.py reads it)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="cicatext-yardstick-") as folder:
         work = Path(folder)
@@ -343,11 +360,24 @@ def main() -> int:
         lines.append(row("search, as a command, after a one-letter edit of one text (that document indexed again)",
                          after_edit, grep))
 
+        edited = measure(base, *cicatext("validate"))
+        lines.append(row("validate again after a one-letter edit of one text", edited, None))
+
         shutil.rmtree(base / ".cicatext", ignore_errors=True)
         screen_cold = first_screen(base)
         screen = median_of([first_screen(base) for _ in range(args.repeat)])
         lines.append(row("first usable screen of the UI, first start ever", screen_cold, None))
         lines.append(row("first usable screen of the UI, later starts", screen, None))
+
+        for task, title in (("align", "align two revisions of 1,000 paragraphs"),
+                            ("import", "import 2 MB of drafts as circulated"),
+                            ("word", "read a Word file with 1,000 tracked changes and 200 comments"),
+                            ("round2", "a round of 193 delegations on a 300-paragraph document in two languages")):
+            ours, peer = new_work(task, "ours"), new_work(task, "peer")
+            lines.append(row(f"{title} ({ours['label']})", ours, peer, peer_label=f" ({peer['label']})"))
+            if task == "round2":
+                alone = new_work(task, "ours1")
+                lines.append(row("the same round, English alone", alone, peer, peer_label=f" ({peer['label']})"))
 
         size = sum(f.stat().st_size for f in base.rglob("*") if f.is_file() and ".git" not in f.parts[len(base.parts):])
         git_size = sum(f.stat().st_size for f in (base / ".git").rglob("*") if f.is_file())
@@ -358,6 +388,9 @@ def main() -> int:
         print("|---|---|---|---|---|---|")
         for line in lines:
             print(line)
+        if args.json:
+            args.json.write_text(json.dumps({"documents": documents, "delegations": len(branches), "rows": RECORDS},
+                                            indent=1), encoding="utf-8")
     return 0
 
 
