@@ -196,7 +196,17 @@ class Draft:
 
 
 def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:
-    for node in nodes:
-        if isinstance(node, Bracket):
-            yield node, depth
-            yield from _walk(node.body, depth + 1)
+    """Every bracket within `nodes` in document order, outer first, with its depth (`depth` for the outermost).
+
+    On an explicit stack of the bodies being walked: brackets nest to any depth.
+    """
+    stack = [iter(nodes)]
+    base = depth - 1
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Bracket):
+                yield node, base + len(stack)
+                stack.append(iter(node.body))
+                break
+        else:
+            stack.pop()
