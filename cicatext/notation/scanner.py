@@ -491,8 +491,7 @@ def deeper_than(marks: bytes, limit: int) -> bool:
     for mark in marks:
         if mark == 91:
             level += 1
-            if level > deepest:
-                deepest = level
+            deepest = max(deepest, level)
         else:
             level -= 1
     return passes + deepest > limit

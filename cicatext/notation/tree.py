@@ -143,7 +143,7 @@ class Paragraph:
 
     def brackets(self) -> Iterator[tuple[Bracket, int]]:
         """Every bracket in document order (outer before inner) with its depth (outermost 1)."""
-        yield from _walk(self.content, 1)
+        yield from brackets_in(self.content)
 
     def __getattr__(self, name: str):
         # Reached only for an attribute the instance lacks: the content or the
@@ -195,7 +195,7 @@ class Draft:
         return sum(1 for paragraph in self.paragraphs for bracket, _ in paragraph.brackets() if not bracket.continued)
 
 
-def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:
+def brackets_in(nodes: tuple[Inline, ...], depth: int = 1) -> Iterator[tuple[Bracket, int]]:
     """Every bracket within `nodes` in document order, outer first, with its depth (`depth` for the outermost).
 
     On an explicit stack of the bodies being walked: brackets nest to any depth.
@@ -206,6 +206,20 @@ def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]
         for node in stack[-1]:
             if isinstance(node, Bracket):
                 yield node, base + len(stack)
+                stack.append(iter(node.body))
+                break
+        else:
+            stack.pop()
+
+
+def texts_in(nodes: tuple[Inline, ...]) -> Iterator[Text]:
+    """Every Text within `nodes`, at any depth, in document order (on an explicit stack)."""
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Text):
+                yield node
+            else:
                 stack.append(iter(node.body))
                 break
         else:

@@ -199,10 +199,17 @@ def _numbered_hint(draft: Draft, bracket_id: str) -> str:
 
 
 def _with_parents(nodes, parent: Bracket | None):
-    for node in nodes:
-        if isinstance(node, Bracket):
-            yield node, parent
-            yield from _with_parents(node.body, node)
+    """Every bracket within `nodes` in document order with the bracket directly around it (on an explicit stack)."""
+    stack = [(parent, iter(nodes))]
+    while stack:
+        around, pending = stack[-1]
+        for node in pending:
+            if isinstance(node, Bracket):
+                yield node, around
+                stack.append((node, iter(node.body)))
+                break
+        else:
+            stack.pop()
 
 
 def _nearest_hint(draft: Draft, bracket_id: str, paragraph: Paragraph | None = None) -> str:
