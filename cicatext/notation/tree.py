@@ -13,7 +13,7 @@ positions by being rendered and read again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -224,3 +224,39 @@ def texts_in(nodes: tuple[Inline, ...]) -> Iterator[Text]:
                 break
         else:
             stack.pop()
+
+
+def rebuild(nodes: tuple[Inline, ...], finish: Callable[[Bracket, list[Inline]], Sequence[Inline]],
+            step: Callable[[list[Inline], Inline], object] = list.append,
+            keep: Callable[[Bracket], Sequence[Inline] | None] | None = None) -> list[Inline]:
+    """Inline nodes made anew from the innermost brackets out, on an explicit stack (brackets nest to any depth).
+
+    Each bracket's body is made first: `finish(bracket, body)` gives the nodes
+    standing for the bracket, given in turn to `step(made, node)` with the
+    nodes made so far at its level, as a Text is (by default appended).
+    `keep(bracket)`, when given, may give the nodes standing for a bracket
+    without its body being made.
+    """
+    stack: list[tuple[Bracket | None, list[Inline], Iterator]] = []
+    bracket: Bracket | None = None
+    made: list[Inline] = []
+    pending = iter(nodes)
+    while True:
+        for node in pending:
+            if isinstance(node, Bracket):
+                kept = keep(node) if keep is not None else None
+                if kept is not None:
+                    for one in kept:
+                        step(made, one)
+                    continue
+                stack.append((bracket, made, pending))
+                bracket, made, pending = node, [], iter(node.body)
+                break
+            step(made, node)
+        else:
+            if bracket is None:
+                return made
+            finished = finish(bracket, made)
+            bracket, made, pending = stack.pop()
+            for one in finished:
+                step(made, one)
