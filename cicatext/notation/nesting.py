@@ -46,7 +46,7 @@ def nesting_problem(text: str, offset: int, line: int, begin: int, deepest: int,
         file=file,
         line=line,
         column=column,
-        hint=f"this '[' opens bracket {limit + 1} inside others; real drafts nest fewer than 5 deep: close the "
+        hint=f"this '[' opens a bracket {limit + 1} deep; real drafts nest fewer than 5 deep: close the "
              "brackets left open before it, or check that the file is the text meant",
         source_line=shown,
         code=NESTING,

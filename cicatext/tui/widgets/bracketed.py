@@ -105,8 +105,8 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
         offset += len(text)
 
     # The brackets entered, each with what its end needs and what is left of its body: an explicit stack, for
-    # brackets nest to any depth. Past the reader's limit a bracket is neither shaded nor listed: the text
-    # stays, without a region for each of thousands of levels.
+    # brackets nest to any depth. Past the reader's limit a bracket is plain text, neither styled nor listed:
+    # thousands of levels of styles would take the terminal seconds to draw.
     stack: list[tuple] = [(None, None, None, None, None, None, iter(paragraph.content))]
     while stack:
         for node in stack[-1][-1]:
@@ -126,7 +126,8 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
                 region = [start, 0, f"{text_colour} on {base} {shade}%" if lit else "dim"]
                 spans.append(region)
             if not node.continued:
-                spans.append([start, start + 1, "bold" if lit else "dim"])
+                if slot is not None:
+                    spans.append([start, start + 1, "bold" if lit else "dim"])
                 emit("[")
             stack.append((node, codes, lit, start, slot, region, iter(node.body)))
             break
@@ -134,6 +135,11 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
             node, codes, lit, start, slot, region, _ = stack.pop()
             if node is None:
                 break
+            if slot is None:
+                emit(("]" if node.closed else "") + node.trailer)
+                for attribution in node.attributions:
+                    emit(attribution.lead + attribution.source())
+                continue
             if node.closed:
                 spans.append([offset, offset + 1, "bold" if lit else "dim"])
                 emit("]")
