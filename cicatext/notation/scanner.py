@@ -62,8 +62,9 @@ class Scanner(AttributionReader):
                  max_depth: int = MAX_DEPTH) -> None:
         super().__init__(source, known, file)
         self.max_depth = max_depth  # how deep brackets may nest
-        self.over: int | None = None  # the first `[` nested deeper than that
-        self.deepest = 0  # how deep brackets nest, once deeper than the limit
+        # Each nest that goes deeper than that: the `[` at the limit's depth that holds it, the first `[` past
+        # the limit within it, and how deep the nest goes.
+        self.over: list[list[int]] = []
         self.orphans = True  # whether attribution-like text may follow no bracket
         self.each = True  # whether a quick reading checks each paragraph's brackets
         self.close_look = True  # whether a quick reading has a `]` to look at closely
@@ -117,7 +118,7 @@ class Scanner(AttributionReader):
             if char == "[":
                 stack.append(s)
                 if len(stack) > limit:
-                    self._too_deep(s, len(stack))
+                    self._too_deep(stack)
             elif char == "]":
                 if not stack:
                     self.problem(s, "unmatched ']'", "remove it, or add the '[' that opens this bracket")
@@ -187,11 +188,13 @@ class Scanner(AttributionReader):
         self.taken += taken
         return self._done(paragraphs, separators)
 
-    def _too_deep(self, opened: int, depth: int) -> None:
-        """Note a `[` at `opened` that opens a bracket `depth` deep, past the limit."""
-        if self.over is None:
-            self.over = opened
-        self.deepest = max(self.deepest, depth)
+    def _too_deep(self, stack: list[int]) -> None:
+        """Note the `[` last on `stack`, which opens a bracket past the limit: the first of its nest, or deeper."""
+        holder = stack[self.max_depth - 1] if self.max_depth > 0 else -1
+        if self.over and self.over[-1][0] == holder:
+            self.over[-1][2] = max(self.over[-1][2], len(stack))
+        else:
+            self.over.append([holder, stack[-1], len(stack)])
 
     def _settle(self, spanning: list, unclosed: tuple[int, ...], lazy: bool) -> None:
         """Give the paragraphs a bracket crossed their nodes (or their recipe), now that the scan has found
@@ -404,11 +407,11 @@ class Scanner(AttributionReader):
 
     def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> tuple[Draft, tuple[Problem, ...]]:
         draft = Draft(tuple(paragraphs), tuple(separators))
-        if self.over is not None:
+        for _, opened, deepest in self.over:
             starts = self.source.starts
-            line = bisect_right(starts, self.over)
-            self.found.append((self.over, nesting_problem(self.text, self.over, line, starts[line - 1], self.deepest,
-                                                          self.max_depth, self.file)))
+            line = bisect_right(starts, opened)
+            self.found.append((opened, nesting_problem(self.text, opened, line, starts[line - 1], deepest,
+                                                       self.max_depth, self.file)))
         if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
             self._orphans(draft)
         if not self.text.isascii():

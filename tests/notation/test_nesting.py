@@ -51,6 +51,18 @@ def test_exactly_the_limit_is_no_problem_and_one_more_is_one_located_error():
     assert too_deep(problems) is problem
 
 
+def test_each_nest_past_the_limit_is_one_error_naming_its_own_depth():
+    """Two paragraphs nested past the limit are an error each, at the `[` that goes over, naming how deep each
+    goes; brackets side by side past the limit within one nest are the one error."""
+    siblings = "{#p1} " + "[" * MAX_DEPTH + "[a][b][[c]]" + "]" * MAX_DEPTH + "\n\n"
+    text = siblings + "{#p2} " + "[" * 500 + "]" * 500 + "\n"
+    problems = read(text).problems
+    assert [(p.line, p.column, p.message) for p in problems] == [
+        (1, 7 + MAX_DEPTH, f"brackets nested {MAX_DEPTH + 2} deep: the limit is {MAX_DEPTH}"),
+        (3, 7 + MAX_DEPTH, f"brackets nested 500 deep: the limit is {MAX_DEPTH}"),
+    ]
+
+
 @pytest.mark.parametrize("depth", [10_000, 100_000])
 @pytest.mark.parametrize("attributed", [False, True])
 def test_a_text_nested_far_past_the_limit_reads_back_exactly(depth, attributed):
