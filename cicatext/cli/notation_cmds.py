@@ -66,6 +66,8 @@ def brackets_command(args: argparse.Namespace) -> int:
     from cicatext.notation.views import bracket_list
 
     reading = _read(args)
+    if _too_deep(args, reading):
+        return 1
     listed = [_in_file(args, info) for info in bracket_list(reading.draft)]
     errors = _split(reading.problems)[0]
     if args.json:
@@ -98,6 +100,8 @@ def clean_command(args: argparse.Namespace) -> int:
     from cicatext.notation.views import clean_paragraph, clean_text
 
     reading = _read(args)
+    if _too_deep(args, reading):
+        return 1
     draft = reading.draft
     if args.json:
         paragraphs = [(p.id, clean_paragraph(p)) for p in draft.paragraphs]
@@ -120,6 +124,8 @@ def stats_command(args: argparse.Namespace) -> int:
     from cicatext.notation.views import counts
 
     reading = _read(args)
+    if _too_deep(args, reading):
+        return 1
     found = counts(reading.draft)
     if args.json:
         emit_json({**found.to_json(), **_problems_json(reading.problems)})
@@ -160,6 +166,21 @@ def check_command(args: argparse.Namespace) -> int:
     else:
         print_problems(reading.problems)
     return 1 if errors else 0
+
+
+def _too_deep(args: argparse.Namespace, reading) -> bool:
+    """Whether the text nests brackets past the reader's limit; if so its problems are printed, and nothing else:
+    a text so deep is damaged, and listing every bracket's text would be as long as the depth times the text."""
+    from cicatext.cli.output import emit_json, print_problems
+    from cicatext.notation.nesting import too_deep
+
+    if too_deep(reading.problems) is None:
+        return False
+    if args.json:
+        emit_json(_problems_json(reading.problems))
+    else:
+        print_problems(reading.problems)
+    return True
 
 
 def _read(args: argparse.Namespace):

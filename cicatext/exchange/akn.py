@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from cicatext.exchange.source import (
     STANCE_CLASSES,
@@ -104,19 +104,29 @@ class _Builder:
                 _append_text(element, piece)
 
     def inline(self, element: ET.Element, nodes: Iterable, prefix: str, counter: list[int]) -> None:
-        for node in nodes:
-            if isinstance(node, Text):
-                self.text(element, node.text)
+        # The brackets entered, each with its element and what is left of its body: an explicit stack, for
+        # brackets nest to any depth.
+        stack: list[tuple[Bracket | None, ET.Element, Iterator]] = [(None, element, iter(nodes))]
+        while stack:
+            holder = stack[-1][1]
+            for node in stack[-1][2]:
+                if isinstance(node, Text):
+                    self.text(holder, node.text)
+                    continue
+                counter[0] += 1
+                inner = _el(holder, "inline", name="bracket", eId=f"{prefix}__bracket_{counter[0]}",
+                            class_="options" if node.is_options else None)
+                if not node.continued:
+                    _append_text(inner, "[")
+                stack.append((node, inner, iter(node.body)))
+                break
             else:
-                self.bracket(element, node, prefix, counter)
+                bracket, holder, _ = stack.pop()
+                if bracket is not None:
+                    self.close(holder, bracket)
 
-    def bracket(self, element: ET.Element, bracket: Bracket, prefix: str, counter: list[int]) -> None:
-        counter[0] += 1
-        holder = _el(element, "inline", name="bracket", eId=f"{prefix}__bracket_{counter[0]}",
-                     class_="options" if bracket.is_options else None)
-        if not bracket.continued:
-            _append_text(holder, "[")
-        self.inline(holder, bracket.body, prefix, counter)
+    def close(self, holder: ET.Element, bracket: Bracket) -> None:
+        """The end of a bracket's element: its `]`, trailer and attributions."""
         _append_text(holder, ("]" if bracket.closed else "") + bracket.trailer)
         for attribution in bracket.attributions:
             _append_text(holder, attribution.lead)

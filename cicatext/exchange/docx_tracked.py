@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 
 from cicatext.exchange.docx import (
     LEGEND_STYLE,
@@ -27,7 +28,7 @@ from cicatext.exchange.docx import (
     title_paragraphs,
 )
 from cicatext.exchange.source import ExportDocument, emphasis
-from cicatext.notation.tree import Attribution, Bracket, Stance, Text
+from cicatext.notation.tree import Attribution, Bracket, Stance, Text, texts_in
 
 LABELS = {Stance.PROPOSE: "retain", Stance.OBJECT: "delete", Stance.RESERVE: "tcb"}
 """The word a comment says for each stance: `IND: retain`, `CHN: delete`, `AZER: tcb`."""
@@ -97,45 +98,59 @@ class _Writer:
         self.paragraph._p.append(reference)
 
     def nodes(self, nodes, ins: str | None, dele: str | None) -> None:
-        for node in nodes:
-            if isinstance(node, Text):
-                self.text(node.text, ins, dele)
-            elif isinstance(node, Bracket):
-                self.bracket(node, ins, dele)
+        """Write inline nodes and the brackets within them, on an explicit stack (brackets nest to any depth)."""
+        # Each entry: the bracket entered (None for `nodes`), how its end is written, the insertion and
+        # deletion its body is written under, and what is left of its body.
+        stack: list[tuple[Bracket | None, list[int] | None, str | None, str | None, Iterator]] = [
+            (None, None, ins, dele, iter(nodes))]
+        while stack:
+            _, _, ins, dele, pending = stack[-1]
+            for node in pending:
+                if isinstance(node, Text):
+                    self.text(node.text, ins, dele)
+                elif isinstance(node, Bracket):
+                    stack.append(self.open(node, ins, dele))
+                    break
+            else:
+                bracket, opened, _, _, _ = stack.pop()
+                if bracket is not None:
+                    ins, dele = stack[-1][2], stack[-1][3]
+                    self.close(bracket, opened, ins, dele)
 
-    def bracket(self, bracket: Bracket, ins: str | None, dele: str | None) -> None:
+    def open(self, bracket: Bracket, ins: str | None, dele: str | None) -> tuple:
+        """Begin a bracket; its entry on the stack of `nodes`."""
         spanning = bracket.continued or not bracket.closed or bracket.continues
         if spanning or not bracket.attributions or not "".join(_words(bracket.body)).strip():
             # Word holds no bracket across paragraphs: the written marks and attributions stay.
             if not bracket.continued:
                 self.text("[", ins, dele)
-            self.nodes(bracket.body, ins, dele)
-            if bracket.closed:
-                self.text("]", ins, dele)
-            self.text(bracket.trailer, ins, dele)
-            for attribution in bracket.attributions:
-                self.text(attribution.lead + attribution.source(), ins, dele)
-            return
+            return bracket, None, ins, dele, iter(bracket.body)
         proposer = next((a for a in bracket.attributions if a.stance is Stance.PROPOSE), None) if ins is None \
             else None
         objector = next((a for a in bracket.attributions if a.stance is Stance.OBJECT), None) if dele is None \
             else None
         commented = [a for a in bracket.attributions if a is not proposer and a is not objector]
         opened = [self.comment_start(a) for a in commented]
-        self.nodes(bracket.body, proposer.code if proposer else ins, objector.code if objector else dele)
+        return (bracket, opened, proposer.code if proposer else ins, objector.code if objector else dele,
+                iter(bracket.body))
+
+    def close(self, bracket: Bracket, opened: list[int] | None, ins: str | None, dele: str | None) -> None:
+        """End a bracket begun by `open` (`opened`: its comments, None when its marks are written)."""
+        if opened is None:
+            if bracket.closed:
+                self.text("]", ins, dele)
+            self.text(bracket.trailer, ins, dele)
+            for attribution in bracket.attributions:
+                self.text(attribution.lead + attribution.source(), ins, dele)
+            return
         for comment_id in reversed(opened):
             self.comment_end(comment_id)
         self.text(bracket.trailer, ins, dele)
 
 
 def _words(nodes) -> list[str]:
-    found = []
-    for node in nodes:
-        if isinstance(node, Text):
-            found.append(node.text)
-        elif isinstance(node, Bracket):
-            found.extend(_words(node.body))
-    return found
+    """The texts within `nodes`, at any depth."""
+    return [node.text for node in texts_in(nodes)]
 
 
 def to_docx_tracked(document: ExportDocument) -> bytes:

@@ -270,15 +270,22 @@ def walk(nodes, depth: int = 0) -> Iterator[tuple[str, Any, int]]:
     `depth` is the bracket depth the event stands at (0 outside brackets; the
     `[` of an outermost bracket and its attributions are at depth 1).
     """
-    for node in nodes:
-        if isinstance(node, Text):
-            yield "text", node, depth
-        elif isinstance(node, Bracket):
-            yield "open", node, depth + 1
-            yield from walk(node.body, depth + 1)
-            yield "close", node, depth + 1
-            for attribution in node.attributions:
-                yield "attribution", attribution, depth + 1
+    # The brackets entered, each with what is left of its body: an explicit stack, for brackets nest to any depth.
+    stack: list[tuple[Bracket | None, Iterator]] = [(None, iter(nodes))]
+    while stack:
+        for node in stack[-1][1]:
+            if isinstance(node, Text):
+                yield "text", node, depth + len(stack) - 1
+            elif isinstance(node, Bracket):
+                yield "open", node, depth + len(stack)
+                stack.append((node, iter(node.body)))
+                break
+        else:
+            bracket, _ = stack.pop()
+            if bracket is not None:
+                yield "close", bracket, depth + len(stack)
+                for attribution in bracket.attributions:
+                    yield "attribution", attribution, depth + len(stack)
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cicatext.notation.render import render
-from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
+from cicatext.notation.tree import Bracket, Draft, Paragraph, Text, texts_in
 
 DEFAULT_PLACEHOLDERS = (
     r"x+",
@@ -103,15 +103,7 @@ def bracket_kind(bracket: Bracket, kinds: Kinds = DEFAULT_KINDS) -> str:
 
 def curly_placeholders(paragraph: Paragraph) -> int:
     """How many placeholders in braces (`{Placeholder for preamble}`) the paragraph's text holds."""
-    return sum(len(CURLY_PLACEHOLDER.findall(node.text)) for node in _texts(paragraph.content))
-
-
-def _texts(nodes):
-    for node in nodes:
-        if isinstance(node, Text):
-            yield node
-        else:
-            yield from _texts(node.body)
+    return sum(len(CURLY_PLACEHOLDER.findall(node.text)) for node in texts_in(paragraph.content))
 
 
 def side_by_side(nodes: Sequence) -> list[tuple[Bracket, ...]]:

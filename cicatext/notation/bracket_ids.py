@@ -35,9 +35,12 @@ its parts in later paragraphs carry the same id.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import pairwise
 
+from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz"
@@ -55,17 +58,21 @@ CODE = re.compile(rf"[{ALPHABET}]+")
 def words(bracket: Bracket) -> str:
     """The bracket's words: its text without bracket marks or attributions, white space collapsed."""
     pieces: list[str] = []
-    _collect(bracket.body, pieces)
-    return _SPACE.sub(" ", "".join(pieces)).strip()
-
-
-def _collect(nodes, pieces: list[str]) -> None:
-    for node in nodes:
-        if isinstance(node, Text):
-            pieces.append(node.text)
+    # Each inner bracket's trailer follows its body: the stack holds the brackets entered, and what is left of
+    # each one's body (brackets nest to any depth).
+    stack: list[tuple[Bracket, Iterator]] = [(bracket, iter(bracket.body))]
+    while stack:
+        for node in stack[-1][1]:
+            if isinstance(node, Text):
+                pieces.append(node.text)
+            else:
+                stack.append((node, iter(node.body)))
+                break
         else:
-            _collect(node.body, pieces)
-            pieces.append(node.trailer)
+            inner, _ = stack.pop()
+            if stack:
+                pieces.append(inner.trailer)
+    return _SPACE.sub(" ", "".join(pieces)).strip()
 
 
 def _letters(key: str, count: int) -> str:
@@ -105,22 +112,38 @@ class Named:
 
 
 def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
-    """(bracket, depth, full code) of every bracket opening in the paragraph, in reading order (outer first)."""
-    found: list[tuple[Bracket, int, str, str]] = []  # bracket, depth, words, eight words before
-    before: list[str] = []
+    """(bracket, depth, full code) of every bracket opening in the paragraph, in reading order (outer first).
 
-    def walk(nodes, depth: int) -> None:
-        for node in nodes:
+    Brackets nested deeper than `MAX_DEPTH` (an error of the reading) are not
+    named: the words of each bracket are as long as all it holds, so naming
+    brackets at any depth would take time as the depth times the text.
+    """
+    found: list[list] = []  # bracket, depth, words, eight words before
+    # The text before each bracket, piece by piece: the texts and the trailers of the brackets, in order.
+    pieces: list[str] = []
+    before = _LastWords()
+    # The brackets entered (None for the paragraph): each one's entry in `found` (None when not named), where
+    # its pieces begin, and what is left of its body.
+    stack: list[tuple[Bracket | None, list | None, int, Iterator]] = [(None, None, 0, iter(paragraph.content))]
+    while stack:
+        for node in stack[-1][3]:
             if isinstance(node, Text):
-                before.append(node.text)
+                pieces.append(node.text)
+                before.add(node.text)
                 continue
-            if not node.continued:
-                preceding = " ".join(_SPACE.sub(" ", "".join(before)).split()[-8:])
-                found.append((node, depth, words(node), preceding))
-            walk(node.body, depth + 1)
-            before.append(node.trailer)
-
-    walk(paragraph.content, 1)
+            entry = None
+            if not node.continued and len(stack) <= MAX_DEPTH:
+                entry = [node, len(stack), "", before.words()]
+                found.append(entry)
+            stack.append((node, entry, len(pieces), iter(node.body)))
+            break
+        else:
+            bracket, entry, begun, _ = stack.pop()
+            if entry is not None:
+                entry[2] = _SPACE.sub(" ", "".join(pieces[begun:])).strip()
+            if bracket is not None:
+                pieces.append(bracket.trailer)
+                before.add(bracket.trailer)
     keys = [(text, depth, preceding) for _, depth, text, preceding in found]
     counts: dict[tuple[str, int, str], int] = {}
     for key in keys:
@@ -138,13 +161,37 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
 
 def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
     """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares."""
-    shown = []
-    for code in codes:
-        length = SHOWN
-        while length < len(code) and any(other != code and other.startswith(code[:length]) for other in codes):
-            length += 1
-        shown.append(f"{paragraph_id}:{code[:length]}")
-    return shown
+    # The longest prefix a code shares with another is the longest it shares with its neighbours in order.
+    shared: dict[str, int] = {}
+    distinct = sorted(set(codes))
+    for one, other in pairwise(distinct):
+        common = 0
+        while common < min(len(one), len(other)) and one[common] == other[common]:
+            common += 1
+        shared[one] = max(shared.get(one, 0), common)
+        shared[other] = max(shared.get(other, 0), common)
+    return [f"{paragraph_id}:{code[:max(SHOWN, shared.get(code, 0) + 1)]}" for code in codes]
+
+
+class _LastWords:
+    """The last eight words of a text written piece by piece, kept as it grows (in time as its length)."""
+
+    def __init__(self) -> None:
+        self.last: list[str] = []
+        self.open = False  # whether the text ends inside a word, which the next piece may go on
+
+    def add(self, piece: str) -> None:
+        if not piece:
+            return
+        found = piece.split()
+        if found and self.open and not piece[0].isspace():
+            self.last[-1] += found.pop(0)
+        self.last.extend(found)
+        del self.last[:-8]
+        self.open = not piece[-1].isspace()
+
+    def words(self) -> str:
+        return " ".join(self.last)
 
 
 def name_paragraph(paragraph: Paragraph, carried: list[Named] | None = None) -> list[Named]:

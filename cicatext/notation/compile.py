@@ -13,7 +13,7 @@ otherwise the entry is returned as unplaced, never dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from cicatext.notation.anchors import balanced, exact_bracket, insertion_point, locate_anchor, resolve_bracket
@@ -427,21 +427,31 @@ def _render_plan(plan: _ParagraphPlan) -> tuple[str, list[tuple[str, Entry, str]
 
 
 def _emit(raw: str, low: int, high: int, groups: list[_Group]) -> str:
-    out: list[str] = []
-    cursor = low
-    for group in groups:
-        out.append(raw[cursor:group.start])
-        if group.kind == "insert":
-            _emit_insert(out, group, raw[group.start:high])
-        elif group.kind == "append":
-            out.append("".join(f", {_option(text, codes, Stance.PROPOSE)}"
-                               for text, codes in group.options.ordered()))
+    """`raw` from `low` to `high` with `groups` (and the groups within them) written in, on an explicit stack:
+    spans nest to any depth."""
+    # Each frame: the group whose text is being written (None for the whole), its end, what is written of
+    # it so far, where the text not yet written begins, and the groups left within it.
+    stack: list[tuple[_Group | None, int, list[str], int, Iterator[_Group]]] = [(None, high, [], low, iter(groups))]
+    while True:
+        owner, end, out, cursor, pending = stack[-1]
+        for group in pending:
+            out.append(raw[cursor:group.start])
+            cursor = group.end
+            if group.kind == "insert":
+                _emit_insert(out, group, raw[group.start:end])
+            elif group.kind == "append":
+                out.append("".join(f", {_option(text, codes, Stance.PROPOSE)}"
+                                   for text, codes in group.options.ordered()))
+            else:
+                stack[-1] = (owner, end, out, cursor, pending)
+                stack.append((group, group.end, [], group.start, iter(group.children)))
+                break
         else:
-            inner = _emit(raw, group.start, group.end, group.children)
-            out.append(_render_group(group, inner))
-        cursor = group.end
-    out.append(raw[cursor:high])
-    return "".join(out)
+            out.append(raw[cursor:end])
+            stack.pop()
+            if owner is None:
+                return "".join(out)
+            stack[-1][2].append(_render_group(owner, "".join(out)))
 
 
 def _option(text: str, codes: list[str], stance: Stance) -> str:

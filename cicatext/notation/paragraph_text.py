@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
@@ -100,9 +101,11 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     at = 0
     read = 0
 
-    def walk(nodes, depth: int, parent: int | None) -> None:
-        nonlocal at, read
-        for node in nodes:
+    # The brackets entered, each with its ordinal, where it starts and what is left of its body: an explicit
+    # stack, for brackets nest to any depth.
+    stack: list[tuple[Bracket | None, int | None, int, Iterator]] = [(None, None, 0, iter(paragraph.content))]
+    while stack:
+        for node in stack[-1][3]:
             if type(node) is Text:
                 piece = node.text
                 raw.append(piece)
@@ -118,7 +121,12 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
             if not node.continued:
                 raw.append("[")
                 at += 1
-            walk(node.body, depth + 1, ordinal)
+            stack.append((node, ordinal, start, iter(node.body)))
+            break
+        else:
+            node, ordinal, start, _ = stack.pop()
+            if node is None:
+                break
             close = at
             if node.closed:
                 raw.append("]")
@@ -135,9 +143,9 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
                 piece = attribution.lead + attribution.source()
                 raw.append(piece)
                 at += len(piece)
-            spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, depth, parent, node)
+            spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, len(stack), stack[-1][1],
+                                             node)
 
-    walk(paragraph.content, 1, None)
     return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
 
 

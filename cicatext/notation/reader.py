@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from cicatext.errors import NotationError, Problem
 from cicatext.notation.attributions import Source
+from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner, brackets_span_lines
 from cicatext.notation.tree import Draft
 
@@ -66,11 +67,13 @@ class Reading:
         return not any(p.severity == "error" for p in self.problems)
 
 
-def read(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> Reading:
+def read(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
+         max_depth: int = MAX_DEPTH) -> Reading:
     """Read bracketed text leniently: never raises; returns the tree and the problems found.
 
     With `codes`, an attribution naming a code outside them is an error that
-    suggests the nearest known code.
+    suggests the nearest known code. Brackets nested deeper than `max_depth`
+    are one error, at the first bracket past it (`cicatext.notation.nesting`).
     """
     known = frozenset(codes) if codes is not None else None
     # The reader makes many small objects that all live on: pausing the
@@ -79,17 +82,18 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     if pause:
         gc.disable()
     try:
-        draft, problems = Scanner(Source(text), known, file).run(lazy=len(text) >= LAZY_FROM)
+        draft, problems = Scanner(Source(text), known, file, max_depth).run(lazy=len(text) >= LAZY_FROM)
     finally:
         if pause:
             gc.enable()
     return Reading(draft, _with_nul_problems(problems, text, file))
 
 
-def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> tuple[Problem, ...]:
+def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
+          max_depth: int = MAX_DEPTH) -> tuple[Problem, ...]:
     """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
     known = frozenset(codes) if codes is not None else None
-    return _with_nul_problems(Scanner(Source(text), known, file).run(lazy=True)[1], text, file)
+    return _with_nul_problems(Scanner(Source(text), known, file, max_depth).run(lazy=True)[1], text, file)
 
 
 _NUL_SHOWN = 10
@@ -154,9 +158,10 @@ def count_brackets(text: str) -> tuple[int, int] | None:
     return sum(1 for _ in breaks), brackets
 
 
-def parse(text: str, *, codes: Collection[str] | None = None, file: str | None = None) -> Draft:
+def parse(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
+          max_depth: int = MAX_DEPTH) -> Draft:
     """Read bracketed text strictly: raises `NotationError` when any problem is an error."""
-    reading = read(text, codes=codes, file=file)
+    reading = read(text, codes=codes, file=file, max_depth=max_depth)
     for problem in reading.problems:
         if problem.severity == "error":
             raise NotationError(

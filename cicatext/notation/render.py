@@ -7,7 +7,7 @@ made by operations render in the normal spelling.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Text
 
@@ -43,20 +43,33 @@ def render(node) -> str:
 
 
 def _inline(nodes, emit: Callable[[str], object]) -> None:
-    for node in nodes:
-        if type(node) is Text:
-            emit(node.text)
+    """Emit inline nodes and every bracket within them, on an explicit stack (brackets nest to any depth)."""
+    # The brackets entered and not yet closed, each with what is left of its body to emit.
+    stack: list[tuple[Bracket | None, Iterator]] = []
+    bracket = None
+    pending = iter(nodes)
+    while True:
+        for node in pending:
+            if type(node) is Text:
+                emit(node.text)
+                continue
+            if not node.continued:
+                emit("[")
+            stack.append((bracket, pending))
+            bracket = node
+            pending = iter(node.body)
+            break
         else:
-            _bracket(node, emit)
+            if bracket is None:
+                return
+            if bracket.closed:
+                emit("]")
+            emit(bracket.trailer)
+            for attribution in bracket.attributions:
+                emit(attribution.lead)
+                emit(attribution.raw or attribution.canonical())
+            bracket, pending = stack.pop()
 
 
 def _bracket(bracket: Bracket, emit: Callable[[str], object]) -> None:
-    if not bracket.continued:
-        emit("[")
-    _inline(bracket.body, emit)
-    if bracket.closed:
-        emit("]")
-    emit(bracket.trailer)
-    for attribution in bracket.attributions:
-        emit(attribution.lead)
-        emit(attribution.raw or attribution.canonical())
+    _inline((bracket,), emit)

@@ -17,6 +17,7 @@ from bisect import bisect_right
 
 from cicatext.errors import Problem
 from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
+from cicatext.notation.nesting import MAX_DEPTH, nesting_problem
 from cicatext.notation.nodes import build_content
 from cicatext.notation.tree import Draft, Paragraph, Position
 
@@ -57,8 +58,13 @@ def is_boundary(text: str, start: int) -> bool:
 class Scanner(AttributionReader):
     """One reading of one text: checks paragraphs, collects problems, makes nodes."""
 
-    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None) -> None:
+    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None,
+                 max_depth: int = MAX_DEPTH) -> None:
         super().__init__(source, known, file)
+        self.max_depth = max_depth  # how deep brackets may nest
+        # Each nest that goes deeper than that: the `[` at the limit's depth that holds it, the first `[` past
+        # the limit within it, and how deep the nest goes.
+        self.over: list[list[int]] = []
         self.orphans = True  # whether attribution-like text may follow no bracket
         self.each = True  # whether a quick reading checks each paragraph's brackets
         self.close_look = True  # whether a quick reading has a `]` to look at closely
@@ -102,6 +108,7 @@ class Scanner(AttributionReader):
             return self._run_quick(paragraphs, separators, seen_ids, pstart, marker, pid, cstart)
         line, counted = 1, 0  # the line of offset `counted`
         stack: list[int] = []
+        limit = self.max_depth
         # Paragraphs a bracket crosses, waiting for their nodes; the brackets open where the current one began.
         spanning: list = []
         carried_in: tuple[int, ...] = ()
@@ -110,6 +117,8 @@ class Scanner(AttributionReader):
             char = text[s] if s < n else "\n"
             if char == "[":
                 stack.append(s)
+                if len(stack) > limit:
+                    self._too_deep(stack)
             elif char == "]":
                 if not stack:
                     self.problem(s, "unmatched ']'", "remove it, or add the '[' that opens this bracket")
@@ -178,6 +187,14 @@ class Scanner(AttributionReader):
             self._settle(spanning, tuple(stack), lazy)
         self.taken += taken
         return self._done(paragraphs, separators)
+
+    def _too_deep(self, stack: list[int]) -> None:
+        """Note the `[` last on `stack`, which opens a bracket past the limit: the first of its nest, or deeper."""
+        holder = stack[self.max_depth - 1] if self.max_depth > 0 else -1
+        if self.over and self.over[-1][0] == holder:
+            self.over[-1][2] = max(self.over[-1][2], len(stack))
+        else:
+            self.over.append([holder, stack[-1], len(stack)])
 
     def _settle(self, spanning: list, unclosed: tuple[int, ...], lazy: bool) -> None:
         """Give the paragraphs a bracket crossed their nodes (or their recipe), now that the scan has found
@@ -255,8 +272,9 @@ class Scanner(AttributionReader):
         closer looks are noted.
         """
         text = self.text
-        spans = brackets_span_lines(text)
-        if spans is None:
+        marks = _marks(text)
+        spans = _span_lines(marks)
+        if spans is None or deeper_than(marks.replace(b"\n", b""), self.max_depth):
             return False
         self.each = spans
         found = _AFTER_RUN.findall(text)
@@ -389,6 +407,11 @@ class Scanner(AttributionReader):
 
     def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> tuple[Draft, tuple[Problem, ...]]:
         draft = Draft(tuple(paragraphs), tuple(separators))
+        for _, opened, deepest in self.over:
+            starts = self.source.starts
+            line = bisect_right(starts, opened)
+            self.found.append((opened, nesting_problem(self.text, opened, line, starts[line - 1], deepest,
+                                                       self.max_depth, self.file)))
         if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
             self._orphans(draft)
         if not self.text.isascii():
@@ -424,14 +447,54 @@ def brackets_span_lines(text: str) -> bool | None:
     balanced line by line leave line breaks only and cannot cross a paragraph
     break; otherwise the brackets alone must come to nothing.
     """
-    left = _reduce(text.encode().translate(None, _NOT_BRACKETS))
+    return _span_lines(_marks(text))
+
+
+def _marks(text: str) -> bytes:
+    """The text's brackets and line breaks alone."""
+    return text.encode().translate(None, _NOT_BRACKETS)
+
+
+def _span_lines(marks: bytes) -> bool | None:
+    left = _reduce(marks)
     if b"[" not in left and b"]" not in left:
         return False
     return None if _reduce(left.replace(b"\n", b"")) else True
 
 
-def _reduce(brackets: bytes) -> bytes:
-    """`brackets` with every `[]` taken out until none is left."""
-    while b"[]" in brackets:
-        brackets = brackets.replace(b"[]", b"")
-    return brackets
+# How many times brackets are reduced pair by pair in C before a stack finishes the work (in linear time).
+_PASSES = 8
+
+
+def _reduce(marks: bytes) -> bytes:
+    """`marks` with every `[]` taken out until none is left (a line break keeps its neighbours apart)."""
+    # Each pass takes out the innermost pairs: a few passes in C are quickest for brackets nested a few deep;
+    # brackets nested deeper are finished on a stack, so that any depth costs time in proportion to the text.
+    for _ in range(_PASSES):
+        if b"[]" not in marks:
+            return marks
+        marks = marks.replace(b"[]", b"")
+    left = bytearray()
+    for mark in marks:
+        if mark == 93 and left and left[-1] == 91:  # `]` closing the `[` before it
+            left.pop()
+        else:
+            left.append(mark)
+    return bytes(left)
+
+
+def deeper_than(marks: bytes, limit: int) -> bool:
+    """Whether balanced brackets (`marks`, brackets alone) nest deeper than `limit`."""
+    # Each pass takes out the innermost pairs: one level of depth.
+    passes = 0
+    while marks and passes < _PASSES:
+        marks = marks.replace(b"[]", b"")
+        passes += 1
+    deepest = level = 0
+    for mark in marks:
+        if mark == 91:
+            level += 1
+            deepest = max(deepest, level)
+        else:
+            level -= 1
+    return passes + deepest > limit

@@ -31,7 +31,7 @@ from cicatext.notation.styles import (
     by_stance,
     cica,
 )
-from cicatext.notation.tree import Attribution, Bracket, Inline, Stance, Text
+from cicatext.notation.tree import Attribution, Bracket, Inline, Stance, Text, brackets_in
 
 _LEAD = re.compile(r"\s*[^\s:“”\"]{1,40}(?:\s+[^\s:“”\"]{1,40}){0,5}\s*:")
 _WORD_CHARACTER = re.compile(r"\w")
@@ -308,9 +308,7 @@ def _plain(bracket: Bracket) -> str | None:
 
 
 def _inner(bracket: Bracket):
-    for node in bracket.body:
-        if isinstance(node, Bracket):
-            yield node, 1
-            yield from _inner(node)
+    """Every bracket within `bracket`, at any depth (on the tree walk's explicit stack)."""
+    return brackets_in(bracket.body)
 
 

@@ -44,6 +44,7 @@ from cicatext.notation.tree import (
     Position,
     Stance,
     Text,
+    rebuild,
 )
 
 CICA = "cica"
@@ -234,18 +235,16 @@ _NOTE = re.compile(r"([.,;:!?]*)([^\S\n]*)\(([^()\[\]\n]{1,160})\)")
 
 def _note_content(nodes: tuple[Inline, ...], names: Names, report: Report) -> list[Inline]:
     """The nodes with every bracket's notes taken as attributions (inner brackets too)."""
-    out: list[Inline] = []
-    for node in nodes:
+    def step(out: list[Inline], node: Inline) -> None:
         if isinstance(node, Text) and out and isinstance(out[-1], Bracket) and out[-1].closed:
             bracket, rest = _take_notes(out[-1], node, names, report)
             out[-1] = bracket
             if rest:
                 out.append(Text(rest, node.pos))
-            continue
-        if isinstance(node, Bracket):
-            node = replace(node, body=tuple(_note_content(node.body, names, report)))
+            return
         out.append(node)
-    return out
+
+    return rebuild(nodes, lambda bracket, body: (replace(bracket, body=tuple(body)),), step)
 
 
 def _take_notes(bracket: Bracket, after: Text, names: Names, report: Report) -> tuple[Bracket, str]:
@@ -322,13 +321,8 @@ _OPTION_SEPARATOR = re.compile(r"\s+/\s+")
 
 
 def _inside_content(nodes: tuple[Inline, ...], names: Names, report: Report) -> list[Inline]:
-    out: list[Inline] = []
-    for node in nodes:
-        if isinstance(node, Bracket):
-            body = tuple(_inside_content(node.body, names, report))
-            node = _inside_bracket(replace(node, body=body), names, report)
-        out.append(node)
-    return out
+    """The nodes with the parties written inside each bracket taken as attributions (inner brackets first)."""
+    return rebuild(nodes, lambda bracket, body: (_inside_bracket(replace(bracket, body=tuple(body)), names, report),))
 
 
 def _inside_bracket(bracket: Bracket, names: Names, report: Report) -> Bracket:
@@ -442,43 +436,40 @@ def by_stance(attributions) -> dict[Stance, list[str]]:
 
 
 def _write_note(nodes, report: Report) -> list[Inline]:
-    out: list[Inline] = []
-    for node in nodes:
-        if not isinstance(node, Bracket):
-            out.append(node)
+    """The nodes with each bracket's attributions written as notes after it."""
+    return rebuild(nodes, _noted)
+
+
+def _noted(node: Bracket, body: list[Inline]) -> tuple[Inline, ...]:
+    node = replace(node, body=tuple(body))
+    if not node.attributions:
+        return (node,)
+    notes = []
+    for stance, codes in by_stance(node.attributions).items():
+        if not codes:
             continue
-        node = replace(node, body=tuple(_write_note(node.body, report)))
-        if not node.attributions:
-            out.append(node)
-            continue
-        notes = []
-        for stance, codes in by_stance(node.attributions).items():
-            if not codes:
-                continue
-            if stance is Stance.PROPOSE and len(codes) > 1:
-                notes.append(f"({', '.join(codes)})")
-            else:
-                notes.append(f"({', '.join(codes)}: {_WORDS[stance]})")
-        lead = node.attributions[0].lead
-        out.append(replace(node, attributions=()))
-        out.append(Text(lead + " ".join(notes)))
-    return out
+        if stance is Stance.PROPOSE and len(codes) > 1:
+            notes.append(f"({', '.join(codes)})")
+        else:
+            notes.append(f"({', '.join(codes)}: {_WORDS[stance]})")
+    lead = node.attributions[0].lead
+    return replace(node, attributions=()), Text(lead + " ".join(notes))
 
 
 def _write_inside(nodes, report: Report) -> list[Inline]:
-    out: list[Inline] = []
-    for node in nodes:
-        if not isinstance(node, Bracket):
-            out.append(node)
-            continue
+    """The nodes with each bracket's attributions written inside it; an options group of plain alternatives as
+    one bracket with each alternative's parties."""
+    def keep(node: Bracket) -> tuple[Inline, ...] | None:
         if node.is_options and not node.attributions and not any(
                 isinstance(n, Bracket) for a in node.options for n in a.body):
-            out.append(_options_inside(node))
-            continue
-        body = tuple(_write_inside(node.body, report))
-        out.append(replace(node, body=(*body, Text(_tail(node.attributions))) if node.attributions else body,
-                           attributions=()))
-    return out
+            return (_options_inside(node),)
+        return None
+
+    def finish(node: Bracket, body: list[Inline]) -> tuple[Inline, ...]:
+        return (replace(node, body=(*body, Text(_tail(node.attributions))) if node.attributions else tuple(body),
+                        attributions=()),)
+
+    return rebuild(nodes, finish, keep=keep)
 
 
 def _tail(attributions) -> str:

@@ -13,7 +13,7 @@ positions by being rendered and read again.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
@@ -143,7 +143,7 @@ class Paragraph:
 
     def brackets(self) -> Iterator[tuple[Bracket, int]]:
         """Every bracket in document order (outer before inner) with its depth (outermost 1)."""
-        yield from _walk(self.content, 1)
+        yield from brackets_in(self.content)
 
     def __getattr__(self, name: str):
         # Reached only for an attribute the instance lacks: the content or the
@@ -195,8 +195,68 @@ class Draft:
         return sum(1 for paragraph in self.paragraphs for bracket, _ in paragraph.brackets() if not bracket.continued)
 
 
-def _walk(nodes: tuple[Inline, ...], depth: int) -> Iterator[tuple[Bracket, int]]:
-    for node in nodes:
-        if isinstance(node, Bracket):
-            yield node, depth
-            yield from _walk(node.body, depth + 1)
+def brackets_in(nodes: tuple[Inline, ...], depth: int = 1) -> Iterator[tuple[Bracket, int]]:
+    """Every bracket within `nodes` in document order, outer first, with its depth (`depth` for the outermost).
+
+    On an explicit stack of the bodies being walked: brackets nest to any depth.
+    """
+    stack = [iter(nodes)]
+    base = depth - 1
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Bracket):
+                yield node, base + len(stack)
+                stack.append(iter(node.body))
+                break
+        else:
+            stack.pop()
+
+
+def texts_in(nodes: tuple[Inline, ...]) -> Iterator[Text]:
+    """Every Text within `nodes`, at any depth, in document order (on an explicit stack)."""
+    stack = [iter(nodes)]
+    while stack:
+        for node in stack[-1]:
+            if isinstance(node, Text):
+                yield node
+            else:
+                stack.append(iter(node.body))
+                break
+        else:
+            stack.pop()
+
+
+def rebuild(nodes: tuple[Inline, ...], finish: Callable[[Bracket, list[Inline]], Sequence[Inline]],
+            step: Callable[[list[Inline], Inline], object] = list.append,
+            keep: Callable[[Bracket], Sequence[Inline] | None] | None = None) -> list[Inline]:
+    """Inline nodes made anew from the innermost brackets out, on an explicit stack (brackets nest to any depth).
+
+    Each bracket's body is made first: `finish(bracket, body)` gives the nodes
+    standing for the bracket, given in turn to `step(made, node)` with the
+    nodes made so far at its level, as a Text is (by default appended).
+    `keep(bracket)`, when given, may give the nodes standing for a bracket
+    without its body being made.
+    """
+    stack: list[tuple[Bracket | None, list[Inline], Iterator]] = []
+    bracket: Bracket | None = None
+    made: list[Inline] = []
+    pending = iter(nodes)
+    while True:
+        for node in pending:
+            if isinstance(node, Bracket):
+                kept = keep(node) if keep is not None else None
+                if kept is not None:
+                    for one in kept:
+                        step(made, one)
+                    continue
+                stack.append((bracket, made, pending))
+                bracket, made, pending = node, [], iter(node.body)
+                break
+            step(made, node)
+        else:
+            if bracket is None:
+                return made
+            finished = finish(bracket, made)
+            bracket, made, pending = stack.pop()
+            for one in finished:
+                step(made, one)

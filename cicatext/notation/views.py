@@ -26,6 +26,7 @@ from cicatext.notation.bracket_ids import (
     name_paragraph,
     split_id,
 )
+from cicatext.notation.paragraph_text import paragraph_text
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
 
@@ -104,20 +105,37 @@ def bracket_list(draft: Draft, kinds: Kinds = DEFAULT_KINDS) -> list[BracketInfo
             if found.bracket.continued or found.bracket.continues:
                 parts.setdefault(found.full, []).append((paragraph, found))
     listed: list[BracketInfo] = []
+    bodies = _bodies(draft, named)
     for paragraph, here in zip(draft.paragraphs, named):
         shown = {id(found.bracket): found.shown for found in here}
         group_of = {id(bracket): shown.get(id(run[0])) for run in side_by_side_runs(paragraph) for bracket in run}
-        listed.extend(_info(paragraph, found, parts.get(found.full), kinds, group_of.get(id(found.bracket)))
+        listed.extend(_info(paragraph, found, parts.get(found.full), kinds, group_of.get(id(found.bracket)), bodies)
                       for found in here if not found.bracket.continued)
     return listed
 
 
+def _bodies(draft: Draft, named: list[list[Named]]) -> dict[int, str]:
+    """The text of the body of every bracket `named` (of a part, for a bracket spanning paragraphs), by the
+    bracket's identity: slices of each paragraph's text laid out once, rather than each body rendered alone."""
+    bodies: dict[int, str] = {}
+    for paragraph, here in zip(draft.paragraphs, named):
+        if not here:
+            continue
+        wanted = {id(found.bracket) for found in here}
+        laid = paragraph_text(paragraph)
+        raw = laid.raw
+        for span in laid.brackets:
+            if id(span.bracket) in wanted:
+                bodies[id(span.bracket)] = raw[span.start + (0 if span.bracket.continued else 1):span.close]
+    return bodies
+
+
 def _info(paragraph: Paragraph, found: Named, parts: list[tuple[Paragraph, Named]] | None, kinds: Kinds,
-          group: str | None) -> BracketInfo:
+          group: str | None, bodies: dict[int, str]) -> BracketInfo:
     bracket = found.bracket
     pos = bracket.pos
     last = parts[-1][1].bracket if parts else bracket
-    text = "\n\n".join(render(part.bracket.body) for _, part in parts) if parts else render(bracket.body)
+    text = "\n\n".join(bodies[id(part.bracket)] for _, part in parts) if parts else bodies[id(bracket)]
     return BracketInfo(
         id=found.shown,
         paragraph=paragraph.id,
@@ -199,10 +217,17 @@ def _numbered_hint(draft: Draft, bracket_id: str) -> str:
 
 
 def _with_parents(nodes, parent: Bracket | None):
-    for node in nodes:
-        if isinstance(node, Bracket):
-            yield node, parent
-            yield from _with_parents(node.body, node)
+    """Every bracket within `nodes` in document order with the bracket directly around it (on an explicit stack)."""
+    stack = [(parent, iter(nodes))]
+    while stack:
+        around, pending = stack[-1]
+        for node in pending:
+            if isinstance(node, Bracket):
+                yield node, around
+                stack.append((node, iter(node.body)))
+                break
+        else:
+            stack.pop()
 
 
 def _nearest_hint(draft: Draft, bracket_id: str, paragraph: Paragraph | None = None) -> str:

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from cicatext.errors import CicatextError, Problem, RepositoryError, UsageError
+from cicatext.errors import CicatextError, NotationError, Problem, RepositoryError, UsageError
 from cicatext.notation.styles import Converted
 from cicatext.records.dates import iso_day
 from cicatext.records.paragraphing import (
@@ -103,6 +103,18 @@ class ImportResult:
     """What looked like an attribution in the received style and was kept as written (a party no registry knows)."""
 
 
+def _refuse_too_deep(text: str, source: str) -> None:
+    """`NotationError`, located in `source`, when the text nests brackets past the reader's limit: such a text
+    is damaged, not a draft as circulated to keep with its known problems."""
+    from cicatext.notation.nesting import too_deep
+    from cicatext.notation.reader import check
+
+    deep = too_deep(check(text, file=source))
+    if deep is not None:
+        raise NotationError(deep.message, file=deep.file, line=deep.line, column=deep.column,
+                            hint=f"{deep.hint}; nothing was imported", source_line=deep.source_line)
+
+
 def import_text(repo: Repository, text: str, *, symbol: str, title: str, language: str = "en",
                 kind: str = "other", sponsor: str | None = None, body: str | None = None,
                 source: str = "<input>", date: str | None = None,
@@ -129,6 +141,7 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
                               f"{SETTINGS_FILE} to keep other bodies' documents here")
     if kind not in DOCUMENT_KINDS:
         raise UsageError(f"unknown document kind {kind!r}", hint=f"use one of: {', '.join(DOCUMENT_KINDS)}")
+    _refuse_too_deep(text, source)
     paragraphs, warnings = split_paragraphs(text, repair_pdf=repair_pdf)
     if not paragraphs:
         raise UsageError(f"{source} holds no paragraphs", hint="give a text file with paragraphs separated by blank lines")

@@ -20,6 +20,7 @@ from cicatext.notation.alternatives import (
     side_by_side_runs,
 )
 from cicatext.notation.bracket_ids import name_paragraph
+from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
 
 # Theme variables, so the colours follow the dark and light themes.
@@ -103,32 +104,50 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
         parts.append(text)
         offset += len(text)
 
-    def walk(nodes, depth: int) -> None:
-        for node in nodes:
+    # The brackets entered, each with what its end needs and what is left of its body: an explicit stack, for
+    # brackets nest to any depth. Past the reader's limit a bracket is plain text, neither styled nor listed:
+    # thousands of levels of styles would take the terminal seconds to draw.
+    stack: list[tuple] = [(None, None, None, None, None, None, iter(paragraph.content))]
+    while stack:
+        for node in stack[-1][-1]:
             if type(node) is Text:
                 emit(node.text)
                 continue
-            bracket_id = ids.get(id(node), f"{paragraph.id}:")
+            depth = len(stack)
             codes = frozenset(a.code for a in node.attributions)
             lit = delegation is None or delegation in codes
-            base, text_colour = COLOURS[bracket_kind(node, id(node) in grouped)]
             start = offset
-            slot = len(located)
-            located.append(None)  # pre-order place, filled once the bracket's end is known
-            shade = min(12 * depth, 48)
-            region = [start, 0, f"{text_colour} on {base} {shade}%" if lit else "dim"]
-            spans.append(region)
+            slot = region = None
+            if depth <= MAX_DEPTH:
+                base, text_colour = COLOURS[bracket_kind(node, id(node) in grouped)]
+                slot = len(located)
+                located.append(None)  # pre-order place, filled once the bracket's end is known
+                shade = min(12 * depth, 48)
+                region = [start, 0, f"{text_colour} on {base} {shade}%" if lit else "dim"]
+                spans.append(region)
             if not node.continued:
-                spans.append([start, start + 1, "bold" if lit else "dim"])
+                if slot is not None:
+                    spans.append([start, start + 1, "bold" if lit else "dim"])
                 emit("[")
-            walk(node.body, depth + 1)
+            stack.append((node, codes, lit, start, slot, region, iter(node.body)))
+            break
+        else:
+            node, codes, lit, start, slot, region, _ = stack.pop()
+            if node is None:
+                break
+            if slot is None:
+                emit(("]" if node.closed else "") + node.trailer)
+                for attribution in node.attributions:
+                    emit(attribution.lead + attribution.source())
+                continue
             if node.closed:
                 spans.append([offset, offset + 1, "bold" if lit else "dim"])
                 emit("]")
             elif not node.continues:
                 spans.append([start, start + 1, "bold $text-error underline"])
             emit(node.trailer)
-            region[1] = offset
+            if region is not None:
+                region[1] = offset
             for attribution in node.attributions:
                 emit(attribution.lead)
                 badge_start = offset
@@ -141,9 +160,9 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
                 else:
                     style = f"bold {own_text} on {own_base} 25%"
                 spans.append([badge_start, offset, style])
-            located[slot] = BracketSpan(bracket_id, start, offset, codes)
+            if slot is not None:
+                located[slot] = BracketSpan(ids.get(id(node), f"{paragraph.id}:"), start, offset, codes)
 
-    walk(paragraph.content, 1)
     for bracket in located:
         if bracket.id == selected:
             spans.append([bracket.start, bracket.end, "reverse"])
