@@ -21,6 +21,10 @@ PENDING = os.environ.get("CICATEXT_FUZZ_PENDING") == "1"
 """Generate the shapes whose fix is pending too (see the module's docstring)."""
 DEEPEST = 3000 if PENDING else 300
 """The deepest bracket nesting generated."""
+LONG_RUN = bool(os.environ.get("CICATEXT_FUZZ_EXAMPLES"))
+REPEATS = 300 if LONG_RUN else 40
+"""How many times a long line repeats its phrase, and (×4/3) how many paragraphs a text may have: the fixed
+sample keeps inputs small enough to run in seconds under tracemalloc."""
 CODES = frozenset({"IND", "CHN", "IRAN", "AZER", "TUR", "SEC"})
 LOOKALIKES = ["\u0406ND", "\u0421HN", "IR\u0391N", "ＩＮＤ", "I\u200bND", "ІRAN"]
 """Codes written with Cyrillic, Greek or fullwidth letters, or a zero-width space inside."""
@@ -62,12 +66,12 @@ def deep(draw) -> str:
 
 @st.composite
 def long_line(draw) -> str:
-    return draw(phrases) * draw(st.integers(1, 300))
+    return draw(phrases) * draw(st.integers(1, REPEATS))
 
 
 @st.composite
 def many_paragraphs(draw) -> str:
-    count = draw(st.integers(1, 400))
+    count = draw(st.integers(1, REPEATS * 4 // 3))
     body = draw(nested)
     return "\n\n".join(f"{n}. {body}" for n in range(1, count + 1))
 
@@ -119,7 +123,7 @@ yaml_pieces = st.sampled_from([
 
 @st.composite
 def deep_yaml(draw) -> str:
-    depth = draw(st.integers(1, 1500))
+    depth = draw(st.integers(1, 1500 if LONG_RUN else 200))
     style = draw(st.sampled_from(["flow-list", "flow-map", "block"]))
     if style == "flow-list":
         return "a: " + "[" * depth + "1" + "]" * draw(st.sampled_from([depth, depth - 1, 0])) + "\n"
@@ -142,7 +146,7 @@ def alias_yaml(draw) -> str:
 
 @st.composite
 def huge_scalar(draw) -> str:
-    size = draw(st.sampled_from([10, 1000, 100_000, 1_100_000]))
+    size = draw(st.sampled_from([10, 1000, 100_000, 1_100_000] if LONG_RUN else [10, 1000, 100_000]))
     quote = draw(st.sampled_from(["", "'", '"']))
     return f"text: {quote}{'x' * size}{quote}\n"
 

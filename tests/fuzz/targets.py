@@ -170,8 +170,11 @@ def hook(clone: Path, branch_tip: str, entries, refspec: bytes) -> str | None:
                                   commit.encode() + b":" + (target or b"refs/heads/" + source)],
                                  cwd=clone, capture_output=True, check=False)
         said = process.stderr.decode("utf-8", "backslashreplace")
-        if "Traceback" in said or (process.returncode != 0 and "cicatext: refused" not in said
-                                   and "rejected" not in process.stdout.decode("utf-8", "replace")):
+        # Refused by cicatext, by git on the server (fsck, ref rules: "rejected"), or by git here before any
+        # push (a refspec it will not send): anything else, a traceback above all, is a failure.
+        refused = ("cicatext: refused" in said or "rejected" in process.stdout.decode("utf-8", "replace")
+                   or said.startswith("fatal: invalid refspec"))
+        if "Traceback" in said or (process.returncode != 0 and not refused):
             raise RuntimeError(said[-600:])
         return process.returncode
 

@@ -9,7 +9,6 @@ No example database is kept.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -38,14 +37,14 @@ def _tracing():
     tracemalloc.stop()
 
 
-@examples(150, 0.4)
+@examples(100, 0.4)
 @given(generators.bracketed_texts)
 def test_notation_reader(text):
     """read() and parse() return or refuse with a CicatextError; read(text).draft renders back to text exactly."""
     targets.notation(text)
 
 
-@examples(100, 0.3)
+@examples(60, 0.3)
 @given(generators.yaml_texts)
 def test_yaml_loading(text):
     """Any text, and hostile YAML (deep, aliased, complex keys, huge scalars), loads or raises a RecordError."""
@@ -63,14 +62,14 @@ def rounds(draw):
     return text, sets
 
 
-@examples(60, 0.2)
+@examples(40, 0.2)
 @given(rounds())
 def test_compiler(case):
     """compile_round on generated position sets against generated texts returns or raises a CicatextError."""
     targets.compiled(*case)
 
 
-@examples(40, 0.1)
+@examples(20, 0.1)
 @given(generators.word_files())
 def test_word_import(data):
     """A .docx made with tracked changes and comments, the same with its XML mutated, or any bytes: read or
@@ -79,32 +78,30 @@ def test_word_import(data):
 
 
 class _Server:
-    """A guarded shared repository, made once, and IND's clone with its delegation branch pushed."""
+    """A guarded shared repository and IND's clone with its delegation branch pushed; `tip` follows what is taken."""
 
-    clone: Path
-    tip: str
+    def __init__(self, folder: Path) -> None:
+        from cicatext.store.negotiation.branches import start_delegation
+        from tests.trust.conftest import git, make_world
 
-    @classmethod
-    def get(cls):
-        if not hasattr(cls, "clone"):
-            from cicatext.store.negotiation.branches import start_delegation
-            from tests.trust.conftest import git, make_world
-
-            world = make_world(Path(tempfile.mkdtemp(prefix="cicatext-fuzz-hook-")))
-            india = world.clone("india", "IND")
-            start_delegation(india, "IND")
-            git(india.root, "commit", "-q", "--allow-empty", "-m", "start")
-            git(india.root, "push", "-q", "origin", "delegations/IND")
-            cls.clone, cls.tip = india.root, india.head()
-        return cls
+        world = make_world(folder)
+        india = world.clone("india", "IND")
+        start_delegation(india, "IND")
+        git(india.root, "commit", "-q", "--allow-empty", "-m", "start")
+        git(india.root, "push", "-q", "origin", "delegations/IND")
+        self.clone, self.tip = india.root, india.head()
 
 
-@examples(8, 0.0005)
-@given(generators.pushed_trees, generators.pushed_refs)
-def test_server_hook(entries, refspec):
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> _Server:
+    return _Server(tmp_path_factory.mktemp("hook"))
+
+
+@examples(5, 0.0005)
+@given(entries=generators.pushed_trees, refspec=generators.pushed_refs)
+def test_server_hook(server, entries, refspec):
     """A push of a generated tree (odd names, modes, contents) to a guarded repository is taken or refused in
-    one of cicatext's lines, never with a traceback."""
-    server = _Server.get()
+    one of cicatext's lines (or git's), never with a traceback."""
     taken = targets.hook(server.clone, server.tip, entries, refspec)
     if taken:
         server.tip = taken
