@@ -106,6 +106,15 @@ def test_a_branch_name_that_is_not_utf8_is_refused(world, india):
     assert "\\udc" not in line
 
 
+def test_a_branch_name_that_is_not_utf8_is_refused_when_input_is_read_strictly(world, india, monkeypatch):
+    """Where the server makes Python read standard input strictly as UTF-8 (a locale such as en_US.UTF-8, here
+    PYTHONIOENCODING), the hook still reads the name and refuses it."""
+    monkeypatch.setenv("PYTHONIOENCODING", "utf-8:strict")
+    commit_entries(india, [("100644", POSITIONS + b"mc-2023-draft-5.yaml", b"delegation: IND\n")])
+    one_refusal(world, push_bytes(india, b"delegations/IND:refs/heads/delegations/\xff\xfe"),
+                r"delegations/\xff\xfe", "not UTF-8")
+
+
 def test_a_tag_name_that_is_not_utf8_is_refused(world):
     """The same for a round tag."""
     secretariat = world.secretariat
