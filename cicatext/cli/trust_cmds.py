@@ -167,7 +167,9 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_server_check(args: argparse.Namespace) -> int:
     from cicatext.store.trust.server import run_check
 
-    return run_check(sys.stdin)
+    # Ref names are bytes: one that is not UTF-8 is kept (surrogateescape) to be refused by name, whatever the locale.
+    lines = (line.decode("utf-8", "surrogateescape") for line in sys.stdin.buffer)
+    return run_check(lines)
 
 
 def run_keys_add(args: argparse.Namespace) -> int:

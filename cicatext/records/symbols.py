@@ -26,8 +26,10 @@ _MODIFIER = r"(?:Rev|Add|Corr|Amend|Misc|Sup|Suppl|Summary)\.\d+"
 _SYMBOL = re.compile(rf"^[A-Z][A-Z0-9]*(?:[.\-][A-Z0-9]+)*(?:/(?:{_SEGMENT}|{_MODIFIER}))+$")
 _FINAL_REVISION = re.compile(r"/Rev\.(?P<revision>\d+)$")
 _MODIFIER_ONLY = re.compile(rf"^{_MODIFIER}$")
-_LONGEST = 120
-"""No symbol of any body is longer; a longer string is not read as one."""
+LONGEST = 120
+"""No symbol of any body is longer; a longer string is not read as one (nor a folder named after it looked for)."""
+_GRAMMAR = ("write it as segments joined by /, starting with the body and ending with the number, then any "
+            "Add.N, Corr.N or Rev.N: e.g. MC/2023/DRAFT/3/Rev.1, FCCC/ADP/2015/L.6, A/AC.296/2026/9")
 
 PROFILES = {
     "cica": re.compile(
@@ -86,7 +88,7 @@ class Symbol:
 
 def _match(text: str) -> str | None:
     wanted = text.strip()
-    if len(wanted) > _LONGEST or not _SYMBOL.match(wanted) or not any(c.isdigit() for c in wanted):
+    if len(wanted) > LONGEST or not _SYMBOL.match(wanted) or not any(c.isdigit() for c in wanted):
         return None
     segments = wanted.split("/")
     while segments and _MODIFIER_ONLY.match(segments[-1]):
@@ -101,15 +103,25 @@ def parse_symbol(text: str) -> Symbol:
     """Parse a document symbol; a UsageError saying the expected form if it does not parse."""
     wanted = _match(text)
     if wanted is None:
-        raise UsageError(
-            f"'{text}' is not a document symbol",
-            hint="write it as segments joined by /, starting with the body and ending with the number, then any "
-                 "Add.N, Corr.N or Rev.N: e.g. MC/2023/DRAFT/3/Rev.1, FCCC/ADP/2015/L.6, A/AC.296/2026/9",
-        )
+        _refuse(text)
     final = _FINAL_REVISION.search(wanted)
     if final is None:
         return Symbol(wanted)
     return Symbol(wanted[: final.start()], int(final["revision"]))
+
+
+def refuse_overlong(reference: str) -> None:
+    """The UsageError of `parse_symbol` for a reference longer than any symbol; nothing for one that is not."""
+    if len(reference.strip()) > LONGEST:
+        _refuse(reference)
+
+
+def _refuse(text: str):
+    wanted = text.strip()
+    if len(wanted) <= LONGEST:
+        raise UsageError(f"'{text}' is not a document symbol", hint=_GRAMMAR)
+    raise UsageError(f"'{wanted[:60]}...' ({len(wanted):,} characters) is not a document symbol: none is longer than "
+                     f"{LONGEST} characters", hint=_GRAMMAR)
 
 
 def is_symbol(text: str) -> bool:

@@ -74,11 +74,19 @@ def resolve(cwd: Path, ref: str) -> str | None:
 
 
 def read_objects(cwd: Path, specs: list[str] | tuple[str, ...]) -> list[tuple[str, bytes] | None]:
-    """(type, content) of each object id or `rev:path`, None where there is none; one `git cat-file --batch`."""
+    """(type, content) of each object id or `rev:path`, None where there is none; one `git cat-file --batch`.
+
+    A path is sent as the bytes it was read from (surrogateescape). One holding a line break, which git would
+    read as two requests and so shift every later answer, is not sent: it reads as None.
+    """
     if not specs:
         return []
-    process = _start(cwd, ("cat-file", "--batch"), input=("\n".join(specs) + "\n").encode("utf-8"), env=None,
-                     binary=True)
+    sent = [spec for spec in specs if "\n" not in spec]
+    if len(sent) < len(specs):
+        answers = iter(read_objects(cwd, sent))
+        return [None if "\n" in spec else next(answers) for spec in specs]
+    process = _start(cwd, ("cat-file", "--batch"),
+                     input=("\n".join(specs) + "\n").encode("utf-8", "surrogateescape"), env=None, binary=True)
     if process.returncode != 0:
         raise _failure("cat-file", process, None)
     out = process.stdout

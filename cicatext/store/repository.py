@@ -37,6 +37,7 @@ from cicatext.store.layout import (
     WRITE_LOCK,
     document_record_path,
     document_text_path,
+    is_name,
 )
 
 MAIN_REF = "refs/heads/main"
@@ -277,13 +278,15 @@ class Repository:
 
     def document(self, reference: str) -> DocumentEntry:
         """The document named by a symbol (any revision), a base symbol or a folder slug."""
-        from cicatext.records.symbols import is_symbol, parse_symbol
+        from cicatext.records.symbols import is_symbol, parse_symbol, refuse_overlong
 
         wanted = reference.strip()
+        # No symbol, and so no folder made from one, is longer: refused with the symbol's grammar before any lookup.
+        refuse_overlong(wanted)
         base = str(parse_symbol(wanted).base()) if is_symbol(wanted) else None
         # The folder a symbol's document normally lives in first: one record read, not all of them.
         for slug in dict.fromkeys(s for s in (parse_symbol(wanted).slug() if base else None, wanted,
-                                              wanted.lower().replace("/", "-")) if s and "/" not in s):
+                                              wanted.lower().replace("/", "-")) if s and is_name("slug", s)):
             entry = self._document_in(slug)
             if entry is not None and _names(entry, wanted, base):
                 return entry

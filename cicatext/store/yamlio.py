@@ -188,8 +188,23 @@ def check_limits(text: str, file: str | None = None) -> None:
         return
 
 
+def _refuse_unencodable(text: str, file: str | None) -> None:
+    """A RecordError at the first character UTF-8 cannot hold (a byte kept by surrogateescape from a file that is
+    not UTF-8); nothing for a text that is all UTF-8."""
+    if text.isascii():
+        return
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        line = text.count("\n", 0, error.start) + 1
+        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
+        raise RecordError("the file holds bytes that are not UTF-8", file=file, line=line, column=column,
+                          hint="save it as UTF-8") from None
+
+
 def load(text: str, file: str | None = None) -> Any:
     """Parse YAML text strictly into plain Python values; a RecordError with line and column if it is not valid YAML."""
+    _refuse_unencodable(text, file)
     check_limits(text, file)
     try:
         return _iso_dates(_fast.load(text))
@@ -199,6 +214,10 @@ def load(text: str, file: str | None = None) -> Any:
         raise RecordError(f"YAML: {error}", file=file, hint="check the file is YAML") from None
     except ValueError:
         raise _bad_date(text, file) from None
+    except RecursionError:
+        # An anchored value that holds an alias of itself (`a: &s [*s]`) never ends.
+        raise RecordError("a value refers to itself (an alias inside its own anchor)", file=file,
+                          hint="write the value out in full, without anchors and aliases") from None
 
 
 def load_record(text: str, file: str | None = None) -> Any:
@@ -309,12 +328,15 @@ def _scalar(event: ScalarEvent) -> Any:
 
 def load_roundtrip(text: str, file: str | None = None) -> Any:
     """Parse YAML keeping comments, order and line/column information (for rewriting and for locating errors)."""
+    _refuse_unencodable(text, file)
     check_limits(text, file)
     loader = YAML()
     try:
         return loader.load(text)
     except MarkedYAMLError as error:
         raise _located_error(error, text, file) from None
+    except YAMLError as error:
+        raise RecordError(f"YAML: {error}", file=file, hint="check the file is YAML") from None
     except ValueError:
         raise _bad_date(text, file) from None
 

@@ -92,7 +92,46 @@ class Refusal:
 
     def line(self) -> str:
         where = f" ({self.commit[:10]})" if self.commit else ""
-        return f"cicatext: refused {self.ref}{where}: {self.reason}; {self.hint}"
+        return f"cicatext: refused {shown(self.ref)}{where}: {self.reason}; {self.hint}"
+
+
+NAME_MAX = 255
+"""The most bytes one part of a path may hold on the file systems a server runs on (ext4, XFS, btrfs)."""
+
+
+def shown(name: str) -> str:
+    """A pushed name (read with surrogateescape) as one line shows it: bytes that are not UTF-8 and control
+    characters escaped (`positions/CHN/\\xff\\xfe.yaml`, `a\\nb.yaml`)."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def name_problem(path: str) -> tuple[str, str] | None:
+    """(what is wrong, what to do) with a pushed file's name that no checkout could write or no line could
+    show: not UTF-8, a control character, a part longer than a file system takes; None for a plain name."""
+    from cicatext.store.files import not_utf8_name
+
+    unnamed = not_utf8_name(path)
+    if unnamed is not None:
+        return unnamed.message, "rename it with a UTF-8 name (`git mv`, rewriting your unpushed commits), then push again"
+    if not all(c.isprintable() or c == " " for c in path):
+        return (f"the file name '{shown(path)}' holds a control character",
+                "rename it (`git mv`, rewriting your unpushed commits), then push again")
+    if any(len(part.encode()) > NAME_MAX for part in path.split("/")):
+        return (f"the file name '{shown(path)[:80]}...' is too long: a part of it is over {NAME_MAX} bytes",
+                "give it a shorter name (`git mv`, rewriting your unpushed commits), then push again")
+    return None
+
+
+def ref_problem(ref: str) -> str | None:
+    """What is wrong with a pushed ref's name that no line could show (not UTF-8, a control character); None."""
+    try:
+        ref.encode("utf-8")
+    except UnicodeEncodeError:
+        return f"the name {shown(ref)} is not UTF-8"
+    if not ref.isprintable():
+        return f"the name {shown(ref)} holds a control character"
+    return None
 
 
 def hook_script() -> str:
@@ -172,7 +211,8 @@ class PushCheck:
 
     def _codes(self, ref: str) -> set[str]:
         listing = self.git.run("ls-tree", "--name-only", "-z", f"{ref}:{STATES_DIR}", check=False)
-        codes = {name.decode().removesuffix(".yaml") for name in listing.split(b"\0") if name.endswith(b".yaml")}
+        codes = {name.decode("utf-8", "surrogateescape").removesuffix(".yaml")
+                 for name in listing.split(b"\0") if name.endswith(b".yaml")}
         return codes | {self.secretariat}
 
     def close(self) -> None:
@@ -186,6 +226,11 @@ class PushCheck:
 
     def _check(self, update: Update) -> list[Refusal]:
         ref = update.short
+        odd = ref_problem(update.ref)
+        if odd:
+            return [Refusal(ref, update.new if update.new != ZERO else None, odd,
+                            "the shared repository takes only main, delegations/CODE, round/* and rev/* tags, named "
+                            "in plain letters and digits")]
         if update.new == ZERO:
             return [Refusal(ref, None, "the shared repository never deletes main, a delegation branch or a tag",
                             "nothing was changed; ask the Secretariat if a branch must go")]
@@ -256,6 +301,8 @@ class PushCheck:
             if not parents.get(commit):
                 return [Refusal(ref, commit, "a delegation branch cannot bring a history of its own (root commit)",
                                 f"start from main: `cicatext delegation start {code}`")]
+            if odd := _odd_names(ref, commit, changes[commit]):
+                return odd
             outside = sorted(p for p in changes[commit] if not p.startswith(own))
             if outside:
                 more = f" and {len(outside) - 1} more" if len(outside) > 1 else ""
@@ -306,6 +353,8 @@ class PushCheck:
         commits = self._new_commits(update, *tips)
         changes = self.git.own_changes(commits)
         for commit in commits:
+            if odd := _odd_names(ref, commit, changes[commit]):
+                return odd
             foreign = sorted(p for p in changes[commit] if position_owner(p) is not None)
             if foreign:
                 code = position_owner(foreign[0])
@@ -406,6 +455,15 @@ class PushCheck:
                         (first.hint + "; " if first.hint else "") + "run `cicatext validate` before pushing")]
 
 
+def _odd_names(ref: str, commit: str, paths: Iterable[str]) -> list[Refusal]:
+    """The refusal of the first file a commit changes whose name is not plain (`name_problem`)."""
+    for path in sorted(paths):
+        problem = name_problem(path)
+        if problem:
+            return [Refusal(ref, commit, *problem)]
+    return []
+
+
 def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
     """`cicatext validate` on a commit's tree, written out to a scratch folder."""
     from cicatext.store.limits import oversized_blob
@@ -439,15 +497,24 @@ def export_tree(git: Git, commit: str, root: Path) -> Refusal | None:
         name = path.decode("utf-8", "surrogateescape")
         if mode == "120000" or kind != "blob":
             what = "a symbolic link" if mode == "120000" else "a submodule"
-            return Refusal("", commit, f"{name} is {what}", "the repository holds plain files only")
+            return Refusal("", commit, f"{shown(name)} is {what}", "the repository holds plain files only")
         if name.startswith("/") or ".." in name.split("/"):
-            return Refusal("", commit, f"{name} is no plain relative path", "rename the file")
+            return Refusal("", commit, f"{shown(name)} is no plain relative path", "rename the file")
+        problem = name_problem(name)
+        if problem:
+            return Refusal("", commit, *problem)
         entries.append((name, oid))
     root.mkdir(parents=True, exist_ok=True)
     for (name, _), content in zip(entries, git.objects([oid for _, oid in entries])):
         target = root / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content[1] if content else b"")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content[1] if content else b"")
+        except OSError as error:
+            # A path this file system cannot hold (too long as a whole, a file where a folder must be).
+            return Refusal("", commit, f"{shown(name)[:120]} cannot be written out to be checked "
+                           f"({error.strerror or 'an error of the file system'})",
+                           "give it a shorter or plainer name (`git mv`), then push again")
     return None
 
 
@@ -486,6 +553,6 @@ def run_check(lines: Iterable[str], *, cwd: str | os.PathLike = ".", out=sys.std
         refused = {refusal.ref for refusal in refusals}
         for update in updates:
             if update.short not in refused and update.ref not in refused:
-                print(f"cicatext: not taken {update.short}: nothing is wrong with it, but a push is taken whole or "
+                print(f"cicatext: not taken {shown(update.short)}: nothing is wrong with it, but a push is taken whole or "
                       "not at all; push it again once the refused refs above are mended, or on its own", file=out)
     return 1 if refusals else 0

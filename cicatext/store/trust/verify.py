@@ -100,13 +100,13 @@ class Git:
             tokens = out.split(b"\0")
             index = 0
             for pair in with_parent:
-                while index < len(tokens) and tokens[index].decode() != pair[0]:
+                while index < len(tokens) and tokens[index].decode("utf-8", "replace") != pair[0]:
                     index += 1
                 index += 1
                 paths: set[str] = set()
                 nexts = {q[0] for q in with_parent}
                 while index < len(tokens) and tokens[index] and not (
-                        len(tokens[index]) == 40 and tokens[index].decode() in nexts):
+                        len(tokens[index]) == 40 and tokens[index].decode("utf-8", "replace") in nexts):
                     paths.add(tokens[index].decode("utf-8", "surrogateescape"))
                     index += 1
                 changed[pair] = paths
