@@ -452,7 +452,7 @@ def brackets_span_lines(text: str) -> bool | None:
 
 def _marks(text: str) -> bytes:
     """The text's brackets and line breaks alone."""
-    return text.encode().translate(None, _NOT_BRACKETS)
+    return text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)  # a lone surrogate is no bracket
 
 
 def _span_lines(marks: bytes) -> bool | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cicatext.cli.main import main
 from cicatext.notation.reader import check, read
+from cicatext.notation.render import render
 from tests.negotiation.conftest import snapshot
 
 
@@ -27,3 +28,10 @@ def test_import_refuses_a_text_with_a_nul_character_and_writes_nothing(new_repo,
     assert main(["import", str(path), "--symbol", "MC/2024/DRAFT/9", "--title", "T", "-C", str(new_repo.root)]) == 1
     assert f"{path}:1:15: a NUL character (U+0000) is no text" in capsys.readouterr().err
     assert snapshot(new_repo.root) == before
+
+
+def test_a_lone_surrogate_in_a_large_text_is_read_not_raised():
+    # A string can hold one (decoded with surrogateescape); the large text's quick scan encodes the text.
+    text = "1. Decides [to \udcff act] (+IND).\n\n" * 3000
+    assert render(read(text).draft) == text
+    assert check(text) == ()
