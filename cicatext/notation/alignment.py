@@ -31,10 +31,10 @@ says more. Nothing here reads files or ids' meaning beyond equality.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from cicatext.notation.paragraph_text import LABEL, paragraph_text
+from cicatext.notation.paragraph_text import LABEL, ParagraphText, paragraph_text
 from cicatext.notation.tree import Draft, Paragraph
 
 SAME_ID_SIMILARITY = 0.6
@@ -170,17 +170,24 @@ class Alignment:
         return {"counts": self.counts(), "links": [link.to_json() for link in self.links]}
 
 
-def comparable(paragraph: Paragraph) -> str:
-    """What a paragraph says, for comparing: its words without numbering, bracket marks or attributions."""
-    words = paragraph_text(paragraph).reading
+def comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText] = paragraph_text) -> str:
+    """What a paragraph says, for comparing: its words without numbering, bracket marks or attributions.
+
+    `texts` makes the paragraph's text (a `ParagraphTexts` when the caller asks of the same paragraphs again).
+    """
+    words = texts(paragraph).reading
     words = LABEL.sub("", words.lstrip(), count=1)
     return _SPACE.sub(" ", words).strip()
 
 
-def align(old: Draft, new: Draft, *, trust_ids: bool = True) -> Alignment:
-    """Pair the paragraphs of `old` and `new` by content (see the module's description)."""
-    old_side = _Side([p.id for p in old.paragraphs], [comparable(p) for p in old.paragraphs])
-    new_side = _Side([p.id for p in new.paragraphs], [comparable(p) for p in new.paragraphs])
+def align(old: Draft, new: Draft, *, trust_ids: bool = True,
+          texts: Callable[[Paragraph], ParagraphText] = paragraph_text) -> Alignment:
+    """Pair the paragraphs of `old` and `new` by content (see the module's description).
+
+    `texts` makes each paragraph's text, as for `comparable`.
+    """
+    old_side = _Side([p.id for p in old.paragraphs], [comparable(p, texts) for p in old.paragraphs])
+    new_side = _Side([p.id for p in new.paragraphs], [comparable(p, texts) for p in new.paragraphs])
     _encode(old_side, new_side)
     pairing = _Pairing()
     _pair_equal(old_side.texts, new_side.texts, pairing)

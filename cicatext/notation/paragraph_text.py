@@ -141,6 +141,29 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
 
 
+class ParagraphTexts:
+    """Each paragraph's `paragraph_text`, made once while the drafts it was asked of are alive.
+
+    For one comparison of two drafts (the bracket diff, the alignment), where
+    the same paragraph's text is asked for several times; kept by the
+    paragraph object's identity, so it must not outlive those drafts.
+    """
+
+    __slots__ = ("_texts",)
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Paragraph, ParagraphText]] = {}
+
+    def __call__(self, paragraph: Paragraph) -> ParagraphText:
+        known = self._texts.get(id(paragraph))
+        if known is not None and known[0] is paragraph:
+            return known[1]
+        text = paragraph_text(paragraph)
+        # The paragraph is kept with its text, so its id cannot be another's while it is here.
+        self._texts[id(paragraph)] = (paragraph, text)
+        return text
+
+
 def reading_text(paragraph: Paragraph) -> str:
     """A paragraph's reading text: its words without bracket marks or attributions."""
     return paragraph_text(paragraph).reading
@@ -166,4 +189,5 @@ def quote(text: str, width: int = 60) -> str:
     return f"“{text}”"
 
 
-__all__ = ["LABEL", "BracketSpan", "ParagraphText", "normalise", "paragraph_text", "quote", "reading_text"]
+__all__ = ["LABEL", "BracketSpan", "ParagraphText", "ParagraphTexts", "normalise", "paragraph_text", "quote",
+           "reading_text"]
