@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
@@ -68,6 +69,7 @@ def _collect(nodes, pieces: list[str]) -> None:
             pieces.append(node.trailer)
 
 
+@lru_cache(maxsize=8192)  # the depth's and the order's keys recur in every paragraph, a bracket's words in a diff
 def _letters(key: str, count: int) -> str:
     """`count` letters of the blake2b hash of `key`."""
     number = int.from_bytes(blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
@@ -115,8 +117,7 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
                 before.append(node.text)
                 continue
             if not node.continued:
-                preceding = " ".join(_SPACE.sub(" ", "".join(before)).split()[-8:])
-                found.append((node, depth, words(node), preceding))
+                found.append((node, depth, words(node), _last_words(before, 8)))
             walk(node.body, depth + 1)
             before.append(node.trailer)
 
@@ -134,6 +135,17 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
             order = seen[key]
         codes.append(bracket_code(*key, order))
     return [(bracket, depth, code) for (bracket, depth, _, _), code in zip(found, codes)]
+
+
+def _last_words(pieces: list[str], count: int) -> str:
+    """The last `count` words of the pieces joined, joined by single spaces; only the pieces at the end are read."""
+    tail = ""
+    for piece in reversed(pieces):
+        if piece:
+            tail = piece + tail
+            if len(tail.split()) > count:
+                break  # the last `count` words all start after white space within `tail`: none is cut
+    return " ".join(tail.split()[-count:])
 
 
 def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
