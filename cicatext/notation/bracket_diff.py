@@ -355,9 +355,9 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
     return pairs, removed, added
 
 
-def _names(paragraph: Paragraph) -> dict[int, str]:
+def _names(paragraph: Paragraph, text: ParagraphText) -> dict[int, str]:
     """Each bracket's shown id, by the bracket object's identity."""
-    return {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    return {id(named.bracket): named.shown for named in name_paragraph(paragraph, text=text)}
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
@@ -381,13 +381,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     texts = texts or paragraph_text
     if old is None:
         text = texts(new)
-        names = _names(new) if text.brackets else {}
+        names = _names(new, text) if text.brackets else {}
         return ParagraphDiff(new.id, "added",
                              brackets_added=tuple(_change(new, text, s, names) for s in text.brackets),
                              words=(WordOp("insert", "", text.reading),), new_text=text.raw)
     if new is None:
         text = texts(old)
-        names = _names(old) if text.brackets else {}
+        names = _names(old, text) if text.brackets else {}
         return ParagraphDiff(old.id, "removed",
                              brackets_dropped=tuple(_change(old, text, s, names) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
@@ -399,7 +399,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
-    ids = _names(new) if pairs or added else {}
+    ids = _names(new, after) if pairs or added else {}
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
@@ -415,7 +415,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
     new_reading = normalise(after.reading)
     agreed, dropped = [], []
-    old_names = _names(old) if removed else {}
+    old_names = _names(old, before) if removed else {}
     for span in removed:
         words = read_before[span.ordinal - 1]
         (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))

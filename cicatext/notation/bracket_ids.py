@@ -38,7 +38,9 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from hashlib import blake2b
+from itertools import pairwise
 
+from cicatext.notation.paragraph_text import ParagraphText, paragraph_text
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz"
@@ -106,23 +108,22 @@ class Named:
         return f"{self.paragraph}:{self.code}"
 
 
-def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
-    """(bracket, depth, full code) of every bracket opening in the paragraph, in reading order (outer first)."""
+def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> list[tuple[Bracket, int, str]]:
+    """(bracket, depth, full code) of every bracket opening in the paragraph, in reading order (outer first).
+
+    `text`: the paragraph's `paragraph_text`, when the caller has it. A
+    bracket's words are its body's reading text (`words`), and the words
+    before it are the reading text before its `[`: both come from there.
+    """
+    text = text or paragraph_text(paragraph)
+    readings = text.bracket_readings
+    reading = text.reading
     found: list[tuple[Bracket, int, str, str]] = []  # bracket, depth, words, eight words before
-    before: list[str] = []
-
-    def walk(nodes, depth: int) -> None:
-        for node in nodes:
-            if isinstance(node, Text):
-                before.append(node.text)
-                continue
-            if not node.continued:
-                found.append((node, depth, words(node), _last_words(before, 8)))
-            walk(node.body, depth + 1)
-            before.append(node.trailer)
-
-    walk(paragraph.content, 1)
-    keys = [(text, depth, preceding) for _, depth, text, preceding in found]
+    for span in text.brackets:
+        if not span.bracket.continued:
+            before = reading[:text.read_before(span.start)].rsplit(None, 8)[-8:]
+            found.append((span.bracket, span.depth, readings[span.ordinal - 1], " ".join(before)))
+    keys = [(words_, depth, preceding) for _, depth, words_, preceding in found]
     counts: dict[tuple[str, int, str], int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -137,35 +138,36 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
     return [(bracket, depth, code) for (bracket, depth, _, _), code in zip(found, codes)]
 
 
-def _last_words(pieces: list[str], count: int) -> str:
-    """The last `count` words of the pieces joined, joined by single spaces; only the pieces at the end are read."""
-    tail = ""
-    for piece in reversed(pieces):
-        if piece:
-            tail = piece + tail
-            if len(tail.split()) > count:
-                break  # the last `count` words all start after white space within `tail`: none is cut
-    return " ".join(tail.split()[-count:])
-
-
 def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
-    """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares."""
+    """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares.
+
+    The other code sharing the longest prefix with a code is next to it in sorted order, so each code is
+    compared with its two neighbours among the distinct codes.
+    """
+    distinct = sorted(set(codes))
+    longest: dict[str, int] = {}  # code → the longest prefix it shares with another code
+    for first, second in pairwise(distinct):
+        shared = 0
+        while shared < len(first) and shared < len(second) and first[shared] == second[shared]:
+            shared += 1
+        longest[first] = max(longest.get(first, 0), shared)
+        longest[second] = max(longest.get(second, 0), shared)
     shown = []
     for code in codes:
-        length = SHOWN
-        while length < len(code) and any(other != code and other.startswith(code[:length]) for other in codes):
-            length += 1
+        length = max(SHOWN, min(len(code), longest.get(code, 0) + 1))
         shown.append(f"{paragraph_id}:{code[:length]}")
     return shown
 
 
-def name_paragraph(paragraph: Paragraph, carried: list[Named] | None = None) -> list[Named]:
+def name_paragraph(paragraph: Paragraph, carried: list[Named] | None = None,
+                   text: ParagraphText | None = None) -> list[Named]:
     """Every bracket and bracket part of the paragraph in reading order, with its id.
 
     `carried` are the spanning brackets still open where the paragraph begins
-    (outer first); their parts here take their ids.
+    (outer first); their parts here take their ids. `text`: the paragraph's
+    `paragraph_text`, when the caller has it.
     """
-    opening = paragraph_codes(paragraph)
+    opening = paragraph_codes(paragraph, text)
     shown = shown_ids(paragraph.id, [code for _, _, code in opening])
     by_bracket = {id(bracket): (depth, code, label) for (bracket, depth, code), label in zip(opening, shown)}
     waiting = list(carried or ())

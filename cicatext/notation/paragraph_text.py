@@ -70,7 +70,7 @@ class ParagraphText:
         """Each bracket's words, white space made single, in the order of `brackets`."""
         return tuple(normalise(self.body_reading(span)) for span in self.brackets)
 
-    def _read_before(self, raw_offset: int) -> int:
+    def read_before(self, raw_offset: int) -> int:
         """How many characters of `reading` are written before `raw_offset`."""
         read_at, raw_at = self.runs
         run = bisect_right(raw_at, raw_offset) - 1
@@ -82,7 +82,7 @@ class ParagraphText:
     def body_range(self, span: BracketSpan) -> tuple[int, int]:
         """Where a bracket's body stands in `reading`: (start, end)."""
         # Runs grow in both texts: the body's characters are one stretch of `reading`.
-        return self._read_before(span.start + 1), self._read_before(span.close)
+        return self.read_before(span.start + 1), self.read_before(span.close)
 
     def body_reading(self, span: BracketSpan) -> str:
         """The reading text of a bracket's body."""
