@@ -34,7 +34,12 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from cicatext.notation.paragraph_text import LABEL, ParagraphText, paragraph_text
+from cicatext.notation.paragraph_text import (
+    LABEL,
+    ParagraphText,
+    ParagraphTexts,
+    paragraph_text,
+)
 from cicatext.notation.tree import Draft, Paragraph
 
 SAME_ID_SIMILARITY = 0.6
@@ -77,7 +82,6 @@ EQUAL_WORDS = 0.999
 KINDS = ("kept", "moved", "edited", "split", "merged", "new", "removed")
 """Every kind of link, in the order reports list them."""
 
-_SPACE = re.compile(r"\s+")
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
 """A word; in scripts written without spaces, one character."""
@@ -175,9 +179,16 @@ def comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]
 
     `texts` makes the paragraph's text (a `ParagraphTexts` when the caller asks of the same paragraphs again).
     """
+    if isinstance(texts, ParagraphTexts):
+        return texts.once(_comparable, paragraph)
+    return _comparable(paragraph, texts)
+
+
+def _comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]) -> str:
     words = texts(paragraph).reading
     words = LABEL.sub("", words.lstrip(), count=1)
-    return _SPACE.sub(" ", words).strip()
+    # str.split() splits at exactly the characters `\s` matches: white space made single, ends stripped.
+    return " ".join(words.split())
 
 
 def align(old: Draft, new: Draft, *, trust_ids: bool = True,

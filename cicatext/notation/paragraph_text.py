@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
+from typing import TypeVar
 
 from cicatext.notation.tree import Bracket, Paragraph, Text
+
+T = TypeVar("T")
 
 LABEL = re.compile(r"^\[?\d{1,3}(?:\.\d{1,3})*[a-z]*\.?(?=\s)")
 """A paragraph's own number at the start of its text (`12.`, `3.1a`), white space after it."""
@@ -149,10 +153,11 @@ class ParagraphTexts:
     paragraph object's identity, so it must not outlive those drafts.
     """
 
-    __slots__ = ("_texts",)
+    __slots__ = ("_made", "_texts")
 
     def __init__(self) -> None:
         self._texts: dict[int, tuple[Paragraph, ParagraphText]] = {}
+        self._made: dict[tuple[Callable, int], object] = {}
 
     def __call__(self, paragraph: Paragraph) -> ParagraphText:
         known = self._texts.get(id(paragraph))
@@ -162,6 +167,14 @@ class ParagraphTexts:
         # The paragraph is kept with its text, so its id cannot be another's while it is here.
         self._texts[id(paragraph)] = (paragraph, text)
         return text
+
+    def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
+        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph)."""
+        key = (make, id(paragraph))
+        if key not in self._made:
+            self(paragraph)
+            self._made[key] = make(paragraph, self)
+        return self._made[key]
 
 
 def reading_text(paragraph: Paragraph) -> str:
