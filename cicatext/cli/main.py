@@ -18,7 +18,6 @@ import sys
 from cicatext import __version__
 from cicatext.errors import CicatextError
 
-
 # Each command and the module of this package that registers it (tests/test_startup.py checks it against them).
 COMMANDS = {
     **dict.fromkeys(("export", "translations", "translated"), "exchange_cmds"),
