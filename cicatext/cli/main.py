@@ -3,7 +3,9 @@
 Every module in this package that defines `register(subparsers)` adds its
 commands; each command's handler takes the parsed arguments and returns an
 exit code. Handlers import what they need lazily, so `cicatext --help` and the
-quick commands stay fast.
+quick commands stay fast. A command named on the command line is parsed by its
+own module's commands alone (`COMMANDS` says which module has it): the others
+are neither imported nor built.
 """
 
 from __future__ import annotations
@@ -16,20 +18,37 @@ import sys
 from cicatext import __version__
 from cicatext.errors import CicatextError
 
+# Each command and the module of this package that registers it (tests/test_startup.py checks it against them).
+COMMANDS = {
+    **dict.fromkeys(("export", "translations", "translated"), "exchange_cmds"),
+    **dict.fromkeys(("coordinator", "coordinators", "deadlines", "meeting", "note"), "modalities_cmds"),
+    **dict.fromkeys(("delegation", "propose", "round", "agree", "drop", "revise", "diff", "log", "git-setup",
+                     "diff-driver", "diff-textconv"), "negotiation_cmds"),
+    **dict.fromkeys(("brackets", "clean", "stats", "check"), "notation_cmds"),
+    **dict.fromkeys(("init", "validate", "import", "demo"), "repo_cmds"),
+    **dict.fromkeys(("server", "serve", "keys", "verify", "confidential"), "trust_cmds"),
+    **dict.fromkeys(("tui", "search"), "tui_cmds"),
+}
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full argument parser, with every command module's commands."""
+
+def command_modules() -> list[str]:
+    """The names of this package's modules that may register commands, in the order their commands are listed."""
+    package = importlib.import_module("cicatext.cli")
+    return [info.name for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
+            if info.name not in ("main", "output")]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: with every command module's commands, or (`command`) with those of its module only."""
     parser = argparse.ArgumentParser(
         prog="cicatext",
         description="Negotiated texts as plain files in git.",
     )
     parser.add_argument("--version", action="version", version=f"cicatext {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    package = importlib.import_module("cicatext.cli")
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-        if info.name in ("main", "output"):
-            continue
-        module = importlib.import_module(f"cicatext.cli.{info.name}")
+    names = [COMMANDS[command]] if command in COMMANDS else command_modules()
+    for name in names:
+        module = importlib.import_module(f"cicatext.cli.{name}")
         register = getattr(module, "register", None)
         if register is not None:
             register(subparsers)
@@ -38,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; CicatextError becomes a message on stderr and its exit code."""
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    # The command is the first argument (the only option before it is --version, which parses alike without it).
+    parser = build_parser(argv[0] if argv else None)
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)
     if handler is None:

@@ -31,10 +31,15 @@ says more. Nothing here reads files or ids' meaning beyond equality.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
-from cicatext.notation.paragraph_text import LABEL, paragraph_text
+from cicatext.notation.paragraph_text import (
+    LABEL,
+    ParagraphText,
+    ParagraphTexts,
+    paragraph_text,
+)
 from cicatext.notation.tree import Draft, Paragraph
 
 SAME_ID_SIMILARITY = 0.6
@@ -77,7 +82,6 @@ EQUAL_WORDS = 0.999
 KINDS = ("kept", "moved", "edited", "split", "merged", "new", "removed")
 """Every kind of link, in the order reports list them."""
 
-_SPACE = re.compile(r"\s+")
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
 """A word; in scripts written without spaces, one character."""
@@ -170,17 +174,31 @@ class Alignment:
         return {"counts": self.counts(), "links": [link.to_json() for link in self.links]}
 
 
-def comparable(paragraph: Paragraph) -> str:
-    """What a paragraph says, for comparing: its words without numbering, bracket marks or attributions."""
-    words = paragraph_text(paragraph).reading
+def comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText] = paragraph_text) -> str:
+    """What a paragraph says, for comparing: its words without numbering, bracket marks or attributions.
+
+    `texts` makes the paragraph's text (a `ParagraphTexts` when the caller asks of the same paragraphs again).
+    """
+    if isinstance(texts, ParagraphTexts):
+        return texts.once(_comparable, paragraph)
+    return _comparable(paragraph, texts)
+
+
+def _comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]) -> str:
+    words = texts(paragraph).reading
     words = LABEL.sub("", words.lstrip(), count=1)
-    return _SPACE.sub(" ", words).strip()
+    # str.split() splits at exactly the characters `\s` matches: white space made single, ends stripped.
+    return " ".join(words.split())
 
 
-def align(old: Draft, new: Draft, *, trust_ids: bool = True) -> Alignment:
-    """Pair the paragraphs of `old` and `new` by content (see the module's description)."""
-    old_side = _Side([p.id for p in old.paragraphs], [comparable(p) for p in old.paragraphs])
-    new_side = _Side([p.id for p in new.paragraphs], [comparable(p) for p in new.paragraphs])
+def align(old: Draft, new: Draft, *, trust_ids: bool = True,
+          texts: Callable[[Paragraph], ParagraphText] = paragraph_text) -> Alignment:
+    """Pair the paragraphs of `old` and `new` by content (see the module's description).
+
+    `texts` makes each paragraph's text, as for `comparable`.
+    """
+    old_side = _Side([p.id for p in old.paragraphs], [comparable(p, texts) for p in old.paragraphs])
+    new_side = _Side([p.id for p in new.paragraphs], [comparable(p, texts) for p in new.paragraphs])
     _encode(old_side, new_side)
     pairing = _Pairing()
     _pair_equal(old_side.texts, new_side.texts, pairing)

@@ -17,11 +17,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import accumulate
 from difflib import SequenceMatcher
+from itertools import accumulate
 
 from cicatext.notation.bracket_ids import name_paragraph
-from cicatext.notation.paragraph_text import BracketSpan, ParagraphText, normalise, paragraph_text
+from cicatext.notation.paragraph_text import (
+    BracketSpan,
+    ParagraphText,
+    ParagraphTexts,
+    normalise,
+    paragraph_text,
+)
 from cicatext.notation.tree import Draft, Paragraph
 
 # A word (with inner apostrophes and hyphens) or a single other character that is not white space.
@@ -349,9 +355,9 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
     return pairs, removed, added
 
 
-def _names(paragraph: Paragraph) -> dict[int, str]:
+def _names(paragraph: Paragraph, text: ParagraphText) -> dict[int, str]:
     """Each bracket's shown id, by the bracket object's identity."""
-    return {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    return {id(named.bracket): named.shown for named in name_paragraph(paragraph, text=text)}
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
@@ -364,21 +370,28 @@ def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names:
     )
 
 
-def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDiff | None:
-    """What changed from `old` to `new` (either may be None); None when nothing did."""
+def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
+                    texts: ParagraphTexts | None = None) -> ParagraphDiff | None:
+    """What changed from `old` to `new` (either may be None); None when nothing did.
+
+    `texts` makes the paragraphs' texts, when the caller has made them already.
+    """
     if old is None and new is None:
         return None
+    texts = texts or paragraph_text
     if old is None:
-        text = paragraph_text(new)
+        text = texts(new)
+        names = _names(new, text) if text.brackets else {}
         return ParagraphDiff(new.id, "added",
-                             brackets_added=tuple(_change(new, text, s, _names(new)) for s in text.brackets),
+                             brackets_added=tuple(_change(new, text, s, names) for s in text.brackets),
                              words=(WordOp("insert", "", text.reading),), new_text=text.raw)
     if new is None:
-        text = paragraph_text(old)
+        text = texts(old)
+        names = _names(old, text) if text.brackets else {}
         return ParagraphDiff(old.id, "removed",
-                             brackets_dropped=tuple(_change(old, text, s, _names(old)) for s in text.brackets),
+                             brackets_dropped=tuple(_change(old, text, s, names) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
-    before, after = paragraph_text(old), paragraph_text(new)
+    before, after = texts(old), texts(new)
     old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
         return None
@@ -386,7 +399,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
     read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
-    ids = _names(new) if pairs else {}
+    ids = _names(new, after) if pairs or added else {}
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
@@ -402,14 +415,14 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None) -> ParagraphDi
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
     new_reading = normalise(after.reading)
     agreed, dropped = [], []
-    old_names = _names(old) if removed else {}
+    old_names = _names(old, before) if removed else {}
     for span in removed:
         words = read_before[span.ordinal - 1]
         (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))
     words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
     return ParagraphDiff(
         new.id, "changed",
-        brackets_added=tuple(_change(new, after, s, _names(new)) for s in added),
+        brackets_added=tuple(_change(new, after, s, ids) for s in added),
         brackets_agreed=tuple(agreed),
         brackets_dropped=tuple(dropped),
         attributions_joined=tuple(joined),
@@ -429,8 +442,9 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
     """
     from cicatext.notation.paired_diff import diff_aligned, ids_correspond
 
-    if not ids_correspond(old, new):
-        return diff_aligned(old, new)
+    made = ParagraphTexts()
+    if not ids_correspond(old, new, made):
+        return diff_aligned(old, new, made)
     old_by_id = {p.id: p for p in old.paragraphs}
     new_ids = {p.id for p in new.paragraphs}
     removed_after: dict[str | None, list[Paragraph]] = {}
@@ -444,7 +458,7 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
 
     def flush(key: str | None) -> None:
         for gone in removed_after.pop(key, []):
-            diffs.append(diff_paragraphs(gone, None))
+            diffs.append(diff_paragraphs(gone, None, made))
 
     flush(None)
     shared_old = [p.id for p in old.paragraphs if p.id in new_ids]
@@ -461,8 +475,8 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
         if paragraph.id in moved:
             from dataclasses import replace
 
-            change = diff_paragraphs(before, paragraph) or ParagraphDiff(
-                paragraph.id, "moved", old_text=paragraph_text(before).raw, new_text=paragraph_text(paragraph).raw)
+            change = diff_paragraphs(before, paragraph, made) or ParagraphDiff(
+                paragraph.id, "moved", old_text=made(before).raw, new_text=made(paragraph).raw)
             diffs.append(replace(change, moved_after=previous))
             flush(paragraph.id)
             previous = paragraph.id
@@ -471,7 +485,7 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
         if texts is not None and before is not None and _written_alike(before, paragraph, texts):
             flush(paragraph.id)
             continue
-        change = diff_paragraphs(before, paragraph)
+        change = diff_paragraphs(before, paragraph, made)
         if change is not None:
             diffs.append(change)
         flush(paragraph.id)

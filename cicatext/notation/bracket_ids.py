@@ -37,10 +37,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import pairwise
 
 from cicatext.notation.nesting import MAX_DEPTH
+from cicatext.notation.paragraph_text import ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz"
@@ -75,6 +77,7 @@ def words(bracket: Bracket) -> str:
     return _SPACE.sub(" ", "".join(pieces)).strip()
 
 
+@lru_cache(maxsize=8192)  # the depth's and the order's keys recur in every paragraph, a bracket's words in a diff
 def _letters(key: str, count: int) -> str:
     """`count` letters of the blake2b hash of `key`."""
     number = int.from_bytes(blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
@@ -111,40 +114,26 @@ class Named:
         return f"{self.paragraph}:{self.code}"
 
 
-def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
+def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> list[tuple[Bracket, int, str]]:
     """(bracket, depth, full code) of every bracket opening in the paragraph, in reading order (outer first).
 
+    `text`: the paragraph's `paragraph_text`, when the caller has it. A
+    bracket's words are its body's reading text (`words`), and the words
+    before it are the reading text before its `[`: both come from there.
     Brackets nested deeper than `MAX_DEPTH` (an error of the reading) are not
     named: the words of each bracket are as long as all it holds, so naming
     brackets at any depth would take time as the depth times the text.
     """
-    found: list[list] = []  # bracket, depth, words, eight words before
-    # The text before each bracket, piece by piece: the texts and the trailers of the brackets, in order.
-    pieces: list[str] = []
-    before = _LastWords()
-    # The brackets entered (None for the paragraph): each one's entry in `found` (None when not named), where
-    # its pieces begin, and what is left of its body.
-    stack: list[tuple[Bracket | None, list | None, int, Iterator]] = [(None, None, 0, iter(paragraph.content))]
-    while stack:
-        for node in stack[-1][3]:
-            if isinstance(node, Text):
-                pieces.append(node.text)
-                before.add(node.text)
-                continue
-            entry = None
-            if not node.continued and len(stack) <= MAX_DEPTH:
-                entry = [node, len(stack), "", before.words()]
-                found.append(entry)
-            stack.append((node, entry, len(pieces), iter(node.body)))
-            break
-        else:
-            bracket, entry, begun, _ = stack.pop()
-            if entry is not None:
-                entry[2] = _SPACE.sub(" ", "".join(pieces[begun:])).strip()
-            if bracket is not None:
-                pieces.append(bracket.trailer)
-                before.add(bracket.trailer)
-    keys = [(text, depth, preceding) for _, depth, text, preceding in found]
+    text = text or paragraph_text(paragraph)
+    deep = any(span.depth > MAX_DEPTH for span in text.brackets)
+    readings = None if deep else text.bracket_readings
+    reading = text.reading
+    found: list[tuple[Bracket, int, str, str]] = []  # bracket, depth, words, eight words before
+    for span in text.brackets:
+        if not span.bracket.continued and span.depth <= MAX_DEPTH:
+            body = readings[span.ordinal - 1] if readings is not None else normalise(text.body_reading(span))
+            found.append((span.bracket, span.depth, body, _eight_words_before(reading, text.read_before(span.start))))
+    keys = [(words_, depth, preceding) for _, depth, words_, preceding in found]
     counts: dict[tuple[str, int, str], int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -160,47 +149,47 @@ def paragraph_codes(paragraph: Paragraph) -> list[tuple[Bracket, int, str]]:
 
 
 def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
-    """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares."""
-    # The longest prefix a code shares with another is the longest it shares with its neighbours in order.
-    shared: dict[str, int] = {}
+    """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares.
+
+    The other code sharing the longest prefix with a code is next to it in sorted order, so each code is
+    compared with its two neighbours among the distinct codes.
+    """
     distinct = sorted(set(codes))
-    for one, other in pairwise(distinct):
-        common = 0
-        while common < min(len(one), len(other)) and one[common] == other[common]:
-            common += 1
-        shared[one] = max(shared.get(one, 0), common)
-        shared[other] = max(shared.get(other, 0), common)
-    return [f"{paragraph_id}:{code[:max(SHOWN, shared.get(code, 0) + 1)]}" for code in codes]
+    longest: dict[str, int] = {}  # code → the longest prefix it shares with another code
+    for first, second in pairwise(distinct):
+        shared = 0
+        while shared < len(first) and shared < len(second) and first[shared] == second[shared]:
+            shared += 1
+        longest[first] = max(longest.get(first, 0), shared)
+        longest[second] = max(longest.get(second, 0), shared)
+    shown = []
+    for code in codes:
+        length = max(SHOWN, min(len(code), longest.get(code, 0) + 1))
+        shown.append(f"{paragraph_id}:{code[:length]}")
+    return shown
 
 
-class _LastWords:
-    """The last eight words of a text written piece by piece, kept as it grows (in time as its length)."""
-
-    def __init__(self) -> None:
-        self.last: list[str] = []
-        self.open = False  # whether the text ends inside a word, which the next piece may go on
-
-    def add(self, piece: str) -> None:
-        if not piece:
-            return
-        found = piece.split()
-        if found and self.open and not piece[0].isspace():
-            self.last[-1] += found.pop(0)
-        self.last.extend(found)
-        del self.last[:-8]
-        self.open = not piece[-1].isspace()
-
-    def words(self) -> str:
-        return " ".join(self.last)
+def _eight_words_before(reading: str, end: int) -> str:
+    """The last eight words of `reading[:end]`, from a window before `end` (not the whole text before it)."""
+    width = 256
+    while True:
+        start = max(0, end - width)
+        words_ = reading[start:end].rsplit(None, 8)
+        # With a ninth piece (perhaps a word the window cut), the last eight are whole words.
+        if start == 0 or len(words_) == 9:
+            return " ".join(words_[-8:])
+        width *= 4
 
 
-def name_paragraph(paragraph: Paragraph, carried: list[Named] | None = None) -> list[Named]:
+def name_paragraph(paragraph: Paragraph, carried: list[Named] | None = None,
+                   text: ParagraphText | None = None) -> list[Named]:
     """Every bracket and bracket part of the paragraph in reading order, with its id.
 
     `carried` are the spanning brackets still open where the paragraph begins
-    (outer first); their parts here take their ids.
+    (outer first); their parts here take their ids. `text`: the paragraph's
+    `paragraph_text`, when the caller has it.
     """
-    opening = paragraph_codes(paragraph)
+    opening = paragraph_codes(paragraph, text)
     shown = shown_ids(paragraph.id, [code for _, _, code in opening])
     by_bracket = {id(bracket): (depth, code, label) for (bracket, depth, code), label in zip(opening, shown)}
     waiting = list(carried or ())

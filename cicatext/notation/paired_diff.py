@@ -10,52 +10,56 @@ what moved, what was renumbered, split or merged.
 from __future__ import annotations
 
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_paragraphs
-from cicatext.notation.paragraph_text import paragraph_text
-from cicatext.notation.render import render
+from cicatext.notation.paragraph_text import ParagraphTexts
 from cicatext.notation.tree import Draft
 
 ALIKE_SHARE = 0.7
 """The least share of shared ids whose paragraphs still read the same for two texts' ids to be taken as theirs."""
 
 
-def ids_correspond(old: Draft, new: Draft) -> bool:
+def ids_correspond(old: Draft, new: Draft, texts: ParagraphTexts | None = None) -> bool:
     """Whether two texts' paragraph ids name the same paragraphs, so paragraphs pair by id.
 
     They do when both texts write their ids (`{#id}` markers) and most paragraphs under an id both texts hold
     read the same (brackets and numbering aside), as after a round, an agree or a drop. A text committed by hand
-    with ids from its numbering, or without markers, is paired by content instead.
+    with ids from its numbering, or without markers, is paired by content instead. `texts`: the paragraphs'
+    texts, when the caller compares the same drafts further.
     """
     from cicatext.notation.alignment import comparable
 
+    texts = texts or ParagraphTexts()
     if not all(p.marker for p in old.paragraphs) or not all(p.marker for p in new.paragraphs):
         return [p.id for p in old.paragraphs] == [p.id for p in new.paragraphs] and \
-            sum(comparable(a) == comparable(b) for a, b in zip(old.paragraphs, new.paragraphs)) >= \
+            sum(comparable(a, texts) == comparable(b, texts) for a, b in zip(old.paragraphs, new.paragraphs)) >= \
             ALIKE_SHARE * len(new.paragraphs)
     old_by_id = {p.id: p for p in old.paragraphs}
     shared = [(old_by_id[p.id], p) for p in new.paragraphs if p.id in old_by_id]
     if not shared:
         return not old.paragraphs or not new.paragraphs
-    alike = sum(1 for a, b in shared if render(a) == render(b) or comparable(a) == comparable(b))
+    # Written alike (the same content) reads alike; the words are compared only where the writing differs.
+    alike = sum(1 for a, b in shared
+                if texts(a).raw == texts(b).raw or comparable(a, texts) == comparable(b, texts))
     return alike >= ALIKE_SHARE * len(shared)
 
 
-def diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
+def diff_aligned(old: Draft, new: Draft, texts: ParagraphTexts | None = None) -> list[ParagraphDiff]:
     """The changes paragraph by paragraph, paragraphs paired by content: moves, renumbering, splits and merges
-    shown as such."""
+    shown as such. `texts`: the paragraphs' texts, when the caller has made some already."""
     from dataclasses import replace
 
     from cicatext.notation.alignment import align, comparable
 
+    texts = texts or ParagraphTexts()
     old_by_id = {p.id: p for p in old.paragraphs}
     new_by_id = {p.id: p for p in new.paragraphs}
     diffs: list[ParagraphDiff] = []
     written = all(p.marker for p in old.paragraphs) and all(p.marker for p in new.paragraphs)
-    alignment = align(old, new, trust_ids=written)
+    alignment = align(old, new, trust_ids=written, texts=texts)
     previous = ""  # the paragraph the current one follows in the new text
     for link in alignment.links:
         before = old_by_id.get(link.old) if link.old else None
         after = new_by_id.get(link.new) if link.new else None
-        change = diff_paragraphs(before, after)
+        change = diff_paragraphs(before, after, texts)
         extra = {}
         if link.old and link.new and link.old != link.new:
             extra["was"] = link.old
@@ -68,7 +72,7 @@ def diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
         if link.merged_into:
             extra["merged_into"] = link.merged_into
         if change is not None and before is not None and after is not None and \
-                comparable(before) == comparable(after):
+                comparable(before, texts) == comparable(after, texts):
             # The same words under another number: the numbering is not a change of words.
             change = replace(change, words=())
             if not (change.brackets_added or change.brackets_agreed or change.brackets_dropped
@@ -78,6 +82,6 @@ def diff_aligned(old: Draft, new: Draft) -> list[ParagraphDiff]:
             if not extra:
                 continue
             change = ParagraphDiff(link.new or link.old, "moved" if link.moved else "renumbered",
-                                   old_text=paragraph_text(before).raw, new_text=paragraph_text(after).raw)
+                                   old_text=texts(before).raw, new_text=texts(after).raw)
         diffs.append(replace(change, paragraph=link.new or link.old, **extra))
     return diffs

@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
+from typing import TypeVar
 
 from cicatext.notation.tree import Bracket, Paragraph, Text
+
+T = TypeVar("T")
 
 LABEL = re.compile(r"^\[?\d{1,3}(?:\.\d{1,3})*[a-z]*\.?(?=\s)")
 """A paragraph's own number at the start of its text (`12.`, `3.1a`), white space after it."""
@@ -71,7 +74,7 @@ class ParagraphText:
         """Each bracket's words, white space made single, in the order of `brackets`."""
         return tuple(normalise(self.body_reading(span)) for span in self.brackets)
 
-    def _read_before(self, raw_offset: int) -> int:
+    def read_before(self, raw_offset: int) -> int:
         """How many characters of `reading` are written before `raw_offset`."""
         read_at, raw_at = self.runs
         run = bisect_right(raw_at, raw_offset) - 1
@@ -83,7 +86,7 @@ class ParagraphText:
     def body_range(self, span: BracketSpan) -> tuple[int, int]:
         """Where a bracket's body stands in `reading`: (start, end)."""
         # Runs grow in both texts: the body's characters are one stretch of `reading`.
-        return self._read_before(span.start + 1), self._read_before(span.close)
+        return self.read_before(span.start + 1), self.read_before(span.close)
 
     def body_reading(self, span: BracketSpan) -> str:
         """The reading text of a bracket's body."""
@@ -149,6 +152,38 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
 
 
+class ParagraphTexts:
+    """Each paragraph's `paragraph_text`, made once while the drafts it was asked of are alive.
+
+    For one comparison of two drafts (the bracket diff, the alignment), where
+    the same paragraph's text is asked for several times; kept by the
+    paragraph object's identity, so it must not outlive those drafts.
+    """
+
+    __slots__ = ("_made", "_texts")
+
+    def __init__(self) -> None:
+        self._texts: dict[int, tuple[Paragraph, ParagraphText]] = {}
+        self._made: dict[tuple[Callable, int], object] = {}
+
+    def __call__(self, paragraph: Paragraph) -> ParagraphText:
+        known = self._texts.get(id(paragraph))
+        if known is not None and known[0] is paragraph:
+            return known[1]
+        text = paragraph_text(paragraph)
+        # The paragraph is kept with its text, so its id cannot be another's while it is here.
+        self._texts[id(paragraph)] = (paragraph, text)
+        return text
+
+    def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
+        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph)."""
+        key = (make, id(paragraph))
+        if key not in self._made:
+            self(paragraph)
+            self._made[key] = make(paragraph, self)
+        return self._made[key]
+
+
 def reading_text(paragraph: Paragraph) -> str:
     """A paragraph's reading text: its words without bracket marks or attributions."""
     return paragraph_text(paragraph).reading
@@ -174,4 +209,5 @@ def quote(text: str, width: int = 60) -> str:
     return f"“{text}”"
 
 
-__all__ = ["LABEL", "BracketSpan", "ParagraphText", "normalise", "paragraph_text", "quote", "reading_text"]
+__all__ = ["LABEL", "BracketSpan", "ParagraphText", "ParagraphTexts", "normalise", "paragraph_text", "quote",
+           "reading_text"]

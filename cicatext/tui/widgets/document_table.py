@@ -200,9 +200,7 @@ class DocumentTable(ScrollView, can_focus=True):
         if self._layout and self._layout_width == width:
             return self._layout
         widths: dict[str, int] = {}
-        measured = [self._measure(row) for row in self.rows[:2000]]
-        longest = [max(column) for column in zip(*measured)] if measured else [0] * len(COLUMNS)
-        for column, cells in zip(COLUMNS, longest):
+        for column, cells in zip(COLUMNS, self._longest()):
             if column.key != "title":
                 widths[column.key] = max(cell_len(column.label), min(column.cap, cells))
         shown = [c for c in COLUMNS]
@@ -220,12 +218,26 @@ class DocumentTable(ScrollView, can_focus=True):
         self._layout_width = width
         return self._layout
 
+    def _longest(self) -> list[int]:
+        """The widest cell of each column among the first 2,000 rows, in the order of COLUMNS; the title's is not
+        measured (its width is what the others leave), and a column stops being measured once at its cap."""
+        longest = [0] * len(COLUMNS)
+        measuring = [index for index, column in enumerate(COLUMNS) if column.key != "title"]
+        for row in self.rows[:2000]:
+            if not measuring:
+                break
+            widths = self._measure(row)
+            for index in measuring:
+                longest[index] = max(longest[index], widths[index])
+            measuring = [index for index in measuring if longest[index] < COLUMNS[index].cap]
+        return longest
+
     def _measure(self, row: DocumentSummary) -> tuple[int, ...]:
-        """The width of each of a row's cells, in the order of COLUMNS."""
+        """The width of each of a row's cells but the title's (0), in the order of COLUMNS."""
         known = self._cell_widths.get(id(row))
         if known is not None and known[0] is row:
             return known[1]
-        widths = tuple(cell_len(cell_text(row, column.key)) for column in COLUMNS)
+        widths = tuple(0 if column.key == "title" else cell_len(cell_text(row, column.key)) for column in COLUMNS)
         self._cell_widths[id(row)] = (row, widths)
         return widths
 
