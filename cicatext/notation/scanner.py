@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from cicatext.errors import Problem
+from cicatext.errors import MAX_PROBLEMS, Problem
 from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
 from cicatext.notation.nodes import build_content
 from cicatext.notation.tree import Draft, Paragraph, Position
@@ -57,8 +57,8 @@ def is_boundary(text: str, start: int) -> bool:
 class Scanner(AttributionReader):
     """One reading of one text: checks paragraphs, collects problems, makes nodes."""
 
-    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None) -> None:
-        super().__init__(source, known, file)
+    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None, limit: int = MAX_PROBLEMS) -> None:
+        super().__init__(source, known, file, limit=limit)
         self.orphans = True  # whether attribution-like text may follow no bracket
         self.each = True  # whether a quick reading checks each paragraph's brackets
         self.close_look = True  # whether a quick reading has a `]` to look at closely
@@ -218,7 +218,7 @@ class Scanner(AttributionReader):
                 pend -= 1
             if each and count("[", cstart, pend) != count("]", cstart, pend):
                 # A bracket crosses a paragraph break: read it all again, fully.
-                self.found.clear()
+                self.forget_problems()
                 self.taken = 0
                 self.orphans = True
                 return self.run(lazy=True, quick=False)
@@ -332,7 +332,9 @@ class Scanner(AttributionReader):
         else:
             line = bisect_right(self.source.starts, boundary)
             where = f"before the heading on line {line}"
-        for opened in stack:
+        # The stack is in the order of the text: past the limit, the rest are counted, not made.
+        self.count_more(max(0, len(stack) - self.limit))
+        for opened in stack[: self.limit]:
             self.problem(
                 opened,
                 "'[' is never closed",
@@ -394,9 +396,7 @@ class Scanner(AttributionReader):
         if not self.text.isascii():
             # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took.
             self.lookalike_orphans()
-        found = self.found
-        found.sort(key=lambda item: item[0])
-        return draft, tuple(problem for _, problem in found)
+        return draft, self.problems()
 
     def _orphans(self, draft: Draft) -> None:
         """Report attribution-like text that no bracket took and no earlier problem covers."""
