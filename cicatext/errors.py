@@ -118,6 +118,23 @@ class Problem:
         }
 
 
+def line_at(text: str | None, number: int | None) -> str | None:
+    """Line `number` (1-based) of `text`, without its line break; None when there is no such line.
+
+    Found without splitting the whole text, so locating many problems in a large file costs no copy of it.
+    """
+    if not text or number is None or number < 1:
+        return None
+    start = 0
+    for _ in range(number - 1):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return None
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)]
+    return line.removesuffix("\r")
+
+
 def more_problems(more: int, errors: int, file: str | None, listed: int) -> Problem:
     """The one problem that stands for the `more` problems of a file left unlisted (`errors` of them errors)."""
     return Problem(f"{ELLIPSIS} and {more:,} more problems of this file not listed", file=file,
@@ -125,13 +142,14 @@ def more_problems(more: int, errors: int, file: str | None, listed: int) -> Prob
                    severity="error" if errors else "warning", code="more")
 
 
-def cap_problems(problems, limit: int, file: str | None) -> list[Problem]:
-    """At most `limit` of `problems` (any iterable, read to its end), and one more standing for the rest.
+def cap_problems(problems, limit: int, file: str | None, *, more: int = 0) -> list[Problem]:
+    """At most `limit` of `problems` (any iterable, read to its end), and one more standing for the rest and for
+    `more` errors left out beforehand.
 
     The problems past the limit are counted, not kept.
     """
     kept: list[Problem] = []
-    more = errors = 0
+    more = errors = max(more, 0)
     for problem in problems:
         if len(kept) < limit:
             kept.append(problem)

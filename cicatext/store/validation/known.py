@@ -30,7 +30,7 @@ _AROUND = 24
 def excerpt(problem: Problem) -> str:
     """The text around a problem's place, as its line shows it."""
     line = problem.source_line or ""
-    column = (problem.column or 1) - 1
+    column = (problem.column or 1) - problem.source_column  # where the column falls in a shortened line
     return line[max(0, column - _AROUND) : column + _AROUND]
 
 
