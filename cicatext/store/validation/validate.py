@@ -401,7 +401,8 @@ def _check_positions(repo: Repository, file: str, text: str, record: dict, symbo
                                      f"move it to {POSITIONS_DIR}/{delegation}/: a delegation writes only in its own folder"))
     if folder_code is not None:  # no words in another's mouth (docs/trust.md)
         from cicatext.store.trust.attribution_guard import record_problems
-        problems.extend(record_problems(file, text or "", record, folder_code, fields=False))
+        problems.extend(record_problems(file, text or "", record, folder_code, fields=False,
+                                        limit=repo.limits.problems_per_file))
     document = record.get("document")
     if isinstance(document, str) and document not in symbols:
         problems.append(_located(file, text, ("document",), f"no document {document!r} in {DOCUMENTS_DIR}/",
