@@ -70,14 +70,15 @@ class Limits:
         `` for cicatext's own."""
         return f" set by {SETTINGS_KEY}.{key} in cicatext.yaml" if key in self.chosen else ""
 
-    def too_large(self, size: int, file: str | None) -> str | None:
-        """The refusal's message when a file of `size` bytes is over the limit, else None."""
+    def too_large(self, size: int, file: str | None, *, partial: bool = False) -> str | None:
+        """The refusal's message when a file of `size` bytes (with `partial`, at least so many: it was read only so
+        far) is over the limit, else None."""
         if size <= self.file_bytes:
             return None
+        what = f"{file or 'the file'} is {'more than ' if partial else ''}{(self.file_bytes if partial else size):,} bytes"
         if "file_bytes" in self.chosen:
-            return (f"{file or 'the file'} is {size:,} bytes, over the limit of {self.file_bytes:,} bytes"
-                    f"{self.named('file_bytes')}")
-        return (f"{file or 'the file'} is {size:,} bytes, over cicatext's limit of {self.file_bytes:,} bytes "
+            return f"{what}, over the limit of {self.file_bytes:,} bytes{self.named('file_bytes')}"
+        return (f"{what}, over cicatext's limit of {self.file_bytes:,} bytes "
                 f"({self.file_bytes // (1024 * 1024)} MiB) for one file")
 
 
