@@ -96,7 +96,7 @@ def test_a_long_source_line_is_kept_shortened_whoever_makes_the_problem():
     assert len(problem.source_line) < 200
     shown, caret = problem.format().splitlines()[1:3]
     assert shown[caret.index("^")] == "!"
-    assert Problem(**{**problem.__dict__}) == problem  # as a cache gives it back
+    assert Problem(**dict(problem.__dict__)) == problem  # as a cache gives it back
 
 
 def test_clean_of_one_long_paragraph_is_linear_and_bounded():
