@@ -176,6 +176,7 @@ class CicatextError(Exception):
         hint: str | None = None,
         source_line: str | None = None,
         problems: tuple[Problem, ...] = (),
+        source_column: int = 1,
     ) -> None:
         super().__init__(message)
         self.problem = Problem(
@@ -186,6 +187,7 @@ class CicatextError(Exception):
             hint=hint,
             source_line=source_line,
             code=self.kind,
+            source_column=source_column,
         )
         self.problems = tuple(problems)
 

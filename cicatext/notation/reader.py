@@ -171,6 +171,7 @@ def parse(text: str, *, codes: Collection[str] | None = None, file: str | None =
                 column=problem.column,
                 hint=problem.hint,
                 source_line=problem.source_line,
+                source_column=problem.source_column,
                 problems=reading.problems,
             )
     return reading.draft

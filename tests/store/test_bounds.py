@@ -204,3 +204,19 @@ def test_settings_limits_apply_to_records(new_repo):
     problems = validate(repo, use_cache=False)
     assert any("a string of 150 characters, over the limit of 100 set by limits.yaml_string in cicatext.yaml"
                in p.message and p.file == "registry/bodies/SWG.yaml" for p in problems), problems
+
+
+def test_a_text_imported_with_more_problems_than_listed_keeps_a_valid_record(new_repo, tmp_path):
+    """A text circulated with more notation errors than the limit imports with the listed ones as its known
+    problems, and its record stays valid: the count of the rest has no place to be recorded."""
+    set_limits(new_repo, "limits:\n  problems_per_file: 5\n")
+    source = tmp_path / "broken.txt"
+    source.write_text("1. Words [with (+IRN)] and more.\n\n" + "2. " + "] " * 20 + "\n", encoding="utf-8")
+    assert main(["import", str(source), "--symbol", SYMBOL, "--title", "Test", "-C", str(new_repo.root)]) == 0
+    repo = Repository(new_repo.root)
+    known = repo.load("documents/mc-2023-draft-9/document.yaml")["revisions"][0]["known_problems"]
+    assert len(known) == 5
+    assert all(isinstance(entry["line"], int) for entry in known)
+    problems = validate(repo, use_cache=False)
+    assert not [p for p in problems if p.code == "schema"], problems
+    assert problems[-1].message == "… and 16 more problems of this file not listed"
