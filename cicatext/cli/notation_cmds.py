@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from bisect import bisect_right
 
-from cicatext.errors import CicatextError, UsageError
+from cicatext.errors import CicatextError, RecordError, UsageError
 
 # How much of a bracket's text one line of `cicatext brackets` shows.
 _SHOWN = 72
@@ -192,18 +193,20 @@ def _read(args: argparse.Namespace):
     from cicatext.notation.reader import Reading, read
     from cicatext.records.line_paragraphs import as_blocks
 
-    text, name = _load(args.file)
     args.repo = _repository_of(args.file)
+    bounds = _limits(args.repo)
+    text, name = _load(args.file, bounds)
     codes = _codes(args.codes)
     if codes is None and args.repo is not None:
         codes = sorted(args.repo.codes)
     args.inserted = ()
+    most = bounds.problems_per_file
     split = as_blocks(text)
     if split is None:
-        return _styled(args, text, name, lambda styled: read(styled, codes=codes, file=name))
+        return _styled(args, text, name, lambda styled: read(styled, codes=codes, file=name, max_problems=most, max_depth=bounds.bracket_depth))
     converted, inserted = split
     args.inserted = inserted
-    reading = _styled(args, converted, name, lambda styled: read(styled, codes=codes, file=name))
+    reading = _styled(args, converted, name, lambda styled: read(styled, codes=codes, file=name, max_problems=most, max_depth=bounds.bracket_depth))
     lines = _inserted_lines(converted, inserted)
     problems = tuple(replace(p, line=p.line - bisect_right(lines, p.line)) if p.line else p for p in reading.problems)
     return Reading(reading.draft, problems)
@@ -286,17 +289,33 @@ def _codes(value: str | None) -> list[str] | None:
     return codes
 
 
-def _load(path: str) -> tuple[str, str]:
-    """The text of FILE (or of standard input for '-'), exactly as written, and the name to report."""
+def _limits(repo):
+    """The limits a text is read under: its repository's (`limits:` in cicatext.yaml), else cicatext's own."""
+    from cicatext.store.limits import DEFAULT
+
+    return repo.limits if repo is not None else DEFAULT
+
+
+def _load(path: str, bounds) -> tuple[str, str]:
+    """The text of FILE (or of standard input for '-'), exactly as written, and the name to report; a file over
+    the file limit of `bounds` is refused from its size (standard input, from the bytes read up to the limit)."""
+    from cicatext.store.limits import LIMIT_HINT
+
+    limit = bounds.file_bytes
     if path == "-":
-        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        data = sys.stdin.buffer.read(limit + 1) if hasattr(sys.stdin, "buffer") else sys.stdin.read(limit + 1)
         name = "<stdin>"
+        if len(data) > limit:
+            raise RecordError(bounds.too_large(len(data), name, partial=True), file=name, hint=LIMIT_HINT)
         if isinstance(data, str):
             return data.removeprefix("\ufeff"), name
     else:
         name = path
         try:
             with open(path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                if size > limit:
+                    raise RecordError(bounds.too_large(size, name), file=name, hint=LIMIT_HINT)
                 data = handle.read()
         except FileNotFoundError:
             raise UsageError(f"no such file: {path}", file=path, hint="check the path") from None

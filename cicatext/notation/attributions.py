@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from heapq import heappush, heapreplace
 from operator import methodcaller
 
-from cicatext.errors import Problem
+from cicatext.errors import MAX_PROBLEMS, Problem, excerpt_of, more_problems
 from cicatext.notation.lookalikes import Lookalike, lookalike, shown, suspect_groups
 from cicatext.notation.tree import Attribution, Position, Stance
 
@@ -90,43 +91,68 @@ class Source:
 class AttributionReader:
     """The attributions after a `]`, in any spelling, read for one text, and the problems its reading records."""
 
-    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None, silent: bool = False) -> None:
+    def __init__(self, source: Source, known: frozenset[str] | None, file: str | None, silent: bool = False,
+                 limit: int = MAX_PROBLEMS) -> None:
         self.source = source
         self.text = source.text
         self.known = known
         self.file = file
         self.silent = silent
-        self.found: list[tuple[int, Problem]] = []
+        self.limit = limit
+        """How many problems are kept: those first in the text; the rest are counted (`more`)."""
+        # The problems kept, as a heap whose top is the one last in the text: (-offset, -order, message, hint,
+        # severity, code). A Problem (and its line) is made only for those kept, at the end (`problems`).
+        self.found: list[tuple[int, int, str, str, str, str]] = []
+        self.more = 0
+        self.more_errors = 0
         self.lookalikes: set[int] = set()  # where groups written with look-alike characters were reported
         self.quiet: list[tuple[int, int]] = []
         self.taken = 0  # attributions taken by brackets that ATTRIBUTION_LIKE finds too
 
-    def problem(self, offset: int, message: str, hint: str, severity: str = "error") -> None:
-        """Record a problem at a character offset of the input."""
+    def problem(self, offset: int, message: str, hint: str, severity: str = "error", code: str = _NOTATION) -> None:
+        """Record a problem at a character offset of the input; past `limit` problems, only the first in the
+        text are kept and the rest counted."""
         if self.silent:
             return
+        found = self.found
+        if len(found) < self.limit:
+            heappush(found, (-offset, -len(found) - self.more, message, hint, severity, code))
+            return
+        self.more += 1
+        if found and offset < -found[0][0]:
+            severity = heapreplace(found, (-offset, -len(found) - self.more, message, hint, severity, code))[4]
+        if severity == "error":
+            self.more_errors += 1
+
+    def count_more(self, count: int, severity: str = "error") -> None:
+        """Count `count` problems that come after every problem kept, without recording them."""
+        self.more += count
+        if severity == "error":
+            self.more_errors += count
+
+    def forget_problems(self) -> None:
+        """Forget every problem recorded, to read the text again."""
+        self.found.clear()
+        self.more = self.more_errors = 0
+
+    def problems(self) -> tuple[Problem, ...]:
+        """The problems kept, in the order of the text, each located at its line; then one standing for the rest."""
         starts = self.source.starts
-        line = bisect_right(starts, offset)
-        begin = starts[line - 1]
-        end = starts[line] - 1 if line < len(starts) else len(self.text)
-        source = self.text[begin:end]
-        if source.endswith("\r"):
-            source = source[:-1]
-        self.found.append(
-            (
-                offset,
-                Problem(
-                    message=message,
-                    file=self.file,
-                    line=line,
-                    column=offset - begin + 1,
-                    hint=hint,
-                    source_line=source,
-                    severity=severity,
-                    code=_NOTATION,
-                ),
-            )
-        )
+        text = self.text
+        made = []
+        for negated, _, message, hint, severity, code in sorted(self.found, reverse=True):
+            offset = -negated
+            line = bisect_right(starts, offset)
+            begin = starts[line - 1]
+            end = starts[line] - 1 if line < len(starts) else len(text)
+            if end > begin and text[end - 1] == "\r":
+                end -= 1
+            source, source_column = excerpt_of(text, begin, end, offset)
+            made.append(Problem(message=message, file=self.file, line=line, column=offset - begin + 1, hint=hint,
+                                source_line=source, severity=severity, code=code, source_column=source_column))
+        if self.more:
+            made.append(more_problems(self.more, self.more_errors, self.file, self.limit))
+        return tuple(made)
 
     def attributions_after(self, closed: int, run_end: int | None) -> tuple[list[Attribution], str, int]:
         """What `_more_attributions` finds after the `]` that ends at `closed` and its run of attributions in

@@ -22,32 +22,14 @@ MAX_DEPTH = 100
 NESTING = "nesting"
 """The `code` of the problem the reader reports at the first bracket of a nest that goes deeper than the limit."""
 
-# How many characters of the line before and after the bracket the problem shows; a longer prefix is not shown.
-_SHOWN_BEFORE = 200
-_SHOWN_AFTER = 40
-
-
 def too_deep(problems: Iterable[Problem]) -> Problem | None:
     """The first problem of brackets nested deeper than the limit among `problems`, or None."""
     return next((problem for problem in problems if problem.code == NESTING), None)
 
 
-def nesting_problem(text: str, offset: int, line: int, begin: int, deepest: int, limit: int,
-                    file: str | None) -> Problem:
-    """The error at the `[` at `offset` (on `line`, which starts at `begin`) that goes past `limit`,
-    naming `deepest`, how deep its nest goes."""
-    end = text.find("\n", offset)
-    end = len(text) if end < 0 else end
-    column = offset - begin + 1
-    # A line nested thousands deep is one long run of brackets: show its start, never the whole of it.
-    shown = text[begin:min(end, offset + _SHOWN_AFTER)].rstrip("\r") if column <= _SHOWN_BEFORE else None
-    return Problem(
-        message=f"brackets nested {deepest} deep: the limit is {limit}",
-        file=file,
-        line=line,
-        column=column,
-        hint=f"this '[' opens a bracket {limit + 1} deep; real drafts nest fewer than 5 deep: close the "
-             "brackets left open before it, or check that the file is the text meant",
-        source_line=shown,
-        code=NESTING,
-    )
+def nesting_message(deepest: int, limit: int) -> tuple[str, str]:
+    """The message and hint of the error at the `[` that goes past `limit`, naming `deepest`, how deep its nest
+    goes (the reader locates it, and shows a window of its line: such a line can be one long run of brackets)."""
+    return (f"brackets nested {deepest} deep: the limit is {limit}",
+            (f"this '[' opens a bracket {limit + 1} deep; real drafts nest fewer than 5 deep: close the "
+             "brackets left open before it, or check that the file is the text meant"))

@@ -35,7 +35,7 @@ import gc
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from cicatext.errors import NotationError, Problem
+from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, excerpt_of
 from cicatext.notation.attributions import Source
 from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner, brackets_span_lines
@@ -68,12 +68,14 @@ class Reading:
 
 
 def read(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
-         max_depth: int = MAX_DEPTH) -> Reading:
+         max_depth: int = MAX_DEPTH, max_problems: int = MAX_PROBLEMS) -> Reading:
     """Read bracketed text leniently: never raises; returns the tree and the problems found.
 
     With `codes`, an attribution naming a code outside them is an error that
     suggests the nearest known code. Brackets nested deeper than `max_depth`
     are one error, at the first bracket past it (`cicatext.notation.nesting`).
+    Past `max_problems`, the problems first in the text are listed and one
+    more counts the rest.
     """
     known = frozenset(codes) if codes is not None else None
     # The reader makes many small objects that all live on: pausing the
@@ -82,7 +84,7 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     if pause:
         gc.disable()
     try:
-        draft, problems = Scanner(Source(text), known, file, max_depth).run(lazy=len(text) >= LAZY_FROM)
+        draft, problems = Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=len(text) >= LAZY_FROM)
     finally:
         if pause:
             gc.enable()
@@ -90,10 +92,11 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
 
 
 def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
-          max_depth: int = MAX_DEPTH) -> tuple[Problem, ...]:
+          max_depth: int = MAX_DEPTH, max_problems: int = MAX_PROBLEMS) -> tuple[Problem, ...]:
     """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
     known = frozenset(codes) if codes is not None else None
-    return _with_nul_problems(Scanner(Source(text), known, file, max_depth).run(lazy=True)[1], text, file)
+    return _with_nul_problems(Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=True)[1], text,
+                              file)
 
 
 _NUL_SHOWN = 10
@@ -111,10 +114,11 @@ def nul_problems(text: str, file: str | None) -> list[Problem]:
         start = text.rfind("\n", 0, at) + 1
         end = text.find("\n", at)
         more = f" (and {total - _NUL_SHOWN} more)" if len(found) == _NUL_SHOWN - 1 and total > _NUL_SHOWN else ""
+        shown, shown_from = excerpt_of(text, start, end if end >= 0 else len(text), at)
         found.append(Problem(f"a NUL character (U+0000) is no text{more}", file=file, line=text.count("\n", 0, at) + 1,
                              column=at - start + 1, hint="the file is binary or damaged: remove it, or save the text "
-                             "again as UTF-8 plain text", source_line=text[start:end if end >= 0 else len(text)]
-                             .replace("\x00", "\\0")[:200], code="notation"))
+                             "again as UTF-8 plain text", source_line=shown.replace("\x00", "\\0"),
+                             source_column=shown_from, code="notation"))
         at = text.find("\x00", at + 1)
     return found
 
@@ -123,7 +127,8 @@ def _with_nul_problems(problems, text: str, file: str | None) -> tuple[Problem, 
     nul = nul_problems(text, file)
     if not nul:
         return tuple(problems)
-    return tuple(sorted((*problems, *nul), key=lambda p: (p.line or 0, p.column or 0)))
+    # The problem that counts those not listed (no line) stays last.
+    return tuple(sorted((*problems, *nul), key=lambda p: (p.line is None, p.line or 0, p.column or 0)))
 
 
 def count_brackets(text: str) -> tuple[int, int] | None:
@@ -171,6 +176,7 @@ def parse(text: str, *, codes: Collection[str] | None = None, file: str | None =
                 column=problem.column,
                 hint=problem.hint,
                 source_line=problem.source_line,
+                source_column=problem.source_column,
                 problems=reading.problems,
             )
     return reading.draft

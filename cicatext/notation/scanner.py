@@ -15,9 +15,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from cicatext.errors import Problem
+from cicatext.errors import MAX_PROBLEMS, Problem
 from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
-from cicatext.notation.nesting import MAX_DEPTH, nesting_problem
+from cicatext.notation.nesting import MAX_DEPTH, NESTING, nesting_message
 from cicatext.notation.nodes import build_content
 from cicatext.notation.tree import Draft, Paragraph, Position
 
@@ -59,8 +59,8 @@ class Scanner(AttributionReader):
     """One reading of one text: checks paragraphs, collects problems, makes nodes."""
 
     def __init__(self, source: Source, known: frozenset[str] | None, file: str | None,
-                 max_depth: int = MAX_DEPTH) -> None:
-        super().__init__(source, known, file)
+                 max_depth: int = MAX_DEPTH, limit: int = MAX_PROBLEMS) -> None:
+        super().__init__(source, known, file, limit=limit)
         self.max_depth = max_depth  # how deep brackets may nest
         # Each nest that goes deeper than that: the `[` at the limit's depth that holds it, the first `[` past
         # the limit within it, and how deep the nest goes.
@@ -235,7 +235,7 @@ class Scanner(AttributionReader):
                 pend -= 1
             if each and count("[", cstart, pend) != count("]", cstart, pend):
                 # A bracket crosses a paragraph break: read it all again, fully.
-                self.found.clear()
+                self.forget_problems()
                 self.taken = 0
                 self.orphans = True
                 return self.run(lazy=True, quick=False)
@@ -350,7 +350,9 @@ class Scanner(AttributionReader):
         else:
             line = bisect_right(self.source.starts, boundary)
             where = f"before the heading on line {line}"
-        for opened in stack:
+        # The stack is in the order of the text: past the limit, the rest are counted, not made.
+        self.count_more(max(0, len(stack) - self.limit))
+        for opened in stack[: self.limit]:
             self.problem(
                 opened,
                 "'[' is never closed",
@@ -408,18 +410,13 @@ class Scanner(AttributionReader):
     def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> tuple[Draft, tuple[Problem, ...]]:
         draft = Draft(tuple(paragraphs), tuple(separators))
         for _, opened, deepest in self.over:
-            starts = self.source.starts
-            line = bisect_right(starts, opened)
-            self.found.append((opened, nesting_problem(self.text, opened, line, starts[line - 1], deepest,
-                                                       self.max_depth, self.file)))
+            self.problem(opened, *nesting_message(deepest, self.max_depth), code=NESTING)
         if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
             self._orphans(draft)
         if not self.text.isascii():
             # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took.
             self.lookalike_orphans()
-        found = self.found
-        found.sort(key=lambda item: item[0])
-        return draft, tuple(problem for _, problem in found)
+        return draft, self.problems()
 
     def _orphans(self, draft: Draft) -> None:
         """Report attribution-like text that no bracket took and no earlier problem covers."""

@@ -266,28 +266,61 @@ def tidy_join(left: str, right: str) -> str:
     `left` is the text before the removed bracket, `right` the text after it
     (its punctuation trailer included).
     """
-    left_core = left.rstrip()
+    kept, added = _tidied(left, right)
+    return left[:kept] + added
+
+
+def _tidied(left: str, right: str) -> tuple[int, str]:
+    """`tidy_join` as how many characters of `left` it keeps and what it adds after them.
+
+    Only the end of `left` counts: its white space and the character before
+    it (and whether it is all white space), so a caller joining onto a long
+    text can pass the end of it alone.
+    """
+    end = len(left)
+    while end and left[end - 1].isspace():
+        end -= 1
     right_core = right.lstrip()
     if not right_core:
-        return left_core
-    if not left_core:
-        return right_core.lstrip(_JOINING).lstrip()
+        return end, ""
+    if not end:
+        return 0, right_core.lstrip(_JOINING).lstrip()
     if right_core[0] in _CLOSING:
-        if right_core[0] in _JOINING and left_core[-1] in _JOINING:
+        if right_core[0] in _JOINING and left[end - 1] in _JOINING:
             right_core = right_core[1:]
             if not right_core.strip():
-                return left_core
-            if right_core[0].isspace():
-                return left_core + right_core
-        return left_core + right_core
-    if left_core[-1] in "([":
-        return left_core + right_core
-    left_space = left[len(left_core) :]
+                return end, ""
+        return end, right_core
+    if left[end - 1] in "([":
+        return end, right_core
+    left_space = left[end:]
     right_space = right[: len(right) - len(right_core)]
     space = left_space if left_space.count("\n") >= right_space.count("\n") else right_space
     if len(space) > 1 and "\n" not in space:
         space = " "
-    return left_core + space + right_core
+    return end, space + right_core
+
+
+def _join_onto(out: list[str], piece: str) -> None:
+    """`tidy_join` onto the text made of the pieces `out`, looking only at its end, so a long paragraph joins
+    in time linear in its length."""
+    end = ""
+    for part in reversed(out):
+        core = len(part.rstrip()) if part[-1:].isspace() else len(part)
+        if core:
+            end = part[core - 1 :] + end
+            break
+        end = part + end
+    kept, added = _tidied(end, piece)
+    drop = len(end) - kept
+    while drop:
+        last = out.pop()
+        if len(last) > drop:
+            out.append(last[: len(last) - drop])
+            break
+        drop -= len(last)
+    if added:
+        out.append(added)
 
 
 def clean_paragraph(paragraph: Paragraph) -> str:
@@ -299,7 +332,7 @@ def clean_paragraph(paragraph: Paragraph) -> str:
 
 
 def _clean_nodes(nodes) -> tuple[str, bool]:
-    out = ""
+    out: list[str] = []
     pending = False
     count = len(nodes)
     for index, node in enumerate(nodes):
@@ -314,13 +347,14 @@ def _clean_nodes(nodes) -> tuple[str, bool]:
             # Punctuation standing only between two removed brackets goes with them.
             if not piece.strip().strip(_JOINING) and index + 1 < count and type(nodes[index + 1]) is not Text:
                 continue
-            out = tidy_join(out, piece)
+            _join_onto(out, piece)
             pending = False
         else:
-            out += piece
+            out.append(piece)
+    text = "".join(out)
     if pending:
-        out = out.rstrip().rstrip(_JOINING).rstrip()
-    return out, pending
+        text = text.rstrip().rstrip(_JOINING).rstrip()
+    return text, pending
 
 
 def clean_text(draft: Draft) -> str:

@@ -45,6 +45,8 @@ MAIN_REF = "refs/heads/main"
 if TYPE_CHECKING:
     from subprocess import CompletedProcess
 
+    from cicatext.store.limits import Limits
+
 
 @dataclass(frozen=True)
 class DocumentEntry:
@@ -101,9 +103,11 @@ class DocumentEntry:
 class Repository:
     """One cicatext repository (a git work tree with a cicatext.yaml at its root)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, limits: Limits | None = None) -> None:
         self.root = Path(root).resolve()
         self._primed: dict[str, Any] = {}
+        # Limits given here hold whatever the settings say (the server's hook reads a push under main's).
+        self._fixed_limits = limits
 
     @classmethod
     def open(cls, path: str | os.PathLike | None = None) -> Repository:
@@ -125,10 +129,10 @@ class Repository:
         return self.root / relative
 
     def read_text(self, relative: str) -> str:
-        """A file's text exactly as stored; RecordError for a file over `limits.MAX_FILE_BYTES`, which is not read."""
+        """A file's text exactly as stored; RecordError for a file over the file limit (`limits`), which is not read."""
         from cicatext.store.limits import file_size_error
 
-        too_large = file_size_error(self.root / relative, relative)
+        too_large = file_size_error(self.root / relative, relative, self._limits_for(relative))
         if too_large is not None:
             raise too_large
         try:
@@ -147,7 +151,7 @@ class Repository:
         primed = self._primed.get(relative)
         if primed is not None:
             return primed
-        return yamlio.load_record(self.read_text(relative), file=relative)
+        return yamlio.load_record(self.read_text(relative), file=relative, bounds=self._limits_for(relative))
 
     def prime(self, records: Mapping[str, Any]) -> None:
         """Take these records, already read from the files as they are now, as what `load` returns, until `refresh`.
@@ -168,6 +172,23 @@ class Repository:
         if not isinstance(value, dict):
             raise RecordError(f"{SETTINGS_FILE} must be a mapping", file=SETTINGS_FILE, line=1, column=1)
         return value
+
+    @cached_property
+    def limits(self) -> Limits:
+        """The limits this repository's files are read under: cicatext's, or those `limits:` in cicatext.yaml sets."""
+        if self._fixed_limits is not None:
+            return self._fixed_limits
+        from cicatext.store.limits import Limits
+
+        return Limits.of(self.settings)
+
+    def _limits_for(self, relative: str) -> Limits:
+        """cicatext.yaml, which sets the limits, is read under cicatext's own; every other file under `limits`."""
+        if relative == SETTINGS_FILE:
+            from cicatext.store.limits import DEFAULT
+
+            return self._fixed_limits or DEFAULT
+        return self.limits
 
     @cached_property
     def attribution_style(self) -> str:
@@ -462,7 +483,7 @@ class Repository:
         self._primed.clear()
         for name in ("settings", "attribution_style", "states", "groups", "parties", "bodies", "dimensions", "areas",
                      "codes", "languages", "secretariat_code",
-                     "bracket_kinds"):
+                     "bracket_kinds", "limits"):
             self.__dict__.pop(name, None)
 
 

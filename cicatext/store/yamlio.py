@@ -119,8 +119,8 @@ def _events(text: str):
             return
 
 
-def check_limits(text: str, file: str | None = None) -> None:
-    """Refuse a YAML text over the limits of `store.limits`, from its size and its parser events, before anything is built.
+def check_limits(text: str, file: str | None = None, bounds: limits.Limits = limits.DEFAULT) -> None:
+    """Refuse a YAML text over `bounds` (`store.limits`), from its size and its parser events, before anything is built.
 
     The aliases are counted, and what each expands to: an anchored value
     counts the values inside it, aliases included, so a chain of aliases that
@@ -130,9 +130,9 @@ def check_limits(text: str, file: str | None = None) -> None:
     """
     # Bytes as stored, counted without a copy where the characters already say it.
     size = len(text)
-    if size <= limits.MAX_FILE_BYTES and not text.isascii():
+    if size <= bounds.file_bytes and not text.isascii():
         size = len(text.encode("utf-8", "surrogatepass"))
-    too_large = limits.too_large(size, file)
+    too_large = bounds.too_large(size, file)
     if too_large:
         raise RecordError(too_large, file=file, hint=limits.LIMIT_HINT)
     nodes = aliases = 0
@@ -156,34 +156,35 @@ def check_limits(text: str, file: str | None = None) -> None:
                 children.pop()
             if kind is ScalarEvent:
                 nodes += 1
-                if len(event.value) > limits.MAX_YAML_STRING:
+                if len(event.value) > bounds.yaml_string:
                     raise _limit_error(text, file, event.start_mark,
                                        f"a string of {len(event.value):,} characters, over the limit of "
-                                       f"{limits.MAX_YAML_STRING:,}")
+                                       f"{bounds.yaml_string:,}{bounds.named('yaml_string')}")
                 if event.anchor is not None:
                     sizes[event.anchor] = 1
             elif isinstance(event, CollectionStartEvent):
                 nodes += 1
                 open_at.append((event.anchor, nodes))
-                if len(open_at) > limits.MAX_YAML_DEPTH:
-                    raise _limit_error(text, file, event.start_mark,
-                                       f"values nested {len(open_at)} deep, over the limit of {limits.MAX_YAML_DEPTH}")
+                if len(open_at) > bounds.yaml_depth:
+                    raise _limit_error(text, file, event.start_mark, f"values nested {len(open_at)} deep, over the "
+                                       f"limit of {bounds.yaml_depth}{bounds.named('yaml_depth')}")
             elif isinstance(event, CollectionEndEvent):
                 anchor, started = open_at.pop()
                 if anchor is not None:
                     sizes[anchor] = nodes - started + 1
             elif kind is AliasEvent:
                 aliases += 1
-                if aliases > limits.MAX_YAML_ALIASES:
+                if aliases > bounds.yaml_aliases:
                     raise _limit_error(text, file, event.start_mark,
-                                       f"more than {limits.MAX_YAML_ALIASES} aliases (*name), the limit")
+                                       f"more than {bounds.yaml_aliases} aliases (*name), the limit"
+                                       f"{bounds.named('yaml_aliases')}")
                 nodes += sizes.get(event.anchor, 1)
             else:
                 continue
-            if nodes > limits.MAX_YAML_NODES:
+            if nodes > bounds.yaml_nodes:
                 raise _limit_error(text, file, event.start_mark,
-                                   f"the document expands to more than {limits.MAX_YAML_NODES:,} values "
-                                   "(aliases included), the limit")
+                                   f"the document expands to more than {bounds.yaml_nodes:,} values "
+                                   f"(aliases included), the limit{bounds.named('yaml_nodes')}")
     except YAMLError:
         return
 
@@ -202,10 +203,10 @@ def _refuse_unencodable(text: str, file: str | None) -> None:
                           hint="save it as UTF-8") from None
 
 
-def load(text: str, file: str | None = None) -> Any:
+def load(text: str, file: str | None = None, bounds: limits.Limits = limits.DEFAULT) -> Any:
     """Parse YAML text strictly into plain Python values; a RecordError with line and column if it is not valid YAML."""
     _refuse_unencodable(text, file)
-    check_limits(text, file)
+    check_limits(text, file, bounds)
     try:
         return _iso_dates(_fast.load(text))
     except MarkedYAMLError as error:
@@ -220,7 +221,7 @@ def load(text: str, file: str | None = None) -> Any:
                           hint="write the value out in full, without anchors and aliases") from None
 
 
-def load_record(text: str, file: str | None = None) -> Any:
+def load_record(text: str, file: str | None = None, bounds: limits.Limits = limits.DEFAULT) -> Any:
     """What `load` returns for the same text, several times faster for a plain record.
 
     ruamel.yaml's C part only parses: resolving and constructing run in
@@ -230,12 +231,12 @@ def load_record(text: str, file: str | None = None) -> Any:
     anything else (a tag, an anchor, a float, a directive, a duplicate key, an
     error) is left to `load`, which reads it or says where it is wrong.
     """
-    if _CParser is not None and len(text) <= limits.MAX_FILE_BYTES:
+    if _CParser is not None and len(text) <= bounds.file_bytes:
         try:
-            return _record_from_events(_CParser(text).get_event)
+            return _record_from_events(_CParser(text).get_event, bounds)
         except Exception:  # noqa: BLE001 - whatever the quick path does not take, `load` takes
             pass
-    return load(text, file)
+    return load(text, file, bounds)
 
 
 class _Unusual(Exception):
@@ -262,46 +263,46 @@ def _resolvers() -> tuple[dict[str, list[tuple[str, re.Pattern]]], list[tuple[st
 _RESOLVERS, _ANY_FIRST = _resolvers()
 
 
-def _record_from_events(next_event) -> Any:
+def _record_from_events(next_event, bounds: limits.Limits) -> Any:
     next_event()  # the stream's start
     event = next_event()
     if type(event) is StreamEndEvent:
         return None
     if type(event) is not DocumentStartEvent or event.version is not None or event.tags:
         raise _Unusual
-    value = _value(next_event, next_event())
+    value = _value(next_event, next_event(), bounds)
     if type(next_event()) is not DocumentEndEvent or type(next_event()) is not StreamEndEvent:
         raise _Unusual
     return value
 
 
-def _value(next_event, event, depth: int = 0) -> Any:
+def _value(next_event, event, bounds: limits.Limits, depth: int = 0) -> Any:
     kind = type(event)
     if kind is ScalarEvent:
-        return _scalar(event)
-    if event.anchor is not None or event.tag is not None or depth >= limits.MAX_YAML_DEPTH:
+        return _scalar(event, bounds)
+    if event.anchor is not None or event.tag is not None or depth >= bounds.yaml_depth:
         raise _Unusual
     if kind is MappingStartEvent:
         mapping: dict = {}
         while type(event := next_event()) is not MappingEndEvent:
-            key = _value(next_event, event, depth + 1)
+            key = _value(next_event, event, bounds, depth + 1)
             if key in mapping:
                 raise _Unusual  # `load` says which key
-            mapping[key] = _value(next_event, next_event(), depth + 1)
+            mapping[key] = _value(next_event, next_event(), bounds, depth + 1)
         return mapping
     if kind is SequenceStartEvent:
         items = []
         while type(event := next_event()) is not SequenceEndEvent:
-            items.append(_value(next_event, event, depth + 1))
+            items.append(_value(next_event, event, bounds, depth + 1))
         return items
     raise _Unusual
 
 
-def _scalar(event: ScalarEvent) -> Any:
+def _scalar(event: ScalarEvent, bounds: limits.Limits) -> Any:
     if event.anchor is not None or event.tag is not None:
         raise _Unusual
     value = event.value
-    if len(value) > limits.MAX_YAML_STRING:
+    if len(value) > bounds.yaml_string:
         raise _Unusual  # `load` says where
     if not event.implicit[0]:
         return value  # quoted or a block: a string
@@ -326,10 +327,10 @@ def _scalar(event: ScalarEvent) -> Any:
     raise _Unusual
 
 
-def load_roundtrip(text: str, file: str | None = None) -> Any:
+def load_roundtrip(text: str, file: str | None = None, bounds: limits.Limits = limits.DEFAULT) -> Any:
     """Parse YAML keeping comments, order and line/column information (for rewriting and for locating errors)."""
     _refuse_unencodable(text, file)
-    check_limits(text, file)
+    check_limits(text, file, bounds)
     loader = YAML()
     try:
         return loader.load(text)

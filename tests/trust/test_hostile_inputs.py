@@ -53,3 +53,25 @@ def test_a_record_over_the_size_limit_is_refused_by_the_hook(world):
     assert process.returncode != 0
     assert POSITION_SET in process.stderr and "over cicatext's limit" in process.stderr, process.stderr
     assert not world.on_server(india.head())
+
+
+def test_a_push_cannot_raise_its_own_limits(world):
+    """The hook reads a push under the limits of main as it stood: a Secretariat push raising limits.file_bytes
+    in cicatext.yaml together with a text over main's limit is refused, naming main's setting; nothing is kept."""
+    secretariat = world.secretariat
+    text = "documents/mc-2023-draft-5/en.txt"
+    limit = max(secretariat.path(text).stat().st_size, secretariat.path("cicatext.yaml").stat().st_size) + 200
+    settings = secretariat.path("cicatext.yaml").read_text(encoding="utf-8")
+    secretariat.path("cicatext.yaml").write_text(settings + f"limits:\n  file_bytes: {limit}\n", encoding="utf-8")
+    git(secretariat.root, "commit", "-qam", "Limits")
+    assert push_bounded(secretariat, "main").returncode == 0
+    secretariat.path("cicatext.yaml").write_text(settings + f"limits:\n  file_bytes: {limit * 10}\n", encoding="utf-8")
+    with secretariat.path(text).open("a", encoding="utf-8") as handle:
+        handle.write("\n" + "More agreed words for the record. " * (limit // 30) + "\n")
+    git(secretariat.root, "commit", "-qam", "A longer text, and limits raised to take it")
+    process = push_bounded(secretariat, "main")
+    assert process.returncode != 0
+    assert f"over the limit of {limit:,} bytes set by limits.file_bytes in cicatext.yaml" in process.stderr, \
+        process.stderr
+    assert text in process.stderr
+    assert not world.on_server(secretariat.head())

@@ -388,7 +388,7 @@ def _text_languages(key: tuple) -> list[str]:
 
 def _problem_tuple(problem: Problem) -> tuple:
     return (problem.message, problem.file, problem.line, problem.column, problem.hint,
-            problem.source_line, problem.severity, problem.code)
+            problem.source_line, problem.severity, problem.code, problem.source_column)
 
 
 def _summarise(repo: Repository, slug: str, texts: list[str], language: str) -> tuple[tuple, tuple]:

@@ -150,7 +150,8 @@ def import_text(repo: Repository, text: str, *, symbol: str, title: str, languag
     conversion = read_received(repo, render_with_ids(paragraphs), style, file=source)
     document_text = conversion.text
     slug = parsed.slug()
-    known, problems = record_problems(document_text, repo.codes, document_text_path(slug, language), language)
+    known, problems = record_problems(document_text, repo.codes, document_text_path(slug, language), language,
+                                      repo.limits.problems_per_file, repo.limits.bracket_depth)
     record_path = document_record_path(slug)
     record: dict = {
         "symbol": str(parsed.base()),

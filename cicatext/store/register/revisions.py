@@ -161,7 +161,8 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
         record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path)
         revision: dict = {"rev": number, "symbol": full_symbol, "date": day, "imported": _file_name(source)}
         # The text as circulated, notation problems and all: they are recorded as the revision's known problems.
-        known, problems = record_problems(new_text, repo.codes, text_path, language)
+        known, problems = record_problems(new_text, repo.codes, text_path, language, repo.limits.problems_per_file,
+                                          repo.limits.bracket_depth)
         made["problems"] = problems
         if known:
             revision["known_problems"] = known

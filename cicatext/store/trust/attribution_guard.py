@@ -14,11 +14,19 @@ refused even when it names CODE itself: it is not what it looks like.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from itertools import islice
 
-from cicatext.errors import Problem, RecordError
+from cicatext.errors import (
+    MAX_PROBLEMS,
+    Problem,
+    RecordError,
+    excerpt_of,
+    more_problems,
+)
 from cicatext.notation.lookalikes import attribution_groups, shown
 from cicatext.store.layout import position_owner
+from cicatext.store.limits import DEFAULT, Limits
 
 # Fields of an entry whose words go nowhere near a compiled text: the quoted anchor finds a place, the
 # justification is never put in the text.
@@ -29,8 +37,9 @@ _ENTRY_FIELDS = frozenset(("id", "action", "paragraph", "after_paragraph", "brac
 _HINT = "a delegation's position set speaks only for {code}: attributions to others come from their own position sets"
 
 
-def position_set_problems(path: str, text: str, code: str) -> list[Problem]:
-    """What in a position set's text (`positions/CODE/<slug>.yaml`) attributes to anyone but `code`.
+def position_set_problems(path: str, text: str, code: str, bounds: Limits = DEFAULT) -> list[Problem]:
+    """What in a position set's text (`positions/CODE/<slug>.yaml`) attributes to anyone but `code`, read under
+    `bounds`: at most `bounds.problems_per_file` problems, and one counting the rest.
 
     A text that is no YAML mapping is left to the other checks, which refuse it.
     """
@@ -42,26 +51,37 @@ def position_set_problems(path: str, text: str, code: str) -> list[Problem]:
         problems.append(Problem(f"{path} lies in {owner}'s folder, not {code}'s", file=path,
                                 hint=_HINT.format(code=code), code="attribution"))
     try:
-        record = yamlio.load(text, file=path)
+        record = yamlio.load(text, file=path, bounds=bounds)
     except RecordError:
         return problems
     named = record.get("delegation") if isinstance(record, Mapping) else None
     if isinstance(named, str) and named != code:
         problems.append(_located(path, text, f"delegation: {named}",
                                  f"{path} names delegation {named!r}, not {code}", code))
-    return problems + record_problems(path, text, record, code)
+    limit = bounds.problems_per_file
+    return problems + record_problems(path, text, record, code, limit=max(limit - len(problems), 0))
 
 
-def record_problems(path: str, text: str, record, code: str, *, fields: bool = True) -> list[Problem]:
+def record_problems(path: str, text: str, record, code: str, *, fields: bool = True,
+                    limit: int = MAX_PROBLEMS) -> list[Problem]:
     """The entries of a position set already parsed that attribute to anyone but `code` (`text` only locates
     them; it may be empty); with `fields`, entry fields a position set does not have too (`cicatext validate`,
-    whose schema check reports those, leaves them out)."""
-    problems: list[Problem] = []
+    whose schema check reports those, leaves them out). Past `limit` problems, the rest are counted in one more."""
+    found = _found(record, code, fields)
+    problems = [_located(path, text, needle, message, code) for needle, message in islice(found, limit)]
+    more = sum(1 for _ in found)
+    if more:
+        problems.append(more_problems(more, more, path, limit))
+    return problems
+
+
+def _found(record, code: str, fields: bool) -> Iterator[tuple[str, str]]:
+    """What `record_problems` reports, as (the words to locate it by, the message), in the record's order."""
     if not isinstance(record, Mapping):
-        return problems
+        return
     entries = record.get("entries")
     if not isinstance(entries, Sequence) or isinstance(entries, str):
-        return problems
+        return
     for index, entry in enumerate(entries):
         if not isinstance(entry, Mapping):
             continue
@@ -71,18 +91,15 @@ def record_problems(path: str, text: str, record, code: str, *, fields: bool = T
                 continue
             if key not in _ENTRY_FIELDS:
                 if fields:
-                        problems.append(_located(path, text, f"{key}:", f"{label} has a field {key!r} that position "
-                                             "sets do not have: an entry speaks for the position set's delegation "
-                                             "only", code))
+                    yield f"{key}:", (f"{label} has a field {key!r} that position sets do not have: an entry speaks "
+                                      "for the position set's delegation only")
                 continue
             if isinstance(value, str):
-                problems.extend(_foreign(path, text, label, key, value, code))
-    return problems
+                yield from _foreign(label, key, value, code)
 
 
-def _foreign(path: str, text: str, label: str, key: str, value: str, code: str) -> list[Problem]:
+def _foreign(label: str, key: str, value: str, code: str) -> Iterator[tuple[str, str]]:
     """The attributions in one field's words that are not `code`'s own, or are written with look-alikes."""
-    found = []
     for group in attribution_groups(value):
         if group.lookalike:
             message = (f"{label}: {key} holds '{shown(group.written)}', written with look-alike characters "
@@ -91,8 +108,7 @@ def _foreign(path: str, text: str, label: str, key: str, value: str, code: str) 
             message = f"{label}: {key} attributes words to {group.code} ('{group.written}'), not to {code}"
         else:
             continue
-        found.append(_located(path, text, group.written, message, code))
-    return found
+        yield group.written, message
 
 
 def _located(path: str, text: str, needle: str, message: str, code: str) -> Problem:
@@ -103,8 +119,9 @@ def _located(path: str, text: str, needle: str, message: str, code: str) -> Prob
     line = text.count("\n", 0, at) + 1
     begin = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
+    source, source_column = excerpt_of(text, begin, end if end >= 0 else len(text), at)
     return Problem(message, file=path, line=line, column=at - begin + 1, hint=_HINT.format(code=code),
-                   source_line=shown(text[begin:end if end >= 0 else len(text)]), code="attribution")
+                   source_line=shown(source), source_column=source_column, code="attribution")
 
 
 def refuse(path: str, text: str, code: str) -> None:
@@ -116,11 +133,12 @@ def refuse(path: str, text: str, code: str) -> None:
                           problems=tuple(problems))
 
 
-def commit_problems(git, commit: str, paths, code: str) -> list[Problem]:
-    """The problems of every position set among `paths` as a commit holds them (the shared repository's hook)."""
+def commit_problems(git, commit: str, paths, code: str, bounds: Limits = DEFAULT) -> list[Problem]:
+    """The problems of every position set among `paths` as a commit holds them (the shared repository's hook),
+    read under `bounds`."""
     wanted = sorted(p for p in paths if position_owner(p) is not None and p.endswith((".yaml", ".yml")))
     problems: list[Problem] = []
     for path, item in zip(wanted, git.objects([f"{commit}:{p}" for p in wanted])):
         if item is not None and item[0] == "blob":
-            problems.extend(position_set_problems(path, item[1].decode("utf-8", "replace"), code))
+            problems.extend(position_set_problems(path, item[1].decode("utf-8", "replace"), code, bounds))
     return problems

@@ -37,11 +37,13 @@ from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError, Problem, UsageError
 from cicatext.store.git import HOOK_VARIABLES, run_git
 from cicatext.store.layout import (
     KEYS_DIR,
+    SETTINGS_FILE,
     STATES_DIR,
     delegation_folder,
     position_owner,
@@ -51,6 +53,9 @@ from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.ssh import PUSHER_VARIABLE
 from cicatext.store.trust.tags import Tag, read_tag, tag_problem
 from cicatext.store.trust.verify import ZERO, Git, Signature, Verifier, _secretariat
+
+if TYPE_CHECKING:
+    from cicatext.store.limits import Limits
 
 MAIN_REF = "refs/heads/main"
 BRANCH_PREFIX = "refs/heads/delegations/"
@@ -207,6 +212,8 @@ class PushCheck:
         self.ring = git.keyring(registry_ref) if registry_ref else KeyRing()
         self.secretariat = _secretariat(git, registry_ref) if registry_ref else "SEC"
         self.codes = self._codes(registry_ref) if registry_ref else set()
+        # A push is read under the limits of main as it stood: it cannot raise its own (docs/trust.md, Limits).
+        self.limits = limits_at(git, self.main)
         self.verifier = Verifier(self.ring)
 
     def _codes(self, ref: str) -> set[str]:
@@ -309,7 +316,7 @@ class PushCheck:
                 return [Refusal(ref, commit, f"changes {outside[0]}{more}, outside {own}",
                                 "a delegation changes only its own position sets; undo that change "
                                 "(`git revert` or rewrite your unpushed commits) and propose with `cicatext propose`")]
-            if guarded := attribution_guard.commit_problems(self.git, commit, changes[commit], code):
+            if guarded := attribution_guard.commit_problems(self.git, commit, changes[commit], code, self.limits):
                 return [Refusal(ref, commit, guarded[0].headline(), guarded[0].hint or "")]
             item = raws.get(commit)
             signature = self.verifier.commit(item[1] if item else b"")
@@ -438,12 +445,12 @@ class PushCheck:
         return []
 
     def _validate(self, update: Update, *, base: str | None) -> list[Refusal]:
-        errors = tree_problems(self.git, update.new)
+        errors = tree_problems(self.git, update.new, self.limits)
         if isinstance(errors, Refusal):
             return [Refusal(update.short, update.new, errors.reason, errors.hint)]
         errors = [p for p in errors if p.severity == "error"]
         if errors and base:
-            before = tree_problems(self.git, base)
+            before = tree_problems(self.git, base, self.limits)
             if not isinstance(before, Refusal):
                 known = {(p.file, p.message) for p in before}
                 errors = [p for p in errors if (p.file, p.message) not in known]
@@ -464,13 +471,27 @@ def _odd_names(ref: str, commit: str, paths: Iterable[str]) -> list[Refusal]:
     return []
 
 
-def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
-    """`cicatext validate` on a commit's tree, written out to a scratch folder."""
-    from cicatext.store.limits import oversized_blob
+def limits_at(git: Git, commit: str | None) -> Limits:
+    """The limits the settings of a commit set (cicatext's own when there is none, or they do not load)."""
+    from cicatext.store import yamlio
+    from cicatext.store.limits import DEFAULT, Limits
+
+    text = git.blob_text(f"{commit}:{SETTINGS_FILE}") if commit else None
+    try:
+        return Limits.of(yamlio.load(text, file=SETTINGS_FILE)) if text else DEFAULT
+    except CicatextError:
+        return DEFAULT
+
+
+def tree_problems(git: Git, commit: str, bounds: Limits | None = None) -> list[Problem] | Refusal:
+    """`cicatext validate` on a commit's tree, written out to a scratch folder, under `bounds` (by default, those
+    the tree's own settings set)."""
+    from cicatext.store.limits import DEFAULT, oversized_blob
     from cicatext.store.repository import Repository
     from cicatext.store.validation.validate import validate
 
-    big = oversized_blob(git.cwd, commit)  # from the tree's sizes: a huge file is refused before it is read
+    # From the tree's sizes: a huge file is refused before it is read.
+    big = oversized_blob(git.cwd, commit, bounds or DEFAULT)
     if big is not None:
         return Refusal("", commit, big.message, big.hint)
     with tempfile.TemporaryDirectory(prefix="cicatext-tree-") as folder:
@@ -480,7 +501,7 @@ def tree_problems(git: Git, commit: str) -> list[Problem] | Refusal:
             return refusal
         with _scrubbed_environment():
             try:
-                return validate(Repository(root))
+                return validate(Repository(root, limits=bounds))
             except CicatextError as error:
                 return [error.problem]
 

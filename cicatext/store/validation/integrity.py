@@ -26,11 +26,12 @@ re-worded bracket keeps its account.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter
 from dataclasses import asdict
 
-from cicatext.errors import Problem
+from cicatext.errors import MAX_PROBLEMS, Problem, more_problems
 from cicatext.store.files import read_json, write_json_quietly
 from cicatext.store.git import read_texts
 from cicatext.store.layout import (
@@ -50,16 +51,27 @@ TRANSLATED_TRAILER = "Cicatext-Translated"
 def _attributions(text: str) -> tuple[Counter, dict]:
     from cicatext.notation.reader import read
 
-    draft = read(text).draft
     counts: Counter = Counter()
     where: dict = {}
-    for paragraph in draft.paragraphs:
-        for bracket, _ in paragraph.brackets():
-            for attribution in bracket.attributions:
-                key = (paragraph.id, attribution.code, attribution.stance.value)
-                counts[key] += 1
-                if attribution.pos is not None:
-                    where[key] = (attribution.pos.line, attribution.pos.column)
+    if "(" not in text:
+        return counts, where  # every attribution is in round brackets: a text without one has none to read
+    draft = read(text, max_problems=0).draft  # the problems are the reader's check's, not this one's
+    # Walking a large text makes its nodes, many small objects that all live on while it is walked: the
+    # collector, which would go over them again and again, is paused meanwhile.
+    pause = gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        for paragraph in draft.paragraphs:
+            for bracket, _ in paragraph.brackets():
+                for attribution in bracket.attributions:
+                    key = (paragraph.id, attribution.code, attribution.stance.value)
+                    counts[key] += 1
+                    if attribution.pos is not None:
+                        where[key] = (attribution.pos.line, attribution.pos.column)
+    finally:
+        if pause:
+            gc.enable()
     return counts, where
 
 
@@ -112,8 +124,10 @@ def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
     return commits, changes
 
 
-def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[str, str]) -> list[Problem]:
-    """The unaccounted attributions of one text, from its versions (commit, text) oldest first."""
+def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[str, str],
+                   limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The unaccounted attributions of one text, from its versions (commit, text) oldest first: the first `limit`
+    made into problems, the rest counted."""
     previous_text, previous = None, None
     unaccounted: Counter = Counter()
     introduced: dict = {}
@@ -132,7 +146,8 @@ def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[st
         unaccounted += Counter()
         previous_text, previous = text, counts
     problems = []
-    for key, count in sorted(unaccounted.items()):
+    keys = sorted(key for key, count in unaccounted.items() if count > 0)
+    for key in keys[:limit]:
         paragraph, code, stance = key
         shown = f"({code} tcb)" if stance == "tcb" else f"({stance}{code})"
         line, column = final_where.get(key, (None, None))
@@ -144,6 +159,8 @@ def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[st
             file=path, line=line, column=column, code="attribution",
             hint=f"attributions come from {code}'s position set through `cicatext round`; remove it, or record "
                  "the room's decision in a commit with a `Cicatext-Decision:` trailer"))
+    if len(keys) > limit:
+        problems.append(more_problems(len(keys) - limit, len(keys) - limit, path, limit))
     return problems
 
 
@@ -160,7 +177,7 @@ class _Cache:
         from cicatext import __version__
 
         self.path = repo.root / CACHE_DIR / ATTRIBUTIONS_CACHE
-        self.context = f"{self.VERSION}:{__version__}"
+        self.context = f"{self.VERSION}:{__version__}:{repo.limits.problems_per_file}"
         self.head: str | None = None
         self.problems: list[dict] = []
         self.paths: dict[str, list] = {}
@@ -218,7 +235,12 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
                 text = next(texts)
                 if text is not None:
                     versions.append((commit, text))
-            found = _path_problems(path, versions, messages)
+            try:
+                found = _path_problems(path, versions, messages, repo.limits.problems_per_file)
+            except RecursionError:  # brackets nested past what the tree can be walked at: the reader names them
+                found = [Problem("the attributions of this text cannot be checked: its brackets nest too deep",
+                                 file=path, code="attribution", hint="close the brackets the reader reports as "
+                                 "never closed (`cicatext check`), then validate again")]
             results[path] = [changed[-1], [asdict(p) for p in found]]
             problems.extend(found)
     problems.sort(key=lambda p: p.file or "")

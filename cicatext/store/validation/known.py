@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from cicatext.errors import Problem
+from cicatext.errors import MAX_PROBLEMS, Problem
+from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.store.layout import (
     document_record_path,
     document_slug,
@@ -30,17 +31,20 @@ _AROUND = 24
 def excerpt(problem: Problem) -> str:
     """The text around a problem's place, as its line shows it."""
     line = problem.source_line or ""
-    column = (problem.column or 1) - 1
+    column = (problem.column or 1) - problem.source_column  # where the column falls in a shortened line
     return line[max(0, column - _AROUND) : column + _AROUND]
 
 
-def record_problems(text: str, codes: Iterable[str], file: str, language: str) -> tuple[list[dict], tuple[Problem, ...]]:
-    """The errors of a text's notation, as `known_problems` entries and as problems located in `file`."""
+def record_problems(text: str, codes: Iterable[str], file: str, language: str,
+                    limit: int = MAX_PROBLEMS, depth: int = MAX_DEPTH) -> tuple[list[dict], tuple[Problem, ...]]:
+    """The errors of a text's notation (the first `limit`), as `known_problems` entries and as problems located in
+    `file`."""
     from cicatext.notation.reader import check
 
-    errors = tuple(p for p in check(text, codes=codes, file=file) if p.severity == "error")
+    errors = tuple(p for p in check(text, codes=codes, file=file, max_problems=limit, max_depth=depth) if p.severity == "error")
+    # The problem counting those past the limit has no place to record: only the listed ones become known.
     entries = [{"language": language, "line": p.line, "column": p.column, "message": p.message,
-                "excerpt": excerpt(p)} for p in errors]
+                "excerpt": excerpt(p)} for p in errors if p.line is not None]
     return entries, errors
 
 

@@ -22,7 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from cicatext.errors import CicatextError, Problem
+from cicatext.errors import CicatextError, Problem, cap_problems, line_at
 from cicatext.records import symbols as _symbols
 from cicatext.resources import schemas_dir
 from cicatext.store import schemas, yamlio
@@ -49,6 +49,7 @@ from cicatext.store.layout import (
     position_owner,
     text_language,
 )
+from cicatext.store.limits import DEFAULT, Limits, cap_per_file
 from cicatext.store.repository import Repository
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
@@ -244,15 +245,14 @@ def _schema_problem(error: Any, file: str, text: str) -> Problem:
     else:
         message = f"{field}: {error.message}"
         hint = None
-    lines = text.splitlines()
-    source = lines[where[0] - 1] if 0 < where[0] <= len(lines) else None
-    return Problem(message, file=file, line=where[0], column=where[1], hint=hint, source_line=source, code="schema")
+    return Problem(message, file=file, line=where[0], column=where[1], hint=hint, source_line=line_at(text, where[0]),
+                   code="schema")
 
 
-def check_record(kind: str, file: str, text: str) -> tuple[Any, list[Problem]]:
-    """Load one YAML record and check it against its kind's schema."""
+def check_record(kind: str, file: str, text: str, bounds: Limits = DEFAULT) -> tuple[Any, list[Problem]]:
+    """Load one YAML record and check it against its kind's schema (the errors past the limit counted, not located)."""
     try:
-        record = yamlio.load_record(text, file=file)
+        record = yamlio.load_record(text, file=file, bounds=bounds)
     except CicatextError as error:
         return None, [error.problem]
     if record is None:
@@ -262,7 +262,8 @@ def check_record(kind: str, file: str, text: str) -> tuple[Any, list[Problem]]:
         found = schemas.errors(kind, record)
     except KeyError:
         return record, []
-    return record, [_schema_problem(error, file, text) for error in found]
+    limit = bounds.problems_per_file
+    return record, cap_problems([_schema_problem(e, file, text) for e in found[:limit]], limit, file, more=len(found) - limit)
 
 
 def _text_problems(repo: Repository, file: str, codes: Iterable[str]) -> list[Problem]:
@@ -272,18 +273,15 @@ def _text_problems(repo: Repository, file: str, codes: Iterable[str]) -> list[Pr
         text = repo.read_text(file)
     except CicatextError as error:
         return [error.problem]
-    return list(check(text, codes=codes, file=file))
+    return list(check(text, codes=codes, file=file, max_problems=repo.limits.problems_per_file,
+                      max_depth=repo.limits.bracket_depth))
 
 
 def _located(file: str, text: str | None, path: tuple, message: str, hint: str | None = None,
              severity: str = "error", code: str = "link") -> Problem:
     where = yamlio.locate(text, path) if text else None
     line, column = where if where else (None, None)
-    source = None
-    if text and line:
-        lines = text.splitlines()
-        source = lines[line - 1] if line <= len(lines) else None
-    return Problem(message, file=file, line=line, column=column, hint=hint, source_line=source,
+    return Problem(message, file=file, line=line, column=column, hint=hint, source_line=line_at(text, line),
                    severity=severity, code=code)
 
 
@@ -404,7 +402,8 @@ def _check_positions(repo: Repository, file: str, text: str, record: dict, symbo
                                      f"move it to {POSITIONS_DIR}/{delegation}/: a delegation writes only in its own folder"))
     if folder_code is not None:  # no words in another's mouth (docs/trust.md)
         from cicatext.store.trust.attribution_guard import record_problems
-        problems.extend(record_problems(file, text or "", record, folder_code, fields=False))
+        problems.extend(record_problems(file, text or "", record, folder_code, fields=False,
+                                        limit=repo.limits.problems_per_file))
     document = record.get("document")
     if isinstance(document, str) and document not in symbols:
         problems.append(_located(file, text, ("document",), f"no document {document!r} in {DOCUMENTS_DIR}/",
@@ -449,7 +448,7 @@ def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | No
             record, found = None, _text_problems(repo, file, repo.codes)
         else:
             try:
-                record, found = check_record(kind, file, repo.read_text(file))
+                record, found = check_record(kind, file, repo.read_text(file), repo.limits)
             except CicatextError as error:
                 record, found = None, [error.problem]
         if hit is None and cache:
@@ -497,8 +496,8 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
         problems.extend(_repository_checks(repo, files, set(files), records, texts))
     finally:
         repo.refresh()
-    problems.extend(check_attributions(repo, use_cache=use_cache))
-    problems.extend(map(not_utf8_name, unnamed))
+    problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache), *map(not_utf8_name, unnamed)],
+                            repo.limits.problems_per_file)
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
     return problems
