@@ -109,9 +109,10 @@ class Scanner(AttributionReader):
         line, counted = 1, 0  # the line of offset `counted`
         stack: list[int] = []
         limit = self.max_depth
-        # Paragraphs a bracket crosses, waiting for their nodes; the brackets open where the current one began.
+        # Paragraphs a bracket crosses, waiting for their nodes (`_settle`); how many brackets were open where
+        # the current paragraph began, and the fewest open since (brackets deeper than that opened in it).
         spanning: list = []
-        carried_in: tuple[int, ...] = ()
+        start_height = low = 0
         for match in _SCAN.finditer(text + "\n\n", cstart):
             s = match.start()
             char = text[s] if s < n else "\n"
@@ -124,6 +125,8 @@ class Scanner(AttributionReader):
                     self.problem(s, "unmatched ']'", "remove it, or add the '[' that opens this bracket")
                     continue
                 stack.pop()
+                if len(stack) < low:
+                    low = len(stack)
                 after = match
                 # lastindex: 2 when only a run follows, 3 when a round bracket follows it.
                 group = after.lastindex
@@ -161,7 +164,7 @@ class Scanner(AttributionReader):
                 if spanning or stack:
                     # A bracket crosses this paragraph's end or began before it: its nodes wait until the
                     # scan knows which open brackets close in a later paragraph.
-                    spanning.append((fields, cstart, pend, carried_in, tuple(stack)))
+                    spanning.append((fields, cstart, pend, start_height, low, tuple(stack[low:])))
                 elif cstart >= pend:
                     fields["content"] = ()
                 elif lazy:
@@ -176,15 +179,15 @@ class Scanner(AttributionReader):
                 marker, pid, cstart, pstart = head
                 if stack and is_boundary(text, cstart):
                     self._unclosed(stack, boundary=cstart)
-                    self._settle(spanning, tuple(stack), lazy)
+                    self._settle(spanning, lazy)
                     stack = []
                 elif spanning and not stack:
-                    self._settle(spanning, (), lazy)
-                carried_in = tuple(stack)
+                    self._settle(spanning, lazy)
+                start_height = low = len(stack)
         if stack:
             self._unclosed(stack)
         if spanning:
-            self._settle(spanning, tuple(stack), lazy)
+            self._settle(spanning, lazy)
         self.taken += taken
         return self._done(paragraphs, separators)
 
@@ -196,14 +199,27 @@ class Scanner(AttributionReader):
         else:
             self.over.append([holder, stack[-1], len(stack)])
 
-    def _settle(self, spanning: list, unclosed: tuple[int, ...], lazy: bool) -> None:
+    def _settle(self, spanning: list, lazy: bool) -> None:
         """Give the paragraphs a bracket crossed their nodes (or their recipe), now that the scan has found
-        which of the open brackets close in a later paragraph and which (`unclosed`) never close."""
+        which of the brackets open in them close in a later paragraph and which never close.
+
+        The brackets open at any moment are a stack: those of an earlier moment
+        that never close are the bottom of it, as many as the fewest brackets
+        open since. So one pass backwards, keeping the fewest open after each
+        paragraph, tells each paragraph how many of the brackets open where it
+        began close later (`carried`) and which of those it opened close in a
+        later paragraph (`continuing`), in time as the brackets, not as the
+        brackets open times the paragraphs.
+        """
         source = self.source
-        never = set(unclosed)
-        for fields, cstart, pend, carried_in, open_at_end in spanning:
-            carried = sum(1 for opened in carried_in if opened not in never)
-            continuing = frozenset(opened for opened in open_at_end if opened not in never and opened >= cstart)
+        later: int | None = None  # the fewest brackets open from the end of the paragraph in hand on
+        for fields, cstart, pend, start_height, low, opened in reversed(spanning):
+            end_height = low + len(opened)
+            since_end = end_height if later is None else min(end_height, later)
+            since_start = low if later is None else min(low, later)
+            later = since_start
+            carried = start_height - since_start
+            continuing = frozenset(opened[max(0, since_end - low):])
             if cstart >= pend and not carried:
                 fields["content"] = ()
             elif lazy:

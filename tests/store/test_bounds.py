@@ -12,6 +12,7 @@ from cicatext.cli.main import main
 from cicatext.errors import MAX_PROBLEMS, Problem
 from cicatext.notation.reader import check, make_nodes, read
 from cicatext.notation.views import clean_text
+from cicatext.notation.render import render
 from cicatext.resources import schemas_dir
 from cicatext.store import limits
 from cicatext.store.limits import Limits
@@ -72,6 +73,20 @@ def test_a_reading_lists_the_first_problems_and_counts_the_rest(unit, message, n
     # Each of these problems is a bracket of five characters, whose offset the reading holds while it reads: well
     # under 40 times the text (a line sliced for each problem would take 400,000 times it).
     assert peak < 40 * len(text), f"{peak:,} bytes for a text of {len(text):,}"
+
+
+def test_brackets_left_open_over_many_paragraphs_are_read_in_memory_as_the_text():
+    """20,000 paragraphs each opening a bracket that never closes: each paragraph's nodes are settled from how few
+    brackets were open after it, not from a copy of every bracket open at its end (3 GB, quadratic, before)."""
+    text = "a [b\n\n" * 20_000
+    reading = read(text, file="t.txt")
+    _, peak = peak_of(lambda: make_nodes(read(text, file="t.txt").draft))
+    assert render(reading.draft) == text
+    assert len(reading.draft.paragraphs) == 20_000
+    assert reading.problems[0].message == "'[' is never closed"
+    # About 1.6 KB a paragraph (its node, its bracket's nodes, its place): linear, where a copy of the open
+    # brackets at each paragraph's end took 3 GB.
+    assert peak < 500 * len(text), f"{peak:,} bytes for a text of {len(text):,}"
 
 
 def test_a_problem_found_late_but_early_in_the_text_is_kept():
