@@ -26,7 +26,7 @@ from cicatext.notation.bracket_ids import (
     name_paragraph,
     split_id,
 )
-from cicatext.notation.paragraph_text import paragraph_text
+from cicatext.notation.paragraph_text import paragraph_text, shortened
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
 
@@ -177,23 +177,24 @@ def lookup(draft: Draft, bracket_id: str) -> Named:
     """
     parsed = split_id(bracket_id)
     if parsed is None:
+        shown = shortened(bracket_id, 60)
         if is_numbered(bracket_id):
             raise NotationError(
-                f"'{bracket_id}' is a numbered bracket id; bracket ids now name the bracket by its text",
+                f"'{shown}' is a numbered bracket id; bracket ids now name the bracket by its text",
                 hint=_numbered_hint(draft, bracket_id),
             )
         raise NotationError(
-            f"'{bracket_id}' is not a bracket id",
+            f"'{shown}' is not a bracket id",
             hint="a bracket id is PARAGRAPH:CODE, e.g. op11:kqtb; `cicatext brackets FILE` lists them",
         )
     paragraph_id, prefix = parsed
     paragraph = draft.paragraph(paragraph_id)
     if paragraph is None:
-        raise NotationError(f"no paragraph '{paragraph_id}'", hint=_nearest_hint(draft, bracket_id))
+        raise NotationError(f"no paragraph '{shortened(paragraph_id, 60)}'", hint=_nearest_hint(draft, bracket_id))
     named = name_paragraph(paragraph)
     matches = [found for found in named if found.code.startswith(prefix)]
     if not matches:
-        raise NotationError(f"no bracket '{bracket_id}'", hint=_nearest_hint(draft, bracket_id, paragraph))
+        raise NotationError(f"no bracket '{shortened(bracket_id, 60)}'", hint=_nearest_hint(draft, bracket_id, paragraph))
     if len(matches) > 1:
         listed = "; ".join(f"{found.shown} [{_short(found.bracket)}]" for found in matches[:4])
         raise NotationError(f"'{bracket_id}' names {len(matches)} brackets", hint=f"give more letters: {listed}")
@@ -209,7 +210,8 @@ def _numbered_hint(draft: Draft, bracket_id: str) -> str:
     paragraph_id, _, number = bracket_id.rpartition(":")
     paragraph = draft.paragraph(paragraph_id)
     named = name_paragraph(paragraph) if paragraph is not None else []
-    if not 1 <= int(number) <= len(named):
+    # A number of more digits than any paragraph has brackets is no place in it (and int() refuses 4,300 digits).
+    if len(number) > 6 or not 1 <= int(number) <= len(named):
         return "`cicatext brackets FILE` lists the ids"
     found = named[int(number) - 1]
     return (f"the bracket now at place {number} of {paragraph_id} is {found.shown} [{_short(found.bracket)}]; "

@@ -48,3 +48,18 @@ def test_an_overlong_symbol_is_one_refusal_naming_the_grammar(volunteer, command
     assert "Traceback" not in said and "too long" not in said and "4300" not in said
     assert max(len(line) for line in said.splitlines()) < 400, said[:600]
     assert snapshot(volunteer.root) == before
+
+
+@pytest.mark.parametrize("bracket_id", ["p1:" + "9" * 5000, "p1:" + "k" * 5000, "p" + "1" * 5000 + ":kqt"],
+                         ids=["5000-digit-place", "5000-letter-code", "5000-digit-paragraph"])
+@pytest.mark.parametrize("command", ["agree", "drop"])
+def test_an_overlong_bracket_id_is_one_short_refusal(volunteer, command, bracket_id, capsys, monkeypatch):
+    """A bracket id of thousands of characters is refused in one short message, never int()'s 4,300-digit limit."""
+    monkeypatch.chdir(volunteer.root)
+    before = snapshot(volunteer.root)
+    assert cli(command, "MC/2023/DRAFT/5", bracket_id) != 0
+    said = capsys.readouterr().err
+    assert "Traceback" not in said and "4300" not in said
+    assert "bracket" in said or "paragraph" in said, said[:600]
+    assert max(len(line) for line in said.splitlines()) < 400, said[:600]
+    assert snapshot(volunteer.root) == before
