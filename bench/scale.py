@@ -43,6 +43,7 @@ NATURE = (
     ("compile a round", "the change"),
     ("diff", "the change"),
     ("search every paragraph", "documents"),
+    ("the index file ready", "documents"),
     ("search, as a command, index up to date", "the query"),
     ("search, in-process", "the query"),
     ("search, as a command, after a one-letter edit", "the change"),
