@@ -230,7 +230,7 @@ def row(task: str, ours: dict | None, peer: dict | None, ours_label: str = "", p
         return f"{s * 1000:.1f} ms" if s < 1 else f"{s:.2f} s"
 
     def memory(value: dict | None) -> str:
-        return "—" if value is None else f"{value['rss_kb'] / 1024:.0f} MB"
+        return "—" if value is None or not value["rss_kb"] else f"{value['rss_kb'] / 1024:.0f} MB"
 
     ratio = f"{ours['seconds'] / peer['seconds']:.2f}×" if ours and peer and peer["seconds"] else "—"
     return (f"| {task} | {seconds(ours)}{ours_label} | {seconds(peer)}{peer_label} | {ratio} "
