@@ -73,10 +73,11 @@ def run_init(args: argparse.Namespace) -> int:
 def run_validate(args: argparse.Namespace) -> int:
     from cicatext.cli.output import emit_json, print_problems
     from cicatext.store.repository import Repository
+    from cicatext.store.validation.per_file import workers_for_command
     from cicatext.store.validation.validate import validate
 
     repo = Repository.open(args.path)
-    problems = validate(repo)
+    problems = validate(repo, workers=workers_for_command())
     errors = [p for p in problems if p.severity == "error"]
     if args.json:
         emit_json({"repository": str(repo.root), "problems": [p.to_json() for p in problems],

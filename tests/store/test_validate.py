@@ -7,6 +7,7 @@ import pytest
 from cicatext.cli.main import main
 from cicatext.store.layout import VALIDATION_RESULT
 from cicatext.store.register.create import import_text
+from cicatext.store.repository import Repository
 from cicatext.store.validation.validate import validate
 
 
@@ -168,8 +169,8 @@ def test_unchanged_repository_gives_the_kept_result(doc_repo, monkeypatch):
     assert validate(doc_repo) == []
     assert (doc_repo.root / ".cicatext" / VALIDATION_RESULT).is_file()
     runs = []
-    real = validation._file_checks
-    monkeypatch.setattr(validation, "_file_checks", lambda *a: runs.append(1) or real(*a))
+    real = validation.file_checks
+    monkeypatch.setattr(validation, "file_checks", lambda *a, **k: runs.append(1) or real(*a, **k))
     assert validate(doc_repo) == []
     assert runs == []
     _write(doc_repo, text, doc_repo.read_text(text).replace("[to act]", "[to act"))
@@ -243,3 +244,23 @@ def test_any_un_symbol_imports_and_the_house_profile_is_checked(new_repo):
     [problem] = [p for p in validate(new_repo) if p.code == "symbol"]
     assert problem.message == "symbol 'FCCC/ADP/2015/L.6' does not follow this repository's cica pattern"
     assert problem.file == "documents/fccc-adp-2015-l.6/document.yaml" and problem.line == 1
+
+
+def test_a_cold_run_shared_out_among_processes_finds_what_one_process_finds(doc_repo, monkeypatch):
+    """The per-file checks shared out among two processes give the same problems, in the same order, and the same
+    cache, as one process: a text with notation errors, a record that does not load, one against its schema."""
+    from cicatext.store.validation import per_file
+
+    _write(doc_repo, "documents/mc-2024-draft-1/en.txt", "The Council,\n\n1. Decides [to act (+IRN);\n\n2. ] Stop.\n")
+    _write(doc_repo, "registry/bodies/XXX.yaml", "code: XXX\nname: [unclosed\n")
+    _write(doc_repo, "registry/bodies/YYY.yaml", "code: YYY\nname: {en: Y}\ncolour: red\n")
+    one = validate(Repository(doc_repo.root), use_cache=False)
+    shared = []
+    real = per_file._shared_out
+    monkeypatch.setattr(per_file, "_shared_out", lambda *a: shared.append(real(*a)) or shared[-1])
+    monkeypatch.setattr(per_file, "PARALLEL_FROM", 1)
+    two = validate(Repository(doc_repo.root), use_cache=False, workers=2)
+    assert shared and shared[0] is not None and len(shared[0]) > 10  # the files were checked by the processes
+    assert two == one
+    assert {p.file for p in one} >= {"documents/mc-2024-draft-1/en.txt", "registry/bodies/XXX.yaml",
+                                     "registry/bodies/YYY.yaml"}

@@ -31,7 +31,6 @@ from cicatext.store.git import run_git
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENT_RECORD,
-    DOCUMENT_TEXT_FORM,
     DOCUMENTS_DIR,
     MEETINGS_DIR,
     POSITIONS_DIR,
@@ -44,13 +43,13 @@ from cicatext.store.layout import (
     document_slug,
     document_text_path,
     is_document_text,
-    is_known_place,
     is_name,
     position_owner,
     text_language,
 )
 from cicatext.store.limits import DEFAULT, Limits, cap_per_file
 from cicatext.store.repository import Repository
+from cicatext.store.validation.per_file import file_checks
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
 is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
@@ -266,17 +265,6 @@ def check_record(kind: str, file: str, text: str, bounds: Limits = DEFAULT) -> t
     return record, cap_problems([_schema_problem(e, file, text) for e in found[:limit]], limit, file, more=len(found) - limit)
 
 
-def _text_problems(repo: Repository, file: str, codes: Iterable[str]) -> list[Problem]:
-    from cicatext.notation.reader import check
-
-    try:
-        text = repo.read_text(file)
-    except CicatextError as error:
-        return [error.problem]
-    return list(check(text, codes=codes, file=file, max_problems=repo.limits.problems_per_file,
-                      max_depth=repo.limits.bracket_depth))
-
-
 def _located(file: str, text: str | None, path: tuple, message: str, hint: str | None = None,
              severity: str = "error", code: str = "link") -> Problem:
     where = yamlio.locate(text, path) if text else None
@@ -427,40 +415,11 @@ class _Texts:
         return self.known[file]
 
 
-def _file_checks(repo: Repository, files: list[str], cache: ValidationCache | None,
-                 texts: _Texts) -> tuple[list[Problem], dict[str, tuple[str, dict]]]:
-    """The checks that depend on one file alone: YAML and schema for records, the reader for texts."""
-    problems: list[Problem] = []
-    records: dict[str, tuple[str, dict]] = {}
-    for file in files:
-        kind = _kind_of(file)
-        is_text = is_document_text(file)
-        if kind is None and not is_text:
-            if not is_known_place(file):
-                places = ", ".join(p for p, _ in RECORD_PLACES)
-                problems.append(Problem(f"{file} is in no place cicatext knows", file=file,
-                                        hint=f"move it to one of: {places}; or {DOCUMENT_TEXT_FORM}", code="place"))
-            continue
-        hit = cache.get(file) if cache else None
-        if hit is not None:
-            record, found = hit
-        elif is_text:
-            record, found = None, _text_problems(repo, file, repo.codes)
-        else:
-            try:
-                record, found = check_record(kind, file, repo.read_text(file), repo.limits)
-            except CicatextError as error:
-                record, found = None, [error.problem]
-        if hit is None and cache:
-            cache.put(file, record if isinstance(record, dict) else None, found)
-        problems.extend(found)
-        if kind is not None and isinstance(record, dict):
-            records[file] = (kind, record)
-    return problems, records
-
-
-def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
+def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> list[Problem]:
     """Every problem in the repository, in file order.
+
+    With `workers` over 1, a cold run shares the per-file checks out among
+    that many processes (`per_file`).
 
     With `use_cache`, the result is kept in `.cicatext/` and given again
     while no file, main's commit or cicatext changed; otherwise the results
@@ -486,7 +445,7 @@ def validate(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
     files = list(blobs)
     texts = _Texts(repo)
     cache = ValidationCache.open(repo, blobs, context) if use_cache else None
-    problems, records = _file_checks(repo, files, cache, texts)
+    problems, records = file_checks(repo, files, cache, workers=workers)
     if cache:
         cache.save()
     problems = downgrade(problems, records)
