@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from collections import deque
 from itertools import repeat
-from operator import ge, sub
+from operator import ge
 
 from cicatext.errors import Problem
 from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
@@ -41,9 +41,13 @@ _CODE = re.compile(r"[A-Z][A-Z0-9]*")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 # What comes before the first paragraph: a byte-order mark (no part of the text) and white space.
 LEADING_SPACE = re.compile(r"\ufeff?\s*")
-# White space; a first character that may open a paragraph's label (as _LABEL finds it).
-_SPACE = re.compile(r"\s")
-_LABEL_START = re.compile(r"[\[\d]")
+# A paragraph break as BREAK finds it, for `_paragraphs_at_once`: the break (group 1); "" (group 2) when
+# white space precedes it on its line; the next paragraph's id (group 3) and the label its content opens with
+# (group 4, as _LABEL finds it).
+_PARAGRAPH_BREAK = re.compile(
+    r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
+    r"(?=(?:\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z))?)"
+)
 _MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
 _LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
 # A paragraph that heads a part of the text: no bracket is searched for past one. An article, chapter,
@@ -284,14 +288,14 @@ class Scanner(AttributionReader):
         The first paragraph starts at `pstart` (its `marker` and id `pid` read, its content at `cstart`).
         """
         text = self.text
-        found = list(BREAK.finditer(text + "\n\n", cstart))
+        found = list(_PARAGRAPH_BREAK.finditer(text + "\n\n", cstart))
         count = len(found)
-        # Paragraph k ends where break k starts; paragraph k + 1 starts where it ends (after its id marker,
-        # if any). The last break ends the text.
+        # Paragraph k ends where break k starts (or before the white space that precedes it); paragraph k + 1
+        # starts where it ends (after its id marker, if any). The last break ends the text.
         starts = list(map(re.Match.start, found))
         ends = list(map(re.Match.end, found))
-        pids = list(map(re.Match.group, found, repeat(1)))
-        del found, ends[-1], pids[-1]
+        pids = list(map(re.Match.group, found, repeat(3)))
+        del ends[-1], pids[-1]
         unmarked = [end for end, i in zip(ends, pids) if i is None]
         if unmarked and "{" in "".join(map(text.__getitem__, unmarked)):
             return None  # a paragraph opens with `{` but no id marker
@@ -301,24 +305,22 @@ class Scanner(AttributionReader):
         markers = [marker, *[f"{{#{i}}} " if i is not None else "" for i in pids]]
         pstarts = [pstart, *[end - len(i) - 4 if i is not None else end for end, i in zip(ends, pids)]]
         cstarts = [cstart, *ends]
-        pends = starts
-        if _SPACE.search("".join(map(text.__getitem__, map(sub, starts, repeat(1))))):
-            # Some paragraph ends in white space (or is empty): its end goes back to its last other character.
+        first = _LABEL.match(text, cstart)
+        labels = [first and first.group(1), *map(re.Match.group, found, repeat(4))]
+        labels.pop()
+        if max(map(re.Match.start, found, repeat(2))) < 0:
+            pends = starts
+            separators = list(map(re.Match.group, found, repeat(1)))
+            separators[-1] = text[pends[-1]:]
+        else:
+            # Some paragraph ends in white space: its end goes back to its last other character.
             pends = []
             for begin, end in zip(cstarts, starts):
                 while end > begin and text[end - 1].isspace():
                     end -= 1
                 pends.append(end)
-        labels = [None] * count
-        label_match = _LABEL.match
-        # The first character of each paragraph (but a last one that is empty and ends the text).
-        firsts = "".join(map(text.__getitem__, cstarts if cstarts[-1] < len(text) else cstarts[:-1]))
-        for candidate in _LABEL_START.finditer(firsts):
-            k = candidate.start()
-            numbered = label_match(text, cstarts[k])
-            labels[k] = numbered and numbered.group(1)
-        separators = list(map(text.__getitem__, map(slice, pends, pstarts[1:])))
-        separators.append(text[pends[-1]:])
+            separators = list(map(text.__getitem__, map(slice, pends, pstarts[1:])))
+            separators.append(text[pends[-1]:])
         place = self.source.position
         source = self.source
         made = [{"id": i, "marker": m, "label": label, "_place": (place, ps, pe),
@@ -358,11 +360,10 @@ class Scanner(AttributionReader):
         taken = runs.count("(")
         self.taken += taken
         self.close_look = any([close for _, close in found])
-        # Every piece of attribution-like text opens with "(+" or "(-", or
-        # ends with " tcb)": when there are no more of those than were taken,
-        # none follows no bracket.
-        count = text.count
-        self.orphans = count("(+") + count("(-") + count(" tcb)") != taken
+        # Every piece of attribution-like text opens with "(", and each taken
+        # attribution is one: when there are no more "(" than were taken, none
+        # follows no bracket. Otherwise `_done` counts the pieces (one scan).
+        self.orphans = text.count("(") != taken
         return True
 
     def _look_closely(self) -> None:
