@@ -6,8 +6,8 @@ anchored match right after each `]`; each paragraph gets its id, its label
 and its nodes, made now or left to make on first use
 (`cicatext.notation.nodes`). A large text whose brackets all balance and
 whose attributions all name known codes is checked by `_quick` with a few
-scans of the whole text in C, and the paragraph loop then scans only
-paragraph breaks.
+scans of the whole text in C, and its paragraphs are then made from the
+paragraph breaks alone (`_paragraphs_at_once`).
 """
 
 from __future__ import annotations
@@ -229,7 +229,9 @@ class Scanner(AttributionReader):
         The same paragraphs as `run`'s loop (both find the next paragraph's
         head with `_next_head`), written apart for speed; each finds its line
         (its `pos`) on first use too. When a bracket crosses a paragraph break,
-        the text is read again by `run`.
+        the text is read again by `run`. When no bracket spans lines, the
+        paragraphs are made at once by `_paragraphs_at_once`, and this loop
+        makes them only when that finds an odd head or an id used twice.
         """
         source = self.source
         text = self.text
