@@ -41,6 +41,12 @@ GROUP = re.compile(rf"[{_OPEN}]([^{_OPEN}{_CLOSE}\[\]\n]{{1,48}})[{_CLOSE}]")
 # The same in ASCII round brackets, holding at least one character that is not ASCII: all a text without
 # fullwidth or small round brackets needs looking at (a few times faster on a large text than GROUP).
 _NON_ASCII_GROUP = re.compile(r"\([\x00-\x09\x0b-\x27\x2a-\x5a\x5c\x5e-\x7f]{0,47}[^\x00-\x7f][^()\[\]\n]{0,47}\)")
+# The Cyrillic letters that folding leaves as they are (neither look-alikes nor changed by NFKC): a group
+# holding one cannot fold to an attribution, which is written in Latin letters only.
+_STAYS_CYRILLIC = re.compile("[" + "".join(
+    char for char in map(chr, range(0x400, 0x530))
+    if unicodedata.category(char) in ("Lu", "Ll", "Lo") and char not in _CONFUSABLES
+    and unicodedata.normalize("NFKC", char) == char) + "]")
 # What a folded group must be to be an attribution, in any spacing or case.
 _READS_AS = re.compile(r"\(\s*(?:([+-])\s*([A-Za-z][A-Za-z0-9]*)|([A-Za-z][A-Za-z0-9]*)\s+([Tt][Cc][Bb]))\s*\)")
 
@@ -79,7 +85,7 @@ def fold(text: str) -> str:
 def lookalike(group: str) -> Lookalike | None:
     """What a round-bracketed group (brackets included) that is not plain ASCII reads as, when it folds to an
     attribution; None otherwise."""
-    if group.isascii():
+    if group.isascii() or _STAYS_CYRILLIC.search(group):
         return None
     found = _READS_AS.fullmatch(fold(group))
     if found is None:

@@ -22,9 +22,10 @@ A large text whose brackets all balance, paragraph by paragraph, and whose
 attributions all name known codes needs no loop over its brackets at all:
 `Scanner._quick` checks that with a few scans of the whole text in C (the
 brackets alone, reduced pair by pair; the runs of attributions after `]`;
-the rare round bracket after `]` that needs a close look), and the paragraph
-loop then scans only paragraph breaks; each paragraph also finds its line
-(its `pos`) on first use. Anything else is read by the full loop, which
+the rare round bracket after `]` that needs a close look), and the
+paragraphs are then made from the paragraph breaks alone, found by one
+scan and turned into paragraphs by steps over all of them at once rather
+than a loop; each paragraph also finds its line (its `pos`) on first use. Anything else is read by the full loop, which
 finds and places every problem. `check` is this reading whatever the text's
 size, for the problems alone.
 """

@@ -6,14 +6,17 @@ anchored match right after each `]`; each paragraph gets its id, its label
 and its nodes, made now or left to make on first use
 (`cicatext.notation.nodes`). A large text whose brackets all balance and
 whose attributions all name known codes is checked by `_quick` with a few
-scans of the whole text in C, and the paragraph loop then scans only
-paragraph breaks.
+scans of the whole text in C, and its paragraphs are then made from the
+paragraph breaks alone (`_paragraphs_at_once`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import deque
+from itertools import repeat
+from operator import ge
 
 from cicatext.errors import MAX_PROBLEMS, Problem
 from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
@@ -38,6 +41,13 @@ _CODE = re.compile(r"[A-Z][A-Z0-9]*")
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 # What comes before the first paragraph: a byte-order mark (no part of the text) and white space.
 LEADING_SPACE = re.compile(r"\ufeff?\s*")
+# A paragraph break as BREAK finds it, for `_paragraphs_at_once`: the break (group 1); "" (group 2) when
+# white space precedes it on its line; the next paragraph's id (group 3) and the label its content opens with
+# (group 4, as _LABEL finds it).
+_PARAGRAPH_BREAK = re.compile(
+    r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
+    r"(?=(?:\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z))?)"
+)
 _MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
 _LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
 # A paragraph that heads a part of the text: no bracket is searched for past one. An article, chapter,
@@ -235,7 +245,9 @@ class Scanner(AttributionReader):
         The same paragraphs as `run`'s loop (both find the next paragraph's
         head with `_next_head`), written apart for speed; each finds its line
         (its `pos`) on first use too. When a bracket crosses a paragraph break,
-        the text is read again by `run`.
+        the text is read again by `run`. When no bracket spans lines, the
+        paragraphs are made at once by `_paragraphs_at_once`, and this loop
+        makes them only when that finds an odd head or an id used twice.
         """
         source = self.source
         text = self.text
@@ -245,6 +257,14 @@ class Scanner(AttributionReader):
         label_match = _LABEL.match
         each = self.each
         place = source.position
+        if not each:
+            made = self._paragraphs_at_once(pstart, marker, pid, cstart)
+            if made is not None:
+                paragraphs.extend(made[0])
+                separators.extend(made[1])
+                if self.close_look:
+                    self._look_closely()
+                return self._done(paragraphs, separators)
         for match in BREAK.finditer(text + "\n\n", cstart):
             pend = match.start()
             while pend > cstart and text[pend - 1].isspace():
@@ -277,6 +297,64 @@ class Scanner(AttributionReader):
             self._look_closely()
         return self._done(paragraphs, separators)
 
+    def _paragraphs_at_once(self, pstart: int, marker: str, pid: str,
+                            cstart: int) -> tuple[list[Paragraph], list[str]] | None:
+        """The paragraphs, and the separators after them, that `_run_quick`'s loop makes, made by steps over
+        all paragraph breaks at once (each in C) rather than a loop; None when a paragraph opens with `{` but
+        no id marker, or an id is used twice (the loop reports those).
+
+        The first paragraph starts at `pstart` (its `marker` and id `pid` read, its content at `cstart`).
+        """
+        text = self.text
+        found = list(_PARAGRAPH_BREAK.finditer(text + "\n\n", cstart))
+        count = len(found)
+        # Paragraph k ends where break k starts (or before the white space that precedes it); paragraph k + 1
+        # starts where it ends (after its id marker, if any). The last break ends the text.
+        starts = list(map(re.Match.start, found))
+        ends = list(map(re.Match.end, found))
+        pids = list(map(re.Match.group, found, repeat(3)))
+        del ends[-1], pids[-1]
+        unmarked = [end for end, i in zip(ends, pids) if i is None]
+        if unmarked and "{" in "".join(map(text.__getitem__, unmarked)):
+            return None  # a paragraph opens with `{` but no id marker
+        ids = [pid, *[i if i is not None else f"p{k}" for k, i in enumerate(pids, 2)]]
+        if len(set(ids)) < count:
+            return None  # an id used twice
+        markers = [marker, *[f"{{#{i}}} " if i is not None else "" for i in pids]]
+        pstarts = [pstart, *[end - len(i) - 4 if i is not None else end for end, i in zip(ends, pids)]]
+        cstarts = [cstart, *ends]
+        first = _LABEL.match(text, cstart)
+        labels = [first and first.group(1), *map(re.Match.group, found, repeat(4))]
+        labels.pop()
+        if max(map(re.Match.start, found, repeat(2))) < 0:
+            pends = starts
+            separators = list(map(re.Match.group, found, repeat(1)))
+            separators[-1] = text[pends[-1]:]
+        else:
+            # Some paragraph ends in white space: its end goes back to its last other character.
+            pends = []
+            for begin, end in zip(cstarts, starts):
+                while end > begin and text[end - 1].isspace():
+                    end -= 1
+                pends.append(end)
+            separators = list(map(text.__getitem__, map(slice, pends, pstarts[1:])))
+            separators.append(text[pends[-1]:])
+        place = self.source.position
+        source = self.source
+        made = [{"id": i, "marker": m, "label": label, "_place": (place, ps, pe),
+                 "_build": (build_content, source, cs, pe)}
+                for i, m, label, ps, cs, pe in zip(ids, markers, labels, pstarts, cstarts, pends)]
+        if any(map(ge, cstarts, pends)):
+            for fields in made:
+                _, _, cs, pe = fields["_build"]
+                if cs >= pe:
+                    del fields["_build"]
+                    fields["label"] = None
+                    fields["content"] = ()
+        paragraphs = list(map(object.__new__, repeat(Paragraph, count)))
+        deque(map(object.__setattr__, paragraphs, repeat("__dict__"), made), maxlen=0)
+        return paragraphs, separators
+
     def _quick(self) -> bool:
         """Whether the text's brackets balance and its attributions name known codes; if so, count them.
 
@@ -300,11 +378,10 @@ class Scanner(AttributionReader):
         taken = runs.count("(")
         self.taken += taken
         self.close_look = any([close for _, close in found])
-        # Every piece of attribution-like text opens with "(+" or "(-", or
-        # ends with " tcb)": when there are no more of those than were taken,
-        # none follows no bracket.
-        count = text.count
-        self.orphans = count("(+") + count("(-") + count(" tcb)") != taken
+        # Every piece of attribution-like text opens with "(", and each taken
+        # attribution is one: when there are no more "(" than were taken, none
+        # follows no bracket. Otherwise `_done` counts the pieces (one scan).
+        self.orphans = text.count("(") != taken
         return True
 
     def _look_closely(self) -> None:

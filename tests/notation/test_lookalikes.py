@@ -96,3 +96,24 @@ def test_a_code_in_lookalike_letters_is_offered_the_code_it_looks_like():
 
     assert suggest(f"{CYRILLIC_ES}N", ["CN", "IN"]) == "CN"
     assert suggest("I\u200bN", ["CN", "IN"]) == "IN"
+
+
+@pytest.mark.parametrize("group", [
+    "(+CHN \u0431)", "(\u0431\u044b\u043b CHN tcb)", "(+\u0421HN \u0436)", "(\u0438\u0306 +CHN)", "(\u0436\u200b)",
+])
+def test_a_group_holding_a_cyrillic_letter_that_folds_to_itself_reads_as_no_attribution(group):
+    """A Cyrillic letter that is no look-alike stays in the folded group, which so cannot be an attribution:
+    lookalike() answers None without folding, as the fold and match would."""
+    from cicatext.notation.lookalikes import _READS_AS, fold
+
+    assert lookalike(group) is None
+    assert _READS_AS.fullmatch(fold(group)) is None
+
+
+def test_cyrillic_look_alikes_next_to_cyrillic_words_are_still_found():
+    """Only letters that fold to themselves are passed over: (+СНN) in Cyrillic Es and En is found, in Russian text."""
+    text = "{#p1} \u0421\u0442\u0430\u0442\u044c\u044f 1 (\u0441\u043c.) [\u0442\u0435\u043a\u0441\u0442] (+\u0421\u041dN)\n\n{#p2} (+\u0421\u041dN) \u0436\n"
+    reading = read(text, codes=CODES)
+    messages = [problem.message for problem in reading.errors]
+    assert len(messages) == 2 and all("look-alike" in message and "(+CHN)" in message for message in messages)
+    assert "follows no bracket" in messages[1]
