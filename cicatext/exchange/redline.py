@@ -162,7 +162,7 @@ def _record_at(repo: Repository, entry, revision: str) -> dict:
     from cicatext.store import yamlio
 
     try:
-        record = yamlio.load(text_at(repo, entry.record_path, revision), file=entry.record_path)
+        record = yamlio.load(text_at(repo, entry.record_path, revision), file=entry.record_path, bounds=repo.limits)
     except CicatextError:
         return entry.record
     return record if isinstance(record, dict) else entry.record

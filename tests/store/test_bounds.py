@@ -255,3 +255,19 @@ def test_a_text_imported_with_more_problems_than_listed_keeps_a_valid_record(new
     problems = validate(repo, use_cache=False)
     assert not [p for p in problems if p.code == "schema"], problems
     assert problems[-1].message == "… and 16 more problems of this file not listed"
+
+
+def test_commands_read_a_document_record_under_the_repository_limits(new_repo, tmp_path):
+    """Not only validate: opening a document (as export, diff, agree and a round do) reads its record under the
+    repository's limits, so a string over limits.yaml_string is refused naming the setting."""
+    from cicatext.store.register.texts import load_document
+
+    repo = with_document(new_repo, tmp_path)
+    set_limits(repo, "limits:\n  yaml_string: 100\n")
+    record = repo.path("documents/mc-2023-draft-9/document.yaml")
+    record.write_text(record.read_text(encoding="utf-8").replace("title:", "note: " + "x" * 150 + "\ntitle:", 1),
+                      encoding="utf-8")
+    git(repo.root, "commit", "-qam", "a long note")
+    opened = load_document(Repository(repo.root), "mc-2023-draft-9")
+    assert any("over the limit of 100 set by limits.yaml_string in cicatext.yaml" in p.message
+               for p in opened.problems), opened.problems

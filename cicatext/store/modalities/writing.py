@@ -93,7 +93,7 @@ def render_area(repo: Repository, area: str, appointments: Sequence[Appointment]
     path = file or coordinator_path(area)
     if (repo.root / path).is_file():
         text = repo.read_text(path)
-        tree = yamlio.load_roundtrip(text, file=path)
+        tree = yamlio.load_roundtrip(text, file=path, bounds=repo.limits)
     else:
         tree = CommentedMap([("area", area), ("appointments", CommentedSeq())])
     entries = tree.get("appointments")
@@ -114,7 +114,7 @@ def write_area(repo: Repository, area: str, appointments: Sequence[Appointment],
     from cicatext.store.schemas import errors
 
     path, text = render_area(repo, area, appointments, file)
-    record = yamlio.load(text, file=path)
+    record = yamlio.load(text, file=path, bounds=repo.limits)
     found = errors("coordinator", record)
     if found:
         first = found[0]

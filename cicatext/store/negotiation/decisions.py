@@ -106,7 +106,7 @@ def follow_in_other_languages(repo: Repository, entry: DocumentEntry, language: 
     from cicatext.store.negotiation.languages_apply import follow_change
 
     written = repo.read_text(entry.record_path)
-    record = yamlio.load_roundtrip(written, file=entry.record_path)
+    record = yamlio.load_roundtrip(written, file=entry.record_path, bounds=repo.limits)
     marked = follow_change(repo, entry, language, read(before).draft, read(after).draft, record, changes)
     dumped = yamlio.dump(record)
     if dumped != written:

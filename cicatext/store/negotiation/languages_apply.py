@@ -223,7 +223,7 @@ def clear_translated(repo: Repository, symbol: str, language: str, paragraphs: S
 
     def build() -> dict[str, str]:
         fresh = repo.document(symbol)
-        record = yamlio.load_roundtrip(repo.read_text(fresh.record_path), file=fresh.record_path)
+        record = yamlio.load_roundtrip(repo.read_text(fresh.record_path), file=fresh.record_path, bounds=repo.limits)
         listed = [str(p) for p in (record.get(AWAITING) or {}).get(language) or ()]
         for pid in wanted:
             if pid not in listed:

@@ -15,6 +15,7 @@ from cicatext.notation.edits import entries_from_edit
 from cicatext.notation.position_sets import Entry, PositionSet, check_entries
 from cicatext.store import yamlio
 from cicatext.store.layout import position_set_path
+from cicatext.store.limits import DEFAULT, Limits
 from cicatext.store.negotiation.branches import require_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
 from cicatext.store.negotiation.refs import MAIN
@@ -42,9 +43,10 @@ class ProposeResult:
                 "warnings": list(self.warnings)}
 
 
-def load_position_set(text: str, *, file: str) -> PositionSet:
-    """A position set from its YAML text; RecordError with the file when it is not one."""
-    return PositionSet.from_record(yamlio.load(text, file=file), file=file)
+def load_position_set(text: str, *, file: str, bounds: Limits = DEFAULT) -> PositionSet:
+    """A position set from its YAML text, read under the repository's limits; RecordError with the file when it is
+    not one."""
+    return PositionSet.from_record(yamlio.load(text, file=file, bounds=bounds), file=file)
 
 
 def propose(repo: Repository, symbol: str, *, language: str = "en",
@@ -76,7 +78,7 @@ def propose(repo: Repository, symbol: str, *, language: str = "en",
     new = read_draft(edited, codes=repo.codes, file=text_path, record=entry.record, language=language)
     existing_text = text_at(repo, positions, required=False)
     if existing_text is not None:
-        position_set = load_position_set(existing_text, file=positions)
+        position_set = load_position_set(existing_text, file=positions, bounds=repo.limits)
         if position_set.delegation != code:
             raise RecordError(f"{positions} names delegation {position_set.delegation}, not {code}",
                               file=positions, hint=f"a delegation writes only its own positions ({code})")
@@ -145,6 +147,6 @@ def _current_revision_at(repo: Repository, ref: str, entry: DocumentEntry) -> st
     if record_text is None:
         return None
     try:
-        return DocumentEntry(entry.slug, yamlio.load(record_text, file=entry.record_path)).current_symbol
+        return DocumentEntry(entry.slug, yamlio.load(record_text, file=entry.record_path, bounds=repo.limits)).current_symbol
     except CicatextError:
         return None

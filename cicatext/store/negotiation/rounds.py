@@ -138,7 +138,7 @@ def _compiled_keys(repo: Repository, rounds: Sequence[RoundCommit]) -> dict[str,
         if found is None:
             continue
         try:
-            position_set = load_position_set(found[1].decode("utf-8"), file=blob)
+            position_set = load_position_set(found[1].decode("utf-8"), file=blob, bounds=repo.limits)
         except CicatextError:
             continue
         keys_of[blob] = {e.key for e in position_set.entries}
@@ -209,7 +209,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         base_text = found[0][1].decode("utf-8")
         record_text = found[1][1].decode("utf-8")
         draft = read_draft(base_text, codes=repo.codes, file=text_path,
-                           record=yamlio.load(record_text, file=entry.record_path), language=language)
+                           record=yamlio.load(record_text, file=entry.record_path, bounds=repo.limits), language=language)
         compiled_before = _compiled_keys(repo, history)
 
         position_sets: list[PositionSet] = []
@@ -235,7 +235,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                 idle.append(code)
                 continue
             file = f"{ref_name}:{positions[code]}"
-            position_set = load_position_set(content[1].decode("utf-8"), file=file)
+            position_set = load_position_set(content[1].decode("utf-8"), file=file, bounds=repo.limits)
             problems.extend(replace(p, file=file) for p in position_set_problems(positions[code],
                                                                                   content[1].decode("utf-8"), code))
             if position_set.delegation != code:
@@ -271,7 +271,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
 
         revision = str(parse_symbol(entry.symbol).with_revision(revision_number))
         day = (date or commit_day())[:10]
-        record = yamlio.load_roundtrip(record_text, file=entry.record_path)
+        record = yamlio.load_roundtrip(record_text, file=entry.record_path, bounds=repo.limits)
         record.setdefault("revisions", []).append({"rev": revision_number, "symbol": revision, "date": day,
                                                    "round": tag})
         record["date"] = day

@@ -158,7 +158,7 @@ def import_revision(repo: Repository, text: str, *, symbol: str, language: str =
                 hint=f"check the file and the symbol; `--force` imports it as {full_symbol} all the same")
         renamed = carried_ids(alignment, used_ids(repo, text_path), number)
         new_text = render_with_ids([ImportedParagraph(renamed[p.id], p.text) for p in paragraphs])
-        record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path)
+        record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path, bounds=repo.limits)
         revision: dict = {"rev": number, "symbol": full_symbol, "date": day, "imported": _file_name(source)}
         # The text as circulated, notation problems and all: they are recorded as the revision's known problems.
         known, problems = record_problems(new_text, repo.codes, text_path, language, repo.limits.problems_per_file,
@@ -216,7 +216,7 @@ def revise(repo: Repository, symbol: str, *, date: str | None = None,
         if since is not None and not amended_since(repo, entry, since):
             raise UsageError(f"{entry.current_symbol} has not changed since it was issued",
                              hint="agree or drop brackets first; a revision is a new text")
-        record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path)
+        record = yamlio.load_roundtrip(repo.read_text(entry.record_path), file=entry.record_path, bounds=repo.limits)
         record.setdefault("revisions", []).append({"rev": number, "symbol": full_symbol, "date": day,
                                                    "note": f"{entry.current_symbol} as amended"})
         record["date"] = day

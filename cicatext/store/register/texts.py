@@ -79,7 +79,7 @@ def document_text(repo: Repository, reference: str, *, language: str | None = No
     entry = repo.document(reference)
     if ref is not None:
         try:
-            at_ref = yamlio.load(text_at(repo, entry.record_path, ref), file=entry.record_path)
+            at_ref = yamlio.load(text_at(repo, entry.record_path, ref), file=entry.record_path, bounds=repo.limits)
         except UsageError:
             at_ref = None
         if isinstance(at_ref, dict):
@@ -153,7 +153,7 @@ def load_document(repo: Repository, slug: str, codes=None) -> OpenDocument:
     entry = None
     record_file = document_record_path(slug)
     try:
-        record = yamlio.load(text_at(repo, record_file), file=record_file)
+        record = yamlio.load(text_at(repo, record_file), file=record_file, bounds=repo.limits)
         if isinstance(record, dict):
             entry = DocumentEntry(slug=slug, record=record)
         else:
