@@ -27,6 +27,22 @@ async def loaded(pilot) -> None:
     await wait_for(pilot, lambda: pilot.app.fresh)
 
 
+# What each screen has once its worker has filled it in, for `open_screen`.
+_FILLED = {
+    "DiffScreen": lambda screen: screen.diffs is not None,
+    "DelegationsScreen": lambda screen: screen.brackets is not None,
+    "CoordinatorsScreen": lambda screen: bool(screen.rows),
+}
+
+
+async def open_screen(pilot, key: str, kind: type):
+    """Press `key` and wait until the screen it opens, of type `kind`, is on top and filled in; that screen."""
+    filled = _FILLED.get(kind.__name__, lambda screen: True)
+    await pilot.press(key)
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, kind) and filled(pilot.app.screen))
+    return pilot.app.screen
+
+
 def screen_text(app) -> str:
     """What the terminal shows, as plain text."""
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())

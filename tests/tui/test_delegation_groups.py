@@ -8,7 +8,7 @@ from cicatext.store.register.create import import_text, init_repository
 from cicatext.tui.screens.delegations import DelegationsScreen
 from cicatext.tui.screens.reader import ReaderScreen
 from tests.negotiation.test_group_expansion import DRAFT
-from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.tui.helpers import loaded, open_screen, screen_text, wait_for
 
 
 async def test_m_expands_the_groups_and_back(tmp_path, make):
@@ -19,8 +19,7 @@ async def test_m_expands_the_groups_and_back(tmp_path, make):
     app = make(repo)
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
+        await open_screen(pilot, "d", DelegationsScreen)
         screen = app.screen
         assert screen.delegation == "G77"
         assert "m Members" in screen_text(app)

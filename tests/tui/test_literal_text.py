@@ -15,7 +15,7 @@ from cicatext.tui.screens.dialogs import PickOne
 from cicatext.tui.screens.diff import DiffScreen
 from cicatext.tui.screens.history import HistoryScreen
 from cicatext.tui.screens.validation import ValidationScreen
-from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.tui.helpers import loaded, open_screen, screen_text, wait_for
 from tests.tui.test_reader import open_reader
 
 MARKUP = "[b]bold[/] [link=x]x[/]"
@@ -88,23 +88,20 @@ async def test_markup_in_texts_titles_file_names_and_messages_is_shown_literally
         assert f"Edit {MARKUP} [and religious]" in screen_text(app)
 
         await pilot.press("q")
-        await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, DiffScreen) and app.screen.diffs is not None)
+        await open_screen(pilot, "D", DiffScreen)
         labels = [str(prompt) for prompt, _ in app.screen.from_select._options]
         assert any("Edit [b]bold[/] [link=x]" in label for label in labels), labels
         await wait_for(pilot, lambda: "Respect for" in screen_text(app))
         assert "Edit [b]bold[/] [link=x]" in screen_text(app)
         await pilot.press("q")
 
-        await pilot.press("d")
-        await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
+        await open_screen(pilot, "d", DelegationsScreen)
         assert app.screen.delegation == "IRAN"
         table = app.screen.query_one("#delegations-brackets", DataTable)
         assert "[cultural [and religious] (-CHN)]" in cells(table)
         assert "[cultural [and religious] (-CHN)]" in screen_text(app)
 
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        await open_screen(pilot, "c", CoordinatorsScreen)
         await pilot.pause(0.2)
         assert "Agriculture [b]bold[/] [link=x]" in cells(app.screen.area_table)
         assert f"comments {MARKUP} on the draft" in cells(app.screen.deadline_table)

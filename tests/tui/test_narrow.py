@@ -7,7 +7,7 @@ import subprocess
 
 from cicatext.tui.screens.coordinators import CoordinatorsScreen
 from cicatext.tui.screens.history import HistoryScreen
-from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.tui.helpers import loaded, open_screen, screen_text, wait_for
 from tests.tui.test_reader import open_reader
 
 LONG_SUBJECT = "Agree the second preambular paragraph after consultations with every delegation at the session"
@@ -30,8 +30,7 @@ async def test_coordinators_keep_offers_at_80_columns(demo_repo, make):
     app = make(demo_repo)
     async with app.run_test(size=(80, 24)) as pilot:
         await loaded(pilot)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        await open_screen(pilot, "c", CoordinatorsScreen)
         await wait_for(pilot, lambda: "Priority area" in screen_text(app))
         assert "Offers" in header(app)
         table = app.screen.area_table
@@ -79,8 +78,7 @@ async def test_coordinators_list_areas_with_something_recorded_first_in_the_clis
     app = make(demo_repo, as_of=as_of)
     async with app.run_test(size=(140, 34)) as pilot:
         await loaded(pilot)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        await open_screen(pilot, "c", CoordinatorsScreen)
         rows = [row for row in app.screen._table_rows if row is not None]
         assert [row["area_id"] for row in rows[:len(listed)]] == listed
         assert len(listed) == 3 and all(row["empty"] for row in rows[len(listed):])

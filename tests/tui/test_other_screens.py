@@ -13,15 +13,14 @@ from cicatext.tui.screens.diff import DiffScreen
 from cicatext.tui.screens.help import HelpScreen
 from cicatext.tui.screens.history import HistoryScreen
 from cicatext.tui.screens.reader import ReaderScreen
-from tests.tui.helpers import loaded, screen_text, wait_for
+from tests.tui.helpers import loaded, open_screen, screen_text, wait_for
 from tests.ids import at, at_in
 
 
 async def delegations_screen(app, pilot) -> DelegationsScreen:
     """The Delegations screen, opened with `d` once the app has loaded, its brackets read."""
     await loaded(pilot)
-    await pilot.press("d")
-    await wait_for(pilot, lambda: isinstance(app.screen, DelegationsScreen) and app.screen.brackets is not None)
+    await open_screen(pilot, "d", DelegationsScreen)
     return app.screen
 
 
@@ -59,8 +58,7 @@ async def test_coordinators_highlight_overdue_deadlines(demo_repo, make):
     app = make(demo_repo, as_of=dt.date(2023, 7, 20))
     async with app.run_test(size=(140, 34)) as pilot:
         await loaded(pilot)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        await open_screen(pilot, "c", CoordinatorsScreen)
         screen = app.screen
         assert any(d.due == dt.date(2023, 7, 15) for d in screen.overdue)
         assert all(d.status in ("overdue", "due", "upcoming") for d in screen.deadlines)
@@ -74,8 +72,7 @@ async def test_coordinators_before_the_time_limit(demo_repo, make):
     app = make(demo_repo, as_of=dt.date(2023, 7, 1))
     async with app.run_test(size=(140, 34)) as pilot:
         await loaded(pilot)
-        await pilot.press("c")
-        await wait_for(pilot, lambda: isinstance(app.screen, CoordinatorsScreen) and app.screen.rows)
+        await open_screen(pilot, "c", CoordinatorsScreen)
         assert not any(d.due == dt.date(2023, 7, 15) for d in app.screen.overdue)
 
 
@@ -149,8 +146,7 @@ async def test_diff_from_the_register_defaults_to_the_last_two_commits(demo_repo
         await loaded(pilot)
         register = app.screen
         register.table.cursor = [r.slug for r in register.shown].index("mc-2023-draft-5")
-        await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, DiffScreen) and app.screen.diffs is not None)
+        await open_screen(pilot, "D", DiffScreen)
         screen = app.screen
         [paragraph] = screen.diffs[0].paragraphs
         assert paragraph.paragraph == "op15" and paragraph.status in ("removed", "changed")

@@ -6,7 +6,7 @@ import subprocess
 
 from cicatext.store.negotiation.last_round import last_round
 from cicatext.tui.screens.diff import DiffScreen
-from tests.tui.helpers import loaded, wait_for
+from tests.tui.helpers import loaded, open_screen, wait_for
 
 DRAFT5 = "documents/mc-2023-draft-5/en.txt"
 DRAFT4 = "documents/mc-2023-draft-4/en.txt"
@@ -39,8 +39,7 @@ async def test_R_compares_the_last_round_not_the_last_two_commits(demo_repo, mak
     app = make(demo_repo)
     async with app.run_test(size=(120, 30)) as pilot:
         await loaded(pilot)
-        await pilot.press("R")
-        await wait_for(pilot, lambda: isinstance(app.screen, DiffScreen) and app.screen.diffs is not None)
+        await open_screen(pilot, "R", DiffScreen)
         screen = app.screen
         assert screen.summary is not None and screen.summary.slug == "mc-2023-draft-5"
         assert (screen.ref_a, screen.ref_b) == ("round/mc-2023-draft-5/1^", "round/mc-2023-draft-5/1")
