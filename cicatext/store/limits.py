@@ -92,11 +92,6 @@ MINIMUM = {"file_bytes": 1000, "yaml_string": 100, "yaml_depth": 8, "yaml_aliase
 """The least each limit may be set to (as schemas/settings.schema.json says): less would refuse ordinary records."""
 
 
-def too_large(size: int, file: str | None, bounds: Limits = DEFAULT) -> str | None:
-    """The refusal's message when a file of `size` bytes is over the limit, else None."""
-    return bounds.too_large(size, file)
-
-
 LIMIT_HINT = "a document's text or record is far smaller: check what was written there, and split or remove it"
 
 
