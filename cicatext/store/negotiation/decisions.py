@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cicatext.errors import CicatextError, NotationError, RepositoryError, UsageError
-from cicatext.notation.paragraph_text import normalise
+from cicatext.notation.paragraph_text import normalise, shortened
 from cicatext.store.layout import text_language
 from cicatext.store.negotiation.branches import current_delegation
 from cicatext.store.negotiation.checks import read_draft, require_repository_state
@@ -139,7 +139,7 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
     while any(code.startswith(named.full[len(paragraph_id) + 1:len(shown)]) for *_, code, _ in others):
         shown = named.full[:len(shown) + 1]
     if earlier := [d for d in others if d[3].startswith(prefix)]:
-        _refuse_decided(entry, bracket_id, earlier, f"names [{_short(info.text)}] ({shown}) and a bracket",
+        _refuse_decided(entry, bracket_id, earlier, f"names [{shortened(info.text)}] ({shown}) and a bracket",
                         hint=f"nothing was changed; to {verb} the bracket there is now, give {shown}")
     body = normalise(info.text)
     if expect is not None and normalise(expect) not in (body, normalise(words(named.bracket))):
@@ -151,14 +151,9 @@ def _bracket_change(repo: Repository, entry: DocumentEntry, text_path: str, brac
         raise CicatextError(f"{entry.current_symbol}: {error.message}", hint=error.hint) from None
     attributions = tuple(a.canonical() for a in info.attributions)
     past = "Agree" if verb == "agree" else "Drop"
-    message = (f"{past} {shown} in {entry.current_symbol}\n\n[{_short(body, 72)}] {' '.join(attributions)}".rstrip()
+    message = (f"{past} {shown} in {entry.current_symbol}\n\n[{shortened(body, 72)}] {' '.join(attributions)}".rstrip()
                + f"\n\n{DECISION_TRAILER}: {verb}\n{BRACKET_TRAILER}: {named.full}\n")
     return message, render(changed), (shown, named.full, body, attributions)
-
-
-def _short(text: str, most: int = 60) -> str:
-    text = normalise(text)
-    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _decided(repo: Repository, text_path: str, paragraph_id: str, prefix: str) -> list[tuple[str, str, str, str, str]]:
