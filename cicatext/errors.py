@@ -8,6 +8,7 @@ bad user input end in a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 MAX_PROBLEMS = 1000
@@ -140,6 +141,12 @@ def more_problems(more: int, errors: int, file: str | None, listed: int) -> Prob
     return Problem(f"{ELLIPSIS} and {more:,} more problems of this file not listed", file=file,
                    hint=f"only the first {listed:,} problems of a file are listed: mend those and check again",
                    severity="error" if errors else "warning", code="more")
+
+
+def more_count(problem: Problem) -> int:
+    """How many problems a problem made by `more_problems` stands for (0 for any other)."""
+    found = re.search(r"([\d,]+) more problems", problem.message) if problem.code == "more" else None
+    return int(found.group(1).replace(",", "")) if found else 0
 
 
 def cap_problems(problems, limit: int, file: str | None, *, more: int = 0) -> list[Problem]:

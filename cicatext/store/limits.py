@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cicatext.errors import MAX_PROBLEMS, Problem, more_problems
+from cicatext.errors import MAX_PROBLEMS, Problem, more_count, more_problems
 from cicatext.notation.nesting import MAX_DEPTH
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
@@ -113,16 +113,13 @@ _MORE = "more"
 def cap_per_file(problems: list[Problem], limit: int) -> list[Problem]:
     """`problems` in their order with at most `limit` of each file's listed, and for a file with more, one problem
     counting them after its last one listed (a count already made by a reading is added to it)."""
-    import re
-
     seen: dict[str | None, int] = {}
     more: dict[str | None, list[int]] = {}  # per file: problems not listed, errors among them
     kept: list[Problem] = []
     for problem in problems:
         file = problem.file
         if problem.code == _MORE:
-            found = re.search(r"([\d,]+) more problems", problem.message)
-            count = int(found.group(1).replace(",", "")) if found else 0
+            count = more_count(problem)
             tally = more.setdefault(file, [0, 0])
             tally[0] += count
             tally[1] += count if problem.severity == "error" else 0
