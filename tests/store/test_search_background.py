@@ -25,7 +25,8 @@ from cicatext.store.register.search import (
     answer_query,
     stored_index,
 )
-from cicatext.store.register.search_builder import index_path, start
+from cicatext.store.register.search_builder import start
+from cicatext.store.register.search_file import index_path
 from cicatext.store.register.search_quick import QuickIndex, quick_search
 
 # Queries whose every hit holds each word as written or as a word's start: the quick answer is the index's.

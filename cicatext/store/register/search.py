@@ -30,11 +30,12 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from cicatext.store.layout import CACHE_DIR, DOCUMENTS_DIR, SEARCH_INDEX
+from cicatext.store.layout import DOCUMENTS_DIR
 from cicatext.store.register.search_file import (
     WORD,
     discard,
     holding_words,
+    index_path,
     ready,
     unpack_content,
     unpack_postings,
@@ -383,7 +384,7 @@ def search_repository(repo: Repository, query: str, *, limit: int = 20,
         return open_index(repo, announce=announce).search(query, limit=limit)
     except sqlite3.DatabaseError:
         # Damage inside the file shows only when the damaged part is read; the file is only a cache.
-        discard(repo.root / CACHE_DIR / SEARCH_INDEX)
+        discard(index_path(repo))
         return open_index(repo, announce=announce).search(query, limit=limit)
 
 
@@ -400,7 +401,7 @@ def answer_query(repo: Repository, query: str, *, limit: int = 20, announce: Cal
         try:
             return SearchAnswer(index.search(query, limit=limit))
         except sqlite3.DatabaseError:
-            discard(repo.root / CACHE_DIR / SEARCH_INDEX)
+            discard(index_path(repo))
             return SearchAnswer(search_repository(repo, query, limit=limit, announce=announce))
     from cicatext.store.register.search_builder import start
     from cicatext.store.register.search_quick import quick_search
@@ -420,7 +421,7 @@ def stored_index(repo: Repository, *, announce: Callable[[str], None] | None = N
     Small texts (up to `foreground_bytes`) are indexed at once, as is a
     repository whose cache folder cannot be written (in memory, then).
     """
-    path = repo.root / CACHE_DIR / SEARCH_INDEX
+    path = index_path(repo)
     try:
         database = ready(repo, path)
         if database is not None:
@@ -463,7 +464,7 @@ def open_index(repo: Repository, *, announce: Callable[[str], None] | None = Non
     it cannot be written, the index is built in memory. `announce` is told
     before the slow work of building the file.
     """
-    path = repo.root / CACHE_DIR / SEARCH_INDEX
+    path = index_path(repo)
     for _ in range(2):
         try:
             return StoredIndex(up_to_date(repo, path, announce))

@@ -18,22 +18,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError
-from cicatext.store.layout import CACHE_DIR, SEARCH_INDEX
 from cicatext.store.register.search_file import (
     BuildRunning,
     build_lock,
     build_locked,
     building,
+    index_path,
     ready,
 )
 
 if TYPE_CHECKING:
     from cicatext.store.repository import Repository
-
-
-def index_path(repo: Repository) -> Path:
-    """Where the repository's search index file is."""
-    return repo.root / CACHE_DIR / SEARCH_INDEX
 
 
 def start(repo: Repository) -> subprocess.Popen | None:

@@ -32,9 +32,11 @@ from typing import TYPE_CHECKING
 
 from cicatext.store.files import UNSETTLED, document_files, settled_time
 from cicatext.store.layout import (
+    CACHE_DIR,
     DOCUMENTS_DIR,
     SEARCH_BUILD_LOCK,
     SEARCH_BUILD_SUFFIX,
+    SEARCH_INDEX,
     SETTINGS_FILE,
 )
 
@@ -43,6 +45,11 @@ if TYPE_CHECKING:
     from cicatext.store.repository import Repository
 
 WORD = re.compile(r"\w+")
+
+
+def index_path(repo: Repository) -> Path:
+    """Where the repository's search index file is."""
+    return repo.root / CACHE_DIR / SEARCH_INDEX
 """A word, as the index keeps words and as a query's words are matched (both lower-cased first)."""
 
 _FORMAT = "2"
