@@ -146,7 +146,7 @@ def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[st
         unaccounted += Counter()
         previous_text, previous = text, counts
     problems = []
-    keys = sorted(key for key, count in unaccounted.items() if count > 0)
+    keys = sorted(unaccounted)  # `+= Counter()` above left only counts over zero
     for key in keys[:limit]:
         paragraph, code, stance = key
         shown = f"({code} tcb)" if stance == "tcb" else f"({stance}{code})"
