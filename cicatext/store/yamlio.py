@@ -49,15 +49,32 @@ _fast = YAML(typ="safe", pure=False)
 
 
 def _iso_dates(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k) if isinstance(k, (_dt.date,)) else k: _iso_dates(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_iso_dates(v) for v in value]
-    if isinstance(value, _dt.datetime):
-        return value.isoformat()
-    if isinstance(value, _dt.date):
-        return value.isoformat()
-    return value
+    """`value` with its dates as ISO strings. A value an alias repeats is converted once and stays shared, as the
+    parser made it: a few hundred bytes of aliases that expand to a million values cost no more memory than the
+    text. A value inside itself (`a: &s [*s]`) raises RecursionError, as walking it would."""
+    done: dict[int, Any] = {}
+    inside: set[int] = set()
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, (dict, list)):
+            key = id(value)
+            if key in done:
+                return done[key]
+            if key in inside:
+                raise RecursionError("a value inside itself")
+            inside.add(key)
+            if isinstance(value, dict):
+                converted: Any = {str(k) if isinstance(k, _dt.date) else k: convert(v) for k, v in value.items()}
+            else:
+                converted = [convert(v) for v in value]
+            inside.discard(key)
+            done[key] = converted
+            return converted
+        if isinstance(value, (_dt.datetime, _dt.date)):
+            return value.isoformat()
+        return value
+
+    return convert(value)
 
 
 def _located_error(error: YAMLError, text: str, file: str | None) -> RecordError:

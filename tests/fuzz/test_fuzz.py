@@ -28,15 +28,6 @@ def examples(sample: int, share: float = 1.0) -> settings:
                     suppress_health_check=list(HealthCheck))
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _tracing():
-    targets.start_tracing()
-    yield
-    import tracemalloc
-
-    tracemalloc.stop()
-
-
 @examples(100, 0.4)
 @given(generators.bracketed_texts)
 def test_notation_reader(text):

@@ -51,6 +51,22 @@ def test_alias_bomb_is_refused_with_little_memory(reader):
     assert problem.source_line and "*a" in problem.source_line
 
 
+@pytest.mark.parametrize("reader", [yamlio.load, yamlio.load_record, yamlio.load_roundtrip])
+def test_aliases_under_the_limit_stay_shared(reader):
+    """A 200-byte fan of aliases under the limit (4**8, 65,536 leaves) loads in memory of the text's order: what an
+    alias repeats is one shared value, not a copy per alias. A value inside itself is refused in one line by the
+    readers of records (the round-trip reader, for editing, keeps it as written)."""
+    fan = alias_bomb(levels=8, width=4)
+    peak, raised = peak_of(lambda: reader(fan, file="f.yaml"))
+    assert raised is None, raised
+    assert peak < 2 * MIB, f"{peak:,} bytes allocated loading {len(fan)} bytes"
+    loaded = reader(fan, file="f.yaml")
+    assert loaded["a8"][0] is loaded["a8"][3] and len(loaded["a8"][0][0][0][0][0][0][0]) == 4
+    if reader is not yamlio.load_roundtrip:
+        with pytest.raises(RecordError, match="refers to itself"):
+            reader(fan + "self: &s [*s]\n", file="f.yaml")
+
+
 def test_too_many_aliases_are_refused():
     """More aliases than the limit, even cheap ones, are refused, naming the limit."""
     text = "a: &a x\nb: [" + ", ".join(["*a"] * (limits.MAX_YAML_ALIASES + 1)) + "]\n"
