@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import on, work
-from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.worker import get_current_worker
@@ -38,6 +37,7 @@ from cicatext.store.register.catalogue import (
     load_paragraphs,
 )
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import LiteralApp
 from cicatext.tui.screens.register import RegisterScreen
 
 if TYPE_CHECKING:
@@ -80,12 +80,12 @@ def _validation_screens(stack) -> list:
 _INDEX_POLL = 1.0
 """Seconds between looks at whether the search index file another process builds is ready."""
 
-class CicatextApp(App[int]):
+class CicatextApp(LiteralApp[int]):
     """Register, reader, history, diff, delegations, coordinators, validation and search over one repository."""
 
     CSS_PATH = "app.tcss"
     TITLE = "cicatext"
-    COMMANDS = App.COMMANDS | {_search_provider, _screens_provider}
+    COMMANDS = LiteralApp.COMMANDS | {_search_provider, _screens_provider}
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("slash", "search", "Search", key_display="/"),
@@ -273,7 +273,7 @@ class CicatextApp(App[int]):
 
     def _failed(self, what: str, error: BaseException) -> None:
         message = error.format() if isinstance(error, CicatextError) else f"{type(error).__name__}: {error}"
-        self.notify(message, title=f"Problem {what}", severity="error", timeout=12, markup=False)
+        self.notify(message, title=f"Problem {what}", severity="error", timeout=12)
 
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def run_validation(self) -> None:
@@ -495,7 +495,7 @@ class CicatextApp(App[int]):
         try:
             self.launch_editor(path, line)
         except CicatextError as error:
-            self.notify(error.format(), title="Cannot open the editor", severity="error", markup=False)
+            self.notify(error.format(), title="Cannot open the editor", severity="error")
             return
         self.call_later(self.action_reload)
 

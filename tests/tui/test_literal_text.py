@@ -140,3 +140,32 @@ async def test_palette_shows_titles_literally(demo_repo, make):
         # The hit's own line and its help line (the register's row is under the palette).
         await wait_for(pilot, lambda: screen_text(app).count(f"Title {MARKUP} [and religious]") >= 2, timeout=10)
         assert screen_text(app).count(f"Title {MARKUP} [and religious]") == 2
+
+
+async def test_every_screen_notifies_literally(demo_repo, make):
+    """The app and each of its screens show a notification's brackets as written, unless markup is asked for;
+    every screen class of cicatext notifies that way."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import cicatext.tui.screens
+    from cicatext.tui.literal import LiteralNotices
+
+    for module in pkgutil.iter_modules(cicatext.tui.screens.__path__):
+        imported = importlib.import_module(f"cicatext.tui.screens.{module.name}")
+        for value in vars(imported).values():
+            if isinstance(value, type) and issubclass(value, Screen) and value.__module__ == imported.__name__:
+                assert issubclass(value, LiteralNotices), f"{value.__name__} reads its notifications as markup"
+
+    app = make(demo_repo)
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        app.notify(f"app {MARKUP}")
+        app.screen.notify(f"screen {MARKUP}", title="[and religious]")
+        app.screen.notify("[b]asked[/b] for", markup=True)
+        await wait_for(pilot, lambda: len(app.screen.query(Toast)) == 3)
+        toasts = "\n".join(toast.render().plain for toast in app.screen.query(Toast))
+        assert f"app {MARKUP}" in toasts and f"screen {MARKUP}" in toasts and "[and religious]" in toasts
+        assert "asked for" in toasts and "[b]asked" not in toasts

@@ -409,6 +409,7 @@ class Authorship:
     """
 
     NOT_VERIFIED = "not verified"
+    NO_KEYS = "no keys registered"
 
     def __init__(self, repo) -> None:
         self._git = Git(repo.root)
@@ -459,11 +460,16 @@ class Authorship:
             return signature.code
         return "unsigned" if signature.status == "unsigned" else self.NOT_VERIFIED
 
+    def shown(self, commit: str) -> str:
+        """`signer` for a screen: with no key registered, that (nothing can be verified) rather than `not verified`,
+        which reads as a failure."""
+        return self.signer(commit) if self.enabled else self.NO_KEYS
+
     def describe(self, commit: str) -> str:
         """One phrase: `signed by CHN (SHA256:...)`, `unsigned`, `not verified (no keys registered)`..."""
         signature = self.signature(commit)
         if signature is None:
-            return f"{self.NOT_VERIFIED} (no keys registered)" if not self.enabled else self.NOT_VERIFIED
+            return f"{self.NOT_VERIFIED} ({self.NO_KEYS})" if not self.enabled else self.NOT_VERIFIED
         return signature.describe()
 
     def to_json(self, commit: str) -> dict:

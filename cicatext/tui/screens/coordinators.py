@@ -16,12 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from cicatext.store.layout import coordinator_path, source_file
 from cicatext.store.repository import Repository
-from cicatext.tui.literal import literal_row
+from cicatext.tui.literal import LiteralScreen, literal_row
 from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -57,7 +56,7 @@ AREA_COLUMNS = (
 """In a narrow terminal empty columns, then the concept paper and the co-coordinators, give way first."""
 
 
-class CoordinatorsScreen(Screen):
+class CoordinatorsScreen(LiteralScreen):
     """The coordinators table by dimension and area, and the deadlines with what is due or overdue."""
 
     BINDINGS = [

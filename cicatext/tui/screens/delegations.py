@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, OptionList
 from textual.widgets.option_list import Option
 
@@ -32,7 +31,7 @@ from cicatext.store.negotiation.delegations import (
 )
 from cicatext.store.register.catalogue import DocumentSummary
 from cicatext.store.repository import Repository
-from cicatext.tui.literal import literal_row
+from cicatext.tui.literal import LiteralScreen, literal_row
 from cicatext.tui.widgets.bracketed import COLOURS, STANCE_KIND
 from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
@@ -52,7 +51,7 @@ BRACKET_COLUMNS = (
 """The brackets table's columns: the text takes the room left; what the others say gives way first."""
 
 
-class DelegationsScreen(Screen):
+class DelegationsScreen(LiteralScreen):
     """One delegation at a time: its brackets across all documents, and its position sets."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]

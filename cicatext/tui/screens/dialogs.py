@@ -12,14 +12,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from cicatext.tui.literal import literal
+from cicatext.tui.literal import LiteralModalScreen, literal
 
 
-class ConfirmAction(ModalScreen[bool]):
+class ConfirmAction(LiteralModalScreen[bool]):
     """Ask before doing something that commits: `y`/enter confirms, `n`/escape cancels."""
 
     BINDINGS = [
@@ -57,7 +56,7 @@ class ConfirmAction(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class PickOne(ModalScreen[str | None]):
+class PickOne(LiteralModalScreen[str | None]):
     """Pick one of a list of (key, label) choices; escape returns None."""
 
     BINDINGS = [

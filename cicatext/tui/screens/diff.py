@@ -13,14 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Label, Select, Static
 
 from cicatext.errors import CicatextError
 from cicatext.store.negotiation.history import RefChoice, ref_choices
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.repository import Repository
-from cicatext.tui.literal import literal
+from cicatext.tui.literal import LiteralScreen, literal
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
@@ -95,7 +94,7 @@ def _short(ref: str) -> str:
     return ref[:10] if len(ref) == 40 and all(c in "0123456789abcdef" for c in ref) else ref
 
 
-class DiffScreen(Screen):
+class DiffScreen(LiteralScreen):
     """The bracket diff between two refs, of one document or of all."""
 
     BINDINGS = [

@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from cicatext.tui.literal import LiteralModalScreen
 
 INTRO = ("Keys follow lazygit and tig: j/k move, / finds, ? helps, q goes back, e edits. "
          "The mouse works too: click a row, a header (to sort), a paragraph (to select its brackets).")
@@ -80,7 +81,7 @@ def help_content() -> Content:
     return Content.assemble(*parts)
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(LiteralModalScreen[None]):
     """Keys and colours, screen by screen."""
 
     BINDINGS = [

@@ -14,20 +14,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Sparkline, Static
 
 from cicatext.store.negotiation.history import HistoryPoint, document_history
 from cicatext.store.register.catalogue import DocumentSummary, default_language
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import LiteralScreen
 from cicatext.tui.widgets.bar_chart import Bar, BarChart
 from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
-
-NO_KEYS = "no keys registered"
-"""The Signed column in a repository that registers no keys (`keys/allowed_signers`)."""
 
 HISTORY_COLUMNS = (
     FitColumn("date", "Date", 10, 1),
@@ -40,7 +37,7 @@ HISTORY_COLUMNS = (
 """In a narrow terminal the round, then the commit, give way before what was done and who signed it."""
 
 
-class HistoryScreen(Screen):
+class HistoryScreen(LiteralScreen):
     """A document's rounds and commits in time, its bracket count as bars and a sparkline."""
 
     BINDINGS = [
@@ -109,11 +106,8 @@ class HistoryScreen(Screen):
 
         if self._authors is None:
             self._authors = Authorship(self.repo)
-        if not self._authors.enabled:
-            # Nothing can be verified: say why rather than `not verified`, which reads as a failure.
-            return dict.fromkeys((p.commit for p in points), NO_KEYS)
         self._authors.verify(p.commit for p in points)
-        return {p.commit: self._authors.signer(p.commit) for p in points}
+        return {p.commit: self._authors.shown(p.commit) for p in points}
 
     def _show(self, points: list[HistoryPoint], signers: dict[str, str] | None = None) -> None:
         self.points = points

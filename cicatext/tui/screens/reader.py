@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Static
 
 from cicatext.errors import CicatextError
@@ -28,6 +27,7 @@ from cicatext.notation.views import BracketInfo, bracket_list, locate
 from cicatext.store.layout import document_text_path
 from cicatext.store.register.texts import OpenDocument, load_document
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import LiteralScreen
 from cicatext.tui.screens.dialogs import ConfirmAction, PickOne
 from cicatext.tui.widgets.bracket_panel import BracketPanel
 from cicatext.tui.widgets.bracketed import STANCE_KIND, bracket_kind, grouped_brackets
@@ -38,7 +38,7 @@ from cicatext.tui.widgets.status import StatusLine
 from cicatext.tui.widgets.title_bar import TitleBar
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(LiteralScreen):
     """One document, paragraph by paragraph, bracket by bracket."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -334,7 +334,7 @@ class ReaderScreen(Screen):
         visible = self.visible_brackets
         if not visible:
             self.notify("No brackets here" + (f" for {self.delegation}" if self.delegation else ""),
-                        severity="information", markup=False)
+                        severity="information")
             self._redraw()
             return
         ids = [b.id for b in visible]
@@ -425,14 +425,14 @@ class ReaderScreen(Screen):
     def action_language(self) -> None:
         languages = self.document.languages
         if len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
             return
         self.set_language(languages[(languages.index(self.language) + 1) % len(languages)])
 
     def action_parallel(self) -> None:
         languages = self.document.languages
         if self.parallel is None and len(languages) < 2:
-            self.notify(f"{self.document.symbol} has a text in {self.language} only.", markup=False)
+            self.notify(f"{self.document.symbol} has a text in {self.language} only.")
             return
         if self.parallel is None:
             others = [lang for lang in languages if lang != self.language]
@@ -489,7 +489,7 @@ class ReaderScreen(Screen):
             return
         if verb == "agree" and info.options:
             self.notify(f"{info.id} is an options group, which cannot be agreed: agree one of its alternatives "
-                        "(n selects them), or drop the ones not wanted.", severity="warning", markup=False)
+                        "(n selects them), or drop the ones not wanted.", severity="warning")
             return
         excerpt = info.text if len(info.text) <= 240 else info.text[:239] + "…"
         if verb == "agree":
@@ -532,7 +532,7 @@ class ReaderScreen(Screen):
         app.call_from_thread(self._committed, decision.describe(), decision.commit)
 
     def _committed(self, said: str, commit: str) -> None:
-        self.notify(f"{said} · commit {commit[:10]}", title="Committed", markup=False)
+        self.notify(f"{said} · commit {commit[:10]}", title="Committed")
         self.reload()
         self.post_message(self.Changed(self.document.slug, commit))
 
@@ -579,10 +579,9 @@ def bracket_origin_text(repo: Repository, slug: str, language: str, info: Bracke
     def signed(commit: str) -> str:
         if authors is None:
             return ""
-        if not authors.enabled:
-            return " · no keys registered"
-        signer = authors.signer(commit)
-        return f" · signed by {signer}" if signer not in ("unsigned", authors.NOT_VERIFIED) else f" · {signer}"
+        signer = authors.shown(commit)
+        plain = ("unsigned", authors.NOT_VERIFIED, authors.NO_KEYS)
+        return f" · {signer}" if signer in plain else f" · signed by {signer}"
 
     source = bracket_source(repo, slug, language, info, reading.draft if reading is not None else None)
     if source is None:

@@ -15,11 +15,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, ProgressBar, Static
 
 from cicatext.store.layout import document_record_path
 from cicatext.store.register.catalogue import DocumentSummary
+from cicatext.tui.literal import LiteralScreen
 from cicatext.tui.widgets.document_table import COLUMNS, DocumentTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -92,7 +92,7 @@ def _field_matches(summary: DocumentSummary, key: str, value: str) -> bool:
     return str(actual).lower().startswith(value)
 
 
-class RegisterScreen(Screen):
+class RegisterScreen(LiteralScreen):
     """The first screen: the register of documents."""
 
     BINDINGS = [

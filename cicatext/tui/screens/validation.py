@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Static, TextArea
 from textual.widgets.text_area import Selection
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.repository import Repository
+from cicatext.tui.literal import LiteralScreen
 from cicatext.tui.widgets.fitted_table import FitColumn, FittedTable
 from cicatext.tui.widgets.key_bar import KeyBar
 from cicatext.tui.widgets.status import StatusLine
@@ -33,7 +33,7 @@ PROBLEM_COLUMNS = (
 """The problems table: the message takes the room left and is cut to fit; the pane below shows it whole."""
 
 
-class ValidationScreen(Screen):
+class ValidationScreen(LiteralScreen):
     """Every problem, and the file at the selected one's line."""
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
