@@ -45,6 +45,15 @@ def excerpt_of(text: str, begin: int, end: int, offset: int | None) -> tuple[str
     return shown, column
 
 
+def place_of(text: str, offset: int) -> tuple[int, int, str, int]:
+    """Where `offset` falls in `text`: its line and column (from 1), and its line as a problem shows it
+    (`excerpt_of`) with the column that excerpt starts at."""
+    begin = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", offset)
+    shown, shown_from = excerpt_of(text, begin, end if end >= 0 else len(text), offset)
+    return text.count("\n", 0, offset) + 1, offset - begin + 1, shown, shown_from
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem, as reported by validation or the lenient reader."""

@@ -36,7 +36,7 @@ import gc
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, excerpt_of
+from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, place_of
 from cicatext.notation.attributions import Source
 from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner, brackets_span_lines
@@ -112,14 +112,12 @@ def nul_problems(text: str, file: str | None) -> list[Problem]:
     at = text.find("\x00")
     total = text.count("\x00")
     while at >= 0 and len(found) < _NUL_SHOWN:
-        start = text.rfind("\n", 0, at) + 1
-        end = text.find("\n", at)
         more = f" (and {total - _NUL_SHOWN} more)" if len(found) == _NUL_SHOWN - 1 and total > _NUL_SHOWN else ""
-        shown, shown_from = excerpt_of(text, start, end if end >= 0 else len(text), at)
-        found.append(Problem(f"a NUL character (U+0000) is no text{more}", file=file, line=text.count("\n", 0, at) + 1,
-                             column=at - start + 1, hint="the file is binary or damaged: remove it, or save the text "
-                             "again as UTF-8 plain text", source_line=shown.replace("\x00", "\\0"),
-                             source_column=shown_from, code="notation"))
+        line, column, shown, shown_from = place_of(text, at)
+        found.append(Problem(f"a NUL character (U+0000) is no text{more}", file=file, line=line, column=column,
+                             hint="the file is binary or damaged: remove it, or save the text again as UTF-8 plain "
+                             "text", source_line=shown.replace("\x00", "\\0"), source_column=shown_from,
+                             code="notation"))
         at = text.find("\x00", at + 1)
     return found
 

@@ -37,7 +37,7 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.resolver import implicit_resolvers
 
-from cicatext.errors import RecordError
+from cicatext.errors import RecordError, place_of
 from cicatext.store import limits
 
 try:
@@ -214,8 +214,7 @@ def _refuse_unencodable(text: str, file: str | None) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as error:
-        line = text.count("\n", 0, error.start) + 1
-        column = error.start - (text.rfind("\n", 0, error.start) + 1) + 1
+        line, column, _, _ = place_of(text, error.start)
         raise RecordError("the file holds bytes that are not UTF-8", file=file, line=line, column=column,
                           hint="save it as UTF-8") from None
 

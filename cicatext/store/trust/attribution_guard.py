@@ -21,8 +21,8 @@ from cicatext.errors import (
     MAX_PROBLEMS,
     Problem,
     RecordError,
-    excerpt_of,
     more_problems,
+    place_of,
 )
 from cicatext.notation.lookalikes import attribution_groups, shown
 from cicatext.store.layout import position_owner
@@ -116,11 +116,8 @@ def _located(path: str, text: str, needle: str, message: str, code: str) -> Prob
     at = text.find(needle)
     if at < 0:
         return Problem(message, file=path, hint=_HINT.format(code=code), code="attribution")
-    line = text.count("\n", 0, at) + 1
-    begin = text.rfind("\n", 0, at) + 1
-    end = text.find("\n", at)
-    source, source_column = excerpt_of(text, begin, end if end >= 0 else len(text), at)
-    return Problem(message, file=path, line=line, column=at - begin + 1, hint=_HINT.format(code=code),
+    line, column, source, source_column = place_of(text, at)
+    return Problem(message, file=path, line=line, column=column, hint=_HINT.format(code=code),
                    source_line=shown(source), source_column=source_column, code="attribution")
 
 
