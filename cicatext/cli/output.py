@@ -9,6 +9,14 @@ from collections.abc import Iterable
 from cicatext.errors import Problem
 
 
+def require_terminal(hint: str) -> None:
+    """Refuse to start the terminal UI without a terminal to draw on and read keys from (it would wait unseen)."""
+    from cicatext.errors import UsageError
+
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise UsageError("the terminal UI needs a terminal (its input and output are not one)", hint=hint)
+
+
 def emit_json(value) -> None:
     """Print a value as indented JSON on stdout (UTF-8, not ASCII-escaped)."""
     json.dump(value, sys.stdout, ensure_ascii=False, indent=2)

@@ -214,6 +214,10 @@ def describe_link(link) -> str | None:
 def run_demo(args: argparse.Namespace) -> int:
     from cicatext.store.demo.sample import ensure_demo
 
+    if not args.no_tui:
+        from cicatext.cli.output import require_terminal
+
+        require_terminal("run it in a terminal, or `cicatext demo --no-tui` to build the sample and print where it is")
     repo, built = ensure_demo(Path(args.path) if args.path else None, fresh=args.fresh)
     if built:
         print(f"Built the sample repository in {repo.root}", file=sys.stderr)

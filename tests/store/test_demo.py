@@ -82,3 +82,21 @@ def test_demo_refuses_a_foreign_folder(tmp_path, capsys):
     assert main(["demo", "--path", str(tmp_path), "--no-tui"]) == 2
     assert "not empty" in capsys.readouterr().err
     assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def test_the_ui_without_a_terminal_is_refused_before_anything_is_built(tmp_path, demo_repo):
+    """`cicatext demo` and `cicatext tui` with input and output not a terminal (a script, a service) refuse in one
+    line naming `--no-tui`, and build nothing, rather than start a UI that waits unseen."""
+    import sys
+
+    place = tmp_path / "sample"
+    said = {}
+    for args in (["demo", "--path", str(place)], ["tui", str(demo_repo.root)]):
+        process = subprocess.run([sys.executable, "-m", "cicatext", *args], stdin=subprocess.DEVNULL,
+                                 capture_output=True, text=True, timeout=60, check=False)
+        assert process.returncode == 2, process.stderr
+        assert process.stderr.startswith("cicatext: the terminal UI needs a terminal"), process.stderr
+        assert "Traceback" not in process.stderr
+        said[args[0]] = process.stderr
+    assert "cicatext demo --no-tui" in said["demo"]
+    assert not place.exists()
