@@ -374,11 +374,6 @@ class Repository:
 
     def dirty_paths(self) -> list[str]:
         """Tracked files with uncommitted changes (staged or not)."""
-        # diff-index trusts the index's record of each file's size and time, so its "no change" is certain and
-        # costs no reading. A change it reports may be a file only touched (or a repository copied whole):
-        # `git status` reads those files again and names the ones really changed.
-        if self.run_git("diff-index", "--quiet", "HEAD", "--", check=False).returncode == 0:
-            return []
         out = self.run_git("status", "--porcelain", "--untracked-files=no").stdout
         return [line[3:] for line in out.splitlines() if line.strip()]
 

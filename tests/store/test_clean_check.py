@@ -1,10 +1,9 @@
-"""What a writer checks before it starts, at a cost that does not grow with the tree.
+"""What a writer checks before it starts.
 
-The check for uncommitted changes trusts git's record of each file's size and
-time, so it must still name every change git status would name (staged,
-unstaged, a deletion) and no file that was only touched or copied. The write
-lock walks the tree for a killed writer's temporary files only when a writer
-was killed: its lock taken over, or its journal left.
+The check for uncommitted changes names every change (staged, unstaged, a
+deletion) and no file that was only touched or copied. The write lock walks
+the tree for a killed writer's temporary files only when a writer was killed:
+its lock taken over, or its journal left.
 """
 
 from __future__ import annotations
