@@ -53,6 +53,11 @@ def commit_entry(head: str | None, originals: Mapping[str, bytes | None]) -> dic
                                     for path, data in originals.items()}}
 
 
+def pending(repo: Repository) -> bool:
+    """Whether a killed writer left its journal, for `recover` to act on."""
+    return _journal_path(repo).exists()
+
+
 def recover(repo: Repository) -> None:
     """Finish what a killed writer left: files of a commit that did not happen put back, a move of main completed or undone."""
     journal = _journal_path(repo)

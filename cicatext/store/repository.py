@@ -399,12 +399,14 @@ class Repository:
     def lock(self) -> Iterator[None]:
         """Hold the repository's write lock; a second writer is refused with a clear message."""
         lock_path = self.git_dir() / WRITE_LOCK
+        taken_over = False
         try:
             fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             if stale_lock(lock_path):
                 lock_path.unlink(missing_ok=True)
                 fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                taken_over = True
             else:
                 raise RepositoryError(
                     "another cicatext command is writing to this repository",
@@ -414,7 +416,10 @@ class Repository:
             os.write(fd, str(os.getpid()).encode())
             os.close(fd)
             clear_stale_locks(lock_path.parent, ignore=WRITE_LOCK)
-            remove_leftovers(self.root)
+            if taken_over or journal.pending(self):
+                # A writer was killed holding the lock (or its journal was left): its temporary files may be
+                # anywhere it was writing. A writer that finished removed its own, so the tree is walked only now.
+                remove_leftovers(self.root)
             # The write journal's own temporary file and a round's temporary index, which only a holder of this
             # lock writes: any found now were left by a command that was killed.
             for pattern in (TEMP_PREFIX + "*", ROUND_INDEX_GLOB):

@@ -327,7 +327,7 @@ class StoredIndex(SearchIndex):
                 for document, numbers in unpack_postings(entries).items():
                     start = self._start_of[document]
                     found.extend(start + number for number in numbers)
-            # Ids follow folder order until a document is indexed again under a new id.
+            # Ids follow folder order only as far as documents came in it: one added later takes the next id.
             found.sort()
         return found
 

@@ -270,16 +270,22 @@ def _write_block(database: sqlite3.Connection, block: int, postings: dict[str, a
 def _update(repo: Repository, database: sqlite3.Connection) -> bool:
     """Index again the documents whose folders changed and drop those gone, in one transaction.
 
-    False, with nothing done, when so much changed that building the file afresh is quicker.
+    A document indexed again keeps its id, so only the postings of the words
+    whose paragraphs changed are rewritten: a one-letter edit rewrites a few
+    rows. False, with nothing done, when so much changed that building the
+    file afresh is quicker.
     """
     documents = repo.root / DOCUMENTS_DIR
-    if not _changed_folders(documents, _stored(database)):
+    seen = _stored(database)
+    changed = _changed_folders(documents, seen)
+    if not changed:
         return True
     # One writer at a time; a writer that was first may have done the work already.
     database.execute("BEGIN IMMEDIATE")
     with database:
         stored = _stored(database)
-        changed = _changed_folders(documents, stored)
+        if stored != seen:
+            changed = _changed_folders(documents, stored)
         # A folder whose files are as they were only needs its time kept, for the quick check next time.
         retimed = {slug: state[0] for slug, state in changed.items()
                    if slug in stored and state is not None and state[1] == stored[slug][2] and not _unsettled(state[1])}
@@ -292,27 +298,32 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
         summaries: dict[str, DocumentSummary] = {}
         paragraphs: dict[str, DocumentParagraphs] = {}
         if present:
-            from cicatext.store.register.catalogue import (
-                load_catalogue,
-                load_paragraphs,
-            )
+            from cicatext.store.register.catalogue import load_paragraphs, summaries_of
 
-            summaries = {found.slug: found for found in load_catalogue(repo).documents if found.slug in present}
+            # Read from the changed folders alone: the register's cache of every document is left as it is.
+            summaries = {found.slug: found for found in summaries_of(repo, present)}
             paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}
         counts: Counter[str] = Counter()
         # (word, block) → document → the paragraphs now holding the word, None for none.
         rewrites: dict[tuple[str, int], dict[int, Sequence[int] | None]] = {}
         for slug, state in changed.items():
-            if slug in stored:
+            now = slug in summaries and slug in paragraphs and state is not None
+            if slug in stored and now:
                 document = stored[slug][0]
-                for word, numbers in _remove_document(database, document).items():
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = None
-                    counts[word] -= len(numbers)
-            if slug in summaries and slug in paragraphs and state is not None:
-                document, holding = _add_document(database, state, summaries[slug], paragraphs[slug])
-                for word, numbers in holding.items():
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = numbers
-                    counts[word] += len(numbers)
+                before, after = _replace_document(database, document, state, summaries[slug], paragraphs[slug])
+            elif slug in stored:
+                document = stored[slug][0]
+                before, after = _remove_document(database, document), {}
+            elif now:
+                document, after = _add_document(database, state, summaries[slug], paragraphs[slug])
+                before = {}
+            else:
+                continue
+            for word in before.keys() | after.keys():
+                old, new = before.get(word), after.get(word)
+                if old != new:
+                    rewrites.setdefault((word, document // _BLOCK), {})[document] = new
+                    counts[word] += len(new or ()) - len(old or ())
         for (word, block), changes in rewrites.items():
             row = database.execute("SELECT entries FROM postings WHERE word = ? AND block = ?",
                                    (word, block)).fetchone()
@@ -345,9 +356,26 @@ def _add_document(database: sqlite3.Connection, state: tuple[int, str], summary:
         "INSERT INTO documents (slug, folder, files, symbol, current_symbol, title, paragraphs) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         (paragraphs.slug, *state, summary.symbol, summary.current_symbol, summary.title, len(texts))).lastrowid
-    content = zlib.compress(json.dumps([paragraphs.heads, texts], ensure_ascii=False).encode("utf-8"), _LEVEL)
-    database.execute("INSERT INTO contents VALUES (?, ?)", (document, content))
+    database.execute("INSERT INTO contents VALUES (?, ?)", (document, _content(paragraphs.heads, texts)))
     return document, holding_words(texts)
+
+
+def _replace_document(database: sqlite3.Connection, document: int, state: tuple[int, str],
+                      summary: DocumentSummary, paragraphs: DocumentParagraphs
+                      ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Keep a document's new row and paragraphs under its id; its words with their paragraphs, before and now."""
+    (content,) = database.execute("SELECT content FROM contents WHERE document = ?", (document,)).fetchone()
+    texts = paragraphs.texts()
+    database.execute("UPDATE documents SET folder = ?, files = ?, symbol = ?, current_symbol = ?, title = ?, "
+                     "paragraphs = ? WHERE id = ?",
+                     (*state, summary.symbol, summary.current_symbol, summary.title, len(texts), document))
+    database.execute("UPDATE contents SET content = ? WHERE document = ?", (_content(paragraphs.heads, texts), document))
+    return holding_words(unpack_content(content)[1]), holding_words(texts)
+
+
+def _content(heads: Sequence, texts: list[str]) -> bytes:
+    """A document's stored content: its paragraphs' heads and texts."""
+    return zlib.compress(json.dumps([heads, texts], ensure_ascii=False).encode("utf-8"), _LEVEL)
 
 
 def _remove_document(database: sqlite3.Connection, document: int) -> dict[str, list[int]]:
