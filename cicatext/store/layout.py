@@ -144,6 +144,8 @@ VALIDATION_CACHE = "validate.json"
 """In the cache folder: validation's per-file results, by git blob id."""
 VALIDATION_RESULT = "validate-result.json"
 """In the cache folder: the last validation's whole result."""
+VALIDATION_LINKS = "validate-links.json"
+"""In the cache folder: validation's checks between records, each under what it reads."""
 ATTRIBUTIONS_CACHE = "attributions.json"
 """In the cache folder: the attribution check's results, by commit."""
 

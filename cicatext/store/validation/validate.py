@@ -40,9 +40,7 @@ from cicatext.store.layout import (
     VALIDATION_CACHE,
     VALIDATION_RESULT,
     document_folder,
-    document_slug,
     document_text_path,
-    is_document_text,
     is_name,
     position_owner,
     text_language,
@@ -429,6 +427,7 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     """
     from cicatext.store.validation.integrity import check_attributions
     from cicatext.store.validation.known import downgrade
+    from cicatext.store.validation.links import repository_checks
 
     repo.refresh()
     blobs = file_ids(repo.root)
@@ -452,7 +451,7 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
     repo.prime({file: record for file, (_, record) in records.items()})
     try:
-        problems.extend(_repository_checks(repo, files, set(files), records, texts))
+        problems.extend(repository_checks(repo, blobs, records, texts, context if use_cache else None))
     finally:
         repo.refresh()
     problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache), *map(not_utf8_name, unnamed)],
@@ -495,64 +494,3 @@ def _group_members(repo: Repository, file: str, text: str, record: dict) -> list
                      _nearest(member, known))
             for index, member in enumerate(members if isinstance(members, list) else [])
             if isinstance(member, str) and member not in known]
-
-
-def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
-    """The checks between records and over the whole repository."""
-    from cicatext.store.modalities.checking import check_repository
-    from cicatext.store.register.languages import check_languages
-
-    problems: list[Problem] = []
-    for file, (kind, record) in records.items():
-        stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
-        if kind in ("member-state", "group") and record.get("code") not in (None, stem):
-            problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
-                                     f"rename the file to {record.get('code')}.yaml"))
-        if kind == "group":
-            problems.extend(_group_members(repo, file, texts[file], record))
-        if kind == "priority-area":
-            dimension = record.get("dimension")
-            if isinstance(dimension, str) and dimension not in repo.dimensions:
-                problems.append(_located(file, texts[file], ("dimension",), f"unknown dimension {dimension!r}",
-                                         _nearest(dimension, repo.dimensions)))
-
-    # A meeting file that does not load is reported once, not again by every document naming it.
-    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if _kind_of(f) == "meeting"}
-    meetings |= {str(r["id"]) for k, r in records.values() if k == "meeting" and "id" in r}
-    symbols: dict[str, str] = {}
-    for file, (kind, record) in records.items():
-        if kind == "document" and isinstance(record.get("symbol"), str):
-            if record["symbol"] in symbols:
-                problems.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
-                                         "each document has its own symbol"))
-            symbols[record["symbol"]] = file
-    # The texts in each document's folder, found once (not once per document).
-    texts_in: dict[str, list[str]] = {}
-    for name in files:
-        if is_document_text(name):
-            texts_in.setdefault(document_slug(name), []).append(name)
-    for file, (kind, record) in records.items():
-        if kind == "document":
-            slug = document_slug(file)
-            found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
-        elif kind == "position-set":
-            found = _check_positions(repo, file, None, record, symbols)
-        elif kind == "confidential":
-            from cicatext.store.trust.confidential import provider_problems
-
-            found = [_located(file, texts[file], (field,), message, code="rule")
-                     for field, message in provider_problems(file, record)]
-        else:
-            continue
-        if found:
-            # Located again with the file's text, now that there is something to show.
-            if kind == "document":
-                found = _check_document(repo, slug, file, texts[file], record, meetings, file_set,
-                                        texts_in.get(slug, []))
-            elif kind == "position-set":
-                found = _check_positions(repo, file, texts[file], record, symbols)
-        problems.extend(found)
-
-    problems.extend(check_languages(repo))
-    problems.extend(check_repository(repo))
-    return problems

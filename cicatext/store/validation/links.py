@@ -1,0 +1,321 @@
+"""The checks of `validate` between records, each kept under exactly what it reads, so an edit runs again only what it touches.
+
+A document's checks (its symbol, sponsor, bodies, meetings and declared
+texts; its languages' alignment; its lifecycle) read its folder (every file's
+name and blob id) and a few facts of the whole repository: the registry's
+codes and bodies, the meetings' ids, the bodies' order, the symbol profile.
+A position set's read its own file, the codes and the documents' symbols.
+The Modalities' rules read the records outside documents/ and positions/,
+the documents' names and whether the templates the notes name exist. Each
+result is kept in `.cicatext/validate-links.json` under the digest of its
+own inputs and of the facts it reads, all of it under the per-file cache's
+context (cicatext, its schemas, the settings and the member states), so a
+one-letter edit of one text runs that document's checks alone.
+
+What does not come from git's listing is looked at before a result is
+taken: a text a document declares that is on disk but not listed (ignored
+by git), or a record in a registry or Modalities folder that is not listed,
+makes that check run every time. The checks that are cheap whatever the
+size (a registry record's code and members, a confidential record's place,
+the documents' duplicate symbols) run every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from dataclasses import asdict
+
+from cicatext.errors import Problem
+from cicatext.store.files import read_json, write_json_quietly
+from cicatext.store.layout import (
+    AREAS_DIR,
+    BODIES_DIR,
+    CACHE_DIR,
+    DIMENSIONS_DIR,
+    DOCUMENTS_DIR,
+    GROUPS_DIR,
+    MEETINGS_DIR,
+    MODALITIES_FOLDERS,
+    POSITIONS_DIR,
+    STATES_DIR,
+    VALIDATION_LINKS,
+    document_slug,
+    is_document_text,
+    is_name,
+    text_language,
+)
+from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.validation.validate import (
+    _check_document,
+    _check_positions,
+    _group_members,
+    _kind_of,
+    _located,
+    _nearest,
+    _Texts,
+)
+
+_FOLDERS_READ_BY_RULES = (STATES_DIR, GROUPS_DIR, BODIES_DIR, DIMENSIONS_DIR, AREAS_DIR, *MODALITIES_FOLDERS.values())
+"""The folders whose records the Modalities' rules (and the registry they read) find by listing the disk."""
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _Section:
+    """The kept results of one kind of check, by file, valid while the repository-wide `facts` they read are the same."""
+
+    def __init__(self, kept: object, facts: str) -> None:
+        valid = isinstance(kept, dict) and kept.get("facts") == facts and isinstance(kept.get("entries"), dict)
+        self.facts = facts
+        self.kept: dict = kept["entries"] if valid else {}  # type: ignore[index]
+        self.fresh: dict = {}
+        self.changed = not valid
+
+    def get(self, file: str, key: str, parts: int) -> list | None:
+        """The `parts` lists of problems of a file's result, if it was made from the same inputs (`key`)."""
+        entry = self.kept.get(file)
+        if not isinstance(entry, list) or not entry or entry[0] != key or len(entry) not in (1, parts + 1):
+            self.changed = True
+            return None
+        self.fresh[file] = entry
+        if len(entry) == 1:  # nothing found: kept as the key alone
+            return [()] * parts
+        try:
+            return [[Problem(**p) for p in part] for part in entry[1:]]
+        except TypeError:
+            del self.fresh[file]
+            self.changed = True
+            return None
+
+    def put(self, file: str, key: str, parts: list[list[Problem]]) -> None:
+        self.fresh[file] = [key, *[[asdict(p) for p in part] for part in parts]] if any(parts) else [key]
+        self.changed = True
+
+    def saved(self) -> dict:
+        return {"facts": self.facts, "entries": self.fresh}
+
+
+class LinkCache:
+    """`.cicatext/validate-links.json`: the results of the checks between records, under what each read."""
+
+    VERSION = 1
+
+    def __init__(self, repo: Repository, context: str) -> None:
+        self.path = repo.root / CACHE_DIR / VALIDATION_LINKS
+        self.context = context
+        stored = read_json(self.path)
+        valid = isinstance(stored, dict) and stored.get("version") == self.VERSION and stored.get("context") == context
+        self.stored: dict = stored if valid else {}  # type: ignore[assignment]
+        self.sections: dict[str, _Section] = {}
+        self.modalities: list | None = None
+        self.modalities_changed = False
+
+    def section(self, name: str, facts: str) -> _Section:
+        self.sections[name] = _Section(self.stored.get(name), facts)
+        return self.sections[name]
+
+    def kept_modalities(self, key: str) -> list[Problem] | None:
+        kept = self.stored.get("modalities")
+        if isinstance(kept, list) and len(kept) == 2 and kept[0] == key:
+            try:
+                problems = [Problem(**p) for p in kept[1]]
+            except TypeError:
+                problems = None
+            if problems is not None:
+                self.modalities = kept
+                return problems
+        self.modalities_changed = True
+        return None
+
+    def keep_modalities(self, key: str | None, problems: list[Problem]) -> None:
+        self.modalities = None if key is None else [key, [asdict(p) for p in problems]]
+        self.modalities_changed = True
+
+    def save(self) -> None:
+        """Write the results kept this run, if any changed; never fails the run."""
+        if not self.modalities_changed and not any(s.changed or len(s.fresh) != len(s.kept)
+                                                   for s in self.sections.values()):
+            return
+        value: dict = {"version": self.VERSION, "context": self.context, "modalities": self.modalities}
+        value.update({name: section.saved() for name, section in self.sections.items()})
+        write_json_quietly(self.path, value)
+
+
+def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, texts: _Texts,
+                      context: str | None) -> list[Problem]:
+    """The checks between records and over the whole repository; with a `context`, kept in the links cache."""
+    from cicatext.store.modalities.checking import (
+        check_modalities,
+        document_names,
+        lifecycle_problems,
+    )
+    from cicatext.store.modalities.settings import body_order
+    from cicatext.store.register.languages import document_languages
+
+    cache = LinkCache(repo, context) if context is not None else None
+    problems: list[Problem] = []
+    # Each document folder's files with their blob ids, and the blobs of every file the Modalities' rules may read.
+    folders: dict[str, list[tuple[str, str]]] = {}
+    languages_listed: dict[str, set[str]] = {}
+    outside = hashlib.sha1()
+    documents_prefix, positions_prefix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/"
+    for name, blob in blobs.items():
+        if name.startswith(documents_prefix):
+            if name.count("/") >= 2:
+                folders.setdefault(document_slug(name), []).append((name, blob))
+                if is_document_text(name):
+                    languages_listed.setdefault(document_slug(name), set()).add(text_language(name))
+        elif not name.startswith(positions_prefix):
+            outside.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
+
+    # A meeting file that does not load is reported once, not again by every document naming it.
+    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in blobs
+                if f.startswith(f"{MEETINGS_DIR}/") and _kind_of(f) == "meeting"}
+    linked: list[tuple[str, str, dict]] = []
+    symbols: dict[str, str] = {}
+    twice: list[Problem] = []
+    for file, (kind, record) in records.items():
+        if kind in ("member-state", "group", "priority-area"):
+            problems.extend(_registry_problems(repo, file, kind, record, texts))
+        elif kind == "meeting" and "id" in record:
+            meetings.add(str(record["id"]))
+        if kind in ("document", "position-set", "confidential"):
+            linked.append((file, kind, record))
+        if kind == "document" and isinstance(record.get("symbol"), str):
+            if record["symbol"] in symbols:
+                twice.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
+                                      "each document has its own symbol"))
+            symbols[record["symbol"]] = file
+    problems.extend(twice)
+
+    order = body_order(repo)
+    limit = repo.limits.problems_per_file
+    documents_facts = _digest(repo.settings.get("symbols"), repo.secretariat_code, list(repo.states), sorted(repo.codes),
+                              list(repo.bodies), sorted(meetings), order, limit)
+    positions_facts = _digest(sorted(repo.codes), list(symbols), limit)
+    documents = cache.section("documents", documents_facts) if cache else None
+    positions = cache.section("positions", positions_facts) if cache else None
+    # A document's result, in three parts: its own checks, its languages, its lifecycle; the last two are
+    # found in `repo.documents()`'s order, after every record's own.
+    parts: dict[str, list[list[Problem]]] = {}
+    keys: dict[str, str] = {}
+    for file, kind, record in linked:
+        if kind == "document":
+            slug = document_slug(file)
+            folder = folders.get(slug, [])
+            key = keys[file] = _digest(folder)
+            hit = documents.get(file, key, 3) if documents else None
+            if hit is not None:
+                parts[file] = hit
+                problems.extend(hit[0])
+                continue
+            file_set = {name for name, _ in folder}
+            texts_in = [name for name, _ in folder if is_document_text(name)]
+            found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in)
+            if found:  # located again with the file's text, now that there is something to show
+                found = _check_document(repo, slug, file, texts[file], record, meetings, file_set, texts_in)
+            parts[file] = [found]
+        elif kind == "position-set":
+            key = blobs[file]
+            hit = positions.get(file, key, 1) if positions else None
+            if hit is not None:
+                found = hit[0]
+            else:
+                found = _check_positions(repo, file, None, record, symbols)
+                if found:
+                    found = _check_positions(repo, file, texts[file], record, symbols)
+                if positions:
+                    positions.put(file, key, [found])
+        else:
+            from cicatext.store.trust.confidential import provider_problems
+
+            found = [_located(file, texts[file], (field,), message, code="rule")
+                     for field, message in provider_problems(file, record)]
+        problems.extend(found)
+
+    entries = repo.documents()
+    languages: list[list[Problem]] = []
+    lifecycles: list[list[Problem]] = []
+    for entry in entries:
+        file = entry.record_path
+        known = parts.get(file)
+        cacheable = known is not None and _texts_listed(repo, entry, languages_listed.get(entry.slug, ()))
+        if cacheable and len(known) == 3:
+            languages.append(known[1])
+            lifecycles.append(known[2])
+            continue
+        found_languages = document_languages(repo, entry)
+        found_lifecycle = lifecycle_problems(repo, entry, order)
+        languages.append(found_languages)
+        lifecycles.append(found_lifecycle)
+        if documents and cacheable and len(known) == 1:
+            documents.put(file, keys[file], [known[0], found_languages, found_lifecycle])
+    for found in languages:
+        problems.extend(found)
+
+    names = document_names(entries)
+    modalities_key = _modalities_key(repo, blobs, records, outside.hexdigest(), names) if cache else None
+    kept = cache.kept_modalities(modalities_key) if cache and modalities_key else None
+    if kept is None:
+        kept = check_modalities(repo, names)
+        if cache:
+            cache.keep_modalities(modalities_key, kept)
+    problems.extend(kept)
+    for found in lifecycles:
+        problems.extend(found)
+    if cache:
+        cache.save()
+    return problems
+
+
+def _registry_problems(repo: Repository, file: str, kind: str, record: dict, texts: _Texts) -> list[Problem]:
+    """A registry record's code against its file's name, a group's members, a priority area's dimension."""
+    problems: list[Problem] = []
+    stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if kind in ("member-state", "group") and record.get("code") not in (None, stem):
+        problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
+                                 f"rename the file to {record.get('code')}.yaml"))
+    if kind == "group":
+        problems.extend(_group_members(repo, file, texts[file], record))
+    if kind == "priority-area":
+        dimension = record.get("dimension")
+        if isinstance(dimension, str) and dimension not in repo.dimensions:
+            problems.append(_located(file, texts[file], ("dimension",), f"unknown dimension {dimension!r}",
+                                     _nearest(dimension, repo.dimensions)))
+    return problems
+
+
+def _texts_listed(repo: Repository, entry: DocumentEntry, listed: Collection[str]) -> bool:
+    """True when every text the document declares is listed by git (`listed`: the languages of its folder's listed
+    texts) or absent from the disk: the languages' check reads no file that no blob id stands for."""
+    for language in entry.record.get("languages") or ():
+        if not is_name("language", language):
+            return False
+        if language not in listed and repo.path(entry.text_path(language)).exists():
+            return False
+    return True
+
+
+def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outside: str,
+                    names: tuple[set[str], set[str]]) -> str | None:
+    """What the Modalities' rules read: every listed file outside documents/ and positions/ (`outside`), the
+    documents' names, and whether the notes' templates exist; None when a folder they list on disk holds a
+    record git does not list (ignored), whose content no blob id stands for."""
+    for folder in _FOLDERS_READ_BY_RULES:
+        directory = repo.root / folder
+        if directory.is_dir() and any(f"{folder}/{path.name}" not in blobs for path in directory.glob("*.yaml")):
+            return None
+    templates = []
+    for file, (kind, record) in records.items():
+        if kind == "note" and isinstance(record.get("template"), dict):
+            for path in record["template"].values():
+                if isinstance(path, str):
+                    templates.append((file, path, (repo.root / path).is_file()))
+    return _digest(outside, sorted(names[0]), sorted(names[1]), templates)
