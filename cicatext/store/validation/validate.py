@@ -15,7 +15,6 @@ read again.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
@@ -24,10 +23,8 @@ from typing import Any
 
 from cicatext.errors import CicatextError, Problem, cap_problems, line_at
 from cicatext.records import symbols as _symbols
-from cicatext.resources import schemas_dir
 from cicatext.store import schemas, yamlio
-from cicatext.store.files import blob_id, not_utf8_name, read_json, write_json_quietly
-from cicatext.store.git import run_git
+from cicatext.store.files import not_utf8_name, read_json, write_json_quietly
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENT_RECORD,
@@ -47,6 +44,7 @@ from cicatext.store.layout import (
 )
 from cicatext.store.limits import DEFAULT, Limits, cap_per_file
 from cicatext.store.repository import Repository
+from cicatext.store.validation.listing import Listing, code_digest
 from cicatext.store.validation.per_file import file_checks
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
@@ -73,7 +71,7 @@ class ValidationCache:
 
     @classmethod
     def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
-        """The cache of this repository, keyed for the files as they are now (`file_ids`)."""
+        """The cache of this repository, keyed for the files as they are now (`Listing.ids`)."""
         path = repo.root / CACHE_DIR / VALIDATION_CACHE
         stored = read_json(path)
         entries: dict = {}
@@ -110,85 +108,16 @@ def _context_key(blobs: dict[str, str]) -> str:
     """What per-file results depend on beyond the file: cicatext, its schemas, and the codes.
 
     cicatext stands as its version and the size and time of each of its
-    modules, so results made by other code are not taken. The codes come
-    from the settings (the Secretariat's code) and the member states'
-    records: their blob ids stand for them, so the key is known without
-    reading the registry.
+    modules (`listing.code_digest`), so results made by other code are not
+    taken. The codes come from the settings (the Secretariat's code) and the
+    member states' records: their blob ids stand for them, so the key is
+    known without reading the registry.
     """
-    import cicatext
-
-    digest = hashlib.sha1(cicatext.__version__.encode())
-    package = Path(cicatext.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for path in sorted(schemas_dir().glob("*.schema.json")):
-        digest.update(path.read_bytes())
-    for name in sorted(blobs):
+    digest = hashlib.sha1(code_digest().encode())
+    for name, blob in blobs.items():  # in order already
         if name == SETTINGS_FILE or name.startswith(f"{STATES_DIR}/"):
-            digest.update(f"{name}\0{blobs[name]}\n".encode())
+            digest.update(f"{name}\0{blob}\n".encode())
     return digest.hexdigest()
-
-
-def file_ids(root: Path) -> dict[str, str]:
-    """Every file to check, in order, with its git blob id as it is in the working tree.
-
-    The files are the tracked ones still there and the untracked ones git
-    does not ignore. A tracked file's id is the index's, unless git says the
-    file differs from it; those and untracked files are hashed here. `git
-    status` (rather than `ls-files -m`) refreshes the index's record of each
-    file when it can, so that a copied or touched tree is hashed by git once,
-    not on every run.
-    """
-    changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
-                      binary=True)
-    staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
-    if staged.returncode != 0 or changed.returncode != 0:
-        return {name: _hash_file(root / name) for name in _walk(root)}
-    ids: dict[str, str] = {}
-    for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        meta, tab, name = entry.partition("\t")
-        if tab and not meta.startswith("160000"):  # a submodule is no file
-            ids[name] = meta.split(" ", 2)[1]
-    stale: set[str] = set()
-    for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
-        state, name = entry[:2], entry[3:]
-        if not name:
-            continue
-        if state[1] == "D":
-            ids.pop(name, None)
-        elif state[1] != " " or state[0] in "?U":
-            stale.add(name)
-    found: dict[str, str] = {}
-    for name in sorted(ids.keys() | stale):
-        if name.startswith(CACHE_DIR + "/"):
-            continue
-        if name in stale or name not in ids:
-            blob = _hash_file(root / name)
-            if blob is not None:
-                found[name] = blob
-        else:
-            found[name] = ids[name]
-    return found
-
-
-def _hash_file(path: Path) -> str | None:
-    """The git blob id of a file's content; None when it cannot be read (gone, or a folder)."""
-    try:
-        return blob_id(path.read_bytes())
-    except OSError:
-        return None
-
-
-def _walk(root: Path) -> list[str]:
-    """Every file under `root` but git's and cicatext's own, when git cannot list them."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
-        for name in filenames:
-            found.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
-    return sorted(found)
 
 
 def _place_matcher():
@@ -430,17 +359,19 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     from cicatext.store.validation.links import repository_checks
 
     repo.refresh()
-    blobs = file_ids(repo.root)
-    # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
-    unnamed = [name for name in blobs if not_utf8_name(name)]
-    blobs = {name: blob for name, blob in blobs.items() if name not in unnamed}
-    # Only the caches depend on cicatext itself and the schemas.
-    context = _context_key(blobs) if use_cache else ""
-    key = _result_key(repo, blobs, context) if use_cache else None
+    listing = Listing(repo.root)
+    key = _result_key(repo, listing) if use_cache else None
     if key is not None:
         kept = _kept_result(repo, key)
         if kept is not None:
             return kept
+    blobs = listing.ids()
+    # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
+    unnamed = [name for name in blobs if not name.isascii() and not_utf8_name(name)]
+    if unnamed:
+        blobs = {name: blob for name, blob in blobs.items() if name not in unnamed}
+    # Only the caches depend on cicatext itself and the schemas.
+    context = _context_key(blobs) if use_cache else ""
     files = list(blobs)
     texts = _Texts(repo)
     cache = ValidationCache.open(repo, blobs, context) if use_cache else None
@@ -461,13 +392,10 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     return problems
 
 
-def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
-    """What the whole result depends on: every file's blob id, main's commit (for the attributions) and `context`."""
-    digest = hashlib.sha1(context.encode())
-    for name, blob in blobs.items():
-        digest.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
-    digest.update(f"main\0{repo.main_commit()[1]}\n".encode())
-    return digest.hexdigest()
+def _result_key(repo: Repository, listing: Listing) -> str:
+    """What the whole result depends on: cicatext, the files as git lists them (`Listing.digest`, made without a value
+    per file) and main's commit (for the attributions)."""
+    return hashlib.sha1(f"{code_digest()}\0{listing.digest()}\0main\0{repo.main_commit()[1]}".encode()).hexdigest()
 
 
 def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
