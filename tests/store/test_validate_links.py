@@ -111,8 +111,7 @@ def test_a_series_of_edits_gives_what_a_run_without_the_cache_gives(linked_repo)
     """Edits made one after another, never undone, each followed by a run from the cache, find what a run without
     the cache finds (`_both` compares them)."""
     seen: set[str] = set()
-    for case in CASES:
-        change, _ = CASES[case]
+    for change, _ in CASES.values():
         try:
             changes = change(linked_repo)
         except (CicatextError, AssertionError):
@@ -195,6 +194,6 @@ def test_a_links_cache_that_does_not_load_is_made_again(linked_repo):
     """A damaged links cache costs a full run, never a wrong answer."""
     from cicatext.store.layout import VALIDATION_LINKS
 
-    (linked_repo.root / CACHE_DIR / VALIDATION_LINKS).write_text('{"version": 1, "documents": [', encoding="utf-8")
+    (linked_repo.root / CACHE_DIR / VALIDATION_LINKS).write_bytes(b"\x00 not marshal data")
     _apply(linked_repo, {"meetings/swg-2023-06.yaml": None})
     assert any("no meeting 'swg-2023-06'" in line for line in _both(linked_repo))

@@ -7,7 +7,7 @@ codes and bodies, the meetings' ids, the bodies' order, the symbol profile.
 A position set's read its own file, the codes and the documents' symbols.
 The Modalities' rules read the records outside documents/ and positions/,
 the documents' names and whether the templates the notes name exist. Each
-result is kept in `.cicatext/validate-links.json` under the digest of its
+result is kept in `.cicatext/validate-links.marshal` under the digest of its
 own inputs and of the facts it reads, all of it under the per-file cache's
 context (cicatext, its schemas, the settings and the member states), so a
 one-letter edit of one text runs that document's checks alone.
@@ -27,7 +27,7 @@ from collections.abc import Collection
 from dataclasses import asdict
 
 from cicatext.errors import Problem
-from cicatext.store.files import read_json, write_json_quietly
+from cicatext.store.files import read_marshal, write_marshal_quietly
 from cicatext.store.layout import (
     AREAS_DIR,
     BODIES_DIR,
@@ -103,14 +103,14 @@ class _Section:
 
 
 class LinkCache:
-    """`.cicatext/validate-links.json`: the results of the checks between records, under what each read."""
+    """`.cicatext/validate-links.marshal`: the results of the checks between records, under what each read."""
 
     VERSION = 1
 
     def __init__(self, repo: Repository, context: str) -> None:
         self.path = repo.root / CACHE_DIR / VALIDATION_LINKS
         self.context = context
-        stored = read_json(self.path)
+        stored = read_marshal(self.path)
         valid = isinstance(stored, dict) and stored.get("version") == self.VERSION and stored.get("context") == context
         self.stored: dict = stored if valid else {}  # type: ignore[assignment]
         self.sections: dict[str, _Section] = {}
@@ -145,7 +145,7 @@ class LinkCache:
             return
         value: dict = {"version": self.VERSION, "context": self.context, "modalities": self.modalities}
         value.update({name: section.saved() for name, section in self.sections.items()})
-        write_json_quietly(self.path, value)
+        write_marshal_quietly(self.path, value)
 
 
 def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, texts: _Texts,

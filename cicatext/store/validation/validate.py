@@ -24,7 +24,13 @@ from typing import Any
 from cicatext.errors import CicatextError, Problem, cap_problems, line_at
 from cicatext.records import symbols as _symbols
 from cicatext.store import schemas, yamlio
-from cicatext.store.files import not_utf8_name, read_json, write_json_quietly
+from cicatext.store.files import (
+    not_utf8_name,
+    read_json,
+    read_marshal,
+    write_json_quietly,
+    write_marshal_quietly,
+)
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENT_RECORD,
@@ -73,7 +79,7 @@ class ValidationCache:
     def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
         """The cache of this repository, keyed for the files as they are now (`Listing.ids`)."""
         path = repo.root / CACHE_DIR / VALIDATION_CACHE
-        stored = read_json(path)
+        stored = read_marshal(path)
         entries: dict = {}
         if isinstance(stored, dict) and stored.get("version") == cls.VERSION and stored.get("context") == context:
             found = stored.get("files")
@@ -101,7 +107,7 @@ class ValidationCache:
         """Write the cache (only the files that still exist) if anything changed; never fails the run."""
         if not self.changed and len(self.fresh) == len(self.entries):
             return
-        write_json_quietly(self.path, {"version": self.VERSION, "context": self.context, "files": self.fresh})
+        write_marshal_quietly(self.path, {"version": self.VERSION, "context": self.context, "files": self.fresh})
 
 
 def _context_key(blobs: dict[str, str]) -> str:
@@ -351,7 +357,7 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     With `use_cache`, the result is kept in `.cicatext/` and given again
     while no file, main's commit or cicatext changed; otherwise the results
     of the checks that depend on one file alone come from
-    `.cicatext/validate.json`, keyed by each file's git blob id, so only what
+    `.cicatext/validate.marshal`, keyed by each file's git blob id, so only what
     changed is read again.
     """
     from cicatext.store.validation.integrity import check_attributions
