@@ -197,3 +197,16 @@ def test_a_links_cache_that_does_not_load_is_made_again(linked_repo):
     (linked_repo.root / CACHE_DIR / VALIDATION_LINKS).write_bytes(b"\x00 not marshal data")
     _apply(linked_repo, {"meetings/swg-2023-06.yaml": None})
     assert any("no meeting 'swg-2023-06'" in line for line in _both(linked_repo))
+
+
+def test_a_document_git_ignores_names_a_document_for_the_rules_every_time(linked_repo):
+    """A document whose folder git ignores is still one the meetings may list (the rules read the folders): its
+    going is seen though no listed file changed."""
+    import shutil
+
+    linked_repo.run_git("rm", "-q", "-r", "--cached", "documents/mc-2023-draft-5")
+    _apply(linked_repo, {".gitignore": linked_repo.read_text(".gitignore") + "documents/mc-2023-draft-5/\n"})
+    assert not any("MC/2023/DRAFT/5 is not in the register" in line for line in _both(linked_repo))
+    shutil.rmtree(linked_repo.root / "documents/mc-2023-draft-5")
+    (linked_repo.root / CACHE_DIR / VALIDATION_RESULT).unlink()
+    assert "meetings/swg-2023-06.yaml: MC/2023/DRAFT/5 is not in the register" in " ".join(_both(linked_repo))

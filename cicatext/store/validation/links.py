@@ -23,6 +23,7 @@ the documents' duplicate symbols) run every time.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Collection
 from dataclasses import asdict
 
@@ -33,6 +34,7 @@ from cicatext.store.layout import (
     BODIES_DIR,
     CACHE_DIR,
     DIMENSIONS_DIR,
+    DOCUMENT_RECORD,
     DOCUMENTS_DIR,
     GROUPS_DIR,
     MEETINGS_DIR,
@@ -165,13 +167,16 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
     folders: dict[str, list[tuple[str, str]]] = {}
     languages_listed: dict[str, set[str]] = {}
     outside = hashlib.sha1()
-    documents_prefix, positions_prefix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/"
+    named = hashlib.sha1()  # the documents' records, whose symbols name them
+    documents_prefix, positions_prefix, record_suffix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/", f"/{DOCUMENT_RECORD}"
     for name, blob in blobs.items():
         if name.startswith(documents_prefix):
             if name.count("/") >= 2:
                 folders.setdefault(document_slug(name), []).append((name, blob))
                 if is_document_text(name):
                     languages_listed.setdefault(document_slug(name), set()).add(text_language(name))
+                elif name.endswith(record_suffix):
+                    named.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
         elif not name.startswith(positions_prefix):
             outside.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
 
@@ -206,9 +211,11 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
     # found in `repo.documents()`'s order, after every record's own.
     parts: dict[str, list[list[Problem]]] = {}
     keys: dict[str, str] = {}
+    record_of: dict[str, str] = {}
     for file, kind, record in linked:
         if kind == "document":
             slug = document_slug(file)
+            record_of[slug] = file
             folder = folders.get(slug, [])
             key = keys[file] = _digest(folder)
             hit = documents.get(file, key, 3) if documents else None
@@ -240,12 +247,11 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
                      for field, message in provider_problems(file, record)]
         problems.extend(found)
 
-    entries = repo.documents()
+    listed = _documents(repo, records, record_of)
     languages: list[list[Problem]] = []
     lifecycles: list[list[Problem]] = []
-    for entry in entries:
-        file = entry.record_path
-        known = parts.get(file)
+    for entry, file in listed:
+        known = parts.get(file) if file else None
         cacheable = known is not None and _texts_listed(repo, entry, languages_listed.get(entry.slug, ()))
         if cacheable and len(known) == 3:
             languages.append(known[1])
@@ -260,19 +266,34 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
     for found in languages:
         problems.extend(found)
 
-    names = document_names(entries)
-    modalities_key = _modalities_key(repo, blobs, records, outside.hexdigest(), names) if cache else None
-    kept = cache.kept_modalities(modalities_key) if cache and modalities_key else None
+    # The documents' names come from their records: while every document's record is listed, their blob ids stand
+    # for the names.
+    every_listed = all(file for _, file in listed)
+    key = _modalities_key(repo, blobs, records, outside.hexdigest(), named.hexdigest()) if cache and every_listed else None
+    kept = cache.kept_modalities(key) if cache and key else None
     if kept is None:
-        kept = check_modalities(repo, names)
+        kept = check_modalities(repo, document_names(entry for entry, _ in listed))
         if cache:
-            cache.keep_modalities(modalities_key, kept)
+            cache.keep_modalities(key, kept)
     problems.extend(kept)
     for found in lifecycles:
         problems.extend(found)
     if cache:
         cache.save()
     return problems
+
+
+def _documents(repo: Repository, records: dict, record_of: dict[str, str]) -> list[tuple[DocumentEntry, str | None]]:
+    """`repo.documents()` with each one's listed record file (None for one git does not list): made from the records
+    in hand when every folder holds a listed record, else asked of the repository."""
+    folder = repo.root / DOCUMENTS_DIR
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []
+    if all(name in record_of and is_name("slug", name) for name in names):
+        return [(DocumentEntry(slug=name, record=records[record_of[name]][1]), record_of[name]) for name in names]
+    return [(entry, record_of.get(entry.slug)) for entry in repo.documents()]
 
 
 def _registry_problems(repo: Repository, file: str, kind: str, record: dict, texts: _Texts) -> list[Problem]:
@@ -303,11 +324,10 @@ def _texts_listed(repo: Repository, entry: DocumentEntry, listed: Collection[str
     return True
 
 
-def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outside: str,
-                    names: tuple[set[str], set[str]]) -> str | None:
+def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outside: str, named: str) -> str | None:
     """What the Modalities' rules read: every listed file outside documents/ and positions/ (`outside`), the
-    documents' names, and whether the notes' templates exist; None when a folder they list on disk holds a
-    record git does not list (ignored), whose content no blob id stands for."""
+    documents' names (`named`: their records' blob ids), and whether the notes' templates exist; None when a folder
+    they list on disk holds a record git does not list (ignored), whose content no blob id stands for."""
     for folder in _FOLDERS_READ_BY_RULES:
         directory = repo.root / folder
         if directory.is_dir() and any(f"{folder}/{path.name}" not in blobs for path in directory.glob("*.yaml")):
@@ -318,4 +338,4 @@ def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outs
             for path in record["template"].values():
                 if isinstance(path, str):
                     templates.append((file, path, (repo.root / path).is_file()))
-    return _digest(outside, sorted(names[0]), sorted(names[1]), templates)
+    return _digest(outside, named, templates)
