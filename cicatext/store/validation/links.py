@@ -41,11 +41,11 @@ from cicatext.store.layout import (
     MODALITIES_FOLDERS,
     POSITIONS_DIR,
     STATES_DIR,
+    TEXT_SUFFIX,
     VALIDATION_LINKS,
     document_slug,
     is_document_text,
     is_name,
-    text_language,
 )
 from cicatext.store.repository import DocumentEntry, Repository
 from cicatext.store.validation.validate import (
@@ -164,25 +164,27 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
     cache = LinkCache(repo, context) if context is not None else None
     problems: list[Problem] = []
     # Each document folder's files with their blob ids, and the blobs of every file the Modalities' rules may read.
-    folders: dict[str, list[tuple[str, str]]] = {}
+    folders: dict[str, list[str]] = {}
     languages_listed: dict[str, set[str]] = {}
     outside = hashlib.sha1()
     named = hashlib.sha1()  # the documents' records, whose symbols name them
-    documents_prefix, positions_prefix, record_suffix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/", f"/{DOCUMENT_RECORD}"
+    meetings: set[str] = set()
+    documents_prefix, positions_prefix, meetings_prefix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/", f"{MEETINGS_DIR}/"
+    cut = len(documents_prefix)
     for name, blob in blobs.items():
         if name.startswith(documents_prefix):
-            if name.count("/") >= 2:
-                folders.setdefault(document_slug(name), []).append((name, blob))
-                if is_document_text(name):
-                    languages_listed.setdefault(document_slug(name), set()).add(text_language(name))
-                elif name.endswith(record_suffix):
+            slug, slash, rest = name[cut:].partition("/")  # documents/<slug>/<rest>
+            if slash:
+                folders.setdefault(slug, []).append(f"{name}\0{blob}")
+                if "/" not in rest and rest.endswith(TEXT_SUFFIX):  # `is_document_text`
+                    languages_listed.setdefault(slug, set()).add(rest[:-len(TEXT_SUFFIX)])
+                elif rest == DOCUMENT_RECORD:
                     named.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
         elif not name.startswith(positions_prefix):
             outside.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
-
-    # A meeting file that does not load is reported once, not again by every document naming it.
-    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in blobs
-                if f.startswith(f"{MEETINGS_DIR}/") and _kind_of(f) == "meeting"}
+            # A meeting file that does not load is reported once, not again by every document naming it.
+            if name.startswith(meetings_prefix) and _kind_of(name) == "meeting":
+                meetings.add(name.rsplit("/", 1)[-1].removesuffix(".yaml"))
     linked: list[tuple[str, str, dict]] = []
     symbols: dict[str, str] = {}
     twice: list[Problem] = []
@@ -217,14 +219,15 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
             slug = document_slug(file)
             record_of[slug] = file
             folder = folders.get(slug, [])
-            key = keys[file] = _digest(folder)
+            key = keys[file] = hashlib.sha1("\n".join(folder).encode("utf-8", "surrogateescape")).hexdigest()
             hit = documents.get(file, key, 3) if documents else None
             if hit is not None:
                 parts[file] = hit
                 problems.extend(hit[0])
                 continue
-            file_set = {name for name, _ in folder}
-            texts_in = [name for name, _ in folder if is_document_text(name)]
+            names = [entry.partition("\0")[0] for entry in folder]
+            file_set = set(names)
+            texts_in = [name for name in names if is_document_text(name)]
             found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in)
             if found:  # located again with the file's text, now that there is something to show
                 found = _check_document(repo, slug, file, texts[file], record, meetings, file_set, texts_in)
