@@ -3,13 +3,14 @@
 Problems are collected, never raised: one run reports everything, each as
 `FILE:LINE:COL: message` with a hint.
 
-Two caches in `.cicatext/` make a second run cheap. The whole result is kept
-under a key made of every file's git blob id, main's commit and what the
-checks depend on beyond the files (cicatext itself and its schemas), so a
-run where nothing changed lists the files and reads one small file. When
-something changed, the results of the checks that depend on one file alone
-come from a per-file cache keyed by blob id, and only the changed files are
-read again.
+Three caches in `.cicatext/` make a second run cheap. The whole result is
+kept under a key made of git's listing of the files (`listing`), main's
+commit and what the checks depend on beyond the files (cicatext itself and
+its schemas), so a run where nothing changed lists the files and reads one
+small file. When something changed, the results of the checks that depend on
+one file alone come from a per-file cache keyed by blob id, and only the
+changed files are read again; the checks between records come from `links`,
+each kept under exactly what it reads.
 """
 
 from __future__ import annotations
@@ -358,7 +359,8 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     while no file, main's commit or cicatext changed; otherwise the results
     of the checks that depend on one file alone come from
     `.cicatext/validate.marshal`, keyed by each file's git blob id, so only what
-    changed is read again.
+    changed is read again, and those of the checks between records from
+    `.cicatext/validate-links.marshal` (`links`), each under what it reads.
     """
     from cicatext.store.validation.integrity import check_attributions
     from cicatext.store.validation.known import downgrade
