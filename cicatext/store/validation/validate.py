@@ -95,7 +95,7 @@ class ValidationCache:
             self.changed = True
             return None
         self.fresh[file] = entry
-        return entry[1], [Problem(**p) for p in entry[2]]
+        return entry[1], [Problem(**p) for p in entry[2]] if entry[2] else []
 
     def put(self, file: str, record: dict | None, problems: list[Problem]) -> None:
         """Remember a file's result under its current blob id."""
