@@ -15,6 +15,7 @@ each kept under exactly what it reads.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -382,19 +383,32 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     context = _context_key(blobs) if use_cache else ""
     files = list(blobs)
     texts = _Texts(repo)
-    cache = ValidationCache.open(repo, blobs, context) if use_cache else None
-    problems, records = file_checks(repo, files, cache, workers=workers)
-    if cache:
-        cache.save()
-    problems = downgrade(problems, records)
-    # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
-    repo.prime({file: record for file, (_, record) in records.items()})
+    # What is in hand once the per-file cache is read (every record) lives to the end of the run: set aside from the
+    # collector meanwhile (`gc.freeze`), which would otherwise go over all of it again at each of its rounds, and
+    # read with the collector paused, so that no round starts before. Given back at the end.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        problems.extend(repository_checks(repo, blobs, records, texts, context if use_cache else None))
+        cache = ValidationCache.open(repo, blobs, context) if use_cache else None
     finally:
-        repo.refresh()
-    problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache), *map(not_utf8_name, unnamed)],
-                            repo.limits.problems_per_file)
+        gc.freeze()
+        if collecting:
+            gc.enable()
+    try:
+        problems, records = file_checks(repo, files, cache, workers=workers)
+        if cache:
+            cache.save()
+        problems = downgrade(problems, records)
+        # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
+        repo.prime({file: record for file, (_, record) in records.items()})
+        try:
+            problems.extend(repository_checks(repo, blobs, records, texts, context if use_cache else None))
+        finally:
+            repo.refresh()
+        problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache),
+                                 *map(not_utf8_name, unnamed)], repo.limits.problems_per_file)
+    finally:
+        gc.unfreeze()
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
     return problems
