@@ -14,10 +14,11 @@ one-letter edit of one text runs that document's checks alone.
 
 What does not come from git's listing is looked at before a result is
 taken: a text a document declares that is on disk but not listed (ignored
-by git), or a record in a registry or Modalities folder that is not listed,
-makes that check run every time. The checks that are cheap whatever the
-size (a registry record's code and members, a confidential record's place,
-the documents' duplicate symbols) run every time.
+by git), a record in a registry or Modalities folder that is not listed, or
+a document folder whose record is not, makes the checks that read it run
+every time. The checks that are cheap whatever the size (a registry
+record's code and members, a confidential record's place, the documents'
+duplicate symbols) run every time.
 """
 
 from __future__ import annotations
