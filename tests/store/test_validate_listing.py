@@ -51,3 +51,27 @@ def test_the_digest_follows_the_files_ids(new_repo):
     digests.append(Listing(repo.root).digest())
     assert digests[0] == digests[1] and len(set(digests)) == 4
     assert "documents/mc-2024-draft-1/en.txt" not in Listing(repo.root).ids()
+
+
+def test_validate_gives_the_collector_back_what_it_set_aside(new_repo, monkeypatch):
+    """What validate sets aside from the garbage collector for its run is given back after it, and when it fails."""
+    import gc
+
+    import pytest
+
+    from cicatext.store.validation.validate import ValidationCache
+
+    repo = _repo(new_repo)
+    (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Decides;\n", encoding="utf-8")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    validate(repo)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    def fail(*args):
+        raise OSError("the cache cannot be read")
+
+    monkeypatch.setattr(ValidationCache, "open", fail)
+    (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Notes;\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        validate(repo)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -389,12 +389,12 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     collecting = gc.isenabled()
     gc.disable()
     try:
-        cache = ValidationCache.open(repo, blobs, context) if use_cache else None
-    finally:
-        gc.freeze()
-        if collecting:
-            gc.enable()
-    try:
+        try:
+            cache = ValidationCache.open(repo, blobs, context) if use_cache else None
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
         problems, records = file_checks(repo, files, cache, workers=workers)
         if cache:
             cache.save()
