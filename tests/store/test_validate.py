@@ -5,7 +5,7 @@ import json
 import pytest
 
 from cicatext.cli.main import main
-from cicatext.store.layout import VALIDATION_RESULT
+from cicatext.store.layout import VALIDATION_CACHE, VALIDATION_RESULT
 from cicatext.store.register.create import import_text
 from cicatext.store.repository import Repository
 from cicatext.store.validation.validate import validate
@@ -139,7 +139,7 @@ def test_second_run_uses_the_cache_and_a_one_character_change_is_caught(doc_repo
     import cicatext.store.validation.validate as validation
 
     assert validate(doc_repo) == []
-    assert (doc_repo.root / ".cicatext" / "validate.json").is_file()
+    assert (doc_repo.root / ".cicatext" / VALIDATION_CACHE).is_file()
     calls = []
     real = validation.check_record
     monkeypatch.setattr(validation, "check_record", lambda *a: calls.append(a[1]) or real(*a))

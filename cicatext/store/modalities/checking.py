@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from cicatext.errors import Problem
 from cicatext.records.lifecycle import StatusStep, check_lifecycle
@@ -22,7 +23,7 @@ from cicatext.store.modalities.loading import (
     record_files,
 )
 from cicatext.store.modalities.settings import body_order, settings_of
-from cicatext.store.repository import Repository
+from cicatext.store.repository import DocumentEntry, Repository
 
 
 def finding_problem(finding: Finding, file: str, text: str, prefix: tuple = ()) -> Problem:
@@ -33,6 +34,20 @@ def finding_problem(finding: Finding, file: str, text: str, prefix: tuple = ()) 
 
 def check_repository(repo: Repository) -> list[Problem]:
     """The Modalities' rules and the documents' lifecycle over the whole repository, as located problems (for `cicatext validate`)."""
+    documents = repo.documents()
+    problems = check_modalities(repo, document_names(documents))
+    order = body_order(repo)
+    for entry in documents:
+        problems.extend(lifecycle_problems(repo, entry, order))
+    return problems
+
+
+def check_modalities(repo: Repository, names: tuple[set[str], set[str]]) -> list[Problem]:
+    """The Modalities' rules and the links of their records, `names` being the documents' (`document_names`).
+
+    It reads the Modalities' records, the registry, the settings, the
+    meetings' file names and whether the templates the notes name exist.
+    """
     loaded = load_records(repo)
     problems = list(loaded.problems)
     settings = settings_of(repo)
@@ -47,7 +62,6 @@ def check_repository(repo: Repository) -> list[Problem]:
 
     meeting_ids = {meeting.id for meeting in records.meetings}
     meeting_ids |= {path.stem for path in (repo.root / MEETINGS_DIR).glob("*.yaml")}
-    names = _document_names(repo)
     for file, text, raw in record_files(repo, "meeting"):
         if isinstance(raw.get("body"), str) and raw["body"] not in repo.bodies:
             problems.append(located(file, text, ("body",), f"unknown body {raw['body']!r}", f"the bodies are in {BODIES_DIR}/", code="link"))
@@ -71,36 +85,39 @@ def check_repository(repo: Repository) -> list[Problem]:
             if isinstance(path, str) and not (repo.root / path).is_file():
                 problems.append(located(file, text, ("template", language), f"template {path} does not exist", f"create it, or remove the entry to use {cover_note_template_path(str(language))}", code="link"))
 
-    order = body_order(repo)
-    for entry in repo.documents():
-        history = as_list(entry.record.get("status"))
-        steps = []
-        positions = []
-        for number, item in enumerate(history):
-            if not isinstance(item, dict) or not isinstance(item.get("body"), str):
-                continue
-            date = item.get("date")
-            parsed = None
-            if isinstance(date, str) and ISO_DATE.match(date):
-                try:
-                    parsed = dt.date.fromisoformat(date)
-                except ValueError:
-                    parsed = None
-            steps.append(StatusStep(item["body"], str(item.get("action", "")), parsed, as_text(item.get("meeting"))))
-            positions.append(number)
-        findings = check_lifecycle(steps, order)
-        if findings:
-            text = repo.read_text(entry.record_path)
-            for finding in findings:
-                problems.append(finding_problem(finding, entry.record_path, text, ("status", positions[finding.index])))
     return problems
 
 
-def _document_names(repo: Repository) -> tuple[set[str], set[str]]:
+def lifecycle_problems(repo: Repository, entry: DocumentEntry, order: tuple[str, ...]) -> list[Problem]:
+    """The lifecycle findings of one document's status history, under the bodies' `order` (`body_order`)."""
+    history = as_list(entry.record.get("status"))
+    steps = []
+    positions = []
+    for number, item in enumerate(history):
+        if not isinstance(item, dict) or not isinstance(item.get("body"), str):
+            continue
+        date = item.get("date")
+        parsed = None
+        if isinstance(date, str) and ISO_DATE.match(date):
+            try:
+                parsed = dt.date.fromisoformat(date)
+            except ValueError:
+                parsed = None
+        steps.append(StatusStep(item["body"], str(item.get("action", "")), parsed, as_text(item.get("meeting"))))
+        positions.append(number)
+    findings = check_lifecycle(steps, order)
+    if not findings:
+        return []
+    text = repo.read_text(entry.record_path)
+    return [finding_problem(finding, entry.record_path, text, ("status", positions[finding.index]))
+            for finding in findings]
+
+
+def document_names(documents: Iterable[DocumentEntry]) -> tuple[set[str], set[str]]:
     """What `Repository.document` finds a document by: (slugs, symbols and revision symbols), and base symbols."""
     names: set[str] = set()
     bases: set[str] = set()
-    for entry in repo.documents():
+    for entry in documents:
         names.add(entry.slug)
         names.add(entry.symbol)
         bases.add(entry.symbol)

@@ -141,29 +141,36 @@ def check_languages(repo: Repository) -> list[Problem]:
 
     Texts whose notation does not read are left out: validation reports them on its own.
     """
-    from cicatext.notation.reader import read
-
     problems: list[Problem] = []
     for entry in repo.documents():
-        if len(entry.languages) < 2:
-            continue
-        texts = _texts(repo, entry)
-        if len(texts) < 2:
-            continue
-        readings = []
-        for language, path, text in texts:
-            reading = read(text, file=path)
-            if reading.ok:
-                readings.append((language, path, text, reading.draft))
-        if len(readings) < 2 or readings[0][0] != texts[0][0]:
-            continue
-        reference_language, _, _, reference = readings[0]
-        awaiting = entry.record.get("awaiting_translation") or {}
-        for language, path, text, draft in readings[1:]:
-            waiting = awaiting.get(language) if isinstance(awaiting, dict) else None
-            problems.extend(compare_texts(reference, draft, reference_language=reference_language,
-                                          language=language, file=path, text=text,
-                                          awaiting=waiting if isinstance(waiting, list) else ()))
+        problems.extend(document_languages(repo, entry))
+    return problems
+
+
+def document_languages(repo: Repository, entry: DocumentEntry) -> list[Problem]:
+    """`check_languages` for one document: it reads the document's record and its texts alone."""
+    from cicatext.notation.reader import read
+
+    if len(entry.languages) < 2:
+        return []
+    texts = _texts(repo, entry)
+    if len(texts) < 2:
+        return []
+    readings = []
+    for language, path, text in texts:
+        reading = read(text, file=path)
+        if reading.ok:
+            readings.append((language, path, text, reading.draft))
+    if len(readings) < 2 or readings[0][0] != texts[0][0]:
+        return []
+    problems: list[Problem] = []
+    reference_language, _, _, reference = readings[0]
+    awaiting = entry.record.get("awaiting_translation") or {}
+    for language, path, text, draft in readings[1:]:
+        waiting = awaiting.get(language) if isinstance(awaiting, dict) else None
+        problems.extend(compare_texts(reference, draft, reference_language=reference_language,
+                                      language=language, file=path, text=text,
+                                      awaiting=waiting if isinstance(waiting, list) else ()))
     return problems
 
 

@@ -3,19 +3,20 @@
 Problems are collected, never raised: one run reports everything, each as
 `FILE:LINE:COL: message` with a hint.
 
-Two caches in `.cicatext/` make a second run cheap. The whole result is kept
-under a key made of every file's git blob id, main's commit and what the
-checks depend on beyond the files (cicatext itself and its schemas), so a
-run where nothing changed lists the files and reads one small file. When
-something changed, the results of the checks that depend on one file alone
-come from a per-file cache keyed by blob id, and only the changed files are
-read again.
+Three caches in `.cicatext/` make a second run cheap. The whole result is
+kept under a key made of git's listing of the files (`listing`), main's
+commit and what the checks depend on beyond the files (cicatext itself and
+its schemas), so a run where nothing changed lists the files and reads one
+small file. When something changed, the results of the checks that depend on
+one file alone come from a per-file cache keyed by blob id, and only the
+changed files are read again; the checks between records come from `links`,
+each kept under exactly what it reads.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import os
 from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
@@ -24,10 +25,14 @@ from typing import Any
 
 from cicatext.errors import CicatextError, Problem, cap_problems, line_at
 from cicatext.records import symbols as _symbols
-from cicatext.resources import schemas_dir
 from cicatext.store import schemas, yamlio
-from cicatext.store.files import blob_id, not_utf8_name, read_json, write_json_quietly
-from cicatext.store.git import run_git
+from cicatext.store.files import (
+    not_utf8_name,
+    read_json,
+    read_marshal,
+    write_json_quietly,
+    write_marshal_quietly,
+)
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENT_RECORD,
@@ -40,15 +45,14 @@ from cicatext.store.layout import (
     VALIDATION_CACHE,
     VALIDATION_RESULT,
     document_folder,
-    document_slug,
     document_text_path,
-    is_document_text,
     is_name,
     position_owner,
     text_language,
 )
 from cicatext.store.limits import DEFAULT, Limits, cap_per_file
 from cicatext.store.repository import Repository
+from cicatext.store.validation.listing import Listing, code_digest
 from cicatext.store.validation.per_file import file_checks
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
@@ -75,9 +79,9 @@ class ValidationCache:
 
     @classmethod
     def open(cls, repo: Repository, blobs: dict[str, str], context: str) -> ValidationCache:
-        """The cache of this repository, keyed for the files as they are now (`file_ids`)."""
+        """The cache of this repository, keyed for the files as they are now (`Listing.ids`)."""
         path = repo.root / CACHE_DIR / VALIDATION_CACHE
-        stored = read_json(path)
+        stored = read_marshal(path)
         entries: dict = {}
         if isinstance(stored, dict) and stored.get("version") == cls.VERSION and stored.get("context") == context:
             found = stored.get("files")
@@ -92,7 +96,7 @@ class ValidationCache:
             self.changed = True
             return None
         self.fresh[file] = entry
-        return entry[1], [Problem(**p) for p in entry[2]]
+        return entry[1], [Problem(**p) for p in entry[2]] if entry[2] else []
 
     def put(self, file: str, record: dict | None, problems: list[Problem]) -> None:
         """Remember a file's result under its current blob id."""
@@ -105,92 +109,23 @@ class ValidationCache:
         """Write the cache (only the files that still exist) if anything changed; never fails the run."""
         if not self.changed and len(self.fresh) == len(self.entries):
             return
-        write_json_quietly(self.path, {"version": self.VERSION, "context": self.context, "files": self.fresh})
+        write_marshal_quietly(self.path, {"version": self.VERSION, "context": self.context, "files": self.fresh})
 
 
 def _context_key(blobs: dict[str, str]) -> str:
     """What per-file results depend on beyond the file: cicatext, its schemas, and the codes.
 
     cicatext stands as its version and the size and time of each of its
-    modules, so results made by other code are not taken. The codes come
-    from the settings (the Secretariat's code) and the member states'
-    records: their blob ids stand for them, so the key is known without
-    reading the registry.
+    modules (`listing.code_digest`), so results made by other code are not
+    taken. The codes come from the settings (the Secretariat's code) and the
+    member states' records: their blob ids stand for them, so the key is
+    known without reading the registry.
     """
-    import cicatext
-
-    digest = hashlib.sha1(cicatext.__version__.encode())
-    package = Path(cicatext.__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for path in sorted(schemas_dir().glob("*.schema.json")):
-        digest.update(path.read_bytes())
-    for name in sorted(blobs):
+    digest = hashlib.sha1(code_digest().encode())
+    for name, blob in blobs.items():  # in order already
         if name == SETTINGS_FILE or name.startswith(f"{STATES_DIR}/"):
-            digest.update(f"{name}\0{blobs[name]}\n".encode())
+            digest.update(f"{name}\0{blob}\n".encode())
     return digest.hexdigest()
-
-
-def file_ids(root: Path) -> dict[str, str]:
-    """Every file to check, in order, with its git blob id as it is in the working tree.
-
-    The files are the tracked ones still there and the untracked ones git
-    does not ignore. A tracked file's id is the index's, unless git says the
-    file differs from it; those and untracked files are hashed here. `git
-    status` (rather than `ls-files -m`) refreshes the index's record of each
-    file when it can, so that a copied or touched tree is hashed by git once,
-    not on every run.
-    """
-    changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
-                      binary=True)
-    staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
-    if staged.returncode != 0 or changed.returncode != 0:
-        return {name: _hash_file(root / name) for name in _walk(root)}
-    ids: dict[str, str] = {}
-    for entry in staged.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        meta, tab, name = entry.partition("\t")
-        if tab and not meta.startswith("160000"):  # a submodule is no file
-            ids[name] = meta.split(" ", 2)[1]
-    stale: set[str] = set()
-    for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
-        # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
-        state, name = entry[:2], entry[3:]
-        if not name:
-            continue
-        if state[1] == "D":
-            ids.pop(name, None)
-        elif state[1] != " " or state[0] in "?U":
-            stale.add(name)
-    found: dict[str, str] = {}
-    for name in sorted(ids.keys() | stale):
-        if name.startswith(CACHE_DIR + "/"):
-            continue
-        if name in stale or name not in ids:
-            blob = _hash_file(root / name)
-            if blob is not None:
-                found[name] = blob
-        else:
-            found[name] = ids[name]
-    return found
-
-
-def _hash_file(path: Path) -> str | None:
-    """The git blob id of a file's content; None when it cannot be read (gone, or a folder)."""
-    try:
-        return blob_id(path.read_bytes())
-    except OSError:
-        return None
-
-
-def _walk(root: Path) -> list[str]:
-    """Every file under `root` but git's and cicatext's own, when git cannot list them."""
-    found = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
-        for name in filenames:
-            found.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
-    return sorted(found)
 
 
 def _place_matcher():
@@ -424,51 +359,65 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     With `use_cache`, the result is kept in `.cicatext/` and given again
     while no file, main's commit or cicatext changed; otherwise the results
     of the checks that depend on one file alone come from
-    `.cicatext/validate.json`, keyed by each file's git blob id, so only what
-    changed is read again.
+    `.cicatext/validate.marshal`, keyed by each file's git blob id, so only what
+    changed is read again, and those of the checks between records from
+    `.cicatext/validate-links.marshal` (`links`), each under what it reads.
     """
     from cicatext.store.validation.integrity import check_attributions
     from cicatext.store.validation.known import downgrade
+    from cicatext.store.validation.links import repository_checks
 
     repo.refresh()
-    blobs = file_ids(repo.root)
-    # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
-    unnamed = [name for name in blobs if not_utf8_name(name)]
-    blobs = {name: blob for name, blob in blobs.items() if name not in unnamed}
-    # Only the caches depend on cicatext itself and the schemas.
-    context = _context_key(blobs) if use_cache else ""
-    key = _result_key(repo, blobs, context) if use_cache else None
+    listing = Listing(repo.root)
+    key = _result_key(repo, listing) if use_cache else None
     if key is not None:
         kept = _kept_result(repo, key)
         if kept is not None:
             return kept
+    blobs = listing.ids()
+    # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
+    unnamed = [name for name in blobs if not name.isascii() and not_utf8_name(name)]
+    if unnamed:
+        blobs = {name: blob for name, blob in blobs.items() if name not in unnamed}
+    # Only the caches depend on cicatext itself and the schemas.
+    context = _context_key(blobs) if use_cache else ""
     files = list(blobs)
     texts = _Texts(repo)
-    cache = ValidationCache.open(repo, blobs, context) if use_cache else None
-    problems, records = file_checks(repo, files, cache, workers=workers)
-    if cache:
-        cache.save()
-    problems = downgrade(problems, records)
-    # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
-    repo.prime({file: record for file, (_, record) in records.items()})
+    # What is in hand once the per-file cache is read (every record) lives to the end of the run: set aside from the
+    # collector meanwhile (`gc.freeze`), which would otherwise go over all of it again at each of its rounds, and
+    # read with the collector paused, so that no round starts before. Given back at the end.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        problems.extend(_repository_checks(repo, files, set(files), records, texts))
+        try:
+            cache = ValidationCache.open(repo, blobs, context) if use_cache else None
+        finally:
+            gc.freeze()
+            if collecting:
+                gc.enable()
+        problems, records = file_checks(repo, files, cache, workers=workers)
+        if cache:
+            cache.save()
+        problems = downgrade(problems, records)
+        # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
+        repo.prime({file: record for file, (_, record) in records.items()})
+        try:
+            problems.extend(repository_checks(repo, blobs, records, texts, context if use_cache else None))
+        finally:
+            repo.refresh()
+        problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache),
+                                 *map(not_utf8_name, unnamed)], repo.limits.problems_per_file)
     finally:
-        repo.refresh()
-    problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache), *map(not_utf8_name, unnamed)],
-                            repo.limits.problems_per_file)
+        gc.unfreeze()
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
     return problems
 
 
-def _result_key(repo: Repository, blobs: dict[str, str], context: str) -> str:
-    """What the whole result depends on: every file's blob id, main's commit (for the attributions) and `context`."""
-    digest = hashlib.sha1(context.encode())
-    for name, blob in blobs.items():
-        digest.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
-    digest.update(f"main\0{repo.main_commit()[1]}\n".encode())
-    return digest.hexdigest()
+def _result_key(repo: Repository, listing: Listing) -> str:
+    """What the whole result depends on: cicatext, the files as git lists them (`Listing.digest`, made without a value
+    per file) and main's commit (for the attributions)."""
+    return hashlib.sha1(f"{code_digest()}\0{listing.digest()}\0main\0{repo.main_commit()[1]}".encode()).hexdigest()
 
 
 def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
@@ -495,64 +444,3 @@ def _group_members(repo: Repository, file: str, text: str, record: dict) -> list
                      _nearest(member, known))
             for index, member in enumerate(members if isinstance(members, list) else [])
             if isinstance(member, str) and member not in known]
-
-
-def _repository_checks(repo: Repository, files: list[str], file_set: set[str], records: dict, texts: _Texts) -> list[Problem]:
-    """The checks between records and over the whole repository."""
-    from cicatext.store.modalities.checking import check_repository
-    from cicatext.store.register.languages import check_languages
-
-    problems: list[Problem] = []
-    for file, (kind, record) in records.items():
-        stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
-        if kind in ("member-state", "group") and record.get("code") not in (None, stem):
-            problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
-                                     f"rename the file to {record.get('code')}.yaml"))
-        if kind == "group":
-            problems.extend(_group_members(repo, file, texts[file], record))
-        if kind == "priority-area":
-            dimension = record.get("dimension")
-            if isinstance(dimension, str) and dimension not in repo.dimensions:
-                problems.append(_located(file, texts[file], ("dimension",), f"unknown dimension {dimension!r}",
-                                         _nearest(dimension, repo.dimensions)))
-
-    # A meeting file that does not load is reported once, not again by every document naming it.
-    meetings = {f.rsplit("/", 1)[-1].removesuffix(".yaml") for f in files if _kind_of(f) == "meeting"}
-    meetings |= {str(r["id"]) for k, r in records.values() if k == "meeting" and "id" in r}
-    symbols: dict[str, str] = {}
-    for file, (kind, record) in records.items():
-        if kind == "document" and isinstance(record.get("symbol"), str):
-            if record["symbol"] in symbols:
-                problems.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
-                                         "each document has its own symbol"))
-            symbols[record["symbol"]] = file
-    # The texts in each document's folder, found once (not once per document).
-    texts_in: dict[str, list[str]] = {}
-    for name in files:
-        if is_document_text(name):
-            texts_in.setdefault(document_slug(name), []).append(name)
-    for file, (kind, record) in records.items():
-        if kind == "document":
-            slug = document_slug(file)
-            found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in.get(slug, []))
-        elif kind == "position-set":
-            found = _check_positions(repo, file, None, record, symbols)
-        elif kind == "confidential":
-            from cicatext.store.trust.confidential import provider_problems
-
-            found = [_located(file, texts[file], (field,), message, code="rule")
-                     for field, message in provider_problems(file, record)]
-        else:
-            continue
-        if found:
-            # Located again with the file's text, now that there is something to show.
-            if kind == "document":
-                found = _check_document(repo, slug, file, texts[file], record, meetings, file_set,
-                                        texts_in.get(slug, []))
-            elif kind == "position-set":
-                found = _check_positions(repo, file, texts[file], record, symbols)
-        problems.extend(found)
-
-    problems.extend(check_languages(repo))
-    problems.extend(check_repository(repo))
-    return problems

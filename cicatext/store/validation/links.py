@@ -1,0 +1,345 @@
+"""The checks of `validate` between records, each kept under exactly what it reads, so an edit runs again only what it touches.
+
+A document's checks (its symbol, sponsor, bodies, meetings and declared
+texts; its languages' alignment; its lifecycle) read its folder (every file's
+name and blob id) and a few facts of the whole repository: the registry's
+codes and bodies, the meetings' ids, the bodies' order, the symbol profile.
+A position set's read its own file, the codes and the documents' symbols.
+The Modalities' rules read the records outside documents/ and positions/,
+the documents' names and whether the templates the notes name exist. Each
+result is kept in `.cicatext/validate-links.marshal` under the digest of its
+own inputs and of the facts it reads, all of it under the per-file cache's
+context (cicatext, its schemas, the settings and the member states), so a
+one-letter edit of one text runs that document's checks alone.
+
+What does not come from git's listing is looked at before a result is
+taken: a text a document declares that is on disk but not listed (ignored
+by git), a record in a registry or Modalities folder that is not listed, or
+a document folder whose record is not, makes the checks that read it run
+every time. The checks that are cheap whatever the size (a registry
+record's code and members, a confidential record's place, the documents'
+duplicate symbols) run every time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Collection
+from dataclasses import asdict
+
+from cicatext.errors import Problem
+from cicatext.store.files import read_marshal, write_marshal_quietly
+from cicatext.store.layout import (
+    AREAS_DIR,
+    BODIES_DIR,
+    CACHE_DIR,
+    DIMENSIONS_DIR,
+    DOCUMENT_RECORD,
+    DOCUMENTS_DIR,
+    GROUPS_DIR,
+    MEETINGS_DIR,
+    MODALITIES_FOLDERS,
+    POSITIONS_DIR,
+    STATES_DIR,
+    TEXT_SUFFIX,
+    VALIDATION_LINKS,
+    document_slug,
+    is_document_text,
+    is_name,
+)
+from cicatext.store.repository import DocumentEntry, Repository
+from cicatext.store.validation.validate import (
+    _check_document,
+    _check_positions,
+    _group_members,
+    _kind_of,
+    _located,
+    _nearest,
+    _Texts,
+)
+
+_FOLDERS_READ_BY_RULES = (STATES_DIR, GROUPS_DIR, BODIES_DIR, DIMENSIONS_DIR, AREAS_DIR, *MODALITIES_FOLDERS.values())
+"""The folders whose records the Modalities' rules (and the registry they read) find by listing the disk."""
+
+
+def _digest(*parts: object) -> str:
+    digest = hashlib.sha1()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+class _Section:
+    """The kept results of one kind of check, by file, valid while the repository-wide `facts` they read are the same."""
+
+    def __init__(self, kept: object, facts: str) -> None:
+        valid = isinstance(kept, dict) and kept.get("facts") == facts and isinstance(kept.get("entries"), dict)
+        self.facts = facts
+        self.kept: dict = kept["entries"] if valid else {}  # type: ignore[index]
+        self.fresh: dict = {}
+        self.changed = not valid
+
+    def get(self, file: str, key: str, parts: int) -> list | None:
+        """The `parts` lists of problems of a file's result, if it was made from the same inputs (`key`)."""
+        entry = self.kept.get(file)
+        if not isinstance(entry, list) or not entry or entry[0] != key or len(entry) not in (1, parts + 1):
+            self.changed = True
+            return None
+        self.fresh[file] = entry
+        if len(entry) == 1:  # nothing found: kept as the key alone
+            return [()] * parts
+        try:
+            return [[Problem(**p) for p in part] for part in entry[1:]]
+        except TypeError:
+            del self.fresh[file]
+            self.changed = True
+            return None
+
+    def put(self, file: str, key: str, parts: list[list[Problem]]) -> None:
+        self.fresh[file] = [key, *[[asdict(p) for p in part] for part in parts]] if any(parts) else [key]
+        self.changed = True
+
+    def saved(self) -> dict:
+        return {"facts": self.facts, "entries": self.fresh}
+
+
+class LinkCache:
+    """`.cicatext/validate-links.marshal`: the results of the checks between records, under what each read."""
+
+    VERSION = 1
+
+    def __init__(self, repo: Repository, context: str) -> None:
+        self.path = repo.root / CACHE_DIR / VALIDATION_LINKS
+        self.context = context
+        stored = read_marshal(self.path)
+        valid = isinstance(stored, dict) and stored.get("version") == self.VERSION and stored.get("context") == context
+        self.stored: dict = stored if valid else {}  # type: ignore[assignment]
+        self.sections: dict[str, _Section] = {}
+        self.modalities: list | None = None
+        self.modalities_changed = False
+
+    def section(self, name: str, facts: str) -> _Section:
+        self.sections[name] = _Section(self.stored.get(name), facts)
+        return self.sections[name]
+
+    def kept_modalities(self, key: str) -> list[Problem] | None:
+        kept = self.stored.get("modalities")
+        if isinstance(kept, list) and len(kept) == 2 and kept[0] == key:
+            try:
+                problems = [Problem(**p) for p in kept[1]]
+            except TypeError:
+                problems = None
+            if problems is not None:
+                self.modalities = kept
+                return problems
+        self.modalities_changed = True
+        return None
+
+    def keep_modalities(self, key: str | None, problems: list[Problem]) -> None:
+        self.modalities = None if key is None else [key, [asdict(p) for p in problems]]
+        self.modalities_changed = True
+
+    def save(self) -> None:
+        """Write the results kept this run, if any changed; never fails the run."""
+        if not self.modalities_changed and not any(s.changed or len(s.fresh) != len(s.kept)
+                                                   for s in self.sections.values()):
+            return
+        value: dict = {"version": self.VERSION, "context": self.context, "modalities": self.modalities}
+        value.update({name: section.saved() for name, section in self.sections.items()})
+        write_marshal_quietly(self.path, value)
+
+
+def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, texts: _Texts,
+                      context: str | None) -> list[Problem]:
+    """The checks between records and over the whole repository; with a `context`, kept in the links cache."""
+    from cicatext.store.modalities.checking import (
+        check_modalities,
+        document_names,
+        lifecycle_problems,
+    )
+    from cicatext.store.modalities.settings import body_order
+    from cicatext.store.register.languages import document_languages
+
+    cache = LinkCache(repo, context) if context is not None else None
+    problems: list[Problem] = []
+    # Each document folder's files with their blob ids, and the blobs of every file the Modalities' rules may read.
+    folders: dict[str, list[str]] = {}
+    languages_listed: dict[str, set[str]] = {}
+    outside = hashlib.sha1()
+    named = hashlib.sha1()  # the documents' records, whose symbols name them
+    meetings: set[str] = set()
+    documents_prefix, positions_prefix, meetings_prefix = f"{DOCUMENTS_DIR}/", f"{POSITIONS_DIR}/", f"{MEETINGS_DIR}/"
+    cut = len(documents_prefix)
+    for name, blob in blobs.items():
+        if name.startswith(documents_prefix):
+            slug, slash, rest = name[cut:].partition("/")  # documents/<slug>/<rest>
+            if slash:
+                folders.setdefault(slug, []).append(f"{name}\0{blob}")
+                if "/" not in rest and rest.endswith(TEXT_SUFFIX):  # `is_document_text`
+                    languages_listed.setdefault(slug, set()).add(rest[:-len(TEXT_SUFFIX)])
+                elif rest == DOCUMENT_RECORD:
+                    named.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
+        elif not name.startswith(positions_prefix):
+            outside.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
+            # A meeting file that does not load is reported once, not again by every document naming it.
+            if name.startswith(meetings_prefix) and _kind_of(name) == "meeting":
+                meetings.add(name.rsplit("/", 1)[-1].removesuffix(".yaml"))
+    linked: list[tuple[str, str, dict]] = []
+    symbols: dict[str, str] = {}
+    twice: list[Problem] = []
+    for file, (kind, record) in records.items():
+        if kind in ("member-state", "group", "priority-area"):
+            problems.extend(_registry_problems(repo, file, kind, record, texts))
+        elif kind == "meeting" and "id" in record:
+            meetings.add(str(record["id"]))
+        if kind in ("document", "position-set", "confidential"):
+            linked.append((file, kind, record))
+        if kind == "document" and isinstance(record.get("symbol"), str):
+            if record["symbol"] in symbols:
+                twice.append(_located(file, texts[file], ("symbol",), f"symbol {record['symbol']} is also used by {symbols[record['symbol']]}",
+                                      "each document has its own symbol"))
+            symbols[record["symbol"]] = file
+    problems.extend(twice)
+
+    order = body_order(repo)
+    limit = repo.limits.problems_per_file
+    documents_facts = _digest(repo.settings.get("symbols"), repo.secretariat_code, list(repo.states), sorted(repo.codes),
+                              list(repo.bodies), sorted(meetings), order, limit)
+    positions_facts = _digest(sorted(repo.codes), list(symbols), limit)
+    documents = cache.section("documents", documents_facts) if cache else None
+    positions = cache.section("positions", positions_facts) if cache else None
+    # A document's result, in three parts: its own checks, its languages, its lifecycle; the last two are
+    # found in `repo.documents()`'s order, after every record's own.
+    parts: dict[str, list[list[Problem]]] = {}
+    keys: dict[str, str] = {}
+    record_of: dict[str, str] = {}
+    for file, kind, record in linked:
+        if kind == "document":
+            slug = document_slug(file)
+            record_of[slug] = file
+            folder = folders.get(slug, [])
+            key = keys[file] = hashlib.sha1("\n".join(folder).encode("utf-8", "surrogateescape")).hexdigest()
+            hit = documents.get(file, key, 3) if documents else None
+            if hit is not None:
+                parts[file] = hit
+                problems.extend(hit[0])
+                continue
+            names = [entry.partition("\0")[0] for entry in folder]
+            file_set = set(names)
+            texts_in = [name for name in names if is_document_text(name)]
+            found = _check_document(repo, slug, file, None, record, meetings, file_set, texts_in)
+            if found:  # located again with the file's text, now that there is something to show
+                found = _check_document(repo, slug, file, texts[file], record, meetings, file_set, texts_in)
+            parts[file] = [found]
+        elif kind == "position-set":
+            key = blobs[file]
+            hit = positions.get(file, key, 1) if positions else None
+            if hit is not None:
+                found = hit[0]
+            else:
+                found = _check_positions(repo, file, None, record, symbols)
+                if found:
+                    found = _check_positions(repo, file, texts[file], record, symbols)
+                if positions:
+                    positions.put(file, key, [found])
+        else:
+            from cicatext.store.trust.confidential import provider_problems
+
+            found = [_located(file, texts[file], (field,), message, code="rule")
+                     for field, message in provider_problems(file, record)]
+        problems.extend(found)
+
+    listed = _documents(repo, records, record_of)
+    languages: list[list[Problem]] = []
+    lifecycles: list[list[Problem]] = []
+    for entry, file in listed:
+        known = parts.get(file) if file else None
+        cacheable = known is not None and _texts_listed(repo, entry, languages_listed.get(entry.slug, ()))
+        if cacheable and len(known) == 3:
+            languages.append(known[1])
+            lifecycles.append(known[2])
+            continue
+        found_languages = document_languages(repo, entry)
+        found_lifecycle = lifecycle_problems(repo, entry, order)
+        languages.append(found_languages)
+        lifecycles.append(found_lifecycle)
+        if documents and cacheable and len(known) == 1:
+            documents.put(file, keys[file], [known[0], found_languages, found_lifecycle])
+    for found in languages:
+        problems.extend(found)
+
+    # The documents' names come from their records: while every document's record is listed, their blob ids stand
+    # for the names.
+    every_listed = all(file for _, file in listed)
+    key = _modalities_key(repo, blobs, records, outside.hexdigest(), named.hexdigest()) if cache and every_listed else None
+    kept = cache.kept_modalities(key) if cache and key else None
+    if kept is None:
+        kept = check_modalities(repo, document_names(entry for entry, _ in listed))
+        if cache:
+            cache.keep_modalities(key, kept)
+    problems.extend(kept)
+    for found in lifecycles:
+        problems.extend(found)
+    if cache:
+        cache.save()
+    return problems
+
+
+def _documents(repo: Repository, records: dict, record_of: dict[str, str]) -> list[tuple[DocumentEntry, str | None]]:
+    """`repo.documents()` with each one's listed record file (None for one git does not list): made from the records
+    in hand when every folder holds a listed record, else asked of the repository."""
+    folder = repo.root / DOCUMENTS_DIR
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        names = []
+    if all(name in record_of and is_name("slug", name) for name in names):
+        return [(DocumentEntry(slug=name, record=records[record_of[name]][1]), record_of[name]) for name in names]
+    return [(entry, record_of.get(entry.slug)) for entry in repo.documents()]
+
+
+def _registry_problems(repo: Repository, file: str, kind: str, record: dict, texts: _Texts) -> list[Problem]:
+    """A registry record's code against its file's name, a group's members, a priority area's dimension."""
+    problems: list[Problem] = []
+    stem = file.rsplit("/", 1)[-1].removesuffix(".yaml")
+    if kind in ("member-state", "group") and record.get("code") not in (None, stem):
+        problems.append(_located(file, texts[file], ("code",), f"code {record.get('code')!r} differs from the file name {stem}.yaml",
+                                 f"rename the file to {record.get('code')}.yaml"))
+    if kind == "group":
+        problems.extend(_group_members(repo, file, texts[file], record))
+    if kind == "priority-area":
+        dimension = record.get("dimension")
+        if isinstance(dimension, str) and dimension not in repo.dimensions:
+            problems.append(_located(file, texts[file], ("dimension",), f"unknown dimension {dimension!r}",
+                                     _nearest(dimension, repo.dimensions)))
+    return problems
+
+
+def _texts_listed(repo: Repository, entry: DocumentEntry, listed: Collection[str]) -> bool:
+    """True when every text the document declares is listed by git (`listed`: the languages of its folder's listed
+    texts) or absent from the disk: the languages' check reads no file that no blob id stands for."""
+    for language in entry.record.get("languages") or ():
+        if not is_name("language", language):
+            return False
+        if language not in listed and repo.path(entry.text_path(language)).exists():
+            return False
+    return True
+
+
+def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outside: str, named: str) -> str | None:
+    """What the Modalities' rules read: every listed file outside documents/ and positions/ (`outside`), the
+    documents' names (`named`: their records' blob ids), and whether the notes' templates exist; None when a folder
+    they list on disk holds a record git does not list (ignored), whose content no blob id stands for."""
+    for folder in _FOLDERS_READ_BY_RULES:
+        directory = repo.root / folder
+        if directory.is_dir() and any(f"{folder}/{path.name}" not in blobs for path in directory.glob("*.yaml")):
+            return None
+    templates = []
+    for file, (kind, record) in records.items():
+        if kind == "note" and isinstance(record.get("template"), dict):
+            for path in record["template"].values():
+                if isinstance(path, str):
+                    templates.append((file, path, (repo.root / path).is_file()))
+    return _digest(outside, named, templates)

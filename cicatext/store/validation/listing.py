@@ -1,0 +1,132 @@
+"""The files `validate` checks, with their git blob ids, from git's own listing; and a digest of that listing.
+
+The digest is made from git's bytes as they come (`git ls-files -s`, the
+index's names and blob ids) and from the few entries `git status` reports,
+so a run where nothing changed knows it without building a value per file.
+The blob ids, one per file, are made only when something did change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from cicatext.resources import schemas_dir
+from cicatext.store.files import blob_id
+from cicatext.store.git import run_git
+from cicatext.store.layout import CACHE_DIR
+
+
+class Listing:
+    """The work tree's files as git lists them (the tracked ones still there and the untracked ones git does not
+    ignore), read once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        # `git status` (rather than `ls-files -m`) refreshes the index's record of each file when it can, so that a
+        # copied or touched tree is hashed by git once, not on every run.
+        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
+                          binary=True)
+        staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
+        self.staged: bytes | None = staged.stdout if staged.returncode == 0 and changed.returncode == 0 else None
+        self.deleted: set[str] = set()
+        self.stale: dict[str, str | None] = {}
+        """The files git says differ from the index, or does not track, with the blob id of their content here."""
+        if self.staged is None:
+            return
+        for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+            # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
+            state, name = entry[:2], entry[3:]
+            if not name or name.startswith(CACHE_DIR + "/"):
+                continue
+            if state[1] == "D":
+                self.deleted.add(name)
+            elif state[1] != " " or state[0] in "?U":
+                self.stale[name] = _hash_file(root / name)
+
+    def digest(self) -> str:
+        """A digest of what `ids()` is made from (git's listing as bytes, the files hashed here): the same digest, the
+        same ids."""
+        if self.staged is None:
+            return _digest_of(self.ids())
+        digest = hashlib.sha1(self.staged)
+        for name in sorted(self.deleted):
+            digest.update(f"\0deleted\0{name}".encode("utf-8", "surrogateescape"))
+        for name, blob in sorted(self.stale.items()):
+            digest.update(f"\0changed\0{name}\0{blob}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def ids(self) -> dict[str, str]:
+        """Every file to check, in order, with its git blob id as it is in the work tree.
+
+        A tracked file's id is the index's, unless git says the file differs
+        from it; those and untracked files are hashed here. Without git, every
+        file but git's and cicatext's own is hashed.
+        """
+        if self.staged is None:
+            return {name: blob for name in _walk(self.root) if (blob := _hash_file(self.root / name)) is not None}
+        ids: dict[str, str] = {}
+        for entry in self.staged.decode("utf-8", "surrogateescape").split("\0"):
+            meta, tab, name = entry.partition("\t")
+            if tab and not meta.startswith("160000"):  # a submodule is no file
+                ids[name] = meta.split(" ", 2)[1]
+        for name in self.deleted:
+            ids.pop(name, None)
+        cache_prefix = CACHE_DIR + "/"
+        found: dict[str, str] = {}
+        for name in sorted(ids.keys() | self.stale.keys()):
+            if name.startswith(cache_prefix):
+                continue
+            if name in self.stale:
+                blob = self.stale[name]
+                if blob is not None:
+                    found[name] = blob
+            else:
+                found[name] = ids[name]
+        return found
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """cicatext as it runs in this process: its version, the size and time of each of its modules, its schemas.
+
+    Kept for the life of the process, which runs the code it loaded whatever
+    is later written over it on disk.
+    """
+    import cicatext
+
+    digest = hashlib.sha1(cicatext.__version__.encode())
+    package = Path(cicatext.__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path in sorted(schemas_dir().glob("*.schema.json")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _digest_of(ids: dict[str, str]) -> str:
+    digest = hashlib.sha1()
+    for name, blob in ids.items():
+        digest.update(f"{name}\0{blob}\n".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _hash_file(path: Path) -> str | None:
+    """The git blob id of a file's content; None when it cannot be read (gone, or a folder)."""
+    try:
+        return blob_id(path.read_bytes())
+    except OSError:
+        return None
+
+
+def _walk(root: Path) -> list[str]:
+    """Every file under `root` but git's and cicatext's own, when git cannot list them."""
+    found = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in (".git", CACHE_DIR)]
+        for name in filenames:
+            found.append(os.path.relpath(os.path.join(dirpath, name), root).replace(os.sep, "/"))
+    return sorted(found)

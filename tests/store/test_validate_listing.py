@@ -1,0 +1,77 @@
+"""`validate`'s listing of the files: a run where nothing changed is known from git's bytes, and every change, even
+one git reports the same way twice, is seen."""
+
+from cicatext.store.register.create import import_text
+from cicatext.store.validation.listing import Listing
+from cicatext.store.validation.validate import validate
+
+
+def _repo(new_repo):
+    import_text(new_repo, "The Council,\n\n1. Decides [to act] (+IND);\n", symbol="MC/2024/DRAFT/1", title="T",
+                kind="decision")
+    return new_repo
+
+
+def test_nothing_changed_gives_the_kept_result_without_a_value_per_file(new_repo, monkeypatch):
+    """The second run of an unchanged repository answers from the digest of git's listing, never making the files'
+    blob ids one by one."""
+    repo = _repo(new_repo)
+    first = validate(repo)
+
+    def refuse(self):
+        raise AssertionError("the files were listed one by one")
+
+    monkeypatch.setattr(Listing, "ids", refuse)
+    assert validate(repo) == first
+
+
+def test_the_same_file_changed_twice_is_seen_each_time(new_repo):
+    """git reports a file changed twice in the same words; the digest holds its content, so each change is checked."""
+    repo = _repo(new_repo)
+    path = repo.root / "documents/mc-2024-draft-1/en.txt"
+    assert validate(repo) == []
+    path.write_text("The Council,\n\n1. Decides [to act] (+INDD);\n", encoding="utf-8")
+    assert [p.message for p in validate(repo)][:1] == ["unknown delegation code 'INDD'"]
+    path.write_text("The Council,\n\n1. Decides [to act] (+INDX);\n", encoding="utf-8")  # the same size
+    second = validate(repo)
+    assert [p.message for p in second][:1] == ["unknown delegation code 'INDX'"]
+    assert second == validate(repo, use_cache=False)
+
+
+def test_the_digest_follows_the_files_ids(new_repo):
+    """Two listings of the same files give the same digest; a new untracked file, a deletion or an edit another."""
+    repo = _repo(new_repo)
+    digests = [Listing(repo.root).digest(), Listing(repo.root).digest()]
+    (repo.root / "meetings").mkdir(exist_ok=True)
+    (repo.root / "meetings/m1.yaml").write_text("id: m1\n", encoding="utf-8")
+    digests.append(Listing(repo.root).digest())
+    (repo.root / "meetings/m1.yaml").write_text("id: m2\n", encoding="utf-8")
+    digests.append(Listing(repo.root).digest())
+    (repo.root / "documents/mc-2024-draft-1/en.txt").unlink()
+    digests.append(Listing(repo.root).digest())
+    assert digests[0] == digests[1] and len(set(digests)) == 4
+    assert "documents/mc-2024-draft-1/en.txt" not in Listing(repo.root).ids()
+
+
+def test_validate_gives_the_collector_back_what_it_set_aside(new_repo, monkeypatch):
+    """What validate sets aside from the garbage collector for its run is given back after it, and when it fails."""
+    import gc
+
+    import pytest
+
+    from cicatext.store.validation.validate import ValidationCache
+
+    repo = _repo(new_repo)
+    (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Decides;\n", encoding="utf-8")
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+    validate(repo)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    def fail(*args):
+        raise OSError("the cache cannot be read")
+
+    monkeypatch.setattr(ValidationCache, "open", fail)
+    (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Notes;\n", encoding="utf-8")
+    with pytest.raises(OSError):
+        validate(repo)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
