@@ -391,6 +391,8 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
         return ParagraphDiff(old.id, "removed",
                              brackets_dropped=tuple(_change(old, text, s, names) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
+    if isinstance(texts, ParagraphTexts) and texts.raw(old) == texts.raw(new):
+        return None  # written alike: told without making their nodes
     before, after = texts(old), texts(new)
     old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
@@ -476,7 +478,7 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
             from dataclasses import replace
 
             change = diff_paragraphs(before, paragraph, made) or ParagraphDiff(
-                paragraph.id, "moved", old_text=made(before).raw, new_text=made(paragraph).raw)
+                paragraph.id, "moved", old_text=made.raw(before), new_text=made.raw(paragraph))
             diffs.append(replace(change, moved_after=previous))
             flush(paragraph.id)
             previous = paragraph.id

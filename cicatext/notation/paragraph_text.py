@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from typing import TypeVar
 
@@ -175,13 +175,29 @@ class ParagraphTexts:
         self._texts[id(paragraph)] = (paragraph, text)
         return text
 
+    def raw(self, paragraph: Paragraph) -> str:
+        """The paragraph's content as written (its text's `raw`), read from the text when its nodes are yet to be made."""
+        written = paragraph.written()
+        return written[0] if written is not None else self(paragraph).raw
+
     def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
-        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph)."""
+        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph).
+
+        `make` depends on the paragraph's content alone: it is made once for paragraphs written alike (with no
+        bracket carried in) whose nodes are yet to be made, and the nodes of only the first of them are made.
+        """
         key = (make, id(paragraph))
-        if key not in self._made:
-            self(paragraph)
-            self._made[key] = make(paragraph, self)
-        return self._made[key]
+        if key in self._made:
+            return self._made[key]
+        written = paragraph.written()
+        alike = (make, written[0]) if written is not None and not written[1] else None
+        if alike is not None and alike in self._made:
+            return self._made[alike]
+        self(paragraph)
+        made = self._made[key] = make(paragraph, self)
+        if alike is not None:
+            self._made[alike] = made
+        return made
 
 
 def reading_text(paragraph: Paragraph) -> str:
@@ -193,6 +209,24 @@ def normalise(text: str) -> str:
     """White space collapsed to single spaces, ends stripped."""
     # str.split() splits at exactly the characters `\s` matches, in C.
     return " ".join(text.split())
+
+
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
+_PLAIN_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text, for comparing; in scripts written without spaces (CJK, Hangul), each character is one."""
+    if _IDEOGRAPH.search(text) is None:
+        return _PLAIN_WORD.findall(text)
+    return _mixed_words().findall(text)
+
+
+@cache
+def _mixed_words() -> re.Pattern:
+    # Compiled when first needed: its class of word characters less the ideographs takes milliseconds to build.
+    return re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
 
 
 def shortened(text: str, width: int = 60) -> str:
@@ -210,4 +244,4 @@ def quote(text: str, width: int = 60) -> str:
 
 
 __all__ = ["LABEL", "BracketSpan", "ParagraphText", "ParagraphTexts", "normalise", "paragraph_text", "quote",
-           "reading_text"]
+           "reading_text", "words_of"]

@@ -1,0 +1,106 @@
+"""The diff of large texts tells paragraphs written alike without making their nodes, and says what it said before."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cicatext.notation.alignment import comparable
+from cicatext.notation.bracket_diff import diff_drafts
+from cicatext.notation.paired_diff import ids_correspond
+from cicatext.notation.paragraph_text import ParagraphTexts, paragraph_text, words_of
+from cicatext.notation.reader import read
+from tests.notation.corpus import CASES
+from tests.notation.test_lazy import lazy_from
+from tests.notation.test_spanning import CHAPEAU
+
+OLD = """{#pp1} Recalling the decisions of the Council on [confidence building] (+IND) measures in the region;
+
+{#op1} 1. Welcomes the work of the Special Working Group on the road map [and its annex] (+IND);
+
+{#op2} 2. Requests the Secretariat to prepare a report on volunteerism [and youth] (-CHN) engagement;
+
+{#op3} 3. Decides to remain seized of the matter [and to consider it at its next session] (CHN tcb).
+
+{#op4} 4. Notes the report of the Secretariat on [the budget] (+IRAN) (-IND) for the next biennium.
+"""
+
+
+def unmade(draft) -> set[str]:
+    """The ids of the paragraphs whose nodes are yet to be made."""
+    return {p.id for p in draft.paragraphs if "content" not in vars(p)}
+
+
+def lazily(text: str):
+    with lazy_from(0):
+        return read(text).draft
+
+
+def eagerly(text: str):
+    with lazy_from(1 << 60):
+        return read(text).draft
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [CHAPEAU])
+def test_raw_is_read_from_the_text_without_making_nodes(text: str) -> None:
+    """A paragraph's written content, read from the text, is its `paragraph_text`'s, and no node is made for it."""
+    draft = lazily(text)
+    texts = ParagraphTexts()
+    written = [texts.raw(p) for p in draft.paragraphs]
+    assert unmade(draft) == {p.id for p in draft.paragraphs if "_build" in vars(p)}
+    assert written == [paragraph_text(p).raw for p in eagerly(text).paragraphs]
+
+
+def test_comparable_is_made_once_for_paragraphs_written_alike() -> None:
+    """Two paragraphs written alike, nothing carried in, share their comparable words: one's nodes are made."""
+    text = OLD + "\n{#op9} 4. Notes the report of the Secretariat on [the budget] (+IRAN) (-IND) for the next biennium.\n"
+    draft = lazily(text)
+    texts = ParagraphTexts()
+    first, second = draft.paragraphs[4], draft.paragraphs[5]
+    assert comparable(first, texts) == comparable(second, texts) == comparable(eagerly(text).paragraphs[5])
+    assert "content" in vars(first)
+    assert "content" not in vars(second)
+
+
+def test_a_bracket_carried_in_keeps_a_paragraph_apart() -> None:
+    """The part of a bracket spanning paragraphs reads otherwise than the same words alone: nothing is shared."""
+    alone = "{#a} 1. Decides:\n\n{#b} (a) first] (+IND);\n"
+    spanning = "{#a} 1. [Decides:\n\n{#b} (a) first] (+IND);\n"
+    for first, second in ((alone, spanning), (spanning, alone)):
+        one, other = lazily(first), lazily(second)
+        texts = ParagraphTexts()
+        assert comparable(one.paragraphs[1], texts) == comparable(eagerly(first).paragraphs[1])
+        assert comparable(other.paragraphs[1], texts) == comparable(eagerly(second).paragraphs[1])
+    assert comparable(eagerly(alone).paragraphs[1]) != comparable(eagerly(spanning).paragraphs[1])
+
+
+@pytest.mark.parametrize("edit", [
+    # Ids still name the same paragraphs: paired by id.
+    lambda text: text.replace("(-CHN)", "(-CHN) (+IND)").replace("next biennium", "coming biennium"),
+    # Most paragraphs redrafted, one moved: paired by content.
+    lambda text: re.sub(r"(\{#op[1-3]\} \d\. \w+)", r"\1 also", text).replace(
+        "{#op3}", "{#opX}").replace("measures", "steps"),
+    # A paragraph removed, one added.
+    lambda text: text.replace("{#op2}", "{#op7}") + "\n{#op8} 8. Invites [all] (+CHN) members to act.\n",
+])
+def test_the_diff_of_lazily_read_texts_is_the_diff_of_eagerly_read_ones(edit) -> None:
+    """Read lazily or at once, two texts give the same diff; a paragraph written alike under one id stays unmade."""
+    new = edit(OLD)
+    old_draft, new_draft = lazily(OLD), lazily(new)
+    before = {(p.id, p.written()) for p in old_draft.paragraphs}
+    written_alike = {p.id for p in new_draft.paragraphs if (p.id, p.written()) in before}
+    assert written_alike
+    lazy = diff_drafts(old_draft, new_draft, texts=(OLD, new))
+    assert lazy == diff_drafts(eagerly(OLD), eagerly(new), texts=(OLD, new))
+    assert lazy
+    assert written_alike <= unmade(new_draft)
+    assert ids_correspond(lazily(OLD), lazily(new)) == ids_correspond(eagerly(OLD), eagerly(new))
+
+
+@pytest.mark.parametrize("text", ["Plain words, numbers 12 and under_scores.", "日本語の文 and English", "한국어 text",
+                                  "mixed漢字words", "ÉTATS-UNIS d'Amérique", ""])
+def test_words_of_splits_ideographs_one_by_one(text: str) -> None:
+    """Words are runs of word characters, except in scripts written without spaces, where each character is one."""
+    ideographs = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+    assert words_of(text) == re.findall(f"[{ideographs}]|[^\\W{ideographs}]+", text)
