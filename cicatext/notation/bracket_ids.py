@@ -38,12 +38,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from hashlib import blake2b
 from itertools import pairwise
 
 from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.paragraph_text import ParagraphText, normalise, paragraph_text
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
+
+try:  # hashlib's own blake2b, without hashlib loading OpenSSL for the hashes not used here (milliseconds at start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz"
 """The letters of a code: lowercase, without i, l and o."""

@@ -27,7 +27,6 @@ from cicatext.store.negotiation.refs import (
     resolve_both,
     slug_of,
 )
-from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 
 
@@ -82,6 +81,8 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
         for slug in (s for s in slugs if s in docs):
             if commit is None:
+                from cicatext.store.register.texts import text_at
+
                 texts[(side, slug)] = text_at(repo, docs[slug])
                 records[(side, slug)] = repo.path(document_record_path(slug))
             else:
@@ -138,7 +139,7 @@ def _record_symbol(record: bytes | Path | None) -> str | None:
     if record is None:
         return None
     try:
-        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load(record.decode("utf-8"))
+        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load_record(record.decode("utf-8"))
     except (CicatextError, UnicodeDecodeError):
         return None
     return str(loaded["symbol"]) if isinstance(loaded, dict) and loaded.get("symbol") else None
