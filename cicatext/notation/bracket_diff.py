@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
-from cicatext.notation.bracket_ids import name_paragraph
+from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.paragraph_text import (
     BracketSpan,
     ParagraphText,
@@ -357,7 +357,7 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
 
 def _names(paragraph: Paragraph, text: ParagraphText) -> dict[int, str]:
     """Each bracket's shown id, by the bracket object's identity."""
-    return {id(named.bracket): named.shown for named in name_paragraph(paragraph, text=text)}
+    return shown_by_bracket(paragraph, text)
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
