@@ -61,6 +61,9 @@ class ParagraphText:
     text written in one piece (a text node or a bracket's trailer)."""
     brackets: tuple[BracketSpan, ...]
     """Every bracket, in pre-order."""
+    bodies: tuple[tuple[int, int] | None, ...] = ()
+    """Where each bracket's body stands in `reading`, in the order of `brackets`, as the text was made (None for
+    the part of a bracket begun in an earlier paragraph); `body_range` finds what is not given."""
 
     @cached_property
     def offsets(self) -> tuple[int, ...]:
@@ -85,6 +88,9 @@ class ParagraphText:
 
     def body_range(self, span: BracketSpan) -> tuple[int, int]:
         """Where a bracket's body stands in `reading`: (start, end)."""
+        known = self.bodies[span.ordinal - 1] if self.bodies else None
+        if known is not None:
+            return known
         # Runs grow in both texts: the body's characters are one stretch of `reading`.
         return self.read_before(span.start + 1), self.read_before(span.close)
 
@@ -101,14 +107,15 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     read_at: list[int] = []
     raw_at: list[int] = []
     spans: list[BracketSpan | None] = []
+    bodies: list[tuple[int, int] | None] = []
     at = 0
     read = 0
 
-    # The brackets entered, each with its ordinal, where it starts and what is left of its body: an explicit
-    # stack, for brackets nest to any depth.
-    stack: list[tuple[Bracket | None, int | None, int, Iterator]] = [(None, None, 0, iter(paragraph.content))]
+    # The brackets entered, each with its ordinal, where it starts (written and read) and what is left of its
+    # body: an explicit stack, for brackets nest to any depth.
+    stack: list[tuple[Bracket | None, int | None, int, int, Iterator]] = [(None, None, 0, 0, iter(paragraph.content))]
     while stack:
-        for node in stack[-1][3]:
+        for node in stack[-1][4]:
             if type(node) is Text:
                 piece = node.text
                 raw.append(piece)
@@ -120,17 +127,20 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
                 continue
             ordinal = len(spans) + 1
             spans.append(None)
+            bodies.append(None)
             start = at
             if not node.continued:
                 raw.append("[")
                 at += 1
-            stack.append((node, ordinal, start, iter(node.body)))
+            stack.append((node, ordinal, start, read, iter(node.body)))
             break
         else:
-            node, ordinal, start, _ = stack.pop()
+            node, ordinal, start, read_start, _ = stack.pop()
             if node is None:
                 break
             close = at
+            if not node.continued:
+                bodies[ordinal - 1] = (read_start, read)
             if node.closed:
                 raw.append("]")
                 at += 1
@@ -149,7 +159,8 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
             spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, len(stack), stack[-1][1],
                                              node)
 
-    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
+    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s),
+                         tuple(bodies))
 
 
 class ParagraphTexts:

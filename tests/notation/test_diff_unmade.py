@@ -5,14 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cicatext.notation.alignment import comparable
 from cicatext.notation.bracket_diff import diff_drafts
 from cicatext.notation.paired_diff import ids_correspond
 from cicatext.notation.paragraph_text import ParagraphTexts, paragraph_text, words_of
 from cicatext.notation.reader import read
-from tests.notation.corpus import CASES
+from tests.notation.corpus import CASES, MALFORMED
 from tests.notation.test_lazy import lazy_from
+from tests.notation.test_properties import NEAR, notation
 from tests.notation.test_spanning import CHAPEAU
 
 OLD = """{#pp1} Recalling the decisions of the Council on [confidence building] (+IND) measures in the region;
@@ -104,3 +107,22 @@ def test_words_of_splits_ideographs_one_by_one(text: str) -> None:
     """Words are runs of word characters, except in scripts written without spaces, where each character is one."""
     ideographs = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
     assert words_of(text) == re.findall(f"[{ideographs}]|[^\\W{ideographs}]+", text)
+
+
+def _bodies_found(text: str) -> None:
+    for paragraph in read(text).draft.paragraphs:
+        made = paragraph_text(paragraph)
+        for span in made.brackets:
+            assert made.body_range(span) == (made.read_before(span.start + 1), made.read_before(span.close))
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
+def test_each_body_is_placed_in_the_reading_as_it_is_made(text: str) -> None:
+    """Where a bracket's body stands in the reading, kept while the text is made, is where the runs place it."""
+    _bodies_found(text)
+
+
+@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
+def test_each_body_is_placed_in_the_reading_as_it_is_made_in_any_text(text: str) -> None:
+    """The same for generated notation, near-notation and any text."""
+    _bodies_found(text)
