@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cicatext.notation.alignment import comparable
-from cicatext.notation.bracket_diff import diff_drafts
+from cicatext.notation.bracket_diff import diff_drafts, shorten
 from cicatext.notation.paired_diff import ids_correspond
 from cicatext.notation.paragraph_text import ParagraphTexts, paragraph_text, words_of
 from cicatext.notation.reader import read
@@ -126,3 +126,34 @@ def test_each_body_is_placed_in_the_reading_as_it_is_made(text: str) -> None:
 def test_each_body_is_placed_in_the_reading_as_it_is_made_in_any_text(text: str) -> None:
     """The same for generated notation, near-notation and any text."""
     _bodies_found(text)
+
+
+def _shortened_whole(text: str, words: int, *, first: bool, last: bool) -> str:
+    """`shorten` by its definition: the whole text split into tokens, the first and last words kept."""
+    tokens = re.findall(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]", text)
+    keep_head, keep_tail = (0 if first else words), (0 if last else words)
+    if sum(1 for t in tokens if not t.isspace()) <= keep_head + keep_tail + 2:
+        return text
+    head, tail, seen = [], [], 0
+    for token in tokens:
+        if seen >= keep_head:
+            break
+        head.append(token)
+        seen += not token.isspace()
+    seen = 0
+    for token in reversed(tokens):
+        if seen >= keep_tail:
+            break
+        tail.append(token)
+        seen += not token.isspace()
+    before, after = "".join(head).rstrip(), "".join(reversed(tail)).lstrip()
+    return (before + " " if before else "") + "…" + (" " + after if after else " ")
+
+
+_PIECES = st.sampled_from(["word", " ", "  ", "\n", "don't", "a-b-c", "-", ",", "x’y", "\t", "漢字", "[", "(+IND)"])
+
+
+@given(st.lists(_PIECES, max_size=400).map("".join), st.integers(0, 6), st.booleans(), st.booleans())
+def test_an_unchanged_run_is_shortened_as_if_split_whole(text: str, words: int, first: bool, last: bool) -> None:
+    """Shortening from the words counted at the start and a window at the end gives what splitting it all gives."""
+    assert shorten(text, words, first=first, last=last) == _shortened_whole(text, words, first=first, last=last)
