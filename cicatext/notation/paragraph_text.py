@@ -108,6 +108,7 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     raw_at: list[int] = []
     spans: list[BracketSpan | None] = []
     bodies: list[tuple[int, int] | None] = []
+    new = object.__new__
     at = 0
     read = 0
 
@@ -156,8 +157,11 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
                 piece = attribution.lead + attribution.source()
                 raw.append(piece)
                 at += len(piece)
-            spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, len(stack), stack[-1][1],
-                                             node)
+            # Made without the frozen dataclass's __init__ (eight object.__setattr__ calls): the span is the same.
+            span = new(BracketSpan)
+            span.__dict__.update(ordinal=ordinal, start=start, close=close, attributions_start=attributions_start,
+                                 end=at, depth=len(stack), parent=stack[-1][1], bracket=node)
+            spans[ordinal - 1] = span
 
     return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s),
                          tuple(bodies))
