@@ -227,20 +227,19 @@ def normalise(text: str) -> str:
 
 
 _IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_IDEOGRAPH = re.compile(f"[{_IDEOGRAPHS}]")
 _PLAIN_WORD = re.compile(r"\w+")
 
 
 def words_of(text: str) -> list[str]:
     """The words of a text, for comparing; in scripts written without spaces (CJK, Hangul), each character is one."""
-    if _IDEOGRAPH.search(text) is None:
+    if not text or max(text) < "\u3040":  # below the first of those scripts: words are runs of word characters
         return _PLAIN_WORD.findall(text)
     return _mixed_words().findall(text)
 
 
 @cache
 def _mixed_words() -> re.Pattern:
-    # Compiled when first needed: its class of word characters less the ideographs takes milliseconds to build.
+    # Compiled when first needed: classes spanning these scripts take milliseconds to compile.
     return re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
 
 
