@@ -102,7 +102,7 @@ def test_the_diff_of_lazily_read_texts_is_the_diff_of_eagerly_read_ones(edit) ->
 
 
 @pytest.mark.parametrize("text", ["Plain words, numbers 12 and under_scores.", "日本語の文 and English", "한국어 text",
-                                  "mixed漢字words", "ÉTATS-UNIS d'Amérique", ""])
+                                  "mixed漢字words", "ÉTATS-UNIS d'Amérique", "（ＡＢＣ） words", ""])
 def test_words_of_splits_ideographs_one_by_one(text: str) -> None:
     """Words are runs of word characters, except in scripts written without spaces, where each character is one."""
     ideographs = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
