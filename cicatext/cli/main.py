@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 
 from cicatext import __version__
@@ -33,6 +32,8 @@ COMMANDS = {
 
 def command_modules() -> list[str]:
     """The names of this package's modules that may register commands, in the order their commands are listed."""
+    import pkgutil
+
     package = importlib.import_module("cicatext.cli")
     return [info.name for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
             if info.name not in ("main", "output")]

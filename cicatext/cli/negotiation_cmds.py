@@ -268,11 +268,12 @@ def run_drop(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
-    from cicatext.cli.output import emit_json
     from cicatext.store.negotiation.diff import diff_refs
 
     documents = diff_refs(_open(args), args.ref_a, args.ref_b, args.symbol, language=args.lang)
     if args.json:
+        from cicatext.cli.output import emit_json
+
         emit_json({"from": args.ref_a, "to": args.ref_b, "documents": [d.to_json() for d in documents]})
         return 0
     if not documents:

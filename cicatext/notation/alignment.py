@@ -30,7 +30,6 @@ says more. Nothing here reads files or ids' meaning beyond equality.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
@@ -39,6 +38,7 @@ from cicatext.notation.paragraph_text import (
     ParagraphText,
     ParagraphTexts,
     paragraph_text,
+    words_of,
 )
 from cicatext.notation.tree import Draft, Paragraph
 
@@ -81,10 +81,6 @@ EQUAL_WORDS = 0.999
 """The most a pair whose words are equal but whose punctuation or case differs can score (1.0 is "kept")."""
 KINDS = ("kept", "moved", "edited", "split", "merged", "new", "removed")
 """Every kind of link, in the order reports list them."""
-
-_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
-_WORD = re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
-"""A word; in scripts written without spaces, one character."""
 
 
 @dataclass(frozen=True)
@@ -250,7 +246,10 @@ class _Pairing:
 
 def _encode(*sides: _Side) -> None:
     """Give each side its `words` and `sketch`, from one vocabulary for both."""
-    tokens = [[_WORD.findall(text.lower()) for text in side.texts] for side in sides]
+    # Paragraphs written alike share their reading: its words are found once.
+    known: dict[str, list[str]] = {}
+    tokens = [[known[t] if t in known else known.setdefault(t, words_of(t.lower())) for t in side.texts]
+              for side in sides]
     frequency: dict[str, int] = {}
     for paragraphs in tokens:
         for words in paragraphs:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
-from cicatext.notation.bracket_ids import name_paragraph
+from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.paragraph_text import (
     BracketSpan,
     ParagraphText,
@@ -39,6 +39,7 @@ _WORD = re.compile(r"\s+|" + _TOKEN)
 _WORDS = re.compile(f"({_TOKEN})")
 # The same, with bracket marks and attributions as tokens of their own.
 _MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
+_MATCHED = re.Match.group
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
 
@@ -357,7 +358,7 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
 
 def _names(paragraph: Paragraph, text: ParagraphText) -> dict[int, str]:
     """Each bracket's shown id, by the bracket object's identity."""
-    return {id(named.bracket): named.shown for named in name_paragraph(paragraph, text=text)}
+    return shown_by_bracket(paragraph, text)
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
@@ -391,6 +392,8 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
         return ParagraphDiff(old.id, "removed",
                              brackets_dropped=tuple(_change(old, text, s, names) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
+    if isinstance(texts, ParagraphTexts) and texts.raw(old) == texts.raw(new):
+        return None  # written alike: told without making their nodes
     before, after = texts(old), texts(new)
     old_raw, new_raw = before.raw, after.raw
     if old_raw == new_raw:
@@ -399,12 +402,14 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     read_before, read_after = before.bracket_readings, after.bracket_readings
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
-    ids = _names(new, after) if pairs or added else {}
+    # The new text's ids, named only when a change shows one.
+    ids = _names(new, after) if added else None
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
         if was == now:
             continue
+        ids = _names(new, after) if ids is None else ids
         bracket_id = ids.get(id(new_span.bracket), f"{new.id}:")
         reading = read_after[new_span.ordinal - 1]
         for code, stance in now:
@@ -422,7 +427,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     words = tuple(word_ops(before.reading, after.reading)) if before.reading != after.reading else ()
     return ParagraphDiff(
         new.id, "changed",
-        brackets_added=tuple(_change(new, after, s, ids) for s in added),
+        brackets_added=tuple(_change(new, after, s, ids or {}) for s in added),
         brackets_agreed=tuple(agreed),
         brackets_dropped=tuple(dropped),
         attributions_joined=tuple(joined),
@@ -476,7 +481,7 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
             from dataclasses import replace
 
             change = diff_paragraphs(before, paragraph, made) or ParagraphDiff(
-                paragraph.id, "moved", old_text=made(before).raw, new_text=made(paragraph).raw)
+                paragraph.id, "moved", old_text=made.raw(before), new_text=made.raw(paragraph))
             diffs.append(replace(change, moved_after=previous))
             flush(paragraph.id)
             previous = paragraph.id
@@ -544,23 +549,42 @@ def shorten(text: str, words: int, *, first: bool, last: bool) -> str:
 
     None are kept before the cut when the text comes `first`, none after it when `last`.
     """
-    tokens = _WORD.findall(text)
-    count = sum(1 for t in tokens if not t.isspace())
     keep_head = 0 if first else words
     keep_tail = 0 if last else words
-    if count <= keep_head + keep_tail + 2:
+    head: list[str] = []
+    seen = count = 0
+    # The words are counted only until there are more than are kept: a long unchanged run is not split whole.
+    for token in map(_MATCHED, _WORD.finditer(text)):
+        word = not token.isspace()
+        count += word
+        if seen < keep_head:
+            head.append(token)
+            seen += word
+        if count > keep_head + keep_tail + 2:
+            break
+    else:
         return text
-    head, tail, seen = [], [], 0
-    for token in tokens:
-        if seen >= keep_head:
-            break
-        head.append(token)
-        seen += 0 if token.isspace() else 1
-    seen = 0
-    for token in reversed(tokens):
-        if seen >= keep_tail:
-            break
-        tail.append(token)
-        seen += 0 if token.isspace() else 1
+    tail = _last_tokens(text, keep_tail)
     before, after = "".join(head).rstrip(), "".join(reversed(tail)).lstrip()
     return (before + " " if before else "") + "…" + (" " + after if after else " ")
+
+
+def _last_tokens(text: str, words: int) -> list[str]:
+    """The text's last tokens (`_WORD`'s), last first, back to its `words`th word from the end, split from a window."""
+    tail: list[str] = []
+    width = 256
+    while words:
+        start = max(0, len(text) - width)
+        # Where white space follows other characters a token starts: from there the end splits as the whole does.
+        while 0 < start < len(text) and not (text[start].isspace() and not text[start - 1].isspace()):
+            start += 1
+        tail, seen = [], 0
+        for token in reversed(_WORD.findall(text, start)):
+            if seen >= words:
+                return tail
+            tail.append(token)
+            seen += not token.isspace()
+        if start == 0 or seen >= words:
+            return tail
+        width *= 4
+    return tail

@@ -38,12 +38,21 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from hashlib import blake2b
 from itertools import pairwise
 
 from cicatext.notation.nesting import MAX_DEPTH
-from cicatext.notation.paragraph_text import ParagraphText, normalise, paragraph_text
+from cicatext.notation.paragraph_text import (
+    BracketSpan,
+    ParagraphText,
+    normalise,
+    paragraph_text,
+)
 from cicatext.notation.tree import Bracket, Draft, Paragraph, Text
+
+try:  # hashlib's own blake2b, without hashlib loading OpenSSL for the hashes not used here (milliseconds at start)
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover (an interpreter built without it)
+    from hashlib import blake2b
 
 ALPHABET = "abcdefghjkmnpqrstuvwxyz"
 """The letters of a code: lowercase, without i, l and o."""
@@ -125,14 +134,9 @@ def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> 
     brackets at any depth would take time as the depth times the text.
     """
     text = text or paragraph_text(paragraph)
-    deep = any(span.depth > MAX_DEPTH for span in text.brackets)
-    readings = None if deep else text.bracket_readings
-    reading = text.reading
-    found: list[tuple[Bracket, int, str, str]] = []  # bracket, depth, words, eight words before
-    for span in text.brackets:
-        if not span.bracket.continued and span.depth <= MAX_DEPTH:
-            body = readings[span.ordinal - 1] if readings is not None else normalise(text.body_reading(span))
-            found.append((span.bracket, span.depth, body, _eight_words_before(reading, text.read_before(span.start))))
+    opening = _opening(text)
+    found = [(span.bracket, span.depth, body, _eight_words_before(text.reading, text.read_before(span.start)))
+             for span, body in opening]  # bracket, depth, words, eight words before
     keys = [(words_, depth, preceding) for _, depth, words_, preceding in found]
     counts: dict[tuple[str, int, str], int] = {}
     for key in keys:
@@ -146,6 +150,28 @@ def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> 
             order = seen[key]
         codes.append(bracket_code(*key, order))
     return [(bracket, depth, code) for (bracket, depth, _, _), code in zip(found, codes)]
+
+
+def _opening(text: ParagraphText) -> list[tuple[BracketSpan, str]]:
+    """Each bracket opening in the paragraph and named (not nested past `MAX_DEPTH`), with its words."""
+    deep = any(span.depth > MAX_DEPTH for span in text.brackets)
+    readings = None if deep else text.bracket_readings
+    return [(span, readings[span.ordinal - 1] if readings is not None else normalise(text.body_reading(span)))
+            for span in text.brackets if not span.bracket.continued and span.depth <= MAX_DEPTH]
+
+
+def shown_by_bracket(paragraph: Paragraph, text: ParagraphText | None = None) -> dict[int, str]:
+    """The shown id (`name_paragraph`'s) of each bracket opening in the paragraph, by the bracket object's `id`.
+
+    A code's letters from the words tell it from every code whose words' letters differ, within them: when no
+    two brackets share those, they give the same ids as the full codes, without the words before each bracket.
+    """
+    text = text or paragraph_text(paragraph)
+    opening = _opening(text)
+    codes = [_letters(body, _SEGMENTS[0]) for _, body in opening]
+    if len(set(codes)) < len(codes):
+        codes = [code for _, _, code in paragraph_codes(paragraph, text)]
+    return {id(span.bracket): shown for (span, _), shown in zip(opening, shown_ids(paragraph.id, codes))}
 
 
 def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:

@@ -38,7 +38,7 @@ def ids_correspond(old: Draft, new: Draft, texts: ParagraphTexts | None = None) 
         return not old.paragraphs or not new.paragraphs
     # Written alike (the same content) reads alike; the words are compared only where the writing differs.
     alike = sum(1 for a, b in shared
-                if texts(a).raw == texts(b).raw or comparable(a, texts) == comparable(b, texts))
+                if texts.raw(a) == texts.raw(b) or comparable(a, texts) == comparable(b, texts))
     return alike >= ALIKE_SHARE * len(shared)
 
 
@@ -82,6 +82,6 @@ def diff_aligned(old: Draft, new: Draft, texts: ParagraphTexts | None = None) ->
             if not extra:
                 continue
             change = ParagraphDiff(link.new or link.old, "moved" if link.moved else "renumbered",
-                                   old_text=texts(before).raw, new_text=texts(after).raw)
+                                   old_text=texts.raw(before), new_text=texts.raw(after))
         diffs.append(replace(change, paragraph=link.new or link.old, **extra))
     return diffs

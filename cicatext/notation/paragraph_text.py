@@ -14,7 +14,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from itertools import chain
 from typing import TypeVar
 
@@ -61,6 +61,9 @@ class ParagraphText:
     text written in one piece (a text node or a bracket's trailer)."""
     brackets: tuple[BracketSpan, ...]
     """Every bracket, in pre-order."""
+    bodies: tuple[tuple[int, int] | None, ...] = ()
+    """Where each bracket's body stands in `reading`, in the order of `brackets`, as the text was made (None for
+    the part of a bracket begun in an earlier paragraph); `body_range` finds what is not given."""
 
     @cached_property
     def offsets(self) -> tuple[int, ...]:
@@ -85,6 +88,9 @@ class ParagraphText:
 
     def body_range(self, span: BracketSpan) -> tuple[int, int]:
         """Where a bracket's body stands in `reading`: (start, end)."""
+        known = self.bodies[span.ordinal - 1] if self.bodies else None
+        if known is not None:
+            return known
         # Runs grow in both texts: the body's characters are one stretch of `reading`.
         return self.read_before(span.start + 1), self.read_before(span.close)
 
@@ -101,14 +107,16 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     read_at: list[int] = []
     raw_at: list[int] = []
     spans: list[BracketSpan | None] = []
+    bodies: list[tuple[int, int] | None] = []
+    new = object.__new__
     at = 0
     read = 0
 
-    # The brackets entered, each with its ordinal, where it starts and what is left of its body: an explicit
-    # stack, for brackets nest to any depth.
-    stack: list[tuple[Bracket | None, int | None, int, Iterator]] = [(None, None, 0, iter(paragraph.content))]
+    # The brackets entered, each with its ordinal, where it starts (written and read) and what is left of its
+    # body: an explicit stack, for brackets nest to any depth.
+    stack: list[tuple[Bracket | None, int | None, int, int, Iterator]] = [(None, None, 0, 0, iter(paragraph.content))]
     while stack:
-        for node in stack[-1][3]:
+        for node in stack[-1][4]:
             if type(node) is Text:
                 piece = node.text
                 raw.append(piece)
@@ -120,17 +128,20 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
                 continue
             ordinal = len(spans) + 1
             spans.append(None)
+            bodies.append(None)
             start = at
             if not node.continued:
                 raw.append("[")
                 at += 1
-            stack.append((node, ordinal, start, iter(node.body)))
+            stack.append((node, ordinal, start, read, iter(node.body)))
             break
         else:
-            node, ordinal, start, _ = stack.pop()
+            node, ordinal, start, read_start, _ = stack.pop()
             if node is None:
                 break
             close = at
+            if not node.continued:
+                bodies[ordinal - 1] = (read_start, read)
             if node.closed:
                 raw.append("]")
                 at += 1
@@ -146,10 +157,14 @@ def paragraph_text(paragraph: Paragraph) -> ParagraphText:
                 piece = attribution.lead + attribution.source()
                 raw.append(piece)
                 at += len(piece)
-            spans[ordinal - 1] = BracketSpan(ordinal, start, close, attributions_start, at, len(stack), stack[-1][1],
-                                             node)
+            # Made without the frozen dataclass's __init__ (eight object.__setattr__ calls): the span is the same.
+            span = new(BracketSpan)
+            span.__dict__.update(ordinal=ordinal, start=start, close=close, attributions_start=attributions_start,
+                                 end=at, depth=len(stack), parent=stack[-1][1], bracket=node)
+            spans[ordinal - 1] = span
 
-    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s))
+    return ParagraphText("".join(raw), "".join(reading), (tuple(read_at), tuple(raw_at)), tuple(s for s in spans if s),
+                         tuple(bodies))
 
 
 class ParagraphTexts:
@@ -175,13 +190,29 @@ class ParagraphTexts:
         self._texts[id(paragraph)] = (paragraph, text)
         return text
 
+    def raw(self, paragraph: Paragraph) -> str:
+        """The paragraph's content as written (its text's `raw`), read from the text when its nodes are yet to be made."""
+        written = paragraph.written()
+        return written[0] if written is not None else self(paragraph).raw
+
     def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
-        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph)."""
+        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph).
+
+        `make` depends on the paragraph's content alone: it is made once for paragraphs written alike (with no
+        bracket carried in) whose nodes are yet to be made, and the nodes of only the first of them are made.
+        """
         key = (make, id(paragraph))
-        if key not in self._made:
-            self(paragraph)
-            self._made[key] = make(paragraph, self)
-        return self._made[key]
+        if key in self._made:
+            return self._made[key]
+        written = paragraph.written()
+        alike = (make, written[0]) if written is not None and not written[1] else None
+        if alike is not None and alike in self._made:
+            return self._made[alike]
+        self(paragraph)
+        made = self._made[key] = make(paragraph, self)
+        if alike is not None:
+            self._made[alike] = made
+        return made
 
 
 def reading_text(paragraph: Paragraph) -> str:
@@ -193,6 +224,23 @@ def normalise(text: str) -> str:
     """White space collapsed to single spaces, ends stripped."""
     # str.split() splits at exactly the characters `\s` matches, in C.
     return " ".join(text.split())
+
+
+_IDEOGRAPHS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_PLAIN_WORD = re.compile(r"\w+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of a text, for comparing; in scripts written without spaces (CJK, Hangul), each character is one."""
+    if not text or max(text) < "\u3040":  # below the first of those scripts: words are runs of word characters
+        return _PLAIN_WORD.findall(text)
+    return _mixed_words().findall(text)
+
+
+@cache
+def _mixed_words() -> re.Pattern:
+    # Compiled when first needed: classes spanning these scripts take milliseconds to compile.
+    return re.compile(f"[{_IDEOGRAPHS}]|[^\\W{_IDEOGRAPHS}]+")
 
 
 def shortened(text: str, width: int = 60) -> str:
@@ -210,4 +258,4 @@ def quote(text: str, width: int = 60) -> str:
 
 
 __all__ = ["LABEL", "BracketSpan", "ParagraphText", "ParagraphTexts", "normalise", "paragraph_text", "quote",
-           "reading_text"]
+           "reading_text", "words_of"]

@@ -145,6 +145,18 @@ class Paragraph:
         """Every bracket in document order (outer before inner) with its depth (outermost 1)."""
         yield from brackets_in(self.content)
 
+    def written(self) -> tuple[str, int] | None:
+        """While the paragraph's nodes are yet to be made (a large text, read lazily): its content as written
+        (marker excluded) and how many brackets opened in earlier paragraphs are still open where it starts.
+
+        None once they are made. Two paragraphs written alike, with none carried in, read alike: a comparison
+        can tell so without making the nodes of either.
+        """
+        recipe = self.__dict__.get("_build")
+        if recipe is None:
+            return None
+        return recipe[1].text[recipe[2]:recipe[3]], recipe[4] if len(recipe) > 4 else 0
+
     def __getattr__(self, name: str):
         # Reached only for an attribute the instance lacks: the content or the
         # position of a paragraph the reader left to be made on first use (a

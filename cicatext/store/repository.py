@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageError
-from cicatext.records.parties import Parties, parties_from_records
 from cicatext.store import journal, yamlio
 from cicatext.store.files import read_text, remove_leftovers
 from cicatext.store.git import identity_env, resolve, run_git
@@ -45,6 +44,7 @@ MAIN_REF = "refs/heads/main"
 if TYPE_CHECKING:
     from subprocess import CompletedProcess
 
+    from cicatext.records.parties import Parties
     from cicatext.store.limits import Limits
 
 
@@ -245,6 +245,8 @@ class Repository:
     @cached_property
     def parties(self) -> Parties:
         """Every party a draft may name, by code, name or alias: states, groups and the Secretariat."""
+        from cicatext.records.parties import parties_from_records
+
         return parties_from_records(self.states, self.groups, self.secretariat_code)
 
     @cached_property

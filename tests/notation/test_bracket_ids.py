@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cicatext.notation import bracket_ids
 from cicatext.notation.bracket_ids import (
     ALPHABET,
     bracket_code,
@@ -16,6 +17,7 @@ from cicatext.notation.bracket_ids import (
 )
 from cicatext.notation.reader import read
 from cicatext.notation.views import bracket_list
+from tests.notation.corpus import CASES
 
 
 def paragraph(text: str):
@@ -122,3 +124,33 @@ def test_split_id_takes_three_letters_of_the_alphabet_or_more(given: str, parsed
     """An id is PARAGRAPH:CODE, CODE three letters or more of the code alphabet."""
     assert split_id(given) == parsed
     assert is_numbered(given) == (given == "pp9:1")
+
+
+def _shown(paragraph) -> dict[int, str]:
+    return {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [
+    "a [shall] (+IND) b [shall] (-CHN) c [[shall] (+X)] (-Y) d [should] (+IND)",
+    "[one] (+A) [two] (+B) [three] (+C) [one] (+D)",
+])
+def test_shown_by_bracket_gives_the_ids_name_paragraph_shows(text: str) -> None:
+    """The ids from the words' letters alone (the full codes where two brackets share them) are the shown ids."""
+    for paragraph in read(text).draft.paragraphs:
+        assert bracket_ids.shown_by_bracket(paragraph) == _shown(paragraph)
+
+
+def test_shown_by_bracket_tells_codes_apart_past_letters_nearly_shared(monkeypatch) -> None:
+    """Codes whose words' letters differ only in the last, or are the same for other words, still give those ids."""
+    real = bracket_ids._letters.__wrapped__
+
+    def near(key: str, count: int) -> str:
+        letters = real(key, count)
+        # Words' letters that share all but the last: long shown ids; and "b" and "c" share all of theirs.
+        return "abcdefghj" + ("x" if key in ("b", "c") else letters[-1]) if count == 10 else letters
+
+    monkeypatch.setattr(bracket_ids, "_letters", near)
+    for text in ("[a] (+X) [b] (+X) [c] (+Y) [d] (+Z) [a] (-W)", "[a] (+X) [d] (+Y) [e] (+Z)", "[b] (+X) [c] (+Y)"):
+        paragraph = read(text).draft.paragraphs[0]
+        assert bracket_ids.shown_by_bracket(paragraph) == _shown(paragraph)
+        assert all(len(shown.split(":")[1]) >= 10 for shown in _shown(paragraph).values())

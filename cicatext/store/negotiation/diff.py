@@ -7,6 +7,7 @@ compared paragraph by paragraph by `cicatext.notation.bracket_diff`.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,6 @@ from cicatext.store.negotiation.refs import (
     resolve_both,
     slug_of,
 )
-from cicatext.store.register.texts import text_at
 from cicatext.store.repository import Repository
 
 
@@ -81,6 +81,8 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
         for slug in (s for s in slugs if s in docs):
             if commit is None:
+                from cicatext.store.register.texts import text_at
+
                 texts[(side, slug)] = text_at(repo, docs[slug])
                 records[(side, slug)] = repo.path(document_record_path(slug))
             else:
@@ -101,6 +103,20 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
             nearest = unknown.problem.hint or "`cicatext search SYMBOL` finds documents by symbol"
             hint = f"it is not in the register now either; {nearest}"
         raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
+    # The diff makes many small objects that all live until it returns: the collector, paused meanwhile, would
+    # only walk them again and again (about a tenth of the diff of a large document).
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _diffs(slugs, texts, records)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None],
+           records: dict[tuple[str, str], bytes | Path | None]) -> list[DocumentDiff]:
+    """The diff of each document whose text differs between the two sides."""
     from cicatext.notation.reader import read
 
     result = []
@@ -123,7 +139,7 @@ def _record_symbol(record: bytes | Path | None) -> str | None:
     if record is None:
         return None
     try:
-        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load(record.decode("utf-8"))
+        loaded = _safe_load(record) if isinstance(record, Path) else yamlio.load_record(record.decode("utf-8"))
     except (CicatextError, UnicodeDecodeError):
         return None
     return str(loaded["symbol"]) if isinstance(loaded, dict) and loaded.get("symbol") else None
