@@ -134,7 +134,10 @@ def cicatext(*args: str) -> list[str]:
 
 
 def copy_repository(source: Path, target: Path) -> Path:
+    """A copy of the repository as one worked in would be: git's index refreshed, so that git does not read every
+    copied file again (a copy changes each file's inode and change time, which the index's stat cache compares)."""
     subprocess.run(["cp", "-a", str(source), str(target)], check=True)
+    subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=target, capture_output=True, check=False)
     return target
 
 
