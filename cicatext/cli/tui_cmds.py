@@ -6,7 +6,6 @@ import argparse
 import datetime as dt
 import sys
 
-from cicatext.cli.output import require_terminal
 from cicatext.errors import RepositoryError, UsageError
 from cicatext.store.layout import SETTINGS_FILE, document_text_path
 
@@ -45,6 +44,8 @@ def run_tui(args: argparse.Namespace) -> int:
         raise RepositoryError(f"{repo.root} holds a {SETTINGS_FILE} but is not a git repository",
                               hint="run `git init` there and commit the files, or `cicatext init` in an empty folder")
     as_of = _date(args.as_of)
+    from cicatext.cli.output import require_terminal
+
     require_terminal("run it in a terminal, or use the other commands")
     from cicatext.tui.app import run_app
 

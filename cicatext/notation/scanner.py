@@ -367,8 +367,9 @@ class Scanner(AttributionReader):
         """
         text = self.text
         marks = _marks(text)
-        spans = _span_lines(marks)
-        if spans is None or deeper_than(marks.replace(b"\n", b""), self.max_depth):
+        spans, depth = _span_lines(marks)
+        # Balanced line by line, the pairs' depth is known from reducing them; across lines, from the brackets alone.
+        if spans is None or (depth if not spans else _depth(marks.replace(b"\n", b""))) > self.max_depth:
             return False
         self.each = spans
         found = _AFTER_RUN.findall(text)
@@ -537,7 +538,7 @@ def brackets_span_lines(text: str) -> bool | None:
     balanced line by line leave line breaks only and cannot cross a paragraph
     break; otherwise the brackets alone must come to nothing.
     """
-    return _span_lines(_marks(text))
+    return _span_lines(_marks(text))[0]
 
 
 def _marks(text: str) -> bytes:
@@ -545,46 +546,46 @@ def _marks(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)  # a lone surrogate is no bracket
 
 
-def _span_lines(marks: bytes) -> bool | None:
-    left = _reduce(marks)
+def _span_lines(marks: bytes) -> tuple[bool | None, int]:
+    """Whether the brackets span lines (None: they do not balance), and how deep the pairs balanced line by line
+    nest."""
+    left, depth = _reduce(marks)
     if b"[" not in left and b"]" not in left:
-        return False
-    return None if _reduce(left.replace(b"\n", b"")) else True
+        return False, depth
+    return (None if _reduce(left.replace(b"\n", b""))[0] else True), depth
 
 
 # How many times brackets are reduced pair by pair in C before a stack finishes the work (in linear time).
 _PASSES = 8
 
 
-def _reduce(marks: bytes) -> bytes:
-    """`marks` with every `[]` taken out until none is left (a line break keeps its neighbours apart)."""
-    # Each pass takes out the innermost pairs: a few passes in C are quickest for brackets nested a few deep;
-    # brackets nested deeper are finished on a stack, so that any depth costs time in proportion to the text.
+def _reduce(marks: bytes) -> tuple[bytes, int]:
+    """`marks` with every `[]` taken out until none is left (a line break keeps its neighbours apart), and how
+    deep the pairs taken out nested."""
+    # Each pass takes out the innermost pairs, one level of depth: a few passes in C are quickest for brackets
+    # nested a few deep; brackets nested deeper are finished on a stack, so that any depth costs time in
+    # proportion to the text.
+    passes = 0
     for _ in range(_PASSES):
         if b"[]" not in marks:
-            return marks
-        marks = marks.replace(b"[]", b"")
-    left = bytearray()
-    for mark in marks:
-        if mark == 93 and left and left[-1] == 91:  # `]` closing the `[` before it
-            left.pop()
-        else:
-            left.append(mark)
-    return bytes(left)
-
-
-def deeper_than(marks: bytes, limit: int) -> bool:
-    """Whether balanced brackets (`marks`, brackets alone) nest deeper than `limit`."""
-    # Each pass takes out the innermost pairs: one level of depth.
-    passes = 0
-    while marks and passes < _PASSES:
+            return marks, passes
         marks = marks.replace(b"[]", b"")
         passes += 1
-    deepest = level = 0
+    left = bytearray()
+    opened = deepest = 0  # the `[`s on top of the stack, and the most of them a `]` closed
     for mark in marks:
-        if mark == 91:
-            level += 1
-            deepest = max(deepest, level)
+        if mark == 93 and opened:  # `]` closing the `[` before it
+            left.pop()
+            deepest = max(deepest, opened)
+            opened -= 1
         else:
-            level -= 1
-    return passes + deepest > limit
+            left.append(mark)
+            opened = opened + 1 if mark == 91 else 0
+    return bytes(left), passes + deepest
+
+
+def _depth(marks: bytes) -> int:
+    """How deep balanced brackets (`marks`, brackets alone) nest."""
+    return _reduce(marks)[1]
+
+

@@ -28,7 +28,15 @@ from cicatext.notation.bracket_ids import (
 )
 from cicatext.notation.paragraph_text import paragraph_text, shortened
 from cicatext.notation.render import render
-from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance, Text
+from cicatext.notation.tree import (
+    Attribution,
+    Bracket,
+    Draft,
+    Paragraph,
+    Stance,
+    Text,
+    brackets_in,
+)
 
 
 @dataclass(frozen=True)
@@ -165,8 +173,7 @@ def locate(draft: Draft, bracket_id: str) -> tuple[Paragraph, Bracket, Bracket |
     (None at depth 1)."""
     found = lookup(draft, bracket_id)
     paragraph = draft.paragraph(found.paragraph)
-    parent = next(parent for bracket, parent in _with_parents(paragraph.content, None) if bracket is found.bracket)
-    return paragraph, found.bracket, parent
+    return paragraph, found.bracket, _parent_of(paragraph.content, found.bracket)
 
 
 def lookup(draft: Draft, bracket_id: str) -> Named:
@@ -218,18 +225,15 @@ def _numbered_hint(draft: Draft, bracket_id: str) -> str:
             "check it is the one meant, then use its id")
 
 
-def _with_parents(nodes, parent: Bracket | None):
-    """Every bracket within `nodes` in document order with the bracket directly around it (on an explicit stack)."""
-    stack = [(parent, iter(nodes))]
-    while stack:
-        around, pending = stack[-1]
-        for node in pending:
-            if isinstance(node, Bracket):
-                yield node, around
-                stack.append((node, iter(node.body)))
-                break
-        else:
-            stack.pop()
+def _parent_of(nodes, target: Bracket) -> Bracket | None:
+    """The bracket directly around `target` within `nodes` (None at depth 1): the last bracket met one level up."""
+    around: list[Bracket | None] = [None]
+    for bracket, depth in brackets_in(nodes):
+        del around[depth:]
+        if bracket is target:
+            break
+        around.append(bracket)
+    return around[-1]
 
 
 def _nearest_hint(draft: Draft, bracket_id: str, paragraph: Paragraph | None = None) -> str:
