@@ -401,22 +401,11 @@ class Repository:
     def lock(self) -> Iterator[None]:
         """Hold the repository's write lock; a second writer is refused with a clear message."""
         lock_path = self.git_dir() / WRITE_LOCK
-        taken_over = False
+        taken_over = take_lock(lock_path)
+        if taken_over is None:
+            raise RepositoryError("another cicatext command is writing to this repository",
+                                  hint=f"wait for it to finish; if none is running, remove {lock_path}")
         try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            if stale_lock(lock_path):
-                lock_path.unlink(missing_ok=True)
-                fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-                taken_over = True
-            else:
-                raise RepositoryError(
-                    "another cicatext command is writing to this repository",
-                    hint=f"wait for it to finish; if none is running, remove {lock_path}",
-                ) from None
-        try:
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
             clear_stale_locks(lock_path.parent, ignore=WRITE_LOCK)
             if taken_over or journal.pending(self):
                 # A writer was killed holding the lock (or its journal was left): its temporary files may be
@@ -500,6 +489,27 @@ def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
         return True
     revisions = entry.record.get("revisions") or []
     return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
+
+
+def take_lock(lock_path: Path) -> bool | None:
+    """Create `lock_path` holding this process's id, taking over a lock left by a process that is gone: None when
+    a live process holds it, else whether a gone process's lock was taken over."""
+    taken_over = False
+    for _ in range(3):  # another process may take a lock over between our look and our own try
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if not stale_lock(lock_path):
+                return None
+            lock_path.unlink(missing_ok=True)
+            taken_over = True
+            continue
+        try:
+            os.write(fd, str(os.getpid()).encode())
+        finally:
+            os.close(fd)
+        return taken_over
+    return None
 
 
 def stale_lock(lock_path: Path) -> bool:

@@ -117,26 +117,17 @@ def build_lock(path: Path, *, wait: bool) -> Iterator[bool]:
     lock left by a process that is gone is taken over, and the file that
     process was building is deleted.
     """
-    from cicatext.store.repository import stale_lock
+    from cicatext.store.repository import take_lock
 
     lock = path.with_name(SEARCH_BUILD_LOCK)
     path.parent.mkdir(parents=True, exist_ok=True)
     waited = False
-    while True:
-        try:
-            handle = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            if stale_lock(lock):
-                lock.unlink(missing_ok=True)
-                continue
-            if not wait:
-                raise BuildRunning(str(lock)) from None
-            waited = True
-            time.sleep(_POLL)
+    while take_lock(lock) is None:
+        if not wait:
+            raise BuildRunning(str(lock))
+        waited = True
+        time.sleep(_POLL)
     try:
-        os.write(handle, str(os.getpid()).encode())
-        os.close(handle)
         _remove_abandoned(path)
         yield waited
     finally:
