@@ -125,37 +125,43 @@ def _branch_files(commits: dict, tip: str) -> set[str]:
 
 class _PositionSets:
     """The position sets one round reads, by blob id: each blob read from git once, and parsed and checked once,
-    whether a delegation's branch holds it now or an earlier round compiled it."""
+    whether a delegation's branch holds it now or an earlier round compiled it. Only what a branch holds now is
+    kept once parsed: an earlier round's blob is wanted for its keys alone."""
 
     def __init__(self, repo: Repository) -> None:
         self._repo = repo
         self._contents: dict[str, bytes] = {}
+        self._held: set[str] = set()
         self._read: dict[str, tuple[Any, PositionSet]] = {}
 
     def hold(self, content: bytes) -> str:
-        """Keep a position set's bytes, read from git with the rest of the round's files; its blob id."""
+        """Keep a position set a branch holds, read from git with the rest of the round's files; its blob id."""
         blob = blob_id(content)
         self._contents.setdefault(blob, content)
+        self._held.add(blob)
         return blob
 
     def fetch(self, blobs: Sequence[str]) -> None:
-        """Read from git, in one call, the blobs not already held; those git does not have stay unheld."""
+        """Read from git, in one call, the blobs not already in hand; those git does not have stay unread."""
         missing = sorted({blob for blob in blobs if blob not in self._contents})
         for blob, found in zip(missing, cat_files(self._repo, missing)):
             if found is not None:
                 self._contents[blob] = found[1]
 
     def content(self, blob: str) -> bytes | None:
-        """A held blob's bytes."""
+        """A blob's bytes, None when git has none (or an earlier round's blob already parsed)."""
         return self._contents.get(blob)
 
     def read(self, blob: str, *, file: str) -> tuple[Any, PositionSet]:
-        """A held blob's YAML record and its position set; RecordError naming `file` when it is not one. What
-        parsed once is not parsed again; what failed fails again, naming the file it is read as this time."""
+        """A blob's YAML record and its position set; RecordError naming `file` when it is not one. A branch's blob
+        parsed once is not parsed again; one that failed fails again, naming the file it is read as this time."""
         found = self._read.get(blob)
         if found is None:
-            record = yamlio.load_record(self._contents[blob].decode("utf-8"), file=file, bounds=self._repo.limits)
-            found = self._read[blob] = (record, PositionSet.from_record(record, file=file))
+            content = self._contents[blob] if blob in self._held else self._contents.pop(blob)
+            record = yamlio.load_record(content.decode("utf-8"), file=file, bounds=self._repo.limits)
+            found = (record, PositionSet.from_record(record, file=file))
+            if blob in self._held:
+                self._read[blob] = found
         return found
 
 
