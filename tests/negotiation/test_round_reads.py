@@ -11,7 +11,15 @@ from cicatext.store.negotiation import rounds
 from cicatext.store.negotiation.branches import start_delegation
 from cicatext.store.negotiation.propose import propose
 from cicatext.store.negotiation.rounds import run_round
-from tests.negotiation.conftest import SLUG, SYMBOL, cli, edit, git, propose_as, snapshot
+from tests.negotiation.conftest import (
+    SLUG,
+    SYMBOL,
+    cli,
+    edit,
+    git,
+    propose_as,
+    snapshot,
+)
 
 MEASURES = ("Improve the measures taken", "Improve the steps taken")
 ONLINE = ("in volunteer activities, both onsite and online;", "in volunteer activities;")
