@@ -109,3 +109,25 @@ def test_words_in_anothers_mouth_are_refused_with_the_record_the_round_read(volu
     assert code == 1 and "Traceback" not in err
     assert f"delegations/IND:{path}:10:21: entry e1: text attributes words to CHN ('(+CHN)'), not to IND" in err, err
     assert snapshot(volunteer.root) == before
+
+
+def test_a_position_set_over_the_file_limit_in_bytes_is_refused(volunteer, capsys):
+    """A position set of fewer characters than `limits.file_bytes` but more bytes is refused, naming the setting."""
+    start_delegation(volunteer, "IND")
+    path = POSITIONS.format(code="IND")
+    volunteer.commit({path: yamlio.dump({"delegation": "IND", "document": SYMBOL, "entries": [
+        {"id": "e1", "action": "reserve", "paragraph": "op13", "bracket": "op13:1",
+         "justification": "обоснование " * 400}]})}, "IND positions")
+    git(volunteer.root, "switch", "--quiet", "main")
+    settings = volunteer.path("cicatext.yaml")
+    settings.write_text(settings.read_text(encoding="utf-8") + "limits:\n  file_bytes: 6000\n", encoding="utf-8")
+    git(volunteer.root, "commit", "-qam", "limits")
+    size = len(git(volunteer.root, "show", f"delegations/IND:{path}").encode("utf-8"))
+    characters = len(git(volunteer.root, "show", f"delegations/IND:{path}"))
+    assert characters <= 6000 < size
+    before = snapshot(volunteer.root)
+    code = cli("round", SYMBOL, "-C", str(volunteer.root))
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    assert f"delegations/IND:{path} is {size:,} bytes, over the limit of 6,000 bytes set by limits.file_bytes" in err, err
+    assert snapshot(volunteer.root) == before
