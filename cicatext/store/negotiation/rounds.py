@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from cicatext.errors import (
     CicatextError,
@@ -50,10 +51,9 @@ from cicatext.store.negotiation.checks import (
     upstream_check,
 )
 from cicatext.store.negotiation.history import RoundCommit, round_commits
-from cicatext.store.negotiation.propose import load_position_set
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
 from cicatext.store.repository import Repository
-from cicatext.store.trust.attribution_guard import position_set_problems
+from cicatext.store.trust.attribution_guard import parsed_position_set_problems
 
 _ZERO = "0" * 40
 
@@ -123,7 +123,52 @@ def _branch_files(commits: dict, tip: str) -> set[str]:
     return files
 
 
-def _compiled_keys(repo: Repository, rounds: Sequence[RoundCommit]) -> dict[str, set[str]]:
+class _PositionSets:
+    """The position sets one round reads, by blob id: each blob read from git once, and parsed and checked once,
+    whether a delegation's branch holds it now or an earlier round compiled it. Only what a branch holds now is
+    kept once parsed: an earlier round's blob is wanted for its keys alone."""
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._contents: dict[str, bytes] = {}
+        self._held: set[str] = set()
+        self._read: dict[str, tuple[Any, PositionSet]] = {}
+
+    def hold(self, content: bytes) -> str:
+        """Keep a position set a branch holds, read from git with the rest of the round's files; its blob id."""
+        blob = blob_id(content)
+        self._contents.setdefault(blob, content)
+        self._held.add(blob)
+        return blob
+
+    def fetch(self, blobs: Sequence[str]) -> None:
+        """Read from git, in one call, the blobs not already in hand; those git does not have stay unread."""
+        missing = sorted({blob for blob in blobs if blob not in self._contents})
+        for blob, found in zip(missing, cat_files(self._repo, missing)):
+            if found is not None:
+                self._contents[blob] = found[1]
+
+    def content(self, blob: str) -> bytes | None:
+        """A blob's bytes, None when git has none (or an earlier round's blob already parsed)."""
+        return self._contents.get(blob)
+
+    def read(self, blob: str, *, file: str) -> tuple[Any, PositionSet]:
+        """A blob's YAML record and its position set; RecordError naming `file` when it is not one. A branch's blob
+        parsed once is not parsed again; one that failed fails again, naming the file it is read as this time."""
+        found = self._read.get(blob)
+        if found is None:
+            content = self._contents[blob] if blob in self._held else self._contents.pop(blob)
+            bounds = self._repo.limits
+            # load_record bounds a text by its characters; a file over the limit in bytes is load's to refuse.
+            load = yamlio.load_record if len(content) <= bounds.file_bytes else yamlio.load
+            record = load(content.decode("utf-8"), file=file, bounds=bounds)
+            found = (record, PositionSet.from_record(record, file=file))
+            if blob in self._held:
+                self._read[blob] = found
+        return found
+
+
+def _compiled_keys(sets: _PositionSets, rounds: Sequence[RoundCommit]) -> dict[str, set[str]]:
     """Code → keys of the entries earlier rounds compiled (placed), from the blobs their trailers name."""
     wanted: list[tuple[RoundCommit, str, str]] = []
     for round_commit in rounds:
@@ -132,13 +177,13 @@ def _compiled_keys(repo: Repository, rounds: Sequence[RoundCommit]) -> dict[str,
             if blob:
                 wanted.append((round_commit, code, blob.strip()))
     blobs = sorted({blob for _, _, blob in wanted})
-    contents = dict(zip(blobs, cat_files(repo, blobs)))
+    sets.fetch(blobs)
     keys_of: dict[str, set[str]] = {}
-    for blob, found in contents.items():
-        if found is None:
+    for blob in blobs:
+        if sets.content(blob) is None:
             continue
         try:
-            position_set = load_position_set(found[1].decode("utf-8"), file=blob, bounds=repo.limits)
+            _, position_set = sets.read(blob, file=blob)
         except CicatextError:
             continue
         keys_of[blob] = {e.key for e in position_set.entries}
@@ -210,7 +255,9 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         record_text = found[1][1].decode("utf-8")
         draft = read_draft(base_text, codes=repo.codes, file=text_path,
                            record=yamlio.load(record_text, file=entry.record_path, bounds=repo.limits), language=language)
-        compiled_before = _compiled_keys(repo, history)
+        sets = _PositionSets(repo)
+        held = [None if content is None else sets.hold(content[1]) for content in found[2:]]
+        compiled_before = _compiled_keys(sets, history)
 
         position_sets: list[PositionSet] = []
         pending: dict[str, set[str]] = {}
@@ -219,7 +266,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         blobs: dict[str, str] = {}
         problems: list[Problem] = []
         provided: list[str] = []
-        for (code, (ref_name, oid)), content in zip(tips.items(), found[2:]):
+        for (code, (ref_name, oid)), blob in zip(tips.items(), held):
             if oid in commits:
                 changed = _branch_files(commits, oid)
                 outside = sorted(f for f in changed if not f.startswith(f"{delegation_folder(code)}/"))
@@ -231,13 +278,13 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                              "`cicatext propose`, or leave it out with --delegations")
                 if any(provided_by(f) == code for f in changed):
                     provided.append(code)  # confidential records it provided come to main with this round
-            if content is None:
+            if blob is None:
                 idle.append(code)
                 continue
             file = f"{ref_name}:{positions[code]}"
-            position_set = load_position_set(content[1].decode("utf-8"), file=file, bounds=repo.limits)
-            problems.extend(replace(p, file=file) for p in position_set_problems(positions[code],
-                                                                                  content[1].decode("utf-8"), code))
+            record, position_set = sets.read(blob, file=file)
+            problems.extend(replace(p, file=file) for p in parsed_position_set_problems(
+                positions[code], sets.content(blob).decode("utf-8"), record, code))
             if position_set.delegation != code:
                 raise RecordError(f"{file} names delegation {position_set.delegation!r}, not {code}", file=file,
                                   hint=f"a delegation writes only its own positions; fix it on {ref_name}")
@@ -253,7 +300,7 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
             problems.extend(check_entries(draft, fresh, file=file))
             position_sets.append(position_set)
             pending[code] = new_keys
-            blobs[code] = blob_id(content[1])
+            blobs[code] = blob
             if oid in commits:
                 merged.append(code)
         if problems:

@@ -45,21 +45,32 @@ def position_set_problems(path: str, text: str, code: str, bounds: Limits = DEFA
     """
     from cicatext.store import yamlio
 
-    problems: list[Problem] = []
-    owner = position_owner(path)
-    if owner is not None and owner != code:
-        problems.append(Problem(f"{path} lies in {owner}'s folder, not {code}'s", file=path,
-                                hint=_HINT.format(code=code), code="attribution"))
     try:
         record = yamlio.load(text, file=path, bounds=bounds)
     except RecordError:
-        return problems
+        return _owner_problems(path, code)
+    return parsed_position_set_problems(path, text, record, code, bounds)
+
+
+def parsed_position_set_problems(path: str, text: str, record, code: str, bounds: Limits = DEFAULT) -> list[Problem]:
+    """What `position_set_problems` reports for a position set whose text is already parsed into `record` (a
+    round reads each position set once, and checks what it read)."""
+    problems = _owner_problems(path, code)
     named = record.get("delegation") if isinstance(record, Mapping) else None
     if isinstance(named, str) and named != code:
         problems.append(_located(path, text, f"delegation: {named}",
                                  f"{path} names delegation {named!r}, not {code}", code))
     limit = bounds.problems_per_file
     return problems + record_problems(path, text, record, code, limit=max(limit - len(problems), 0))
+
+
+def _owner_problems(path: str, code: str) -> list[Problem]:
+    """A position set lying in another delegation's folder."""
+    owner = position_owner(path)
+    if owner is not None and owner != code:
+        return [Problem(f"{path} lies in {owner}'s folder, not {code}'s", file=path, hint=_HINT.format(code=code),
+                        code="attribution")]
+    return []
 
 
 def record_problems(path: str, text: str, record, code: str, *, fields: bool = True,
