@@ -80,8 +80,8 @@ class Limits:
         what = f"{file or 'the file'} is {'more than ' if partial else ''}{(self.file_bytes if partial else size):,} bytes"
         if "file_bytes" in self.chosen:
             return f"{what}, over the limit of {self.file_bytes:,} bytes{self.named('file_bytes')}"
-        return (f"{what}, over cicatext's limit of {self.file_bytes:,} bytes "
-                f"({self.file_bytes // (1024 * 1024)} MiB) for one file")
+        mebibytes = f" ({self.file_bytes / (1024 * 1024):.0f} MiB)" if self.file_bytes >= 1024 * 1024 else ""
+        return f"{what}, over cicatext's limit of {self.file_bytes:,} bytes{mebibytes} for one file"
 
 
 DEFAULT = Limits()

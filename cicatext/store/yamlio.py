@@ -136,6 +136,15 @@ def _events(text: str):
             return
 
 
+def _stored_size(text: str, limit: int) -> int:
+    """The text's size in bytes as stored (UTF-8), counted without a copy where its characters already say it is
+    over `limit` or where it is ASCII."""
+    size = len(text)
+    if size <= limit and not text.isascii():
+        size = len(text.encode("utf-8", "surrogatepass"))
+    return size
+
+
 def check_limits(text: str, file: str | None = None, bounds: limits.Limits = limits.DEFAULT) -> None:
     """Refuse a YAML text over `bounds` (`store.limits`), from its size and its parser events, before anything is built.
 
@@ -145,11 +154,7 @@ def check_limits(text: str, file: str | None = None, bounds: limits.Limits = lim
     before it would be expanded. A text that is not valid YAML passes here;
     the loader that follows says where it is wrong.
     """
-    # Bytes as stored, counted without a copy where the characters already say it.
-    size = len(text)
-    if size <= bounds.file_bytes and not text.isascii():
-        size = len(text.encode("utf-8", "surrogatepass"))
-    too_large = bounds.too_large(size, file)
+    too_large = bounds.too_large(_stored_size(text, bounds.file_bytes), file)
     if too_large:
         raise RecordError(too_large, file=file, hint=limits.LIMIT_HINT)
     nodes = aliases = 0
@@ -247,7 +252,7 @@ def load_record(text: str, file: str | None = None, bounds: limits.Limits = limi
     anything else (a tag, an anchor, a float, a directive, a duplicate key, an
     error) is left to `load`, which reads it or says where it is wrong.
     """
-    if _CParser is not None and len(text) <= bounds.file_bytes:
+    if _CParser is not None and _stored_size(text, bounds.file_bytes) <= bounds.file_bytes:
         try:
             return _record_from_events(_CParser(text).get_event, bounds)
         except Exception:  # noqa: BLE001 - whatever the quick path does not take, `load` takes

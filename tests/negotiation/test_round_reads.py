@@ -131,3 +131,20 @@ def test_a_position_set_over_the_file_limit_in_bytes_is_refused(volunteer, capsy
     assert code == 1 and "Traceback" not in err, err
     assert f"delegations/IND:{path} is {size:,} bytes, over the limit of 6,000 bytes set by limits.file_bytes" in err, err
     assert snapshot(volunteer.root) == before
+
+
+def test_a_position_set_that_is_not_utf8_is_refused_at_its_line_and_column(volunteer, capsys):
+    """A branch's position set holding a byte that is not UTF-8 (saved as Latin-1) is refused at that byte's line
+    and column, naming the branch's file, with no traceback; nothing changes."""
+    start_delegation(volunteer, "IND")
+    path = POSITIONS.format(code="IND")
+    volunteer.commit({path: f"delegation: IND\ndocument: {SYMBOL}\nentries: []\nnote: caf\xe9\n".encode("latin-1")},
+                     "IND positions")
+    git(volunteer.root, "switch", "--quiet", "main")
+    propose_as(volunteer, "CHN", MEASURES)
+    before = snapshot(volunteer.root)
+    code = cli("round", SYMBOL, "-C", str(volunteer.root))
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err, err
+    assert f"delegations/IND:{path}:4:10: the file holds bytes that are not UTF-8" in err, err
+    assert snapshot(volunteer.root) == before

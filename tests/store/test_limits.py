@@ -148,3 +148,14 @@ def test_oversized_blob_is_found_from_the_tree_listing(new_repo):
     assert "over cicatext's limit" in found.message
     assert limits.oversized_blob(new_repo.root, "HEAD~1") is None
 
+
+
+@pytest.mark.parametrize("reader", [yamlio.load, yamlio.load_record])
+def test_the_file_limit_counts_bytes_on_every_path(reader):
+    """A record of fewer characters than `file_bytes` but more bytes (Cyrillic, two bytes each) is refused by the
+    quick record reader as by the strict one."""
+    text = "justification: " + "обоснование " * 300 + "\n"
+    bounds = limits.Limits(file_bytes=6000)
+    assert len(text) <= 6000 < len(text.encode("utf-8"))
+    with pytest.raises(RecordError, match=r"f\.yaml is 6,916 bytes, over cicatext's limit of 6,000 bytes for one"):
+        reader(text, file="f.yaml", bounds=bounds)

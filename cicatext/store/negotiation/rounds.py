@@ -159,9 +159,8 @@ class _PositionSets:
         if found is None:
             content = self._contents[blob] if blob in self._held else self._contents.pop(blob)
             bounds = self._repo.limits
-            # load_record bounds a text by its characters; a file over the limit in bytes is load's to refuse.
-            load = yamlio.load_record if len(content) <= bounds.file_bytes else yamlio.load
-            record = load(content.decode("utf-8"), file=file, bounds=bounds)
+            # A byte that is not UTF-8 is kept (surrogateescape) for the loader to refuse at its line and column.
+            record = yamlio.load_record(content.decode("utf-8", "surrogateescape"), file=file, bounds=bounds)
             found = (record, PositionSet.from_record(record, file=file))
             if blob in self._held:
                 self._read[blob] = found
