@@ -93,9 +93,12 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         if item is None or item[0] != "commit":
             resolve(repo, ref)  # raises, naming the revision git does not know
     found = found[len(checks):]
-    for index, (key, _, _) in enumerate(at_commits):
+    from cicatext.store.register.texts import decoded
+
+    for index, (key, text_spec, _) in enumerate(at_commits):
         text, record = found[2 * index], found[2 * index + 1]
-        texts[key] = text[1].decode("utf-8") if text and text[0] == "blob" else None
+        commit, path = text_spec.split(":", 1)
+        texts[key] = decoded(text[1], path, commit[:10]) if text and text[0] == "blob" else None
         records[key] = record[1] if record and record[0] == "blob" else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
         hint = None

@@ -137,7 +137,8 @@ def bracket_origin(repo: Repository, symbol: str, bracket_id: str, *, language: 
     def holds(content) -> bool:
         if content is None:
             return False
-        other = read(content[1].decode("utf-8")).draft.paragraph(paragraph.id)
+        # An earlier version that is not UTF-8 is compared as far as it reads: its other bytes hold no paragraph's text.
+        other = read(content[1].decode("utf-8", "replace")).draft.paragraph(paragraph.id)
         if other is None:
             return False
         reading = paragraph_text(other)

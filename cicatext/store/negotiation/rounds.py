@@ -250,8 +250,10 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         found = cat_files(repo, specs)
         if found[0] is None:
             raise UsageError(f"{entry.symbol} has no {language} text on {MAIN}")
-        base_text = found[0][1].decode("utf-8")
-        record_text = found[1][1].decode("utf-8")
+        from cicatext.store.register.texts import decoded
+
+        base_text = decoded(found[0][1], text_path, MAIN)
+        record_text = decoded(found[1][1], entry.record_path, MAIN)
         draft = read_draft(base_text, codes=repo.codes, file=text_path,
                            record=yamlio.load(record_text, file=entry.record_path, bounds=repo.limits), language=language)
         sets = _PositionSets(repo)

@@ -51,11 +51,18 @@ def text_at(repo: Repository, path: str, ref: str | None = None, *, required: bo
             return None
         raise UsageError(f"{path} did not exist at {ref}",
                          hint="choose a revision at which the document had its text in this language")
+    return decoded(blob[1], path, ref)
+
+
+def decoded(data: bytes, path: str, ref: str | None = None) -> str:
+    """A file's bytes as git holds them, as text; a RecordError naming the file (at `ref`) and the first byte that
+    is not UTF-8."""
     try:
-        return blob[1].decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise RecordError(f"{path} is not UTF-8 text (byte {error.start})", file=path,
-                          hint="save the file as UTF-8") from None
+        where = f"{ref}:{path}" if ref else path
+        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", file=where,
+                          hint="save the file as UTF-8 and commit it again") from None
 
 
 @dataclass(frozen=True)
