@@ -77,74 +77,65 @@ def test_each_position_set_is_read_from_git_parsed_and_checked_once(volunteer, m
     assert [p.entry.id for p in result.compiled.placed if p.delegation == "CHN"] == ["e2"]
 
 
-def test_a_position_set_that_is_not_yaml_is_refused_at_its_line_and_column(volunteer, capsys):
-    """A branch's position set that does not parse is refused naming the branch, the file, its line and column,
-    and nothing changes."""
+def _branch_set(volunteer, content: str | bytes, *, chn_too: bool = False) -> str:
+    """IND's branch holding `content` as its position set (and CHN's proposals on main with `chn_too`); its path."""
     start_delegation(volunteer, "IND")
     path = POSITIONS.format(code="IND")
-    volunteer.commit({path: f"delegation: IND\ndocument: {SYMBOL}\nentries:\n  - id: e1\n    action: [reserve\n"},
-                     "IND positions")
+    volunteer.commit({path: content}, "IND positions")
     git(volunteer.root, "switch", "--quiet", "main")
-    propose_as(volunteer, "CHN", MEASURES)
+    if chn_too:
+        propose_as(volunteer, "CHN", MEASURES)
+    return path
+
+
+def _refused(volunteer, capsys) -> str:
+    """What a round said refusing, after checking it exited 1 without a traceback and changed nothing."""
     before = snapshot(volunteer.root)
     code = cli("round", SYMBOL, "-C", str(volunteer.root))
     err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err
-    assert f"delegations/IND:{path}:6:1: YAML syntax" in err, err
+    assert code == 1 and "Traceback" not in err, err
     assert snapshot(volunteer.root) == before
+    return err
+
+
+def test_a_position_set_that_is_not_yaml_is_refused_at_its_line_and_column(volunteer, capsys):
+    """A branch's position set that does not parse is refused naming the branch, the file, its line and column,
+    and nothing changes."""
+    path = _branch_set(volunteer, f"delegation: IND\ndocument: {SYMBOL}\nentries:\n  - id: e1\n    action: [reserve\n",
+                       chn_too=True)
+    err = _refused(volunteer, capsys)
+    assert f"delegations/IND:{path}:6:1: YAML syntax" in err, err
 
 
 def test_words_in_anothers_mouth_are_refused_with_the_record_the_round_read(volunteer, capsys):
     """The attribution check runs on the record the round parsed: an insertion attributed to another delegation
     is refused at its line, naming the branch's file."""
-    start_delegation(volunteer, "IND")
-    path = POSITIONS.format(code="IND")
-    volunteer.commit({path: yamlio.dump({"delegation": "IND", "document": SYMBOL, "entries": [
+    path = _branch_set(volunteer, yamlio.dump({"delegation": "IND", "document": SYMBOL, "entries": [
         {"id": "e1", "action": "insert", "paragraph": "op4", "anchor": {"before": "Improve the", "after": "measures"},
-         "text": "[urgent] (+CHN)"}]})}, "IND positions")
-    git(volunteer.root, "switch", "--quiet", "main")
-    before = snapshot(volunteer.root)
-    code = cli("round", SYMBOL, "-C", str(volunteer.root))
-    err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err
+         "text": "[urgent] (+CHN)"}]}))
+    err = _refused(volunteer, capsys)
     assert f"delegations/IND:{path}:10:21: entry e1: text attributes words to CHN ('(+CHN)'), not to IND" in err, err
-    assert snapshot(volunteer.root) == before
 
 
 def test_a_position_set_over_the_file_limit_in_bytes_is_refused(volunteer, capsys):
     """A position set of fewer characters than `limits.file_bytes` but more bytes is refused, naming the setting."""
-    start_delegation(volunteer, "IND")
-    path = POSITIONS.format(code="IND")
-    volunteer.commit({path: yamlio.dump({"delegation": "IND", "document": SYMBOL, "entries": [
+    path = _branch_set(volunteer, yamlio.dump({"delegation": "IND", "document": SYMBOL, "entries": [
         {"id": "e1", "action": "reserve", "paragraph": "op13", "bracket": "op13:1",
-         "justification": "обоснование " * 400}]})}, "IND positions")
-    git(volunteer.root, "switch", "--quiet", "main")
+         "justification": "обоснование " * 400}]}))
     settings = volunteer.path("cicatext.yaml")
     settings.write_text(settings.read_text(encoding="utf-8") + "limits:\n  file_bytes: 6000\n", encoding="utf-8")
     git(volunteer.root, "commit", "-qam", "limits")
     size = len(git(volunteer.root, "show", f"delegations/IND:{path}").encode("utf-8"))
     characters = len(git(volunteer.root, "show", f"delegations/IND:{path}"))
     assert characters <= 6000 < size
-    before = snapshot(volunteer.root)
-    code = cli("round", SYMBOL, "-C", str(volunteer.root))
-    err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err, err
+    err = _refused(volunteer, capsys)
     assert f"delegations/IND:{path} is {size:,} bytes, over the limit of 6,000 bytes set by limits.file_bytes" in err, err
-    assert snapshot(volunteer.root) == before
 
 
 def test_a_position_set_that_is_not_utf8_is_refused_at_its_line_and_column(volunteer, capsys):
     """A branch's position set holding a byte that is not UTF-8 (saved as Latin-1) is refused at that byte's line
     and column, naming the branch's file, with no traceback; nothing changes."""
-    start_delegation(volunteer, "IND")
-    path = POSITIONS.format(code="IND")
-    volunteer.commit({path: f"delegation: IND\ndocument: {SYMBOL}\nentries: []\nnote: caf\xe9\n".encode("latin-1")},
-                     "IND positions")
-    git(volunteer.root, "switch", "--quiet", "main")
-    propose_as(volunteer, "CHN", MEASURES)
-    before = snapshot(volunteer.root)
-    code = cli("round", SYMBOL, "-C", str(volunteer.root))
-    err = capsys.readouterr().err
-    assert code == 1 and "Traceback" not in err, err
+    path = _branch_set(volunteer, f"delegation: IND\ndocument: {SYMBOL}\nentries: []\nnote: caf\xe9\n".encode("latin-1"),
+                       chn_too=True)
+    err = _refused(volunteer, capsys)
     assert f"delegations/IND:{path}:4:10: the file holds bytes that are not UTF-8" in err, err
-    assert snapshot(volunteer.root) == before
