@@ -78,6 +78,7 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     texts: dict[tuple[str, str], str | None] = {}
     records: dict[tuple[str, str], bytes | Path | None] = {}
     at_commits: list[tuple[tuple[str, str], str, str]] = []
+    named = {"a": ref_a, "b": ref_b}
     for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
         for slug in (s for s in slugs if s in docs):
             if commit is None:
@@ -95,10 +96,11 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     found = found[len(checks):]
     from cicatext.store.register.texts import decoded
 
-    for index, (key, text_spec, _) in enumerate(at_commits):
+    for index, (key, _, _) in enumerate(at_commits):
         text, record = found[2 * index], found[2 * index + 1]
-        commit, path = text_spec.split(":", 1)
-        texts[key] = decoded(text[1], path, commit[:10]) if text and text[0] == "blob" else None
+        side, slug = key
+        path = (docs_a if side == "a" else docs_b)[slug]
+        texts[key] = decoded(text[1], path, named[side]) if text and text[0] == "blob" else None
         records[key] = record[1] if record and record[0] == "blob" else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
         hint = None
