@@ -32,10 +32,10 @@ size, for the problems alone.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from cicatext.collector import paused
 from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, place_of
 from cicatext.notation.attributions import Source
 from cicatext.notation.nesting import MAX_DEPTH
@@ -81,14 +81,8 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     known = frozenset(codes) if codes is not None else None
     # The reader makes many small objects that all live on: pausing the
     # collector meanwhile saves much of the time of a large read.
-    pause = len(text) >= _PAUSE_FROM and gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
+    with paused(len(text) >= _PAUSE_FROM):
         draft, problems = Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=len(text) >= LAZY_FROM)
-    finally:
-        if pause:
-            gc.enable()
     return Reading(draft, _with_nul_problems(problems, text, file))
 
 
@@ -191,13 +185,7 @@ def make_nodes(draft: Draft) -> Draft:
     waiting = [p for p in draft.paragraphs if "content" not in p.__dict__]
     if not waiting:
         return draft
-    pause = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
+    with paused():
         for paragraph in waiting:
             paragraph.content  # noqa: B018 (made on first use)
-    finally:
-        if pause:
-            gc.enable()
     return draft

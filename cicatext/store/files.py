@@ -71,21 +71,15 @@ def write_json_quietly(path: Path, value: object) -> None:
 
 def read_marshal(path: Path) -> object:
     """A cache file's value in marshal's format; None when it is missing, unreadable or not marshal data."""
-    import gc
     import marshal
 
-    # Loading makes many small containers at once: the collector, which would go over them again and again as
-    # they come, is paused meanwhile (none of them can be part of a cycle yet).
-    pause = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-    finally:
-        if pause:
-            gc.enable()
+    from cicatext.collector import paused
+
+    with paused():
+        try:
+            return marshal.loads(path.read_bytes())
+        except (OSError, ValueError, EOFError, TypeError):
+            return None
 
 
 def write_marshal_quietly(path: Path, value: object) -> None:

@@ -7,10 +7,10 @@ compared paragraph by paragraph by `cicatext.notation.bracket_diff`.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from pathlib import Path
 
+from cicatext.collector import paused
 from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
@@ -110,13 +110,8 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         raise UsageError(f"{symbol} has no {language} text at {ref_a} or {ref_b}", hint=hint)
     # The diff makes many small objects that all live until it returns: the collector, paused meanwhile, would
     # only walk them again and again (about a tenth of the diff of a large document).
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with paused():
         return _diffs(slugs, texts, records)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None],

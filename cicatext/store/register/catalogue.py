@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cicatext.errors import CicatextError, Problem
-from cicatext.store.files import UNSETTLED, document_files
+from cicatext.store.files import UNSETTLED, document_files, read_marshal
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
@@ -501,17 +501,7 @@ def _text(value) -> str:
 
 def _read_cache(path: Path, language: str) -> dict:
     """The register cache's entries, or {} when there is none for this format, Python and language."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        return {}
-    # Read whole and loaded from bytes: marshal.load of a file object reads each object apart (6-7 times slower).
-    try:
-        head = marshal.loads(data)
-    except (EOFError, ValueError, TypeError):
-        return {}
-    return _checked_head(head, (_FORMAT, sys.version_info[:2], language)) or {}
+    return _checked_head(read_marshal(path), (_FORMAT, sys.version_info[:2], language)) or {}
 
 
 def _write_cache(path: Path, language: str, entries: dict) -> None:

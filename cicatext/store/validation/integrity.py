@@ -26,7 +26,6 @@ re-worded bracket keeps its account.
 
 from __future__ import annotations
 
-import gc
 import re
 from collections import Counter
 from dataclasses import asdict
@@ -49,29 +48,21 @@ TRANSLATED_TRAILER = "Cicatext-Translated"
 
 
 def _attributions(text: str) -> tuple[Counter, dict]:
-    from cicatext.notation.reader import read
+    from cicatext.notation.reader import make_nodes, read
 
     counts: Counter = Counter()
     where: dict = {}
     if "(" not in text:
         return counts, where  # every attribution is in round brackets: a text without one has none to read
-    draft = read(text, max_problems=0).draft  # the problems are the reader's check's, not this one's
-    # Walking a large text makes its nodes, many small objects that all live on while it is walked: the
-    # collector, which would go over them again and again, is paused meanwhile.
-    pause = gc.isenabled()
-    if pause:
-        gc.disable()
-    try:
-        for paragraph in draft.paragraphs:
-            for bracket, _ in paragraph.brackets():
-                for attribution in bracket.attributions:
-                    key = (paragraph.id, attribution.code, attribution.stance.value)
-                    counts[key] += 1
-                    if attribution.pos is not None:
-                        where[key] = (attribution.pos.line, attribution.pos.column)
-    finally:
-        if pause:
-            gc.enable()
+    # The problems are the reader's check's, not this one's; the nodes are made at once, the collector paused.
+    draft = make_nodes(read(text, max_problems=0).draft)
+    for paragraph in draft.paragraphs:
+        for bracket, _ in paragraph.brackets():
+            for attribution in bracket.attributions:
+                key = (paragraph.id, attribution.code, attribution.stance.value)
+                counts[key] += 1
+                if attribution.pos is not None:
+                    where[key] = (attribution.pos.line, attribution.pos.column)
     return counts, where
 
 
