@@ -200,13 +200,16 @@ def _read(args: argparse.Namespace):
     if codes is None and args.repo is not None:
         codes = sorted(args.repo.codes)
     args.inserted = ()
-    most = bounds.problems_per_file
+    def reader(styled: str) -> Reading:
+        return read(styled, codes=codes, file=name, max_problems=bounds.problems_per_file,
+                    max_depth=bounds.bracket_depth)
+
     split = as_blocks(text)
     if split is None:
-        return _styled(args, text, name, lambda styled: read(styled, codes=codes, file=name, max_problems=most, max_depth=bounds.bracket_depth))
+        return _styled(args, text, name, reader)
     converted, inserted = split
     args.inserted = inserted
-    reading = _styled(args, converted, name, lambda styled: read(styled, codes=codes, file=name, max_problems=most, max_depth=bounds.bracket_depth))
+    reading = _styled(args, converted, name, reader)
     lines = _inserted_lines(converted, inserted)
     problems = tuple(replace(p, line=p.line - bisect_right(lines, p.line)) if p.line else p for p in reading.problems)
     return Reading(reading.draft, problems)

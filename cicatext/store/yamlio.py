@@ -137,9 +137,12 @@ def _events(text: str):
 
 
 def _stored_size(text: str, limit: int) -> int:
-    """The text's size in bytes as stored (UTF-8), counted without a copy where its characters already say it is
-    over `limit` or where it is ASCII."""
+    """The text's size in bytes as stored (UTF-8), for comparing with `limit`: counted without encoding where its
+    characters already say which side of `limit` it is (at most four bytes a character; its length is then given
+    for a text that cannot reach the limit) or where it is ASCII."""
     size = len(text)
+    if 4 * size <= limit:
+        return size
     if size <= limit and not text.isascii():
         size = len(text.encode("utf-8", "surrogatepass"))
     return size

@@ -45,12 +45,13 @@ if TYPE_CHECKING:
     from cicatext.store.repository import Repository
 
 WORD = re.compile(r"\w+")
+"""A word, as the index keeps words and as a query's words are matched (both lower-cased first)."""
 
 
 def index_path(repo: Repository) -> Path:
     """Where the repository's search index file is."""
     return repo.root / CACHE_DIR / SEARCH_INDEX
-"""A word, as the index keeps words and as a query's words are matched (both lower-cased first)."""
+
 
 _FORMAT = "2"
 # Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.

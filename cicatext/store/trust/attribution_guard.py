@@ -21,7 +21,7 @@ from cicatext.errors import (
     MAX_PROBLEMS,
     Problem,
     RecordError,
-    more_problems,
+    cap_problems,
     place_of,
 )
 from cicatext.notation.lookalikes import attribution_groups, shown
@@ -79,11 +79,8 @@ def record_problems(path: str, text: str, record, code: str, *, fields: bool = T
     them; it may be empty); with `fields`, entry fields a position set does not have too (`cicatext validate`,
     whose schema check reports those, leaves them out). Past `limit` problems, the rest are counted in one more."""
     found = _found(record, code, fields)
-    problems = [_located(path, text, needle, message, code) for needle, message in islice(found, limit)]
-    more = sum(1 for _ in found)
-    if more:
-        problems.append(more_problems(more, more, path, limit))
-    return problems
+    listed = [_located(path, text, needle, message, code) for needle, message in islice(found, limit)]
+    return cap_problems(listed, limit, path, more=sum(1 for _ in found))
 
 
 def _found(record, code: str, fields: bool) -> Iterator[tuple[str, str]]:
