@@ -132,7 +132,7 @@ class _PositionSets:
         self._repo = repo
         self._contents: dict[str, bytes] = {}
         self._held: set[str] = set()
-        self._read: dict[str, tuple[Any, PositionSet]] = {}
+        self._read: dict[str, tuple[str, Any, PositionSet]] = {}
 
     def hold(self, content: bytes) -> str:
         """Keep a position set a branch holds, read from git with the rest of the round's files; its blob id."""
@@ -152,16 +152,17 @@ class _PositionSets:
         """A blob's bytes, None when git has none (or an earlier round's blob already parsed)."""
         return self._contents.get(blob)
 
-    def read(self, blob: str, *, file: str) -> tuple[Any, PositionSet]:
-        """A blob's YAML record and its position set; RecordError naming `file` when it is not one. A branch's blob
+    def read(self, blob: str, *, file: str) -> tuple[str, Any, PositionSet]:
+        """A blob's text, its YAML record and its position set; RecordError naming `file` when it is not one. A branch's blob
         parsed once is not parsed again; one that failed fails again, naming the file it is read as this time."""
         found = self._read.get(blob)
         if found is None:
             content = self._contents[blob] if blob in self._held else self._contents.pop(blob)
             bounds = self._repo.limits
             # A byte that is not UTF-8 is kept (surrogateescape) for the loader to refuse at its line and column.
-            record = yamlio.load_record(content.decode("utf-8", "surrogateescape"), file=file, bounds=bounds)
-            found = (record, PositionSet.from_record(record, file=file))
+            text = content.decode("utf-8", "surrogateescape")
+            record = yamlio.load_record(text, file=file, bounds=bounds)
+            found = (text, record, PositionSet.from_record(record, file=file))
             if blob in self._held:
                 self._read[blob] = found
         return found
@@ -182,7 +183,7 @@ def _compiled_keys(sets: _PositionSets, rounds: Sequence[RoundCommit]) -> dict[s
         if sets.content(blob) is None:
             continue
         try:
-            _, position_set = sets.read(blob, file=blob)
+            _, _, position_set = sets.read(blob, file=blob)
         except CicatextError:
             continue
         keys_of[blob] = {e.key for e in position_set.entries}
@@ -283,9 +284,8 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
                 idle.append(code)
                 continue
             file = f"{ref_name}:{positions[code]}"
-            record, position_set = sets.read(blob, file=file)
-            problems.extend(replace(p, file=file) for p in parsed_position_set_problems(
-                positions[code], sets.content(blob).decode("utf-8"), record, code))
+            text, record, position_set = sets.read(blob, file=file)
+            problems.extend(replace(p, file=file) for p in parsed_position_set_problems(positions[code], text, record, code))
             if position_set.delegation != code:
                 raise RecordError(f"{file} names delegation {position_set.delegation!r}, not {code}", file=file,
                                   hint=f"a delegation writes only its own positions; fix it on {ref_name}")
