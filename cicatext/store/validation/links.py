@@ -24,7 +24,6 @@ duplicate symbols) run every time.
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Collection
 from dataclasses import asdict
 
@@ -251,7 +250,7 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
                      for field, message in provider_problems(file, record)]
         problems.extend(found)
 
-    listed = _documents(repo, records, record_of)
+    listed = _documents(repo, record_of)
     languages: list[list[Problem]] = []
     lifecycles: list[list[Problem]] = []
     for entry, file in listed:
@@ -287,16 +286,9 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
     return problems
 
 
-def _documents(repo: Repository, records: dict, record_of: dict[str, str]) -> list[tuple[DocumentEntry, str | None]]:
-    """`repo.documents()` with each one's listed record file (None for one git does not list): made from the records
-    in hand when every folder holds a listed record, else asked of the repository."""
-    folder = repo.root / DOCUMENTS_DIR
-    try:
-        names = sorted(os.listdir(folder))
-    except OSError:
-        names = []
-    if all(name in record_of and is_name("slug", name) for name in names):
-        return [(DocumentEntry(slug=name, record=records[record_of[name]][1]), record_of[name]) for name in names]
+def _documents(repo: Repository, record_of: dict[str, str]) -> list[tuple[DocumentEntry, str | None]]:
+    """`repo.documents()` (the records in hand, which validate has primed) with each one's listed record file (None
+    for one git does not list)."""
     return [(entry, record_of.get(entry.slug)) for entry in repo.documents()]
 
 
