@@ -146,6 +146,8 @@ VALIDATION_RESULT = "validate-result.json"
 """In the cache folder: the last validation's whole result."""
 VALIDATION_LINKS = "validate-links.marshal"
 """In the cache folder: validation's checks between records, each under what it reads."""
+VALIDATION_PARTS = "validate-parts.marshal"
+"""In the cache folder: the last validation's result in its parts, and what it was made under."""
 ATTRIBUTIONS_CACHE = "attributions.json"
 """In the cache folder: the attribution check's results, by commit."""
 

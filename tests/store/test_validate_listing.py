@@ -1,6 +1,7 @@
 """`validate`'s listing of the files: a run where nothing changed is known from git's bytes, and every change, even
 one git reports the same way twice, is seen."""
 
+from cicatext.store.layout import CACHE_DIR, VALIDATION_PARTS
 from cicatext.store.register.create import import_text
 from cicatext.store.validation.listing import Listing
 from cicatext.store.validation.validate import validate
@@ -72,6 +73,7 @@ def test_validate_gives_the_collector_back_what_it_set_aside(new_repo, monkeypat
 
     monkeypatch.setattr(ValidationCache, "open", fail)
     (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Notes;\n", encoding="utf-8")
+    (repo.root / CACHE_DIR / VALIDATION_PARTS).unlink()  # a full run, not the last run's parts brought up to date
     with pytest.raises(OSError):
         validate(repo)
     assert gc.get_freeze_count() == 0 and gc.isenabled()

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
+from itertools import chain
 
 from cicatext.errors import Problem
 from cicatext.store.files import read_marshal, write_marshal_quietly
@@ -150,8 +151,31 @@ class LinkCache:
         write_marshal_quietly(self.path, value)
 
 
+@dataclass(frozen=True)
+class RepositoryChecks:
+    """What the checks between records found, in the parts `validate` lists them in: those a document text's edit can
+    change (its document's languages) kept by document."""
+
+    records: list[Problem]
+    """The registry's, the duplicate symbols, and each document's, position set's and confidential record's links."""
+    languages: dict[str, list[Problem]]
+    """By document folder, in `repo.documents()`'s order: how its languages' texts align."""
+    modalities: list[Problem]
+    """The Modalities' rules."""
+    lifecycles: dict[str, list[Problem]]
+    """By document folder, in `repo.documents()`'s order: its status history."""
+    listed_only: bool = True
+    """Whether every file the checks read is one git lists (none that git ignores), so that the listing stands for
+    what they read."""
+
+    def problems(self) -> list[Problem]:
+        """Every problem, in `validate`'s order."""
+        return [*self.records, *chain.from_iterable(self.languages.values()), *self.modalities,
+                *chain.from_iterable(self.lifecycles.values())]
+
+
 def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, texts: _Texts,
-                      context: str | None) -> list[Problem]:
+                      context: str | None) -> RepositoryChecks:
     """The checks between records and over the whole repository; with a `context`, kept in the links cache."""
     from cicatext.store.modalities.checking import (
         check_modalities,
@@ -251,23 +275,23 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
         problems.extend(found)
 
     listed = _documents(repo, record_of)
-    languages: list[list[Problem]] = []
-    lifecycles: list[list[Problem]] = []
+    languages: dict[str, list[Problem]] = {}
+    lifecycles: dict[str, list[Problem]] = {}
+    listed_only = True
     for entry, file in listed:
         known = parts.get(file) if file else None
         cacheable = known is not None and _texts_listed(repo, entry, languages_listed.get(entry.slug, ()))
+        listed_only = listed_only and cacheable
         if cacheable and len(known) == 3:
-            languages.append(known[1])
-            lifecycles.append(known[2])
+            languages[entry.slug] = list(known[1])
+            lifecycles[entry.slug] = list(known[2])
             continue
         found_languages = document_languages(repo, entry)
         found_lifecycle = lifecycle_problems(repo, entry, order)
-        languages.append(found_languages)
-        lifecycles.append(found_lifecycle)
+        languages[entry.slug] = found_languages
+        lifecycles[entry.slug] = found_lifecycle
         if documents and cacheable and len(known) == 1:
             documents.put(file, keys[file], [known[0], found_languages, found_lifecycle])
-    for found in languages:
-        problems.extend(found)
 
     # The documents' names come from their records: while every document's record is listed, their blob ids stand
     # for the names.
@@ -278,12 +302,11 @@ def repository_checks(repo: Repository, blobs: dict[str, str], records: dict, te
         kept = check_modalities(repo, document_names(entry for entry, _ in listed))
         if cache:
             cache.keep_modalities(key, kept)
-    problems.extend(kept)
-    for found in lifecycles:
-        problems.extend(found)
     if cache:
         cache.save()
-    return problems
+    # The rules look on disk for the templates the notes name: one git does not list is read past the listing.
+    listed_only = listed_only and key is not None and all(path in blobs for _, path in _templates(records))
+    return RepositoryChecks(problems, languages, kept, lifecycles, listed_only)
 
 
 def _documents(repo: Repository, record_of: dict[str, str]) -> list[tuple[DocumentEntry, str | None]]:
@@ -328,10 +351,12 @@ def _modalities_key(repo: Repository, blobs: dict[str, str], records: dict, outs
         directory = repo.root / folder
         if directory.is_dir() and any(f"{folder}/{path.name}" not in blobs for path in directory.glob("*.yaml")):
             return None
-    templates = []
-    for file, (kind, record) in records.items():
-        if kind == "note" and isinstance(record.get("template"), dict):
-            for path in record["template"].values():
-                if isinstance(path, str):
-                    templates.append((file, path, (repo.root / path).is_file()))
+    templates = [(file, path, (repo.root / path).is_file()) for file, path in _templates(records)]
     return _digest(outside, named, templates)
+
+
+def _templates(records: dict) -> list[tuple[str, str]]:
+    """The templates the notes name: (the note's file, the template's path)."""
+    return [(file, path) for file, (kind, record) in records.items()
+            if kind == "note" and isinstance(record.get("template"), dict)
+            for path in record["template"].values() if isinstance(path, str)]

@@ -34,6 +34,8 @@ class Listing:
         self.deleted: set[str] = set()
         self.stale: dict[str, str | None] = {}
         """The files git says differ from the index, or does not track, with the blob id of their content here."""
+        self.untracked: set[str] = set()
+        """Those of them git does not track."""
         if self.staged is None:
             return
         for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
@@ -45,6 +47,8 @@ class Listing:
                 self.deleted.add(name)
             elif state[1] != " " or state[0] in "?U":
                 self.stale[name] = _hash_file(root / name)
+                if state == "??":
+                    self.untracked.add(name)
 
     def digest(self) -> str:
         """A digest of what `ids()` is made from (git's listing as bytes, the files hashed here): the same digest, the

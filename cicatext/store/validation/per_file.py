@@ -45,8 +45,8 @@ def workers_for_command() -> int:
 
 
 def file_checks(repo: Repository, files: list[str], cache: ValidationCache | None, *, workers: int = 1,
-                parallel_from: int | None = None) -> tuple[list[Problem], dict[str, tuple[str, dict]]]:
-    """The problems of every file in file order, and the records that loaded (file → kind, record)."""
+                parallel_from: int | None = None) -> tuple[dict[str, list[Problem]], dict[str, tuple[str, dict]]]:
+    """The problems of each file that has any, in file order, and the records that loaded (file → kind, record)."""
     from cicatext.store.validation.validate import _kind_of
 
     kinds = {file: _kind_of(file) for file in files}
@@ -70,17 +70,18 @@ def file_checks(repo: Repository, files: list[str], cache: ValidationCache | Non
         if cache:
             record, found = result
             cache.put(file, record if isinstance(record, dict) else None, found)
-    problems: list[Problem] = []
+    problems: dict[str, list[Problem]] = {}
     records: dict[str, tuple[str, dict]] = {}
     for file in files:
         if file not in results:
             if kinds[file] is None and not is_document_text(file) and not is_known_place(file):
                 places = ", ".join(p for p, _ in RECORD_PLACES)
-                problems.append(Problem(f"{file} is in no place cicatext knows", file=file,
-                                        hint=f"move it to one of: {places}; or {DOCUMENT_TEXT_FORM}", code="place"))
+                problems[file] = [Problem(f"{file} is in no place cicatext knows", file=file,
+                                          hint=f"move it to one of: {places}; or {DOCUMENT_TEXT_FORM}", code="place")]
             continue
         record, found = results[file]
-        problems.extend(found)
+        if found:
+            problems[file] = list(found)
         if kinds[file] is not None and isinstance(record, dict):
             records[file] = (kinds[file], record)
     return problems, records

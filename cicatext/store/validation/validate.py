@@ -3,14 +3,17 @@
 Problems are collected, never raised: one run reports everything, each as
 `FILE:LINE:COL: message` with a hint.
 
-Three caches in `.cicatext/` make a second run cheap. The whole result is
+Four caches in `.cicatext/` make a second run cheap. The whole result is
 kept under a key made of git's listing of the files (`listing`), main's
 commit and what the checks depend on beyond the files (cicatext itself and
 its schemas), so a run where nothing changed lists the files and reads one
-small file. When something changed, the results of the checks that depend on
-one file alone come from a per-file cache keyed by blob id, and only the
-changed files are read again; the checks between records come from `links`,
-each kept under exactly what it reads.
+small file. When only document texts changed, the last run's result in its
+parts is brought up to date by checking those texts and their documents'
+languages again (`since`), without going over the other files. When more
+changed, the results of the checks that depend on one file alone come from
+a per-file cache keyed by blob id, and only the changed files are read
+again; the checks between records come from `links`, each kept under
+exactly what it reads.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cicatext.errors import CicatextError, Problem, cap_problems, line_at
 from cicatext.records import symbols as _symbols
@@ -54,6 +58,9 @@ from cicatext.store.limits import DEFAULT, Limits, cap_per_file
 from cicatext.store.repository import Repository
 from cicatext.store.validation.listing import Listing, code_digest
 from cicatext.store.validation.per_file import file_checks
+
+if TYPE_CHECKING:
+    from cicatext.store.validation.links import RepositoryChecks
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
 is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
@@ -357,23 +364,29 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     that many processes (`per_file`).
 
     With `use_cache`, the result is kept in `.cicatext/` and given again
-    while no file, main's commit or cicatext changed; otherwise the results
+    while no file, main's commit or cicatext changed; brought up to date from
+    its parts when only document texts changed (`since`); otherwise the results
     of the checks that depend on one file alone come from
     `.cicatext/validate.marshal`, keyed by each file's git blob id, so only what
     changed is read again, and those of the checks between records from
     `.cicatext/validate-links.marshal` (`links`), each under what it reads.
     """
-    from cicatext.store.validation.integrity import check_attributions
-    from cicatext.store.validation.known import downgrade
+    from cicatext.store.validation import since
     from cicatext.store.validation.links import repository_checks
 
     repo.refresh()
     listing = Listing(repo.root)
-    key = _result_key(repo, listing) if use_cache else None
+    made_under = _made_under(repo)
+    key = _result_key(made_under, listing) if use_cache else None
     if key is not None:
         kept = _kept_result(repo, key)
         if kept is not None:
             return kept
+        brought = since.brought_up_to_date(repo, listing, made_under)
+        if brought is not None:
+            problems = _together(repo, *brought, use_cache=True)
+            _keep_result(repo, key, problems)
+            return problems
     blobs = listing.ids()
     # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
     unnamed = [name for name in blobs if not name.isascii() and not_utf8_name(name)]
@@ -395,29 +408,58 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
             gc.freeze()
             if collecting:
                 gc.enable()
-        problems, records = file_checks(repo, files, cache, workers=workers)
+        found, records = file_checks(repo, files, cache, workers=workers)
         if cache:
             cache.save()
-        problems = downgrade(problems, records)
+        found = _downgraded(found, records)
         # The checks below read records through `repo.load` (the registry, the documents): give them the ones in hand.
         repo.prime({file: record for file, (_, record) in records.items()})
         try:
-            problems.extend(repository_checks(repo, blobs, records, texts, context if use_cache else None))
+            linked = repository_checks(repo, blobs, records, texts, context if use_cache else None)
+            codes = repo.codes
         finally:
             repo.refresh()
-        problems = cap_per_file([*problems, *check_attributions(repo, use_cache=use_cache),
-                                 *map(not_utf8_name, unnamed)], repo.limits.problems_per_file)
+        problems = _together(repo, found, linked, use_cache=use_cache, unnamed=unnamed)
     finally:
         gc.unfreeze()
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
+        since.keep(repo, listing, made_under, codes, found, linked)
     return problems
 
 
-def _result_key(repo: Repository, listing: Listing) -> str:
-    """What the whole result depends on: cicatext, the files as git lists them (`Listing.digest`, made without a value
-    per file) and main's commit (for the attributions)."""
-    return hashlib.sha1(f"{code_digest()}\0{listing.digest()}\0main\0{repo.main_commit()[1]}".encode()).hexdigest()
+def _downgraded(found: dict[str, list[Problem]], records: dict) -> dict[str, list[Problem]]:
+    """Each file's problems with the known problems of the document texts made warnings (`known.downgrade`)."""
+    from cicatext.store.validation.known import downgrade
+
+    every = downgrade([problem for problems in found.values() for problem in problems], records)
+    at = 0
+    for file, problems in found.items():
+        found[file] = every[at : at + len(problems)]
+        at += len(problems)
+    return found
+
+
+def _together(repo: Repository, found: dict[str, list[Problem]], linked: RepositoryChecks, *, use_cache: bool,
+              unnamed: Iterable[str] = ()) -> list[Problem]:
+    """The whole result from its parts (each file's problems, the checks between records), with the attributions'
+    check and the file names that are not UTF-8, each file's capped at the limit."""
+    from cicatext.store.validation.integrity import check_attributions
+
+    return cap_per_file([*chain.from_iterable(found.values()), *linked.problems(),
+                         *check_attributions(repo, use_cache=use_cache), *map(not_utf8_name, unnamed)],
+                        repo.limits.problems_per_file)
+
+
+def _made_under(repo: Repository) -> str:
+    """What the result depends on beyond the work tree's files: cicatext, and main's commit (for the attributions)."""
+    return f"{code_digest()}\0main\0{repo.main_commit()[1]}"
+
+
+def _result_key(made_under: str, listing: Listing) -> str:
+    """What the whole result depends on: `_made_under` and the files as git lists them (`Listing.digest`, made without
+    a value per file)."""
+    return hashlib.sha1(f"{made_under}\0{listing.digest()}".encode()).hexdigest()
 
 
 def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
