@@ -147,3 +147,21 @@ def test_a_run_reading_a_file_git_ignores_keeps_no_parts(demo_repo):
     (demo_repo.root / ".gitignore").write_text((demo_repo.root / ".gitignore").read_text() + f"{RU}\n")
     validate(demo_repo)
     assert not path.exists()
+
+
+def test_each_run_checks_only_what_changed_after_the_one_before(demo_repo, monkeypatch):
+    """A run brought up to date keeps its parts again: the next run checks the texts edited since, not those of
+    every edit since the last full run."""
+    from cicatext.store.validation import per_file
+
+    validate(demo_repo)
+    _edit(demo_repo, EN, "\n\n", "\n\n[x] ")
+    validate(demo_repo)
+    checked: list[str] = []
+    real = per_file.check_one
+    monkeypatch.setattr(per_file, "check_one", lambda repo, file, kind: checked.append(file) or real(repo, file, kind))
+    _edit(demo_repo, DRAFT_3, "\n\n", "\n\n[x] ")
+    found = validate(demo_repo)
+    assert checked == [DRAFT_3]
+    assert found == validate(demo_repo, use_cache=False)
+

@@ -386,6 +386,8 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
         if brought is not None:
             problems = _together(repo, *brought, use_cache=True)
             _keep_result(repo, key, problems)
+            # Kept again as now, so that the next run checks only what changes after this one.
+            since.keep(repo, listing, made_under, repo.codes, *brought)
             return problems
     blobs = listing.ids()
     # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
