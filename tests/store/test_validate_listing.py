@@ -77,3 +77,29 @@ def test_validate_gives_the_collector_back_what_it_set_aside(new_repo, monkeypat
     with pytest.raises(OSError):
         validate(repo)
     assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
+def test_files_in_folders_git_tracks_nothing_in_are_each_listed(new_repo):
+    """A new folder git tracks nothing in is named by `git status` as a folder: its files are listed one by one, as
+    git lists every untracked file, those it ignores left out, however deep."""
+    repo = _repo(new_repo)
+    files = {
+        "documents/mc-2024-draft-2/document.yaml": "symbol: MC/2024/DRAFT/2\n",
+        "documents/mc-2024-draft-2/en.txt": "Text.\n",
+        "documents/mc-2024-draft-2/notes/deeper/n.txt": "x\n",
+        "documents/mc-2024-draft-2/scratch.tmp": "ignored\n",
+        "meetings/m1.yaml": "id: m1\n",
+        "only-ignored/a.tmp": "ignored\n",
+    }
+    for name, text in files.items():
+        (repo.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / name).write_text(text, encoding="utf-8")
+    (repo.root / ".gitignore").write_text((repo.root / ".gitignore").read_text() + "*.tmp\n")
+    listing = Listing(repo.root)
+    every = repo.run_git("status", "--porcelain", "-z", "--untracked-files=all").stdout.split("\0")
+    untracked = {entry[3:] for entry in every if entry.startswith("?? ") and not entry[3:].startswith(CACHE_DIR)}
+    assert listing.untracked == untracked
+    assert untracked == {name for name in files if not name.endswith(".tmp")}
+    assert set(listing.stale) == untracked | {".gitignore"}
+    assert listing.ids()["documents/mc-2024-draft-2/en.txt"] == repo.run_git(
+        "hash-object", "documents/mc-2024-draft-2/en.txt").stdout.strip()

@@ -26,11 +26,19 @@ class Listing:
     def __init__(self, root: Path) -> None:
         self.root = root
         # `git status` (rather than `ls-files -m`) refreshes the index's record of each file when it can, so that a
-        # copied or touched tree is hashed by git once, not on every run.
-        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=all", "--no-renames", check=False,
-                          binary=True)
+        # copied or touched tree is hashed by git once, not on every run. It names a folder git tracks nothing in
+        # rather than each file in it (`--untracked-files=normal`, in half the time of `all` in a large tree): those
+        # folders' files are listed apart, by the same rules.
+        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--no-renames",
+                          check=False, binary=True)
         staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
-        self.staged: bytes | None = staged.stdout if staged.returncode == 0 and changed.returncode == 0 else None
+        entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
+        folders = [entry[3:] for entry in entries if entry.startswith("?? ") and entry.endswith("/")
+                   and not entry[3:].startswith(CACHE_DIR + "/")]
+        inside = run_git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *folders, check=False,
+                         binary=True) if folders else None
+        self.staged: bytes | None = (staged.stdout if staged.returncode == 0 and changed.returncode == 0
+                                     and (inside is None or inside.returncode == 0) else None)
         self.deleted: set[str] = set()
         self.stale: dict[str, str | None] = {}
         """The files git says differ from the index, or does not track, with the blob id of their content here."""
@@ -38,7 +46,10 @@ class Listing:
         """Those of them git does not track."""
         if self.staged is None:
             return
-        for entry in changed.stdout.decode("utf-8", "surrogateescape").split("\0"):
+        if inside is not None:
+            untracked = inside.stdout.decode("utf-8", "surrogateescape").split("\0")
+            entries = [entry for entry in entries if entry[3:] not in folders] + [f"?? {name}" for name in untracked]
+        for entry in entries:
             # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
             state, name = entry[:2], entry[3:]
             if not name or name.startswith(CACHE_DIR + "/"):
