@@ -30,3 +30,18 @@ def test_hand_typed_attribution_is_flagged_until_removed(new_repo):
     assert check_attributions(new_repo) == []
     new_repo.commit({TEXT: forged}, "Record CHN's objection\n\nCicatext-Decision: SWG of 14 June 2023, CHN objected")
     assert check_attributions(new_repo) == []
+
+
+def test_a_trailer_with_no_value_accounts_for_nothing(new_repo):
+    """A commit whose message has a `Cicatext-` trailer with nothing after it is read like any other: the
+    attribution it brought is reported, and the check does not fail."""
+    add_volunteer_document(new_repo)
+    text = new_repo.read_text(TEXT)
+    forged = text.replace("Improve the measures taken", "Improve the [measures] (-CHN) taken", 1)
+    (new_repo.root / TEXT).write_text(forged, encoding="utf-8")
+    new_repo.run_git("add", TEXT)
+    # Kept as written (git's default clean-up would take the trailing spaces away): such a message can be pushed.
+    new_repo.run_git("commit", "-q", "--cleanup=verbatim", "-m",
+                     "Tidy the text\n\nCicatext-Translated: \nCicatext-Round: \nCicatext-Delegations: \n")
+    problems = check_attributions(new_repo)
+    assert len(problems) == 1 and "(-CHN)" in problems[0].message

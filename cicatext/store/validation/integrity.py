@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 from cicatext.errors import MAX_PROBLEMS, Problem, more_problems
 from cicatext.store.files import read_json, write_json_quietly
@@ -66,23 +66,36 @@ def _attributions(text: str) -> tuple[Counter, dict]:
     return counts, where
 
 
-def _accounts_for(message: str, code: str, path: str = "", paragraph: str = "") -> bool:
-    trailers = _TRAILER.findall(message)
-    names = {name for name, _ in trailers}
-    if "Cicatext-Decision" in names:
-        return True
-    for name, value in trailers:
-        # A translation, once its brackets and attributions matched the other languages' (`cicatext translated`).
-        language, *paragraphs = value.split()
-        if name == TRANSLATED_TRAILER and path and text_language(path) == language and paragraph in paragraphs:
-            return True
-    if "Cicatext-Round" in names:
-        for name, value in trailers:
-            if name == "Cicatext-Delegations" and code in value.split():
-                return True
-            if name == "Cicatext-Compiled" and value.split()[:1] == [code]:
-                return True
-    return False
+@dataclass(frozen=True)
+class _Accounts:
+    """What one commit's trailers account for, read once per commit (a round's message lists every delegation)."""
+
+    decision: bool
+    """A Secretariat decision: it accounts for any attribution."""
+    translated: frozenset[tuple[str, str]]
+    """(language, paragraph) of each paragraph it translated."""
+    codes: frozenset[str]
+    """In a round, the codes it names among its delegations or compiled position sets."""
+
+    @classmethod
+    def of(cls, message: str) -> _Accounts:
+        trailers = [(name, value.split()) for name, value in _TRAILER.findall(message)]
+        names = {name for name, _ in trailers}
+        translated = frozenset((words[0], paragraph) for name, words in trailers if name == TRANSLATED_TRAILER and words
+                               for paragraph in words[1:])
+        codes: set[str] = set()
+        if "Cicatext-Round" in names:
+            for name, words in trailers:
+                if name == "Cicatext-Delegations":
+                    codes.update(words)
+                elif name == "Cicatext-Compiled":
+                    codes.update(words[:1])
+        return cls("Cicatext-Decision" in names, translated, frozenset(codes))
+
+    def cover(self, code: str, path: str = "", paragraph: str = "") -> bool:
+        """Whether the commit accounts for an attribution naming `code` that it brought into `paragraph` of `path`."""
+        return (self.decision or code in self.codes
+                or bool(path) and (text_language(path), paragraph) in self.translated)
 
 
 def _keep_believed(repo: Repository, git, messages: dict[str, str]) -> None:
@@ -116,10 +129,11 @@ def _history(git, ref: str) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[str, str],
-                   limit: int = MAX_PROBLEMS) -> list[Problem]:
+                   limit: int = MAX_PROBLEMS, accounts: dict[str, _Accounts] | None = None) -> list[Problem]:
     """The unaccounted attributions of one text, from its versions (commit, text) oldest first: the first `limit`
-    made into problems, the rest counted."""
+    made into problems, the rest counted. `accounts` keeps each commit's trailers as read, for the next text."""
     previous_text, previous = None, None
+    accounts = {} if accounts is None else accounts
     unaccounted: Counter = Counter()
     introduced: dict = {}
     final_where: dict = {}
@@ -129,7 +143,9 @@ def _path_problems(path: str, versions: list[tuple[str, str]], messages: dict[st
         counts, final_where = _attributions(text)
         if previous is not None:
             for key, extra in (counts - previous).items():
-                if not _accounts_for(messages[commit], key[1], path, key[0]):
+                if commit not in accounts:
+                    accounts[commit] = _Accounts.of(messages[commit])
+                if not accounts[commit].cover(key[1], path, key[0]):
                     unaccounted[key] += extra
                     introduced[key] = commit
         for key in list(unaccounted):
@@ -220,6 +236,7 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
         _keep_believed(repo, git, messages)
         specs = [f"{commit}:{path}" for path, changed in to_check for commit in changed]
         texts = iter(read_texts(repo.root, specs))
+        accounts: dict[str, _Accounts] = {}
         for path, changed in to_check:
             versions = []
             for commit in changed:
@@ -227,7 +244,7 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
                 if text is not None:
                     versions.append((commit, text))
             try:
-                found = _path_problems(path, versions, messages, repo.limits.problems_per_file)
+                found = _path_problems(path, versions, messages, repo.limits.problems_per_file, accounts)
             except RecursionError:  # brackets nested past what the tree can be walked at: the reader names them
                 found = [Problem("the attributions of this text cannot be checked: its brackets nest too deep",
                                  file=path, code="attribution", hint="close the brackets the reader reports as "
