@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError, Problem, UsageError
+from cicatext.store import limits
 from cicatext.store.git import HOOK_VARIABLES, run_git
 from cicatext.store.layout import (
     KEYS_DIR,
@@ -52,7 +53,7 @@ from cicatext.store.trust import attribution_guard
 from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.ssh import PUSHER_VARIABLE
 from cicatext.store.trust.tags import Tag, read_tag, tag_problem
-from cicatext.store.trust.verify import ZERO, Git, Signature, Verifier, _secretariat
+from cicatext.store.trust.verify import ZERO, Git, Signature, Verifier, secretariat_in, settings_at
 
 if TYPE_CHECKING:
     from cicatext.store.limits import Limits
@@ -210,10 +211,12 @@ class PushCheck:
         self.founding = self.main is None and pushed_main is not None
         registry_ref = self.main or pushed_main
         self.ring = git.keyring(registry_ref) if registry_ref else KeyRing()
-        self.secretariat = _secretariat(git, registry_ref) if registry_ref else "SEC"
+        # The settings of main as it stands (of the pushed main, for the founding push), read once.
+        settings = settings_at(git, registry_ref) if registry_ref else {}
+        self.secretariat = secretariat_in(settings)
         self.codes = self._codes(registry_ref) if registry_ref else set()
         # A push is read under the limits of main as it stood: it cannot raise its own (docs/trust.md, Limits).
-        self.limits = limits_at(git, self.main)
+        self.limits = limits.Limits.of(settings) if self.main else limits.DEFAULT
         self.verifier = Verifier(self.ring)
 
     def _codes(self, ref: str) -> set[str]:
@@ -469,18 +472,6 @@ def _odd_names(ref: str, commit: str, paths: Iterable[str]) -> list[Refusal]:
         if problem:
             return [Refusal(ref, commit, *problem)]
     return []
-
-
-def limits_at(git: Git, commit: str | None) -> Limits:
-    """The limits the settings of a commit set (cicatext's own when there is none, or they do not load)."""
-    from cicatext.store import yamlio
-    from cicatext.store.limits import DEFAULT, Limits
-
-    text = git.blob_text(f"{commit}:{SETTINGS_FILE}") if commit else None
-    try:
-        return Limits.of(yamlio.load(text, file=SETTINGS_FILE)) if text else DEFAULT
-    except CicatextError:
-        return DEFAULT
 
 
 def tree_problems(git: Git, commit: str, bounds: Limits | None = None) -> list[Problem] | Refusal:

@@ -314,16 +314,26 @@ class CommitCheck:
         return None
 
 
-def _secretariat(git: Git, ref: str) -> str:
+def settings_at(git: Git, ref: str) -> dict:
+    """A commit's cicatext.yaml as read ({} when it has none, or it does not load as a mapping)."""
     from cicatext.store import yamlio
 
     text = git.blob_text(f"{ref}:{SETTINGS_FILE}")
     try:
-        settings = yamlio.load(text) if text else {}
+        settings = yamlio.load(text, file=SETTINGS_FILE) if text else {}
     except Exception:
         settings = {}
-    secretariat = (settings or {}).get("secretariat") if isinstance(settings, dict) else None
-    return str((secretariat or {}).get("code", "SEC")) if isinstance(secretariat, dict) else "SEC"
+    return settings if isinstance(settings, dict) else {}
+
+
+def secretariat_in(settings: dict) -> str:
+    """The Secretariat's code that settings name (`SEC` when they name none)."""
+    secretariat = settings.get("secretariat")
+    return str(secretariat.get("code", "SEC")) if isinstance(secretariat, dict) else "SEC"
+
+
+def _secretariat(git: Git, ref: str) -> str:
+    return secretariat_in(settings_at(git, ref))
 
 
 def _tag_vouchers(git: Git, verifier: Verifier, secretariat: str) -> dict[str, str]:
