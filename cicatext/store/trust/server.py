@@ -44,7 +44,6 @@ from cicatext.store import limits
 from cicatext.store.git import HOOK_VARIABLES, run_git
 from cicatext.store.layout import (
     KEYS_DIR,
-    SETTINGS_FILE,
     STATES_DIR,
     delegation_folder,
     position_owner,
@@ -53,7 +52,14 @@ from cicatext.store.trust import attribution_guard
 from cicatext.store.trust.keys import KeyRing
 from cicatext.store.trust.ssh import PUSHER_VARIABLE
 from cicatext.store.trust.tags import Tag, read_tag, tag_problem
-from cicatext.store.trust.verify import ZERO, Git, Signature, Verifier, secretariat_in, settings_at
+from cicatext.store.trust.verify import (
+    ZERO,
+    Git,
+    Signature,
+    Verifier,
+    secretariat_in,
+    settings_at,
+)
 
 if TYPE_CHECKING:
     from cicatext.store.limits import Limits
