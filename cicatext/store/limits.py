@@ -58,13 +58,13 @@ class Limits:
 
     @classmethod
     def of(cls, settings: object) -> Limits:
-        """The limits a repository's settings (cicatext.yaml as read) set; a key missing or not a whole number at
-        least 1 keeps its default (the schema check reports it)."""
+        """The limits a repository's settings (cicatext.yaml as read) set; a key missing, not a whole number, or
+        outside its `MINIMUM` and `MAXIMUM` keeps its default (the schema check reports it)."""
         given = settings.get(SETTINGS_KEY) if isinstance(settings, Mapping) else None
         if not isinstance(given, Mapping):
             return DEFAULT
         chosen = {key: value for key, value in given.items()
-                  if key in MINIMUM and type(value) is int and value >= MINIMUM[key]}
+                  if key in MINIMUM and type(value) is int and MINIMUM[key] <= value <= MAXIMUM.get(key, value)}
         return cls(**chosen, chosen=frozenset(chosen)) if chosen else DEFAULT
 
     def named(self, key: str) -> str:
@@ -90,6 +90,10 @@ DEFAULT = Limits()
 MINIMUM = {"file_bytes": 1000, "yaml_string": 100, "yaml_depth": 8, "yaml_aliases": 1, "yaml_nodes": 1000,
            "problems_per_file": 1, "bracket_depth": 1}
 """The least each limit may be set to (as schemas/settings.schema.json says): less would refuse ordinary records."""
+
+MAXIMUM = {"bracket_depth": MAX_BRACKET_DEPTH}
+"""The most a limit may be set to, where there is one (as schemas/settings.schema.json says): bracket ids are made to
+that depth and no deeper."""
 
 
 LIMIT_HINT = "a document's text or record is far smaller: check what was written there, and split or remove it"

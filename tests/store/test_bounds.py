@@ -205,9 +205,11 @@ def test_limits_bracket_depth_lowers_the_nesting_limit_of_validate_and_check(new
 
 @pytest.mark.parametrize("block, field", [("limits:\n  file_byte: 5000\n", "limits"),
                                           ("limits:\n  file_bytes: 10\n", "limits/file_bytes"),
-                                          ("limits:\n  yaml_depth: deep\n", "limits/yaml_depth")])
+                                          ("limits:\n  yaml_depth: deep\n", "limits/yaml_depth"),
+                                          ("limits:\n  bracket_depth: 100000\n", "limits/bracket_depth")])
 def test_a_bad_limit_is_a_located_schema_error(new_repo, block, field):
-    """An unknown key, a value under the minimum or not a number in `limits:` is a schema error at its line."""
+    """An unknown key, a value under the minimum or over the maximum or not a number in `limits:` is a schema error
+    at its line, and the limit keeps its default."""
     set_limits(new_repo, block)
     lines = new_repo.path("cicatext.yaml").read_text(encoding="utf-8").splitlines()
     problems = [p for p in validate(Repository(new_repo.root), use_cache=False) if p.code == "schema"]
@@ -225,6 +227,23 @@ def test_the_limits_settings_match_the_schema():
     for key, spec in documented.items():
         assert spec["default"] == getattr(limits.DEFAULT, key), key
         assert spec["minimum"] == limits.MINIMUM[key], key
+        assert spec.get("maximum") == limits.MAXIMUM.get(key), key
+
+
+def test_a_bracket_depth_over_the_most_leaves_deep_texts_refused(new_repo, capsys):
+    """Settings that ask for brackets nested deeper than bracket ids are made to read texts under the default:
+    a text nested 300 deep is reported by `check` and by validate, not taken."""
+    from cicatext.store.register.create import import_text
+
+    set_limits(new_repo, "limits:\n  bracket_depth: 100000\n")
+    import_text(new_repo, "{#p1} Hello.\n", symbol="MC/2024/DRAFT/1", title="T")
+    path = new_repo.path("documents/mc-2024-draft-1/en.txt")
+    path.write_text("{#p1} " + "[" * 300 + "x" + "]" * 300 + "\n", encoding="utf-8")
+    assert Repository(new_repo.root).limits.bracket_depth == limits.DEFAULT.bracket_depth
+    problems = validate(Repository(new_repo.root), use_cache=False)
+    assert any(p.file.endswith("en.txt") and "limit is 100" in p.message for p in problems), problems
+    assert main(["check", str(path)]) == 1
+    assert "limit is 100" in capsys.readouterr().err
 
 
 def test_settings_limits_apply_to_records(new_repo):
