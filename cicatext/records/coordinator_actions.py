@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from cicatext.errors import RuleError, UsageError
 from cicatext.records.appointments import APPOINTING_BODY, ActingPeriod, Appointment, Decision, Extension, Offer, Report, Termination
-from cicatext.records.dates import span_text
+from cicatext.records.dates import add_days, span_text
 from cicatext.records.rules import Finding, check_appointments, new_errors, new_warnings
 from cicatext.records.settings import Settings
 
@@ -106,7 +106,7 @@ def _close_acting(current: Sequence[Appointment], start: dt.date) -> list[Appoin
         for period in a.acting:
             closed = a.acting_period(period)
             if closed and period.start < start <= closed[1]:
-                period = replace(period, end=start - dt.timedelta(days=1))
+                period = replace(period, end=add_days(start, -1))
             periods.append(period)
         if tuple(periods) != a.acting:
             state_of_record = a.state_of_record

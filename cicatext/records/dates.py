@@ -21,11 +21,24 @@ def iso_day(text: str) -> str:
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day `months` calendar months later (or earlier), clamped to the month's last day."""
+    """The same day `months` calendar months later (or earlier), clamped to the month's last day, and to the
+    calendar's first and last days (0001-01-01, 9999-12-31): a record may name any day a date can hold."""
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
+    if year > dt.MAXYEAR:
+        return dt.date.max
+    if year < dt.MINYEAR:
+        return dt.date.min
     month += 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_days(day: dt.date, days: int) -> dt.date:
+    """The day `days` days later (or earlier), clamped to the calendar's first and last days as `add_months`."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
 
 
 def add_years(day: dt.date, years: int) -> dt.date:

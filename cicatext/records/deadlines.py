@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from cicatext.records.appointments import Appointment
-from cicatext.records.dates import add_months, add_years
+from cicatext.records.dates import add_days, add_months, add_years
 from cicatext.records.modalities import ModalitiesRecords
 from cicatext.records.settings import Settings
 
@@ -79,7 +79,7 @@ def deadlines(records: ModalitiesRecords, as_of: dt.date, settings: Settings = S
             if not _concept_paper_proposed(records, a):
                 add("2.7", f"{a.state}, new Coordinator of {a.area}, proposes a new or updated concept paper within {settings.concept_paper_due_months} months of its appointment on {a.appointed_on}", due, area=a.area, state=a.state, source=source)
         if a.termination is None and not any(not e.approved for e in a.extensions):
-            last_request = a.effective_end - dt.timedelta(days=settings.extension_notice_days)
+            last_request = add_days(a.effective_end, -settings.extension_notice_days)
             add("1.12", f"{a.state} sends any request to extend its tenure as {a.role} of {a.area} (ending {a.effective_end}) to all Member States, sufficiently in advance", last_request, area=a.area, state=a.state, source=source)
 
     for paper in records.concept_papers:
@@ -124,7 +124,7 @@ def _review_deadlines(records: ModalitiesRecords, as_of: dt.date, settings: Sett
         found.append(Deadline("3.2", f"the SOC review of CBM implementation {review.id} is planned for {review.date}", review.date, status_on(review.date, as_of, window), source=source_of("review", review.id)))
         if as_of > review.date:
             continue
-        due = review.date - dt.timedelta(days=settings.contribution_lead_days)
+        due = add_days(review.date, -settings.contribution_lead_days)
         for a in records.appointments:
             if not a.in_force(review.date) or not review.covers(a.area, records.area_dimensions.get(a.area)):
                 continue

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from cicatext.records.appointments import APPOINTING_BODY, ROLES, Appointment
 from cicatext.records.concept_papers import ConceptPaper
-from cicatext.records.dates import add_years, overlap, span_text
+from cicatext.records.dates import add_days, add_years, overlap, span_text
 from cicatext.records.settings import Settings
 
 
@@ -55,12 +55,12 @@ def tenure_finding(appointment: Appointment, settings: Settings) -> Finding | No
     start, end = appointment.start, appointment.end
     if start is None or end is None or end < start:
         return None
-    after_end = end + dt.timedelta(days=1)
+    after_end = add_days(end, 1)
     shortest = add_years(start, settings.tenure_min_years)
     longest = add_years(start, settings.tenure_max_years)
     bounds = f"not less than {settings.tenure_min_years} and not more than {settings.tenure_max_years} years"
     if after_end < shortest:
-        last = shortest - dt.timedelta(days=1)
+        last = add_days(shortest, -1)
         return _finding(
             "1.10",
             f"the tenure of {appointment.label()} ({span_text(start, end)}) is shorter than {settings.tenure_min_years} years; it should be {bounds}",
@@ -68,7 +68,7 @@ def tenure_finding(appointment: Appointment, settings: Settings) -> Finding | No
             hint=f"end the tenure on {last.isoformat()} or later (tenure_min_years in cicatext.yaml)",
         )
     if after_end > longest:
-        last = longest - dt.timedelta(days=1)
+        last = add_days(longest, -1)
         return _finding(
             "1.10",
             f"the tenure of {appointment.label()} ({span_text(start, end)}) is longer than {settings.tenure_max_years} years; it should be {bounds}",
@@ -256,7 +256,7 @@ def check_concept_paper(paper: ConceptPaper, settings: Settings = Settings()) ->
         if end < start:
             found.append(Finding("2.6", f"Modalities 2.6: the applicability period of concept paper {paper.id} ends ({end}) before it starts ({start})", paper.area, None, ("applicability", "to")))
         else:
-            after_end = end + dt.timedelta(days=1)
+            after_end = add_days(end, 1)
             if not add_years(start, settings.applicability_min_years) <= after_end <= add_years(start, settings.applicability_max_years):
                 found.append(Finding(
                     "2.6",

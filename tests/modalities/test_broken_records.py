@@ -48,3 +48,27 @@ def test_a_coordinator_action_names_a_broken_record_before_asking_for_options(de
         assert main(["coordinator", *command, "-C", str(demo_repo.root)]) == 1, command
         err = capsys.readouterr().err
         assert "coordinators/ict-security.yaml:" in err and "give --" not in err, err
+
+
+def test_dates_at_the_end_of_the_calendar_and_huge_rules_are_read_without_failing(demo_repo, capsys):
+    """A tenure ending 9999-12-31, a meeting on the calendar's last day and rules of a hundred billion months are
+    odd records, not a reason to stop: every report runs to its end and validate lists what it finds."""
+    def edit(relative: str, *pairs: tuple[str, str]) -> None:
+        path = demo_repo.path(relative)
+        text = path.read_text(encoding="utf-8")
+        for old, new in pairs:
+            assert old in text, (relative, old)
+            text = text.replace(old, new)
+        path.write_text(text, encoding="utf-8")
+
+    edit("coordinators/ict-security.yaml", ("from: 2024-01-01", "from: 9999-11-01"), ("to: 2025-12-31", "to: 9999-12-31"))
+    edit("meetings/swg-2023-06.yaml", ("date: 2023-07-15", "date: 9999-12-31"), ("from: 2023-06-13", "from: 9999-12-30"),
+         ("to: 2023-06-14", "to: 9999-12-31"))
+    edit("cicatext.yaml", ("concept_paper_due_months: 3", "concept_paper_due_months: 99999999999"),
+         ("tenure_max_years: 4", "tenure_max_years: 99999999999"))
+    root = str(demo_repo.root)
+    for command in (["validate", root], ["deadlines", "-C", root], ["deadlines", "--as-of", "9999-12-31", "-C", root],
+                    ["coordinators", "-C", root], ["coordinators", "--as-of", "0001-01-01", "-C", root],
+                    ["deadlines", "--json", "-C", root]):
+        assert main(command) in (0, 1), command
+        assert "Traceback" not in capsys.readouterr().err

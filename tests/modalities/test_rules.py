@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from cicatext.records.appointments import ActingPeriod, Appointment, Decision, Extension, Termination
-from cicatext.records.dates import add_months, add_years
+from cicatext.records.dates import add_days, add_months, add_years
 from cicatext.records.rules import check_appointments, new_errors
 from cicatext.records.settings import Settings
 
@@ -38,6 +38,19 @@ def rules(findings, severity="error") -> list[str]:
 def test_add_months_clamps_to_the_last_day_of_the_month(day, months, expected):
     """Adding calendar months keeps the day, or the month's last day when it is shorter."""
     assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize(("moved", "expected"), [
+    (lambda: add_months(date(9999, 12, 31), 1), date.max),
+    (lambda: add_months(date(2024, 1, 1), 99_999_999_999), date.max),
+    (lambda: add_months(date(1, 1, 1), -1), date.min),
+    (lambda: add_days(date(9999, 12, 31), 1), date.max),
+    (lambda: add_days(date(1, 1, 1), -1), date.min),
+    (lambda: add_days(date(2024, 2, 28), 1), date(2024, 2, 29)),
+])
+def test_calendar_arithmetic_stops_at_the_calendars_ends(moved, expected):
+    """Past the last day a date holds (9999-12-31) or before the first, a day is that day, not an error."""
+    assert moved() == expected
 
 
 def test_add_years_turns_29_february_into_28_february():
