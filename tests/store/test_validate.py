@@ -136,7 +136,7 @@ def test_impossible_date_is_located(doc_repo):
 
 def test_second_run_uses_the_cache_and_a_one_character_change_is_caught(doc_repo, monkeypatch):
     """Unchanged files come from the cache (no check runs again); changing one character is seen at once."""
-    import cicatext.store.validation.validate as validation
+    import cicatext.store.validation.per_file as validation
 
     assert validate(doc_repo) == []
     assert (doc_repo.root / ".cicatext" / VALIDATION_CACHE).is_file()

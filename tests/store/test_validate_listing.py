@@ -60,7 +60,7 @@ def test_validate_gives_the_collector_back_what_it_set_aside(new_repo, monkeypat
 
     import pytest
 
-    from cicatext.store.validation.validate import ValidationCache
+    from cicatext.store.validation.per_file import ValidationCache
 
     repo = _repo(new_repo)
     (repo.root / "documents/mc-2024-draft-1/en.txt").write_text("The Council,\n\n1. Decides;\n", encoding="utf-8")

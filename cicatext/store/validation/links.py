@@ -24,11 +24,14 @@ duplicate symbols) run every time.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from itertools import chain
 
-from cicatext.errors import Problem
+from cicatext.errors import CicatextError, Problem, line_at
+from cicatext.records import symbols as _symbols
+from cicatext.store import yamlio
 from cicatext.store.files import read_marshal, write_marshal_quietly
 from cicatext.store.layout import (
     AREAS_DIR,
@@ -41,23 +44,28 @@ from cicatext.store.layout import (
     MEETINGS_DIR,
     MODALITIES_FOLDERS,
     POSITIONS_DIR,
+    SETTINGS_FILE,
     STATES_DIR,
     TEXT_SUFFIX,
     VALIDATION_LINKS,
+    document_folder,
     document_slug,
+    document_text_path,
     is_document_text,
     is_name,
+    position_owner,
+    text_language,
 )
 from cicatext.store.repository import DocumentEntry, Repository
-from cicatext.store.validation.validate import (
-    _check_document,
-    _check_positions,
-    _group_members,
-    _kind_of,
-    _located,
-    _nearest,
-    _Texts,
-)
+from cicatext.store.validation.per_file import _kind_of
+
+# Each document's symbol is parsed several times over; parsed once per run of the process instead.
+is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
+is_symbol = lru_cache(maxsize=None)(_symbols.is_symbol)
+parse_symbol = lru_cache(maxsize=None)(_symbols.parse_symbol)
+fits_profile = lru_cache(maxsize=None)(_symbols.fits_profile)
+PROFILES = _symbols.PROFILES
+PROFILE_EXAMPLES = _symbols.PROFILE_EXAMPLES
 
 _FOLDERS_READ_BY_RULES = (STATES_DIR, GROUPS_DIR, BODIES_DIR, DIMENSIONS_DIR, AREAS_DIR, *MODALITIES_FOLDERS.values())
 """The folders whose records the Modalities' rules (and the registry they read) find by listing the disk."""
@@ -360,3 +368,162 @@ def _templates(records: dict) -> list[tuple[str, str]]:
     return [(file, path) for file, (kind, record) in records.items()
             if kind == "note" and isinstance(record.get("template"), dict)
             for path in record["template"].values() if isinstance(path, str)]
+
+
+def _located(file: str, text: str | None, path: tuple, message: str, hint: str | None = None,
+             severity: str = "error", code: str = "link") -> Problem:
+    where = yamlio.locate(text, path) if text else None
+    line, column = where if where else (None, None)
+    return Problem(message, file=file, line=line, column=column, hint=hint, source_line=line_at(text, line),
+                   severity=severity, code=code)
+
+
+def _check_document(repo: Repository, slug: str, file: str, text: str, record: dict,
+                    meetings: set[str], files: set[str], texts_in: list[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    symbol = record.get("symbol")
+    note = isinstance(symbol, str) and is_note_number(symbol)
+    profile = repo.settings.get("symbols")
+    if isinstance(symbol, str) and not note:
+        if not is_symbol(symbol):
+            problems.append(_located(file, text, ("symbol",), f"symbol {symbol!r} does not parse",
+                                     "write the body, series and number joined by /, e.g. MC/2023/DRAFT/3 or "
+                                     "FCCC/ADP/2015/L.6 (the revision goes in revisions)", code="symbol"))
+        elif isinstance(profile, str) and profile in PROFILES and not fits_profile(symbol, profile):
+            problems.append(_located(file, text, ("symbol",),
+                                     f"symbol {symbol!r} does not follow this repository's {profile} pattern",
+                                     f"write {PROFILE_EXAMPLES[profile]}, or remove `symbols: {profile}` from "
+                                     f"{SETTINGS_FILE}", code="symbol"))
+        elif parse_symbol(symbol).revision:
+            problems.append(_located(file, text, ("symbol",), f"symbol {symbol!r} names a revision",
+                                     f"write the base symbol {parse_symbol(symbol).base()} and list revisions under revisions",
+                                     code="symbol"))
+    revisions = record.get("revisions") or []
+    seen_revs: set[int] = set()
+    for index, revision in enumerate(revisions):
+        if not isinstance(revision, dict):
+            continue
+        rev, rsym = revision.get("rev"), revision.get("symbol")
+        if isinstance(rev, int):
+            if rev in seen_revs:
+                problems.append(_located(file, text, ("revisions", index, "rev"), f"revision {rev} is listed twice",
+                                         "give each revision its own number", code="symbol"))
+            seen_revs.add(rev)
+        if isinstance(rsym, str) and note:
+            if rsym != symbol:
+                problems.append(_located(file, text, ("revisions", index, "symbol"),
+                                         f"{rsym} is not the note {symbol}", "a note keeps its number", code="symbol"))
+        elif isinstance(rsym, str):
+            if not is_symbol(rsym):
+                problems.append(_located(file, text, ("revisions", index, "symbol"), f"symbol {rsym!r} does not parse",
+                                         "write the base symbol and /Rev.N, e.g. MC/2023/DRAFT/3/Rev.1", code="symbol"))
+            else:
+                parsed = parse_symbol(rsym)
+                if isinstance(rev, int) and parsed.revision != rev:
+                    problems.append(_located(file, text, ("revisions", index, "symbol"),
+                                             f"{rsym} is revision {parsed.revision}, but this entry says rev {rev}",
+                                             f"write {parsed.with_revision(rev)} or rev: {parsed.revision}", code="symbol"))
+                if isinstance(symbol, str) and is_symbol(symbol) and str(parsed.base()) != str(parse_symbol(symbol).base()):
+                    problems.append(_located(file, text, ("revisions", index, "symbol"),
+                                             f"{rsym} is not a revision of {symbol}",
+                                             "a document's revisions share its base symbol", code="symbol"))
+    for index, predecessor in enumerate(record.get("predecessors") or []):
+        psym = predecessor.get("symbol") if isinstance(predecessor, dict) else None
+        if isinstance(psym, str) and not is_symbol(psym):
+            problems.append(_located(file, text, ("predecessors", index, "symbol"), f"symbol {psym!r} does not parse",
+                                     "write e.g. MC/2023/SEC/1", code="symbol"))
+    if isinstance(symbol, str) and (is_symbol(symbol) or note):
+        expected = parse_symbol(symbol).slug()
+        if expected != slug:
+            problems.append(_located(file, text, ("symbol",), f"{symbol} lives in {DOCUMENTS_DIR}/{slug}/",
+                                     f"move the folder to {document_folder(expected)}/", code="symbol"))
+    sponsor = record.get("sponsor")
+    if isinstance(sponsor, str) and sponsor not in ("CHAIR", repo.secretariat_code) and sponsor not in repo.states:
+        problems.append(_located(file, text, ("sponsor",), f"sponsor {sponsor!r} is neither CHAIR, "
+                                 f"{repo.secretariat_code} nor a member state", _nearest(sponsor, repo.codes | {"CHAIR"})))
+    body = record.get("body")
+    if isinstance(body, str) and repo.bodies and body not in repo.bodies:
+        problems.append(_located(file, text, ("body",), f"unknown body {body!r}", _nearest(body, repo.bodies)))
+    for index, step in enumerate(record.get("status") or []):
+        if not isinstance(step, dict):
+            continue
+        if isinstance(step.get("body"), str) and repo.bodies and step["body"] not in repo.bodies:
+            problems.append(_located(file, text, ("status", index, "body"), f"unknown body {step['body']!r}",
+                                     _nearest(step["body"], repo.bodies)))
+        meeting = step.get("meeting")
+        if isinstance(meeting, str) and meeting not in meetings:
+            problems.append(_located(file, text, ("status", index, "meeting"), f"no meeting {meeting!r} in {MEETINGS_DIR}/",
+                                     _nearest(meeting, meetings) or f"add {MEETINGS_DIR}/<id>.yaml or fix the id"))
+    latest_has_text = True
+    numbered = [r for r in revisions if isinstance(r, dict) and isinstance(r.get("rev"), int)]
+    if numbered:
+        latest = max(numbered, key=lambda r: r["rev"])
+        latest_has_text = latest.get("text", True) is not False
+    for index, language in enumerate(record.get("languages") or []):
+        if not is_name("language", language) or not is_name("slug", slug):
+            continue  # the schema, or the symbol's check, says what is wrong with it
+        path = document_text_path(slug, language)
+        if latest_has_text and path not in files:
+            problems.append(_located(file, text, ("languages", index), f"language {language!r} is declared but {path} is missing",
+                                     f"add {path} or remove {language!r} from languages"))
+    for name in texts_in:
+        language = text_language(name)
+        if language not in (record.get("languages") or []):
+            problems.append(Problem(f"text in language {language!r} is not declared in {DOCUMENT_RECORD}",
+                                    file=name, hint=f"add {language} to languages in {file}", code="link"))
+    return problems
+
+
+def _nearest(value: str, known: Iterable[str]) -> str | None:
+    from cicatext.notation.codes import suggest
+
+    best = suggest(value, list(known))
+    return f"did you mean {best!r}?" if best else None
+
+
+def _check_positions(repo: Repository, file: str, text: str, record: dict, symbols: dict[str, str]) -> list[Problem]:
+    problems: list[Problem] = []
+    folder_code = position_owner(file)
+    delegation = record.get("delegation")
+    if isinstance(delegation, str):
+        if delegation not in repo.codes:
+            problems.append(_located(file, text, ("delegation",), f"unknown delegation code {delegation!r}",
+                                     _nearest(delegation, repo.codes)))
+        if delegation != folder_code:
+            problems.append(_located(file, text, ("delegation",),
+                                     f"the position set of {delegation} lies in {POSITIONS_DIR}/{folder_code}/",
+                                     f"move it to {POSITIONS_DIR}/{delegation}/: a delegation writes only in its own folder"))
+    if folder_code is not None:  # no words in another's mouth (docs/trust.md)
+        from cicatext.store.trust.attribution_guard import record_problems
+        problems.extend(record_problems(file, text or "", record, folder_code, fields=False,
+                                        limit=repo.limits.problems_per_file))
+    document = record.get("document")
+    if isinstance(document, str) and document not in symbols:
+        problems.append(_located(file, text, ("document",), f"no document {document!r} in {DOCUMENTS_DIR}/",
+                                 _nearest(document, symbols)))
+    return problems
+
+
+class _Texts:
+    """File texts read on demand (cached records need their text only to locate a link problem)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self.repo = repo
+        self.known: dict[str, str] = {}
+
+    def __getitem__(self, file: str) -> str | None:
+        if file not in self.known:
+            try:
+                self.known[file] = self.repo.read_text(file)
+            except CicatextError:
+                return None
+        return self.known[file]
+
+
+def _group_members(repo: Repository, file: str, text: str, record: dict) -> list[Problem]:
+    """A group's members that are neither a member state nor another group of the registry."""
+    known, members = set(repo.states) | set(repo.groups), record.get("members")
+    return [_located(file, text, ("members", index), f"group member {member!r} is not in the registry",
+                     _nearest(member, known))
+            for index, member in enumerate(members if isinstance(members, list) else [])
+            if isinstance(member, str) and member not in known]
