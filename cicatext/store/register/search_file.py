@@ -41,7 +41,7 @@ from cicatext.store.layout import (
 )
 
 if TYPE_CHECKING:
-    from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
+    from cicatext.store.register.catalogue import DocumentParagraphs
     from cicatext.store.repository import Repository
 
 WORD = re.compile(r"\w+")
@@ -207,7 +207,8 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
     folders = _changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
     stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
              "settings": _file_state(repo.root / SETTINGS_FILE)}
-    summaries = {summary.slug: summary for summary in load_catalogue(repo).documents}
+    names = {summary.slug: (summary.symbol, summary.current_symbol, summary.title)
+             for summary in load_catalogue(repo).documents}
     path.parent.mkdir(parents=True, exist_ok=True)
     # Named for its builder, so that the next one knows a file whose builder is gone.
     temporary = path.with_name(f"{path.name}.{os.getpid()}{SEARCH_BUILD_SUFFIX}")
@@ -227,9 +228,9 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
             # One document at a time: the build holds one document's paragraphs, not every text.
             for paragraphs in iter_paragraphs(repo):
                 state = folders.get(paragraphs.slug)
-                if state is None or paragraphs.slug not in summaries:
+                if state is None or paragraphs.slug not in names:
                     continue
-                document, holding = _add_document(database, state, summaries[paragraphs.slug], paragraphs)
+                document, holding = _add_document(database, state, names[paragraphs.slug], paragraphs)
                 if document // _BLOCK != current:
                     _write_block(database, current, block)
                     current, block = document // _BLOCK, {}
@@ -268,15 +269,16 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
     file afresh is quicker.
     """
     documents = repo.root / DOCUMENTS_DIR
-    seen = _stored(database)
-    changed = _changed_folders(documents, seen)
+    version = _version(database)
+    stored = _stored(database)
+    changed = _changed_folders(documents, stored)
     if not changed:
         return True
     # One writer at a time; a writer that was first may have done the work already.
     database.execute("BEGIN IMMEDIATE")
     with database:
-        stored = _stored(database)
-        if stored != seen:
+        if _version(database) != version:
+            stored = _stored(database)
             changed = _changed_folders(documents, stored)
         # A folder whose files are as they were only needs its time kept, for the quick check next time.
         retimed = {slug: state[0] for slug, state in changed.items()
@@ -287,27 +289,28 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
         if len(changed) > max(len(stored) // 2, 50):
             return False
         present = {slug for slug, state in changed.items() if state is not None}
-        summaries: dict[str, DocumentSummary] = {}
+        names: dict[str, tuple[str, str, str]] = {}
         paragraphs: dict[str, DocumentParagraphs] = {}
         if present:
-            from cicatext.store.register.catalogue import load_paragraphs, summaries_of
+            from cicatext.store.register.catalogue import load_paragraphs, names_of
 
-            # Read from the changed folders alone: the register's cache of every document is left as it is.
-            summaries = {found.slug: found for found in summaries_of(repo, present)}
+            # Read from the changed folders alone: the register's cache of every document is left as it is. Each
+            # text is read once, for its paragraphs; the record alone gives the symbols and the title.
+            names = names_of(repo, present)
             paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}
         counts: Counter[str] = Counter()
         # (word, block) → document → the paragraphs now holding the word, None for none.
         rewrites: dict[tuple[str, int], dict[int, Sequence[int] | None]] = {}
         for slug, state in changed.items():
-            now = slug in summaries and slug in paragraphs and state is not None
+            now = slug in names and slug in paragraphs and state is not None
             if slug in stored and now:
                 document = stored[slug][0]
-                before, after = _replace_document(database, document, state, summaries[slug], paragraphs[slug])
+                before, after = _replace_document(database, document, state, names[slug], paragraphs[slug])
             elif slug in stored:
                 document = stored[slug][0]
                 before, after = _remove_document(database, document), {}
             elif now:
-                document, after = _add_document(database, state, summaries[slug], paragraphs[slug])
+                document, after = _add_document(database, state, names[slug], paragraphs[slug])
                 before = {}
             else:
                 continue
@@ -334,33 +337,38 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
     return True
 
 
+def _version(database: sqlite3.Connection) -> int:
+    """A number that changes when another connection writes to the file (SQLite's data_version)."""
+    return database.execute("PRAGMA data_version").fetchone()[0]
+
+
 def _stored(database: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
     """Each indexed document's id, folder time and files, by slug."""
     return {slug: (document, folder, files)
             for document, slug, folder, files in database.execute("SELECT id, slug, folder, files FROM documents")}
 
 
-def _add_document(database: sqlite3.Connection, state: tuple[int, str], summary: DocumentSummary,
+def _add_document(database: sqlite3.Connection, state: tuple[int, str], names: tuple[str, str, str],
                   paragraphs: DocumentParagraphs) -> tuple[int, dict[str, list[int]]]:
-    """Keep one document's row and paragraphs; its id, and its words with the paragraphs holding each."""
+    """Keep one document's row (`names`: its symbol, current symbol and title) and paragraphs; its id, and its words
+    with the paragraphs holding each."""
     texts = paragraphs.texts()
     document = database.execute(
         "INSERT INTO documents (slug, folder, files, symbol, current_symbol, title, paragraphs) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (paragraphs.slug, *state, summary.symbol, summary.current_symbol, summary.title, len(texts))).lastrowid
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", (paragraphs.slug, *state, *names, len(texts))).lastrowid
     database.execute("INSERT INTO contents VALUES (?, ?)", (document, _content(paragraphs.heads, texts)))
     return document, holding_words(texts)
 
 
 def _replace_document(database: sqlite3.Connection, document: int, state: tuple[int, str],
-                      summary: DocumentSummary, paragraphs: DocumentParagraphs
+                      names: tuple[str, str, str], paragraphs: DocumentParagraphs
                       ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Keep a document's new row and paragraphs under its id; its words with their paragraphs, before and now."""
     (content,) = database.execute("SELECT content FROM contents WHERE document = ?", (document,)).fetchone()
     texts = paragraphs.texts()
     database.execute("UPDATE documents SET folder = ?, files = ?, symbol = ?, current_symbol = ?, title = ?, "
                      "paragraphs = ? WHERE id = ?",
-                     (*state, summary.symbol, summary.current_symbol, summary.title, len(texts), document))
+                     (*state, *names, len(texts), document))
     database.execute("UPDATE contents SET content = ? WHERE document = ?", (_content(paragraphs.heads, texts), document))
     return holding_words(unpack_content(content)[1]), holding_words(texts)
 
