@@ -7,7 +7,7 @@ paragraphs compressed), and one row per word and block of 64 documents
 only the words and paragraphs it needs
 (`cicatext.store.register.search.StoredIndex`). `up_to_date` brings the file
 up to date before answering: only the documents whose files changed are
-indexed again. `ready` does the same only where that is quick, and says so
+indexed again (`cicatext.store.register.search_changes` finds them). `ready` does the same only where that is quick, and says so
 when the file must be built afresh, which one process at a time does, holding
 the build lock (`build_lock`), into a file of its own put in place at the end.
 """
@@ -30,7 +30,6 @@ from operator import sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cicatext.store.files import UNSETTLED, document_files, settled_time
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
@@ -38,6 +37,14 @@ from cicatext.store.layout import (
     SEARCH_BUILD_SUFFIX,
     SEARCH_INDEX,
     SETTINGS_FILE,
+)
+from cicatext.store.register.search_changes import (
+    Look,
+    changed_folders,
+    keep_mark,
+    look,
+    marks_changed,
+    unsettled,
 )
 
 if TYPE_CHECKING:
@@ -204,7 +211,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
-    folders = _changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
+    folders = changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
     stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
              "settings": _file_state(repo.root / SETTINGS_FILE)}
     names = {summary.slug: (summary.symbol, summary.current_symbol, summary.title)
@@ -268,25 +275,25 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
     rows. False, with nothing done, when so much changed that building the
     file afresh is quicker.
     """
-    documents = repo.root / DOCUMENTS_DIR
     version = _version(database)
-    stored = _stored(database)
-    changed = _changed_folders(documents, stored)
-    if not changed:
+    found = look(repo, database)
+    if not found.changed:
+        if marks_changed(found):
+            _keep_mark_quietly(database, found, version)
         return True
     # One writer at a time; a writer that was first may have done the work already.
     database.execute("BEGIN IMMEDIATE")
     with database:
         if _version(database) != version:
-            stored = _stored(database)
-            changed = _changed_folders(documents, stored)
+            found = look(repo, database)
+        stored = found.stored
         # A folder whose files are as they were only needs its time kept, for the quick check next time.
-        retimed = {slug: state[0] for slug, state in changed.items()
-                   if slug in stored and state is not None and state[1] == stored[slug][2] and not _unsettled(state[1])}
+        retimed = {slug: state[0] for slug, state in found.changed.items()
+                   if slug in stored and state is not None and state[1] == stored[slug][2] and not unsettled(state[1])}
         database.executemany("UPDATE documents SET folder = ? WHERE slug = ?",
                              [(modified, slug) for slug, modified in retimed.items()])
-        changed = {slug: state for slug, state in changed.items() if slug not in retimed}
-        if len(changed) > max(len(stored) // 2, 50):
+        changed = {slug: state for slug, state in found.changed.items() if slug not in retimed}
+        if len(changed) > max(found.count // 2, 50):
             return False
         present = {slug for slug, state in changed.items() if state is not None}
         names: dict[str, tuple[str, str, str]] = {}
@@ -334,18 +341,25 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
             else:
                 database.execute("DELETE FROM postings WHERE word = ? AND block = ?", (word, block))
         _count_words(database, counts)
+        keep_mark(database, found)
     return True
+
+
+def _keep_mark_quietly(database: sqlite3.Connection, found: Look, version: int) -> None:
+    """Keep the look's mark where nothing else changed; not where another writer came first, or the file cannot be
+    written (the mark kept until then still holds: the documents' rows are as they were)."""
+    try:
+        database.execute("BEGIN IMMEDIATE")
+        with database:
+            if _version(database) == version:
+                keep_mark(database, found)
+    except sqlite3.OperationalError:
+        pass
 
 
 def _version(database: sqlite3.Connection) -> int:
     """A number that changes when another connection writes to the file (SQLite's data_version)."""
     return database.execute("PRAGMA data_version").fetchone()[0]
-
-
-def _stored(database: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
-    """Each indexed document's id, folder time and files, by slug."""
-    return {slug: (document, folder, files)
-            for document, slug, folder, files in database.execute("SELECT id, slug, folder, files FROM documents")}
 
 
 def _add_document(database: sqlite3.Connection, state: tuple[int, str], names: tuple[str, str, str],
@@ -450,66 +464,6 @@ def unpack_content(content: bytes) -> tuple[list[list], list[str]]:
     """A document's paragraph heads ([language, id, label, line]) and texts, from its stored content."""
     heads, texts = json.loads(zlib.decompress(content))
     return heads, texts
-
-
-def _changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, str] | None]:
-    """The document folders that differ from what the index holds: what each holds now, None when gone.
-
-    A folder is a document when it holds a `document.yaml`, as for the
-    catalogue. When a folder's modification time is what the index holds, no
-    file came or went, so only the files it knows are looked at.
-    """
-    try:
-        with os.scandir(documents) as entries:
-            present = {entry.name for entry in entries if entry.is_dir()}
-    except OSError:
-        present = set()
-    changed: dict[str, tuple[int, str] | None] = {}
-    for slug in present:
-        known = stored.get(slug)
-        folder = f"{documents}/{slug}"
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = _folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and _unsettled(state[1])):
-                changed[slug] = state
-    for slug in stored.keys() - present:
-        changed[slug] = None
-    return changed
-
-
-def _unchanged(folder: str, modified: int, files: str) -> bool:
-    """Whether a folder still holds the files it held, at the sizes and times it held them."""
-    try:
-        if os.stat(folder).st_mtime_ns != modified:
-            return False
-        for known in files.split("\0"):
-            name, size, mtime = known.split("/")
-            stat = os.stat(f"{folder}/{name}")
-            if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
-                return False
-    except OSError:
-        return False
-    return True
-
-
-def _folder_state(folder: str) -> tuple[int, str] | None:
-    """A document folder's modification time (0 when too recent to trust) and its files, or None if not a document."""
-    try:
-        modified = os.stat(folder).st_mtime_ns  # before the entries: an entry added meanwhile shows next time
-    except OSError:
-        return None
-    now = time.time_ns()
-    files = document_files(folder, now)
-    if not files:
-        return None
-    # A file added within the same clock tick as the last change would not move the time.
-    settled = max(settled_time(modified, now), 0)
-    return settled, "\0".join(sorted(f"{name}/{size}/{mtime}" for name, size, mtime in files))
-
-
-def _unsettled(files: str) -> bool:
-    """Whether a folder's files (as `_folder_state` lists them) hold one changed too recently to be known by its time."""
-    return any(known.rsplit("/", 1)[1] == str(UNSETTLED) for known in files.split("\0"))
 
 
 def _file_state(path: Path) -> str:
