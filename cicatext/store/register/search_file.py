@@ -61,8 +61,8 @@ def index_path(repo: Repository) -> Path:
 
 
 _FORMAT = "2"
-# Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
-_BLOCK = 64
+BLOCK = 64
+"""Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change."""
 _LOCK_WAIT = 30.0
 _BYTE_ORDER = f"{sys.byteorder} {array('I').itemsize}"
 _SCHEMA = """
@@ -77,7 +77,7 @@ CREATE TABLE postings (word TEXT, block INTEGER, entries BLOB NOT NULL, PRIMARY 
 # documents.folder: the folder's modification time (0 when too recent to trust); files: each file's
 # `name/size/mtime`, joined by NUL. contents.content, apart so that reading every document's row stays
 # quick: zlib of the JSON [heads, texts]. words.paragraphs: how many paragraphs hold the word.
-# postings.entries: zlib of, for each document of the block (id // _BLOCK) holding the word, in id order,
+# postings.entries: zlib of, for each document of the block (id // BLOCK) holding the word, in id order,
 # as 32-bit unsigned ints: its id, how many of its paragraphs hold the word, and those (0 = its first),
 # each as its distance from the one before (the first from 0): small numbers, which compress well.
 _LEVEL = 6
@@ -238,9 +238,9 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
                 if state is None or paragraphs.slug not in names:
                     continue
                 document, holding = _add_document(database, state, names[paragraphs.slug], paragraphs)
-                if document // _BLOCK != current:
+                if document // BLOCK != current:
                     _write_block(database, current, block)
-                    current, block = document // _BLOCK, {}
+                    current, block = document // BLOCK, {}
                 for word, numbers in holding.items():
                     entries = block.get(word)
                     if entries is None:
@@ -324,7 +324,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
             for word in before.keys() | after.keys():
                 old, new = before.get(word), after.get(word)
                 if old != new:
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = new
+                    rewrites.setdefault((word, document // BLOCK), {})[document] = new
                     counts[word] += len(new or ()) - len(old or ())
         for (word, block), changes in rewrites.items():
             row = database.execute("SELECT entries FROM postings WHERE word = ? AND block = ?",
