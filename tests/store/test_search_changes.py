@@ -263,3 +263,36 @@ def test_a_mark_that_cannot_be_written_leaves_the_file_answering(large, monkeypa
     assert isinstance(index, StoredIndex) and mark(large) == kept
     assert [(hit.slug, hit.paragraph) for hit in index.search("ministerz") if hit.score == 100] == [
         ("mc-2023-draft-5", "pp1")]
+
+
+def test_a_file_built_afresh_keeps_a_mark_watching_what_differs_from_the_commit(large):
+    """A file built afresh marks every text whose content is not the commit's: an edited one and one git does not
+    track are watched (the edited one read again once put back); the others are not."""
+    replace(large, f"{DRAFT}/en.txt", "Ministers", "Ministerz")
+    large.path(f"{DRAFT}/fr.txt").write_text("{#op1} 1. Les wombats.\n", encoding="utf-8")
+    index_path(large).unlink()
+    assert found(large, "ministerz") == [("mc-2023-draft-5", "pp1")]
+    assert mark(large)[1] == {"mc-2023-draft-5/en.txt", "mc-2023-draft-5/fr.txt"}
+    folder = large.path(DRAFT).stat()
+    git(large.root, "checkout", "--", f"{DRAFT}/en.txt")
+    os.utime(large.path(DRAFT), ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    assert found(large, "ministerz") == []
+    assert_as_built_afresh(large)
+
+
+def test_a_text_edited_as_the_build_starts_is_watched(large, monkeypatch):
+    """A text edited after git's first look of a build, before the folders are listed: the build indexes the edit,
+    and its mark watches the text, so that putting it back is seen."""
+    from cicatext.store.register import search_file
+
+    real = search_file.changed_folders
+
+    def edited_first(documents, stored):
+        replace(large, f"{DRAFT}/en.txt", "Ministers", "Ministerz")
+        return real(documents, stored)
+
+    monkeypatch.setattr(search_file, "changed_folders", edited_first)
+    index_path(large).unlink()
+    assert found(large, "ministerz") == [("mc-2023-draft-5", "pp1")]
+    monkeypatch.setattr(search_file, "changed_folders", real)
+    assert "mc-2023-draft-5/en.txt" in mark(large)[1]

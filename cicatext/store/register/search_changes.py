@@ -18,10 +18,12 @@ to be left unlooked at). Every other file's indexed content is the tree's:
 so a file git does not name, that the commits since did not change and that
 is not watched, is as it was indexed. A file whose raw bytes change while git
 sees the same content (line ends converted under `core.autocrlf`) is then not
-read again: its words, and so every answer, are the same. A writer that
-changes the documents' rows without keeping the mark (an earlier cicatext)
-drops it (the file's triggers), and the next look at every file makes it
-again.
+read again: its words, and so every answer, are the same. A build makes the
+mark from git's listing before and after it reads the texts (`built_mark`); a
+look without one (an index file an earlier cicatext wrote) looks at every
+file and makes it from git's listing. A writer that changes the documents' rows
+without keeping the mark (an earlier cicatext) drops it (the file's
+triggers).
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ State = tuple[int, str]
 """A folder's modification time (0 when too recent to trust) and its files, each `name/size/time`, joined by NUL."""
 
 _MARK = "mark"
+_DIFFER = ("diff-index", "--name-only", "-z", "--no-renames")
 _PLAIN = (b"H 100644 ", b"H 100755 ")
 # What forgets the mark: any change to a document's row or paragraphs, by any writer (a writer that keeps the mark
 # writes it again after its changes).
@@ -109,14 +112,71 @@ def look(repo, database: sqlite3.Connection) -> Look:
     return Look(changed, stored, count, _mark(tree, folders_time, still, count), kept)
 
 
-def keep_mark(database: sqlite3.Connection, look: Look) -> None:
-    """Write the look's mark, after the changes it found are indexed (in the same transaction)."""
-    if look.mark is None:
+def keep_mark(database: sqlite3.Connection, mark: str | None) -> None:
+    """Write a look's mark (None: keep none), after the changes it found are indexed (in the same transaction)."""
+    if mark is None:
         database.execute("DELETE FROM meta WHERE key = ?", (_MARK,))
         return
     for trigger in _TRIGGERS:
         database.execute(trigger)
-    database.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_MARK, look.mark))
+    database.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_MARK, mark))
+
+
+def mark_start(repo) -> tuple[tuple[str, str] | None, int, set[str] | None]:
+    """What a build takes before it lists the folders, for its mark: the commit checked out and its tree of
+    documents/, the documents folder's time, and the files git says differ from that commit."""
+    head = _head(repo.root)
+    folders_time = _settled_folder_time(repo.root / DOCUMENTS_DIR)
+    return head, folders_time, None if head is None else _differing(repo.root, head[0])
+
+
+def built_mark(repo, start: tuple[tuple[str, str] | None, int, set[str] | None],
+               indexed: dict[str, State]) -> str | None:
+    """The mark of a file just built from the folders as `indexed` found them (their state before they were read).
+
+    A file is not watched when git named it neither before the folders were
+    listed nor now, the commit holds it, and its size and time are still the
+    state's: its content was the commit's all along, and that is what was
+    indexed. None below `GIT_FROM` documents, or without git.
+    """
+    head, folders_time, before = start
+    if head is None or before is None or len(indexed) < GIT_FROM:
+        return None
+    commit, tree = head
+    now = _differing(repo.root, commit)
+    listed = run_git(repo.root, "ls-tree", "-r", "--name-only", "-z", tree, check=False, binary=True)
+    index = run_git(repo.root, "ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/", check=False, binary=True)
+    if now is None or listed.returncode != 0 or index.returncode != 0:
+        return None
+    held = set(_names(listed.stdout))
+    named = before | now | _flagged(index.stdout, f"{DOCUMENTS_DIR}/")
+    documents = repo.root / DOCUMENTS_DIR
+    watched = set()
+    for slug, (_, files) in indexed.items():
+        for known in files.split("\0"):
+            name, size, mtime = known.rsplit("/", 2)
+            relative = f"{slug}/{name}"
+            try:
+                stat = os.stat(f"{documents}/{relative}")
+            except OSError:
+                watched.add(relative)
+                continue
+            if (relative in named or relative not in held or stat.st_size != int(size)
+                    or stat.st_mtime_ns != int(mtime)):
+                watched.add(relative)
+    return _mark(tree, folders_time, watched, len(indexed))
+
+
+def _differing(root: Path, commit: str) -> set[str] | None:
+    """The files under documents/ (relative to it) git says differ from a commit; None when git cannot say."""
+    try:
+        found = run_git(root, *_DIFFER, commit, "--", f"{DOCUMENTS_DIR}/", check=False, binary=True)
+    except CicatextError:
+        return None
+    if found.returncode != 0:
+        return None
+    prefix = f"{DOCUMENTS_DIR}/"
+    return {name[len(prefix):] for name in _names(found.stdout) if name.startswith(prefix)}
 
 
 def marks_changed(look: Look) -> bool:
@@ -246,7 +306,7 @@ class _Listing:
         commands = {
             # Tracked files whose content or index entry differs from the commit's (by git's index's record of
             # each file's size and times, and its content where those cannot tell).
-            "differ": ("diff-index", "--name-only", "-z", "--no-renames", commit, "--", f"{DOCUMENTS_DIR}/"),
+            "differ": (*_DIFFER, commit, "--", f"{DOCUMENTS_DIR}/"),
             # git's index, with each entry's flags and mode.
             "index": ("ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/"),
         }

@@ -40,9 +40,11 @@ from cicatext.store.layout import (
 )
 from cicatext.store.register.search_changes import (
     Look,
+    built_mark,
     changed_folders,
     keep_mark,
     look,
+    mark_start,
     marks_changed,
     unsettled,
 )
@@ -211,6 +213,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
+    start = mark_start(repo)
     folders = changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
     stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
              "settings": _file_state(repo.root / SETTINGS_FILE)}
@@ -227,6 +230,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
         database.executescript("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                + _SCHEMA)
         counts: Counter[str] = Counter()
+        indexed: dict[str, tuple[int, str]] = {}
         with database:
             database.executemany("INSERT INTO meta VALUES (?, ?)", stamp.items())
             # Ids are given in folder order, so a block's postings are complete once the next block begins.
@@ -238,6 +242,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
                 if state is None or paragraphs.slug not in names:
                     continue
                 document, holding = _add_document(database, state, names[paragraphs.slug], paragraphs)
+                indexed[paragraphs.slug] = state
                 if document // BLOCK != current:
                     _write_block(database, current, block)
                     current, block = document // BLOCK, {}
@@ -251,6 +256,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
                     counts[word] += len(numbers)
             _write_block(database, current, block)
             _count_words(database, counts)
+            keep_mark(database, built_mark(repo, start, indexed))
         database.close()
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
@@ -341,7 +347,7 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
             else:
                 database.execute("DELETE FROM postings WHERE word = ? AND block = ?", (word, block))
         _count_words(database, counts)
-        keep_mark(database, found)
+        keep_mark(database, found.mark)
     return True
 
 
@@ -352,7 +358,7 @@ def _keep_mark_quietly(database: sqlite3.Connection, found: Look, version: int) 
         database.execute("BEGIN IMMEDIATE")
         with database:
             if _version(database) == version:
-                keep_mark(database, found)
+                keep_mark(database, found.mark)
     except sqlite3.OperationalError:
         pass
 
