@@ -34,11 +34,15 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError
 from cicatext.store.files import UNSETTLED, document_files, settled_time
 from cicatext.store.git import run_git
 from cicatext.store.layout import DOCUMENTS_DIR
+
+if TYPE_CHECKING:
+    from cicatext.store.repository import Repository
 
 GIT_FROM = 2_000
 """From this many documents, git's listing narrows the files looked at: below, starting git costs more than it saves."""
@@ -72,7 +76,7 @@ class Look:
     """The mark the file held."""
 
 
-def look(repo, database: sqlite3.Connection) -> Look:
+def look(repo: Repository, database: sqlite3.Connection) -> Look:
     """The folders that differ from what the index file holds, and the mark to keep after."""
     documents = repo.root / DOCUMENTS_DIR
     count = database.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -122,7 +126,7 @@ def keep_mark(database: sqlite3.Connection, mark: str | None) -> None:
     database.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_MARK, mark))
 
 
-def mark_start(repo) -> tuple[tuple[str, str] | None, int, set[str] | None]:
+def mark_start(repo: Repository) -> tuple[tuple[str, str] | None, int, set[str] | None]:
     """What a build takes before it lists the folders, for its mark: the commit checked out and its tree of
     documents/, the documents folder's time, and the files git says differ from that commit."""
     head = _head(repo.root)
@@ -130,7 +134,7 @@ def mark_start(repo) -> tuple[tuple[str, str] | None, int, set[str] | None]:
     return head, folders_time, None if head is None else _differing(repo.root, head[0])
 
 
-def built_mark(repo, start: tuple[tuple[str, str] | None, int, set[str] | None],
+def built_mark(repo: Repository, start: tuple[tuple[str, str] | None, int, set[str] | None],
                indexed: dict[str, State]) -> str | None:
     """The mark of a file just built from the folders as `indexed` found them (their state before they were read).
 
