@@ -136,3 +136,33 @@ def test_a_search_after_an_edit_leaves_the_registers_cache_alone(demo_repo):
     assert open_index(demo_repo).search("ministerz")[0].slug == "mc-2023-draft-5"
     now = cache.stat()
     assert (now.st_ino, now.st_mtime_ns, now.st_size) == (kept.st_ino, kept.st_mtime_ns, kept.st_size)
+
+
+def test_an_edit_reads_the_edited_text_once(demo_repo, monkeypatch):
+    """Bringing the file up to date after an edit reads the edited text once, for its paragraphs, and no other text."""
+    from cicatext.store.repository import Repository
+
+    open_index(demo_repo)
+    path = demo_repo.path(f"{DRAFT}/en.txt")
+    path.write_text(path.read_text(encoding="utf-8").replace("Ministers", "Ministerz", 1), encoding="utf-8")
+    read: list[str] = []
+    real = Repository.read_text
+    monkeypatch.setattr(Repository, "read_text", lambda repo, relative, *args, **kwargs: read.append(str(relative))
+                        or real(repo, relative, *args, **kwargs))
+    assert open_index(demo_repo).search("ministerz")[0].slug == "mc-2023-draft-5"
+    assert [relative for relative in read if relative.endswith(".txt")] == [f"{DRAFT}/en.txt"]
+
+
+def test_names_from_the_records_alone_are_those_of_the_summaries(demo_repo):
+    """Symbols and title read from a folder's record alone are the summary's, for a record that does not load, one
+    with values of the wrong type, and a folder with no record."""
+    from cicatext.store.register.catalogue import load_catalogue, names_of
+
+    demo_repo.path("documents/mc-2023-draft-4/document.yaml").write_text("symbol: [unclosed\n", encoding="utf-8")
+    record = demo_repo.path(f"{DRAFT}/document.yaml")
+    record.write_text(record.read_text(encoding="utf-8") + "status: 7\n", encoding="utf-8")
+    demo_repo.path("documents/no-record").mkdir()
+    summaries = load_catalogue(demo_repo, use_cache=False).documents
+    slugs = [summary.slug for summary in summaries] + ["no-record", "no-such-folder"]
+    assert names_of(demo_repo, slugs) == {s.slug: (s.symbol, s.current_symbol, s.title) for s in summaries}
+    assert {s.slug: s.problem is not None for s in summaries}["mc-2023-draft-4"]

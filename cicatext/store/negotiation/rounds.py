@@ -52,6 +52,7 @@ from cicatext.store.negotiation.checks import (
 )
 from cicatext.store.negotiation.history import RoundCommit, round_commits
 from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
+from cicatext.store.negotiation.round_tree import round_tree
 from cicatext.store.repository import Repository
 from cicatext.store.trust.attribution_guard import parsed_position_set_problems
 
@@ -391,9 +392,33 @@ def _tree_entries(raw: bytes) -> list[tuple[str, str, str]]:
 
 def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], message: str, env: dict,
                         files: dict[str, bytes], folders: dict[str, str]) -> str:
-    """Write the round's tree through a temporary index and commit it with every parent; touches no ref."""
-    git_dir = repo.git_dir()
-    index = git_dir / round_index(os.getpid())
+    """Write the round's tree and commit it with every parent; touches no ref."""
+    blobs = {path: _git_output(repo, "hash-object", "-w", "--stdin", input=content).decode().strip()
+             for path, content in files.items()}
+    tree = round_tree(repo, main, blobs, folders)
+    if tree is None:
+        tree = _index_tree(repo, main, blobs, folders, env)
+    arguments = ["commit-tree", tree]
+    signing = signs_commits(repo)
+    if signing:
+        # commit-tree, unlike `git commit`, does not follow commit.gpgSign by itself.
+        arguments.append("-S")
+    for parent in parents:
+        arguments += ["-p", parent]
+    try:
+        return _git_output(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
+    except RepositoryError as error:
+        if not signing:
+            raise
+        raise RepositoryError(f"the round's commit could not be signed ({error.message})",
+                              hint="git is set to sign every commit (commit.gpgSign): check user.signingkey "
+                                   "and gpg.format, or `git config commit.gpgSign false`; "
+                                   "the repository was left as it was") from None
+
+
+def _index_tree(repo: Repository, main: str, blobs: dict[str, str], folders: dict[str, str], env: dict) -> str:
+    """The round's tree written through a temporary index of main's whole tree, for a tree `round_tree` leaves."""
+    index = repo.git_dir() / round_index(os.getpid())
     index_env = dict(env, GIT_INDEX_FILE=str(index))
     try:
         _git_output(repo, "read-tree", main, env=index_env)
@@ -407,28 +432,10 @@ def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], mes
             if code in folders:
                 lines.append(f"0 {_ZERO}\t{path}")
         lines.extend(_folder_entries(repo, folders))
-        for path, content in files.items():
-            oid = _git_output(repo, "hash-object", "-w", "--stdin", input=content).decode().strip()
-            lines.append(f"100644 {oid}\t{path}")
+        lines.extend(f"100644 {oid}\t{path}" for path, oid in blobs.items())
         _git_output(repo, "update-index", "--index-info", input=("\n".join(lines) + "\n").encode("utf-8"),
                    env=index_env)
-        tree = _git_output(repo, "write-tree", env=index_env).decode().strip()
-        arguments = ["commit-tree", tree]
-        signing = signs_commits(repo)
-        if signing:
-            # commit-tree, unlike `git commit`, does not follow commit.gpgSign by itself.
-            arguments.append("-S")
-        for parent in parents:
-            arguments += ["-p", parent]
-        try:
-            return _git_output(repo, *arguments, input=message.encode("utf-8"), env=env).decode().strip()
-        except RepositoryError as error:
-            if not signing:
-                raise
-            raise RepositoryError(f"the round's commit could not be signed ({error.message})",
-                                  hint="git is set to sign every commit (commit.gpgSign): check user.signingkey "
-                                       "and gpg.format, or `git config commit.gpgSign false`; "
-                                       "the repository was left as it was") from None
+        return _git_output(repo, "write-tree", env=index_env).decode().strip()
     finally:
         index.unlink(missing_ok=True)
 

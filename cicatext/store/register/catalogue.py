@@ -225,6 +225,18 @@ def summaries_of(repo: Repository, slugs: Collection[str]) -> list[DocumentSumma
     return found
 
 
+def names_of(repo: Repository, slugs: Collection[str]) -> dict[str, tuple[str, str, str]]:
+    """(symbol, current symbol, title) of just those document folders (that exist), as their summaries give them,
+    read from their records alone: their texts, which a summary counts, are neither read nor counted."""
+    language = default_language(repo)
+    found = {}
+    for slug in sorted(slugs):
+        if _folder_key(repo.root / document_folder(slug)):
+            row, _ = _summarise(repo, slug, [], language)
+            found[slug] = row[1:4]
+    return found
+
+
 def load_paragraphs(repo: Repository, *, use_cache: bool = True,
                     only: Collection[str] | None = None) -> list[DocumentParagraphs]:
     """The paragraphs of every text of every document, from the cache where nothing changed.

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from cicatext.store.layout import DOCUMENTS_DIR
 from cicatext.store.register.search_file import (
+    BLOCK,
     WORD,
     discard,
     holding_words,
@@ -155,6 +156,12 @@ class SearchIndex:
         """Where a paragraph is, and its text."""
         return self._heads[number], self._texts[number]
 
+    def _first_holding_all(self, words: list[str], wanted: int) -> list[int] | None:
+        """The `wanted` first paragraphs (by number) holding every word of the vocabulary given, ascending; None
+        when fewer hold them all."""
+        common = set.intersection(*sorted((self._posting_set(word) for word in words), key=len))
+        return heapq.nsmallest(wanted, common) if len(common) >= wanted else None
+
     def _document_hits(self, query: str) -> list[SearchHit]:
         lowered = query.lower()
         scores: dict[int, float] = {}
@@ -235,13 +242,11 @@ class SearchIndex:
                 return []
             matched.append(matches)
         wanted = limit * 3
-        exact = [self._posting_set(word) for word in words if self._frequency(word)]
-        if len(exact) == len(words):
+        if all(self._frequency(word) for word in words):
             # Paragraphs holding every word as written outrank the rest; often they are enough.
-            common = set.intersection(*sorted(exact, key=len))
-            if len(common) >= wanted:
-                return self._hits(query, words, [(n, 100.0 * len(words)) for n in heapq.nsmallest(wanted, common)],
-                                  len(words), limit)
+            first = self._first_holding_all(words, wanted)
+            if first is not None:
+                return self._hits(query, words, [(n, 100.0 * len(words)) for n in first], len(words), limit)
         # The rarest word first: the paragraphs it allows are the only ones to look at.
         matched.sort(key=lambda matches: sum(self._frequency(c) for c, _ in matches))
         need = wanted if len(matched) == 1 else None
@@ -295,11 +300,14 @@ class StoredIndex(SearchIndex):
         self._starts: list[int] = []
         self._ids: list[int] = []
         self._start_of: dict[int, int] = {}
+        # Each postings block's first paragraph: the numbers its documents' paragraphs start from.
+        self._block_first: dict[int, int] = {}
         number = 0
         for document, *_, paragraphs in rows:
             self._starts.append(number)
             self._ids.append(document)
             self._start_of[document] = number
+            self._block_first.setdefault(document // BLOCK, number)
             number += paragraphs
         self._size = number
         self._vocabulary = [word for word, in database.execute("SELECT word FROM words ORDER BY word")]
@@ -330,6 +338,29 @@ class StoredIndex(SearchIndex):
             # Ids follow folder order only as far as documents came in it: one added later takes the next id.
             found.sort()
         return found
+
+    def _first_holding_all(self, words: list[str], wanted: int) -> list[int] | None:
+        """As the index in memory gives them, reading the postings block by block, from the block whose documents
+        come first, until no later block can hold an earlier paragraph than those found."""
+        blocks: set[int] | None = None
+        for word in words:
+            holding = {block for block, in self._database.execute("SELECT block FROM postings WHERE word = ?",
+                                                                  (word,))}
+            blocks = holding if blocks is None else blocks & holding
+        order = sorted(blocks or (), key=self._block_first.__getitem__)
+        found: list[int] = []
+        for at, block in enumerate(order):
+            entries = [unpack_postings(self._database.execute(
+                "SELECT entries FROM postings WHERE word = ? AND block = ?", (word, block)).fetchone()[0])
+                for word in words]
+            for document in set.intersection(*(set(held) for held in entries)):
+                start = self._start_of[document]
+                found.extend(start + number for number in set.intersection(*(set(held[document]) for held in entries)))
+            if len(found) >= wanted:
+                first = heapq.nsmallest(wanted, found)
+                if at + 1 == len(order) or self._block_first[order[at + 1]] > first[-1]:
+                    return first
+        return None
 
     def _paragraph(self, number: int) -> tuple[Head, str]:
         at = bisect_right(self._starts, number) - 1

@@ -7,7 +7,7 @@ paragraphs compressed), and one row per word and block of 64 documents
 only the words and paragraphs it needs
 (`cicatext.store.register.search.StoredIndex`). `up_to_date` brings the file
 up to date before answering: only the documents whose files changed are
-indexed again. `ready` does the same only where that is quick, and says so
+indexed again (`cicatext.store.register.search_changes` finds them). `ready` does the same only where that is quick, and says so
 when the file must be built afresh, which one process at a time does, holding
 the build lock (`build_lock`), into a file of its own put in place at the end.
 """
@@ -30,7 +30,6 @@ from operator import sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cicatext.store.files import UNSETTLED, document_files, settled_time
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
@@ -39,9 +38,19 @@ from cicatext.store.layout import (
     SEARCH_INDEX,
     SETTINGS_FILE,
 )
+from cicatext.store.register.search_changes import (
+    Look,
+    built_mark,
+    changed_folders,
+    keep_mark,
+    look,
+    mark_start,
+    marks_changed,
+    unsettled,
+)
 
 if TYPE_CHECKING:
-    from cicatext.store.register.catalogue import DocumentParagraphs, DocumentSummary
+    from cicatext.store.register.catalogue import DocumentParagraphs
     from cicatext.store.repository import Repository
 
 WORD = re.compile(r"\w+")
@@ -54,8 +63,8 @@ def index_path(repo: Repository) -> Path:
 
 
 _FORMAT = "2"
-# Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change.
-_BLOCK = 64
+BLOCK = 64
+"""Documents (by id) per postings row: few rows to write and read, yet small ones to rewrite on a change."""
 _LOCK_WAIT = 30.0
 _BYTE_ORDER = f"{sys.byteorder} {array('I').itemsize}"
 _SCHEMA = """
@@ -70,7 +79,7 @@ CREATE TABLE postings (word TEXT, block INTEGER, entries BLOB NOT NULL, PRIMARY 
 # documents.folder: the folder's modification time (0 when too recent to trust); files: each file's
 # `name/size/mtime`, joined by NUL. contents.content, apart so that reading every document's row stays
 # quick: zlib of the JSON [heads, texts]. words.paragraphs: how many paragraphs hold the word.
-# postings.entries: zlib of, for each document of the block (id // _BLOCK) holding the word, in id order,
+# postings.entries: zlib of, for each document of the block (id // BLOCK) holding the word, in id order,
 # as 32-bit unsigned ints: its id, how many of its paragraphs hold the word, and those (0 = its first),
 # each as its distance from the one before (the first from 0): small numbers, which compress well.
 _LEVEL = 6
@@ -204,10 +213,12 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
 
     if announce is not None:
         announce("indexing every paragraph for search; later searches reuse it")
-    folders = _changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
+    start = mark_start(repo)
+    folders = changed_folders(repo.root / DOCUMENTS_DIR, {})  # read before the files, so a later change shows
     stamp = {"format": _FORMAT, "byteorder": _BYTE_ORDER, "language": default_language(repo),
              "settings": _file_state(repo.root / SETTINGS_FILE)}
-    summaries = {summary.slug: summary for summary in load_catalogue(repo).documents}
+    names = {summary.slug: (summary.symbol, summary.current_symbol, summary.title)
+             for summary in load_catalogue(repo).documents}
     path.parent.mkdir(parents=True, exist_ok=True)
     # Named for its builder, so that the next one knows a file whose builder is gone.
     temporary = path.with_name(f"{path.name}.{os.getpid()}{SEARCH_BUILD_SUFFIX}")
@@ -219,6 +230,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
         database.executescript("PRAGMA page_size = 65536; PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;"
                                + _SCHEMA)
         counts: Counter[str] = Counter()
+        indexed: dict[str, tuple[int, str]] = {}
         with database:
             database.executemany("INSERT INTO meta VALUES (?, ?)", stamp.items())
             # Ids are given in folder order, so a block's postings are complete once the next block begins.
@@ -227,12 +239,13 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
             # One document at a time: the build holds one document's paragraphs, not every text.
             for paragraphs in iter_paragraphs(repo):
                 state = folders.get(paragraphs.slug)
-                if state is None or paragraphs.slug not in summaries:
+                if state is None or paragraphs.slug not in names:
                     continue
-                document, holding = _add_document(database, state, summaries[paragraphs.slug], paragraphs)
-                if document // _BLOCK != current:
+                document, holding = _add_document(database, state, names[paragraphs.slug], paragraphs)
+                indexed[paragraphs.slug] = state
+                if document // BLOCK != current:
                     _write_block(database, current, block)
-                    current, block = document // _BLOCK, {}
+                    current, block = document // BLOCK, {}
                 for word, numbers in holding.items():
                     entries = block.get(word)
                     if entries is None:
@@ -243,6 +256,7 @@ def build_locked(repo: Repository, path: Path, announce: Callable[[str], None] |
                     counts[word] += len(numbers)
             _write_block(database, current, block)
             _count_words(database, counts)
+            keep_mark(database, built_mark(repo, start, indexed))
         database.close()
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
@@ -267,54 +281,56 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
     rows. False, with nothing done, when so much changed that building the
     file afresh is quicker.
     """
-    documents = repo.root / DOCUMENTS_DIR
-    seen = _stored(database)
-    changed = _changed_folders(documents, seen)
-    if not changed:
+    version = _version(database)
+    found = look(repo, database)
+    if not found.changed:
+        if marks_changed(found):
+            _keep_mark_quietly(database, found, version)
         return True
     # One writer at a time; a writer that was first may have done the work already.
     database.execute("BEGIN IMMEDIATE")
     with database:
-        stored = _stored(database)
-        if stored != seen:
-            changed = _changed_folders(documents, stored)
+        if _version(database) != version:
+            found = look(repo, database)
+        stored = found.stored
         # A folder whose files are as they were only needs its time kept, for the quick check next time.
-        retimed = {slug: state[0] for slug, state in changed.items()
-                   if slug in stored and state is not None and state[1] == stored[slug][2] and not _unsettled(state[1])}
+        retimed = {slug: state[0] for slug, state in found.changed.items()
+                   if slug in stored and state is not None and state[1] == stored[slug][2] and not unsettled(state[1])}
         database.executemany("UPDATE documents SET folder = ? WHERE slug = ?",
                              [(modified, slug) for slug, modified in retimed.items()])
-        changed = {slug: state for slug, state in changed.items() if slug not in retimed}
-        if len(changed) > max(len(stored) // 2, 50):
+        changed = {slug: state for slug, state in found.changed.items() if slug not in retimed}
+        if len(changed) > max(found.count // 2, 50):
             return False
         present = {slug for slug, state in changed.items() if state is not None}
-        summaries: dict[str, DocumentSummary] = {}
+        names: dict[str, tuple[str, str, str]] = {}
         paragraphs: dict[str, DocumentParagraphs] = {}
         if present:
-            from cicatext.store.register.catalogue import load_paragraphs, summaries_of
+            from cicatext.store.register.catalogue import load_paragraphs, names_of
 
-            # Read from the changed folders alone: the register's cache of every document is left as it is.
-            summaries = {found.slug: found for found in summaries_of(repo, present)}
+            # Read from the changed folders alone: the register's cache of every document is left as it is. Each
+            # text is read once, for its paragraphs; the record alone gives the symbols and the title.
+            names = names_of(repo, present)
             paragraphs = {found.slug: found for found in load_paragraphs(repo, only=present)}
         counts: Counter[str] = Counter()
         # (word, block) → document → the paragraphs now holding the word, None for none.
         rewrites: dict[tuple[str, int], dict[int, Sequence[int] | None]] = {}
         for slug, state in changed.items():
-            now = slug in summaries and slug in paragraphs and state is not None
+            now = slug in names and slug in paragraphs and state is not None
             if slug in stored and now:
                 document = stored[slug][0]
-                before, after = _replace_document(database, document, state, summaries[slug], paragraphs[slug])
+                before, after = _replace_document(database, document, state, names[slug], paragraphs[slug])
             elif slug in stored:
                 document = stored[slug][0]
                 before, after = _remove_document(database, document), {}
             elif now:
-                document, after = _add_document(database, state, summaries[slug], paragraphs[slug])
+                document, after = _add_document(database, state, names[slug], paragraphs[slug])
                 before = {}
             else:
                 continue
             for word in before.keys() | after.keys():
                 old, new = before.get(word), after.get(word)
                 if old != new:
-                    rewrites.setdefault((word, document // _BLOCK), {})[document] = new
+                    rewrites.setdefault((word, document // BLOCK), {})[document] = new
                     counts[word] += len(new or ()) - len(old or ())
         for (word, block), changes in rewrites.items():
             row = database.execute("SELECT entries FROM postings WHERE word = ? AND block = ?",
@@ -331,36 +347,48 @@ def _update(repo: Repository, database: sqlite3.Connection) -> bool:
             else:
                 database.execute("DELETE FROM postings WHERE word = ? AND block = ?", (word, block))
         _count_words(database, counts)
+        keep_mark(database, found.mark)
     return True
 
 
-def _stored(database: sqlite3.Connection) -> dict[str, tuple[int, int, str]]:
-    """Each indexed document's id, folder time and files, by slug."""
-    return {slug: (document, folder, files)
-            for document, slug, folder, files in database.execute("SELECT id, slug, folder, files FROM documents")}
+def _keep_mark_quietly(database: sqlite3.Connection, found: Look, version: int) -> None:
+    """Keep the look's mark where nothing else changed; not where another writer came first, or the file cannot be
+    written (the mark kept until then still holds: the documents' rows are as they were)."""
+    try:
+        database.execute("BEGIN IMMEDIATE")
+        with database:
+            if _version(database) == version:
+                keep_mark(database, found.mark)
+    except sqlite3.OperationalError:
+        pass
 
 
-def _add_document(database: sqlite3.Connection, state: tuple[int, str], summary: DocumentSummary,
+def _version(database: sqlite3.Connection) -> int:
+    """A number that changes when another connection writes to the file (SQLite's data_version)."""
+    return database.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _add_document(database: sqlite3.Connection, state: tuple[int, str], names: tuple[str, str, str],
                   paragraphs: DocumentParagraphs) -> tuple[int, dict[str, list[int]]]:
-    """Keep one document's row and paragraphs; its id, and its words with the paragraphs holding each."""
+    """Keep one document's row (`names`: its symbol, current symbol and title) and paragraphs; its id, and its words
+    with the paragraphs holding each."""
     texts = paragraphs.texts()
     document = database.execute(
         "INSERT INTO documents (slug, folder, files, symbol, current_symbol, title, paragraphs) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (paragraphs.slug, *state, summary.symbol, summary.current_symbol, summary.title, len(texts))).lastrowid
+        "VALUES (?, ?, ?, ?, ?, ?, ?)", (paragraphs.slug, *state, *names, len(texts))).lastrowid
     database.execute("INSERT INTO contents VALUES (?, ?)", (document, _content(paragraphs.heads, texts)))
     return document, holding_words(texts)
 
 
 def _replace_document(database: sqlite3.Connection, document: int, state: tuple[int, str],
-                      summary: DocumentSummary, paragraphs: DocumentParagraphs
+                      names: tuple[str, str, str], paragraphs: DocumentParagraphs
                       ) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     """Keep a document's new row and paragraphs under its id; its words with their paragraphs, before and now."""
     (content,) = database.execute("SELECT content FROM contents WHERE document = ?", (document,)).fetchone()
     texts = paragraphs.texts()
     database.execute("UPDATE documents SET folder = ?, files = ?, symbol = ?, current_symbol = ?, title = ?, "
                      "paragraphs = ? WHERE id = ?",
-                     (*state, summary.symbol, summary.current_symbol, summary.title, len(texts), document))
+                     (*state, *names, len(texts), document))
     database.execute("UPDATE contents SET content = ? WHERE document = ?", (_content(paragraphs.heads, texts), document))
     return holding_words(unpack_content(content)[1]), holding_words(texts)
 
@@ -442,66 +470,6 @@ def unpack_content(content: bytes) -> tuple[list[list], list[str]]:
     """A document's paragraph heads ([language, id, label, line]) and texts, from its stored content."""
     heads, texts = json.loads(zlib.decompress(content))
     return heads, texts
-
-
-def _changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) -> dict[str, tuple[int, str] | None]:
-    """The document folders that differ from what the index holds: what each holds now, None when gone.
-
-    A folder is a document when it holds a `document.yaml`, as for the
-    catalogue. When a folder's modification time is what the index holds, no
-    file came or went, so only the files it knows are looked at.
-    """
-    try:
-        with os.scandir(documents) as entries:
-            present = {entry.name for entry in entries if entry.is_dir()}
-    except OSError:
-        present = set()
-    changed: dict[str, tuple[int, str] | None] = {}
-    for slug in present:
-        known = stored.get(slug)
-        folder = f"{documents}/{slug}"
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = _folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and _unsettled(state[1])):
-                changed[slug] = state
-    for slug in stored.keys() - present:
-        changed[slug] = None
-    return changed
-
-
-def _unchanged(folder: str, modified: int, files: str) -> bool:
-    """Whether a folder still holds the files it held, at the sizes and times it held them."""
-    try:
-        if os.stat(folder).st_mtime_ns != modified:
-            return False
-        for known in files.split("\0"):
-            name, size, mtime = known.split("/")
-            stat = os.stat(f"{folder}/{name}")
-            if stat.st_size != int(size) or stat.st_mtime_ns != int(mtime):
-                return False
-    except OSError:
-        return False
-    return True
-
-
-def _folder_state(folder: str) -> tuple[int, str] | None:
-    """A document folder's modification time (0 when too recent to trust) and its files, or None if not a document."""
-    try:
-        modified = os.stat(folder).st_mtime_ns  # before the entries: an entry added meanwhile shows next time
-    except OSError:
-        return None
-    now = time.time_ns()
-    files = document_files(folder, now)
-    if not files:
-        return None
-    # A file added within the same clock tick as the last change would not move the time.
-    settled = max(settled_time(modified, now), 0)
-    return settled, "\0".join(sorted(f"{name}/{size}/{mtime}" for name, size, mtime in files))
-
-
-def _unsettled(files: str) -> bool:
-    """Whether a folder's files (as `_folder_state` lists them) hold one changed too recently to be known by its time."""
-    return any(known.rsplit("/", 1)[1] == str(UNSETTLED) for known in files.split("\0"))
 
 
 def _file_state(path: Path) -> str:
