@@ -81,17 +81,18 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     known = frozenset(codes) if codes is not None else None
     # The reader makes many small objects that all live on: pausing the
     # collector meanwhile saves much of the time of a large read.
+    scanner = Scanner(Source(text), known, file, max_depth, max_problems)
     with paused(len(text) >= _PAUSE_FROM):
-        draft, problems = Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=len(text) >= LAZY_FROM)
-    return Reading(draft, _with_nul_problems(problems, text, file))
+        draft, problems = scanner.run(lazy=len(text) >= LAZY_FROM)
+    return Reading(draft, _with_nul_problems(problems, text, file, scanner.nul))
 
 
 def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
           max_depth: int = MAX_DEPTH, max_problems: int = MAX_PROBLEMS) -> tuple[Problem, ...]:
     """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
     known = frozenset(codes) if codes is not None else None
-    return _with_nul_problems(Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=True)[1], text,
-                              file)
+    scanner = Scanner(Source(text), known, file, max_depth, max_problems)
+    return _with_nul_problems(scanner.run(lazy=True)[1], text, file, scanner.nul)
 
 
 _NUL_SHOWN = 10
@@ -116,8 +117,9 @@ def nul_problems(text: str, file: str | None) -> list[Problem]:
     return found
 
 
-def _with_nul_problems(problems, text: str, file: str | None) -> tuple[Problem, ...]:
-    nul = nul_problems(text, file)
+def _with_nul_problems(problems, text: str, file: str | None, holds: bool | None) -> tuple[Problem, ...]:
+    """The problems with those of the text's NUL characters added (`holds`: whether it holds one, if known)."""
+    nul = nul_problems(text, file) if holds is not False else []
     if not nul:
         return tuple(problems)
     # The problem that counts those not listed (no line) stays last.

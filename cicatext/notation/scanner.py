@@ -19,7 +19,8 @@ from itertools import repeat
 from operator import ge
 
 from cicatext.errors import MAX_PROBLEMS, Problem
-from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
+from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, LIKE, NORMAL, RUN_PART, AttributionReader, Source
+from cicatext.notation.lookalikes import NON_ASCII_INSIDE, OTHER_OPENERS, lookalike
 from cicatext.notation.nesting import MAX_DEPTH, NESTING, nesting_message
 from cicatext.notation.nodes import build_content
 from cicatext.notation.tree import Draft, Paragraph, Position
@@ -31,9 +32,14 @@ BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
 # the next paragraph's id marker (group 4).
 _SCAN = re.compile(r"\[|\]" + AFTER.pattern + "|" + BREAK.pattern)
 # Every `]` with what follows it as AFTER finds it: its run of attributions
-# in normal spelling (group 1), and "(" when a round bracket follows the run
-# (group 2).
-_AFTER_RUN = re.compile(r"\][.,;:!?]*+((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?(\())?")
+# in normal spelling, then the white space after it and "(" when a round
+# bracket follows the run (the group).
+_AFTER_RUN = re.compile(r"\][.,;:!?]*+((?:" + NORMAL + r")*+[^\S\n]*+(?:\n[^\S\n]*+)?\(?)")
+# Every piece of attribution-like text, and every group in ASCII round
+# brackets that may be a look-alike (the group: what its round brackets
+# hold), as ATTRIBUTION_LIKE and `suspect_groups` find them (the two never
+# overlap), in one scan.
+_ROUND = re.compile(r"\((?:" + LIKE + r"\)|(" + NON_ASCII_INSIDE + r")\))")
 # A `]` that _AFTER_RUN marks with group 2, with its punctuation and run (groups 1, 2).
 _CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?\()")
 _CODE = re.compile(r"[A-Z][A-Z0-9]*")
@@ -78,6 +84,11 @@ class Scanner(AttributionReader):
         self.orphans = True  # whether attribution-like text may follow no bracket
         self.each = True  # whether a quick reading checks each paragraph's brackets
         self.close_look = True  # whether a quick reading has a `]` to look at closely
+        # How many pieces of attribution-like text the whole text holds, when `_quick` counted them.
+        self.attribution_like: int | None = None
+        # What each group of the text that may be a look-alike holds, when `_quick` found them all.
+        self.suspects: set[str] | None = None
+        self.nul: bool | None = None  # whether the text holds a NUL character, when `_quick` looked
 
     def run(self, lazy: bool, quick: bool | None = None) -> tuple[Draft, tuple[Problem, ...]]:
         """Split the text into paragraphs, check each, and make (or leave to make) its nodes.
@@ -363,26 +374,44 @@ class Scanner(AttributionReader):
         paragraph break), the brackets alone must come to nothing and the
         paragraph loop checks each paragraph. Attributions in normal spelling
         are counted as taken, as the full loop would, and the full loop's
-        closer looks are noted.
+        closer looks are noted. Unless every "(" opens an attribution taken,
+        one more scan counts the attribution-like text for `_done` and
+        collects the groups that may be look-alikes; and whether the text
+        holds a NUL is noted, all from the same few scans.
         """
         text = self.text
-        marks = _marks(text)
+        kept = _ascii(text)
+        self.nul = b"\x00" in kept
+        marks = kept.translate(None, _NOT_BRACKETS)
         spans, depth = _span_lines(marks)
         # Balanced line by line, the pairs' depth is known from reducing them; across lines, from the brackets alone.
         if spans is None or (depth if not spans else _depth(marks.replace(b"\n", b""))) > self.max_depth:
             return False
         self.each = spans
-        found = _AFTER_RUN.findall(text)
-        runs = "".join([run for run, _ in found])
+        # Each `]`'s run, written after a `]`: a run that a round bracket follows ends in "(]".
+        runs = "]".join(_AFTER_RUN.findall(text)) + "]"
         if self.known is not None and not self.known.issuperset(_CODE.findall(runs)):
             return False
-        taken = runs.count("(")
+        closer = runs.count("(]")
+        taken = runs.count("(") - closer
         self.taken += taken
-        self.close_look = any([close for _, close in found])
-        # Every piece of attribution-like text opens with "(", and each taken
-        # attribution is one: when there are no more "(" than were taken, none
-        # follows no bracket. Otherwise `_done` counts the pieces (one scan).
-        self.orphans = text.count("(") != taken
+        self.close_look = closer > 0
+        # Groups in other round brackets than ASCII's are found by another scan (`suspect_groups`).
+        ascii_groups = text.isascii() or not any(map(text.__contains__, OTHER_OPENERS))
+        if kept.count(b"(") == taken:
+            # Every piece of attribution-like text opens with "(", and each
+            # taken attribution is one: when there are no more "(" than were
+            # taken, none follows no bracket, and no other group is in ASCII
+            # round brackets.
+            self.orphans = False
+            if ascii_groups:
+                self.suspects = set()
+        else:
+            found = _ROUND.findall(text)
+            self.attribution_like = found.count("")
+            if ascii_groups:
+                self.suspects = set(found)
+                self.suspects.discard("")
         return True
 
     def _look_closely(self) -> None:
@@ -505,10 +534,15 @@ class Scanner(AttributionReader):
         draft = Draft(tuple(paragraphs), tuple(separators))
         for _, opened, deepest in self.over:
             self.problem(opened, *nesting_message(deepest, self.max_depth), code=NESTING)
-        if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
-            self._orphans(draft)
-        if not self.text.isascii():
-            # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took.
+        if self.orphans:
+            like = self.attribution_like
+            if (len(ATTRIBUTION_LIKE.findall(self.text)) if like is None else like) != self.taken:
+                self._orphans(draft)
+        # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took: none
+        # when `_quick` found every group that may be one and none reads as one.
+        suspects = self.suspects
+        if not self.text.isascii() and (suspects is None
+                                        or any(lookalike(f"({inside})") is not None for inside in suspects)):
             self.lookalike_orphans()
         return draft, self.problems()
 
@@ -538,12 +572,12 @@ def brackets_span_lines(text: str) -> bool | None:
     balanced line by line leave line breaks only and cannot cross a paragraph
     break; otherwise the brackets alone must come to nothing.
     """
-    return _span_lines(_marks(text))[0]
+    return _span_lines(_ascii(text).translate(None, _NOT_BRACKETS))[0]
 
 
-def _marks(text: str) -> bytes:
-    """The text's brackets and line breaks alone."""
-    return text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)  # a lone surrogate is no bracket
+def _ascii(text: str) -> bytes:
+    """The text's ASCII characters alone (among them every bracket, line break and NUL), encoded."""
+    return text.encode("ascii", "ignore")  # quicker than encoding it all; a lone surrogate is no bracket
 
 
 def _span_lines(marks: bytes) -> tuple[bool | None, int]:
