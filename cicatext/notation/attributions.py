@@ -139,6 +139,8 @@ class AttributionReader:
 
     def problems(self) -> tuple[Problem, ...]:
         """The problems kept, in the order of the text, each located at its line; then one standing for the rest."""
+        if not self.found and not self.more:
+            return ()  # the lines are not looked for: a text without problems may never need them
         starts = self.source.starts
         text = self.text
         made = []
