@@ -20,14 +20,15 @@ whole text.
 
 A large text whose brackets all balance, paragraph by paragraph, and whose
 attributions all name known codes needs no loop over its brackets at all:
-`Scanner._quick` checks that with a few scans of the whole text in C (the
-brackets alone, reduced pair by pair; the runs of attributions after `]`;
-the rare round bracket after `]` that needs a close look), and the
-paragraphs are then made from the paragraph breaks alone, found by one
-scan and turned into paragraphs by steps over all of them at once rather
-than a loop; each paragraph also finds its line (its `pos`) on first use. Anything else is read by the full loop, which
-finds and places every problem. `check` is this reading whatever the text's
-size, for the problems alone.
+the quick reading (`cicatext.notation.quick`) checks that with a few scans
+of the whole text in C (the brackets alone, reduced pair by pair; the runs
+of attributions after `]`; the rare round bracket after `]` that needs a
+close look), and the paragraphs are then made from the paragraph breaks
+alone, found by one scan and turned into paragraphs by steps over all of
+them at once rather than a loop; each paragraph also finds its line (its
+`pos`) on first use. Anything else is read by the full loop, which finds
+and places every problem. `check` is this reading whatever the text's size,
+for the problems alone.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ from cicatext.collector import paused
 from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, place_of
 from cicatext.notation.attributions import Source
 from cicatext.notation.nesting import MAX_DEPTH
-from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner, brackets_span_lines
+from cicatext.notation.quick import brackets_span_lines
+from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner
 from cicatext.notation.tree import Draft
 
 LAZY_FROM = 1 << 16
