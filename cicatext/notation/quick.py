@@ -7,8 +7,10 @@ attribution-like text and the groups that may be look-alikes (one more scan,
 when some "(" opens no attribution taken); whether it holds a NUL.
 `paragraphs_at_once` then makes the paragraphs by steps over all paragraph
 breaks at once rather than a loop, each left to make its nodes and find its
-line on first use. The scanner (`cicatext.notation.scanner`) is a
-`QuickReading`, and reads anything else with its full loop.
+line on first use. When the id markers alone tell that it will make them all
+(`ids_told_apart`), even that waits: the draft makes its paragraphs when they
+are first asked for (`made_later`). The scanner (`cicatext.notation.scanner`)
+is a `QuickReading`, and reads anything else with its full loop.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections import deque
 from itertools import repeat
 from operator import ge
 
+from cicatext.collector import paused
 from cicatext.notation.attributions import LIKE, NORMAL, AttributionReader, Source
 from cicatext.notation.lookalikes import NON_ASCII_INSIDE, OTHER_OPENERS
 from cicatext.notation.nodes import build_content
@@ -35,9 +38,9 @@ _ROUND = re.compile(r"\((?:" + LIKE + r"\)|(" + NON_ASCII_INSIDE + r")\))")
 # A `]` that a round bracket follows after its run, with its punctuation and run (groups 1, 2).
 _CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?\()")
 _CODE = re.compile(r"[A-Z][A-Z0-9]*")
-# Every byte but `[`, `]` and the line break, to delete from the encoded text; and but those and "(".
+# Every byte but `[`, `]` and the line break, to delete from the encoded text; and but those, "(" and "{".
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
-_NOT_MARKS = bytes(b for b in range(256) if b not in b"[]\n(")
+_NOT_MARKS = bytes(b for b in range(256) if b not in b"[]\n({")
 # The paragraph's own numbering that its content opens with.
 LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
 # A paragraph break as the scanner's BREAK finds it, for `paragraphs_at_once`: the break (group 1); "" (group
@@ -47,6 +50,10 @@ _PARAGRAPH_BREAK = re.compile(
     r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
     r"(?=(?:\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z))?)"
 )
+# Anything shaped like an id marker, wherever it stands (group: the id); and an id as the reader gives a
+# paragraph without one (`p2`), between line breaks.
+_ID_MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} ")
+_ORDINAL_ID = re.compile(r"\np[1-9][0-9]*\n")
 
 
 class QuickReading(AttributionReader):
@@ -62,6 +69,7 @@ class QuickReading(AttributionReader):
         # What each group of the text that may be a look-alike holds, when `_quick` found them all.
         self.suspects: set[str] | None = None
         self.nul: bool | None = None  # whether the text holds a NUL character, when `_quick` looked
+        self.braces: int | None = None  # how many `{` the text holds, when `_quick` counted them
         self.max_depth = 0  # how deep brackets may nest (the scanner sets it)
 
     def _quick(self) -> bool:
@@ -81,8 +89,9 @@ class QuickReading(AttributionReader):
         kept = _ascii(text)
         self.nul = b"\x00" in kept
         marks = kept.translate(None, _NOT_MARKS)
+        self.braces = marks.count(b"{")
         rounds = marks.count(b"(")
-        marks = marks.translate(None, b"(")
+        marks = marks.translate(None, b"({")
         spans, depth = _span_lines(marks)
         # Balanced line by line, the pairs' depth is known from reducing them; across lines, from the brackets alone.
         if spans is None or (depth if not spans else _depth(marks.replace(b"\n", b""))) > self.max_depth:
@@ -177,6 +186,29 @@ def paragraphs_at_once(source: Source, pstart: int, marker: str, pid: str,
     paragraphs = tuple(map(object.__new__, repeat(Paragraph, count)))
     deque(map(object.__setattr__, paragraphs, repeat("__dict__"), made), maxlen=0)
     return paragraphs, tuple(separators)
+
+
+def ids_told_apart(text: str, braces: int | None = None) -> bool:
+    """Whether `paragraphs_at_once` is sure to make every paragraph of a text, told from its id markers alone:
+    each `{` opens something shaped like an id marker, so no paragraph opens with `{` but no id marker, and no
+    two of them name one id, nor one the reader gives a paragraph without one. False when that cannot be told.
+
+    `braces`: how many `{` the text holds, when known.
+    """
+    ids = _ID_MARKER.findall(text)
+    return (len(ids) == (text.count("{") if braces is None else braces) and len(set(ids)) == len(ids)
+            and _ORDINAL_ID.search("\n" + "\n".join(ids) + "\n") is None)
+
+
+def made_later(source: Source, pstart: int, marker: str,
+               pid: str, cstart: int) -> tuple[tuple[Paragraph, ...], tuple[str, ...]]:
+    """The paragraphs and separators of a draft the reader left to make them on first use (`ids_told_apart`
+    said `paragraphs_at_once` would make them all): its recipe (`cicatext.notation.tree.Draft`)."""
+    with paused():
+        made = paragraphs_at_once(source, pstart, marker, pid, cstart)
+    if made is None:
+        raise AssertionError("the id markers said every paragraph would be made")
+    return made
 
 
 def brackets_span_lines(text: str) -> bool | None:

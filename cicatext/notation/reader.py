@@ -26,9 +26,12 @@ of attributions after `]`; the rare round bracket after `]` that needs a
 close look), and the paragraphs are then made from the paragraph breaks
 alone, found by one scan and turned into paragraphs by steps over all of
 them at once rather than a loop; each paragraph also finds its line (its
-`pos`) on first use. Anything else is read by the full loop, which finds
-and places every problem. `check` is this reading whatever the text's size,
-for the problems alone.
+`pos`) on first use. When the id markers alone tell that every paragraph
+will be made so, without a problem, even that waits: the draft makes its
+paragraphs when they are first asked for, so that a reading for the
+problems alone never makes them. Anything else is read by the full loop,
+which finds and places every problem. `check` is this reading whatever the
+text's size, for the problems alone.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ and its nodes, made now or left to make on first use
 (`cicatext.notation.nodes`). A large text whose brackets all balance and
 whose attributions all name known codes is checked by `_quick` with a few
 scans of the whole text in C, and its paragraphs are then made from the
-paragraph breaks alone (`cicatext.notation.quick`).
+paragraph breaks alone, or left to make on first use
+(`cicatext.notation.quick`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, RUN_PART, So
 from cicatext.notation.lookalikes import lookalike
 from cicatext.notation.nesting import MAX_DEPTH, NESTING, nesting_message
 from cicatext.notation.nodes import build_content
-from cicatext.notation.quick import LABEL, QuickReading, paragraphs_at_once
+from cicatext.notation.quick import LABEL, QuickReading, ids_told_apart, made_later, paragraphs_at_once
 from cicatext.notation.tree import Draft, Paragraph, Position
 
 # A paragraph break alone, with the next paragraph's id marker (group 1).
@@ -225,8 +226,10 @@ class Scanner(QuickReading):
         head with `_next_head`), written apart for speed; each finds its line
         (its `pos`) on first use too. When a bracket crosses a paragraph break,
         the text is read again by `run`. When no bracket spans lines, the
-        paragraphs are made at once by `paragraphs_at_once`, and this loop
-        makes them only when that finds an odd head or an id used twice.
+        paragraphs are made at once by `paragraphs_at_once` (when the id
+        markers alone tell that it will make them all, only when the draft's
+        paragraphs are first asked for), and this loop makes them only when
+        that finds an odd head or an id used twice.
         """
         source = self.source
         text = self.text
@@ -237,11 +240,16 @@ class Scanner(QuickReading):
         each = self.each
         place = source.position
         if not each:
-            made = paragraphs_at_once(source, pstart, marker, pid, cstart)
-            if made is not None:
+            if ids_told_apart(text, self.braces):
+                draft = new(Draft)
+                set_attribute(draft, "__dict__", {"_made": (made_later, source, pstart, marker, pid, cstart)})
+            else:
+                made = paragraphs_at_once(source, pstart, marker, pid, cstart)
+                draft = Draft(*made) if made is not None else None
+            if draft is not None:
                 if self.close_look:
                     self._look_closely()
-                return self._done(Draft(*made))
+                return self._done(draft)
         for match in BREAK.finditer(text + "\n\n", cstart):
             pend = match.start()
             while pend > cstart and text[pend - 1].isspace():

@@ -1,5 +1,5 @@
-"""The quick reading (whole-text scans, paragraphs made from the breaks alone) finds exactly what the full loop
-over every bracket finds, on any text."""
+"""The quick reading (whole-text scans, paragraphs made from the breaks alone, at once or on first use) finds
+exactly what the full loop over every bracket finds, on any text."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cicatext.notation.attributions import Source
+from cicatext.notation.quick import ids_told_apart
 from cicatext.notation.reader import check, read
 from cicatext.notation.render import render
 from cicatext.notation.scanner import Scanner
@@ -64,3 +65,26 @@ def test_quick_reading_equals_the_full_loop_on_many_texts() -> None:
         text = "".join(rng.choice(PIECES) for _ in range(rng.randint(1, 60)))
         taken += same(text, None if number % 3 else CODES)
     assert taken > 300
+
+
+def test_a_large_clean_text_makes_its_paragraphs_when_first_asked_for() -> None:
+    """A large text whose id markers tell its paragraphs apart is read without making them; asked for, they are
+    made once, kept, and are those of the full loop."""
+    text = "\n\n".join(f"{{#op{number}}} {number}. Decides [to act] (+IRAN) now." for number in range(1, 3000))
+    reading = read(text, codes=CODES)
+    draft = reading.draft
+    assert reading.problems == () and "paragraphs" not in vars(draft)
+    paragraphs = draft.paragraphs
+    assert draft.paragraphs is paragraphs and "_made" not in vars(draft)
+    assert draft == Scanner(Source(text), frozenset(CODES), None).run(lazy=False, quick=False)[0]
+    assert [p.label for p in paragraphs[:2]] == ["1.", "2."]
+
+
+def test_id_markers_tell_paragraphs_apart_only_when_no_brace_or_id_could_be_a_problem() -> None:
+    """Each `{` must open an id marker, and no id be used twice or be one the reader gives unmarked paragraphs."""
+    assert ids_told_apart("{#a} x\n\n{#b} y\n\nz")
+    assert ids_told_apart("no markers at all")
+    assert not ids_told_apart("{#a} x\n\n{#a} y")
+    assert not ids_told_apart("{#p2} x\n\ny")
+    assert not ids_told_apart("x {y}\n\nz")
+    assert not ids_told_apart("{#a}x\n\ny")
