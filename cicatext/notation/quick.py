@@ -129,11 +129,12 @@ class QuickReading(AttributionReader):
             self.attributions_after(after.start() + 1, after.end(2) if after.group(2) else None)
 
 
-def paragraphs_at_once(source: Source, pstart: int, marker: str, pid: str,
-                       cstart: int) -> tuple[tuple[Paragraph, ...], tuple[str, ...]] | None:
+def paragraphs_at_once(source: Source, pstart: int, marker: str, pid: str, cstart: int,
+                       told_apart: bool = False) -> tuple[tuple[Paragraph, ...], tuple[str, ...]] | None:
     """The paragraphs and separators that the scanner's loop over paragraph breaks makes, made by steps over all
     paragraph breaks at once (each in C) rather than a loop; None when a paragraph opens with `{` but no id
-    marker, or an id is used twice (the loop reports those).
+    marker, or an id is used twice (the loop reports those), which need not be looked for when `told_apart`
+    (`ids_told_apart` said neither is so).
 
     The first paragraph starts at `pstart` (its `marker` and id `pid` read, its content at `cstart`).
     """
@@ -146,11 +147,12 @@ def paragraphs_at_once(source: Source, pstart: int, marker: str, pid: str,
     ends = list(map(re.Match.end, found))
     pids = list(map(re.Match.group, found, repeat(3)))
     del ends[-1], pids[-1]
-    unmarked = [end for end, i in zip(ends, pids) if i is None]
-    if unmarked and "{" in "".join(map(text.__getitem__, unmarked)):
-        return None  # a paragraph opens with `{` but no id marker
+    if not told_apart:
+        unmarked = [end for end, i in zip(ends, pids) if i is None]
+        if unmarked and "{" in "".join(map(text.__getitem__, unmarked)):
+            return None  # a paragraph opens with `{` but no id marker
     ids = [pid, *[i if i is not None else f"p{k}" for k, i in enumerate(pids, 2)]]
-    if len(set(ids)) < count:
+    if not told_apart and len(set(ids)) < count:
         return None  # an id used twice
     markers = [marker, *[f"{{#{i}}} " if i is not None else "" for i in pids]]
     pstarts = [pstart, *[end - len(i) - 4 if i is not None else end for end, i in zip(ends, pids)]]
@@ -205,10 +207,7 @@ def made_later(source: Source, pstart: int, marker: str,
     """The paragraphs and separators of a draft the reader left to make them on first use (`ids_told_apart`
     said `paragraphs_at_once` would make them all): its recipe (`cicatext.notation.tree.Draft`)."""
     with paused():
-        made = paragraphs_at_once(source, pstart, marker, pid, cstart)
-    if made is None:
-        raise AssertionError("the id markers said every paragraph would be made")
-    return made
+        return paragraphs_at_once(source, pstart, marker, pid, cstart, told_apart=True)
 
 
 def brackets_span_lines(text: str) -> bool | None:
