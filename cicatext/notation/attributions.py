@@ -43,8 +43,10 @@ NORMAL = r"[^\S\n]*(?:\n[^\S\n]*)?\((?:[+-][A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)"
 # follows, to be looked at closely.
 AFTER = re.compile(r"([.,;:!?]*)((?:" + NORMAL + r")*)(?=([^\S\n]*(?:\n[^\S\n]*)?\())?")
 RUN_PART = re.compile(r"([^\S\n]*(?:\n[^\S\n]*)?)\((?:([+-])([A-Z][A-Z0-9]*)|([A-Z][A-Z0-9]*) tcb)\)")
-# Attribution-like text anywhere: reported when it follows no bracket.
-ATTRIBUTION_LIKE = re.compile(r"\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)")
+# Attribution-like text anywhere: reported when it follows no bracket (LIKE: what stands within its round
+# brackets).
+LIKE = r"(?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)"
+ATTRIBUTION_LIKE = re.compile(r"\(" + LIKE + r"\)")
 _BARE_CODE = re.compile(r"\s*([A-Z][A-Z0-9]*)\s*")
 _NO_CODE = re.compile(r"\s*[+-]?\s*|\s*(?i:tcb)\s*")
 # Another house's way of saying who wants a bracket, as the text after `(`: a signed party of any spelling
@@ -137,6 +139,8 @@ class AttributionReader:
 
     def problems(self) -> tuple[Problem, ...]:
         """The problems kept, in the order of the text, each located at its line; then one standing for the rest."""
+        if not self.found and not self.more:
+            return ()  # the lines are not looked for: a text without problems may never need them
         starts = self.source.starts
         text = self.text
         made = []

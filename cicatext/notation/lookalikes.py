@@ -38,9 +38,13 @@ _FOLD = str.maketrans(_CONFUSABLES)
 _OPEN = "(\uff08\ufe59\u207d\u208d"
 _CLOSE = ")\uff09\ufe5a\u207e\u208e"
 GROUP = re.compile(rf"[{_OPEN}]([^{_OPEN}{_CLOSE}\[\]\n]{{1,48}})[{_CLOSE}]")
+# The round brackets other than ASCII's that may open a group.
+OTHER_OPENERS = _OPEN[1:]
 # The same in ASCII round brackets, holding at least one character that is not ASCII: all a text without
 # fullwidth or small round brackets needs looking at (a few times faster on a large text than GROUP).
-_NON_ASCII_GROUP = re.compile(r"\([\x00-\x09\x0b-\x27\x2a-\x5a\x5c\x5e-\x7f]{0,47}[^\x00-\x7f][^()\[\]\n]{0,47}\)")
+# NON_ASCII_INSIDE is what stands within the round brackets.
+NON_ASCII_INSIDE = r"[\x00-\x09\x0b-\x27\x2a-\x5a\x5c\x5e-\x7f]{0,47}[^\x00-\x7f][^()\[\]\n]{0,47}"
+_NON_ASCII_GROUP = re.compile(r"\(" + NON_ASCII_INSIDE + r"\)")
 # The Cyrillic letters that folding leaves as they are (neither look-alikes nor changed by NFKC): a group
 # holding one cannot fold to an attribution, which is written in Latin letters only.
 _STAYS_CYRILLIC = re.compile("[" + "".join(
@@ -69,7 +73,7 @@ class Lookalike:
 
 def suspect_groups(text: str):
     """The round-bracketed groups of a text that is not ASCII that may be look-alikes (matches of GROUP)."""
-    if any(opener in text for opener in _OPEN[1:]):
+    if any(opener in text for opener in OTHER_OPENERS):
         return GROUP.finditer(text)
     return _NON_ASCII_GROUP.finditer(text)
 

@@ -20,14 +20,18 @@ whole text.
 
 A large text whose brackets all balance, paragraph by paragraph, and whose
 attributions all name known codes needs no loop over its brackets at all:
-`Scanner._quick` checks that with a few scans of the whole text in C (the
-brackets alone, reduced pair by pair; the runs of attributions after `]`;
-the rare round bracket after `]` that needs a close look), and the
-paragraphs are then made from the paragraph breaks alone, found by one
-scan and turned into paragraphs by steps over all of them at once rather
-than a loop; each paragraph also finds its line (its `pos`) on first use. Anything else is read by the full loop, which
-finds and places every problem. `check` is this reading whatever the text's
-size, for the problems alone.
+the quick reading (`cicatext.notation.quick`) checks that with a few scans
+of the whole text in C (the brackets alone, reduced pair by pair; the runs
+of attributions after `]`; the rare round bracket after `]` that needs a
+close look), and the paragraphs are then made from the paragraph breaks
+alone, found by one scan and turned into paragraphs by steps over all of
+them at once rather than a loop; each paragraph also finds its line (its
+`pos`) on first use. When the id markers alone tell that every paragraph
+will be made so, without a problem, even that waits: the draft makes its
+paragraphs when they are first asked for, so that a reading for the
+problems alone never makes them. Anything else is read by the full loop,
+which finds and places every problem. `check` is this reading whatever the
+text's size, for the problems alone.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from cicatext.collector import paused
 from cicatext.errors import MAX_PROBLEMS, NotationError, Problem, place_of
 from cicatext.notation.attributions import Source
 from cicatext.notation.nesting import MAX_DEPTH
-from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner, brackets_span_lines
+from cicatext.notation.quick import brackets_span_lines
+from cicatext.notation.scanner import BREAK, LEADING_SPACE, Scanner
 from cicatext.notation.tree import Draft
 
 LAZY_FROM = 1 << 16
@@ -81,17 +86,18 @@ def read(text: str, *, codes: Collection[str] | None = None, file: str | None = 
     known = frozenset(codes) if codes is not None else None
     # The reader makes many small objects that all live on: pausing the
     # collector meanwhile saves much of the time of a large read.
+    scanner = Scanner(Source(text), known, file, max_depth, max_problems)
     with paused(len(text) >= _PAUSE_FROM):
-        draft, problems = Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=len(text) >= LAZY_FROM)
-    return Reading(draft, _with_nul_problems(problems, text, file))
+        draft, problems = scanner.run(lazy=len(text) >= LAZY_FROM)
+    return Reading(draft, _with_nul_problems(problems, text, file, scanner.nul))
 
 
 def check(text: str, *, codes: Collection[str] | None = None, file: str | None = None,
           max_depth: int = MAX_DEPTH, max_problems: int = MAX_PROBLEMS) -> tuple[Problem, ...]:
     """The problems `read` finds in a text, found without making its nodes (whatever the text's size)."""
     known = frozenset(codes) if codes is not None else None
-    return _with_nul_problems(Scanner(Source(text), known, file, max_depth, max_problems).run(lazy=True)[1], text,
-                              file)
+    scanner = Scanner(Source(text), known, file, max_depth, max_problems)
+    return _with_nul_problems(scanner.run(lazy=True)[1], text, file, scanner.nul)
 
 
 _NUL_SHOWN = 10
@@ -116,8 +122,9 @@ def nul_problems(text: str, file: str | None) -> list[Problem]:
     return found
 
 
-def _with_nul_problems(problems, text: str, file: str | None) -> tuple[Problem, ...]:
-    nul = nul_problems(text, file)
+def _with_nul_problems(problems, text: str, file: str | None, holds: bool | None) -> tuple[Problem, ...]:
+    """The problems with those of the text's NUL characters added (`holds`: whether it holds one, if known)."""
+    nul = nul_problems(text, file) if holds is not False else []
     if not nul:
         return tuple(problems)
     # The problem that counts those not listed (no line) stays last.

@@ -7,21 +7,21 @@ and its nodes, made now or left to make on first use
 (`cicatext.notation.nodes`). A large text whose brackets all balance and
 whose attributions all name known codes is checked by `_quick` with a few
 scans of the whole text in C, and its paragraphs are then made from the
-paragraph breaks alone (`_paragraphs_at_once`).
+paragraph breaks alone, or left to make on first use
+(`cicatext.notation.quick`).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections import deque
-from itertools import repeat
-from operator import ge
 
 from cicatext.errors import MAX_PROBLEMS, Problem
-from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, NORMAL, RUN_PART, AttributionReader, Source
+from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, RUN_PART, Source
+from cicatext.notation.lookalikes import lookalike
 from cicatext.notation.nesting import MAX_DEPTH, NESTING, nesting_message
 from cicatext.notation.nodes import build_content
+from cicatext.notation.quick import LABEL, QuickReading, ids_told_apart, made_later, paragraphs_at_once
 from cicatext.notation.tree import Draft, Paragraph, Position
 
 # A paragraph break alone, with the next paragraph's id marker (group 1).
@@ -30,26 +30,9 @@ BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
 # AFTER, so the usual bracket needs no second match); a paragraph break with
 # the next paragraph's id marker (group 4).
 _SCAN = re.compile(r"\[|\]" + AFTER.pattern + "|" + BREAK.pattern)
-# Every `]` with what follows it as AFTER finds it: its run of attributions
-# in normal spelling (group 1), and "(" when a round bracket follows the run
-# (group 2).
-_AFTER_RUN = re.compile(r"\][.,;:!?]*+((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?(\())?")
-# A `]` that _AFTER_RUN marks with group 2, with its punctuation and run (groups 1, 2).
-_CLOSE_LOOK = re.compile(r"\]([.,;:!?]*+)((?:" + NORMAL + r")*+)(?=[^\S\n]*(?:\n[^\S\n]*)?\()")
-_CODE = re.compile(r"[A-Z][A-Z0-9]*")
-# Every byte but `[`, `]` and the line break, to delete from the encoded text.
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 # What comes before the first paragraph: a byte-order mark (no part of the text) and white space.
 LEADING_SPACE = re.compile(r"\ufeff?\s*")
-# A paragraph break as BREAK finds it, for `_paragraphs_at_once`: the break (group 1); "" (group 2) when
-# white space precedes it on its line; the next paragraph's id (group 3) and the label its content opens with
-# (group 4, as _LABEL finds it).
-_PARAGRAPH_BREAK = re.compile(
-    r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
-    r"(?=(?:\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z))?)"
-)
 _MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\}( ?)")
-_LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
 # A paragraph that heads a part of the text: no bracket is searched for past one. An article, chapter,
 # section, part or annex heading, a heading numbered in Roman numerals, or a line in capitals.
 _HEADING = re.compile(
@@ -65,19 +48,16 @@ def is_boundary(text: str, start: int) -> bool:
     return _HEADING.match(text, start) is not None
 
 
-class Scanner(AttributionReader):
+class Scanner(QuickReading):
     """One reading of one text: checks paragraphs, collects problems, makes nodes."""
 
     def __init__(self, source: Source, known: frozenset[str] | None, file: str | None,
                  max_depth: int = MAX_DEPTH, limit: int = MAX_PROBLEMS) -> None:
-        super().__init__(source, known, file, limit=limit)
+        super().__init__(source, known, file, limit)
         self.max_depth = max_depth  # how deep brackets may nest
         # Each nest that goes deeper than that: the `[` at the limit's depth that holds it, the first `[` past
         # the limit within it, and how deep the nest goes.
         self.over: list[list[int]] = []
-        self.orphans = True  # whether attribution-like text may follow no bracket
-        self.each = True  # whether a quick reading checks each paragraph's brackets
-        self.close_look = True  # whether a quick reading has a `]` to look at closely
 
     def run(self, lazy: bool, quick: bool | None = None) -> tuple[Draft, tuple[Problem, ...]]:
         """Split the text into paragraphs, check each, and make (or leave to make) its nodes.
@@ -100,7 +80,7 @@ class Scanner(AttributionReader):
         new = object.__new__
         tuple_new = tuple.__new__
         count = text.count
-        label_match = _LABEL.match
+        label_match = LABEL.match
 
         paragraphs: list[Paragraph] = []
         separators: list[str] = []
@@ -110,7 +90,7 @@ class Scanner(AttributionReader):
         pstart = LEADING_SPACE.match(text).end()
         separators.append(text[:pstart])
         if pstart == n:
-            return self._done(paragraphs, separators)
+            return self._done(Draft((), (text,)))
         if quick is None:
             quick = lazy and self._quick()
         marker, pid, cstart = self._head(pstart, 1, seen_ids)
@@ -199,7 +179,7 @@ class Scanner(AttributionReader):
         if spanning:
             self._settle(spanning, lazy)
         self.taken += taken
-        return self._done(paragraphs, separators)
+        return self._done(Draft(tuple(paragraphs), tuple(separators)))
 
     def _too_deep(self, stack: list[int]) -> None:
         """Note the `[` last on `stack`, which opens a bracket past the limit: the first of its nest, or deeper."""
@@ -246,25 +226,30 @@ class Scanner(AttributionReader):
         head with `_next_head`), written apart for speed; each finds its line
         (its `pos`) on first use too. When a bracket crosses a paragraph break,
         the text is read again by `run`. When no bracket spans lines, the
-        paragraphs are made at once by `_paragraphs_at_once`, and this loop
-        makes them only when that finds an odd head or an id used twice.
+        paragraphs are made at once by `paragraphs_at_once` (when the id
+        markers alone tell that it will make them all, only when the draft's
+        paragraphs are first asked for), and this loop makes them only when
+        that finds an odd head or an id used twice.
         """
         source = self.source
         text = self.text
         new = object.__new__
         set_attribute = object.__setattr__
         count = text.count
-        label_match = _LABEL.match
+        label_match = LABEL.match
         each = self.each
         place = source.position
         if not each:
-            made = self._paragraphs_at_once(pstart, marker, pid, cstart)
-            if made is not None:
-                paragraphs.extend(made[0])
-                separators.extend(made[1])
+            if ids_told_apart(text, self.braces):
+                draft = new(Draft)
+                set_attribute(draft, "__dict__", {"_made": (made_later, source, pstart, marker, pid, cstart)})
+            else:
+                made = paragraphs_at_once(source, pstart, marker, pid, cstart)
+                draft = Draft(*made) if made is not None else None
+            if draft is not None:
                 if self.close_look:
                     self._look_closely()
-                return self._done(paragraphs, separators)
+                return self._done(draft)
         for match in BREAK.finditer(text + "\n\n", cstart):
             pend = match.start()
             while pend > cstart and text[pend - 1].isspace():
@@ -295,100 +280,7 @@ class Scanner(AttributionReader):
             marker, pid, cstart, pstart = head
         if self.close_look:
             self._look_closely()
-        return self._done(paragraphs, separators)
-
-    def _paragraphs_at_once(self, pstart: int, marker: str, pid: str,
-                            cstart: int) -> tuple[list[Paragraph], list[str]] | None:
-        """The paragraphs, and the separators after them, that `_run_quick`'s loop makes, made by steps over
-        all paragraph breaks at once (each in C) rather than a loop; None when a paragraph opens with `{` but
-        no id marker, or an id is used twice (the loop reports those).
-
-        The first paragraph starts at `pstart` (its `marker` and id `pid` read, its content at `cstart`).
-        """
-        text = self.text
-        found = list(_PARAGRAPH_BREAK.finditer(text + "\n\n", cstart))
-        count = len(found)
-        # Paragraph k ends where break k starts (or before the white space that precedes it); paragraph k + 1
-        # starts where it ends (after its id marker, if any). The last break ends the text.
-        starts = list(map(re.Match.start, found))
-        ends = list(map(re.Match.end, found))
-        pids = list(map(re.Match.group, found, repeat(3)))
-        del ends[-1], pids[-1]
-        unmarked = [end for end, i in zip(ends, pids) if i is None]
-        if unmarked and "{" in "".join(map(text.__getitem__, unmarked)):
-            return None  # a paragraph opens with `{` but no id marker
-        ids = [pid, *[i if i is not None else f"p{k}" for k, i in enumerate(pids, 2)]]
-        if len(set(ids)) < count:
-            return None  # an id used twice
-        markers = [marker, *[f"{{#{i}}} " if i is not None else "" for i in pids]]
-        pstarts = [pstart, *[end - len(i) - 4 if i is not None else end for end, i in zip(ends, pids)]]
-        cstarts = [cstart, *ends]
-        first = _LABEL.match(text, cstart)
-        labels = [first and first.group(1), *map(re.Match.group, found, repeat(4))]
-        labels.pop()
-        if max(map(re.Match.start, found, repeat(2))) < 0:
-            pends = starts
-            separators = list(map(re.Match.group, found, repeat(1)))
-            separators[-1] = text[pends[-1]:]
-        else:
-            # Some paragraph ends in white space: its end goes back to its last other character.
-            pends = []
-            for begin, end in zip(cstarts, starts):
-                while end > begin and text[end - 1].isspace():
-                    end -= 1
-                pends.append(end)
-            separators = list(map(text.__getitem__, map(slice, pends, pstarts[1:])))
-            separators.append(text[pends[-1]:])
-        place = self.source.position
-        source = self.source
-        made = [{"id": i, "marker": m, "label": label, "_place": (place, ps, pe),
-                 "_build": (build_content, source, cs, pe)}
-                for i, m, label, ps, cs, pe in zip(ids, markers, labels, pstarts, cstarts, pends)]
-        if any(map(ge, cstarts, pends)):
-            for fields in made:
-                _, _, cs, pe = fields["_build"]
-                if cs >= pe:
-                    del fields["_build"]
-                    fields["label"] = None
-                    fields["content"] = ()
-        paragraphs = list(map(object.__new__, repeat(Paragraph, count)))
-        deque(map(object.__setattr__, paragraphs, repeat("__dict__"), made), maxlen=0)
-        return paragraphs, separators
-
-    def _quick(self) -> bool:
-        """Whether the text's brackets balance and its attributions name known codes; if so, count them.
-
-        The brackets and line breaks alone, reduced pair by pair, must come to
-        line breaks only; when a bracket spans lines (and so might cross a
-        paragraph break), the brackets alone must come to nothing and the
-        paragraph loop checks each paragraph. Attributions in normal spelling
-        are counted as taken, as the full loop would, and the full loop's
-        closer looks are noted.
-        """
-        text = self.text
-        marks = _marks(text)
-        spans, depth = _span_lines(marks)
-        # Balanced line by line, the pairs' depth is known from reducing them; across lines, from the brackets alone.
-        if spans is None or (depth if not spans else _depth(marks.replace(b"\n", b""))) > self.max_depth:
-            return False
-        self.each = spans
-        found = _AFTER_RUN.findall(text)
-        runs = "".join([run for run, _ in found])
-        if self.known is not None and not self.known.issuperset(_CODE.findall(runs)):
-            return False
-        taken = runs.count("(")
-        self.taken += taken
-        self.close_look = any([close for _, close in found])
-        # Every piece of attribution-like text opens with "(", and each taken
-        # attribution is one: when there are no more "(" than were taken, none
-        # follows no bracket. Otherwise `_done` counts the pieces (one scan).
-        self.orphans = text.count("(") != taken
-        return True
-
-    def _look_closely(self) -> None:
-        """Check what follows each `]` that a round bracket follows, as the full loop does."""
-        for after in _CLOSE_LOOK.finditer(self.text):
-            self.attributions_after(after.start() + 1, after.end(2) if after.group(2) else None)
+        return self._done(Draft(tuple(paragraphs), tuple(separators)))
 
     def _next_head(self, found: re.Match, pid: str | None, pend: int, made: int, separators: list[str],
                    seen_ids: dict[str, int]) -> tuple[str, str, int, int] | None:
@@ -501,14 +393,18 @@ class Scanner(AttributionReader):
                 f"give this paragraph its own marker, e.g. '{{#{pid}b}} '",
             )
 
-    def _done(self, paragraphs: list[Paragraph], separators: list[str]) -> tuple[Draft, tuple[Problem, ...]]:
-        draft = Draft(tuple(paragraphs), tuple(separators))
+    def _done(self, draft: Draft) -> tuple[Draft, tuple[Problem, ...]]:
         for _, opened, deepest in self.over:
             self.problem(opened, *nesting_message(deepest, self.max_depth), code=NESTING)
-        if self.orphans and len(ATTRIBUTION_LIKE.findall(self.text)) != self.taken:
-            self._orphans(draft)
-        if not self.text.isascii():
-            # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took.
+        if self.orphans:
+            like = self.attribution_like
+            if (len(ATTRIBUTION_LIKE.findall(self.text)) if like is None else like) != self.taken:
+                self._orphans(draft)
+        # Groups written with look-alike characters (cicatext.notation.lookalikes) that no bracket took: none
+        # when `_quick` found every group that may be one and none reads as one.
+        suspects = self.suspects
+        if not self.text.isascii() and (suspects is None
+                                        or any(lookalike(f"({inside})") is not None for inside in suspects)):
             self.lookalike_orphans()
         return draft, self.problems()
 
@@ -529,63 +425,3 @@ class Scanner(AttributionReader):
                 f"attribution '{found.group()}' follows no bracket",
                 "write it right after the ']' of the bracket it belongs to, or remove it",
             )
-
-
-def brackets_span_lines(text: str) -> bool | None:
-    """Whether a text's brackets span lines, so that each paragraph must be checked; None when they do not balance.
-
-    The brackets and line breaks alone are reduced pair by pair: brackets
-    balanced line by line leave line breaks only and cannot cross a paragraph
-    break; otherwise the brackets alone must come to nothing.
-    """
-    return _span_lines(_marks(text))[0]
-
-
-def _marks(text: str) -> bytes:
-    """The text's brackets and line breaks alone."""
-    return text.encode("utf-8", "surrogatepass").translate(None, _NOT_BRACKETS)  # a lone surrogate is no bracket
-
-
-def _span_lines(marks: bytes) -> tuple[bool | None, int]:
-    """Whether the brackets span lines (None: they do not balance), and how deep the pairs balanced line by line
-    nest."""
-    left, depth = _reduce(marks)
-    if b"[" not in left and b"]" not in left:
-        return False, depth
-    return (None if _reduce(left.replace(b"\n", b""))[0] else True), depth
-
-
-# How many times brackets are reduced pair by pair in C before a stack finishes the work (in linear time).
-_PASSES = 8
-
-
-def _reduce(marks: bytes) -> tuple[bytes, int]:
-    """`marks` with every `[]` taken out until none is left (a line break keeps its neighbours apart), and how
-    deep the pairs taken out nested."""
-    # Each pass takes out the innermost pairs, one level of depth: a few passes in C are quickest for brackets
-    # nested a few deep; brackets nested deeper are finished on a stack, so that any depth costs time in
-    # proportion to the text.
-    passes = 0
-    for _ in range(_PASSES):
-        if b"[]" not in marks:
-            return marks, passes
-        marks = marks.replace(b"[]", b"")
-        passes += 1
-    left = bytearray()
-    opened = deepest = 0  # the `[`s on top of the stack, and the most of them a `]` closed
-    for mark in marks:
-        if mark == 93 and opened:  # `]` closing the `[` before it
-            left.pop()
-            deepest = max(deepest, opened)
-            opened -= 1
-        else:
-            left.append(mark)
-            opened = opened + 1 if mark == 91 else 0
-    return bytes(left), passes + deepest
-
-
-def _depth(marks: bytes) -> int:
-    """How deep balanced brackets (`marks`, brackets alone) nest."""
-    return _reduce(marks)[1]
-
-

@@ -206,6 +206,29 @@ class Draft:
         """
         return sum(1 for paragraph in self.paragraphs for bracket, _ in paragraph.brackets() if not bracket.continued)
 
+    def __getattr__(self, name: str):
+        # Reached only for an attribute the instance lacks: the paragraphs and
+        # separators of a large text the reader left to be made on first use
+        # (see cicatext.notation.reader), made together from its recipe and
+        # kept. The recipe goes only after both are in place; a second thread
+        # asking meanwhile makes its own, and keeps the first made.
+        if name in _DRAFT_MADE_LATER:
+            fields = self.__dict__
+            recipe = fields.get("_made")
+            if recipe is not None:
+                make, *arguments = recipe
+                paragraphs, separators = make(*arguments)
+                fields.setdefault("paragraphs", paragraphs)
+                fields.setdefault("separators", separators)
+                fields.pop("_made", None)
+            if name in fields:
+                return fields[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+
+# The attributes a lazily read draft makes, together, on first use.
+_DRAFT_MADE_LATER = frozenset({"paragraphs", "separators"})
+
 
 def brackets_in(nodes: tuple[Inline, ...], depth: int = 1) -> Iterator[tuple[Bracket, int]]:
     """Every bracket within `nodes` in document order, outer first, with its depth (`depth` for the outermost).
