@@ -17,7 +17,7 @@ repository's settings name it (`symbols: cica`): CICA's documents are
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from cicatext.errors import UsageError
 
@@ -72,11 +72,12 @@ class Symbol:
 
     def base(self) -> Symbol:
         """The same symbol without a revision."""
-        return replace(self, revision=0)
+        # Made directly, not by dataclasses.replace: validate asks it of every document's symbol several times.
+        return Symbol(self.base_text) if self.revision else self
 
     def with_revision(self, revision: int) -> Symbol:
         """The symbol of revision N (0 = the original)."""
-        return replace(self, revision=revision)
+        return Symbol(self.base_text, revision)
 
     def __str__(self) -> str:
         return f"{self.base_text}/Rev.{self.revision}" if self.revision else self.base_text
