@@ -103,3 +103,31 @@ def test_files_in_folders_git_tracks_nothing_in_are_each_listed(new_repo):
     assert set(listing.stale) == untracked | {".gitignore"}
     assert listing.ids()["documents/mc-2024-draft-2/en.txt"] == repo.run_git(
         "hash-object", "documents/mc-2024-draft-2/en.txt").stdout.strip()
+
+
+def test_folders_named_like_pathspec_magic_are_listed_as_named(new_repo):
+    """Untracked folders named `:notes` and `:(x)` are listed by their names, not read as git pathspec magic: their
+    files are validated (in no place cicatext knows), and git still lists the files, leaving those it ignores out."""
+    repo = _repo(new_repo)
+    for name in (":notes/draft.txt", ":(x)/a.txt", "ignored/b.txt"):
+        (repo.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / name).write_text("x\n", encoding="utf-8")
+    (repo.root / ".git/info/exclude").write_text("ignored/\n", encoding="utf-8")
+    listing = Listing(repo.root)
+    assert listing.staged is not None
+    assert {":notes/draft.txt", ":(x)/a.txt"} <= set(listing.ids()) and "ignored/b.txt" not in listing.ids()
+    placed = {p.file for p in validate(repo) if p.code == "place"}
+    assert placed == {":notes/draft.txt", ":(x)/a.txt"}
+
+
+def test_files_git_ignores_where_the_checks_read_are_named(new_repo):
+    """A document text or record git ignores is named by the listing (validate keeps no result for it); files git
+    ignores elsewhere, and the cache folder, are not."""
+    repo = _repo(new_repo)
+    (repo.root / ".git/info/exclude").write_text("*.tmp\ndocuments/mc-2024-draft-1/fr.txt\nbuild/\n",
+                                                 encoding="utf-8")
+    for name in ("documents/mc-2024-draft-1/fr.txt", "documents/mc-2024-draft-1/.en.txt.tmp", "build/x.yaml"):
+        (repo.root / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo.root / name).write_text("x\n", encoding="utf-8")
+    validate(repo)
+    assert Listing(repo.root).ignored_read == ["documents/mc-2024-draft-1/fr.txt"]

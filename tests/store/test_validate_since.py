@@ -165,3 +165,36 @@ def test_each_run_checks_only_what_changed_after_the_one_before(demo_repo, monke
     assert checked == [DRAFT_3]
     assert found == validate(demo_repo, use_cache=False)
 
+
+
+def _ignore(repo, relative: str) -> None:
+    """Take a text out of git's listing: untracked, then ignored by the repository's own exclude file."""
+    repo.run_git("rm", "-q", "--cached", relative)
+    repo.run_git("commit", "-q", "-m", "Untrack a text")
+    (repo.root / ".git/info/exclude").write_text(f"{relative}\n", encoding="utf-8")
+
+
+def test_an_ignored_text_that_appears_later_is_read(demo_repo):
+    """A declared text git ignores, absent at a full run, appears (git's listing stays the same); another text is then
+    edited: the run reads the new text for its document's languages, as a run without caches does."""
+    ru = (demo_repo.root / RU).read_text(encoding="utf-8")
+    _ignore(demo_repo, RU)
+    (demo_repo.root / RU).unlink()
+    validate(demo_repo)
+    (demo_repo.root / RU).write_text(ru + "\n{#extra} Ещё.\n", encoding="utf-8")
+    _edit(demo_repo, DRAFT_3, "\n\n", "\n\n[x] ")
+    found = validate(demo_repo)
+    assert found == validate(demo_repo, use_cache=False)
+    assert any("paragraph extra is not in the en text" in p.message for p in found)
+
+
+def test_an_ignored_text_edited_after_a_run_is_read_again(demo_repo):
+    """A declared text git ignores is read by the languages' check: edited with nothing else changed, it is read
+    again, not answered from the kept result."""
+    _ignore(demo_repo, RU)
+    assert validate(demo_repo) == validate(demo_repo, use_cache=False)
+    path = demo_repo.root / RU
+    path.write_text(path.read_text(encoding="utf-8") + "\n{#extra} Ещё.\n", encoding="utf-8")
+    found = validate(demo_repo)
+    assert found == validate(demo_repo, use_cache=False)
+    assert any("paragraph extra is not in the en text" in p.message for p in found)

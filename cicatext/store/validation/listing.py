@@ -16,7 +16,14 @@ from pathlib import Path
 from cicatext.resources import schemas_dir
 from cicatext.store.files import blob_id
 from cicatext.store.git import run_git
-from cicatext.store.layout import CACHE_DIR
+from cicatext.store.layout import (
+    CACHE_DIR,
+    DOCUMENTS_DIR,
+    RECORD_PLACES,
+    TEMPLATES_DIR,
+    is_document_text,
+    kind_of,
+)
 
 
 class Listing:
@@ -29,14 +36,16 @@ class Listing:
         # copied or touched tree is hashed by git once, not on every run. It names a folder git tracks nothing in
         # rather than each file in it (`--untracked-files=normal`, in half the time of `all` in a large tree): those
         # folders' files are listed apart, by the same rules.
-        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--no-renames",
-                          check=False, binary=True)
+        # It names the files git ignores too (`--ignored=matching`, a folder as a whole), for `ignored_read`.
+        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--ignored=matching",
+                          "--no-renames", check=False, binary=True)
         staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
         entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
         folders = [entry[3:] for entry in entries if entry.startswith("?? ") and entry.endswith("/")
                    and not entry[3:].startswith(CACHE_DIR + "/")]
-        inside = run_git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *folders, check=False,
-                         binary=True) if folders else None
+        # The folders' names taken as written, not as patterns (a folder may be named `:notes`).
+        inside = run_git(root, "--literal-pathspecs", "ls-files", "-z", "--others", "--exclude-standard", "--",
+                         *folders, check=False, binary=True) if folders else None
         self.staged: bytes | None = (staged.stdout if staged.returncode == 0 and changed.returncode == 0
                                      and (inside is None or inside.returncode == 0) else None)
         self.deleted: set[str] = set()
@@ -44,6 +53,10 @@ class Listing:
         """The files git says differ from the index, or does not track, with the blob id of their content here."""
         self.untracked: set[str] = set()
         """Those of them git does not track."""
+        self.ignored_read: list[str] = []
+        """The files (or whole folders) git ignores where validate's checks may read them: a document's text or
+        record, a record of the registry or the Modalities, a note's template. No blob id stands for what they
+        hold, so a result kept under this listing cannot stand for them either."""
         if self.staged is None:
             return
         if inside is not None:
@@ -53,6 +66,10 @@ class Listing:
             # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
             state, name = entry[:2], entry[3:]
             if not name or name.startswith(CACHE_DIR + "/"):
+                continue
+            if state == "!!":
+                if _read_by_checks(name):
+                    self.ignored_read.append(name)
                 continue
             if state[1] == "D":
                 self.deleted.add(name)
@@ -101,6 +118,18 @@ class Listing:
             else:
                 found[name] = ids[name]
         return found
+
+
+_DATA_FOLDERS = frozenset(place.split("/", 1)[0] for place, _ in RECORD_PLACES if "/" in place) | {
+    DOCUMENTS_DIR, TEMPLATES_DIR.split("/", 1)[0]}
+"""The top folders where cicatext's records, texts and templates live."""
+
+
+def _read_by_checks(name: str) -> bool:
+    """Whether validate's checks may read this file (or, for `folder/`, a file in this folder) from the disk."""
+    if name.endswith("/"):
+        return name.split("/", 1)[0] in _DATA_FOLDERS
+    return kind_of(name) is not None or is_document_text(name) or name.startswith(f"{TEMPLATES_DIR}/")
 
 
 @lru_cache(maxsize=1)

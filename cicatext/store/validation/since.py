@@ -16,7 +16,9 @@ the last run's is a document text that was there then and is there now:
 it checks those texts again and their documents' languages, and puts the
 result together as a full run does. Anything else (a record edited, a file
 added or removed, a commit, `git add`) is a full run, which keeps the parts
-again. Tests compare every run so brought up to date with a full run
+again. While a file git ignores lies where the checks read (a declared
+text, a record: `Listing.ignored_read`), no listing stands for what it
+holds: every run is a full one and keeps no parts. Tests compare every run so brought up to date with a full run
 without caches.
 """
 
@@ -46,12 +48,8 @@ def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[s
     """Keep a full run's parts (`files`: each file's problems, `linked`: the checks between records), made under
     `made_under` (cicatext and main's commit) from the files as `listing` lists them; never fails the run."""
     path = repo.root / CACHE_DIR / VALIDATION_PARTS
-    if listing.staged is None or not linked.listed_only:
-        # What a file git ignores holds is part of the result: no listing stands for it.
-        try:
-            path.unlink(missing_ok=True)
-        except OSError:
-            pass
+    if listing.staged is None or not linked.listed_only or listing.ignored_read:
+        forget(repo)  # what a file git ignores holds is part of the result: no listing stands for it
         return
     write_marshal_quietly(path, {
         "version": VERSION,
@@ -67,6 +65,14 @@ def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[s
         "modalities": [asdict(p) for p in linked.modalities],
         "lifecycles": _stored(linked.lifecycles),
     })
+
+
+def forget(repo: Repository) -> None:
+    """Remove the kept parts; never fails the run."""
+    try:
+        (repo.root / CACHE_DIR / VALIDATION_PARTS).unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def brought_up_to_date(repo: Repository, listing: Listing,

@@ -67,7 +67,8 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     repo.refresh()
     listing = Listing(repo.root)
     made_under = _made_under(repo)
-    key = _result_key(made_under, listing) if use_cache else None
+    # A file git ignores that the checks read (`Listing.ignored_read`) is read afresh: no kept result stands for it.
+    key = _result_key(made_under, listing) if use_cache and not listing.ignored_read else None
     if key is not None:
         kept = _kept_result(repo, key)
         if kept is not None:
@@ -117,6 +118,8 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     if key is not None and not unnamed:
         _keep_result(repo, key, problems)
         since.keep(repo, listing, made_under, codes, found, linked)
+    elif use_cache:
+        since.forget(repo)
     return problems
 
 
