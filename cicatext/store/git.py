@@ -1,7 +1,7 @@
 """The one gateway that starts git: every git command cicatext runs, and what its failure becomes.
 
 It owns how git is started (the program, the folder, UTF-8 text or bytes in
-and out), the environment git gets (`identity_env` for the author and date
+and out, paths taken as written rather than as patterns), the environment git gets (`identity_env` for the author and date
 of a commit; `HOOK_VARIABLES`, which a hook's git sets, can be left out),
 what a failure becomes (a RepositoryError carrying git's own last words and
 a hint), and which calls are batched: `read_objects` reads any number of
@@ -133,8 +133,10 @@ def _start(cwd: Path, args: tuple[str, ...], *, input: str | bytes | None,
             else:
                 full_env[name] = value
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input, env=full_env,
-                              **({} if binary else {"text": True, "encoding": "utf-8"}))
+        # Every path cicatext hands git is a file's name as written, never a pattern: a folder named `:notes` or a
+        # file named `[draft].txt` is that file, not pathspec magic or a glob.
+        return subprocess.run(["git", "--literal-pathspecs", *args], cwd=cwd, capture_output=True, input=input,
+                              env=full_env, **({} if binary else {"text": True, "encoding": "utf-8"}))
     except FileNotFoundError:
         raise RepositoryError("git is not installed", hint="install git and run the command again") from None
 

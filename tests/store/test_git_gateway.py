@@ -212,3 +212,18 @@ def test_the_batch_reader_outside_a_repository_fails_as_git_says(tmp_path, monke
     assert failed.value.message.startswith("git cat-file failed: ")
     assert "not a git repository" in failed.value.message
     assert failed.value.hint is None
+
+
+def test_paths_are_taken_as_written_not_as_patterns(tmp_path):
+    """A path handed to git names that file alone: `a[1].txt` is not a glob matching `a1.txt`, and `:notes/x` is not
+    pathspec magic."""
+    import subprocess
+
+    from cicatext.store.git import run_git
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for name in ("a[1].txt", "a1.txt", ":notes/x.txt", "notes/x.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x\n", encoding="utf-8")
+    assert run_git(tmp_path, "ls-files", "--others", "--", "a[1].txt").stdout.split() == ["a[1].txt"]
+    assert run_git(tmp_path, "ls-files", "--others", "--", ":notes/").stdout.split() == [":notes/x.txt"]

@@ -10,7 +10,12 @@ writes each file's mode as 100644, 100755, 120000 or 160000 and leaves out
 a folder holding no file. Where a tree this writes or reuses could differ
 from that (a mode of another form, an empty folder, a name git would check
 or refuse on the way into an index), `round_tree` says so by giving None,
-and the round writes its tree through the index instead.
+and the round writes its tree through the index instead. One difference is
+kept: a folder beside the changed paths that holds only empty folders (a
+tree no `git add` makes; only a hand-made commit has one) keeps the id it
+has on main, where an index would leave it out. Finding one would mean
+reading every tree beside the changed paths; a round leaves what it does
+not change as main has it.
 """
 
 from __future__ import annotations

@@ -355,7 +355,7 @@ class _Listing:
         """Those of `names` (relative to documents/) the commit's tree holds."""
         found = set()
         for at in range(0, len(names), 500):
-            listed = run_git(self._root, "--literal-pathspecs", "ls-tree", "-r", "--name-only", "-z", self.tree,
+            listed = run_git(self._root, "ls-tree", "-r", "--name-only", "-z", self.tree,
                              "--", *names[at:at + 500], check=False, binary=True)
             if listed.returncode != 0:
                 return set()

@@ -43,8 +43,8 @@ class Listing:
         entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
         folders = [entry[3:] for entry in entries if entry.startswith("?? ") and entry.endswith("/")
                    and not entry[3:].startswith(CACHE_DIR + "/")]
-        # The folders' names taken as written, not as patterns (a folder may be named `:notes`).
-        inside = run_git(root, "--literal-pathspecs", "ls-files", "-z", "--others", "--exclude-standard", "--",
+        # The folders' names are taken as written (the gateway gives git no patterns): a folder may be named `:notes`.
+        inside = run_git(root, "ls-files", "-z", "--others", "--exclude-standard", "--",
                          *folders, check=False, binary=True) if folders else None
         self.staged: bytes | None = (staged.stdout if staged.returncode == 0 and changed.returncode == 0
                                      and (inside is None or inside.returncode == 0) else None)
