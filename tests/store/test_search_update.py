@@ -166,3 +166,23 @@ def test_names_from_the_records_alone_are_those_of_the_summaries(demo_repo):
     slugs = [summary.slug for summary in summaries] + ["no-record", "no-such-folder"]
     assert names_of(demo_repo, slugs) == {s.slug: (s.symbol, s.current_symbol, s.title) for s in summaries}
     assert {s.slug: s.problem is not None for s in summaries}["mc-2023-draft-4"]
+
+
+def test_a_stray_text_file_in_a_document_folder_leaves_search_and_the_register_working(demo_repo, capsys):
+    """A file such as `en copy.txt` beside a document's texts is no language's text: search and the register pass it
+    over (validate names it) and opening the document names it as a problem, where each stopped with "'en copy' is
+    not a language"."""
+    from cicatext.cli.main import main
+    from cicatext.store.register.catalogue import load_catalogue
+    from cicatext.store.register.texts import load_document
+    from cicatext.store.validation.validate import validate
+
+    folder = demo_repo.root / "documents" / "mc-2023-draft-5"
+    shutil.copy(folder / "en.txt", folder / "en copy.txt")
+    assert main(["search", "intercultural", "-C", str(demo_repo.root)]) == 0
+    assert "MC/2023/DRAFT/5" in capsys.readouterr().out
+    assert any(row.symbol == "MC/2023/DRAFT/5" for row in load_catalogue(demo_repo).documents)
+    assert any(p.file == "documents/mc-2023-draft-5/en copy.txt" for p in validate(demo_repo))
+    opened = load_document(demo_repo, "mc-2023-draft-5")
+    assert set(opened.readings) == {"en"}
+    assert [p.file for p in opened.problems] == ["documents/mc-2023-draft-5/en copy.txt"]

@@ -34,6 +34,7 @@ from cicatext.store.layout import (
     document_folder,
     document_record_path,
     document_text_path,
+    is_name,
 )
 from cicatext.store.repository import DocumentEntry, Repository
 
@@ -394,8 +395,10 @@ def _known(cached: tuple | None, key: tuple) -> bool:
 
 
 def _text_languages(key: tuple) -> list[str]:
-    """The languages of the texts a folder key lists."""
-    return [name.removesuffix(TEXT_SUFFIX) for name, _, _ in key if name.endswith(TEXT_SUFFIX)]
+    """The languages of the texts a folder key lists; a `.txt` file whose name is no language (`en copy.txt`) is no
+    text of the document, and is left out here (validate names it)."""
+    return [language for name, _, _ in key if name.endswith(TEXT_SUFFIX)
+            and is_name("language", language := name.removesuffix(TEXT_SUFFIX))]
 
 
 def _problem_tuple(problem: Problem) -> tuple:

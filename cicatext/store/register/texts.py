@@ -21,6 +21,7 @@ from cicatext.store.layout import (
     document_folder,
     document_record_path,
     document_text_path,
+    is_name,
 )
 from cicatext.store.repository import DocumentEntry, Repository
 
@@ -171,6 +172,12 @@ def load_document(repo: Repository, slug: str, codes=None) -> OpenDocument:
     readings: dict[str, Reading] = {}
     folder = repo.root / document_folder(slug)
     for path in sorted(folder.glob(f"*{TEXT_SUFFIX}")):
+        if not is_name("language", path.stem):
+            problems.append(Problem(f"{document_folder(slug)}/{path.name} is no text of the document: "
+                                    f"{path.stem!r} is not a language", file=f"{document_folder(slug)}/{path.name}",
+                                    hint="rename it LANG.txt (e.g. fr.txt), or move it out of the document's folder",
+                                    code="place"))
+            continue
         relative = document_text_path(slug, path.stem)
         try:
             text = text_at(repo, relative)
