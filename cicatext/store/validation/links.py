@@ -468,7 +468,11 @@ def _check_document(repo: Repository, slug: str, file: str, text: str, record: d
                                      f"add {path} or remove {language!r} from languages"))
     for name in texts_in:
         language = text_language(name)
-        if language not in (record.get("languages") or []):
+        if not is_name("language", language):
+            problems.append(Problem(f"{name} is no text of the document: {language!r} is not a language", file=name,
+                                    hint="rename it LANG.txt (e.g. fr.txt), or move it out of the document's folder",
+                                    code="place"))
+        elif language not in (record.get("languages") or []):
             problems.append(Problem(f"text in language {language!r} is not declared in {DOCUMENT_RECORD}",
                                     file=name, hint=f"add {language} to languages in {file}", code="link"))
     return problems
