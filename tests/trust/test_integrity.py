@@ -45,3 +45,26 @@ def test_a_trailer_with_no_value_accounts_for_nothing(new_repo):
                      "Tidy the text\n\nCicatext-Translated: \nCicatext-Round: \nCicatext-Delegations: \n")
     problems = check_attributions(new_repo)
     assert len(problems) == 1 and "(-CHN)" in problems[0].message
+
+
+def test_a_damaged_attributions_cache_is_made_again(new_repo):
+    """A cache file whose problems or texts' entries are not what it writes is no result: the check runs again and
+    finds what it finds without a cache, where it stopped with a TypeError."""
+    import json
+
+    from cicatext.store.layout import ATTRIBUTIONS_CACHE, CACHE_DIR
+
+    add_volunteer_document(new_repo)
+    text = new_repo.read_text(TEXT)
+    new_repo.commit({TEXT: text.replace("Improve the measures taken", "Improve the [measures] (-CHN) taken", 1)},
+                    "Tidy the text")
+    expected = check_attributions(new_repo, use_cache=False)
+    assert len(expected) == 1
+    path = new_repo.root / CACHE_DIR / ATTRIBUTIONS_CACHE
+    check_attributions(new_repo)
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    for damaged in ({**kept, "problems": [{"no such field": 1}]},
+                    {**kept, "head": "0" * 40, "paths": {TEXT: [kept["paths"][TEXT][0], [{"no such field": 1}]]}},
+                    {**kept, "head": "0" * 40, "paths": {TEXT: 5}}):
+        path.write_text(json.dumps(damaged), encoding="utf-8")
+        assert check_attributions(new_repo) == expected

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from cicatext.errors import MAX_PROBLEMS, Problem, more_problems
 from cicatext.store.files import read_json, write_json_quietly
@@ -41,6 +41,7 @@ from cicatext.store.layout import (
     text_language,
 )
 from cicatext.store.repository import Repository
+from cicatext.store.validation.stored import as_stored, problems_from
 
 _TRAILER = re.compile(r"^(Cicatext-[A-Za-z]+): (.*)$", re.MULTILINE)
 TRANSLATED_TRAILER = "Cicatext-Translated"
@@ -197,7 +198,7 @@ class _Cache:
 
     def save(self, head: str, problems: list[Problem], paths: dict[str, list]) -> None:
         write_json_quietly(self.path, {"context": self.context, "head": head,
-                                       "problems": [asdict(p) for p in problems], "paths": paths})
+                                       "problems": as_stored(problems), "paths": paths})
 
 
 def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Problem]:
@@ -210,7 +211,9 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
         return []
     cache = _Cache(repo) if use_cache else None
     if cache and cache.head == head:
-        return [Problem(**p) for p in cache.problems]
+        kept = problems_from(cache.problems)
+        if kept is not None:
+            return kept
     _, changes = _history(git, ref)
     paths = sorted(p for p in git.text("ls-tree", "-r", "--name-only", ref, "--", f"{DOCUMENTS_DIR}/").splitlines()
                    if is_document_text(p))
@@ -223,9 +226,11 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
         if len(changed) < 2:
             continue
         known = cache.paths.get(path) if cache else None
-        if known and known[0] == changed[-1]:
+        found = problems_from(known[1]) if isinstance(known, list) and len(known) == 2 and known[0] == changed[-1] \
+            else None
+        if found is not None:
             results[path] = known
-            problems.extend(Problem(**p) for p in known[1])
+            problems.extend(found)
         else:
             to_check.append((path, changed))
     if to_check:
@@ -249,7 +254,7 @@ def check_attributions(repo: Repository, *, use_cache: bool = True) -> list[Prob
                 found = [Problem("the attributions of this text cannot be checked: its brackets nest too deep",
                                  file=path, code="attribution", hint="close the brackets the reader reports as "
                                  "never closed (`cicatext check`), then validate again")]
-            results[path] = [changed[-1], [asdict(p) for p in found]]
+            results[path] = [changed[-1], as_stored(found)]
             problems.extend(found)
     problems.sort(key=lambda p: p.file or "")
     if cache:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
@@ -58,6 +58,7 @@ from cicatext.store.layout import (
 )
 from cicatext.store.repository import DocumentEntry, Repository
 from cicatext.store.validation.per_file import _kind_of
+from cicatext.store.validation.stored import as_stored, problems_from
 
 # Each document's symbol is parsed several times over; parsed once per run of the process instead.
 is_note_number = lru_cache(maxsize=None)(_symbols.is_note_number)
@@ -98,15 +99,15 @@ class _Section:
         self.fresh[file] = entry
         if len(entry) == 1:  # nothing found: kept as the key alone
             return [()] * parts
-        try:
-            return [[Problem(**p) for p in part] for part in entry[1:]]
-        except TypeError:
+        found = [problems_from(part) for part in entry[1:]]
+        if any(part is None for part in found):
             del self.fresh[file]
             self.changed = True
             return None
+        return found
 
     def put(self, file: str, key: str, parts: list[list[Problem]]) -> None:
-        self.fresh[file] = [key, *[[asdict(p) for p in part] for part in parts]] if any(parts) else [key]
+        self.fresh[file] = [key, *map(as_stored, parts)] if any(parts) else [key]
         self.changed = True
 
     def saved(self) -> dict:
@@ -135,10 +136,7 @@ class LinkCache:
     def kept_modalities(self, key: str) -> list[Problem] | None:
         kept = self.stored.get("modalities")
         if isinstance(kept, list) and len(kept) == 2 and kept[0] == key:
-            try:
-                problems = [Problem(**p) for p in kept[1]]
-            except TypeError:
-                problems = None
+            problems = problems_from(kept[1])
             if problems is not None:
                 self.modalities = kept
                 return problems
@@ -146,7 +144,7 @@ class LinkCache:
         return None
 
     def keep_modalities(self, key: str | None, problems: list[Problem]) -> None:
-        self.modalities = None if key is None else [key, [asdict(p) for p in problems]]
+        self.modalities = None if key is None else [key, as_stored(problems)]
         self.modalities_changed = True
 
     def save(self) -> None:

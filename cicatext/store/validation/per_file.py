@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +35,7 @@ from cicatext.store.layout import (
 )
 from cicatext.store.limits import DEFAULT, Limits
 from cicatext.store.validation.listing import code_digest
+from cicatext.store.validation.stored import as_stored, problems_from
 
 if TYPE_CHECKING:
     from cicatext.store.repository import Repository
@@ -168,17 +168,19 @@ class ValidationCache:
         """The cached record and problems of a file, if its blob is unchanged."""
         blob = self.blobs.get(file)
         entry = self.entries.get(file)
-        if blob is None or entry is None or entry[0] != blob:
+        problems = problems_from(entry[2]) if isinstance(entry, list) and len(entry) == 3 and entry[0] == blob \
+            and blob is not None else None
+        if problems is None:
             self.changed = True
             return None
         self.fresh[file] = entry
-        return entry[1], [Problem(**p) for p in entry[2]] if entry[2] else []
+        return entry[1], problems
 
     def put(self, file: str, record: dict | None, problems: list[Problem]) -> None:
         """Remember a file's result under its current blob id."""
         blob = self.blobs.get(file)
         if blob is not None:
-            self.fresh[file] = [blob, record, [asdict(p) for p in problems]]
+            self.fresh[file] = [blob, record, as_stored(problems)]
             self.changed = True
 
     def save(self) -> None:

@@ -25,7 +25,6 @@ without caches.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict
 
 from cicatext.errors import CicatextError, Problem
 from cicatext.store.files import not_utf8_name, read_marshal, write_marshal_quietly
@@ -39,6 +38,7 @@ from cicatext.store.layout import (
 from cicatext.store.repository import DocumentEntry, Repository
 from cicatext.store.validation.links import RepositoryChecks
 from cicatext.store.validation.listing import Listing
+from cicatext.store.validation.stored import as_stored, problems_from
 
 VERSION = 1
 
@@ -60,9 +60,9 @@ def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[s
         "deleted": sorted(listing.deleted),
         "codes": sorted(codes),
         "files": _stored(files),
-        "records": [asdict(p) for p in linked.records],
+        "records": as_stored(linked.records),
         "languages": _stored(linked.languages),
-        "modalities": [asdict(p) for p in linked.modalities],
+        "modalities": as_stored(linked.modalities),
         "lifecycles": _stored(linked.lifecycles),
     })
 
@@ -147,11 +147,14 @@ def _document_record(repo: Repository, record_file: str) -> tuple[str, dict] | N
 
 
 def _stored(parts: dict[str, list[Problem]]) -> list:
-    return [[name, [asdict(p) for p in found]] for name, found in parts.items() if found]
+    return [[name, as_stored(found)] for name, found in parts.items() if found]
 
 
-def _problems(stored: list) -> list[Problem]:
-    return [Problem(**p) for p in stored]
+def _problems(stored: object) -> list[Problem]:
+    found = problems_from(stored)
+    if found is None:
+        raise ValueError("not problems as kept")
+    return found
 
 
 def _problems_of(stored: list) -> dict[str, list[Problem]]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Iterable
-from dataclasses import asdict
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -43,6 +42,7 @@ from cicatext.store.validation.per_file import (
     _context_key,
     file_checks,
 )
+from cicatext.store.validation.stored import as_stored, problems_from
 
 if TYPE_CHECKING:
     from cicatext.store.validation.links import RepositoryChecks
@@ -162,13 +162,10 @@ def _kept_result(repo: Repository, key: str) -> list[Problem] | None:
     kept = read_json(repo.root / CACHE_DIR / VALIDATION_RESULT)
     if not isinstance(kept, dict) or kept.get("key") != key:
         return None
-    try:
-        return [Problem(**problem) for problem in kept["problems"]]
-    except (KeyError, TypeError):
-        return None
+    return problems_from(kept.get("problems"))
 
 
 def _keep_result(repo: Repository, key: str, problems: list[Problem]) -> None:
     """Keep this run's problems under `key`; never fails the run."""
     write_json_quietly(repo.root / CACHE_DIR / VALIDATION_RESULT,
-                       {"key": key, "problems": [asdict(problem) for problem in problems]})
+                       {"key": key, "problems": as_stored(problems)})
