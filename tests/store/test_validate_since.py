@@ -198,3 +198,20 @@ def test_an_ignored_text_edited_after_a_run_is_read_again(demo_repo):
     found = validate(demo_repo)
     assert found == validate(demo_repo, use_cache=False)
     assert any("paragraph extra is not in the en text" in p.message for p in found)
+
+
+def test_damaged_entries_of_the_per_file_cache_are_checked_again(demo_repo):
+    """An entry of the per-file cache that is not what it writes (a number, a problem with a field no problem has) is
+    no result: that file is checked again, where validate stopped with a TypeError."""
+    from cicatext.store.layout import VALIDATION_CACHE
+
+    validate(demo_repo)
+    path = demo_repo.root / CACHE_DIR / VALIDATION_CACHE
+    kept = marshal.loads(path.read_bytes())
+    blob, record, _ = kept["files"][EN]
+    kept["files"][EN] = [blob, record, [{"no such field": 1}]]
+    kept["files"][DRAFT_3] = 5
+    path.write_bytes(marshal.dumps(kept))
+    (demo_repo.root / CACHE_DIR / VALIDATION_PARTS).unlink()
+    (demo_repo.root / CACHE_DIR / VALIDATION_RESULT).unlink()
+    assert validate(demo_repo) == validate(demo_repo, use_cache=False)
