@@ -310,7 +310,7 @@ class Repository:
         # The folder a symbol's document normally lives in first: one record read, not all of them.
         for slug in dict.fromkeys(s for s in (parse_symbol(wanted).slug() if base else None, wanted,
                                               wanted.lower().replace("/", "-")) if s and is_name("slug", s)):
-            entry = self._document_in(slug)
+            entry = self.document_in(slug)
             if entry is not None and _names(entry, wanted, base):
                 return entry
         entries = self.documents()
@@ -327,7 +327,8 @@ class Repository:
                 else "the register is empty: `cicatext import FILE --symbol ... --title ...` adds a document")
         raise UsageError(f"no document {wanted!r} in this repository", hint=hint)
 
-    def _document_in(self, slug: str) -> DocumentEntry | None:
+    def document_in(self, slug: str) -> DocumentEntry | None:
+        """The document whose folder is `slug`, if its record is there and loads as a mapping; None otherwise."""
         if slug in (".", "..") or not (self.root / document_record_path(slug)).is_file():
             return None
         try:

@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import hashlib
 
-from cicatext.errors import CicatextError, Problem
+from cicatext.errors import Problem
 from cicatext.store.files import not_utf8_name, read_marshal, write_marshal_quietly
 from cicatext.store.layout import (
     CACHE_DIR,
     VALIDATION_PARTS,
-    document_record_path,
     document_slug,
     is_document_text,
 )
@@ -98,18 +97,19 @@ def brought_up_to_date(repo: Repository, listing: Listing,
         repo.codes = frozenset(kept["codes"])
     except (KeyError, TypeError, ValueError):
         return None
-    records: dict[str, tuple[str, dict] | None] = {}
+    # Each changed text's document as the full run has it among the records that loaded (None: it has none).
+    documents: dict[str, DocumentEntry | None] = {}
     for file in changed:
-        record_file = document_record_path(document_slug(file))
-        if record_file not in records:
-            records[record_file] = _document_record(repo, record_file)
+        slug = document_slug(file)
+        if slug not in documents:
+            documents[slug] = repo.document_in(slug)
         found = check_one(repo, file, None)[1]
-        if any(p.severity == "error" for p in found) and records[record_file] is not None:
-            found = downgrade(found, {record_file: records[record_file]})
+        entry = documents[slug]
+        if any(p.severity == "error" for p in found) and entry is not None:
+            found = downgrade(found, {entry.record_path: ("document", entry.record)})
         files[file] = found
-    for record_file, loaded in records.items():
-        slug = document_slug(record_file)
-        linked.languages[slug] = document_languages(repo, DocumentEntry(slug, loaded[1])) if loaded else []
+    for slug, entry in documents.items():
+        linked.languages[slug] = document_languages(repo, entry) if entry else []
     return _in_order(files), RepositoryChecks(linked.records, _in_order(linked.languages), linked.modalities,
                                               linked.lifecycles)
 
@@ -133,17 +133,6 @@ def _texts_changed(kept: dict, listing: Listing) -> list[str] | None:
         if stale.get(name, "") is None or listing.stale.get(name, "") is None:
             return None  # unreadable, then or now
     return changed
-
-
-def _document_record(repo: Repository, record_file: str) -> tuple[str, dict] | None:
-    """A document's record as the full run has it among the records that loaded, None when it does not load."""
-    if not repo.path(record_file).is_file():
-        return None
-    try:
-        record = repo.load(record_file)
-    except CicatextError:
-        return None
-    return ("document", record) if isinstance(record, dict) else None
 
 
 def _stored(parts: dict[str, list[Problem]]) -> list:
