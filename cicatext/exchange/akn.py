@@ -32,7 +32,6 @@ The mapping (docs/exchange.md explains it with an example):
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
@@ -46,6 +45,7 @@ from cicatext.exchange.source import (
     title_block,
 )
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
+from cicatext.store.git import commit_day
 
 NAMESPACE = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 COUNTRY = "cica"
@@ -229,7 +229,7 @@ class _Builder:
         revisions = sorted((r for r in record.get("revisions") or [] if isinstance(r, dict)),
                            key=lambda r: r.get("rev", 0) if isinstance(r.get("rev"), int) else 0)
         work_date = str(revisions[0].get("date") or document.date or "") if revisions else str(document.date or "")
-        work_date = work_date or dt.date.today().isoformat()
+        work_date = work_date or commit_day()
         expression_date = document.date or work_date
         language = LANGUAGES.get(document.language, document.language)
         work = f"/akn/{COUNTRY}/statement/{_eid(document.kind)}/{work_date}/{document.slug}"
@@ -259,7 +259,9 @@ class _Builder:
         frbr = _el(identification, "FRBRManifestation")
         _el(frbr, "FRBRthis", value=f"{expression}/!main.xml")
         _el(frbr, "FRBRuri", value=f"{expression}.akn")
-        _el(frbr, "FRBRdate", date=dt.date.today().isoformat(), name="export")
+        # The day as a commit made now would carry it: today, or the date the environment fixes for git
+        # (GIT_COMMITTER_DATE), so that an export made in a fixed session is the same on every day it is made.
+        _el(frbr, "FRBRdate", date=commit_day(), name="export")
         _el(frbr, "FRBRauthor", href=source, as_="#editor")
         _el(frbr, "FRBRformat", value="application/akn+xml")
 
