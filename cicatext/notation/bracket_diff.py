@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
+from cicatext.notation.attributions import ATTRIBUTION_LIKE
 from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.paragraph_text import (
     BracketSpan,
@@ -37,8 +38,8 @@ _WORD = re.compile(r"\s+|" + _TOKEN)
 # The same without the white space, which word diffs step over. One capturing group around
 # the whole, so that `split` gives the white space and the words in turn (see `_words`).
 _WORDS = re.compile(f"({_TOKEN})")
-# The same, with bracket marks and attributions as tokens of their own.
-_MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
+# The same, with bracket marks and attribution-like text as tokens of their own.
+_MARKED = re.compile(r"(" + ATTRIBUTION_LIKE.pattern + r"|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
 _MATCHED = re.Match.group
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
