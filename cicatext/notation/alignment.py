@@ -247,9 +247,8 @@ class _Pairing:
 def _encode(*sides: _Side) -> None:
     """Give each side its `words` and `sketch`, from one vocabulary for both."""
     # Paragraphs written alike share their reading: its words are found once.
-    known: dict[str, list[str]] = {}
-    tokens = [[known[t] if t in known else known.setdefault(t, words_of(t.lower())) for t in side.texts]
-              for side in sides]
+    known = {text: words_of(text.lower()) for text in {text for side in sides for text in side.texts}}
+    tokens = [[known[text] for text in side.texts] for side in sides]
     frequency: dict[str, int] = {}
     for paragraphs in tokens:
         for words in paragraphs:

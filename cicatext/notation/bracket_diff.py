@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import accumulate
 
+from cicatext.notation.attributions import ATTRIBUTION_LIKE
 from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.paragraph_text import (
     BracketSpan,
@@ -37,8 +38,8 @@ _WORD = re.compile(r"\s+|" + _TOKEN)
 # The same without the white space, which word diffs step over. One capturing group around
 # the whole, so that `split` gives the white space and the words in turn (see `_words`).
 _WORDS = re.compile(f"({_TOKEN})")
-# The same, with bracket marks and attributions as tokens of their own.
-_MARKED = re.compile(r"(\((?:[+-] ?[A-Z][A-Z0-9]*|[A-Z][A-Z0-9]* tcb)\)|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
+# The same, with bracket marks and attribution-like text as tokens of their own.
+_MARKED = re.compile(r"(" + ATTRIBUTION_LIKE.pattern + r"|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
 _MATCHED = re.Match.group
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
@@ -356,11 +357,6 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
     return pairs, removed, added
 
 
-def _names(paragraph: Paragraph, text: ParagraphText) -> dict[int, str]:
-    """Each bracket's shown id, by the bracket object's identity."""
-    return shown_by_bracket(paragraph, text)
-
-
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
     return BracketChange(
         id=names.get(id(span.bracket), f"{paragraph.id}:"),
@@ -382,13 +378,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     texts = texts or paragraph_text
     if old is None:
         text = texts(new)
-        names = _names(new, text) if text.brackets else {}
+        names = shown_by_bracket(new, text) if text.brackets else {}
         return ParagraphDiff(new.id, "added",
                              brackets_added=tuple(_change(new, text, s, names) for s in text.brackets),
                              words=(WordOp("insert", "", text.reading),), new_text=text.raw)
     if new is None:
         text = texts(old)
-        names = _names(old, text) if text.brackets else {}
+        names = shown_by_bracket(old, text) if text.brackets else {}
         return ParagraphDiff(old.id, "removed",
                              brackets_dropped=tuple(_change(old, text, s, names) for s in text.brackets),
                              words=(WordOp("delete", text.reading, ""),), old_text=text.raw)
@@ -403,13 +399,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     joined: list[AttributionChange] = []
     withdrawn: list[AttributionChange] = []
     # The new text's ids, named only when a change shows one.
-    ids = _names(new, after) if added else None
+    ids = shown_by_bracket(new, after) if added else None
     for old_span, new_span in pairs:
         was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
         now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
         if was == now:
             continue
-        ids = _names(new, after) if ids is None else ids
+        ids = shown_by_bracket(new, after) if ids is None else ids
         bracket_id = ids.get(id(new_span.bracket), f"{new.id}:")
         reading = read_after[new_span.ordinal - 1]
         for code, stance in now:
@@ -420,7 +416,7 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
     new_reading = normalise(after.reading)
     agreed, dropped = [], []
-    old_names = _names(old, before) if removed else {}
+    old_names = shown_by_bracket(old, before) if removed else {}
     for span in removed:
         words = read_before[span.ordinal - 1]
         (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))

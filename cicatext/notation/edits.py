@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from cicatext.errors import Problem
 from cicatext.notation.anchors import locate_anchor
-from cicatext.notation.bracket_ids import name_paragraph
 from cicatext.notation.bracket_diff import match_brackets, same_spanning_parts, word_ops
+from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.paragraph_text import LABEL, BracketSpan, ParagraphText, normalise, paragraph_text, quote
 from cicatext.notation.position_sets import Anchor, Entry
 from cicatext.notation.tree import Draft, Stance
@@ -73,7 +73,7 @@ def entries_from_edit(old: Draft, new: Draft, code: str, *, first_id: int = 1,
                         add(action="replace", paragraph=paragraph.id, anchor=anchor, text=normalise(new_text))
         pairs, removed, added = match_brackets(paragraph, edited, (before, after))
         pairs, removed, added = same_spanning_parts(list(pairs), list(removed), list(added))
-        ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+        ids = shown_by_bracket(paragraph, before)
         for old_span, new_span in pairs:
             _attribution_entries(ids.get(id(old_span.bracket), f"{paragraph.id}:"), before, old_span, new_span, code, add,
                                  problems)

@@ -9,11 +9,11 @@ raises `NotationError` with a hint.
 from __future__ import annotations
 
 from cicatext.errors import NotationError
+from cicatext.notation.bracket_ids import name_draft, shown_by_bracket
 from cicatext.notation.codes import is_code
 from cicatext.notation.reader import Reading, read
 from cicatext.notation.render import render
 from cicatext.notation.tree import Attribution, Bracket, Draft, Paragraph, Stance
-from cicatext.notation.bracket_ids import name_draft, name_paragraph
 from cicatext.notation.views import locate, lookup, tidy_join
 
 _PUNCTUATION = tuple(",;.:!?")
@@ -177,7 +177,7 @@ def bracket_span(draft: Draft, paragraph_id: str, start: int, end: int, code: st
             hint=f"start at {len(paragraph.marker)} or later",
         )
     base = paragraph.pos.start
-    shown = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    shown = shown_by_bracket(paragraph)
     for bracket, _ in paragraph.brackets():
         opens = bracket.pos.start - base
         closes = bracket.pos.end - base
@@ -233,7 +233,7 @@ def _require_closed(bracket: Bracket, bracket_id: str) -> None:
 
 
 def _alternative_ids(paragraph: Paragraph, group: Bracket, group_id: str) -> str:
-    ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    ids = shown_by_bracket(paragraph)
     return ", ".join(ids[id(alternative)] for alternative in group.options)
 
 

@@ -43,17 +43,16 @@ _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]\n")
 _NOT_MARKS = bytes(b for b in range(256) if b not in b"[]\n({")
 # The paragraph's own numbering that its content opens with.
 LABEL = re.compile(r"\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z)")
-# A paragraph break as the scanner's BREAK finds it, for `paragraphs_at_once`: the break (group 1); "" (group
-# 2) when white space precedes it on its line; the next paragraph's id (group 3) and the label its content
-# opens with (group 4, as LABEL finds it).
-_PARAGRAPH_BREAK = re.compile(
-    r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?"
-    r"(?=(?:\[?(\d{1,3}(?:\.\d{1,3})*[a-z]*\.?)(?=\s|\Z))?)"
-)
-# Anything shaped like an id marker, wherever it stands (group: the id); and an id as the reader gives a
-# paragraph without one (`p2`), between line breaks.
-_ID_MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} ")
+# An id marker as it opens a paragraph, or anything shaped like one wherever it stands (group: the id); and
+# an id as the reader gives a paragraph without one (`p2`), between line breaks.
+ID_MARKER = re.compile(r"\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} ")
 _ORDINAL_ID = re.compile(r"\np[1-9][0-9]*\n")
+# A paragraph break as the scanner's BREAK finds it, for `paragraphs_at_once`: the break (group 1); "" (group
+# 2) when white space precedes it on its line; the next paragraph's id (group 3, its ID_MARKER) and the label
+# its content opens with (group 4, as LABEL finds it).
+_PARAGRAPH_BREAK = re.compile(
+    r"(\n(?:(?<=[^\S\n]\n)())?[^\S\n]*\n\s*)(?:" + ID_MARKER.pattern + r")?(?=(?:" + LABEL.pattern + r")?)"
+)
 
 
 class QuickReading(AttributionReader):
@@ -197,7 +196,7 @@ def ids_told_apart(text: str, braces: int | None = None) -> bool:
 
     `braces`: how many `{` the text holds, when known.
     """
-    ids = _ID_MARKER.findall(text)
+    ids = ID_MARKER.findall(text)
     return (len(ids) == (text.count("{") if braces is None else braces) and len(set(ids)) == len(ids)
             and _ORDINAL_ID.search("\n" + "\n".join(ids) + "\n") is None)
 

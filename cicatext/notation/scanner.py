@@ -21,11 +21,18 @@ from cicatext.notation.attributions import AFTER, ATTRIBUTION_LIKE, RUN_PART, So
 from cicatext.notation.lookalikes import lookalike
 from cicatext.notation.nesting import MAX_DEPTH, NESTING, nesting_message
 from cicatext.notation.nodes import build_content
-from cicatext.notation.quick import LABEL, QuickReading, ids_told_apart, made_later, paragraphs_at_once
+from cicatext.notation.quick import (
+    ID_MARKER,
+    LABEL,
+    QuickReading,
+    ids_told_apart,
+    made_later,
+    paragraphs_at_once,
+)
 from cicatext.notation.tree import Draft, Paragraph, Position
 
 # A paragraph break alone, with the next paragraph's id marker (group 1).
-BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:\{#([A-Za-z0-9][A-Za-z0-9._-]*)\} )?")
+BREAK = re.compile(r"\n[^\S\n]*\n\s*(?:" + ID_MARKER.pattern + ")?")
 # The scanner's one pattern: `[`; `]` with what follows it (groups 1-3 as in
 # AFTER, so the usual bracket needs no second match); a paragraph break with
 # the next paragraph's id marker (group 4).

@@ -158,26 +158,14 @@ class Paragraph:
         return recipe[1].text[recipe[2]:recipe[3]], recipe[4] if len(recipe) > 4 else 0
 
     def __getattr__(self, name: str):
-        # Reached only for an attribute the instance lacks: the content or the
-        # position of a paragraph the reader left to be made on first use (a
-        # large text; see cicatext.notation.reader), from its recipe. It is
-        # made once and kept; the recipe goes only after the value is in
-        # place, so a second thread asking meanwhile makes an equal value
-        # instead of finding neither.
-        recipe_name = _MADE_LATER.get(name)
-        if recipe_name is not None:
-            recipe = self.__dict__.get(recipe_name)
-            if recipe is not None:
-                make, *arguments = recipe
-                value = make(*arguments)
-                self.__dict__[name] = value
-                self.__dict__.pop(recipe_name, None)
-                return value
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        # Reached only for an attribute the instance lacks: the content or the position of a paragraph the reader
+        # left to be made on first use (a large text; see cicatext.notation.reader).
+        return _made_on_first_use(self, name, _MADE_LATER)
 
 
-# The attributes a lazily read paragraph makes on first use, and the name of each one's recipe.
-_MADE_LATER = {"content": "_build", "pos": "_place"}
+# The attributes a lazily read paragraph makes on first use, and the name of each one's recipe (which makes
+# that attribute alone).
+_MADE_LATER = {"content": ("_build", None), "pos": ("_place", None)}
 # `pos` has a default, which the dataclass keeps as a class attribute; without it a paragraph that
 # lacks `pos` reaches __getattr__ (the default stays in __init__'s signature).
 del Paragraph.pos
@@ -207,27 +195,40 @@ class Draft:
         return sum(1 for paragraph in self.paragraphs for bracket, _ in paragraph.brackets() if not bracket.continued)
 
     def __getattr__(self, name: str):
-        # Reached only for an attribute the instance lacks: the paragraphs and
-        # separators of a large text the reader left to be made on first use
-        # (see cicatext.notation.reader), made together from its recipe and
-        # kept. The recipe goes only after both are in place; a second thread
-        # asking meanwhile makes its own, and keeps the first made.
-        if name in _DRAFT_MADE_LATER:
-            fields = self.__dict__
-            recipe = fields.get("_made")
-            if recipe is not None:
-                make, *arguments = recipe
-                paragraphs, separators = make(*arguments)
-                fields.setdefault("paragraphs", paragraphs)
-                fields.setdefault("separators", separators)
-                fields.pop("_made", None)
-            if name in fields:
-                return fields[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        # Reached only for an attribute the instance lacks: the paragraphs and separators of a large text the
+        # reader left to be made on first use (see cicatext.notation.reader), made together from one recipe.
+        return _made_on_first_use(self, name, _DRAFT_MADE_LATER)
 
 
-# The attributes a lazily read draft makes, together, on first use.
-_DRAFT_MADE_LATER = frozenset({"paragraphs", "separators"})
+# The attributes a lazily read draft makes, together, on first use: their recipe, and what it makes.
+_DRAFT_MADE_LATER = dict.fromkeys(("paragraphs", "separators"), ("_made", ("paragraphs", "separators")))
+
+
+def _made_on_first_use(instance: object, name: str, made_later: dict[str, tuple[str, tuple[str, ...] | None]]):
+    """The attribute `name` of an instance that lacks it, made now from its recipe when `made_later` names one
+    for it: the recipe's name, and None when it makes that one value, or the attributes whose values it gives
+    together.
+
+    What is made is kept; the recipe goes only after every value is in place, so a second thread asking
+    meanwhile makes its own and keeps the first made, instead of finding neither.
+    """
+    found = made_later.get(name)
+    if found is not None:
+        fields = instance.__dict__
+        recipe_name, together = found
+        recipe = fields.get(recipe_name)
+        if recipe is not None:
+            value = recipe[0](*recipe[1:])
+            if together is None:
+                value = fields.setdefault(name, value)
+                fields.pop(recipe_name, None)
+                return value
+            for made, part in zip(together, value):
+                fields.setdefault(made, part)
+            fields.pop(recipe_name, None)
+        if name in fields:
+            return fields[name]
+    raise AttributeError(f"'{type(instance).__name__}' object has no attribute '{name}'")
 
 
 def brackets_in(nodes: tuple[Inline, ...], depth: int = 1) -> Iterator[tuple[Bracket, int]]:

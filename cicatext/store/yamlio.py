@@ -88,14 +88,17 @@ def _located_error(error: YAMLError, text: str, file: str | None) -> RecordError
         hint = "each key may appear once in a mapping; remove or rename the duplicate"
     elif context:
         message = f"YAML syntax: {problem} ({context})"
-    line = column = None
-    source_line = None
-    if mark is not None:
-        line, column = mark.line + 1, mark.column + 1
-        lines = text.splitlines()
-        if 0 <= mark.line < len(lines):
-            source_line = lines[mark.line]
-    return RecordError(message, file=file, line=line, column=column, hint=hint, source_line=source_line)
+    return RecordError(message, file=file, hint=hint, **_at_mark(text, mark))
+
+
+def _at_mark(text: str, mark) -> dict[str, Any]:
+    """Where a parser's mark stands, as a RecordError is located: its line and column (from 1) and that line's
+    text (the lines as `str.splitlines` finds them); all None without a mark."""
+    if mark is None:
+        return {"line": None, "column": None, "source_line": None}
+    lines = text.splitlines()
+    return {"line": mark.line + 1, "column": mark.column + 1,
+            "source_line": lines[mark.line] if 0 <= mark.line < len(lines) else None}
 
 
 _IMPOSSIBLE_DATE = re.compile(r"(?<![\w-])(\d{4})-(\d{2})-(\d{2})(?![\w-])")
@@ -115,13 +118,10 @@ def _bad_date(text: str, file: str | None) -> RecordError:
 
 
 def _limit_error(text: str, file: str | None, mark, message: str) -> RecordError:
-    lines = text.splitlines()
-    line = mark.line if mark is not None else None
-    return RecordError(message, file=file, line=line + 1 if line is not None else None,
-                       column=mark.column + 1 if mark is not None else None,
+    return RecordError(message, file=file,
                        hint="cicatext's records use no deep nesting, no huge strings and no chains of aliases: "
                             "write the values out plainly (docs/trust.md, Limits)",
-                       source_line=lines[line] if line is not None and 0 <= line < len(lines) else None)
+                       **_at_mark(text, mark))
 
 
 def _events(text: str):

@@ -19,7 +19,7 @@ from cicatext.notation.alternatives import (
     OPTION_HEAD,
     side_by_side_runs,
 )
-from cicatext.notation.bracket_ids import name_paragraph
+from cicatext.notation.bracket_ids import shown_by_bracket
 from cicatext.notation.nesting import MAX_DEPTH
 from cicatext.notation.tree import Bracket, Paragraph, Stance, Text
 
@@ -95,7 +95,7 @@ def paragraph_content(paragraph: Paragraph, *, selected: str | None = None,
     parts: list[str] = []
     spans: list[list] = []
     located: list = []
-    ids = {id(named.bracket): named.shown for named in name_paragraph(paragraph)}
+    ids = shown_by_bracket(paragraph)
     grouped = grouped_brackets(paragraph)
     offset = 0
 
