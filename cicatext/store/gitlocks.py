@@ -134,14 +134,8 @@ def stale_lock(lock_path: Path) -> bool:
             return time.time() - lock_path.stat().st_mtime > 1.0
         except OSError:
             return True
-    if pid <= 0:
+    if pid <= 0 or not alive(pid):
         return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass
     # A live process of that number, but one started after the lock was written (after a reboot, or the
     # number taken again): not the writer that made it.
     started = _process_start(pid)
@@ -150,6 +144,17 @@ def stale_lock(lock_path: Path) -> bool:
     except OSError:
         return True
     return started is not None and started > written_at + 1.0
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of that number is running (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
 
 
 def _process_start(pid: int) -> float | None:

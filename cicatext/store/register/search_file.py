@@ -30,7 +30,7 @@ from operator import sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cicatext.store.gitlocks import stale_lock, take_lock
+from cicatext.store.gitlocks import alive, stale_lock, take_lock
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
@@ -153,19 +153,9 @@ def _remove_abandoned(path: Path) -> None:
     """Delete the files that builders which are gone were building (one killed leaves its file behind)."""
     for found in path.parent.glob(f"{path.name}.*{SEARCH_BUILD_SUFFIX}"):
         pid = found.name[len(path.name) + 1:-len(SEARCH_BUILD_SUFFIX)]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue
         found.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _made_for(repo: Repository, database: sqlite3.Connection) -> bool:
