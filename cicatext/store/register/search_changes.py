@@ -108,10 +108,9 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
             if known is not None:
                 changed[slug] = None
             continue
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])):
-                changed[slug] = state
+        differs, state = _differs(folder, known)
+        if differs:
+            changed[slug] = state
     still = _still_watched(listing, candidates, changed, stored)
     return Look(changed, stored, count, _mark(tree, folders_time, still, count), kept)
 
@@ -412,14 +411,21 @@ def changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) ->
     changed: dict[str, State | None] = {}
     for slug in present:
         known = stored.get(slug)
-        folder = f"{documents}/{slug}"
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])):
-                changed[slug] = state
+        differs, state = _differs(f"{documents}/{slug}", known)
+        if differs:
+            changed[slug] = state
     for slug in stored.keys() - present:
         changed[slug] = None
     return changed
+
+
+def _differs(folder: str, known: tuple[int, int, str] | None) -> tuple[bool, State | None]:
+    """Whether a folder that is there differs from what the index holds of it (`known`, None for nothing), and what
+    it holds now (None when no document); a folder whose files are as held is not read again."""
+    if known is not None and _unchanged(folder, known[1], known[2]):
+        return False, None
+    state = folder_state(folder)
+    return state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])), state
 
 
 def _unchanged(folder: str, modified: int, files: str) -> bool:
