@@ -178,8 +178,7 @@ def _differing(root: Path, commit: str) -> set[str] | None:
         return None
     if found.returncode != 0:
         return None
-    prefix = f"{DOCUMENTS_DIR}/"
-    return {name[len(prefix):] for name in _names(found.stdout) if name.startswith(prefix)}
+    return _in_documents(found.stdout)
 
 
 def marks_changed(look: Look) -> bool:
@@ -200,13 +199,12 @@ def _look_at_every_file(documents: Path, database: sqlite3.Connection, listing: 
     for slug, (_, _, files) in stored.items():
         if slug in changed:
             continue
-        for known in files.split("\0"):
-            name = f"{slug}/{known.split('/', 1)[0]}"
+        for name in _file_names(slug, files):
             if name in listing.differ or name in listing.flagged or name not in listing.files:
                 watched.add(name)
     for slug, state in changed.items():
         if state is not None:
-            watched.update(f"{slug}/{known.split('/', 1)[0]}" for known in state[1].split("\0"))
+            watched.update(_file_names(slug, state[1]))
     return Look(changed, stored, count, _mark(listing.tree, folders_time, watched, count), kept)
 
 
@@ -220,13 +218,12 @@ def _still_watched(listing: _Listing, candidates: set[str], changed: dict[str, S
         if slug in changed:
             state = changed[slug]
             if state is not None:
-                watched.update(f"{slug}/{known.split('/', 1)[0]}" for known in state[1].split("\0"))
+                watched.update(_file_names(slug, state[1]))
             continue
         known = stored.get(slug)
         if known is None:
             continue
-        for file in known[2].split("\0"):
-            name = f"{slug}/{file.split('/', 1)[0]}"
+        for name in _file_names(slug, known[2]):
             if name in listing.differ or name in listing.flagged:
                 watched.add(name)
             else:
@@ -343,7 +340,7 @@ class _Listing:
         if any(out is None for out in self._out.values()):
             return False
         prefix = f"{DOCUMENTS_DIR}/"
-        self.differ = {name[len(prefix):] for name in _names(self._out["differ"]) if name.startswith(prefix)}
+        self.differ = _in_documents(self._out["differ"])
         self.flagged = _flagged(self._out["index"], prefix)
         self.committed = set(_names(self._out.get("committed") or b""))
         if every:
@@ -364,6 +361,17 @@ class _Listing:
 
 def _names(out: bytes) -> list[str]:
     return [os.fsdecode(name) for name in out.split(b"\0") if name]
+
+
+def _in_documents(out: bytes) -> set[str]:
+    """The names git lists (NUL-separated, from the repository's top) that are under documents/, relative to it."""
+    prefix = f"{DOCUMENTS_DIR}/"
+    return {name[len(prefix):] for name in _names(out) if name.startswith(prefix)}
+
+
+def _file_names(slug: str, files: str) -> list[str]:
+    """The names, relative to documents/, of a folder's files as its state lists them."""
+    return [f"{slug}/{known.split('/', 1)[0]}" for known in files.split("\0")]
 
 
 def _flagged(index: bytes, prefix: str) -> set[str]:
