@@ -25,7 +25,7 @@ import re
 from collections.abc import Mapping
 
 from cicatext.store.layout import delegation_folder
-from cicatext.store.negotiation.refs import cat_files
+from cicatext.store.negotiation.refs import cat_files, tree_entries
 from cicatext.store.repository import Repository
 
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -86,14 +86,7 @@ def _plain_entries(raw: bytes) -> list[str]:
     """The ids of the trees a raw tree holds; _NotPlain unless each entry is as an index would write it, in order."""
     trees: list[str] = []
     previous = b""
-    at = 0
-    while at < len(raw):
-        space = raw.index(b" ", at)
-        nul = raw.index(b"\0", space)
-        mode = raw[at:space]
-        name = raw[space + 1:nul]
-        oid = raw[nul + 1:nul + 21].hex()
-        at = nul + 21
+    for mode, name, oid in tree_entries(raw):
         try:
             text = name.decode("ascii")
         except UnicodeDecodeError:
