@@ -95,9 +95,14 @@ def write_marshal_quietly(path: Path, value: object) -> None:
 
 def blob_id(data: bytes) -> str:
     """The id git gives `data` as a blob (`git hash-object`)."""
+    return object_id("blob", data)
+
+
+def object_id(kind: str, data: bytes) -> str:
+    """The id git gives `data` as an object of that kind, "blob" or "tree" (`git hash-object -t KIND`)."""
     import hashlib
 
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return hashlib.sha1(b"%s %d\0" % (kind.encode(), len(data)) + data).hexdigest()
 
 
 def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, int, int], ...]:

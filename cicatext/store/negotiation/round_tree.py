@@ -20,10 +20,10 @@ not change as main has it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 
+from cicatext.store.files import object_id
 from cicatext.store.layout import delegation_folder
 from cicatext.store.negotiation.refs import cat_files, tree_entries
 from cicatext.store.repository import Repository
@@ -69,7 +69,7 @@ def _folder_trees(repo: Repository, folders: Mapping[str, str]) -> dict[str, str
         elif not item[1]:
             trees[code] = None  # an empty folder: an index holds nothing of it either
         else:
-            trees[code] = hashlib.sha1(b"tree %d\0" % len(item[1]) + item[1]).hexdigest()
+            trees[code] = object_id("tree", item[1])
             queue.append(item[1])
     # Every tree inside, read level by level, must be one an index would write back the same.
     while queue:
