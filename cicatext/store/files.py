@@ -201,6 +201,19 @@ def remove_leftovers(root: Path) -> list[Path]:
     return removed
 
 
+def decoded(data: bytes, path: str, ref: str | None = None) -> str:
+    """A file's bytes as git holds them, as text; a RecordError naming the file (at `ref`) and the first byte that
+    is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        from cicatext.errors import RecordError
+
+        where = f"{ref}:{path}" if ref else path
+        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", file=where,
+                          hint="save the file as UTF-8 and commit it again") from None
+
+
 def not_utf8_name(name: str):
     """The problem of a file name (read with surrogateescape) that is not UTF-8; None for a UTF-8 name."""
     from cicatext.errors import Problem

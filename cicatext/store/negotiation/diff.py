@@ -14,6 +14,7 @@ from cicatext.collector import paused
 from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
+from cicatext.store.files import decoded
 from cicatext.store.layout import (
     DOCUMENTS_DIR,
     document_folder,
@@ -94,8 +95,6 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         if item is None or item[0] != "commit":
             resolve(repo, ref)  # raises, naming the revision git does not know
     found = found[len(checks):]
-    from cicatext.store.register.texts import decoded
-
     for index, (key, _, _) in enumerate(at_commits):
         text, record = found[2 * index], found[2 * index + 1]
         side, slug = key

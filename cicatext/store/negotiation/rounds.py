@@ -32,7 +32,7 @@ from cicatext.errors import (
 from cicatext.notation.compile import CompiledRound, compile_round
 from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
-from cicatext.store.files import blob_id
+from cicatext.store.files import blob_id, decoded
 from cicatext.store.git import commit_day, identity_env
 from cicatext.store.layout import (
     POSITIONS_DIR,
@@ -258,8 +258,6 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         found = cat_files(repo, specs)
         if found[0] is None:
             raise UsageError(f"{entry.symbol} has no {language} text on {MAIN}")
-        from cicatext.store.register.texts import decoded
-
         base_text = decoded(found[0][1], text_path, MAIN)
         record_text = decoded(found[1][1], entry.record_path, MAIN)
         draft = read_draft(base_text, codes=repo.codes, file=text_path,
