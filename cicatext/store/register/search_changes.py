@@ -52,6 +52,9 @@ State = tuple[int, str]
 
 _MARK = "mark"
 _DIFFER = ("diff-index", "--name-only", "-z", "--no-renames")
+# git's index of documents/, each entry with its flags and mode, as `_flagged` reads it.
+_INDEX = ("ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/")
+_TREE_FILES = ("ls-tree", "-r", "--name-only", "-z")
 _PLAIN = (b"H 100644 ", b"H 100755 ")
 # What forgets the mark: any change to a document's row or paragraphs, by any writer (a writer that keeps the mark
 # writes it again after its changes).
@@ -147,8 +150,8 @@ def built_mark(repo: Repository, start: tuple[tuple[str, str] | None, int, set[s
         return None
     commit, tree = head
     now = _differing(repo.root, commit)
-    listed = run_git(repo.root, "ls-tree", "-r", "--name-only", "-z", tree, check=False, binary=True)
-    index = run_git(repo.root, "ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/", check=False, binary=True)
+    listed = run_git(repo.root, *_TREE_FILES, tree, check=False, binary=True)
+    index = run_git(repo.root, *_INDEX, check=False, binary=True)
     if now is None or listed.returncode != 0 or index.returncode != 0:
         return None
     held = set(_names(listed.stdout))
@@ -307,11 +310,10 @@ class _Listing:
             # Tracked files whose content or index entry differs from the commit's (by git's index's record of
             # each file's size and times, and its content where those cannot tell).
             "differ": (*_DIFFER, commit, "--", f"{DOCUMENTS_DIR}/"),
-            # git's index, with each entry's flags and mode.
-            "index": ("ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/"),
+            "index": _INDEX,
         }
         if baseline is None:
-            commands["files"] = ("ls-tree", "-r", "--name-only", "-z", tree)
+            commands["files"] = (*_TREE_FILES, tree)
         elif baseline != tree:
             commands["committed"] = ("diff-tree", "-r", "--name-only", "-z", "--no-renames", baseline, tree)
         self._out: dict[str, bytes | None] = {}
@@ -351,8 +353,7 @@ class _Listing:
         """Those of `names` (relative to documents/) the commit's tree holds."""
         found = set()
         for at in range(0, len(names), 500):
-            listed = run_git(self._root, "ls-tree", "-r", "--name-only", "-z", self.tree,
-                             "--", *names[at:at + 500], check=False, binary=True)
+            listed = run_git(self._root, *_TREE_FILES, self.tree, "--", *names[at:at + 500], check=False, binary=True)
             if listed.returncode != 0:
                 return set()
             found.update(_names(listed.stdout))
