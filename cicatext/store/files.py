@@ -95,9 +95,14 @@ def write_marshal_quietly(path: Path, value: object) -> None:
 
 def blob_id(data: bytes) -> str:
     """The id git gives `data` as a blob (`git hash-object`)."""
+    return object_id("blob", data)
+
+
+def object_id(kind: str, data: bytes) -> str:
+    """The id git gives `data` as an object of that kind, "blob" or "tree" (`git hash-object -t KIND`)."""
     import hashlib
 
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+    return hashlib.sha1(b"%s %d\0" % (kind.encode(), len(data)) + data).hexdigest()
 
 
 def document_files(folder: str | os.PathLike, now_ns: int) -> tuple[tuple[str, int, int], ...]:
@@ -194,6 +199,19 @@ def remove_leftovers(root: Path) -> list[Path]:
                 except OSError:
                     pass
     return removed
+
+
+def decoded(data: bytes, path: str, ref: str | None = None) -> str:
+    """A file's bytes as git holds them, as text; a RecordError naming the file (at `ref`) and the first byte that
+    is not UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        from cicatext.errors import RecordError
+
+        where = f"{ref}:{path}" if ref else path
+        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", file=where,
+                          hint="save the file as UTF-8 and commit it again") from None
 
 
 def not_utf8_name(name: str):

@@ -1,4 +1,10 @@
-"""Lock files that a killed git command left in .git, found and cleared.
+"""Lock files: cicatext's own, taken and taken over from a process that is gone; and those a killed git command left
+in .git, found and cleared.
+
+cicatext's locks (the repository's write lock, the search index's build lock)
+are files holding the id of the process that took them (`take_lock`). One is
+stale when that process is gone, or when its number now names a process
+started after the lock was written (`stale_lock`); a stale one is taken over.
 
 Git takes `index.lock`, `HEAD.lock`, `refs/heads/main.lock` and the like for
 the few milliseconds of a write, and leaves them behind when it is killed (a
@@ -92,3 +98,72 @@ def clear_stale_locks(git_dir: Path, *, ignore: str = "") -> list[Path]:
         lock.unlink(missing_ok=True)
         removed.append(lock)
     return removed
+
+
+def take_lock(lock_path: Path) -> bool | None:
+    """Create `lock_path` holding this process's id, taking over a lock left by a process that is gone: None when
+    a live process holds it, else whether a gone process's lock was taken over."""
+    taken_over = False
+    for _ in range(3):  # another process may take a lock over between our look and our own try
+        try:
+            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            if not stale_lock(lock_path):
+                return None
+            lock_path.unlink(missing_ok=True)
+            taken_over = True
+            continue
+        try:
+            os.write(fd, str(os.getpid()).encode())
+        finally:
+            os.close(fd)
+        return taken_over
+    return None
+
+
+def stale_lock(lock_path: Path) -> bool:
+    """Whether a lock file holding a process id was left by a process that is gone (or not yet written, by one that died)."""
+    try:
+        written = lock_path.read_text().strip()
+        pid = int(written or "0")
+    except (OSError, ValueError):
+        return True
+    if not written:
+        # Made by a writer that has not yet written its pid, unless it died doing so.
+        try:
+            return time.time() - lock_path.stat().st_mtime > 1.0
+        except OSError:
+            return True
+    if pid <= 0 or not alive(pid):
+        return True
+    # A live process of that number, but one started after the lock was written (after a reboot, or the
+    # number taken again): not the writer that made it.
+    started = _process_start(pid)
+    try:
+        written_at = lock_path.stat().st_mtime
+    except OSError:
+        return True
+    return started is not None and started > written_at + 1.0
+
+
+def alive(pid: int) -> bool:
+    """Whether a process of that number is running (another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
+def _process_start(pid: int) -> float | None:
+    """When a process started (seconds since the epoch), from Linux's /proc; None where that cannot be told."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
+                    if line.startswith("btime "))
+        ticks = float(stat.rsplit(")", 1)[1].split()[19])
+        return boot + ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None

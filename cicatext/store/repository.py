@@ -9,7 +9,6 @@ was and raises (the write journal that makes it so is `cicatext.store.journal`).
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from cicatext.errors import CicatextError, RecordError, RepositoryError, UsageEr
 from cicatext.store import journal, yamlio
 from cicatext.store.files import read_text, remove_leftovers
 from cicatext.store.git import identity_env, resolve, run_git
-from cicatext.store.gitlocks import clear_stale_locks
+from cicatext.store.gitlocks import clear_stale_locks, take_lock
 from cicatext.store.layout import (
     AREAS_DIR,
     BODIES_DIR,
@@ -490,67 +489,3 @@ def _names(entry: DocumentEntry, wanted: str, base: str | None) -> bool:
         return True
     revisions = entry.record.get("revisions") or []
     return any(isinstance(r, dict) and r.get("symbol") == wanted for r in revisions)
-
-
-def take_lock(lock_path: Path) -> bool | None:
-    """Create `lock_path` holding this process's id, taking over a lock left by a process that is gone: None when
-    a live process holds it, else whether a gone process's lock was taken over."""
-    taken_over = False
-    for _ in range(3):  # another process may take a lock over between our look and our own try
-        try:
-            fd = os.open(lock_path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            if not stale_lock(lock_path):
-                return None
-            lock_path.unlink(missing_ok=True)
-            taken_over = True
-            continue
-        try:
-            os.write(fd, str(os.getpid()).encode())
-        finally:
-            os.close(fd)
-        return taken_over
-    return None
-
-
-def stale_lock(lock_path: Path) -> bool:
-    """Whether a lock file holding a process id was left by a process that is gone (or not yet written, by one that died)."""
-    try:
-        written = lock_path.read_text().strip()
-        pid = int(written or "0")
-    except (OSError, ValueError):
-        return True
-    if not written:
-        # Made by a writer that has not yet written its pid, unless it died doing so.
-        try:
-            return time.time() - lock_path.stat().st_mtime > 1.0
-        except OSError:
-            return True
-    if pid <= 0:
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        pass
-    # A live process of that number, but one started after the lock was written (after a reboot, or the
-    # number taken again): not the writer that made it.
-    started = _process_start(pid)
-    try:
-        written_at = lock_path.stat().st_mtime
-    except OSError:
-        return True
-    return started is not None and started > written_at + 1.0
-
-
-def _process_start(pid: int) -> float | None:
-    """When a process started (seconds since the epoch), from Linux's /proc; None where that cannot be told."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        boot = next(float(line.split()[1]) for line in Path("/proc/stat").read_text().splitlines()
-                    if line.startswith("btime "))
-        ticks = float(stat.rsplit(")", 1)[1].split()[19])
-        return boot + ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError, StopIteration):
-        return None

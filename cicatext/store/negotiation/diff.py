@@ -14,6 +14,7 @@ from cicatext.collector import paused
 from cicatext.errors import CicatextError, UsageError
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
+from cicatext.store.files import decoded
 from cicatext.store.layout import (
     DOCUMENTS_DIR,
     document_folder,
@@ -77,9 +78,9 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     slugs = sorted(set(docs_a) | set(docs_b))
     texts: dict[tuple[str, str], str | None] = {}
     records: dict[tuple[str, str], bytes | Path | None] = {}
-    at_commits: list[tuple[tuple[str, str], str, str]] = []
-    named = {"a": ref_a, "b": ref_b}
-    for side, commit, docs in (("a", commit_a, docs_a), ("b", commit_b, docs_b)):
+    # (side, slug), the text's path, the revision as given, its commit
+    at_commits: list[tuple[tuple[str, str], str, str, str]] = []
+    for side, ref, commit, docs in (("a", ref_a, commit_a, docs_a), ("b", ref_b, commit_b, docs_b)):
         for slug in (s for s in slugs if s in docs):
             if commit is None:
                 from cicatext.store.register.texts import text_at
@@ -87,20 +88,17 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
                 texts[(side, slug)] = text_at(repo, docs[slug])
                 records[(side, slug)] = repo.path(document_record_path(slug))
             else:
-                at_commits.append(((side, slug), f"{commit}:{docs[slug]}", f"{commit}:{document_record_path(slug)}"))
+                at_commits.append(((side, slug), docs[slug], ref, commit))
     # Both sides' texts and records from one cat-file; records are read only for documents that changed.
-    found = cat_files(repo, checks + [spec for _, text, record in at_commits for spec in (text, record)])
+    found = cat_files(repo, checks + [spec for (_, slug), path, _, commit in at_commits
+                                      for spec in (f"{commit}:{path}", f"{commit}:{document_record_path(slug)}")])
     for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
         if item is None or item[0] != "commit":
             resolve(repo, ref)  # raises, naming the revision git does not know
     found = found[len(checks):]
-    from cicatext.store.register.texts import decoded
-
-    for index, (key, _, _) in enumerate(at_commits):
+    for index, (key, path, ref, _) in enumerate(at_commits):
         text, record = found[2 * index], found[2 * index + 1]
-        side, slug = key
-        path = (docs_a if side == "a" else docs_b)[slug]
-        texts[key] = decoded(text[1], path, named[side]) if text and text[0] == "blob" else None
+        texts[key] = decoded(text[1], path, ref) if text and text[0] == "blob" else None
         records[key] = record[1] if record and record[0] == "blob" else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
         hint = None

@@ -4,13 +4,14 @@
 `delegations/CODE`; `WORKTREE` stands for the working tree where a ref is
 expected; a round's merge commit names its tag in a `Cicatext-Round` trailer.
 Here too: a ref's commit, whether one commit is an ancestor of another, the
-objects at a ref (many read with one `git cat-file --batch`), and the folder of
-a document named by a symbol the register may no longer hold.
+objects at a ref (many read with one `git cat-file --batch`) and the entries
+of a tree read so, and the folder of a document named by a symbol the
+register may no longer hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from cicatext.errors import UsageError
 from cicatext.store.git import read_objects
@@ -26,6 +27,16 @@ ROUND_TRAILER = "Cicatext-Round"
 def cat_files(repo: Repository, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
     """(type, content) of each `rev:path` or object id, None where there is none."""
     return read_objects(repo.root, list(specs))
+
+
+def tree_entries(raw: bytes) -> Iterator[tuple[bytes, bytes, str]]:
+    """(mode, name, object id) of each entry of a raw tree object (as `cat_files` gives it), in its order."""
+    at = 0
+    while at < len(raw):
+        space = raw.index(b" ", at)
+        nul = raw.index(b"\0", space)
+        yield raw[at:space], raw[space + 1:nul], raw[nul + 1:nul + 21].hex()
+        at = nul + 21
 
 
 def resolve(repo: Repository, ref: str) -> str:

@@ -20,12 +20,12 @@ not change as main has it.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 
+from cicatext.store.files import object_id
 from cicatext.store.layout import delegation_folder
-from cicatext.store.negotiation.refs import cat_files
+from cicatext.store.negotiation.refs import cat_files, tree_entries
 from cicatext.store.repository import Repository
 
 _EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
@@ -69,7 +69,7 @@ def _folder_trees(repo: Repository, folders: Mapping[str, str]) -> dict[str, str
         elif not item[1]:
             trees[code] = None  # an empty folder: an index holds nothing of it either
         else:
-            trees[code] = hashlib.sha1(b"tree %d\0" % len(item[1]) + item[1]).hexdigest()
+            trees[code] = object_id("tree", item[1])
             queue.append(item[1])
     # Every tree inside, read level by level, must be one an index would write back the same.
     while queue:
@@ -86,14 +86,7 @@ def _plain_entries(raw: bytes) -> list[str]:
     """The ids of the trees a raw tree holds; _NotPlain unless each entry is as an index would write it, in order."""
     trees: list[str] = []
     previous = b""
-    at = 0
-    while at < len(raw):
-        space = raw.index(b" ", at)
-        nul = raw.index(b"\0", space)
-        mode = raw[at:space]
-        name = raw[space + 1:nul]
-        oid = raw[nul + 1:nul + 21].hex()
-        at = nul + 21
+    for mode, name, oid in tree_entries(raw):
         try:
             text = name.decode("ascii")
         except UnicodeDecodeError:

@@ -32,7 +32,7 @@ from cicatext.errors import (
 from cicatext.notation.compile import CompiledRound, compile_round
 from cicatext.notation.position_sets import PositionSet, check_entries
 from cicatext.store import yamlio
-from cicatext.store.files import blob_id
+from cicatext.store.files import blob_id, decoded
 from cicatext.store.git import commit_day, identity_env
 from cicatext.store.layout import (
     POSITIONS_DIR,
@@ -51,7 +51,13 @@ from cicatext.store.negotiation.checks import (
     upstream_check,
 )
 from cicatext.store.negotiation.history import RoundCommit, round_commits
-from cicatext.store.negotiation.refs import MAIN, ROUND_TRAILER, cat_files, resolve
+from cicatext.store.negotiation.refs import (
+    MAIN,
+    ROUND_TRAILER,
+    cat_files,
+    resolve,
+    tree_entries,
+)
 from cicatext.store.negotiation.round_tree import round_tree
 from cicatext.store.repository import Repository
 from cicatext.store.trust.attribution_guard import parsed_position_set_problems
@@ -252,8 +258,6 @@ def run_round(repo: Repository, symbol: str, *, delegations: Sequence[str] | Non
         found = cat_files(repo, specs)
         if found[0] is None:
             raise UsageError(f"{entry.symbol} has no {language} text on {MAIN}")
-        from cicatext.store.register.texts import decoded
-
         base_text = decoded(found[0][1], text_path, MAIN)
         record_text = decoded(found[1][1], entry.record_path, MAIN)
         draft = read_draft(base_text, codes=repo.codes, file=text_path,
@@ -375,21 +379,6 @@ def _git_output(repo: Repository, *args: str, input: bytes | None = None, env: d
     return repo.run_git(*args, input=input, env=env, binary=True).stdout
 
 
-def _tree_entries(raw: bytes) -> list[tuple[str, str, str]]:
-    """(mode, name, object id) of a raw tree object."""
-    entries = []
-    at = 0
-    while at < len(raw):
-        space = raw.index(b" ", at)
-        nul = raw.index(b"\0", space)
-        mode = raw[at:space].decode()
-        name = raw[space + 1:nul].decode("utf-8")
-        oid = raw[nul + 1:nul + 21].hex()
-        entries.append((mode, name, oid))
-        at = nul + 21
-    return entries
-
-
 def _write_round_commit(repo: Repository, main: str, parents: Sequence[str], message: str, env: dict,
                         files: dict[str, bytes], folders: dict[str, str]) -> str:
     """Write the round's tree and commit it with every parent; touches no ref."""
@@ -456,11 +445,12 @@ def _folder_entries(repo: Repository, folders: dict[str, str]) -> list[str]:
         for (path, _), item in zip(queue, found):
             if item is None or item[0] != "tree":
                 continue
-            for mode, name, oid in _tree_entries(item[1]):
-                if mode == "40000":
-                    next_queue.append((f"{path}/{name}", oid))
+            for mode, name, oid in tree_entries(item[1]):
+                inside = f"{path}/{name.decode('utf-8')}"
+                if mode == b"40000":
+                    next_queue.append((inside, oid))
                 else:
-                    lines.append(f"{mode} {oid}\t{path}/{name}")
+                    lines.append(f"{mode.decode()} {oid}\t{inside}")
         queue = next_queue
     return lines
 

@@ -52,6 +52,9 @@ State = tuple[int, str]
 
 _MARK = "mark"
 _DIFFER = ("diff-index", "--name-only", "-z", "--no-renames")
+# git's index of documents/, each entry with its flags and mode, as `_flagged` reads it.
+_INDEX = ("ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/")
+_TREE_FILES = ("ls-tree", "-r", "--name-only", "-z")
 _PLAIN = (b"H 100644 ", b"H 100755 ")
 # What forgets the mark: any change to a document's row or paragraphs, by any writer (a writer that keeps the mark
 # writes it again after its changes).
@@ -108,10 +111,9 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
             if known is not None:
                 changed[slug] = None
             continue
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])):
-                changed[slug] = state
+        differs, state = _differs(folder, known)
+        if differs:
+            changed[slug] = state
     still = _still_watched(listing, candidates, changed, stored)
     return Look(changed, stored, count, _mark(tree, folders_time, still, count), kept)
 
@@ -148,8 +150,8 @@ def built_mark(repo: Repository, start: tuple[tuple[str, str] | None, int, set[s
         return None
     commit, tree = head
     now = _differing(repo.root, commit)
-    listed = run_git(repo.root, "ls-tree", "-r", "--name-only", "-z", tree, check=False, binary=True)
-    index = run_git(repo.root, "ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/", check=False, binary=True)
+    listed = run_git(repo.root, *_TREE_FILES, tree, check=False, binary=True)
+    index = run_git(repo.root, *_INDEX, check=False, binary=True)
     if now is None or listed.returncode != 0 or index.returncode != 0:
         return None
     held = set(_names(listed.stdout))
@@ -179,8 +181,7 @@ def _differing(root: Path, commit: str) -> set[str] | None:
         return None
     if found.returncode != 0:
         return None
-    prefix = f"{DOCUMENTS_DIR}/"
-    return {name[len(prefix):] for name in _names(found.stdout) if name.startswith(prefix)}
+    return _in_documents(found.stdout)
 
 
 def marks_changed(look: Look) -> bool:
@@ -201,13 +202,12 @@ def _look_at_every_file(documents: Path, database: sqlite3.Connection, listing: 
     for slug, (_, _, files) in stored.items():
         if slug in changed:
             continue
-        for known in files.split("\0"):
-            name = f"{slug}/{known.split('/', 1)[0]}"
+        for name in _file_names(slug, files):
             if name in listing.differ or name in listing.flagged or name not in listing.files:
                 watched.add(name)
     for slug, state in changed.items():
         if state is not None:
-            watched.update(f"{slug}/{known.split('/', 1)[0]}" for known in state[1].split("\0"))
+            watched.update(_file_names(slug, state[1]))
     return Look(changed, stored, count, _mark(listing.tree, folders_time, watched, count), kept)
 
 
@@ -221,13 +221,12 @@ def _still_watched(listing: _Listing, candidates: set[str], changed: dict[str, S
         if slug in changed:
             state = changed[slug]
             if state is not None:
-                watched.update(f"{slug}/{known.split('/', 1)[0]}" for known in state[1].split("\0"))
+                watched.update(_file_names(slug, state[1]))
             continue
         known = stored.get(slug)
         if known is None:
             continue
-        for file in known[2].split("\0"):
-            name = f"{slug}/{file.split('/', 1)[0]}"
+        for name in _file_names(slug, known[2]):
             if name in listing.differ or name in listing.flagged:
                 watched.add(name)
             else:
@@ -311,11 +310,10 @@ class _Listing:
             # Tracked files whose content or index entry differs from the commit's (by git's index's record of
             # each file's size and times, and its content where those cannot tell).
             "differ": (*_DIFFER, commit, "--", f"{DOCUMENTS_DIR}/"),
-            # git's index, with each entry's flags and mode.
-            "index": ("ls-files", "-s", "-v", "-z", "--", f"{DOCUMENTS_DIR}/"),
+            "index": _INDEX,
         }
         if baseline is None:
-            commands["files"] = ("ls-tree", "-r", "--name-only", "-z", tree)
+            commands["files"] = (*_TREE_FILES, tree)
         elif baseline != tree:
             commands["committed"] = ("diff-tree", "-r", "--name-only", "-z", "--no-renames", baseline, tree)
         self._out: dict[str, bytes | None] = {}
@@ -344,7 +342,7 @@ class _Listing:
         if any(out is None for out in self._out.values()):
             return False
         prefix = f"{DOCUMENTS_DIR}/"
-        self.differ = {name[len(prefix):] for name in _names(self._out["differ"]) if name.startswith(prefix)}
+        self.differ = _in_documents(self._out["differ"])
         self.flagged = _flagged(self._out["index"], prefix)
         self.committed = set(_names(self._out.get("committed") or b""))
         if every:
@@ -355,8 +353,7 @@ class _Listing:
         """Those of `names` (relative to documents/) the commit's tree holds."""
         found = set()
         for at in range(0, len(names), 500):
-            listed = run_git(self._root, "ls-tree", "-r", "--name-only", "-z", self.tree,
-                             "--", *names[at:at + 500], check=False, binary=True)
+            listed = run_git(self._root, *_TREE_FILES, self.tree, "--", *names[at:at + 500], check=False, binary=True)
             if listed.returncode != 0:
                 return set()
             found.update(_names(listed.stdout))
@@ -365,6 +362,17 @@ class _Listing:
 
 def _names(out: bytes) -> list[str]:
     return [os.fsdecode(name) for name in out.split(b"\0") if name]
+
+
+def _in_documents(out: bytes) -> set[str]:
+    """The names git lists (NUL-separated, from the repository's top) that are under documents/, relative to it."""
+    prefix = f"{DOCUMENTS_DIR}/"
+    return {name[len(prefix):] for name in _names(out) if name.startswith(prefix)}
+
+
+def _file_names(slug: str, files: str) -> list[str]:
+    """The names, relative to documents/, of a folder's files as its state lists them."""
+    return [f"{slug}/{known.split('/', 1)[0]}" for known in files.split("\0")]
 
 
 def _flagged(index: bytes, prefix: str) -> set[str]:
@@ -412,14 +420,21 @@ def changed_folders(documents: Path, stored: dict[str, tuple[int, int, str]]) ->
     changed: dict[str, State | None] = {}
     for slug in present:
         known = stored.get(slug)
-        folder = f"{documents}/{slug}"
-        if known is None or not _unchanged(folder, known[1], known[2]):
-            state = folder_state(folder)
-            if state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])):
-                changed[slug] = state
+        differs, state = _differs(f"{documents}/{slug}", known)
+        if differs:
+            changed[slug] = state
     for slug in stored.keys() - present:
         changed[slug] = None
     return changed
+
+
+def _differs(folder: str, known: tuple[int, int, str] | None) -> tuple[bool, State | None]:
+    """Whether a folder that is there differs from what the index holds of it (`known`, None for nothing), and what
+    it holds now (None when no document); a folder whose files are as held is not read again."""
+    if known is not None and _unchanged(folder, known[1], known[2]):
+        return False, None
+    state = folder_state(folder)
+    return state != (known[1:] if known is not None else None) or (state is not None and unsettled(state[1])), state
 
 
 def _unchanged(folder: str, modified: int, files: str) -> bool:

@@ -30,6 +30,7 @@ from operator import sub
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cicatext.store.gitlocks import alive, stale_lock, take_lock
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
@@ -127,8 +128,6 @@ def build_lock(path: Path, *, wait: bool) -> Iterator[bool]:
     lock left by a process that is gone is taken over, and the file that
     process was building is deleted.
     """
-    from cicatext.store.repository import take_lock
-
     lock = path.with_name(SEARCH_BUILD_LOCK)
     path.parent.mkdir(parents=True, exist_ok=True)
     waited = False
@@ -146,8 +145,6 @@ def build_lock(path: Path, *, wait: bool) -> Iterator[bool]:
 
 def building(path: Path) -> bool:
     """Whether a live process is building the index file at `path`."""
-    from cicatext.store.repository import stale_lock
-
     lock = path.with_name(SEARCH_BUILD_LOCK)
     return lock.exists() and not stale_lock(lock)
 
@@ -156,19 +153,9 @@ def _remove_abandoned(path: Path) -> None:
     """Delete the files that builders which are gone were building (one killed leaves its file behind)."""
     for found in path.parent.glob(f"{path.name}.*{SEARCH_BUILD_SUFFIX}"):
         pid = found.name[len(path.name) + 1:-len(SEARCH_BUILD_SUFFIX)]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid() and alive(int(pid)):
             continue
         found.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _made_for(repo: Repository, database: sqlite3.Connection) -> bool:

@@ -13,8 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from cicatext.errors import CicatextError, Problem, RecordError, UsageError
+from cicatext.errors import CicatextError, Problem, UsageError
 from cicatext.store import yamlio
+from cicatext.store.files import decoded
 from cicatext.store.git import read_objects
 from cicatext.store.layout import (
     TEXT_SUFFIX,
@@ -53,17 +54,6 @@ def text_at(repo: Repository, path: str, ref: str | None = None, *, required: bo
         raise UsageError(f"{path} did not exist at {ref}",
                          hint="choose a revision at which the document had its text in this language")
     return decoded(blob[1], path, ref)
-
-
-def decoded(data: bytes, path: str, ref: str | None = None) -> str:
-    """A file's bytes as git holds them, as text; a RecordError naming the file (at `ref`) and the first byte that
-    is not UTF-8."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        where = f"{ref}:{path}" if ref else path
-        raise RecordError(f"the file is not UTF-8 text (byte {error.start})", file=where,
-                          hint="save the file as UTF-8 and commit it again") from None
 
 
 @dataclass(frozen=True)
