@@ -19,11 +19,13 @@ from cicatext.store.git import run_git
 from cicatext.store.layout import (
     CACHE_DIR,
     DOCUMENTS_DIR,
+    GITIGNORE_FILE,
     RECORD_PLACES,
     TEMPLATES_DIR,
     is_document_text,
     kind_of,
 )
+from cicatext.store.validation.ignores import could_hide_read_files
 
 
 class Listing:
@@ -32,22 +34,18 @@ class Listing:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        # `git status` (rather than `ls-files -m`) refreshes the index's record of each file when it can, so that a
-        # copied or touched tree is hashed by git once, not on every run. It names a folder git tracks nothing in
-        # rather than each file in it (`--untracked-files=normal`, in half the time of `all` in a large tree): those
-        # folders' files are listed apart, by the same rules.
-        # It names the files git ignores too (`--ignored=matching`, a folder as a whole), for `ignored_read`.
-        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--ignored=matching",
-                          "--no-renames", check=False, binary=True)
+        settings = _git_settings(root)
         staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
-        entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
-        folders = [entry[3:] for entry in entries if entry.startswith("?? ") and entry.endswith("/")
-                   and not entry[3:].startswith(CACHE_DIR + "/")]
-        # The folders' names are taken as written (the gateway gives git no patterns): a folder may be named `:notes`.
-        inside = run_git(root, "ls-files", "-z", "--others", "--exclude-standard", "--",
-                         *folders, check=False, binary=True) if folders else None
-        self.staged: bytes | None = (staged.stdout if staged.returncode == 0 and changed.returncode == 0
-                                     and (inside is None or inside.returncode == 0) else None)
+        careful = staged.returncode != 0 or could_hide_read_files(
+            root, settings.get("core.excludesfile"), _gitignores(staged.stdout),
+            ignore_case=settings.get("core.ignorecase") == "true")
+        entries = _entries(root, settings, careful)
+        if not careful and entries is not None:
+            added = [entry[3:] for entry in entries if entry.startswith("?? ") and _is_gitignore(entry[3:])]
+            if added and could_hide_read_files(root, settings.get("core.excludesfile"), added,
+                                               ignore_case=settings.get("core.ignorecase") == "true"):
+                entries = _entries(root, settings, careful=True)
+        self.staged: bytes | None = staged.stdout if staged.returncode == 0 and entries is not None else None
         self.deleted: set[str] = set()
         self.stale: dict[str, str | None] = {}
         """The files git says differ from the index, or does not track, with the blob id of their content here."""
@@ -57,11 +55,8 @@ class Listing:
         """The files (or whole folders) git ignores where validate's checks may read them: a document's text or
         record, a record of the registry or the Modalities, a note's template. No blob id stands for what they
         hold, so a result kept under this listing cannot stand for them either."""
-        if self.staged is None:
+        if self.staged is None or entries is None:
             return
-        if inside is not None:
-            untracked = inside.stdout.decode("utf-8", "surrogateescape").split("\0")
-            entries = [entry for entry in entries if entry[3:] not in folders] + [f"?? {name}" for name in untracked]
         for entry in entries:
             # XY PATH: X the index against HEAD, Y the work tree against the index; ?? untracked.
             state, name = entry[:2], entry[3:]
@@ -123,6 +118,71 @@ class Listing:
 _DATA_FOLDERS = frozenset(place.split("/", 1)[0] for place, _ in RECORD_PLACES if "/" in place) | {
     DOCUMENTS_DIR, TEMPLATES_DIR.split("/", 1)[0]}
 """The top folders where cicatext's records, texts and templates live."""
+
+
+def _git_settings(root: Path) -> dict[str, str]:
+    """The settings of git's that decide how the listing is asked for, as git's configuration gives them."""
+    found = run_git(root, "config", "-z", "--type=path", "--get-regexp",
+                    r"^core\.(excludesfile|untrackedcache|ignorecase)$", check=False).stdout
+    settings = {}
+    for item in found.split("\0"):
+        key, _, value = item.partition("\n")
+        if key:
+            settings[key.lower()] = value.lower() if key.lower() != "core.excludesfile" else value
+    return settings
+
+
+def _entries(root: Path, settings: dict[str, str], careful: bool) -> list[str] | None:
+    """`git status`'s entries (`XY name`), each untracked folder's files named one by one; None when git fails.
+
+    `git status` (rather than `ls-files -m`) refreshes the index's record of each file when it can, so that a
+    copied or touched tree is hashed by git once, not on every run. It names a folder git tracks nothing in
+    rather than each file in it (`--untracked-files=normal`, in half the time of `all` in a large tree): those
+    folders' files are listed apart, by the same rules.
+
+    `careful`: when a rule could hide a file the checks read (`ignores.could_hide_read_files`), the files git
+    ignores are named too (`--ignored=matching`, a folder as a whole), for `ignored_read`; that walks every
+    folder. Otherwise git keeps what it found untracked in each folder in its index (the untracked cache,
+    `core.untrackedCache`, unless the repository says otherwise) and looks again only in the folders that changed.
+    """
+    if careful:
+        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--ignored=matching",
+                          "--no-renames", check=False, binary=True)
+    else:
+        cache = () if "core.untrackedcache" in settings else ("-c", "core.untrackedCache=true")
+        changed = run_git(root, *cache, "status", "--porcelain", "-z", "--untracked-files=normal", "--no-renames",
+                          check=False, binary=True)
+    if changed.returncode != 0:
+        return None
+    entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")
+    folders = [entry[3:] for entry in entries if entry.startswith("?? ") and entry.endswith("/")
+               and not entry[3:].startswith(CACHE_DIR + "/")]
+    if not folders:
+        return entries
+    # The folders' names are taken as written (the gateway gives git no patterns): a folder may be named `:notes`.
+    inside = run_git(root, "ls-files", "-z", "--others", "--exclude-standard", "--", *folders, check=False,
+                     binary=True)
+    if inside.returncode != 0:
+        return None
+    untracked = inside.stdout.decode("utf-8", "surrogateescape").split("\0")
+    return [entry for entry in entries if entry[3:] not in folders] + [f"?? {name}" for name in untracked]
+
+
+def _gitignores(staged: bytes) -> list[str]:
+    """The `.gitignore` files in `git ls-files -s -z`'s listing."""
+    found = []
+    at = staged.find(b".gitignore\0")
+    while at >= 0:
+        start = staged.rfind(b"\t", 0, at) + 1
+        name = staged[start:at + len(b".gitignore")].decode("utf-8", "surrogateescape")
+        if _is_gitignore(name):
+            found.append(name)
+        at = staged.find(b".gitignore\0", at + 1)
+    return found
+
+
+def _is_gitignore(name: str) -> bool:
+    return name == GITIGNORE_FILE or name.endswith("/" + GITIGNORE_FILE)
 
 
 def _read_by_checks(name: str) -> bool:
