@@ -24,7 +24,7 @@ COMMANDS = {
     **dict.fromkeys(("delegation", "propose", "round", "agree", "drop", "revise", "diff", "log", "git-setup",
                      "diff-driver", "diff-textconv"), "negotiation_cmds"),
     **dict.fromkeys(("brackets", "clean", "stats", "check"), "notation_cmds"),
-    **dict.fromkeys(("init", "validate", "import", "demo"), "repo_cmds"),
+    **dict.fromkeys(("init", "validate", "import", "demo", "watch"), "repo_cmds"),
     **dict.fromkeys(("server", "serve", "keys", "verify", "confidential"), "trust_cmds"),
     **dict.fromkeys(("tui", "search"), "tui_cmds"),
 }

@@ -1,4 +1,4 @@
-"""Commands that make and check repositories: init, validate, import, demo."""
+"""Commands that make and check repositories: init, validate, import, demo, watch."""
 
 from __future__ import annotations
 
@@ -21,6 +21,16 @@ def register(subparsers) -> None:
     validate.add_argument("path", nargs="?", default=".", help="the repository (default: here)")
     validate.add_argument("--json", action="store_true", help="print the problems as JSON")
     validate.set_defaults(handler=run_validate)
+
+    watch = subparsers.add_parser(
+        "watch", help="the file watcher that tells git what changed in a large repository",
+        description="In a repository of 10,000 files or more, git asks a watcher which files changed instead of "
+                    "looking at each one (validate and search start it when none runs; it stops after an hour "
+                    "without a question). Linux only; CICATEXT_WATCH=0 turns it off.")
+    watch.add_argument("words", nargs="*", metavar="[status|start|stop] [PATH]",
+                       help="what to do (default: status) and the repository (default: here)")
+    watch.add_argument("--json", action="store_true", help="print the state as JSON")
+    watch.set_defaults(handler=run_watch)
 
     imp = subparsers.add_parser(
         "import", help="turn a plain-text or Word draft into a document",
@@ -89,6 +99,51 @@ def run_validate(args: argparse.Namespace) -> int:
         else:
             print(f"{repo.root}: no problems", file=sys.stderr)
     return 1 if errors else 0
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    import time
+
+    from cicatext.cli.output import emit_json
+    from cicatext.errors import UsageError
+    from cicatext.store.repository import Repository
+    from cicatext.store.watch import client
+    from cicatext.store.watch.paths import WATCH_OFF
+
+    action, *rest = args.words if args.words and args.words[0] in ("status", "start", "stop") else ["status",
+                                                                                                   *args.words]
+    if len(rest) > 1:
+        raise UsageError(f"cicatext watch takes one repository, not {len(rest)}", hint="cicatext watch stop PATH")
+    repo = Repository.open(rest[0] if rest else ".")
+    if action == "start":
+        if not client.wanted(repo.root):
+            raise UsageError("no watcher can serve this repository",
+                             hint="the watcher needs Linux, git's folder in the repository (`.git`), and "
+                                  "CICATEXT_WATCH not set to 0")
+        if client.refused(repo.root) is not None:
+            (repo.root / ".git" / WATCH_OFF).unlink(missing_ok=True)  # asked for: tried again
+        if not client.answering(repo.root):
+            client.start(repo.root)
+            deadline = time.monotonic() + 60
+            while not client.answering(repo.root) and time.monotonic() < deadline and client.refused(repo.root) is None:
+                time.sleep(0.05)
+    elif action == "stop":
+        client.stop(repo.root)
+    said = client.status(repo.root)
+    if args.json:
+        emit_json(said)
+        return 0
+    if said["watching"]:
+        print(f"{repo.root}: watched ({said['folders']:,} folders, process {said['pid']}); "
+              + (f"git asks the watcher ({said['files']:,} files)" if said["used"] else
+                 f"git asks it from {said['used_from']:,} files (this repository has {said['files']:,})"))
+    else:
+        why = ("turned off (CICATEXT_WATCH=0, not Linux, or git's folder elsewhere)" if said.get("off") else
+               f"the last watcher could not watch: {said['refused']}" if said["refused"] else
+               f"one starts when validate or search runs and the repository has {said['used_from']:,} files or "
+               f"more (it has {said['files']:,})")
+        print(f"{repo.root}: no watcher; git looks at every file; {why}")
+    return 0 if action != "start" or said["watching"] else 1
 
 
 def run_import(args: argparse.Namespace) -> int:

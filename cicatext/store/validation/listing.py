@@ -26,6 +26,7 @@ from cicatext.store.layout import (
     kind_of,
 )
 from cicatext.store.validation.ignores import could_hide_read_files
+from cicatext.store.watch.client import git_options
 
 
 class Listing:
@@ -145,13 +146,15 @@ def _entries(root: Path, settings: dict[str, str], careful: bool) -> list[str] |
     folder. Otherwise git keeps what it found untracked in each folder in its index (the untracked cache,
     `core.untrackedCache`, unless the repository says otherwise) and looks again only in the folders that changed.
     """
+    # In a large repository, git asks the watcher which files changed rather than looking at each (`store.watch`).
+    watched = git_options(root)
     if careful:
-        changed = run_git(root, "status", "--porcelain", "-z", "--untracked-files=normal", "--ignored=matching",
-                          "--no-renames", check=False, binary=True)
+        changed = run_git(root, *watched, "status", "--porcelain", "-z", "--untracked-files=normal",
+                          "--ignored=matching", "--no-renames", check=False, binary=True)
     else:
         cache = () if "core.untrackedcache" in settings else ("-c", "core.untrackedCache=true")
-        changed = run_git(root, *cache, "status", "--porcelain", "-z", "--untracked-files=normal", "--no-renames",
-                          check=False, binary=True)
+        changed = run_git(root, *watched, *cache, "status", "--porcelain", "-z", "--untracked-files=normal",
+                          "--no-renames", check=False, binary=True)
     if changed.returncode != 0:
         return None
     entries = changed.stdout.decode("utf-8", "surrogateescape").split("\0")

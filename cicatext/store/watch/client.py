@@ -1,0 +1,167 @@
+"""Whether git is pointed at the repository's watcher for a call, and starting, asking and stopping the watcher."""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from cicatext.store.watch.paths import (
+    RETRY_AFTER,
+    SOCKET,
+    WATCH_OFF,
+    WATCH_STATE,
+    bound_address,
+)
+
+USE_FROM = 10_000
+"""From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
+(about 8 ms a call against git's looking at 10,000 files, about as long)."""
+
+
+def git_options(root: Path) -> tuple[str, ...]:
+    """The options that point one git call looking at the work tree at the watcher (none when none answers or
+    the repository is small); in a large repository without a watcher, one is started for the calls after this.
+
+    `CICATEXT_WATCH=0` turns the watcher off; `CICATEXT_WATCH_FROM` sets `USE_FROM`.
+    """
+    if not wanted(root) or _index_files(root / ".git" / "index") < _use_from():
+        return ()
+    if answering(root):
+        return ("-c", f"core.fsmonitor={hook_command()}", "-c", "core.fsmonitorHookVersion=2")
+    start(root)
+    return ()
+
+
+def wanted(root: Path) -> bool:
+    """Whether a watcher may serve this repository: on Linux, not turned off, git's folder where it usually is."""
+    if os.environ.get("CICATEXT_WATCH", "").lower() in ("0", "no", "off", "false") or not sys.platform.startswith(
+            "linux"):
+        return False
+    if any(os.environ.get(name) for name in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")):
+        return False
+    return (root / ".git").is_dir()
+
+
+def hook_command() -> str:
+    """What git runs to ask the watcher: this Python without site packages or the environment's settings, on the
+    hook's file."""
+    return shlex.join([sys.executable, "-I", "-S", str(Path(__file__).with_name("hook.py"))])
+
+
+def answering(root: Path) -> bool:
+    """Whether a watcher answers on the repository's socket."""
+    git_dir = root / ".git"
+    if not os.path.exists(git_dir / SOCKET):
+        return False
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, bound_address(git_dir) as address:
+        try:
+            probe.connect(address)
+        except OSError:
+            return False
+    return True
+
+
+def start(root: Path) -> subprocess.Popen | None:
+    """Start a watcher in the background; None when one is starting, or none can be (see `refused`)."""
+    git_dir = root / ".git"
+    if refused(root) is not None or _starting(git_dir):
+        return None
+    # Found however cicatext was started, installed or from a checkout.
+    package_parent = str(Path(__file__).resolve().parents[3])
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
+    try:
+        return subprocess.Popen([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd=root,
+                                env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+    except OSError:
+        return None
+
+
+def refused(root: Path) -> str | None:
+    """Why the last watcher could not watch, when that was less than a day ago."""
+    try:
+        said = json.loads((root / ".git" / WATCH_OFF).read_text(encoding="utf-8"))
+        if time.time() - float(said["since"]) < RETRY_AFTER:
+            return str(said["reason"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    return None
+
+
+def ask(root: Path, request: str) -> str | None:
+    """The watcher's answer to one request (`status`, `stop`); None when none answers."""
+    git_dir = root / ".git"
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection, bound_address(git_dir) as address:
+        connection.settimeout(5.0)
+        try:
+            connection.connect(address)
+            connection.sendall(request.encode() + b"\n")
+            parts = []
+            while chunk := connection.recv(1 << 16):
+                parts.append(chunk)
+        except OSError:
+            return None
+    return b"".join(parts).decode("utf-8", "replace")
+
+
+def status(root: Path) -> dict:
+    """What `cicatext watch status` says: whether a watcher answers, what it watches, whether git asks it."""
+    files = _index_files(root / ".git" / "index")
+    said: dict = {"repository": str(root), "files": files, "used_from": _use_from(), "watching": False,
+                  "used": False, "refused": refused(root)}
+    if not wanted(root):
+        said["off"] = True
+        return said
+    answer = ask(root, "status")
+    if answer:
+        try:
+            said.update(json.loads(answer), watching=True, used=files >= _use_from())
+        except ValueError:
+            pass
+    return said
+
+
+def stop(root: Path, wait: float = 5.0) -> bool:
+    """Stop the repository's watcher, waiting until its socket is gone; whether one was running."""
+    if ask(root, "stop") is None:
+        return False
+    deadline = time.monotonic() + wait
+    while os.path.exists(root / ".git" / SOCKET) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return True
+
+
+def _starting(git_dir: Path) -> bool:
+    """Whether a watcher's process is alive (starting: it answers once every folder is watched)."""
+    try:
+        pid = int(json.loads((git_dir / WATCH_STATE).read_text(encoding="utf-8"))["pid"])
+        os.kill(pid, 0)
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+    return True
+
+
+def _index_files(index: Path) -> int:
+    """How many entries git's index holds, from its header."""
+    try:
+        with open(index, "rb") as file:
+            header = file.read(12)
+    except OSError:
+        return 0
+    if len(header) < 12 or header[:4] != b"DIRC":
+        return 0
+    return int.from_bytes(header[8:12], "big")
+
+
+def _use_from() -> int:
+    try:
+        return int(os.environ.get("CICATEXT_WATCH_FROM") or USE_FROM)
+    except ValueError:
+        return USE_FROM

@@ -1,0 +1,171 @@
+"""The watcher: git asked through it sees every change git sees looking at each file, and anything it cannot vouch
+for is answered with everything."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cicatext.store.validation.validate import validate
+from cicatext.store.watch import client
+from cicatext.store.watch.daemon import Journal, Watcher
+from cicatext.store.watch.paths import SOCKET, WATCH_OFF, WATCH_STATE
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher uses Linux inotify")
+
+
+@pytest.fixture
+def watched(demo_repo, monkeypatch):
+    """The sample repository with a watcher running, which git is pointed at whatever the repository's size."""
+    monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
+    monkeypatch.setenv("CICATEXT_WATCH_IDLE", "120")
+    monkeypatch.delenv("CICATEXT_WATCH", raising=False)
+    process = client.start(demo_repo.root)
+    assert process is not None
+    _wait_for(lambda: client.answering(demo_repo.root))
+    yield demo_repo
+    client.stop(demo_repo.root)
+    process.wait(timeout=10)
+
+
+def _wait_for(condition, seconds: float = 20.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "the watcher did not come up"
+        time.sleep(0.05)
+
+
+def _status(repo, *options: str) -> str:
+    return subprocess.run(["git", *options, "status", "--porcelain", "--untracked-files=all"], cwd=repo.root,
+                          capture_output=True, text=True, check=True).stdout
+
+
+def _through_watcher(repo) -> str:
+    options = client.git_options(repo.root)
+    assert options, "git was not pointed at the watcher"
+    return _status(repo, "-c", "core.untrackedCache=true", *options)
+
+
+def test_git_asked_through_the_watcher_sees_what_git_sees_alone(watched):
+    """Each kind of change, made after git's last look, is seen through the watcher as git sees it alone: an edit of
+    the same size with its time put back, a file made in a new nested folder, a folder moved, one removed, a mode
+    changed."""
+    repo = watched
+    assert _through_watcher(repo) == _status(repo)  # the first answer: everything
+    text = next((repo.root / "documents").glob("*/en.txt"))
+    stat = text.stat()
+    content = text.read_bytes()
+    text.write_bytes(content[:-2] + (b"x" if content[-2:-1] != b"x" else b"y") + content[-1:])
+    os.utime(text, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert _through_watcher(repo) == _status(repo)
+    text.write_bytes(content + b"more\n")
+    assert " M " + str(text.relative_to(repo.root)) in _through_watcher(repo)
+    assert _through_watcher(repo) == _status(repo)
+    nested = repo.root / "documents/new-doc/annex/deep"
+    nested.mkdir(parents=True)
+    (nested / "en.txt").write_text("x\n", encoding="utf-8")
+    assert _through_watcher(repo) == _status(repo)
+    folder = text.parent
+    shutil.move(str(folder), str(repo.root / "moved-away"))
+    assert _through_watcher(repo) == _status(repo)
+    shutil.move(str(repo.root / "moved-away"), str(folder))
+    shutil.rmtree(repo.root / "documents/new-doc")
+    assert _through_watcher(repo) == _status(repo)
+    record = next((repo.root / "registry/states").glob("*.yaml"))
+    record.chmod(0o755)
+    seen = _through_watcher(repo)
+    assert seen == _status(repo) and str(record.relative_to(repo.root)) in seen
+
+
+def test_validate_through_the_watcher_gives_what_a_run_without_caches_gives(watched):
+    repo = watched
+    assert validate(repo) == validate(repo, use_cache=False)
+    text = next((repo.root / "documents").glob("*/en.txt"))
+    text.write_text(text.read_text(encoding="utf-8") + "\n[an added bracket] (+NOSUCH)\n", encoding="utf-8")
+    found = validate(repo)
+    assert any("NOSUCH" in p.message for p in found)
+    assert found == validate(repo, use_cache=False)
+
+
+def test_a_watcher_gone_leaves_git_to_look_at_every_file(watched):
+    """Killed, the watcher leaves its socket: nothing answers there, so git is not pointed at it (and a new one is
+    started); the hook itself, run with nothing to answer, says anything may have changed."""
+    repo = watched
+    pid = json.loads((repo.root / ".git" / WATCH_STATE).read_text(encoding="utf-8"))["pid"]
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)  # the test started it: reaped here, as the system reaps one whose command has ended
+    _wait_for(lambda: not client.answering(repo.root))
+    assert (repo.root / ".git" / SOCKET).exists()
+    hook = subprocess.run([sys.executable, "-I", "-S", str(Path(client.__file__).with_name("hook.py")), "2",
+                           "cicatext:1.1:5"], cwd=repo.root, capture_output=True, check=True)
+    assert hook.stdout.split(b"\0")[1] == b"/"
+    text = next((repo.root / "documents").glob("*/en.txt"))
+    text.write_text(text.read_text(encoding="utf-8") + "\n[x] (+NOSUCH)\n", encoding="utf-8")
+    found = validate(repo)
+    assert found == validate(repo, use_cache=False) and any("NOSUCH" in p.message for p in found)
+    _wait_for(lambda: client.answering(repo.root))  # the validate above started another
+
+
+def test_the_journal_answers_only_its_own_tokens():
+    journal = Journal()
+    start = journal.token()
+    journal.note("a.txt")
+    journal.note("b/")
+    assert journal.since(start) == ["a.txt", "b/"]
+    assert journal.since(journal.token()) == []
+    assert journal.since("cicatext:other:0") is None and journal.since("1765000000") is None
+    journal.lose_track()
+    assert journal.since(start) is None
+
+
+def test_a_watcher_in_process_reports_a_folder_made_with_its_files(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a").mkdir()
+    watcher = Watcher(tmp_path)
+    token = watcher.answer("").split(b"\0")[0].decode()
+    (tmp_path / "a/b/c").mkdir(parents=True)
+    (tmp_path / "a/b/c/f.txt").write_text("x", encoding="utf-8")
+    (tmp_path / ".git/ignored-by-the-watcher").write_text("x", encoding="utf-8")
+    answer = watcher.answer(token).split(b"\0")
+    assert {b"a/b/", b"a/b/c/f.txt"} <= set(answer[1:])
+    assert not any(name.startswith(b".git") for name in answer[1:])
+    assert watcher.answer("a token it never gave").split(b"\0")[1] == b"/"
+
+
+def test_no_watcher_is_started_while_the_last_one_was_refused(demo_repo, monkeypatch):
+    monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
+    (demo_repo.root / ".git" / WATCH_OFF).write_text(f'{{"reason": "no space", "since": {time.time()}}}')
+    assert client.refused(demo_repo.root) == "no space"
+    assert client.git_options(demo_repo.root) == () and client.start(demo_repo.root) is None
+    monkeypatch.setenv("CICATEXT_WATCH", "0")
+    (demo_repo.root / ".git" / WATCH_OFF).unlink()
+    assert client.git_options(demo_repo.root) == () and not client.answering(demo_repo.root)
+
+
+def test_the_watch_command_starts_says_and_stops(demo_repo, monkeypatch, capsys):
+    """`cicatext watch start` waits until the watcher answers; `status --json` says what it watches and that git
+    asks it (from `CICATEXT_WATCH_FROM` files); `stop` leaves no socket; a second repository is one too many."""
+    from cicatext.cli.main import main
+
+    monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
+    monkeypatch.setenv("CICATEXT_WATCH_IDLE", "120")
+    monkeypatch.delenv("CICATEXT_WATCH", raising=False)
+    root = str(demo_repo.root)
+    try:
+        assert main(["watch", "start", root]) == 0
+        capsys.readouterr()
+        assert main(["watch", "status", root, "--json"]) == 0
+        said = json.loads(capsys.readouterr().out)
+        assert said["watching"] and said["used"] and said["folders"] > 10 and said["files"] > 10
+    finally:
+        assert main(["watch", "stop", root]) == 0
+    assert "no watcher" in capsys.readouterr().out
+    assert not (demo_repo.root / ".git" / SOCKET).exists()
+    assert main(["watch", "stop", root, root]) == 2
+    assert "takes one repository" in capsys.readouterr().err
