@@ -129,12 +129,14 @@ def _unanchored_could_hide(pattern: str, place: tuple[str, ...], places: _Places
     """A rule without `/` matches a file's or a folder's name at any depth: at each depth of the place, the names
     there now (the folders reached so far, listed) are matched; past `_LISTED_AT_MOST` names, any could be."""
     parents: list[tuple[str, ...]] | None = [()]
-    for segment in place:
+    for i, segment in enumerate(place):
         if segment == ANY:
             return parents is None or any(places.any_below(parent, pattern) for parent in parents)
         if _meets(pattern, segment) and (parents is None or any(places.any_named(parent, pattern, segment)
                                                                 for parent in parents)):
             return True
+        if not any(later == ANY or _meets(pattern, later) for later in place[i + 1:]):
+            return False  # nothing deeper it could match: the folders here need no listing
         if parents is not None:
             parents = places.folders(parents, segment) if _wild(segment) else [(*p, segment) for p in parents]
     return False
