@@ -108,7 +108,7 @@ def run_watch(args: argparse.Namespace) -> int:
     from cicatext.errors import UsageError
     from cicatext.store.repository import Repository
     from cicatext.store.watch import client
-    from cicatext.store.watch.paths import WATCH_OFF
+    from cicatext.store.watch.hook import WATCH_OFF
 
     action, *rest = args.words if args.words and args.words[0] in ("status", "start", "stop") else ["status",
                                                                                                    *args.words]

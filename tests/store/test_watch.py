@@ -15,7 +15,7 @@ import pytest
 from cicatext.store.validation.validate import validate
 from cicatext.store.watch import client
 from cicatext.store.watch.daemon import Journal, Watcher
-from cicatext.store.watch.paths import SOCKET, WATCH_OFF, WATCH_STATE
+from cicatext.store.watch.hook import WATCH_OFF, address
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watcher uses Linux inotify")
 
@@ -97,11 +97,11 @@ def test_a_watcher_gone_leaves_git_to_look_at_every_file(watched):
     """Killed, the watcher leaves its socket: nothing answers there, so git is not pointed at it (and a new one is
     started); the hook itself, run with nothing to answer, says anything may have changed."""
     repo = watched
-    pid = json.loads((repo.root / ".git" / WATCH_STATE).read_text(encoding="utf-8"))["pid"]
+    pid = json.loads(Path(address(str(repo.root / ".git"), ".json")).read_text(encoding="utf-8"))["pid"]
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)  # the test started it: reaped here, as the system reaps one whose command has ended
     _wait_for(lambda: not client.answering(repo.root))
-    assert (repo.root / ".git" / SOCKET).exists()
+    assert Path(address(str(repo.root / ".git"))).exists()
     hook = subprocess.run([sys.executable, "-I", "-S", str(Path(client.__file__).with_name("hook.py")), "2",
                            "cicatext:1.1:5"], cwd=repo.root, capture_output=True, check=True)
     assert hook.stdout.split(b"\0")[1] == b"/"
@@ -166,6 +166,34 @@ def test_the_watch_command_starts_says_and_stops(demo_repo, monkeypatch, capsys)
     finally:
         assert main(["watch", "stop", root]) == 0
     assert "no watcher" in capsys.readouterr().out
-    assert not (demo_repo.root / ".git" / SOCKET).exists()
+    assert not Path(address(str(demo_repo.root / ".git"))).exists()
     assert main(["watch", "stop", root, root]) == 2
     assert "takes one repository" in capsys.readouterr().err
+
+
+def test_a_copy_of_a_watched_repository_has_no_watcher_of_its_own_until_one_starts(watched, tmp_path):
+    """The socket lives outside the repository, named after git's folder: a copy (made while the watcher runs)
+    copies no socket and is answered by no watcher."""
+    copy = tmp_path / "copy"
+    shutil.copytree(watched.root, copy, symlinks=True)
+    assert client.answering(watched.root) and not client.answering(copy)
+    assert address(str(copy / ".git")) != address(str(watched.root / ".git"))
+
+
+def test_a_socket_folder_another_may_enter_is_not_used(monkeypatch):
+    """A folder for the sockets that anybody else may write to (or that is no folder) is no place for them: a
+    watcher there could be anybody's."""
+    import tempfile
+
+    tmp_path = Path(tempfile.mkdtemp(prefix="w", dir="/tmp"))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    folder = tmp_path / f"cicatext-{os.getuid()}"
+    folder.mkdir(mode=0o777)
+    folder.chmod(0o777)
+    assert address(str(tmp_path / ".git"), make=True) is None
+    folder.chmod(0o700)
+    assert address(str(tmp_path / ".git"), make=True).startswith(str(folder))
+    folder.rmdir()
+    folder.symlink_to(tmp_path)
+    assert address(str(tmp_path / ".git"), make=True) is None
+    shutil.rmtree(tmp_path)

@@ -11,13 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from cicatext.store.watch.paths import (
-    RETRY_AFTER,
-    SOCKET,
-    WATCH_OFF,
-    WATCH_STATE,
-    bound_address,
-)
+from cicatext.store.watch.hook import RETRY_AFTER, WATCH_OFF, address
 
 USE_FROM = 10_000
 """From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
@@ -56,12 +50,12 @@ def hook_command() -> str:
 
 def answering(root: Path) -> bool:
     """Whether a watcher answers on the repository's socket."""
-    git_dir = root / ".git"
-    if not os.path.exists(git_dir / SOCKET):
+    path = address(str(root / ".git"))
+    if path is None or not os.path.exists(path):
         return False
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, bound_address(git_dir) as address:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
-            probe.connect(address)
+            probe.connect(path)
         except OSError:
             return False
     return True
@@ -95,20 +89,37 @@ def refused(root: Path) -> str | None:
     return None
 
 
-def ask(root: Path, request: str) -> str | None:
-    """The watcher's answer to one request (`status`, `stop`); None when none answers."""
-    git_dir = root / ".git"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection, bound_address(git_dir) as address:
+def ask(root: Path, request: str, *, raw: bool = False):
+    """The watcher's answer to one request (`status`, `stop`, `2 TOKEN`), as text (as bytes with `raw`); None when
+    none answers."""
+    path = address(str(root / ".git"))
+    if path is None:
+        return None
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.settimeout(5.0)
         try:
-            connection.connect(address)
+            connection.connect(path)
             connection.sendall(request.encode() + b"\n")
             parts = []
             while chunk := connection.recv(1 << 16):
                 parts.append(chunk)
         except OSError:
             return None
-    return b"".join(parts).decode("utf-8", "replace")
+    answer = b"".join(parts)
+    return answer if raw else answer.decode("utf-8", "replace")
+
+
+def changed_since(root: Path, token: str) -> tuple[str, list[str] | None] | None:
+    """The watcher's new token and the paths changed since `token` (folders as `name/`; None for anything, as for a
+    token it did not give); None when no watcher answers. Asking costs one exchange on the socket."""
+    path = address(str(root / ".git"))
+    if not wanted(root) or path is None or not os.path.exists(path):
+        return None
+    answer = ask(root, f"2 {token}", raw=True)
+    if not answer or not answer.endswith(b"\0"):
+        return None
+    new, *paths = answer[:-1].split(b"\0")
+    return new.decode("utf-8", "replace"), None if paths == [b"/"] else [os.fsdecode(path) for path in paths]
 
 
 def status(root: Path) -> dict:
@@ -133,7 +144,8 @@ def stop(root: Path, wait: float = 5.0) -> bool:
     if ask(root, "stop") is None:
         return False
     deadline = time.monotonic() + wait
-    while os.path.exists(root / ".git" / SOCKET) and time.monotonic() < deadline:
+    path = address(str(root / ".git"))
+    while path is not None and os.path.exists(path) and time.monotonic() < deadline:
         time.sleep(0.02)
     return True
 
@@ -141,7 +153,7 @@ def stop(root: Path, wait: float = 5.0) -> bool:
 def _starting(git_dir: Path) -> bool:
     """Whether a watcher's process is alive (starting: it answers once every folder is watched)."""
     try:
-        pid = int(json.loads((git_dir / WATCH_STATE).read_text(encoding="utf-8"))["pid"])
+        pid = int(json.loads(Path(address(str(git_dir), ".json") or "").read_text(encoding="utf-8"))["pid"])
         os.kill(pid, 0)
     except (OSError, ValueError, KeyError, TypeError):
         return False

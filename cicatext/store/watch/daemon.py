@@ -35,13 +35,8 @@ import sys
 import time
 from pathlib import Path
 
-from cicatext.store.watch.paths import (
-    COOKIE_PREFIX,
-    SOCKET,
-    WATCH_OFF,
-    WATCH_STATE,
-    bound_address,
-)
+from cicatext.store.layout import CACHE_DIR
+from cicatext.store.watch.hook import COOKIE_PREFIX, WATCH_OFF, address
 
 IDLE = 3600.0
 """Seconds without a question after which the watcher stops."""
@@ -178,8 +173,8 @@ class Watcher:
                 except OSError:
                     is_folder = False
                 if is_folder:
-                    if entry.name == ".git":
-                        continue  # git's own folder, or a repository inside this one
+                    if entry.name == ".git" or (not folder and entry.name == CACHE_DIR):
+                        continue  # git's own folder, or a repository inside this one; cicatext's caches
                     pending.append(path)
                     found.append(path + "/")
                 else:
@@ -213,7 +208,7 @@ class Watcher:
             path = f"{folder}/{name}" if folder else name
             if not name:
                 continue
-            if folder == "" and name == ".git":
+            if folder == "" and name in (".git", CACHE_DIR):
                 continue
             if mask & IN_ISDIR:
                 self.journal.note(path + "/")
@@ -272,12 +267,13 @@ class Watcher:
 def serve(root: Path, idle: float) -> int:
     """Watch `root` and answer on its socket until idle, gone or told to stop."""
     git_dir = root / ".git"
-    if _answers(git_dir):
-        return 0
-    state = git_dir / WATCH_STATE
+    socket_path = address(str(git_dir), make=True)
+    state_path = address(str(git_dir), ".json")
+    if socket_path is None or state_path is None or _answers(socket_path):
+        return 0  # no safe place for a socket, or another watcher answers
+    state = Path(state_path)
     _write(state, {"pid": os.getpid(), "started": time.time(), "folders": 0})
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    signal.signal(signal.SIGTERM, _stop)
     server = None
     try:
         try:
@@ -286,12 +282,12 @@ def serve(root: Path, idle: float) -> int:
             _write(git_dir / WATCH_OFF, {"reason": refused.strerror or str(refused), "since": time.time()})
             return 1
         # Bound once every folder is watched: a question before would wait for the watches.
-        server = _listen(git_dir)
+        server = _listen(socket_path)
         if server is None:
             return 0
         _write(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
         last_question = time.monotonic()
-        while not stopping and not watcher.gone:
+        while not watcher.gone:
             left = idle - (time.monotonic() - last_question)
             if left <= 0:
                 break
@@ -309,15 +305,20 @@ def serve(root: Path, idle: float) -> int:
     finally:
         if server is not None:
             server.close()
-            _remove(git_dir / SOCKET)
+            _remove(Path(socket_path))
         if _state_pid(state) == os.getpid():
             _remove(state)
 
 
-def _answers(git_dir: Path) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe, bound_address(git_dir) as address:
+def _stop(*_) -> None:
+    """SIGTERM: stop now (waiting in `select` included), leaving no socket."""
+    raise SystemExit(0)
+
+
+def _answers(socket_path: str) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
-            probe.connect(address)
+            probe.connect(socket_path)
         except OSError:
             return False
     return True
@@ -366,23 +367,23 @@ def _serve_one(server: socket.socket, watcher: Watcher) -> str:
     return ""
 
 
-def _listen(git_dir: Path) -> socket.socket | None:
-    """The watcher's socket, bound and listening; None when another watcher answers there."""
+def _listen(socket_path: str) -> socket.socket | None:
+    """The watcher's socket, bound and listening (its owner alone may connect); None when another watcher answers
+    there."""
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    with bound_address(git_dir) as address:
+    try:
+        server.bind(socket_path)
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE or _answers(socket_path):
+            server.close()
+            return None
+        _remove(Path(socket_path))  # left by a watcher that died
         try:
-            server.bind(address)
-        except OSError as error:
-            if error.errno != errno.EADDRINUSE or _answers(git_dir):
-                server.close()
-                return None
-            _remove(git_dir / SOCKET)  # left by a watcher that died
-            try:
-                server.bind(address)
-            except OSError:
-                server.close()
-                return None
-    os.chmod(git_dir / SOCKET, 0o600)
+            server.bind(socket_path)
+        except OSError:
+            server.close()
+            return None
+    os.chmod(socket_path, 0o600)
     server.listen(16)
     return server
 

@@ -1,38 +1,83 @@
-"""The program git runs as its file-system monitor (`core.fsmonitor`, protocol 2): it asks the watcher and prints
-the answer.
+"""Where a repository's watcher answers, and the program git runs as its file-system monitor (`core.fsmonitor`,
+protocol 2), which asks it and prints the answer.
 
-git runs it in the work tree's top folder as `hook.py 2 TOKEN`; it prints the
-watcher's answer (a new token, a NUL, then each changed path followed by a
-NUL). Without a watcher to answer, it says that anything may have changed
-(the path `/`), and git looks at every file. It imports nothing but the
-standard library and is run without site packages (`python -S`), so that
-starting it costs little.
+The watcher's socket and its state file live in a folder of the user's own in
+the temporary folder (`cicatext-UID`, which only the user may enter: one
+anybody else made or may write to is not used), named after git's folder's
+real path: a copy of the repository has a watcher of its own, and copying one
+never copies a socket.
+
+git runs this file in the work tree's top folder as `hook.py 2 TOKEN`; it
+prints the watcher's answer (a new token, a NUL, then each changed path
+followed by a NUL). Without a watcher to answer, it says that anything may
+have changed (the path `/`), and git looks at every file. It imports nothing
+but the standard library and is run without site packages (`python -I -S`),
+so that starting it costs little.
 """
 
+import hashlib
+import os
 import socket
+import stat
 import sys
 
-SOCKET = ".git/cicatext-watch.sock"
 EVERYTHING = b"cicatext:none:0\0/\0"
 TIMEOUT = 5.0
+WATCH_OFF = "cicatext-watch-off.json"
+"""In git's folder: why the last watcher could not watch, and when; none is started for `RETRY_AFTER` seconds."""
+COOKIE_PREFIX = "cicatext-watch-cookie-"
+"""In git's folder: the files a watcher makes to know it has read every event before a question."""
+RETRY_AFTER = 86_400
+
+
+def own_folder(base: str, make: bool = False) -> str | None:
+    """The user's folder for watchers' sockets in `base` (made with `make`); None when it is not the user's alone."""
+    folder = os.path.join(base, f"cicatext-{os.getuid()}")
+    if make:
+        try:
+            os.mkdir(folder, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    try:
+        found = os.lstat(folder)
+    except OSError:
+        return None
+    if not stat.S_ISDIR(found.st_mode) or found.st_uid != os.getuid() or found.st_mode & 0o077:
+        return None
+    return folder
+
+
+def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str | None:
+    """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, in the temporary folder
+    (`TMPDIR`, or `/tmp` when that path would be too long for a socket); None when there is no safe place for it."""
+    name = hashlib.sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
+    for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
+        if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
+            folder = own_folder(base, make)
+            return os.path.join(folder, name) if folder is not None else None
+    return None
 
 
 def main(argv: list[str]) -> int:
     token = argv[1] if len(argv) > 1 else ""
     answer = EVERYTHING
-    try:
-        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-            connection.settimeout(TIMEOUT)
-            connection.connect(SOCKET)
-            connection.sendall(f"2 {token}\n".encode("utf-8", "surrogateescape"))
-            parts = []
-            while chunk := connection.recv(1 << 16):
-                parts.append(chunk)
-            received = b"".join(parts)
-            if received.endswith(b"\0"):  # whole: a token, then each path, each ended by a NUL
-                answer = received
-    except OSError:
-        pass
+    path = address(".git")
+    if path is not None:
+        try:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+                connection.settimeout(TIMEOUT)
+                connection.connect(path)
+                connection.sendall(f"2 {token}\n".encode("utf-8", "surrogateescape"))
+                parts = []
+                while chunk := connection.recv(1 << 16):
+                    parts.append(chunk)
+                received = b"".join(parts)
+                if received.endswith(b"\0"):  # whole: a token, then each path, each ended by a NUL
+                    answer = received
+        except OSError:
+            pass
     sys.stdout.buffer.write(answer)
     return 0
 
