@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+import time
 
 import pytest
 
@@ -26,10 +27,24 @@ from .test_search_update import assert_as_built_afresh
 DRAFT = "documents/mc-2023-draft-5"
 
 
-@pytest.fixture
-def large(demo_repo, monkeypatch):
-    """The demo repository, counted as large, its index file built and looked at once (so it holds a mark)."""
+@pytest.fixture(params=["git", "watcher"])
+def large(request, demo_repo, monkeypatch):
+    """The demo repository, counted as large, its index file built and looked at once (so it holds a mark); each
+    test runs twice: with git's listing alone, and with a watcher naming the paths changed since the last look."""
     monkeypatch.setattr(search_changes, "GIT_FROM", 0)
+    monkeypatch.delenv("CICATEXT_WATCH", raising=False)
+    if request.param == "watcher":
+        from cicatext.store.watch import client
+
+        monkeypatch.setenv("CICATEXT_WATCH_IDLE", "120")
+        process = client.start(demo_repo.root)
+        deadline = time.monotonic() + 20
+        while not client.answering(demo_repo.root):
+            assert time.monotonic() < deadline, "the watcher did not come up"
+            time.sleep(0.05)
+        request.addfinalizer(lambda: client.stop(demo_repo.root) and process.wait(timeout=10))
+    else:
+        monkeypatch.setenv("CICATEXT_WATCH", "0")
     # Every time taken as settled, so that a file edited a moment ago is not looked at again for that alone.
     monkeypatch.setattr(files, "SETTLED_NS", 0)
     git(demo_repo.root, "update-index", "-q", "--refresh")
@@ -58,8 +73,8 @@ def mark(repo) -> tuple[str, set[str]] | None:
         database.close()
     if row is None:
         return None
-    tree, _, watched = row[0].split("\n", 2)
-    return tree, set(watched.split("\0")) - {""}
+    head, _, watched = row[0].split("\n", 2)
+    return head.split(" ", 1)[0], set(watched.split("\0")) - {""}
 
 
 def replace(repo, path: str, old: str, new: str) -> None:
@@ -110,15 +125,21 @@ def test_a_file_edited_when_the_mark_is_made(large):
     assert_as_built_afresh(large)
 
 
-def test_a_commit_then_an_edit_of_the_committed_file(large):
-    """An edit committed: the mark moves to the new commit and watches nothing; an edit after is found again."""
+def test_a_commit_then_an_edit_of_the_committed_file(large, request):
+    """An edit committed: with git's listing, the mark moves to the new commit and watches nothing (with a watcher,
+    which names what changes on the disk whatever is committed, it keeps its commit and watches the file read
+    again); an edit after is found again."""
     replace(large, f"{DRAFT}/en.txt", "Ministers", "Ministerz")
     assert found(large, "ministerz")
+    before = mark(large)[0]
     git(large.root, "commit", "-q", "-am", "edit")
     open_index(large)
     tree, watched = mark(large)
-    assert tree == git(large.root, "rev-parse", "HEAD:documents").strip()
-    assert watched == set()
+    if "watcher" in request.node.name:
+        assert tree == before and watched == {"mc-2023-draft-5/document.yaml", "mc-2023-draft-5/en.txt"}
+    else:
+        assert tree == git(large.root, "rev-parse", "HEAD:documents").strip()
+        assert watched == set()
     replace(large, f"{DRAFT}/en.txt", "Ministerz", "Ministerq")
     assert found(large, "ministerq") == [("mc-2023-draft-5", "pp1")]
     assert_as_built_afresh(large)

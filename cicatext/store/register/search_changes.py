@@ -40,6 +40,7 @@ from cicatext.errors import CicatextError
 from cicatext.store.files import UNSETTLED, document_files, settled_time
 from cicatext.store.git import run_git
 from cicatext.store.layout import DOCUMENTS_DIR
+from cicatext.store.watch import client as watch
 
 if TYPE_CHECKING:
     from cicatext.store.repository import Repository
@@ -84,17 +85,30 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
     documents = repo.root / DOCUMENTS_DIR
     count = database.execute("SELECT count(*) FROM documents").fetchone()[0]
     kept = _kept(database)
-    head = _head(repo.root) if count >= GIT_FROM else None
+    if count < GIT_FROM:
+        stored = stored_rows(database)
+        return Look(changed_folders(documents, stored), stored, count, None, kept)
+    baseline, since, watched, token = _parse_mark(kept)
+    # The watcher, when one runs, names the paths changed since the look that made the mark: only those are
+    # looked at. Its answer comes before any folder is looked at: a change meanwhile is named next time.
+    answer = watch.changed_since(repo.root, token or "")
+    if answer is None:
+        watch.git_options(repo.root)  # in a large repository, starts a watcher for the looks after this one
+    elif baseline is not None and answer[1] is not None:
+        through = _look_through_watcher(documents, database, count, kept, (baseline, since, watched), answer)
+        if through is not None:
+            return through
+    head = _head(repo.root)
     if head is None:
         stored = stored_rows(database)
         return Look(changed_folders(documents, stored), stored, count, None, kept)
     commit, tree = head
-    baseline, since, watched = _parse_mark(kept)
+    new_token = answer[0] if answer is not None else None
     listing = _Listing(repo.root, commit, tree, baseline)
     # Before the folders are listed: a folder added meanwhile moves the time again, and shows next time.
     folders_time = _settled_folder_time(documents)
     if baseline is None:
-        return _look_at_every_file(documents, database, listing, count, kept, folders_time)
+        return _look_at_every_file(documents, database, listing, count, kept, folders_time, new_token)
     # Meanwhile, the folders: one whose time moved gained or lost a file.
     moved = _moved_folders(documents, database, folders_time == 0 or folders_time != since)
     if not listing.wait():
@@ -103,6 +117,39 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
     named = listing.differ | listing.flagged | listing.committed | watched
     candidates = moved | {name.split("/", 1)[0] for name in named}
     stored = stored_rows(database, candidates)
+    changed = _changed_among(documents, candidates, stored, set())
+    still = _still_watched(listing, candidates, changed, stored)
+    return Look(changed, stored, count, _mark(tree, folders_time, still, count, new_token), kept)
+
+
+def _look_through_watcher(documents: Path, database: sqlite3.Connection, count: int, kept: str | None,
+                          mark: tuple[str, int, set[str]], answer: tuple[str, list[str]]) -> Look | None:
+    """The folders the watcher names (a file in one changed, even to the same size and time) and those the mark
+    watches, looked at; None when the watcher names documents/ itself (made, moved or removed as a whole)."""
+    baseline, since, watched = mark
+    token, paths = answer
+    prefix = f"{DOCUMENTS_DIR}/"
+    named: set[str] = set()
+    for path in paths:
+        if path in (DOCUMENTS_DIR, prefix):
+            return None
+        if path.startswith(prefix) and (slug := path[len(prefix):].split("/", 1)[0]):
+            named.add(slug)
+    candidates = named | {name.split("/", 1)[0] for name in watched}
+    stored = stored_rows(database, candidates)
+    changed = _changed_among(documents, candidates, stored, named)
+    # A file read again now is watched, as after git's look: the commit may not hold what was read.
+    still = {name for name in watched if name.split("/", 1)[0] not in changed}
+    for slug, state in changed.items():
+        if state is not None:
+            still.update(_file_names(slug, state[1]))
+    return Look(changed, stored, count, _mark(baseline, since, still, count, token), kept)
+
+
+def _changed_among(documents: Path, candidates: set[str], stored: dict[str, tuple[int, int, str]],
+                   named: set[str]) -> dict[str, State | None]:
+    """Of the folders `candidates`, those that differ from what the index holds (those in `named` whenever they hold a
+    document): what each holds now, None when gone."""
     changed: dict[str, State | None] = {}
     for slug in candidates:
         folder = f"{documents}/{slug}"
@@ -112,10 +159,12 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
                 changed[slug] = None
             continue
         differs, state = _differs(folder, known)
+        if not differs and slug in named:
+            state = folder_state(folder)
+            differs = state is not None or known is not None
         if differs:
             changed[slug] = state
-    still = _still_watched(listing, candidates, changed, stored)
-    return Look(changed, stored, count, _mark(tree, folders_time, still, count), kept)
+    return changed
 
 
 def keep_mark(database: sqlite3.Connection, mark: str | None) -> None:
@@ -190,7 +239,7 @@ def marks_changed(look: Look) -> bool:
 
 
 def _look_at_every_file(documents: Path, database: sqlite3.Connection, listing: _Listing, count: int,
-                        kept: str | None, folders_time: int) -> Look:
+                        kept: str | None, folders_time: int, token: str | None) -> Look:
     """Every folder and file looked at, as in a small repository, with the mark made from git's listing as well."""
     # git's look first: a file it finds as the commit has it and that is as indexed since before is the commit's.
     ready = listing.wait(every=True)
@@ -208,7 +257,7 @@ def _look_at_every_file(documents: Path, database: sqlite3.Connection, listing: 
     for slug, state in changed.items():
         if state is not None:
             watched.update(_file_names(slug, state[1]))
-    return Look(changed, stored, count, _mark(listing.tree, folders_time, watched, count), kept)
+    return Look(changed, stored, count, _mark(listing.tree, folders_time, watched, count, token), kept)
 
 
 def _still_watched(listing: _Listing, candidates: set[str], changed: dict[str, State | None],
@@ -236,23 +285,27 @@ def _still_watched(listing: _Listing, candidates: set[str], changed: dict[str, S
     return watched
 
 
-def _mark(tree: str, folders: int, watched: set[str], count: int) -> str | None:
-    """The mark to keep; none when it would watch more files than there are documents (git's index not knowing the
-    files as they are, as in a copy it was not refreshed for: each look then looks at every file)."""
+def _mark(tree: str, folders: int, watched: set[str], count: int, token: str | None = None) -> str | None:
+    """The mark to keep (with the watcher's token, when one answered); none when it would watch more files than there
+    are documents (git's index not knowing the files as they are, as in a copy it was not refreshed for: each look
+    then looks at every file)."""
     if len(watched) > max(count, 50):
         return None
-    return f"{tree}\n{folders}\n" + "\0".join(sorted(watched))
+    head = f"{tree} {token}" if token and " " not in token and "\n" not in token else tree
+    return f"{head}\n{folders}\n" + "\0".join(sorted(watched))
 
 
-def _parse_mark(mark: str | None) -> tuple[str | None, int, set[str]]:
-    """(tree, documents folder's time, watched files) of a kept mark; (None, 0, empty) for none or a damaged one."""
+def _parse_mark(mark: str | None) -> tuple[str | None, int, set[str], str | None]:
+    """(tree, documents folder's time, watched files, the watcher's token) of a kept mark; (None, 0, empty, None)
+    for none or a damaged one."""
     if mark is None:
-        return None, 0, set()
+        return None, 0, set(), None
     try:
-        tree, folders, watched = mark.split("\n", 2)
-        return tree, int(folders), set(watched.split("\0")) - {""}
+        head, folders, watched = mark.split("\n", 2)
+        tree, _, token = head.partition(" ")
+        return tree, int(folders), set(watched.split("\0")) - {""}, token or None
     except ValueError:
-        return None, 0, set()
+        return None, 0, set(), None
 
 
 def _kept(database: sqlite3.Connection) -> str | None:
