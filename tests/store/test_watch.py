@@ -197,3 +197,18 @@ def test_a_socket_folder_another_may_enter_is_not_used(monkeypatch):
     folder.symlink_to(tmp_path)
     assert address(str(tmp_path / ".git"), make=True) is None
     shutil.rmtree(tmp_path)
+
+
+def test_a_watcher_stops_when_its_work_tree_is_removed(demo_repo, monkeypatch, tmp_path):
+    """Removed as a whole (as a benchmark's copy or a test's folder is), the work tree takes its watcher with it:
+    the watcher keeps no hold on the folder (it does not run in it) and leaves no socket."""
+    monkeypatch.setenv("CICATEXT_WATCH_IDLE", "120")
+    monkeypatch.delenv("CICATEXT_WATCH", raising=False)
+    copy = tmp_path / "removed"
+    shutil.copytree(demo_repo.root, copy, symlinks=True)
+    process = client.start(copy)
+    _wait_for(lambda: client.answering(copy))
+    socket_path = Path(address(str(copy / ".git")))
+    shutil.rmtree(copy)
+    assert process.wait(timeout=20) == 0
+    assert not socket_path.exists()

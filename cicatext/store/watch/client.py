@@ -71,7 +71,7 @@ def start(root: Path) -> subprocess.Popen | None:
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
     try:
-        return subprocess.Popen([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd=root,
+        return subprocess.Popen([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd="/",
                                 env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                 stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
     except OSError:

@@ -399,6 +399,8 @@ def _write(path: Path, content: dict) -> None:
 
 def main(argv: list[str]) -> int:
     root = Path(argv[0]).resolve()
+    # Not in the work tree: a process's folder keeps a removed folder from going, and so its watch from ending.
+    os.chdir("/")
     try:
         idle = float(os.environ.get("CICATEXT_WATCH_IDLE") or IDLE)
     except ValueError:
