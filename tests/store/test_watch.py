@@ -119,6 +119,10 @@ def test_the_journal_answers_only_its_own_tokens():
     journal.note("b/")
     assert journal.since(start) == ["a.txt", "b/"]
     assert journal.since(journal.token()) == []
+    middle = journal.token()
+    journal.note("c.txt")
+    journal.note("a.txt")  # changed again: named once, as of its last change
+    assert journal.since(start) == ["b/", "c.txt", "a.txt"] and journal.since(middle) == ["c.txt", "a.txt"]
     assert journal.since("cicatext:other:0") is None and journal.since("1765000000") is None
     journal.lose_track()
     assert journal.since(start) is None

@@ -128,7 +128,13 @@ class Journal:
         if prefix != f"cicatext:{self.epoch}" or not number.isdigit() or int(number) < self.whole_from:
             return None
         after = int(number)
-        return [path for path, changed in self.changed.items() if changed > after]
+        # Kept in the order of their last change (`note` moves a path to the end): read back from the end.
+        found = []
+        for path, changed in reversed(self.changed.items()):
+            if changed <= after:
+                break
+            found.append(path)
+        return found[::-1]
 
 
 class Watcher:
