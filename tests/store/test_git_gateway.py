@@ -20,6 +20,7 @@ OTHER_PROGRAMS = {
     "store/trust/verify.py": "ssh-keygen -Y verify, a commit's signature",
     "store/register/search_builder.py": "python -m cicatext.store.register.search_builder, the search index built in the background",
     "tui/app.py": "$EDITOR, opened on a document",
+    "store/watch/client.py": "python -m cicatext.store.watch.daemon, the file watcher of a large repository",
 }
 """The modules that start a program other than git, and which."""
 
