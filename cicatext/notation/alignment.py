@@ -258,9 +258,8 @@ def _encode(*sides: _Side) -> None:
     # Past U+D7FF come the surrogates: skip them.
     code = {word: chr(rank + 0x100 if rank < 0xD700 else rank + 0x2100) for rank, word in enumerate(ranked)}
     short = {word: chr(1 + rank % 255) for rank, word in enumerate(ranked)}
-    # A common word's character in `content` is none.
     uncommon = {word: character if frequency[word] <= common else "" for word, character in code.items()}
-    # Each distinct reading is encoded once: paragraphs written alike share it.
+    # Each distinct reading is encoded once (`content` without its common words): paragraphs written alike share it.
     encoded = {text: ("".join(map(code.__getitem__, words)), "".join(map(short.__getitem__, words)),
                       "".join(map(uncommon.__getitem__, words))) for text, words in known.items()}
     for side in sides:
