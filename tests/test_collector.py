@@ -51,3 +51,27 @@ def test_a_stopped_collector_stays_stopped(collecting) -> None:
     with paused():
         pass
     assert not gc.isenabled()
+
+
+
+def test_the_command_line_run_as_the_program_sets_what_it_made_aside_and_with_arguments_does_not(tmp_path) -> None:
+    """`cicatext` run as the program ends with what it made frozen (the collector's last rounds at exit skip it),
+    its exit code and output as ever; `main` called with arguments, as a script or a test does, freezes nothing."""
+    import subprocess
+    import sys
+
+    (tmp_path / "en.txt").write_text("The [proposed] text (+CHN).\n", encoding="utf-8")
+    probe = ("import gc, sys\n"
+             "from cicatext.cli.main import main\n"
+             "as_program = sys.argv.pop(1) == 'program'\n"
+             "code = main() if as_program else main(sys.argv[1:])\n"
+             "print('exit', code, 'frozen', gc.get_freeze_count() > 0, file=sys.stderr)\n")
+    said = {}
+    for how in ("program", "arguments"):
+        done = subprocess.run([sys.executable, "-c", probe, how, "check", "en.txt"], cwd=tmp_path,
+                              capture_output=True, text=True, check=False)
+        said[how] = done.stderr.splitlines()
+    assert said["program"][-1] == "exit 1 frozen True"
+    assert said["arguments"][-1] == "exit 1 frozen False"
+    assert said["program"][:-1] == said["arguments"][:-1]
+    assert "follows no bracket" in said["program"][0]

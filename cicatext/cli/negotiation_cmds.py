@@ -268,6 +268,15 @@ def run_drop(args: argparse.Namespace) -> int:
 
 
 def run_diff(args: argparse.Namespace) -> int:
+    from cicatext.collector import paused
+
+    # What the diff imports, reads and prints all lives until the command ends: the collector, paused, does not go
+    # over it again and again meanwhile.
+    with paused():
+        return _print_diff(args)
+
+
+def _print_diff(args: argparse.Namespace) -> int:
     from cicatext.store.negotiation.diff import diff_refs
 
     documents = diff_refs(_open(args), args.ref_a, args.ref_b, args.symbol, language=args.lang)

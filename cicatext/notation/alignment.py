@@ -30,8 +30,10 @@ says more. Nothing here reads files or ids' meaning beyond equality.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 
 from cicatext.notation.paragraph_text import (
     LABEL,
@@ -249,20 +251,22 @@ def _encode(*sides: _Side) -> None:
     # Paragraphs written alike share their reading: its words are found once.
     known = {text: words_of(text.lower()) for text in {text for side in sides for text in side.texts}}
     tokens = [[known[text] for text in side.texts] for side in sides]
-    frequency: dict[str, int] = {}
-    for paragraphs in tokens:
-        for words in paragraphs:
-            for word in set(words):
-                frequency[word] = frequency.get(word, 0) + 1
+    # How many paragraphs each word is found in, counted in C.
+    frequency = Counter(chain.from_iterable(map(set, chain.from_iterable(tokens))))
     ranked = sorted(frequency, key=lambda word: (-frequency[word], word))
     common = max(COMMON_LEAST, COMMON_SHARE * sum(len(paragraphs) for paragraphs in tokens))
     # Past U+D7FF come the surrogates: skip them.
     code = {word: chr(rank + 0x100 if rank < 0xD700 else rank + 0x2100) for rank, word in enumerate(ranked)}
     short = {word: chr(1 + rank % 255) for rank, word in enumerate(ranked)}
-    for side, paragraphs in zip(sides, tokens):
-        side.words = ["".join([code[w] for w in words]) for words in paragraphs]
-        side.sketch = ["".join([short[w] for w in words]) for words in paragraphs]
-        side.content = ["".join([code[w] for w in words if frequency[w] <= common]) for words in paragraphs]
+    uncommon = {word: character if frequency[word] <= common else "" for word, character in code.items()}
+    # Each distinct reading is encoded once (`content` without its common words): paragraphs written alike share it.
+    encoded = {text: ("".join(map(code.__getitem__, words)), "".join(map(short.__getitem__, words)),
+                      "".join(map(uncommon.__getitem__, words))) for text, words in known.items()}
+    for side in sides:
+        made = [encoded[text] for text in side.texts]
+        side.words = [words for words, _, _ in made]
+        side.sketch = [sketch for _, sketch, _ in made]
+        side.content = [content for _, _, content in made]
 
 
 def _alike(old: _Side, new: _Side, old_index: int, new_index: int, cutoff: float = 0.0) -> float:

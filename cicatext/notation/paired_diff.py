@@ -83,5 +83,6 @@ def diff_aligned(old: Draft, new: Draft, texts: ParagraphTexts | None = None) ->
                 continue
             change = ParagraphDiff(link.new or link.old, "moved" if link.moved else "renumbered",
                                    old_text=texts.raw(before), new_text=texts.raw(after))
-        diffs.append(replace(change, paragraph=link.new or link.old, **extra))
+        # diff_paragraphs names the paragraph by the id of the side it has, which is the link's: a copy only to add.
+        diffs.append(replace(change, **extra) if extra else change)
     return diffs

@@ -232,7 +232,8 @@ _PLAIN_WORD = re.compile(r"\w+")
 
 def words_of(text: str) -> list[str]:
     """The words of a text, for comparing; in scripts written without spaces (CJK, Hangul), each character is one."""
-    if not text or max(text) < "\u3040":  # below the first of those scripts: words are runs of word characters
+    # ASCII (told at once) or below the first of those scripts: words are runs of word characters.
+    if not text or text.isascii() or max(text) < "\u3040":
         return _PLAIN_WORD.findall(text)
     return _mixed_words().findall(text)
 

@@ -5,7 +5,8 @@ and out, paths taken as written rather than as patterns), the environment git ge
 of a commit; `HOOK_VARIABLES`, which a hook's git sets, can be left out),
 what a failure becomes (a RepositoryError carrying git's own last words and
 a hint), and which calls are batched: `read_objects` reads any number of
-objects with one `git cat-file --batch`; the callers hand `diff-tree`,
+objects with one `git cat-file --batch` (`start_reading_objects` begins it
+and leaves git reading while the caller goes on); the callers hand `diff-tree`,
 `check-attr` and `checkout-index` their whole lists on stdin, and move the
 index with one `read-tree`.
 """
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from cicatext.errors import RepositoryError
@@ -83,13 +84,63 @@ def read_objects(cwd: Path, specs: list[str] | tuple[str, ...]) -> list[tuple[st
         return []
     sent = [spec for spec in specs if "\n" not in spec]
     if len(sent) < len(specs):
-        answers = iter(read_objects(cwd, sent))
-        return [None if "\n" in spec else next(answers) for spec in specs]
+        return _with_gaps(specs, read_objects(cwd, sent))
     process = _start(cwd, ("cat-file", "--batch"),
                      input=("\n".join(specs) + "\n").encode("utf-8", "surrogateescape"), env=None, binary=True)
     if process.returncode != 0:
         raise _failure("cat-file", process, None)
-    out = process.stdout
+    return _batch_answers(process.stdout, specs)
+
+
+def start_reading_objects(cwd: Path, specs: list[str] | tuple[str, ...]
+                          ) -> Callable[[], list[tuple[str, bytes] | None]]:
+    """`read_objects`, begun: git reads the objects while the caller goes on; what this returns, called, waits
+    for git and gives them."""
+    if not specs:
+        return list
+    sent = [spec for spec in specs if "\n" not in spec]
+    if len(sent) < len(specs):
+        answers = start_reading_objects(cwd, sent)
+        return lambda: _with_gaps(specs, answers())
+    # git writes to a file, not a pipe: it need not wait for the caller to read as it goes.
+    import tempfile
+
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    try:
+        process = subprocess.Popen(["git", "--literal-pathspecs", "cat-file", "--batch"], cwd=cwd,
+                                   stdin=subprocess.PIPE, stdout=out, stderr=err)
+    except FileNotFoundError:
+        out.close()
+        err.close()
+        raise RepositoryError("git is not installed", hint="install git and run the command again") from None
+    try:
+        with process.stdin:
+            process.stdin.write(("\n".join(specs) + "\n").encode("utf-8", "surrogateescape"))
+    except BrokenPipeError:
+        pass  # git ended before reading them all: its exit status and last words say why
+
+    def finish() -> list[tuple[str, bytes] | None]:
+        with out, err:
+            process.wait()
+            out.seek(0)
+            err.seek(0)
+            done = subprocess.CompletedProcess(process.args, process.returncode, out.read(), err.read())
+        if done.returncode != 0:
+            raise _failure("cat-file", done, None)
+        return _batch_answers(done.stdout, specs)
+
+    return finish
+
+
+def _with_gaps(specs: list[str] | tuple[str, ...], answers: list[tuple[str, bytes] | None]
+               ) -> list[tuple[str, bytes] | None]:
+    """The answers to the specs sent, with None for each spec holding a line break (which was not sent)."""
+    found = iter(answers)
+    return [None if "\n" in spec else next(found) for spec in specs]
+
+
+def _batch_answers(out: bytes, specs: list[str] | tuple[str, ...]) -> list[tuple[str, bytes] | None]:
+    """(type, content) of each spec from `git cat-file --batch`'s output, None where there is none."""
     found: list[tuple[str, bytes] | None] = []
     at = 0
     for _ in specs:

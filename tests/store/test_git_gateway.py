@@ -9,7 +9,15 @@ import pytest
 
 import cicatext
 from cicatext.errors import CicatextError, RepositoryError
-from cicatext.store.git import LEFT_AS_IT_WAS, identity_env, read_objects, read_texts, resolve, run_git
+from cicatext.store.git import (
+    LEFT_AS_IT_WAS,
+    identity_env,
+    read_objects,
+    read_texts,
+    resolve,
+    run_git,
+    start_reading_objects,
+)
 
 PACKAGE = Path(cicatext.__file__).parent
 GATEWAY = "store/git.py"
@@ -130,7 +138,7 @@ def test_no_git_on_the_path_is_said_plainly(repo, tmp_path, monkeypatch):
     """When there is no git to start, the error says to install it, for a command and for the batch reader."""
     monkeypatch.setenv("PATH", str(tmp_path))
     for attempt in (lambda: run_git(repo, "status"), lambda: read_objects(repo, ["HEAD"]),
-                    lambda: resolve(repo, "HEAD")):
+                    lambda: resolve(repo, "HEAD"), lambda: start_reading_objects(repo, ["HEAD"])()):
         with pytest.raises(RepositoryError) as missing:
             attempt()
         assert missing.value.message == "git is not installed"
@@ -192,6 +200,25 @@ def test_the_batch_reader_reads_every_object_in_one_call_in_order(repo):
     assert read_objects(repo, []) == []
 
 
+def test_the_batch_reader_begun_gives_what_it_gives_at_once(repo):
+    """`start_reading_objects` leaves git reading while the caller goes on; called, what it returns gives what
+    `read_objects` does: answers larger than a pipe holds, more requests than one holds, None for a missing
+    object and for a spec holding a line break (never sent, so it cannot shift the answers after it)."""
+    (repo / "big.txt").write_bytes(b"words " * 50_000)
+    run_git(repo, "add", "big.txt")
+    run_git(repo, "commit", "--quiet", "-m", "Big")
+    specs = ["HEAD:big.txt", "HEAD:a.txt\nHEAD:big.txt", "HEAD:missing.txt", *["HEAD:a.txt"] * 5000,
+             "HEAD^{tree}", "HEAD:big.txt"]
+    waiting = start_reading_objects(repo, specs)
+    found = waiting()
+    assert found == read_objects(repo, specs)
+    assert found[0] == found[-1] == ("blob", b"words " * 50_000)
+    assert found[1] is None and found[2] is None
+    assert found[3] == found[5002] == ("blob", b"first\n")
+    assert found[-2][0] == "tree"
+    assert start_reading_objects(repo, [])() == []
+
+
 
 def test_texts_at_commits_are_read_leniently_and_only_from_files(repo):
     """`read_texts` gives each file's text, U+FFFD for bytes that are not UTF-8, None for a missing path or a folder."""
@@ -208,11 +235,12 @@ def test_the_batch_reader_outside_a_repository_fails_as_git_says(tmp_path, monke
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))
     outside = tmp_path / "nowhere"
     outside.mkdir()
-    with pytest.raises(RepositoryError) as failed:
-        read_objects(outside, ["HEAD"])
-    assert failed.value.message.startswith("git cat-file failed: ")
-    assert "not a git repository" in failed.value.message
-    assert failed.value.hint is None
+    for attempt in (lambda: read_objects(outside, ["HEAD"]), start_reading_objects(outside, ["HEAD"] * 20_000)):
+        with pytest.raises(RepositoryError) as failed:
+            attempt()
+        assert failed.value.message.startswith("git cat-file failed: ")
+        assert "not a git repository" in failed.value.message
+        assert failed.value.hint is None
 
 
 def test_paths_are_taken_as_written_not_as_patterns(tmp_path):

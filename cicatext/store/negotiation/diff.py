@@ -1,18 +1,19 @@
 """The bracket diff of the documents between two refs (rounds, branches, commits or the working tree).
 
-Both sides' texts and records are read with one `git cat-file --batch`; a
-document whose text did not change is left out, and each changed one is
-compared paragraph by paragraph by `cicatext.notation.bracket_diff`.
+Both sides' texts and records are read with one `git cat-file --batch`, and
+the modules that compare texts are imported while git reads; a document
+whose text did not change is left out, and each changed one is compared
+paragraph by paragraph by `cicatext.notation.bracket_diff`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cicatext.collector import paused
 from cicatext.errors import CicatextError, UsageError
-from cicatext.notation.bracket_diff import ParagraphDiff, diff_drafts
 from cicatext.store import yamlio
 from cicatext.store.files import decoded
 from cicatext.store.layout import (
@@ -23,12 +24,15 @@ from cicatext.store.layout import (
 )
 from cicatext.store.negotiation.refs import (
     WORKTREE,
-    cat_files,
     resolve,
     resolve_both,
     slug_of,
+    start_cat_files,
 )
 from cicatext.store.repository import Repository
+
+if TYPE_CHECKING:
+    from cicatext.notation.bracket_diff import ParagraphDiff
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,13 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
             else:
                 at_commits.append(((side, slug), docs[slug], ref, commit))
     # Both sides' texts and records from one cat-file; records are read only for documents that changed.
-    found = cat_files(repo, checks + [spec for (_, slug), path, _, commit in at_commits
-                                      for spec in (f"{commit}:{path}", f"{commit}:{document_record_path(slug)}")])
+    specs = checks + [spec for (_, slug), path, _, commit in at_commits
+                      for spec in (f"{commit}:{path}", f"{commit}:{document_record_path(slug)}")]
+    reading = start_cat_files(repo, specs)
+    if specs:
+        # While git reads (another process, on another core where there is one), not after.
+        _load_comparison()
+    found = reading()
     for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
         if item is None or item[0] != "commit":
             resolve(repo, ref)  # raises, naming the revision git does not know
@@ -112,9 +121,23 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
         return _diffs(slugs, texts, records)
 
 
+_COMPARISON = ("cicatext.notation.reader", "cicatext.notation.bracket_diff", "cicatext.notation.paired_diff",
+               "cicatext.notation.alignment", "rapidfuzz")
+"""The modules comparing texts imports when first used: tens of milliseconds."""
+
+
+def _load_comparison() -> None:
+    """Import the modules comparing texts takes (`_COMPARISON`)."""
+    from importlib import import_module
+
+    for name in _COMPARISON:
+        import_module(name)
+
+
 def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None],
            records: dict[tuple[str, str], bytes | Path | None]) -> list[DocumentDiff]:
     """The diff of each document whose text differs between the two sides."""
+    from cicatext.notation.bracket_diff import diff_drafts
     from cicatext.notation.reader import read
 
     result = []

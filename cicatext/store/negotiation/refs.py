@@ -11,10 +11,10 @@ register may no longer hold.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from cicatext.errors import UsageError
-from cicatext.store.git import read_objects
+from cicatext.store.git import read_objects, start_reading_objects
 from cicatext.store.repository import Repository
 
 MAIN = "main"
@@ -27,6 +27,12 @@ ROUND_TRAILER = "Cicatext-Round"
 def cat_files(repo: Repository, specs: Sequence[str]) -> list[tuple[str, bytes] | None]:
     """(type, content) of each `rev:path` or object id, None where there is none."""
     return read_objects(repo.root, list(specs))
+
+
+def start_cat_files(repo: Repository, specs: Sequence[str]) -> Callable[[], list[tuple[str, bytes] | None]]:
+    """`cat_files`, begun: git reads while the caller goes on; what this returns, called, gives what `cat_files`
+    does."""
+    return start_reading_objects(repo.root, list(specs))
 
 
 def tree_entries(raw: bytes) -> Iterator[tuple[bytes, bytes, str]]:
