@@ -24,11 +24,13 @@ def register(subparsers) -> None:
 
     watch = subparsers.add_parser(
         "watch", help="the file watcher that tells git what changed in a large repository",
+        usage="cicatext watch [-h] [--json] [status|start|stop] [PATH]",
         description="In a repository of 10,000 files or more, git asks a watcher which files changed instead of "
                     "looking at each one (validate and search start it when none runs; it stops after an hour "
                     "without a question). Linux only; CICATEXT_WATCH=0 turns it off.")
-    watch.add_argument("words", nargs="*", metavar="[status|start|stop] [PATH]",
-                       help="what to do (default: status) and the repository (default: here)")
+    watch.add_argument("words", nargs="*", metavar="status|start|stop PATH",
+                       help="what to do (default: status: whether a watcher runs and git asks it), and the "
+                            "repository (default: here)")
     watch.add_argument("--json", action="store_true", help="print the state as JSON")
     watch.set_defaults(handler=run_watch)
 
