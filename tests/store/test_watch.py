@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from cicatext.store.repository import Repository
 from cicatext.store.validation.validate import validate
 from cicatext.store.watch import client
 from cicatext.store.watch.daemon import Journal, Watcher
@@ -216,3 +217,48 @@ def test_a_watcher_stops_when_its_work_tree_is_removed(demo_repo, monkeypatch, t
     shutil.rmtree(copy)
     assert process.wait(timeout=20) == 0
     assert not socket_path.exists()
+
+
+def test_validate_lists_with_git_only_when_the_watcher_cannot_vouch(watched, monkeypatch, tmp_path):
+    """With nothing changed, or only texts edited, validate takes the last listing and what the watcher names since
+    (no `git status`); a record edited, a text added, `git add`, or git's exclude file changed, send it to git. Every
+    answer is what a run without caches gives."""
+    from cicatext.store.validation import listing as listing_module
+
+    repo = watched
+    past = time.time() - 120  # folders whose entries last changed a while ago, as in a repository one works in
+    for folder in (repo.root / "documents").iterdir():
+        os.utime(folder, (past, past))
+    for _ in range(3):  # the first listings may see git write its index as it looks
+        validate(repo)
+    made, copies = [], []
+    real = listing_module.Listing.__init__
+    monkeypatch.setattr(listing_module.Listing, "__init__", lambda self, root: made.append(root) or real(self, root))
+
+    def check(expect_git: bool) -> list:
+        made.clear()
+        found = validate(repo)
+        assert bool(made) == expect_git
+        # Compared on a copy: git looking at the repository itself writes its index, which the next run would see.
+        copy = tmp_path / f"copy-{len(copies)}"
+        copies.append(shutil.copytree(repo.root, copy, symlinks=True, ignore=shutil.ignore_patterns(".cicatext")))
+        assert found == validate(Repository(copy), use_cache=False)
+        return found
+
+    check(expect_git=False)
+    text = next((repo.root / "documents").glob("*/en.txt"))
+    text.write_text(text.read_text(encoding="utf-8") + "\n[an added bracket] (+NOSUCH)\n", encoding="utf-8")
+    assert any("NOSUCH" in p.message for p in check(expect_git=False))
+    check(expect_git=False)
+    record = text.parent / "document.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    check(expect_git=True)
+    check(expect_git=True)  # git wrote its index as it looked (the watcher's token): its listing once more
+    check(expect_git=False)
+    (text.parent / "zz.txt").write_text("A text nobody declared.\n", encoding="utf-8")
+    check(expect_git=True)
+    subprocess.run(["git", "add", str(text)], cwd=repo.root, check=True)
+    check(expect_git=True)
+    with open(repo.root / ".git/info/exclude", "a", encoding="utf-8") as exclude:
+        exclude.write("*.tmp\n")
+    check(expect_git=True)

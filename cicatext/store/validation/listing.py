@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from cicatext.store.layout import (
     kind_of,
 )
 from cicatext.store.validation.ignores import could_hide_read_files
-from cicatext.store.watch.client import git_options
+from cicatext.store.watch.client import changed_since, git_options
 
 
 class Listing:
@@ -35,7 +36,14 @@ class Listing:
 
     def __init__(self, root: Path) -> None:
         self.root = root
+        # Before git looks: the watcher's token (a change meanwhile is named next time) and the state of what git
+        # reads beyond the work tree, for a later run to take this listing as it stands (`watched`).
+        self.at = time.time_ns()
+        answer = changed_since(root, "")
+        self.token: str | None = answer[0] if answer is not None else None
         settings = _git_settings(root)
+        self.excludes = settings.get("core.excludesfile")
+        before = outside_state(root, self.excludes) if self.token else None
         staged = run_git(root, "ls-files", "-s", "-z", check=False, binary=True)
         careful = staged.returncode != 0 or could_hide_read_files(
             root, settings.get("core.excludesfile"), _gitignores(staged.stdout),
@@ -47,6 +55,12 @@ class Listing:
                                                ignore_case=settings.get("core.ignorecase") == "true"):
                 entries = _entries(root, settings, careful=True)
         self.staged: bytes | None = staged.stdout if staged.returncode == 0 and entries is not None else None
+        self.staged_digest: str | None = hashlib.sha1(self.staged).hexdigest() if self.staged is not None else None
+        """A digest of git's index as `git ls-files -s` lists it; None when git could not list."""
+        after = outside_state(root, self.excludes) if self.token else None
+        self.outside: list | None = after if after == before else None
+        """What git reads beyond the work tree (its index, its exclude file, the configurations), as it stood
+        throughout this listing; None when it changed meanwhile (git may write its index as it looks)."""
         self.deleted: set[str] = set()
         self.stale: dict[str, str | None] = {}
         """The files git says differ from the index, or does not track, with the blob id of their content here."""
@@ -77,9 +91,9 @@ class Listing:
     def digest(self) -> str:
         """A digest of what `ids()` is made from (git's listing as bytes, the files hashed here): the same digest, the
         same ids."""
-        if self.staged is None:
+        if self.staged_digest is None:
             return _digest_of(self.ids())
-        digest = hashlib.sha1(self.staged)
+        digest = hashlib.sha1(self.staged_digest.encode())
         for name in sorted(self.deleted):
             digest.update(f"\0deleted\0{name}".encode("utf-8", "surrogateescape"))
         for name, blob in sorted(self.stale.items()):
@@ -114,6 +128,26 @@ class Listing:
             else:
                 found[name] = ids[name]
         return found
+
+
+def outside_state(root: Path, excludes: str | None) -> list:
+    """The size, time and inode of each file git reads beyond the work tree when it lists it: its index, its exclude
+    file, the repository's and the user's configurations and excludes files (`[path, None]` for one not there)."""
+    home = os.environ.get("HOME") or ""
+    config = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else "")
+    paths = [root / ".git" / "index", root / ".git" / "info" / "exclude", root / ".git" / "config"]
+    paths += [Path(home, ".gitconfig")] if home else []
+    paths += [Path(config, "git", "config"), Path(config, "git", "ignore")] if config else []
+    if excludes:
+        paths.append(root / Path(excludes).expanduser())
+    found = []
+    for path in paths:
+        try:
+            stat = os.stat(path)
+            found.append([str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino])
+        except OSError:
+            found.append([str(path), None])
+    return found
 
 
 _DATA_FOLDERS = frozenset(place.split("/", 1)[0] for place, _ in RECORD_PLACES if "/" in place) | {

@@ -24,8 +24,6 @@ without caches.
 
 from __future__ import annotations
 
-import hashlib
-
 from cicatext.errors import Problem
 from cicatext.store.files import not_utf8_name, read_marshal, write_marshal_quietly
 from cicatext.store.layout import (
@@ -39,7 +37,8 @@ from cicatext.store.validation.links import RepositoryChecks
 from cicatext.store.validation.listing import Listing
 from cicatext.store.validation.stored import as_stored, problems_from
 
-VERSION = 1
+VERSION = 2
+"""2: the index kept as its digest alone, and what the watcher needs (`watched`)."""
 
 
 def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[str],
@@ -47,13 +46,15 @@ def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[s
     """Keep a full run's parts (`files`: each file's problems, `linked`: the checks between records), made under
     `made_under` (cicatext and main's commit) from the files as `listing` lists them; never fails the run."""
     path = repo.root / CACHE_DIR / VALIDATION_PARTS
-    if listing.staged is None or not linked.listed_only or listing.ignored_read:
+    if listing.staged_digest is None or not linked.listed_only or listing.ignored_read:
         forget(repo)  # what a file git ignores holds is part of the result: no listing stands for it
         return
     write_marshal_quietly(path, {
         "version": VERSION,
         "made_under": made_under,
-        "staged": hashlib.sha1(listing.staged).hexdigest(),
+        # What a later run needs to take this listing as it stands while the watcher names no other change.
+        "watched": _watched(listing),
+        "staged": listing.staged_digest,
         "stale": listing.stale,
         "untracked": sorted(listing.untracked),
         "deleted": sorted(listing.deleted),
@@ -64,6 +65,27 @@ def keep(repo: Repository, listing: Listing, made_under: str, codes: frozenset[s
         "modalities": as_stored(linked.modalities),
         "lifecycles": _stored(linked.lifecycles),
     })
+
+
+def watched_as(repo: Repository, listing: Listing) -> None:
+    """Keep with the parts what the watcher needs, when the last run's result was given again under `listing` (the
+    same files as the parts were made from) and the parts lack it or hold an older token; never fails the run."""
+    if not listing.token or listing.outside is None:
+        return
+    path = repo.root / CACHE_DIR / VALIDATION_PARTS
+    kept = read_marshal(path)
+    if not isinstance(kept, dict) or kept.get("version") != VERSION or kept.get("staged") != listing.staged_digest:
+        return
+    seen = kept.get("watched")
+    if isinstance(seen, dict) and seen.get("token") == listing.token and seen.get("outside") == listing.outside:
+        return
+    kept["watched"] = _watched(listing)
+    write_marshal_quietly(path, kept)
+
+
+def _watched(listing: Listing) -> dict | None:
+    return ({"token": listing.token, "outside": listing.outside, "excludes": listing.excludes, "at": listing.at}
+            if listing.token and listing.outside is not None else None)
 
 
 def forget(repo: Repository) -> None:
@@ -83,7 +105,7 @@ def brought_up_to_date(repo: Repository, listing: Listing,
     from cicatext.store.validation.per_file import check_one
 
     path = repo.root / CACHE_DIR / VALIDATION_PARTS
-    kept = read_marshal(path) if listing.staged is not None else None
+    kept = read_marshal(path) if listing.staged_digest is not None else None
     if not isinstance(kept, dict) or kept.get("version") != VERSION or kept.get("made_under") != made_under:
         return None
     changed = _texts_changed(kept, listing)
@@ -117,9 +139,8 @@ def brought_up_to_date(repo: Repository, listing: Listing,
 def _texts_changed(kept: dict, listing: Listing) -> list[str] | None:
     """The files whose state differs from the kept run's, when git's listing is the same and each of them is a
     document text that was there then and is there now; None otherwise."""
-    assert listing.staged is not None
     stale, untracked = kept.get("stale"), kept.get("untracked")
-    if (kept.get("staged") != hashlib.sha1(listing.staged).hexdigest() or not isinstance(stale, dict)
+    if (kept.get("staged") != listing.staged_digest or not isinstance(stale, dict)
             or not isinstance(untracked, list) or kept.get("deleted") != sorted(listing.deleted)):
         return None
     changed = sorted(name for name in stale.keys() | listing.stale.keys() if stale.get(name) != listing.stale.get(name))

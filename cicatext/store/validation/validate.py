@@ -63,15 +63,21 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
     """
     from cicatext.store.validation import since
     from cicatext.store.validation.links import _Texts, repository_checks
+    from cicatext.store.validation.watched import watched_listing
 
     repo.refresh()
-    listing = Listing(repo.root)
+    # With a watcher, the last run's listing and what the watcher names since stand for git's (`watched`).
+    listing = watched_listing(repo.root) if use_cache else None
+    from_watcher = listing is not None
+    if listing is None:
+        listing = Listing(repo.root)
     made_under = _made_under(repo)
     # A file git ignores that the checks read (`Listing.ignored_read`) is read afresh: no kept result stands for it.
     key = _result_key(made_under, listing) if use_cache and not listing.ignored_read else None
     if key is not None:
         kept = _kept_result(repo, key)
         if kept is not None:
+            since.watched_as(repo, listing)
             return kept
         brought = since.brought_up_to_date(repo, listing, made_under)
         if brought is not None:
@@ -80,6 +86,10 @@ def validate(repo: Repository, *, use_cache: bool = True, workers: int = 1) -> l
             # Kept again as now, so that the next run checks only what changes after this one.
             since.keep(repo, listing, made_under, repo.codes, *brought)
             return problems
+    if from_watcher:
+        # More than texts changed: a full run, from git's listing.
+        listing = Listing(repo.root)
+        key = _result_key(made_under, listing) if use_cache and not listing.ignored_read else None
     blobs = listing.ids()
     # A file name that is not UTF-8 names no record: said once, and left out of every check and cache.
     unnamed = [name for name in blobs if not name.isascii() and not_utf8_name(name)]
