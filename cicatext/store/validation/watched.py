@@ -19,7 +19,9 @@ Such a text is taken as differing from git's index, with the blob id of what
 it holds now: whether git would still call it unchanged (an edit undone)
 changes no problem found, only which kept result a later run finds. Anything
 else (a record, a new or removed file, a folder, the watcher restarted) is
-git's listing, as without a watcher.
+git's listing, as without a watcher. A configuration file that another
+includes (`[include]`) is not among those looked at: a change there that
+changes what git ignores is seen at the next change of a file.
 """
 
 from __future__ import annotations
