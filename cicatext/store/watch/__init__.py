@@ -9,11 +9,11 @@ last question; git 2.39 has no monitor of its own on Linux.
 
 `daemon` is that monitor: one background process per repository that
 watches every folder of the work tree (Linux inotify) and answers, through a
-socket in git's folder, with the paths changed since the token git gives.
-`hook` is the tiny program git runs to ask it. `client` decides, for each
+socket of the user's own (`hook.address`), with the paths changed since the
+token git gives. `hook` is the tiny program git runs to ask it. `client` decides, for each
 git call that looks at the work tree, whether to point git at the watcher
 (from `USE_FROM` files in git's index, when one runs) and starts one when
-none does.
+none does; search and validate also ask it directly (`changed_since`).
 
 Whatever the watcher cannot vouch for, git looks at: a token it did not give,
 events the kernel dropped, a watcher that is gone or slow to answer. Then the

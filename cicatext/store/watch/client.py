@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from cicatext.store.watch.hook import RETRY_AFTER, WATCH_OFF, address
+from cicatext.store.watch.hook import RETRY_AFTER, WATCH_OFF, address, answers
 
 USE_FROM = 10_000
 """From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
@@ -51,14 +51,7 @@ def hook_command() -> str:
 def answering(root: Path) -> bool:
     """Whether a watcher answers on the repository's socket."""
     path = address(str(root / ".git"))
-    if path is None or not os.path.exists(path):
-        return False
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
-    return True
+    return path is not None and os.path.exists(path) and answers(path)
 
 
 def start(root: Path) -> subprocess.Popen | None:

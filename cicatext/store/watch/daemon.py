@@ -1,5 +1,5 @@
 """The watcher: one background process per repository, watching every folder of the work tree with Linux inotify
-and answering git's file-system monitor questions through a socket in git's folder.
+and answering git's file-system monitor questions through a socket of the user's own (`hook.address`).
 
     python -m cicatext.store.watch.daemon ROOT
 
@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 from cicatext.store.layout import CACHE_DIR
-from cicatext.store.watch.hook import COOKIE_PREFIX, WATCH_OFF, address
+from cicatext.store.watch.hook import COOKIE_PREFIX, WATCH_OFF, address, answers
 
 IDLE = 3600.0
 """Seconds without a question after which the watcher stops."""
@@ -275,7 +275,7 @@ def serve(root: Path, idle: float) -> int:
     git_dir = root / ".git"
     socket_path = address(str(git_dir), make=True)
     state_path = address(str(git_dir), ".json")
-    if socket_path is None or state_path is None or _answers(socket_path):
+    if socket_path is None or state_path is None or answers(socket_path):
         return 0  # no safe place for a socket, or another watcher answers
     state = Path(state_path)
     _write(state, {"pid": os.getpid(), "started": time.time(), "folders": 0})
@@ -319,15 +319,6 @@ def serve(root: Path, idle: float) -> int:
 def _stop(*_) -> None:
     """SIGTERM: stop now (waiting in `select` included), leaving no socket."""
     raise SystemExit(0)
-
-
-def _answers(socket_path: str) -> bool:
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(socket_path)
-        except OSError:
-            return False
-    return True
 
 
 def _state_pid(state: Path) -> int | None:
@@ -380,7 +371,7 @@ def _listen(socket_path: str) -> socket.socket | None:
     try:
         server.bind(socket_path)
     except OSError as error:
-        if error.errno != errno.EADDRINUSE or _answers(socket_path):
+        if error.errno != errno.EADDRINUSE or answers(socket_path):
             server.close()
             return None
         _remove(Path(socket_path))  # left by a watcher that died

@@ -60,6 +60,16 @@ def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str |
     return None
 
 
+def answers(path: str) -> bool:
+    """Whether a watcher answers on the socket `path`."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        try:
+            probe.connect(path)
+        except OSError:
+            return False
+    return True
+
+
 def main(argv: list[str]) -> int:
     token = argv[1] if len(argv) > 1 else ""
     answer = EVERYTHING
