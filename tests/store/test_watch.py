@@ -262,3 +262,110 @@ def test_validate_lists_with_git_only_when_the_watcher_cannot_vouch(watched, mon
     with open(repo.root / ".git/info/exclude", "a", encoding="utf-8") as exclude:
         exclude.write("*.tmp\n")
     check(expect_git=True)
+
+
+def test_events_the_kernel_dropped_leave_no_folder_unwatched(watched):
+    """While the watcher cannot read (stopped here), more events than the kernel keeps are made, then a folder: the
+    kernel drops the folder's event. The watcher answers everything once and looks for every folder again, so that
+    files written later in the new folder are seen (before, git asked through the watcher said nothing changed, and
+    so did validate, cached or not, while git alone listed the folder)."""
+    repo = watched
+    kept = int(Path("/proc/sys/fs/inotify/max_queued_events").read_text())
+    pid = json.loads(Path(address(str(repo.root / ".git"), ".json")).read_text(encoding="utf-8"))["pid"]
+    validate(repo)
+    validate(repo)
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        for _ in range(kept // 2 + 1000):  # two names in turn: the kernel folds an event into the same one before it
+            os.utime(repo.root / "README.md")
+            os.utime(repo.root / "cicatext.yaml")
+        (repo.root / "documents/new-folder").mkdir()
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    time.sleep(3)
+    validate(repo)
+    time.sleep(2.5)  # past the time within which git looks again at a changed folder by itself
+    validate(repo)
+    (repo.root / "documents/new-folder/en.txt").write_text("Some [unclosed text\n", encoding="utf-8")
+    (repo.root / "documents/new-folder/document.yaml").write_text("not: [valid\n", encoding="utf-8")
+    assert "?? documents/new-folder/" in _through_watcher(repo)
+    found = validate(repo)
+    assert any(p.file.startswith("documents/new-folder/") for p in found)
+
+
+def test_a_folder_whose_watch_ends_while_it_is_there_is_watched_again(tmp_path):
+    """A watch the kernel ends though the folder is still there (a file system unmounted over it; here, taken off):
+    nothing said before stands, and the folder is watched again, so that a file written in it after is named."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "a").mkdir()
+    watcher = Watcher(tmp_path)
+    token = watcher.answer("").split(b"\0")[0].decode()
+    watcher.inotify.remove(watcher.watches["a"])
+    assert watcher.answer(token).split(b"\0")[1] == b"/"  # lost track: everything
+    token = watcher.answer(token).split(b"\0")[0].decode()
+    assert "a" in watcher.watches
+    (tmp_path / "a/f.txt").write_text("x", encoding="utf-8")
+    assert b"a/f.txt" in watcher.answer(token).split(b"\0")
+
+
+def test_an_answer_cut_short_is_taken_for_everything(tmp_path, monkeypatch):
+    """An answer that stops short (the watcher ended in the middle of it), even just after a NUL, would tell git the
+    paths left out did not change: the hook and validate take only an answer of the length the watcher said."""
+    import socket
+    import threading
+
+    from cicatext.store.watch.hook import EVERYTHING, framed, unframed
+
+    whole = framed(b"cicatext:1.1:7\0documents/a/en.txt\0documents/b/en.txt\0")
+    assert unframed(whole) == whole.split(b"\n", 1)[1]
+    cut = whole[:whole.index(b"documents/b")]
+    assert cut.endswith(b"\0") and unframed(cut) is None and unframed(b"cicatext:1.1:7\0") is None
+    monkeypatch.setenv("TMPDIR", "/tmp")
+    (tmp_path / ".git").mkdir()
+    path = address(str(tmp_path / ".git"), make=True)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    server.listen(1)
+
+    def answer_cut() -> None:
+        connection, _ = server.accept()
+        connection.recv(4096)
+        connection.sendall(cut)
+        connection.close()
+
+    thread = threading.Thread(target=answer_cut)
+    thread.start()
+    try:
+        hook = subprocess.run([sys.executable, "-I", "-S", str(Path(client.__file__).with_name("hook.py")), "2",
+                               "cicatext:1.1:5"], cwd=tmp_path, capture_output=True, check=True)
+    finally:
+        thread.join(timeout=10)
+        server.close()
+        os.unlink(path)
+    assert hook.stdout == EVERYTHING
+
+
+def test_one_watcher_a_repository_and_none_without_a_safe_place(demo_repo, monkeypatch):
+    """A second watcher for the same repository ends at once (the first holds the lock); with no folder of the user's
+    own for the sockets, none is started at all (no process started in vain on every git call)."""
+    import tempfile
+
+    monkeypatch.setenv("CICATEXT_WATCH_IDLE", "120")
+    monkeypatch.delenv("CICATEXT_WATCH", raising=False)
+    first = client.start(demo_repo.root)
+    _wait_for(lambda: client.answering(demo_repo.root))
+    try:
+        second = subprocess.run([sys.executable, "-m", "cicatext.store.watch.daemon", str(demo_repo.root)],
+                                capture_output=True, timeout=30)
+        assert second.returncode == 0 and client.answering(demo_repo.root)
+        assert client.start(demo_repo.root) is None  # the lock is held: none started
+    finally:
+        client.stop(demo_repo.root)
+        first.wait(timeout=10)
+    unsafe = Path(tempfile.mkdtemp(prefix="w", dir="/tmp"))
+    (unsafe / f"cicatext-{os.getuid()}").mkdir(mode=0o777)
+    (unsafe / f"cicatext-{os.getuid()}").chmod(0o777)
+    monkeypatch.setenv("TMPDIR", str(unsafe))
+    monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
+    assert client.git_options(demo_repo.root) == () and client.start(demo_repo.root) is None
+    shutil.rmtree(unsafe)

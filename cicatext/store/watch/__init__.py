@@ -16,6 +16,10 @@ git call that looks at the work tree, whether to point git at the watcher
 none does; search and validate also ask it directly (`changed_since`).
 
 Whatever the watcher cannot vouch for, git looks at: a token it did not give,
-events the kernel dropped, a watcher that is gone or slow to answer. Then the
-answer is "everything", and git looks at every file as it would without one.
+events the kernel dropped (it then looks for every folder again), a folder it
+cannot read, an answer cut short, a watcher that is gone or slow to answer.
+Then the answer is "everything", and git looks at every file as it would
+without one. What inotify does not see (a write through another hard link to
+a file, or through a memory mapping after the file was closed) the watcher
+cannot tell: `CICATEXT_WATCH=0` where a repository is worked in that way.
 """

@@ -11,7 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-from cicatext.store.watch.hook import RETRY_AFTER, WATCH_OFF, address, answers
+from cicatext.store.watch.hook import (
+    RETRY_AFTER,
+    WATCH_OFF,
+    address,
+    answers,
+    hold_lock,
+    unframed,
+)
 
 USE_FROM = 10_000
 """From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
@@ -108,8 +115,8 @@ def changed_since(root: Path, token: str) -> tuple[str, list[str] | None] | None
     path = address(str(root / ".git"))
     if not wanted(root) or path is None or not os.path.exists(path):
         return None
-    answer = ask(root, f"2 {token}", raw=True)
-    if not answer or not answer.endswith(b"\0"):
+    answer = unframed(ask(root, f"2 {token}", raw=True) or b"")
+    if answer is None:
         return None
     new, *paths = answer[:-1].split(b"\0")
     return new.decode("utf-8", "replace"), None if paths == [b"/"] else [os.fsdecode(path) for path in paths]
@@ -144,13 +151,13 @@ def stop(root: Path, wait: float = 5.0) -> bool:
 
 
 def _starting(git_dir: Path) -> bool:
-    """Whether a watcher's process is alive (starting: it answers once every folder is watched)."""
-    try:
-        pid = int(json.loads(Path(address(str(git_dir), ".json") or "").read_text(encoding="utf-8"))["pid"])
-        os.kill(pid, 0)
-    except (OSError, ValueError, KeyError, TypeError):
-        return False
-    return True
+    """Whether a watcher's process holds the lock (starting: it answers once every folder is watched), or there is
+    no safe place for one to run."""
+    lock = hold_lock(str(git_dir))
+    if lock is None:
+        return True
+    os.close(lock)
+    return False
 
 
 def _index_files(index: Path) -> int:

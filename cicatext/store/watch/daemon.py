@@ -36,7 +36,13 @@ import time
 from pathlib import Path
 
 from cicatext.store.layout import CACHE_DIR
-from cicatext.store.watch.hook import COOKIE_PREFIX, WATCH_OFF, address, answers
+from cicatext.store.watch.hook import (
+    COOKIE_PREFIX,
+    WATCH_OFF,
+    address,
+    framed,
+    hold_lock,
+)
 
 IDLE = 3600.0
 """Seconds without a question after which the watcher stops."""
@@ -148,6 +154,9 @@ class Watcher:
         self.folders: dict[int, str] = {}
         """Watch descriptor → the folder's path from the top (`""` the top itself)."""
         self.watches: dict[str, int] = {}
+        self.blind: set[str] = set()
+        """Folders there that could not be watched (no permission to read them): tried again at each question, and
+        while one stays so, every answer is everything."""
         self.cookies = 0
         self.seen_cookies: set[str] = set()
         self.gone = False
@@ -163,9 +172,13 @@ class Watcher:
         pending = [top]
         while pending:
             folder = pending.pop()
-            wd = self.inotify.add(os.path.join(self.root, folder) if folder else self.root)
+            full = os.path.join(self.root, folder) if folder else self.root
+            wd = self.inotify.add(full)
             if wd is None:
+                if os.path.isdir(full):
+                    self.blind.add(folder)
                 continue
+            self.blind.discard(folder)
             self.folders[wd] = folder
             self.watches[folder] = wd
             try:
@@ -191,7 +204,10 @@ class Watcher:
         """Take in every event waiting."""
         for wd, mask, name in self.inotify.events():
             if mask & IN_Q_OVERFLOW:
+                # Events were dropped, folders made meanwhile among them: nothing said before stands, and every
+                # folder is looked for again.
                 self.journal.lose_track()
+                self.watch_tree("")
                 continue
             if wd == self.git_wd:
                 if name.startswith(COOKIE_PREFIX):
@@ -206,6 +222,10 @@ class Watcher:
                     del self.watches[folder]
                 if folder == "":
                     self.gone = True
+                elif os.path.isdir(os.path.join(self.root, folder)):
+                    # Its watch ended though it is there (a file system unmounted over it): watched again.
+                    self.journal.lose_track()
+                    self.watch_tree(folder)
                 continue
             if mask & (IN_DELETE_SELF | IN_MOVE_SELF):
                 if folder == "":
@@ -218,11 +238,13 @@ class Watcher:
                 continue
             if mask & IN_ISDIR:
                 self.journal.note(path + "/")
-                if mask & (IN_CREATE | IN_MOVED_TO):
+                if mask & (IN_DELETE | IN_MOVED_FROM):
+                    if path in self.watches:
+                        self._unwatch_below(path)
+                elif path not in self.watches or mask & IN_MOVED_TO:
+                    # Made, moved in, or one not watched until now (made readable): watched, with all it holds.
                     for found in self.watch_tree(path):
                         self.journal.note(found)
-                elif mask & IN_MOVED_FROM and path in self.watches:
-                    self._unwatch_below(path)
             else:
                 self.journal.note(path)
 
@@ -260,6 +282,11 @@ class Watcher:
 
     def answer(self, token: str) -> bytes:
         """git's answer: a new token, then the paths changed since `token` (`/` for anything), each ended by NUL."""
+        if self.blind:
+            # What changed in a folder nobody could watch is unknown: everything, watched again where it now can be.
+            for folder in sorted(self.blind):
+                self.watch_tree(folder)
+            self.journal.lose_track()
         settled = self.settle()
         changed = self.journal.since(token) if settled else None
         if not settled:
@@ -275,8 +302,9 @@ def serve(root: Path, idle: float) -> int:
     git_dir = root / ".git"
     socket_path = address(str(git_dir), make=True)
     state_path = address(str(git_dir), ".json")
-    if socket_path is None or state_path is None or answers(socket_path):
-        return 0  # no safe place for a socket, or another watcher answers
+    lock = hold_lock(str(git_dir))
+    if socket_path is None or state_path is None or lock is None:
+        return 0  # no safe place for a socket, or another watcher runs (it holds the lock)
     state = Path(state_path)
     _write(state, {"pid": os.getpid(), "started": time.time(), "folders": 0})
     signal.signal(signal.SIGTERM, _stop)
@@ -284,48 +312,43 @@ def serve(root: Path, idle: float) -> int:
     try:
         try:
             watcher = Watcher(root)
+            # Bound once every folder is watched: a question before would wait for the watches.
+            server = _listen(socket_path)
+            _write(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
+            _answer_until_idle(server, watcher, idle)
         except WatchRefused as refused:
             _write(git_dir / WATCH_OFF, {"reason": refused.strerror or str(refused), "since": time.time()})
             return 1
-        # Bound once every folder is watched: a question before would wait for the watches.
-        server = _listen(socket_path)
-        if server is None:
-            return 0
-        _write(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
-        last_question = time.monotonic()
-        while not watcher.gone:
-            left = idle - (time.monotonic() - last_question)
-            if left <= 0:
-                break
-            try:
-                ready, _, _ = select.select([server, watcher.inotify.fd], [], [], min(left, 60.0))
-            except InterruptedError:
-                continue
-            if watcher.inotify.fd in ready:
-                watcher.read()
-            if server in ready:
-                last_question = time.monotonic()
-                if _serve_one(server, watcher) == "stop":
-                    break
         return 0
     finally:
         if server is not None:
             server.close()
             _remove(Path(socket_path))
-        if _state_pid(state) == os.getpid():
-            _remove(state)
+        _remove(state)
+        os.close(lock)
+
+
+def _answer_until_idle(server: socket.socket, watcher: Watcher, idle: float) -> None:
+    last_question = time.monotonic()
+    while not watcher.gone:
+        left = idle - (time.monotonic() - last_question)
+        if left <= 0:
+            return
+        try:
+            ready, _, _ = select.select([server, watcher.inotify.fd], [], [], min(left, 60.0))
+        except InterruptedError:
+            continue
+        if watcher.inotify.fd in ready:
+            watcher.read()
+        if server in ready:
+            last_question = time.monotonic()
+            if _serve_one(server, watcher) == "stop":
+                return
 
 
 def _stop(*_) -> None:
     """SIGTERM: stop now (waiting in `select` included), leaving no socket."""
     raise SystemExit(0)
-
-
-def _state_pid(state: Path) -> int | None:
-    try:
-        return int(json.loads(state.read_text(encoding="utf-8"))["pid"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def _remove(path: Path) -> None:
@@ -358,28 +381,20 @@ def _serve_one(server: socket.socket, watcher: Watcher) -> str:
                                                "changed": len(watcher.journal.changed)}).encode() + b"\n")
                 return ""
             if words[0] == "2":
-                connection.sendall(watcher.answer(words[1] if len(words) > 1 else ""))
+                connection.sendall(framed(watcher.answer(words[1] if len(words) > 1 else "")))
+        except WatchRefused:
+            raise  # the kernel watches no more folders: the watcher stops (`serve`)
         except OSError:
             pass
     return ""
 
 
-def _listen(socket_path: str) -> socket.socket | None:
-    """The watcher's socket, bound and listening (its owner alone may connect); None when another watcher answers
-    there."""
+def _listen(socket_path: str) -> socket.socket:
+    """The watcher's socket, bound and listening (its owner alone may connect). The watcher holds the lock: a socket
+    left there is a dead watcher's."""
+    _remove(Path(socket_path))
     server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        server.bind(socket_path)
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE or answers(socket_path):
-            server.close()
-            return None
-        _remove(Path(socket_path))  # left by a watcher that died
-        try:
-            server.bind(socket_path)
-        except OSError:
-            server.close()
-            return None
+    server.bind(socket_path)
     os.chmod(socket_path, 0o600)
     server.listen(16)
     return server

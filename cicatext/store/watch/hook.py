@@ -60,6 +60,36 @@ def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str |
     return None
 
 
+def hold_lock(git_dir: str) -> int | None:
+    """A handle holding the lock of a git folder's watcher (the kernel lets go of it when the process ends); None
+    when another process holds it (a watcher runs, or is starting), or there is no safe place for it."""
+    import fcntl
+
+    path = address(git_dir, ".lock", make=True)
+    if path is None:
+        return None
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(handle)
+        return None
+    return handle
+
+
+def framed(answer: bytes) -> bytes:
+    """An answer as the watcher sends it: its length on a line, then the answer."""
+    return b"%d\n" % len(answer) + answer
+
+
+def unframed(received: bytes) -> bytes | None:
+    """The answer a watcher sent, when it came whole (its length as said, ended by a NUL); None otherwise."""
+    length, newline, answer = received.partition(b"\n")
+    if not newline or not length.isdigit() or int(length) != len(answer) or not answer.endswith(b"\0"):
+        return None
+    return answer
+
+
 def answers(path: str) -> bool:
     """Whether a watcher answers on the socket `path`."""
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
@@ -83,9 +113,7 @@ def main(argv: list[str]) -> int:
                 parts = []
                 while chunk := connection.recv(1 << 16):
                     parts.append(chunk)
-                received = b"".join(parts)
-                if received.endswith(b"\0"):  # whole: a token, then each path, each ended by a NUL
-                    answer = received
+                answer = unframed(b"".join(parts)) or EVERYTHING
         except OSError:
             pass
     sys.stdout.buffer.write(answer)
