@@ -151,7 +151,8 @@ class _Places:
         self._listed: dict[tuple[str, ...], list[str]] = {}
 
     def exists(self, segments: list[str]) -> bool:
-        return os.path.lexists(os.path.join(self.root, *segments))
+        """Whether a path stands there (git told to ignore case may match it in another case: then it may)."""
+        return self.ignore_case or os.path.lexists(os.path.join(self.root, *segments))
 
     def any_named(self, parent: tuple[str, ...], pattern: str, segment: str) -> bool:
         """Whether a name in the folder `parent` matches both the rule's `pattern` and the place's `segment`."""

@@ -135,12 +135,17 @@ def outside_state(root: Path, excludes: str | None) -> list:
     file, the repository's and the user's configurations and excludes files (`[path, None]` for one not there)."""
     home = os.environ.get("HOME") or ""
     config = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else "")
-    paths = [root / ".git" / "index", root / ".git" / "info" / "exclude", root / ".git" / "config"]
+    paths = [root / ".git" / "index", root / ".git" / "info" / "exclude", root / ".git" / "info" / "attributes",
+             root / ".git" / "config", Path("/etc/gitconfig")]
+    paths += [Path(os.environ["GIT_CONFIG_GLOBAL"])] if os.environ.get("GIT_CONFIG_GLOBAL") else []
     paths += [Path(home, ".gitconfig")] if home else []
-    paths += [Path(config, "git", "config"), Path(config, "git", "ignore")] if config else []
+    paths += [Path(config, "git", "config"), Path(config, "git", "ignore"), Path(config, "git", "attributes")] \
+        if config else []
     if excludes:
         paths.append(root / Path(excludes).expanduser())
-    found = []
+    # Settings given through the environment count as much as those of the files.
+    found: list = [sorted([name, value] for name, value in os.environ.items()
+                          if name.startswith("GIT_CONFIG") or name in ("GIT_ATTR_NOSYSTEM", "HOME"))]
     for path in paths:
         try:
             stat = os.stat(path)
@@ -210,7 +215,9 @@ def _gitignores(staged: bytes) -> list[str]:
     found = []
     at = staged.find(b".gitignore\0")
     while at >= 0:
-        start = staged.rfind(b"\t", 0, at) + 1
+        # The entry's name follows the first tab after the NUL ending the entry before (a name may hold a tab).
+        entry = staged.rfind(b"\0", 0, at) + 1
+        start = staged.find(b"\t", entry, at) + 1
         name = staged[start:at + len(b".gitignore")].decode("utf-8", "surrogateescape")
         if _is_gitignore(name):
             found.append(name)

@@ -74,8 +74,10 @@ def watched_as(repo: Repository, listing: Listing) -> None:
         return
     path = repo.root / CACHE_DIR / VALIDATION_PARTS
     kept = read_marshal(path)
-    if not isinstance(kept, dict) or kept.get("version") != VERSION or kept.get("staged") != listing.staged_digest:
-        return
+    if (not isinstance(kept, dict) or kept.get("version") != VERSION or kept.get("staged") != listing.staged_digest
+            or kept.get("stale") != listing.stale or kept.get("untracked") != sorted(listing.untracked)
+            or kept.get("deleted") != sorted(listing.deleted)):
+        return  # parts of another listing (their writing failed since): the token would vouch for what they miss
     seen = kept.get("watched")
     if isinstance(seen, dict) and seen.get("token") == listing.token and seen.get("outside") == listing.outside:
         return
