@@ -128,3 +128,41 @@ def test_git_keeps_its_untracked_cache_unless_the_repository_says_otherwise(new_
                    capture_output=True)
     Listing(new_repo.root)
     assert b"UNTR" not in index.read_bytes()
+
+
+def test_a_rule_git_reads_without_case_counts_whatever_the_case_of_the_names(new_repo):
+    """With `core.ignoreCase`, git matches `DOCUMENTS/x/document.yaml` against `documents/x/document.yaml`: such a
+    rule could hide a record, though no path of its case stands."""
+    from cicatext.store.register.create import import_text
+
+    import_text(new_repo, "The Council,\n\n1. Decides;\n", symbol="MC/2024/DRAFT/1", title="T", kind="decision")
+    (new_repo.root / ".git/info/exclude").write_text("/DOCUMENTS/mc-2024-draft-1/document.yaml\n", encoding="utf-8")
+    assert not could_hide_read_files(new_repo.root, None, [])
+    assert could_hide_read_files(new_repo.root, None, [], ignore_case=True)
+
+
+def test_a_gitignore_whose_path_holds_a_tab_is_found_whole():
+    from cicatext.store.validation.listing import _gitignores
+
+    staged = (b"100644 " + b"a" * 40 + b" 0\tREADME.md\0"
+              b"100644 " + b"b" * 40 + b" 0\tdocuments/odd\tname/.gitignore\0"
+              b"100644 " + b"c" * 40 + b" 0\t.gitignore\0")
+    assert _gitignores(staged) == ["documents/odd\tname/.gitignore", ".gitignore"]
+
+
+def test_the_state_beyond_the_work_tree_holds_the_settings_git_reads(new_repo, monkeypatch, tmp_path):
+    """A change to git's settings given through the environment, or to the system's or a named global
+    configuration, changes the state a kept listing is compared under."""
+    from cicatext.store.validation.listing import outside_state
+
+    before = outside_state(new_repo.root, None)
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")
+    assert outside_state(new_repo.root, None) != before
+    monkeypatch.delenv("GIT_CONFIG_COUNT")
+    global_config = tmp_path / "global"
+    global_config.write_text("[core]\n\texcludesFile = x\n", encoding="utf-8")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(global_config))
+    named = outside_state(new_repo.root, None)
+    assert named != before and any(str(global_config) == entry[0] for entry in named[1:])
+    (new_repo.root / ".git/info/attributes").write_text("*.txt text\n", encoding="utf-8")
+    assert outside_state(new_repo.root, None) != named
