@@ -7,6 +7,7 @@ import pytest
 
 from cicatext.store.layout import CACHE_DIR, VALIDATION_PARTS, VALIDATION_RESULT
 from cicatext.store.register.create import import_text
+from cicatext.store.validation import since
 from cicatext.store.validation import validate as validation
 from cicatext.store.validation.validate import validate
 
@@ -215,3 +216,23 @@ def test_damaged_entries_of_the_per_file_cache_are_checked_again(demo_repo):
     (demo_repo.root / CACHE_DIR / VALIDATION_PARTS).unlink()
     (demo_repo.root / CACHE_DIR / VALIDATION_RESULT).unlink()
     assert validate(demo_repo) == validate(demo_repo, use_cache=False)
+
+
+def test_the_watchers_token_is_kept_only_with_parts_of_the_same_listing(demo_repo):
+    """A run that gives the kept result again stamps the watcher's token on the parts only when they were made from
+    the same listing: parts left from before (their writing failed since) would otherwise vouch for edits they
+    never saw."""
+    from cicatext.store.files import read_marshal, write_marshal_quietly
+    from cicatext.store.validation.listing import Listing
+
+    validate(demo_repo)
+    path = demo_repo.root / CACHE_DIR / VALIDATION_PARTS
+    listing = Listing(demo_repo.root)
+    listing.token, listing.outside = "cicatext:1.1:0", []
+    kept = read_marshal(path)
+    write_marshal_quietly(path, {**kept, "stale": {EN: "0" * 40}})
+    since.watched_as(demo_repo, listing)
+    assert read_marshal(path)["watched"] is None
+    write_marshal_quietly(path, kept)
+    since.watched_as(demo_repo, listing)
+    assert read_marshal(path)["watched"]["token"] == "cicatext:1.1:0"
