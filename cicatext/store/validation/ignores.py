@@ -66,7 +66,7 @@ def could_hide_read_files(root: Path, excludes_file: str | None, gitignores: lis
     if not git_dir.is_dir():
         return True  # a worktree's or a submodule's: its exclude file is found through git
     sources: list[tuple[tuple[str, ...], Path]] = [((), git_dir / "info" / "exclude")]
-    user_file = _user_excludes(root, excludes_file)
+    user_file = user_excludes(root, excludes_file)
     if user_file is not None:
         sources.append(((), user_file))
     for name in gitignores:
@@ -197,14 +197,21 @@ def _base_holds_read_places(base: tuple[str, ...]) -> bool:
                for place in READ_PLACES)
 
 
-def _user_excludes(root: Path, configured: str | None) -> Path | None:
+def user_excludes(root: Path, configured: str | None) -> Path | None:
     """The user's excludes file: as configured (git reads a relative path from the work tree's top), or git's
     default."""
     if configured:
         return root / Path(configured).expanduser()
-    base = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(os.environ["HOME"], ".config")
-                                                 if os.environ.get("HOME") else None)
-    return Path(base, "git", "ignore") if base else None
+    folder = user_config_folder()
+    return folder / "git" / "ignore" if folder else None
+
+
+def user_config_folder() -> Path | None:
+    """Where git looks for the user's own configuration folder: `XDG_CONFIG_HOME`, else `~/.config`; None
+    without either."""
+    home = os.environ.get("HOME")
+    base = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else None)
+    return Path(base) if base else None
 
 
 def _wild(text: str) -> bool:

@@ -26,7 +26,11 @@ from cicatext.store.layout import (
     is_document_text,
     kind_of,
 )
-from cicatext.store.validation.ignores import could_hide_read_files
+from cicatext.store.validation.ignores import (
+    could_hide_read_files,
+    user_config_folder,
+    user_excludes,
+)
 from cicatext.store.watch.client import changed_since, git_options
 
 
@@ -88,6 +92,16 @@ class Listing:
                 if state == "??":
                     self.untracked.add(name)
 
+    @classmethod
+    def kept(cls, root: Path, *, at: int, token: str, excludes: str | None, outside: list, staged_digest: str,
+             stale: dict[str, str | None], untracked: set[str], deleted: set[str]) -> Listing:
+        """The listing as a run kept it (`since`), brought up to date by the caller (`watched`): git is not asked."""
+        listing = cls.__new__(cls)
+        listing.root, listing.at, listing.token, listing.excludes, listing.outside = root, at, token, excludes, outside
+        listing.staged, listing.staged_digest = None, staged_digest
+        listing.stale, listing.untracked, listing.deleted, listing.ignored_read = stale, untracked, deleted, []
+        return listing
+
     def digest(self) -> str:
         """A digest of what `ids()` is made from (git's listing as bytes, the files hashed here): the same digest, the
         same ids."""
@@ -133,16 +147,15 @@ class Listing:
 def outside_state(root: Path, excludes: str | None) -> list:
     """The size, time and inode of each file git reads beyond the work tree when it lists it: its index, its exclude
     file, the repository's and the user's configurations and excludes files (`[path, None]` for one not there)."""
-    home = os.environ.get("HOME") or ""
-    config = os.environ.get("XDG_CONFIG_HOME") or (os.path.join(home, ".config") if home else "")
+    home = os.environ.get("HOME")
+    config = user_config_folder()
     paths = [root / ".git" / "index", root / ".git" / "info" / "exclude", root / ".git" / "info" / "attributes",
              root / ".git" / "config", Path("/etc/gitconfig")]
     paths += [Path(os.environ["GIT_CONFIG_GLOBAL"])] if os.environ.get("GIT_CONFIG_GLOBAL") else []
     paths += [Path(home, ".gitconfig")] if home else []
-    paths += [Path(config, "git", "config"), Path(config, "git", "ignore"), Path(config, "git", "attributes")] \
-        if config else []
+    paths += [config / "git" / "config", config / "git" / "ignore", config / "git" / "attributes"] if config else []
     if excludes:
-        paths.append(root / Path(excludes).expanduser())
+        paths.append(user_excludes(root, excludes))
     # Settings given through the environment count as much as those of the files.
     found: list = [sorted([name, value] for name, value in os.environ.items()
                           if name.startswith("GIT_CONFIG") or name in ("GIT_ATTR_NOSYSTEM", "HOME"))]

@@ -12,8 +12,9 @@ token, and makes the listing git would give when
   commit, a checkout), its exclude file, the configurations, the user's
   excludes file (`listing.outside_state`);
 - each path it names is a document text, a file (not a link) there now, in
-  a folder whose entries changed before the last listing was made (so the
-  text was there then, and still is: its own edits alone are new).
+  a folder whose entries changed before the last listing was made, by a
+  time old enough to trust (`files.settled_time`): the text was there then,
+  and still is; its own edits alone are new.
 
 Such a text is taken as differing from git's index, with the blob id of what
 it holds now: whether git would still call it unchanged (an edit undone)
@@ -31,14 +32,10 @@ import stat
 import time
 from pathlib import Path
 
-from cicatext.store.files import read_marshal
+from cicatext.store.files import UNSETTLED, read_marshal, settled_time
 from cicatext.store.layout import CACHE_DIR, VALIDATION_PARTS, is_document_text
 from cicatext.store.validation.listing import Listing, _hash_file, outside_state
 from cicatext.store.watch.client import changed_since
-
-SETTLED_NS = 2_000_000_000
-"""How long before the last listing a folder's entries must have last changed for a text in it to count as there
-then: file times come from a coarser clock than the listing's, and some file systems keep seconds."""
 
 
 def watched_listing(root: Path) -> Listing | None:
@@ -65,22 +62,14 @@ def watched_listing(root: Path) -> Listing | None:
             folder = os.stat((root / path).parent)
         except OSError:
             return None
-        if not stat.S_ISREG(found.st_mode) or folder.st_mtime_ns >= seen["at"] - SETTLED_NS:
+        if not stat.S_ISREG(found.st_mode) or settled_time(folder.st_mtime_ns, seen["at"]) == UNSETTLED:
             return None
         blob = _hash_file(root / path)
         if blob is None:
             return None
         stale[path] = blob
-    listing = Listing.__new__(Listing)
-    listing.root = root
-    listing.at = at
-    listing.token = answer[0]
-    listing.excludes = seen.get("excludes")
-    listing.outside = seen["outside"]
-    listing.staged = None
-    listing.staged_digest = kept.get("staged") if isinstance(kept.get("staged"), str) else None
-    listing.stale = stale
-    listing.untracked = set(untracked)
-    listing.deleted = set(deleted)
-    listing.ignored_read = []
-    return listing if listing.staged_digest is not None else None
+    staged = kept.get("staged")
+    if not isinstance(staged, str):
+        return None
+    return Listing.kept(root, at=at, token=answer[0], excludes=seen.get("excludes"), outside=seen["outside"],
+                        staged_digest=staged, stale=stale, untracked=set(untracked), deleted=set(deleted))
