@@ -93,7 +93,7 @@ def look(repo: Repository, database: sqlite3.Connection) -> Look:
     # looked at. Its answer comes before any folder is looked at: a change meanwhile is named next time.
     answer = watch.changed_since(repo.root, token or "")
     if answer is None:
-        watch.git_options(repo.root)  # in a large repository, starts a watcher for the looks after this one
+        watch.start_when_large(repo.root)  # for the looks after this one
     elif baseline is not None and answer[1] is not None:
         through = _look_through_watcher(documents, database, count, kept, (baseline, since, watched), answer)
         if through is not None:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from cicatext.store.files import read_json
 from cicatext.store.watch.hook import (
     RETRY_AFTER,
     WATCH_OFF,
@@ -31,12 +32,25 @@ def git_options(root: Path) -> tuple[str, ...]:
 
     `CICATEXT_WATCH=0` turns the watcher off; `CICATEXT_WATCH_FROM` sets `USE_FROM`.
     """
-    if not wanted(root) or _index_files(root / ".git" / "index") < _use_from():
+    if not large(root):
         return ()
     if answering(root):
         return ("-c", f"core.fsmonitor={hook_command()}", "-c", "core.fsmonitorHookVersion=2")
     start(root)
     return ()
+
+
+def start_when_large(root: Path) -> None:
+    """Start a watcher in the background for the runs after this one, when the repository is large enough for git
+    to ask one (`git_options`) and none answers."""
+    if large(root) and not answering(root):
+        start(root)
+
+
+def large(root: Path) -> bool:
+    """Whether git is to ask a watcher about this repository: one may serve it, and its index holds `USE_FROM`
+    files or more."""
+    return wanted(root) and _index_files(root / ".git" / "index") >= _use_from()
 
 
 def wanted(root: Path) -> bool:
@@ -80,11 +94,11 @@ def start(root: Path) -> subprocess.Popen | None:
 
 def refused(root: Path) -> str | None:
     """Why the last watcher could not watch, when that was less than a day ago."""
+    said = read_json(root / ".git" / WATCH_OFF)
     try:
-        said = json.loads((root / ".git" / WATCH_OFF).read_text(encoding="utf-8"))
         if time.time() - float(said["since"]) < RETRY_AFTER:
             return str(said["reason"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         pass
     return None
 

@@ -35,6 +35,7 @@ import sys
 import time
 from pathlib import Path
 
+from cicatext.store.files import write_json_quietly
 from cicatext.store.layout import CACHE_DIR
 from cicatext.store.watch.hook import (
     COOKIE_PREFIX,
@@ -306,7 +307,7 @@ def serve(root: Path, idle: float) -> int:
     if socket_path is None or state_path is None or lock is None:
         return 0  # no safe place for a socket, or another watcher runs (it holds the lock)
     state = Path(state_path)
-    _write(state, {"pid": os.getpid(), "started": time.time(), "folders": 0})
+    write_json_quietly(state, {"pid": os.getpid(), "started": time.time(), "folders": 0})
     signal.signal(signal.SIGTERM, _stop)
     server = None
     try:
@@ -314,10 +315,10 @@ def serve(root: Path, idle: float) -> int:
             watcher = Watcher(root)
             # Bound once every folder is watched: a question before would wait for the watches.
             server = _listen(socket_path)
-            _write(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
+            write_json_quietly(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
             _answer_until_idle(server, watcher, idle)
         except WatchRefused as refused:
-            _write(git_dir / WATCH_OFF, {"reason": refused.strerror or str(refused), "since": time.time()})
+            write_json_quietly(git_dir / WATCH_OFF, {"reason": refused.strerror or str(refused), "since": time.time()})
             return 1
         return 0
     finally:
@@ -398,15 +399,6 @@ def _listen(socket_path: str) -> socket.socket:
     os.chmod(socket_path, 0o600)
     server.listen(16)
     return server
-
-
-def _write(path: Path, content: dict) -> None:
-    try:
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(content), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass
 
 
 def main(argv: list[str]) -> int:
