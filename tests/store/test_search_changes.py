@@ -84,6 +84,13 @@ def replace(repo, path: str, old: str, new: str) -> None:
     target.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def put_back(repo, path: str) -> None:
+    """A text put back as committed, its folder's time left as it was (as an editor writing in place leaves it)."""
+    folder = repo.path(path).parent.stat()
+    git(repo.root, "checkout", "--", path)
+    os.utime(repo.path(path).parent, ns=(folder.st_atime_ns, folder.st_mtime_ns))
+
+
 def found(repo, query: str) -> list[tuple[str, str | None]]:
     return [(hit.slug, hit.paragraph) for hit in open_index(repo).search(query) if hit.score == 100]
 
@@ -103,9 +110,7 @@ def test_a_file_put_back_as_committed_is_read_again(large):
     replace(large, f"{DRAFT}/en.txt", "Ministers", "Ministerz")
     assert found(large, "ministerz")
     assert found(large, "ministerz")
-    folder = large.path(DRAFT).stat()
-    git(large.root, "checkout", "--", f"{DRAFT}/en.txt")
-    os.utime(large.path(DRAFT), ns=(folder.st_atime_ns, folder.st_mtime_ns))  # as an editor writing in place leaves it
+    put_back(large, f"{DRAFT}/en.txt")
     assert found(large, "ministerz") == []
     assert found(large, "ministers")
     assert_as_built_afresh(large)
@@ -118,9 +123,7 @@ def test_a_file_edited_when_the_mark_is_made(large):
     drop_mark(large)
     open_index(large)
     assert "mc-2023-draft-5/en.txt" in mark(large)[1]
-    folder = large.path(DRAFT).stat()
-    git(large.root, "checkout", "--", f"{DRAFT}/en.txt")
-    os.utime(large.path(DRAFT), ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    put_back(large, f"{DRAFT}/en.txt")
     assert found(large, "ministerz") == []
     assert_as_built_afresh(large)
 
@@ -294,9 +297,7 @@ def test_a_file_built_afresh_keeps_a_mark_watching_what_differs_from_the_commit(
     index_path(large).unlink()
     assert found(large, "ministerz") == [("mc-2023-draft-5", "pp1")]
     assert mark(large)[1] == {"mc-2023-draft-5/en.txt", "mc-2023-draft-5/fr.txt"}
-    folder = large.path(DRAFT).stat()
-    git(large.root, "checkout", "--", f"{DRAFT}/en.txt")
-    os.utime(large.path(DRAFT), ns=(folder.st_atime_ns, folder.st_mtime_ns))
+    put_back(large, f"{DRAFT}/en.txt")
     assert found(large, "ministerz") == []
     assert_as_built_afresh(large)
 
