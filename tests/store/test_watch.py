@@ -33,6 +33,18 @@ def watched(demo_repo, monkeypatch):
     yield demo_repo
     client.stop(demo_repo.root)
     process.wait(timeout=10)
+    _stop_any(demo_repo.root)
+
+
+def _stop_any(root: Path) -> None:
+    """Stop whatever watcher a test left for `root` (one a validate started in the background)."""
+    client.stop(root)
+    state = address(str(root / ".git"), ".json")
+    if state and Path(state).exists():
+        try:
+            os.kill(json.loads(Path(state).read_text(encoding="utf-8"))["pid"], signal.SIGTERM)
+        except (OSError, ValueError, KeyError):
+            pass
 
 
 def _wait_for(condition, seconds: float = 20.0) -> None:
@@ -242,7 +254,9 @@ def test_validate_lists_with_git_only_when_the_watcher_cannot_vouch(watched, mon
         # Compared on a copy: git looking at the repository itself writes its index, which the next run would see.
         copy = tmp_path / f"copy-{len(copies)}"
         copies.append(shutil.copytree(repo.root, copy, symlinks=True, ignore=shutil.ignore_patterns(".cicatext")))
-        assert found == validate(Repository(copy), use_cache=False)
+        with monkeypatch.context() as unwatched:
+            unwatched.setenv("CICATEXT_WATCH", "0")  # the copy's own run starts no watcher of its own
+            assert found == validate(Repository(copy), use_cache=False)
         return found
 
     check(expect_git=False)
