@@ -29,8 +29,18 @@ def _read_umask() -> int:
     return umask
 
 
-_UMASK = _read_umask()
-"""The umask, read once: a new file gets the mode git or an editor would give it (0o666 less this)."""
+_umask: tuple[int, int] | None = None
+"""The process that read the umask, and the umask it read."""
+
+
+def umask() -> int:
+    """The umask: a new file gets the mode git or an editor would give it (0o666 less this). Read once in each
+    process, not as the module is imported: a warm process's fork takes the umask of the program it runs for."""
+    global _umask
+    if _umask is None or _umask[0] != os.getpid():
+        _umask = (os.getpid(), _read_umask())
+    return _umask[1]
+
 
 SETTLED_NS = 2_000_000_000
 """How old (ns) a modification time must be to be trusted to change with the next write.
@@ -140,7 +150,7 @@ def write_atomic(path: Path, data: str | bytes, *, executable: bool | None = Non
         found = None
         path.parent.mkdir(parents=True, exist_ok=True)
     # Read, write and execute bits only: a set-id bit is not carried to new content.
-    mode = found.st_mode & 0o777 if found is not None and stat.S_ISREG(found.st_mode) else 0o666 & ~_UMASK
+    mode = found.st_mode & 0o777 if found is not None and stat.S_ISREG(found.st_mode) else 0o666 & ~umask()
     if executable is not None:
         mode = (mode | (mode & 0o444) >> 2) if executable else mode & ~0o111
     fd, temp = tempfile.mkstemp(prefix=TEMP_PREFIX, dir=path.parent)

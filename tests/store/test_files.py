@@ -25,7 +25,7 @@ def test_a_new_file_gets_the_mode_of_the_umask(tmp_path):
 
     write_atomic(tmp_path / "new.txt", "text\n")
     # The umask as it was when cicatext started (read once, as for a command).
-    assert mode(tmp_path / "new.txt") == 0o666 & ~files._UMASK
+    assert mode(tmp_path / "new.txt") == 0o666 & ~files.umask()
     assert (tmp_path / "new.txt").read_text() == "text\n"
 
 
