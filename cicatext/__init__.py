@@ -7,8 +7,7 @@ repository; docs/api.md shows them at work. They are loaded on first use, so
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+TYPE_CHECKING = False  # typing's own flag, without importing typing: every command starts here
 
 __version__ = "0.1.0"
 
@@ -57,12 +56,14 @@ if TYPE_CHECKING:
     from cicatext.store.validation.validate import validate
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     """A public name, imported from its module the first time it is asked for."""
     module = _PUBLIC.get(name)
     if module is None:
         raise AttributeError(f"module 'cicatext' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
     globals()[name] = value
     return value
 

@@ -15,9 +15,7 @@ but the standard library and is run without site packages (`python -I -S`),
 so that starting it costs little.
 """
 
-import hashlib
 import os
-import socket
 import stat
 import sys
 
@@ -31,7 +29,8 @@ RETRY_AFTER = 86_400
 
 
 def own_folder(base: str, make: bool = False) -> str | None:
-    """The user's folder for watchers' sockets in `base` (made with `make`); None when it is not the user's alone."""
+    """The user's folder for sockets in `base` (the watchers' and the warm process's), made with `make`; None when
+    it is not the user's alone."""
     folder = os.path.join(base, f"cicatext-{os.getuid()}")
     if make:
         try:
@@ -52,6 +51,8 @@ def own_folder(base: str, make: bool = False) -> str | None:
 def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str | None:
     """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, in the temporary folder
     (`TMPDIR`, or `/tmp` when that path would be too long for a socket); None when there is no safe place for it."""
+    import hashlib
+
     name = hashlib.sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
     for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
         if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
@@ -92,6 +93,8 @@ def unframed(received: bytes) -> bytes | None:
 
 def answers(path: str) -> bool:
     """Whether a watcher answers on the socket `path`."""
+    import socket
+
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
         try:
             probe.connect(path)
@@ -105,6 +108,8 @@ def main(argv: list[str]) -> int:
     answer = EVERYTHING
     path = address(".git")
     if path is not None:
+        import socket
+
         try:
             with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
                 connection.settimeout(TIMEOUT)
