@@ -1,5 +1,5 @@
 """Run the command line as `python -m cicatext`."""
 
-from cicatext.cli.main import main
+from cicatext.cli.launch import main
 
 raise SystemExit(main())

@@ -18,6 +18,9 @@ os.environ.update(
     GIT_CONFIG_NOSYSTEM="1",
 )
 os.environ.pop("GIT_DIR", None)
+# Commands the tests run as programs run in a process of their own, and start no warm process that would outlive
+# the tests; tests/test_warm.py turns it on where it is tested.
+os.environ["CICATEXT_WARM"] = "0"
 
 # Property tests explore new examples on every local run; under CI (`CI` set, as `.ci/run` does) they
 # run a fixed set, the same on every run, so that a push is judged on its own change. A failure found

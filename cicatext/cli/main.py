@@ -27,6 +27,7 @@ COMMANDS = {
     **dict.fromkeys(("init", "validate", "import", "demo", "watch"), "repo_cmds"),
     **dict.fromkeys(("server", "serve", "keys", "verify", "confidential"), "trust_cmds"),
     **dict.fromkeys(("tui", "search"), "tui_cmds"),
+    "warm": "program_cmds",
 }
 
 
@@ -36,7 +37,7 @@ def command_modules() -> list[str]:
 
     package = importlib.import_module("cicatext.cli")
     return [info.name for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name)
-            if info.name not in ("main", "output")]
+            if info.name.endswith("_cmds")]
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:

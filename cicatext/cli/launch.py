@@ -1,0 +1,261 @@
+"""How the `cicatext` program starts: its quick commands in the user's warm process when one answers, else here.
+
+Python's start and the imports a command needs cost more than the work of a
+quick command (a diff of two rounds: about 60 ms of imports before 80 ms of
+work). A *warm process* (`cicatext.cli.warm`) holds those imports done: for
+each quick command (`WARM_COMMANDS`) this program sends it the arguments,
+the environment, the working folder, the umask and its own standard input,
+output and error, and the warm process runs the command in a fresh fork of
+itself, writing straight to this program's output. This program waits,
+passes on the signals it gets, and exits with the command's exit code.
+
+A warm process serves only programs that would have imported the same code
+the same way (`warm_key`): the same interpreter and flags, the same
+cicatext files and installed packages, the same environment apart from the
+variables read only while a command runs (`PASSED`). When none answers,
+the command runs here, and a warm process is started for the next one.
+`CICATEXT_WARM=0` turns all of this off.
+
+Only the standard library's smallest modules are imported here before the
+command is known to run in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+WARM_COMMANDS = frozenset({
+    "brackets", "check", "clean", "coordinators", "deadlines", "diff", "diff-driver", "diff-textconv", "log",
+    "search", "stats", "translations", "validate",
+})
+"""The commands run in a warm process: those that only read (or keep their caches) and never ask at a terminal.
+Commands that commit, sign, serve a shared repository or open the UI always run in a process of their own."""
+
+PASSED = ("PWD", "OLDPWD", "SHLVL", "_", "COLUMNS", "LINES", "TMUX_PANE", "WINDOWID", "TERM_SESSION_ID")
+PASSED_PREFIXES = ("CICATEXT_", "SSH_", "GIT_")
+"""Environment variables no import reads (cicatext reads its own, and git's, while a command runs): a warm process
+serves programs whose values differ. `GIT_PYTHON_` variables, read as GitPython is imported, are not among them."""
+
+CONNECT_TIMEOUT = 2.0
+REFUSED = ".refused"
+"""Beside a socket's name: a warm process started for that name could not serve it (it found other code)."""
+
+
+def main() -> int:
+    """Run the command line: in a warm process when the command is quick and one answers, else here."""
+    argv = sys.argv[1:]
+    quick = bool(argv) and argv[0] in WARM_COMMANDS and os.environ.get("CICATEXT_WARM") != "0"
+    if quick:
+        key = warm_key()
+        code = run_warm(argv, key)
+        if code is not None:
+            return code
+    from cicatext.cli.main import main as run_here
+
+    try:
+        return run_here()
+    finally:
+        if quick:
+            start_warm(key)
+
+
+def warm_key() -> bytes:
+    """What a warm process must share with this program to run its commands as this program would."""
+    import cicatext
+
+    package = os.path.dirname(os.path.abspath(cicatext.__file__))
+    fields = [sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions), repr(sys._xoptions),
+              str(os.getuid()), package, *_stamps(package)]
+    # The first entry of the path is this program's folder (or, run with -m, the working folder): not compared.
+    fields += [f"{entry}@{_mtime(entry)}" for entry in sys.path[1:]]
+    key = [field.encode("utf-8", "surrogateescape") for field in fields]
+    key += [b"%s=%s" % (name, value) for name, value in sorted(os.environb.items()) if not _passed(name)]
+    return b"\0".join(key)
+
+
+def _passed(name: bytes) -> bool:
+    text = name.decode("utf-8", "surrogateescape")
+    return text in PASSED or (text.startswith(PASSED_PREFIXES) and not text.startswith("GIT_PYTHON_"))
+
+
+def _stamps(folder: str) -> list[str]:
+    """Each file of the package with its size and time, so that a warm process never runs other code."""
+    stamps = []
+    pending = [folder]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        pending.append(entry.path)
+                    continue
+                found = entry.stat()
+                stamps.append(f"{entry.path[len(folder):]}:{found.st_size}:{found.st_mtime_ns}")
+    return sorted(stamps)
+
+
+def _mtime(path: str) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return 0
+
+
+def address(key: bytes, *, make: bool = False) -> str | None:
+    """The warm process's socket for programs of this key; None when the user has no safe folder for it."""
+    import zlib
+
+    from cicatext.store.watch.hook import own_folder
+
+    name = f"warm-{zlib.crc32(key):08x}-{zlib.adler32(key):08x}.sock"
+    for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
+        if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
+            folder = own_folder(base, make)
+            return os.path.join(folder, name) if folder is not None else None
+    return None
+
+
+def field(data: bytes) -> bytes:
+    """One field of a message: its length, a colon, the bytes."""
+    return b"%d:%s" % (len(data), data)
+
+
+def run_warm(argv: list[str], key: bytes) -> int | None:
+    """The exit code of the command run by the warm process; None when none answers or it will not run it."""
+    import _signal
+    import _socket
+
+    path = address(key)
+    if path is None or not os.path.exists(path):
+        return None
+    try:
+        here = os.open(".", os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None  # the working folder is gone or unreadable: run here, where the command says so
+    connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    waiting = _Waiting()
+    handlers = {number: _signal.signal(number, waiting.forward) for number in FORWARDED}
+    try:
+        try:
+            connection.settimeout(CONNECT_TIMEOUT)
+            connection.connect(path)
+            if not same_user(connection):
+                return None
+            mask = os.umask(0o022)
+            os.umask(mask)
+            args = [os.fsencode(arg) for arg in sys.argv[:1] + argv]
+            fields = [b"run", key, b"%d" % mask, b"%d" % len(args), *args]
+            fields += [b"%s=%s" % pair for pair in os.environb.items()]
+            message = b"".join(map(field, fields))
+            message = b"%d\n" % len(message) + message
+            descriptors = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2, here))
+            sent = connection.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, descriptors)])
+            if sent < len(message):
+                connection.sendall(message[sent:])
+            connection.settimeout(None)
+        except OSError:
+            return None
+        finally:
+            os.close(here)
+        return waiting.wait(connection)
+    finally:
+        connection.close()
+        for number, handler in handlers.items():
+            _signal.signal(number, handler)
+        waiting.end()
+
+
+FORWARDED = (2, 15, 1, 3)
+"""The signals passed on to the command's process: SIGINT, SIGTERM, SIGHUP, SIGQUIT."""
+
+
+def same_user(connection) -> bool:
+    """Whether the process at the other end of the socket is this user's."""
+    import _socket
+
+    credentials = connection.getsockopt(_socket.SOL_SOCKET, _socket.SO_PEERCRED, 12)
+    return int.from_bytes(credentials[4:8], sys.byteorder) == os.getuid()
+
+
+class _Waiting:
+    """This program's side of a command run in the warm process: its process, and the signals passed on to it."""
+
+    def __init__(self) -> None:
+        self.pid = 0
+        self.signals: list[int] = []
+        self.killed = False
+
+    def forward(self, number: int, frame: object) -> None:
+        self.signals.append(number)
+        if self.pid:
+            os.kill(self.pid, number)
+
+    def wait(self, connection) -> int | None:
+        """The command's exit code. The warm process first says the command's process (`P<pid>`), or that it will
+        not run it (`K`); then the exit code (`E<code>`). None when nothing was run."""
+        received = b""
+        while True:
+            line, newline, rest = received.partition(b"\n")
+            if not newline:
+                try:
+                    chunk = connection.recv(256)
+                except OSError:
+                    chunk = b""
+                if not chunk:
+                    break
+                received += chunk
+                continue
+            received = rest
+            if line == b"K" and not self.pid:
+                return None
+            if line.startswith(b"P") and line[1:].isdigit() and not self.pid:
+                self.pid = int(line[1:])
+                for number in self.signals:  # signals that came before the process was known
+                    os.kill(self.pid, number)
+            elif line.startswith(b"E") and line[1:].lstrip(b"-").isdigit() and self.pid:
+                return int(line[1:])
+        if not self.pid:
+            return None
+        self.killed = bool(self.signals)
+        if not self.killed:
+            print("cicatext: the warm process ended the command without its exit code; run it again with "
+                  "CICATEXT_WARM=0 to run it in a process of its own", file=sys.stderr)
+        return 1
+
+    def end(self) -> None:
+        """End as the command's process did when it ended on a signal passed on to it."""
+        if self.killed:
+            import _signal
+
+            _signal.signal(self.signals[-1], _signal.SIG_DFL)
+            os.kill(os.getpid(), self.signals[-1])
+
+
+def _answers(path: str) -> bool:
+    """Whether a process listens on the socket `path` (one left by a process that ended answers no more)."""
+    import _socket
+
+    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+def start_warm(key: bytes) -> None:
+    """Start a warm process for programs of this key, unless one answers or there is no safe folder for it."""
+    path = address(key, make=True)
+    if path is None or os.path.exists(path + REFUSED) or _answers(path):
+        return
+    import subprocess
+
+    try:
+        subprocess.Popen([sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "cicatext.cli.warm", path],
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                         cwd="/", start_new_session=True)
+    except OSError:
+        pass
