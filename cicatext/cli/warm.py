@@ -41,26 +41,6 @@ LEARNED_PACKAGES = frozenset({"cicatext", "ruamel", "rapidfuzz", "jsonschema", "
 """The packages (with the standard library) whose modules a warm process imports when a command did: none that
 starts threads or reads the terminal. The UI's are not among them."""
 
-# Three paragraphs of a draft, in two rounds and a Chair's renumbered text: the warm process compares them once as
-# it starts, repeated past the size from which texts are read lazily, so that the patterns a comparison compiles
-# and the code it runs most are ready in every fork, as in a process that has compared texts before.
-_BEFORE = ("*Recalling* the Declaration on [cultural and religious] (-CHN) exchanges among Member States,",
-           "*Decides* to hold [the next meeting] (+IRAN) in [Astana] (+KAZ) [Baku] (+AZER) in 2025,",
-           "*Requests* the Secretariat to report on [intercultural exchanges] (+IRAN) (AZER tcb) and 合作 by May,")
-_AFTER_ROUND = ("*Recalling* the Declaration on [cultural] (-CHN) exchanges among Member States,",
-                "*Decides* to hold the next meeting in [Astana] (+KAZ, +RUS) [Baku] (+AZER) in 2025,",
-                "*Requests* the Secretariat to report on [intercultural exchanges] (+IRAN) and 合作 by June,")
-_AFTER_CHAIR = ("*Requests* the Secretariat to report on intercultural exchanges and 合作 by June,",
-                "*Recalls* the Declaration on [cultural and religious] (-CHN) exchanges among all Member States,",
-                "*Decides* to hold its next meeting in [Astana] (+KAZ) in 2026,")
-_REPEATS = 600
-
-
-def _draft_text(paragraphs: tuple[str, ...], every: int = 1) -> str:
-    """The draft: paragraph after paragraph, every `every`-th from `paragraphs`, the others from `_BEFORE`."""
-    return "\n\n".join(f"{{#op{number}}} {number}. {(_BEFORE, paragraphs)[number % every == 0][number % 3]} "
-                         f"({number})" for number in range(1, _REPEATS + 1)) + "\n"
-
 
 def serve(path: str) -> int:
     """Serve commands on the socket `path` until idle, stopped or outdated; the exit code."""
@@ -81,7 +61,6 @@ def serve(path: str) -> int:
     except OSError:
         return 0  # another warm process serves this socket, or is starting to
     _preload(PRELOAD)
-    _warm_up()
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if os.path.lexists(path):
         os.unlink(path)  # left by a warm process that did not end well (the lock is ours)
@@ -144,20 +123,6 @@ def _preload(names) -> None:
             import_module(name)
         except Exception:  # noqa: BLE001 - a module that fails to import is imported by the command, which says why
             pass
-
-
-def _warm_up() -> None:
-    """Compare two rounds of a short text as the diff does, its output made and dropped."""
-    try:
-        from cicatext.notation.bracket_diff import diff_drafts, marked_words
-        from cicatext.notation.reader import read
-
-        before = _draft_text(_BEFORE)
-        for after in (_draft_text(_AFTER_ROUND, 4), _draft_text(_AFTER_CHAIR)):
-            for change in diff_drafts(read(before).draft, read(after).draft, texts=(before, after)):
-                change.summary(), change.to_json(), marked_words(change.words, 3)
-    except Exception:  # noqa: BLE001 - a warm-up that fails leaves the first command to do it
-        pass
 
 
 def _import_learned(learned: int) -> None:
