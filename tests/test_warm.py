@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -49,13 +51,15 @@ COMMANDS = [
 
 
 @pytest.fixture
-def warm_env(tmp_path):
-    """The environment of programs whose warm process is the test's own; it is stopped as the test ends."""
-    environment = {**os.environ, "TMPDIR": str(tmp_path / "t"), "CICATEXT_WARM_IDLE": "120"}
+def warm_env():
+    """The environment of programs whose warm process is the test's own, its socket in a temporary folder of the
+    test's (short enough for a socket's path); it is stopped as the test ends."""
+    folder = tempfile.mkdtemp(prefix="cicatext-warm-test-", dir="/tmp")
+    environment = {**os.environ, "TMPDIR": folder, "CICATEXT_WARM_IDLE": "120"}
     environment.pop("CICATEXT_WARM")
-    (tmp_path / "t").mkdir()
     yield environment
     _ask(environment, "S")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _program(args, cwd, environment, **options) -> subprocess.CompletedProcess:
@@ -77,6 +81,9 @@ def _start(environment, cwd) -> dict:
     assert started.returncode == 0, started.stderr
     said = _ask(environment)
     assert said is not None
+    # Its socket is in the test's own temporary folder.
+    ours = next(p for p in json.loads(started.stdout)["processes"] if p["serves_this_program"])
+    assert ours["socket"].startswith(environment["TMPDIR"] + "/cicatext-")
     return said
 
 

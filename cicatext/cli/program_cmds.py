@@ -27,7 +27,7 @@ def run_warm(args: argparse.Namespace) -> int:
     from cicatext.errors import UsageError
 
     key = launch.warm_key()
-    ours = launch.address(key)
+    ours = launch.address(key, make=args.action == "start")
     off = os.environ.get("CICATEXT_WARM") == "0"
     if args.action == "start":
         if off:

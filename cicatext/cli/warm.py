@@ -322,11 +322,13 @@ def _run_command() -> int:
     return code
 
 
-def ask(path: str, question: bytes = b"?") -> dict | None:
+def ask(path: str | None, question: bytes = b"?") -> dict | None:
     """What the warm process on the socket `path` says of itself (`?`), or as it stops (`S`); None when none
     answers there."""
     import socket
 
+    if path is None:
+        return None
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
             connection.settimeout(5.0)
