@@ -167,7 +167,8 @@ def test_no_watcher_is_started_while_the_last_one_was_refused(demo_repo, monkeyp
 
 def test_the_watch_command_starts_says_and_stops(demo_repo, monkeypatch, capsys):
     """`cicatext watch start` waits until the watcher answers; `status --json` says what it watches and that git
-    asks it (from `CICATEXT_WATCH_FROM` files); `stop` leaves no socket; a second repository is one too many."""
+    asks it (from `CICATEXT_WATCH_FROM` files); `stop` leaves no socket and no lock file; a second repository is
+    one too many."""
     from cicatext.cli.main import main
 
     monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
@@ -184,6 +185,11 @@ def test_the_watch_command_starts_says_and_stops(demo_repo, monkeypatch, capsys)
         assert main(["watch", "stop", root]) == 0
     assert "no watcher" in capsys.readouterr().out
     assert not Path(address(str(demo_repo.root / ".git"))).exists()
+    lock = Path(address(str(demo_repo.root / ".git"), ".lock"))
+    deadline = time.monotonic() + 10
+    while lock.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # the watcher removes it as it ends, after its socket
+    assert not lock.exists()
     assert main(["watch", "stop", root, root]) == 2
     assert "takes one repository" in capsys.readouterr().err
 

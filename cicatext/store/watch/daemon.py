@@ -326,6 +326,8 @@ def serve(root: Path, idle: float) -> int:
             server.close()
             _remove(Path(socket_path))
         _remove(state)
+        # Removed while still held, so that lock files do not pile up, one for every repository ever watched.
+        _remove(Path(address(str(git_dir), ".lock")))
         os.close(lock)
 
 
