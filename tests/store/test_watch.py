@@ -37,14 +37,36 @@ def watched(demo_repo, monkeypatch):
 
 
 def _stop_any(root: Path) -> None:
-    """Stop whatever watcher a test left for `root` (one a validate started in the background)."""
+    """Stop whatever watcher a test left for `root`: one a validate started in the background, also one still
+    starting as the running one stopped (found by its command line), so that none outlives the test."""
     client.stop(root)
-    state = address(str(root / ".git"), ".json")
-    if state and Path(state).exists():
-        try:
-            os.kill(json.loads(Path(state).read_text(encoding="utf-8"))["pid"], signal.SIGTERM)
-        except (OSError, ValueError, KeyError):
-            pass
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        left = [pid for pid in _watchers_of(root) if _terminate(pid)]
+        if not left:
+            return
+        time.sleep(0.1)
+
+
+def _watchers_of(root: Path) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                words = (entry / "cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if b"cicatext.store.watch.daemon" in words and os.fsencode(str(root)) in words:
+                found.append(int(entry.name))
+    return found
+
+
+def _terminate(pid: int) -> bool:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except OSError:
+        return False
+    return True
 
 
 def _wait_for(condition, seconds: float = 20.0) -> None:
