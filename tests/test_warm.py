@@ -292,3 +292,22 @@ def test_a_warm_process_killed_is_replaced(demo_repo, warm_env):
     while _ask(warm_env) is None and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _ask(warm_env)["pid"] != said["pid"]
+
+
+def test_warm_start_says_why_none_could_start(tmp_path, warm_env):
+    """A warm process that cannot start says why beside its socket; `cicatext warm start` prints it, exit 1, and no
+    program starts one again for that socket until `warm start` is asked for."""
+    path = subprocess.run([sys.executable, "-c", "from cicatext.cli import launch\n"
+                           "print(launch.address(launch.warm_key(), make=True))"],
+                          env=warm_env, capture_output=True, text=True, check=True).stdout.strip()
+    os.mkdir(path + ".lock")  # where its lock file would be: it cannot start
+    done = _program(["warm", "start"], tmp_path, warm_env)
+    assert done.returncode == 1
+    assert "no warm process could start: it could not start: IsADirectoryError" in done.stderr.decode()
+    said = (tmp_path / "said.json")
+    said.write_bytes(open(path + launch.REFUSED, "rb").read())
+    assert _program(["check", "-"], tmp_path, warm_env, input=b"a\n").returncode == 0
+    time.sleep(1.0)
+    assert not os.path.exists(path)
+    # No other attempt was made: one would have written its own reason, at its own time.
+    assert open(path + launch.REFUSED, "rb").read() == said.read_bytes()

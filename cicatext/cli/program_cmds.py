@@ -36,7 +36,10 @@ def run_warm(args: argparse.Namespace) -> int:
         if ours is None:
             raise UsageError("there is no folder of this user's alone for the warm process's socket",
                              hint="set TMPDIR to a folder only you may write to")
-        warm.start(key)
+        if warm.start(key) is None:
+            why = warm.refused(ours)
+            print(f"cicatext: no warm process could start: {why or 'it did not answer within 30 seconds'}",
+                  file=sys.stderr)
     stopped = []
     if args.action == "stop":
         stopped = [said for _, said in ((path, warm.ask(path, b"S")) for path, _ in warm.running()) if said]

@@ -53,33 +53,37 @@ def serve(path: str) -> int:
     key = launch.warm_key()
     if launch.address(key, make=True) != path:
         # Started for other code than this process has: say so, so that no program starts one for it again.
-        _write_refused(path)
+        _write_refused(path, "it was started for other code or settings than its own")
         return 1
     lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return 0  # another warm process serves this socket, or is starting to
+    try:
+        idle = float(os.environ.get("CICATEXT_WARM_IDLE") or IDLE)
+    except ValueError:
+        idle = IDLE
     _preload(PRELOAD)
+    learned, tell = os.pipe()
+    os.set_blocking(learned, False)
+    state = {"pid": os.getpid(), "started": time.time(), "served": 0, "last": time.time(), "idle": idle,
+             "python": sys.executable, "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+             "descriptors": (lock, learned)}
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda number, frame: stopping.append(number))
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forks are reaped by the kernel
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if os.path.lexists(path):
         os.unlink(path)  # left by a warm process that did not end well (the lock is ours)
     listener.bind(path)
-    os.chmod(path, 0o600)
-    listener.listen(64)
     bound = os.stat(path).st_ino
-    learned, tell = os.pipe()
-    os.set_blocking(learned, False)
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda number, frame: stopping.append(number))
-    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forks are reaped by the kernel
-    state = {"pid": os.getpid(), "started": time.time(), "served": 0, "last": time.time(),
-             "idle": float(os.environ.get("CICATEXT_WARM_IDLE") or IDLE), "python": sys.executable,
-             "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "descriptors": (lock, learned)}
-    gc.collect()
-    gc.freeze()
-    looked = time.monotonic()
     try:
+        os.chmod(path, 0o600)
+        listener.listen(64)
+        gc.collect()
+        gc.freeze()
+        looked = time.monotonic()
         while not stopping:
             left = state["idle"] - (time.time() - state["last"])
             if left <= 0:
@@ -109,10 +113,24 @@ def serve(path: str) -> int:
     return 0
 
 
-def _write_refused(path: str) -> None:
+def _write_refused(path: str, why: str) -> None:
+    """Say beside the socket why no warm process serves it: no program starts one for it again, and `warm start`
+    says why."""
+    from pathlib import Path
+
     from cicatext.store.files import write_json_quietly
 
-    write_json_quietly(path + launch.REFUSED, {"at": time.time(), "why": "the program's code or packages differ"})
+    write_json_quietly(Path(path + launch.REFUSED), {"at": time.time(), "why": why})
+
+
+def refused(path: str) -> str | None:
+    """Why the last warm process started for the socket `path` could not serve it; None when none said so."""
+    from pathlib import Path
+
+    from cicatext.store.files import read_json
+
+    said = read_json(Path(path + launch.REFUSED))
+    return str(said.get("why")) if isinstance(said, dict) else None
 
 
 def _preload(names) -> None:
@@ -384,5 +402,15 @@ def start(key: bytes, wait: float = 30.0) -> dict | None:
     return None
 
 
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        return 2
+    try:
+        return serve(argv[0])
+    except Exception as error:  # noqa: BLE001 - said beside the socket, so that it is not started again and again
+        _write_refused(argv[0], f"it could not start: {type(error).__name__}: {error}")
+        return 1
+
+
 if __name__ == "__main__":
-    sys.exit(serve(sys.argv[1]) if len(sys.argv) == 2 else 2)
+    sys.exit(main(sys.argv[1:]))
