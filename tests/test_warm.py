@@ -311,3 +311,15 @@ def test_warm_start_says_why_none_could_start(tmp_path, warm_env):
     assert not os.path.exists(path)
     # No other attempt was made: one would have written its own reason, at its own time.
     assert open(path + launch.REFUSED, "rb").read() == said.read_bytes()
+
+
+def test_a_refusal_is_tried_again_after_a_day(tmp_path, monkeypatch):
+    """A warm process's refusal stops programs from starting another for a day only."""
+    path = str(tmp_path / "warm-test.sock")
+    with open(path + launch.REFUSED, "w") as said:
+        said.write("{}")
+    assert launch._refused_lately(path)
+    old = time.time() - launch.RETRY_AFTER - 60
+    os.utime(path + launch.REFUSED, (old, old))
+    assert not launch._refused_lately(path)
+    assert not launch._refused_lately(str(tmp_path / "other.sock"))

@@ -39,7 +39,9 @@ serves programs whose values differ. `GIT_PYTHON_` variables, read as GitPython 
 
 CONNECT_TIMEOUT = 2.0
 REFUSED = ".refused"
-"""Beside a socket's name: a warm process started for that name could not serve it (it found other code)."""
+"""Beside a socket's name: why a warm process started for that name could not serve it; none is started for it
+again for `RETRY_AFTER` seconds (or until `cicatext warm start`)."""
+RETRY_AFTER = 86_400
 
 
 def main() -> int:
@@ -232,6 +234,15 @@ class _Waiting:
             os.kill(os.getpid(), self.signals[-1])
 
 
+def _refused_lately(path: str) -> bool:
+    import time
+
+    try:
+        return os.stat(path + REFUSED).st_mtime > time.time() - RETRY_AFTER
+    except OSError:
+        return False
+
+
 def _answers(path: str) -> bool:
     """Whether a process listens on the socket `path` (one left by a process that ended answers no more)."""
     import _socket
@@ -249,7 +260,7 @@ def _answers(path: str) -> bool:
 def start_warm(key: bytes) -> None:
     """Start a warm process for programs of this key, unless one answers or there is no safe folder for it."""
     path = address(key, make=True)
-    if path is None or os.path.exists(path + REFUSED) or _answers(path):
+    if path is None or _refused_lately(path) or _answers(path):
         return
     import subprocess
 
