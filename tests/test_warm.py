@@ -313,7 +313,7 @@ def test_warm_start_says_why_none_could_start(tmp_path, warm_env):
     assert open(path + launch.REFUSED, "rb").read() == said.read_bytes()
 
 
-def test_a_refusal_is_tried_again_after_a_day(tmp_path, monkeypatch):
+def test_a_refusal_is_tried_again_after_a_day(tmp_path):
     """A warm process's refusal stops programs from starting another for a day only."""
     path = str(tmp_path / "warm-test.sock")
     with open(path + launch.REFUSED, "w") as said:
