@@ -51,9 +51,12 @@ def own_folder(base: str, make: bool = False) -> str | None:
 def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str | None:
     """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, in the temporary folder
     (`TMPDIR`, or `/tmp` when that path would be too long for a socket); None when there is no safe place for it."""
-    import hashlib
+    try:
+        from _sha1 import sha1  # what hashlib gives, without loading OpenSSL: the hook runs at every git status
+    except ImportError:
+        from hashlib import sha1
 
-    name = hashlib.sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
+    name = sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
     for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
         if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
             folder = own_folder(base, make)
@@ -108,19 +111,21 @@ def main(argv: list[str]) -> int:
     answer = EVERYTHING
     path = address(".git")
     if path is not None:
-        import socket
+        import _socket  # the socket module's own class, without the module's imports (enum and more)
 
+        connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
         try:
-            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
-                connection.settimeout(TIMEOUT)
-                connection.connect(path)
-                connection.sendall(f"2 {token}\n".encode("utf-8", "surrogateescape"))
-                parts = []
-                while chunk := connection.recv(1 << 16):
-                    parts.append(chunk)
-                answer = unframed(b"".join(parts)) or EVERYTHING
+            connection.settimeout(TIMEOUT)
+            connection.connect(path)
+            connection.sendall(f"2 {token}\n".encode("utf-8", "surrogateescape"))
+            parts = []
+            while chunk := connection.recv(1 << 16):
+                parts.append(chunk)
+            answer = unframed(b"".join(parts)) or EVERYTHING
         except OSError:
             pass
+        finally:
+            connection.close()
     sys.stdout.buffer.write(answer)
     return 0
 
