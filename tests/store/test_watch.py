@@ -411,3 +411,17 @@ def test_one_watcher_a_repository_and_none_without_a_safe_place(demo_repo, monke
     monkeypatch.setenv("CICATEXT_WATCH_FROM", "1")
     assert client.git_options(demo_repo.root) == () and client.start(demo_repo.root) is None
     shutil.rmtree(unsafe)
+
+
+def test_starting_a_watcher_warns_of_nothing(demo_repo):
+    """With Python's warnings shown (`-X dev`), a validate that starts a watcher prints no warning of a process
+    left running."""
+    environment = {**os.environ, "CICATEXT_WATCH_FROM": "1", "CICATEXT_WATCH_IDLE": "120"}
+    environment.pop("CICATEXT_WATCH", None)
+    try:
+        done = subprocess.run([sys.executable, "-X", "dev", "-m", "cicatext", "validate"], cwd=demo_repo.root,
+                              env=environment, capture_output=True, check=False)
+        assert done.returncode == 0 and b"Warning" not in done.stderr, done.stderr
+        _wait_for(lambda: client.answering(demo_repo.root))
+    finally:
+        _stop_any(demo_repo.root)

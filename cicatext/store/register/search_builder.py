@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError
+from cicatext.store.background import start_detached
 from cicatext.store.register.search_file import (
     BuildRunning,
     build_lock,
@@ -46,9 +47,7 @@ def start(repo: Repository) -> subprocess.Popen | None:
     package_parent = str(Path(__file__).resolve().parents[3])
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
-    return subprocess.Popen([sys.executable, "-m", __name__, str(repo.root)], cwd=repo.root, env=environment,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, close_fds=True)
+    return start_detached([sys.executable, "-m", __name__, str(repo.root)], cwd=repo.root, env=environment)
 
 
 def build(repo: Repository) -> bool:

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from cicatext.store.background import start_detached
 from cicatext.store.files import read_json
 from cicatext.store.watch.hook import (
     RETRY_AFTER,
@@ -85,9 +86,8 @@ def start(root: Path) -> subprocess.Popen | None:
     environment = dict(os.environ)
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
     try:
-        return subprocess.Popen([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd="/",
-                                env=environment, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL, start_new_session=True, close_fds=True)
+        return start_detached([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd="/",
+                              env=environment)
     except OSError:
         return None
 
