@@ -50,7 +50,8 @@ def own_folder(base: str, make: bool = False) -> str | None:
 
 def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str | None:
     """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, in the temporary folder
-    (`TMPDIR`, or `/tmp` when that path would be too long for a socket); None when there is no safe place for it."""
+    (`TMPDIR`, or `/tmp` when that path would be too long for a socket or TMPDIR is relative); None when there is
+    no safe place for it."""
     try:
         from _sha1 import sha1  # what hashlib gives, without loading OpenSSL: the hook runs at every git status
     except ImportError:
@@ -58,6 +59,8 @@ def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str |
 
     name = sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
     for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
+        if not os.path.isabs(base):
+            continue  # a relative TMPDIR names another folder from each working folder: /tmp then
         if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
             folder = own_folder(base, make)
             return os.path.join(folder, name) if folder is not None else None
