@@ -105,7 +105,8 @@ def _help_commands() -> list[list[str]]:
 def _run(command: list[str], repo: Path, home: Path) -> str:
     """One step: run it, and return what a user saw, the repository folder written as <REPO>."""
     env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "CICATEXT_"))}, **ENV,
-           "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache")}
+           "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CACHE_HOME": str(home / "cache"),
+           "CICATEXT_WARM": "0"}
     if command[0] == "@edit":
         path, old, new = repo / command[1], command[2], command[3]
         text = path.read_text(encoding="utf-8")

@@ -67,9 +67,10 @@ def _program(args, cwd, environment, **options) -> subprocess.CompletedProcess:
                           check=False, **options)
 
 
-def _ask(environment, question="?") -> dict | None:
-    """What the warm process serving programs of this environment says (`S`: as it stops); None when none does."""
-    done = subprocess.run([sys.executable, "-c", "import json, sys\nfrom cicatext.cli import launch, warm\n"
+def _ask(environment, question="?", flags=()) -> dict | None:
+    """What the warm process serving programs of this environment (and Python `flags`) says (`S`: as it stops);
+    None when none does."""
+    done = subprocess.run([sys.executable, *flags, "-c", "import json, sys\nfrom cicatext.cli import launch, warm\n"
                            "path = launch.address(launch.warm_key())\n"
                            "print(json.dumps(warm.ask(path, sys.argv[1].encode()) if path else None))", question],
                           env=environment, capture_output=True, text=True, check=True)
@@ -240,14 +241,12 @@ def test_a_request_of_another_key_is_not_run(demo_repo, warm_env):
     _start(warm_env, demo_repo.root)
     path = json.loads(_program(["warm", "--json"], demo_repo.root, warm_env).stdout)["processes"]
     path = next(p["socket"] for p in path if p["serves_this_program"])
-    fields = [b"run", b"another key", b"18", b"2", b"cicatext", b"validate"]
+    fields = [b"run", b"another key", b"18", b"", b"", b"2", b"cicatext", b"validate"]
     message = b"".join(launch.field(f) for f in fields)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.settimeout(30)
         connection.connect(path)
-        descriptors = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2, 0))
-        connection.sendmsg([b"%d\n" % len(message) + message],
-                           [(socket.SOL_SOCKET, socket.SCM_RIGHTS, descriptors)])
+        connection.sendall(b"%d\n" % len(message) + message)
         assert connection.recv(16) == b"K\n"
     assert _ask(warm_env)["served"] == 1  # forked, and it ran nothing
 
@@ -266,15 +265,23 @@ def test_the_program_reads_what_the_warm_process_says(tmp_path, capsys, answers,
             with connection:
                 connection.recv(1 << 20)
                 connection.sendall(answers)
+                got.append(connection.recv(1))  # the program's go, after `P`
+
+        got = []
 
         thread = threading.Thread(target=answer)
         thread.start()
         with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as program:
             program.connect(path)
             program.sendall(b"x")
-            code = launch._Waiting().wait(program)
+            here = os.open(".", os.O_RDONLY)
+            try:
+                code = launch._Waiting(program).wait(here)
+            finally:
+                os.close(here)
         thread.join(10)
     assert code == expected
+    assert got == ([b"G"] if answers.startswith(b"P") else [b""])
     if answers == b"P1\n":
         assert "ended the command without its exit code" in capsys.readouterr().err
 
@@ -323,3 +330,192 @@ def test_a_refusal_is_tried_again_after_a_day(tmp_path):
     os.utime(path + launch.REFUSED, (old, old))
     assert not launch._refused_lately(path)
     assert not launch._refused_lately(str(tmp_path / "other.sock"))
+
+
+# A program of the test's key that asks its warm process to run any command line, as a hostile program of the same
+# user could; it prints what the warm process answered first.
+_ASK_ANY = """
+import os, socket, sys
+from cicatext.cli import launch
+key = launch.warm_key()
+args = [b"cicatext", *map(os.fsencode, sys.argv[1:])]
+fields = [b"run", key, b"18", b"", b"", b"%d" % len(args), *args] + [b"%s=%s" % p for p in os.environb.items()]
+message = b"".join(map(launch.field, fields))
+with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
+    connection.settimeout(30)
+    connection.connect(launch.address(key))
+    connection.sendall(b"%d\\n" % len(message) + message)
+    print(connection.recv(64).decode().split("\\n")[0][:1])
+"""
+
+
+def test_a_warm_process_runs_no_command_but_the_quick_ones(demo_repo, warm_env, tmp_path):
+    """Asked by a program of its own key to run a command that is not quick (`demo`, which writes a repository),
+    the warm process answers `K` and runs nothing; a quick one it runs."""
+    _start(warm_env, demo_repo.root)
+    target = tmp_path / "made"
+    asked = subprocess.run([sys.executable, "-c", _ASK_ANY, "demo", "--no-tui", "--path", str(target)],
+                           cwd=demo_repo.root, env=warm_env, capture_output=True, text=True, timeout=60, check=True)
+    assert asked.stdout.strip() == "K"
+    time.sleep(1.0)
+    assert not target.exists()
+    asked = subprocess.run([sys.executable, "-c", _ASK_ANY, "validate"], cwd=demo_repo.root, env=warm_env,
+                           capture_output=True, text=True, timeout=60, check=True)
+    assert asked.stdout.strip() == "P"
+
+
+def _forks_of(pid: int) -> list[int]:
+    with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
+        return [int(child) for child in children.read().split()]
+
+
+def _waiting_command(environment, cwd, **options) -> tuple[subprocess.Popen, int]:
+    """`cicatext check -` run warm, waiting for its input; the program and the warm process's fork running it."""
+    server = _ask(environment)["pid"]
+    before = set(_forks_of(server))
+    program = subprocess.Popen([sys.executable, "-m", "cicatext", "check", "-"], cwd=cwd, env=environment,
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **options)
+    deadline = time.monotonic() + 30
+    while not set(_forks_of(server)) - before and time.monotonic() < deadline:
+        time.sleep(0.02)
+    fork = (set(_forks_of(server)) - before).pop()
+    time.sleep(0.3)  # the fork has taken the program's files and waits for its input
+    return program, fork
+
+
+def _state(pid: int) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return None
+
+
+def test_a_signal_the_program_ignores_is_ignored_by_the_command(demo_repo, warm_env):
+    """A program started with SIGINT ignored (as `nohup` or `&` in a script do) is not interrupted by it, warm as
+    cold: the command reads its input to the end."""
+    _start(warm_env, demo_repo.root)
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN))
+    results = []
+    for environment in (warm_env, {**warm_env, "CICATEXT_WARM": "0"}):
+        program = subprocess.Popen([sys.executable, "-m", "cicatext", "check", "-"], cwd=demo_repo.root,
+                                   env=environment, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, preexec_fn=ignore)
+        time.sleep(1.0)
+        program.send_signal(signal.SIGINT)
+        out, err = program.communicate(b"a [b (+CHN) c\n", timeout=30)
+        results.append((program.returncode, out, err))
+    assert results[0] == results[1]
+    assert results[0][0] == 1 and b"never closed" in results[0][2]
+
+
+def test_the_command_ends_when_the_program_is_killed(demo_repo, warm_env):
+    """Killed (SIGKILL, which it cannot pass on), the program leaves no command running in the warm process."""
+    _start(warm_env, demo_repo.root)
+    program, fork = _waiting_command(warm_env, demo_repo.root)
+    program.kill()
+    program.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _state(fork) not in (None, "Z") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _state(fork) in (None, "Z")
+
+
+def test_ctrl_z_stops_the_command_with_the_program(demo_repo, warm_env):
+    """SIGTSTP (Ctrl-Z) stops the command with the program; SIGCONT (`fg`) continues both."""
+    _start(warm_env, demo_repo.root)
+    program, fork = _waiting_command(warm_env, demo_repo.root)
+    program.send_signal(signal.SIGTSTP)
+    deadline = time.monotonic() + 30
+    while (_state(fork), _state(program.pid)) != ("T", "T") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert (_state(fork), _state(program.pid)) == ("T", "T")
+    program.send_signal(signal.SIGCONT)
+    out, err = program.communicate(b"a [b (+CHN) c\n", timeout=30)
+    assert program.returncode == 1 and b"never closed" in err
+
+
+def test_a_stopped_warm_process_does_not_hold_the_program(demo_repo, warm_env):
+    """A warm process that does not answer (stopped) costs the program a moment: it runs the command itself, and
+    the warm process, continued, does not run it again."""
+    said = _start(warm_env, demo_repo.root)
+    cold = _program(["check", "-"], demo_repo.root, {**warm_env, "CICATEXT_WARM": "0"}, input=b"a [b c\n")
+    os.kill(said["pid"], signal.SIGSTOP)
+    try:
+        warm = _program(["check", "-"], demo_repo.root, warm_env, input=b"a [b c\n", timeout=60)
+    finally:
+        os.kill(said["pid"], signal.SIGCONT)
+    _same(cold, warm, ["check", "-"])
+    deadline = time.monotonic() + 30
+    while _forks_of(said["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _forks_of(said["pid"]) == []
+    assert _ask(warm_env)["served"] == 1  # forked once it went on, and the fork gave the command up
+
+
+def test_output_to_a_reader_gone_ends_quietly(demo_repo, warm_env):
+    """Output to a pipe whose reader has gone (`| head -1`) ends the command quietly with exit 0, warm as cold."""
+    _start(warm_env, demo_repo.root)
+    results = []
+    for environment in ({**warm_env, "CICATEXT_WARM": "0"}, warm_env):
+        reading, writing = os.pipe()
+        os.close(reading)
+        done = subprocess.run([sys.executable, "-m", "cicatext", "diff", "HEAD~3", "HEAD", "--json"],
+                              cwd=demo_repo.root, env={**environment, "PYTHONUNBUFFERED": ""}, stdout=writing,
+                              stderr=subprocess.PIPE, timeout=60, check=False)
+        os.close(writing)
+        results.append((done.returncode, done.stderr))
+    assert results == [(0, b""), (0, b"")]
+
+
+def test_the_key_holds_what_the_system_gives_the_program():
+    """Programs with another file limit, priority, set of processors or unbuffered streams (`-u`) have another
+    key: a fork of the warm process would otherwise run with the warm process's."""
+    show = "import zlib\nfrom cicatext.cli import launch\nprint(zlib.crc32(launch.warm_key()))"
+    environment = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+
+    def key(*flags, preexec=None):
+        return subprocess.run([sys.executable, *flags, "-c", show], capture_output=True, text=True, check=True,
+                              preexec_fn=preexec, env=environment).stdout
+
+    import resource
+
+    plain = key()
+    assert key() == plain
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    assert key(preexec=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 64), hard))) != plain
+    assert key(preexec=lambda: os.nice(5)) != plain
+    assert key("-u") != plain
+
+
+def test_a_package_file_that_cannot_be_looked_at_is_named_in_the_key(tmp_path):
+    """A link to nothing in the package (an editor's lock file) is stamped by its name, not a failure."""
+    (tmp_path / "module.py").write_text("A = 1\n")
+    os.symlink(tmp_path / "gone", tmp_path / ".#module.py")
+    assert launch._stamps(str(tmp_path)) == ["/.#module.py:unreadable",
+                                             f"/module.py:6:{(tmp_path / 'module.py').stat().st_mtime_ns}"]
+
+
+def test_a_relative_tmpdir_puts_the_socket_in_tmp(tmp_path, monkeypatch):
+    """A relative TMPDIR names another folder from the program's working folder than from the warm process's
+    (`/`): the socket is in /tmp's folder, for both."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("TMPDIR", "relative")
+    path = launch.address(b"some key", make=True)
+    assert path.startswith(f"/tmp/cicatext-{os.getuid()}/")
+    assert not (tmp_path / "relative").exists()
+
+
+def test_starting_a_warm_process_warns_of_nothing(demo_repo, warm_env):
+    """With Python's warnings shown (`-X dev`), a quick command that starts a warm process prints what it prints
+    without them: no warning of a process left running."""
+    try:
+        done = subprocess.run([sys.executable, "-X", "dev", "-m", "cicatext", "validate"], cwd=demo_repo.root,
+                              env=warm_env, capture_output=True, check=False)
+        assert done.returncode == 0 and b"Warning" not in done.stderr, done.stderr
+        deadline = time.monotonic() + 30
+        while _ask(warm_env, flags=("-X", "dev")) is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _ask(warm_env, flags=("-X", "dev")) is not None
+    finally:
+        _ask(warm_env, "S", flags=("-X", "dev"))

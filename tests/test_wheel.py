@@ -9,10 +9,12 @@ can reach the wheel. The environment gets the wheel's dependencies from the pack
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -83,7 +85,8 @@ def test_installed_wheel_inits_validates_and_builds_the_demo(installed, tmp_path
     env = {key: value for key, value in os.environ.items()
            if key not in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV") and not key.startswith(("GIT_", "CICATEXT_"))}
     env.update(IDENTITY, HOME=str(tmp_path / "home"), XDG_DATA_HOME=str(tmp_path / "home" / "data"),
-               XDG_CACHE_HOME=str(tmp_path / "home" / "cache"), PATH=f"{installed}{os.pathsep}{env.get('PATH', '')}")
+               XDG_CACHE_HOME=str(tmp_path / "home" / "cache"), PATH=f"{installed}{os.pathsep}{env.get('PATH', '')}",
+               CICATEXT_WARM="0")
     (tmp_path / "home").mkdir()
 
     where = _run([installed / "python", "-c",
@@ -107,3 +110,22 @@ def test_installed_wheel_inits_validates_and_builds_the_demo(installed, tmp_path
     demo = _run([cicatext, "demo", "--no-tui", "--path", "demo"], cwd=tmp_path, env=env)
     assert str(tmp_path / "demo") in demo.stdout + demo.stderr
     assert (tmp_path / "demo" / "documents" / "mc-2023-draft-5" / "en.txt").is_file()
+
+    # The installed program runs its quick commands in a warm process of its own (its socket in a folder of the
+    # test's), and prints what it prints alone.
+    sockets = tempfile.mkdtemp(prefix="cicatext-wheel-", dir="/tmp")
+    warm = {**env, "TMPDIR": sockets, "CICATEXT_WARM_IDLE": "120"}
+    del warm["CICATEXT_WARM"]
+    stop = [installed / "python", "-c", "from cicatext.cli import launch, warm\n"
+            "print(warm.ask(launch.address(launch.warm_key()), b'S'))"]
+    try:
+        _run([cicatext, "warm", "start"], cwd=tmp_path / "demo", env=warm)
+        alone = _run([cicatext, "diff", "HEAD~3", "HEAD"], cwd=tmp_path / "demo", env=env)
+        assert _run([cicatext, "diff", "HEAD~3", "HEAD"], cwd=tmp_path / "demo", env=warm).stdout == alone.stdout
+        said = json.loads(_run([cicatext, "warm", "--json"], cwd=tmp_path / "demo", env=warm).stdout)
+        assert [p["served"] for p in said["processes"] if p["serves_this_program"]] == [1]
+    finally:
+        stopped = subprocess.run([str(part) for part in stop], cwd=tmp_path, env=warm, capture_output=True,
+                                 text=True, stdin=subprocess.DEVNULL, check=False)
+        shutil.rmtree(sockets, ignore_errors=True)
+    assert stopped.stdout.startswith("{"), stopped.stdout + stopped.stderr

@@ -38,6 +38,8 @@ PASSED_PREFIXES = ("CICATEXT_", "SSH_", "GIT_")
 serves programs whose values differ. `GIT_PYTHON_` variables, read as GitPython is imported, are not among them."""
 
 CONNECT_TIMEOUT = 2.0
+ANSWER_TIMEOUT = 2.0
+"""Seconds to wait for the warm process to say it runs the command; past them the command runs here."""
 REFUSED = ".refused"
 """Beside a socket's name: why a warm process started for that name could not serve it; none is started for it
 again for `RETRY_AFTER` seconds (or until `cicatext warm start`)."""
@@ -48,9 +50,13 @@ def main() -> int:
     """Run the command line: in a warm process when the command is quick and one answers, else here."""
     argv = sys.argv[1:]
     quick = bool(argv) and argv[0] in WARM_COMMANDS and os.environ.get("CICATEXT_WARM") != "0"
+    key = None
     if quick:
-        key = warm_key()
-        code = run_warm(argv, key)
+        try:
+            key = warm_key()
+            code = run_warm(argv, key)
+        except OSError:
+            code = None  # whatever kept the warm process from serving (a package file that cannot be read): here
         if code is not None:
             return code
     from cicatext.cli.main import main as run_here
@@ -58,22 +64,52 @@ def main() -> int:
     try:
         return run_here()
     finally:
-        if quick:
+        if key is not None:
             start_warm(key)
 
 
 def warm_key() -> bytes:
-    """What a warm process must share with this program to run its commands as this program would."""
+    """What a warm process must share with this program to run its commands as this program would: the
+    interpreter, its flags and standard streams, cicatext's files and the installed packages, the environment (but
+    `PASSED`), and what the system gives the process (groups, limits, priority, processors, namespaces)."""
     import cicatext
 
     package = os.path.dirname(os.path.abspath(cicatext.__file__))
     fields = [sys.executable, sys.version, repr(sys.flags), repr(sys.warnoptions), repr(sys._xoptions),
-              str(os.getuid()), package, *_stamps(package)]
+              _streams(), package, *_stamps(package), *_standing()]
     # The first entry of the path is this program's folder (or, run with -m, the working folder): not compared.
     fields += [f"{entry}@{_mtime(entry)}" for entry in sys.path[1:]]
     key = [field.encode("utf-8", "surrogateescape") for field in fields]
     key += [b"%s=%s" % (name, value) for name, value in sorted(os.environb.items()) if not _passed(name)]
     return b"\0".join(key)
+
+
+def _streams() -> str:
+    """How the standard streams were made (`-u` makes them unbuffered, and is not among `sys.flags`)."""
+    return repr([(type(getattr(stream, "buffer", None)).__name__, getattr(stream, "write_through", None))
+                 for stream in (sys.stdin, sys.stdout, sys.stderr)])
+
+
+def _standing() -> list[str]:
+    """What the system gives this process that a fork of the warm process would have otherwise: its user and
+    groups, its limits, its priority, the processors it may use, its control group and namespaces."""
+    import resource
+
+    fields = [f"ids {os.getuid()} {os.geteuid()} {os.getgid()} {os.getegid()} {sorted(os.getgroups())}",
+              f"priority {os.getpriority(os.PRIO_PROCESS, 0)}", f"processors {sorted(os.sched_getaffinity(0))}"]
+    fields += [f"{name} {resource.getrlimit(getattr(resource, name))}" for name in sorted(dir(resource))
+               if name.startswith("RLIMIT_")]
+    try:
+        with open("/proc/self/cgroup", encoding="utf-8", errors="replace") as cgroup:
+            fields.append(cgroup.read())
+    except OSError:
+        fields.append("cgroup unknown")
+    for space in ("mnt", "pid", "user", "net", "ipc", "uts"):
+        try:
+            fields.append(os.readlink(f"/proc/self/ns/{space}"))
+        except OSError:
+            fields.append(f"{space} unknown")
+    return fields
 
 
 def _passed(name: bytes) -> bool:
@@ -82,7 +118,8 @@ def _passed(name: bytes) -> bool:
 
 
 def _stamps(folder: str) -> list[str]:
-    """Each file of the package with its size and time, so that a warm process never runs other code."""
+    """Each file of the package with its size and time, so that a warm process never runs other code; a file that
+    cannot be looked at (a link to nothing, as an editor leaves while a file is edited) by its name alone."""
     stamps = []
     pending = [folder]
     while pending:
@@ -92,7 +129,11 @@ def _stamps(folder: str) -> list[str]:
                     if entry.name != "__pycache__":
                         pending.append(entry.path)
                     continue
-                found = entry.stat()
+                try:
+                    found = entry.stat()
+                except OSError:
+                    stamps.append(f"{entry.path[len(folder):]}:unreadable")
+                    continue
                 stamps.append(f"{entry.path[len(folder):]}:{found.st_size}:{found.st_mtime_ns}")
     return sorted(stamps)
 
@@ -112,6 +153,8 @@ def address(key: bytes, *, make: bool = False) -> str | None:
 
     name = f"warm-{zlib.crc32(key):08x}-{zlib.adler32(key):08x}.sock"
     for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
+        if not os.path.isabs(base):
+            continue  # a relative TMPDIR names another folder from each working folder: /tmp then
         if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
             folder = own_folder(base, make)
             return os.path.join(folder, name) if folder is not None else None
@@ -123,8 +166,18 @@ def field(data: bytes) -> bytes:
     return b"%d:%s" % (len(data), data)
 
 
+FORWARDED = (2, 15, 1, 3)
+"""The signals passed on to the command's process: SIGINT, SIGTERM, SIGHUP, SIGQUIT (SIGTSTP stops it)."""
+STOP, CONTINUE, SUSPEND = 19, 18, 20
+"""SIGSTOP, SIGCONT, SIGTSTP."""
+
+
 def run_warm(argv: list[str], key: bytes) -> int | None:
-    """The exit code of the command run by the warm process; None when none answers or it will not run it."""
+    """The exit code of the command run by the warm process; None when none answers or it will not run it.
+
+    The warm process first says the command's process (`P<pid>`), or that it will not run it (`K`); this program
+    answers `G` (go) with its files, so that a command this program has stopped waiting for never runs; then the
+    warm process says the exit code (`E<code>`), or `K` when it could not take the files."""
     import _signal
     import _socket
 
@@ -135,9 +188,15 @@ def run_warm(argv: list[str], key: bytes) -> int | None:
         here = os.open(".", os.O_RDONLY | os.O_CLOEXEC)
     except OSError:
         return None  # the working folder is gone or unreadable: run here, where the command says so
+    if here < 3:
+        os.close(here)
+        return None  # a standard stream is closed: run here, as the program would with it closed
     connection = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    waiting = _Waiting()
-    handlers = {number: _signal.signal(number, waiting.forward) for number in FORWARDED}
+    ignored = [n for n in (*FORWARDED, SUSPEND) if _signal.getsignal(n) == _signal.SIG_IGN]
+    waiting = _Waiting(connection)
+    handlers = {n: _signal.signal(n, waiting.forward) for n in FORWARDED if n not in ignored}
+    if SUSPEND not in ignored:
+        handlers[SUSPEND] = _signal.signal(SUSPEND, waiting.suspend)
     try:
         try:
             connection.settimeout(CONNECT_TIMEOUT)
@@ -146,30 +205,22 @@ def run_warm(argv: list[str], key: bytes) -> int | None:
                 return None
             mask = os.umask(0o022)
             os.umask(mask)
+            blocked = sorted(_signal.pthread_sigmask(_signal.SIG_BLOCK, []))
             args = [os.fsencode(arg) for arg in sys.argv[:1] + argv]
-            fields = [b"run", key, b"%d" % mask, b"%d" % len(args), *args]
+            fields = [b"run", key, b"%d" % mask, b" ".join(b"%d" % n for n in ignored),
+                      b" ".join(b"%d" % n for n in blocked), b"%d" % len(args), *args]
             fields += [b"%s=%s" % pair for pair in os.environb.items()]
             message = b"".join(map(field, fields))
-            message = b"%d\n" % len(message) + message
-            descriptors = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2, here))
-            sent = connection.sendmsg([message], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, descriptors)])
-            if sent < len(message):
-                connection.sendall(message[sent:])
-            connection.settimeout(None)
+            connection.sendall(b"%d\n" % len(message) + message)
         except OSError:
             return None
-        finally:
-            os.close(here)
-        return waiting.wait(connection)
+        return waiting.wait(here)
     finally:
+        os.close(here)
         connection.close()
         for number, handler in handlers.items():
             _signal.signal(number, handler)
         waiting.end()
-
-
-FORWARDED = (2, 15, 1, 3)
-"""The signals passed on to the command's process: SIGINT, SIGTERM, SIGHUP, SIGQUIT."""
 
 
 def same_user(connection) -> bool:
@@ -183,7 +234,8 @@ def same_user(connection) -> bool:
 class _Waiting:
     """This program's side of a command run in the warm process: its process, and the signals passed on to it."""
 
-    def __init__(self) -> None:
+    def __init__(self, connection) -> None:
+        self.connection = connection
         self.pid = 0
         self.signals: list[int] = []
         self.killed = False
@@ -193,40 +245,70 @@ class _Waiting:
         if self.pid:
             os.kill(self.pid, number)
 
-    def wait(self, connection) -> int | None:
-        """The command's exit code. The warm process first says the command's process (`P<pid>`), or that it will
-        not run it (`K`); then the exit code (`E<code>`). None when nothing was run."""
+    def suspend(self, number: int, frame: object) -> None:
+        """Ctrl-Z: the command's process is stopped, then this program, as one process would be; both go on
+        together."""
+        import _signal
+
+        if self.pid:
+            os.kill(self.pid, STOP)
+        _signal.signal(SUSPEND, _signal.SIG_DFL)
+        os.kill(os.getpid(), SUSPEND)  # returns once this program is continued
+        _signal.signal(SUSPEND, self.suspend)
+        if self.pid:
+            os.kill(self.pid, CONTINUE)
+
+    def wait(self, here: int) -> int | None:
+        """The command's exit code; None when nothing was run (then this program runs it).
+
+        The program's files (its standard streams and working folder, `here`) are sent with the go: a warm
+        process that never answers never holds them."""
+        import _socket
+        import time
+
         received = b""
+        deadline = time.monotonic() + ANSWER_TIMEOUT
         while True:
             line, newline, rest = received.partition(b"\n")
             if not newline:
+                if not self.pid:
+                    self.connection.settimeout(max(0.0, deadline - time.monotonic()))
                 try:
-                    chunk = connection.recv(256)
-                except OSError:
+                    chunk = self.connection.recv(256)
+                except OSError:  # the time is up, or the connection failed
                     chunk = b""
                 if not chunk:
                     break
                 received += chunk
                 continue
             received = rest
-            if line == b"K" and not self.pid:
-                return None
+            if line == b"K":
+                self.pid = 0  # nothing was run: the fork could not take the program's folder
+                break
             if line.startswith(b"P") and line[1:].isdigit() and not self.pid:
+                files = b"".join(fd.to_bytes(4, sys.byteorder) for fd in (0, 1, 2, here))
+                try:
+                    self.connection.sendmsg([b"G"], [(_socket.SOL_SOCKET, _socket.SCM_RIGHTS, files)])
+                except OSError:
+                    break
+                self.connection.settimeout(None)
                 self.pid = int(line[1:])
                 for number in self.signals:  # signals that came before the process was known
                     os.kill(self.pid, number)
             elif line.startswith(b"E") and line[1:].lstrip(b"-").isdigit() and self.pid:
                 return int(line[1:])
+        # Nothing more will come: a signal this program got ends it, as it would have ended it alone.
+        self.killed = bool(self.signals)
         if not self.pid:
             return None
-        self.killed = bool(self.signals)
         if not self.killed:
             print("cicatext: the warm process ended the command without its exit code; run it again with "
                   "CICATEXT_WARM=0 to run it in a process of its own", file=sys.stderr)
         return 1
 
     def end(self) -> None:
-        """End as the command's process did when it ended on a signal passed on to it."""
+        """End as the command's process did when it ended on a signal passed on to it (or, when none ran, as this
+        program would have on the signal it got)."""
         if self.killed:
             import _signal
 
@@ -264,9 +346,10 @@ def start_warm(key: bytes) -> None:
         return
     import subprocess
 
+    from cicatext.store.background import start_detached
+
     try:
-        subprocess.Popen([sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "cicatext.cli.warm", path],
-                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                         cwd="/", start_new_session=True)
+        start_detached([sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "cicatext.cli.warm", path],
+                       cwd="/")
     except OSError:
         pass

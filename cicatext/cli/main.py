@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
         print("cicatext: interrupted; nothing was written.", file=sys.stderr)
         return 130
     except BrokenPipeError:
+        # The reader went away (`| head`): what is left unwritten goes nowhere, so that Python's own flush at the
+        # end does not fail again with a message and exit 120 (the recipe of Python's signal documentation).
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except OSError as error:
         # What the system refused (a name too long, a full disk, a file not ours): said, not a traceback.

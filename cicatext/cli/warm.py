@@ -29,6 +29,8 @@ from cicatext.cli import launch
 
 IDLE = 900.0
 """Seconds a warm process waits for a command before it ends."""
+PEEK_TIMEOUT = 1.0
+"""Seconds the warm process waits for a program to say what it asks, before it takes the next one."""
 LOOK_EVERY = 30.0
 """Seconds between its looks at whether it still serves: its socket still there, its code unchanged."""
 PRELOAD = ("cicatext.cli.main", "cicatext.cli.negotiation_cmds", "cicatext.cli.notation_cmds",
@@ -42,6 +44,14 @@ LEARNED_PACKAGES = frozenset({"cicatext", "ruamel", "rapidfuzz", "jsonschema", "
 starts threads or reads the terminal. The UI's are not among them."""
 
 
+class _Stop(Exception):
+    """SIGTERM, raised where the warm process waits, so that it ends at once."""
+
+
+def _stop(number: int, frame: object) -> None:
+    raise _Stop
+
+
 def serve(path: str) -> int:
     """Serve commands on the socket `path` until idle, stopped or outdated; the exit code."""
     import fcntl
@@ -50,6 +60,7 @@ def serve(path: str) -> int:
     import signal
     import socket
 
+    signal.pthread_sigmask(signal.SIG_SETMASK, [])  # not the mask of the program that started it
     key = launch.warm_key()
     if launch.address(key, make=True) != path:
         # Started for other code than this process has: say so, so that no program starts one for it again.
@@ -64,15 +75,15 @@ def serve(path: str) -> int:
         idle = float(os.environ.get("CICATEXT_WARM_IDLE") or IDLE)
     except ValueError:
         idle = IDLE
-    _preload(PRELOAD)
     learned, tell = os.pipe()
     os.set_blocking(learned, False)
     state = {"pid": os.getpid(), "started": time.time(), "served": 0, "last": time.time(), "idle": idle,
-             "python": sys.executable, "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-             "descriptors": (lock, learned)}
-    stopping = []
-    signal.signal(signal.SIGTERM, lambda number, frame: stopping.append(number))
+             "python": sys.executable,
+             "package": os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "descriptors": (lock, learned)}
+    signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forks are reaped by the kernel
+    # Bound before the imports: a program that asks meanwhile waits for them (or runs its command itself), and a
+    # socket that cannot be made costs no imports.
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     if os.path.lexists(path):
         os.unlink(path)  # left by a warm process that did not end well (the lock is ours)
@@ -81,27 +92,32 @@ def serve(path: str) -> int:
     try:
         os.chmod(path, 0o600)
         listener.listen(64)
+        _preload(PRELOAD)
+        loaded = _loaded_files()
         gc.collect()
         gc.freeze()
-        looked = time.monotonic()
-        while not stopping:
-            left = state["idle"] - (time.time() - state["last"])
+        last = looked = time.monotonic()
+        while True:
+            left = idle - (time.monotonic() - last)
             if left <= 0:
                 break
-            try:
-                ready, _, _ = select.select([listener, learned], [], [], min(left, LOOK_EVERY))
-            except InterruptedError:
-                continue
+            ready, _, _ = select.select([listener, learned], [], [], min(left, LOOK_EVERY))
             if learned in ready:
                 _import_learned(learned)
+                loaded = _loaded_files()
                 gc.freeze()
             if listener in ready:
-                if _answer(listener, key, tell, state) == "stop":
+                answered = _answer(listener, key, tell, state)
+                if answered == "stop":
                     break
+                if answered == "forked":
+                    last = time.monotonic()
             if time.monotonic() - looked >= LOOK_EVERY:
                 looked = time.monotonic()
-                if not _still_serves(path, bound, key):
+                if not _still_serves(path, bound, key, loaded):
                     break
+    except _Stop:
+        pass
     finally:
         try:
             if os.stat(path).st_ino == bound:
@@ -161,14 +177,28 @@ def _learnable(name: str) -> bool:
     return top in LEARNED_PACKAGES or top in sys.stdlib_module_names
 
 
-def _still_serves(path: str, bound: int, key: bytes) -> bool:
-    """Whether the socket is still this process's and programs started now still have its key."""
+def _loaded_files() -> dict[str, tuple[int, int]]:
+    """Each file a module was imported from, with its size and time: the code this process runs."""
+    files = {}
+    for module in list(sys.modules.values()):
+        name = getattr(module, "__file__", None)
+        if isinstance(name, str) and name not in files:
+            try:
+                found = os.stat(name)
+            except OSError:
+                continue
+            files[name] = (found.st_size, found.st_mtime_ns)
+    return files
+
+
+def _still_serves(path: str, bound: int, key: bytes, loaded: dict[str, tuple[int, int]]) -> bool:
+    """Whether the socket is still this process's, programs started now still have its key, and no file it
+    imported has changed since (a package edited where it is installed, which the key does not see)."""
     try:
-        if os.stat(path).st_ino != bound:
-            return False
+        return os.stat(path).st_ino == bound and launch.warm_key() == key and \
+            _loaded_files().items() >= loaded.items()
     except OSError:
-        return False
-    return launch.warm_key() == key
+        return False  # its socket, or its package, is gone
 
 
 def _answer(listener, key: bytes, tell: int, state: dict) -> str | None:
@@ -180,8 +210,10 @@ def _answer(listener, key: bytes, tell: int, state: dict) -> str | None:
     try:
         if not launch.same_user(connection):
             return None
-        connection.settimeout(5.0)
+        connection.settimeout(PEEK_TIMEOUT)
         first = connection.recv(1, 2)  # MSG_PEEK: the request stays whole for the fork
+        if not first:
+            return None  # a program looking whether one answers
         if first in (b"?", b"S"):
             connection.recv(1)
             said = {name: value for name, value in state.items() if name != "descriptors"}
@@ -193,7 +225,7 @@ def _answer(listener, key: bytes, tell: int, state: dict) -> str | None:
             _run_forked(connection, key, tell, (listener, *state["descriptors"]))
         state["served"] += 1
         state["last"] = time.time()
-        return None
+        return "forked"
     except OSError:
         return None
     finally:
@@ -221,24 +253,28 @@ def _run_forked(connection, key: bytes, tell: int, server_files) -> None:
         os._exit(code & 0xFF)
 
 
-def _become(connection, key: bytes, tell: int) -> int:
-    import signal
+GO_TIMEOUT = 10.0
+"""Seconds a fork waits for the program's go (`G`) before it gives the command up."""
 
-    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    request = _receive(connection)
-    if request is None or request[0][:2] != [b"run", key]:
-        connection.sendall(b"K\n")  # run it yourself
+
+def _become(connection, key: bytes, tell: int) -> int:
+    """Take the program's request; run its command as the program would, or say `K` (run it yourself)."""
+    fields = _receive(connection)
+    if fields is None or not _quick(fields, key):
+        connection.sendall(b"K\n")  # not a quick command of a program of this key: the program runs it
         return 0
-    fields, descriptors = request
-    mask, count = int(fields[2]), int(fields[3])
-    args, environment = fields[4:4 + count], fields[4 + count:]
+    mask, ignored, blocked, count = int(fields[2]), fields[3].split(), fields[4].split(), int(fields[5])
+    args, environment = fields[6:6 + count], fields[6 + count:]
+    connection.sendall(b"P%d\n" % os.getpid())
+    descriptors = _go(connection)
+    if descriptors is None:
+        return 0  # the program stopped waiting: it runs the command itself, or has ended
     try:
         os.fchdir(descriptors[3])
     except OSError:
         connection.sendall(b"K\n")  # the program's folder cannot be entered from here: the program says why
         return 0
+    _signals({int(n) for n in ignored}, {int(n) for n in blocked})
     for number, descriptor in enumerate(descriptors[:3]):
         os.dup2(descriptor, number)
     for descriptor in descriptors:
@@ -251,9 +287,10 @@ def _become(connection, key: bytes, tell: int) -> int:
         sys.modules["tempfile"].tempdir = None  # found again from this environment's TMPDIR
     sys.argv = [os.fsdecode(arg) for arg in args]
     _standard_streams()
-    connection.sendall(b"P%d\n" % os.getpid())
+    ended = _end_with_the_program(connection)
     before = set(sys.modules)
     code = _run_command()
+    ended.set()
     try:
         connection.sendall(b"E%d\n" % code)
     except OSError:
@@ -267,17 +304,75 @@ def _become(connection, key: bytes, tell: int) -> int:
     return code
 
 
-def _receive(connection) -> tuple[list[bytes], list[int]] | None:
-    """The request's fields and the four open files sent with it; None when it is not whole."""
+def _go(connection) -> list[int] | None:
+    """The program's go (`G`) and the four files sent with it: its standard streams and working folder; None when
+    it does not come."""
     import _socket
 
-    data, ancillary, _, _ = connection.recvmsg(1 << 16, _socket.CMSG_SPACE(4 * 4))
+    connection.settimeout(GO_TIMEOUT)
+    try:
+        data, ancillary, _, _ = connection.recvmsg(1, _socket.CMSG_SPACE(4 * 4))
+    except OSError:
+        return None
+    connection.settimeout(None)
     descriptors = []
     for level, kind, payload in ancillary:
         if level == _socket.SOL_SOCKET and kind == _socket.SCM_RIGHTS:
             descriptors += [int.from_bytes(payload[at:at + 4], sys.byteorder) for at in range(0, len(payload) - 3, 4)]
+    if data != b"G" or len(descriptors) != 4:
+        for descriptor in descriptors:
+            os.close(descriptor)
+        return None
+    return descriptors
+
+
+def _quick(fields: list[bytes], key: bytes) -> bool:
+    """Whether a request is whole, of a program of this key, and for a quick command (`launch.WARM_COMMANDS`):
+    a warm process runs no other, whoever asks."""
+    if len(fields) < 8 or fields[:2] != [b"run", key] or not (fields[2].isdigit() and fields[5].isdigit()):
+        return False
+    count = int(fields[5])
+    return 2 <= count <= len(fields) - 6 and os.fsdecode(fields[7]) in launch.WARM_COMMANDS
+
+
+def _signals(ignored: set[int], blocked: set[int]) -> None:
+    """The program's signal handling: those it ignores ignored, the others as Python sets them; its mask."""
+    import signal
+
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for number in (*launch.FORWARDED, launch.SUSPEND):
+        default = signal.default_int_handler if number == signal.SIGINT else signal.SIG_DFL
+        signal.signal(number, signal.SIG_IGN if number in ignored else default)
+    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+
+
+def _end_with_the_program(connection):
+    """Watch the connection while the command runs: when the program ends without waiting for it (killed), so does
+    the command, as it would have in the program's own process. The event to set once the command has ended."""
+    import signal
+    import threading
+
+    ended = threading.Event()
+
+    def watch() -> None:
+        try:
+            while connection.recv(64):
+                pass
+        except OSError:
+            pass
+        if not ended.is_set():
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
+    return ended
+
+
+def _receive(connection) -> list[bytes] | None:
+    """The request's fields; None when it is not whole."""
+    connection.settimeout(GO_TIMEOUT)
+    data = connection.recv(1 << 16)
     length, newline, body = data.partition(b"\n")
-    if not newline or not length.isdigit() or len(descriptors) != 4:
+    if not newline or not length.isdigit():
         return None
     while len(body) < int(length):
         chunk = connection.recv(1 << 16)
@@ -293,7 +388,7 @@ def _receive(connection) -> tuple[list[bytes], list[int]] | None:
         start = at + len(size) + 1
         fields.append(body[start:start + int(size)])
         at = start + int(size)
-    return fields, descriptors
+    return fields
 
 
 def _standard_streams() -> None:
@@ -305,6 +400,7 @@ def _standard_streams() -> None:
         writing = number > 0
         buffered = not writing or isinstance(old.buffer, io.BufferedIOBase)
         raw = io.FileIO(number, "wb" if writing else "rb", closefd=False)
+        raw.name = f"<{name}>"
         stream = io.TextIOWrapper(
             io.BufferedWriter(raw) if writing and buffered else io.BufferedReader(raw) if buffered else raw,
             encoding=old.encoding, errors=old.errors, newline="\n",
@@ -372,7 +468,7 @@ def running() -> list[tuple[str, dict]]:
 
     found = []
     for base in dict.fromkeys((os.environ.get("TMPDIR") or "/tmp", "/tmp")):
-        folder = own_folder(base)
+        folder = own_folder(base) if os.path.isabs(base) else None
         if folder is None:
             continue
         for name in sorted(os.listdir(folder)):
