@@ -18,6 +18,7 @@ from functools import cache, cached_property
 from itertools import chain
 from typing import TypeVar
 
+from cicatext.notation.nodes import Layout, build_content, build_laid
 from cicatext.notation.tree import Bracket, Paragraph, Text
 
 T = TypeVar("T")
@@ -102,6 +103,33 @@ class ParagraphText:
 
 def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     """The written and reading text of a paragraph's content, with its brackets located."""
+    fields = paragraph.__dict__
+    recipe = fields.get("_build")
+    if recipe is not None and recipe[0] is build_content:
+        # Nodes yet to be made (a large text, read lazily): the scan that makes them lays the text out too.
+        content, layout = build_laid(*recipe[1:])
+        if fields.setdefault("content", content) is content:
+            fields.pop("_build", None)
+            return _laid_text(recipe[1].text[recipe[2]:recipe[3]], layout)
+    return _walked_text(paragraph)
+
+
+def _laid_text(raw: str, layout: Layout) -> ParagraphText:
+    """A paragraph's text from its written content and the layout its nodes were made with."""
+    new = object.__new__
+    spans = []
+    for ordinal, start, close, attributions_start, end, depth, parent, bracket in layout.spans:
+        # Made without the frozen dataclass's __init__, as `_walked_text` does.
+        span = new(BracketSpan)
+        span.__dict__.update(ordinal=ordinal, start=start, close=close, attributions_start=attributions_start,
+                             end=end, depth=depth, parent=parent, bracket=bracket)
+        spans.append(span)
+    return ParagraphText(raw, "".join(layout.pieces), (tuple(layout.read_at), tuple(layout.raw_at)), tuple(spans),
+                         tuple(layout.bodies))
+
+
+def _walked_text(paragraph: Paragraph) -> ParagraphText:
+    """`paragraph_text`, from the paragraph's nodes."""
     raw: list[str] = []
     reading: list[str] = []
     read_at: list[int] = []

@@ -128,6 +128,30 @@ def test_each_body_is_placed_in_the_reading_as_it_is_made_in_any_text(text: str)
     _bodies_found(text)
 
 
+def _laid_out_as_walked(text: str) -> None:
+    eager = eagerly(text).paragraphs
+    for paragraph, walked in zip(lazily(text).paragraphs, eager, strict=True):
+        laid = paragraph_text(paragraph)
+        assert "_build" not in vars(paragraph)
+        assert laid == paragraph_text(walked)
+        assert paragraph.content == walked.content
+        # The spans hold the paragraph's own nodes, made by the same scan.
+        assert [span.bracket for span in laid.brackets] == [bracket for bracket, _ in paragraph.brackets()]
+        assert all(span.bracket is bracket for span, (bracket, _) in zip(laid.brackets, paragraph.brackets()))
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
+def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked(text: str) -> None:
+    """A lazily read paragraph's text, laid out by the scan that makes its nodes, is the one its nodes give."""
+    _laid_out_as_walked(text)
+
+
+@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
+def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked_in_any_text(text: str) -> None:
+    """The same for generated notation, near-notation and any text."""
+    _laid_out_as_walked(text)
+
+
 def _shortened_whole(text: str, words: int, *, first: bool, last: bool) -> str:
     """`shorten` by its definition: the whole text split into tokens, the first and last words kept."""
     tokens = re.findall(r"\s+|\w+(?:['’\-]\w+)*|[^\w\s]", text)
