@@ -314,6 +314,9 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
 
     before, after = texts or (paragraph_text(old), paragraph_text(new))
     a, b = before.bracket_readings, after.bracket_readings
+    if a == b:
+        # One run of equals, as the matcher would find: every bracket is its partner's.
+        return list(zip(before.brackets, after.brackets)), [], []
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
     removed: list[BracketSpan] = []
     added: list[BracketSpan] = []
@@ -358,13 +361,14 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
-    return BracketChange(
-        id=names.get(id(span.bracket), f"{paragraph.id}:"),
-        text=text.raw[span.start + (0 if span.bracket.continued else 1):span.close],
-        reading=text.bracket_readings[span.ordinal - 1],
-        attributions=tuple(a.canonical() for a in span.bracket.attributions),
-        depth=span.depth,
-    )
+    bracket = span.bracket
+    # Made without the frozen dataclass's __init__ (five object.__setattr__ calls): the change is the same.
+    change = object.__new__(BracketChange)
+    change.__dict__.update(id=names.get(id(bracket), f"{paragraph.id}:"),
+                           text=text.raw[span.start + (0 if bracket.continued else 1):span.close],
+                           reading=text.bracket_readings[span.ordinal - 1],
+                           attributions=tuple(a.canonical() for a in bracket.attributions), depth=span.depth)
+    return change
 
 
 def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
@@ -401,10 +405,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     # The new text's ids, named only when a change shows one.
     ids = shown_by_bracket(new, after) if added else None
     for old_span, new_span in pairs:
-        was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
-        now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
+        # Told apart by the stances themselves first, whose values are read only where they differ.
+        was = [(a.code, a.stance) for a in old_span.bracket.attributions]
+        now = [(a.code, a.stance) for a in new_span.bracket.attributions]
         if was == now:
             continue
+        was = [(code, stance.value) for code, stance in was]
+        now = [(code, stance.value) for code, stance in now]
         ids = shown_by_bracket(new, after) if ids is None else ids
         bracket_id = ids.get(id(new_span.bracket), f"{new.id}:")
         reading = read_after[new_span.ordinal - 1]
