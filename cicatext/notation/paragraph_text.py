@@ -76,6 +76,10 @@ class ParagraphText:
     @cached_property
     def bracket_readings(self) -> tuple[str, ...]:
         """Each bracket's words, white space made single, in the order of `brackets`."""
+        bodies, reading = self.bodies, self.reading
+        if bodies and None not in bodies:
+            # Every body placed as the text was made (none begun in an earlier paragraph): read from there.
+            return tuple(" ".join(reading[start:end].split()) for start, end in bodies)
         return tuple(normalise(self.body_reading(span)) for span in self.brackets)
 
     def read_before(self, raw_offset: int) -> int:

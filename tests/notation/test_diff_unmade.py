@@ -11,7 +11,12 @@ from hypothesis import strategies as st
 from cicatext.notation.alignment import comparable
 from cicatext.notation.bracket_diff import diff_drafts, shorten
 from cicatext.notation.paired_diff import ids_correspond
-from cicatext.notation.paragraph_text import ParagraphTexts, paragraph_text, words_of
+from cicatext.notation.paragraph_text import (
+    ParagraphTexts,
+    normalise,
+    paragraph_text,
+    words_of,
+)
 from cicatext.notation.reader import read
 from tests.notation.corpus import CASES, MALFORMED
 from tests.notation.test_lazy import lazy_from
@@ -114,6 +119,7 @@ def _bodies_found(text: str) -> None:
         made = paragraph_text(paragraph)
         for span in made.brackets:
             assert made.body_range(span) == (made.read_before(span.start + 1), made.read_before(span.close))
+        assert made.bracket_readings == tuple(normalise(made.body_reading(span)) for span in made.brackets)
 
 
 @pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
