@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import cache
 from itertools import accumulate
 
 from cicatext.notation.attributions import ATTRIBUTION_LIKE
@@ -40,7 +41,6 @@ _WORD = re.compile(r"\s+|" + _TOKEN)
 _WORDS = re.compile(f"({_TOKEN})")
 # The same, with bracket marks and attribution-like text as tokens of their own.
 _MARKED = re.compile(r"(" + ATTRIBUTION_LIKE.pattern + r"|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
-_MATCHED = re.Match.group
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
 
@@ -421,9 +421,9 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
         for code, stance in was:
             if (code, stance) not in now:
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
-    new_reading = normalise(after.reading)
     agreed, dropped = [], []
     old_names = shown_by_bracket(old, before) if removed else {}
+    new_reading = normalise(after.reading) if removed else ""
     for span in removed:
         words = read_before[span.ordinal - 1]
         (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))
@@ -554,22 +554,21 @@ def shorten(text: str, words: int, *, first: bool, last: bool) -> str:
     """
     keep_head = 0 if first else words
     keep_tail = 0 if last else words
-    head: list[str] = []
-    seen = count = 0
     # The words are counted only until there are more than are kept: a long unchanged run is not split whole.
-    for token in map(_MATCHED, _WORD.finditer(text)):
-        word = not token.isspace()
-        count += word
-        if seen < keep_head:
-            head.append(token)
-            seen += word
-        if count > keep_head + keep_tail + 2:
-            break
-    else:
+    if _first_words(keep_head + keep_tail + 3).match(text) is None:
         return text
+    head = _first_words(keep_head).match(text).group() if keep_head else ""
     tail = _last_tokens(text, keep_tail)
-    before, after = "".join(head).rstrip(), "".join(reversed(tail)).lstrip()
+    before, after = head.rstrip(), "".join(reversed(tail)).lstrip()
     return (before + " " if before else "") + "…" + (" " + after if after else " ")
+
+
+@cache
+def _first_words(count: int) -> re.Pattern:
+    """What a text holds up to its `count`th word (`_WORD`'s words, white space between): one match in C.
+
+    Each word is matched whole, never again shorter (an atomic group), so the words are those `_WORD` finds."""
+    return re.compile(rf"(?>\s*(?>{_TOKEN})){{{count}}}")
 
 
 def _last_tokens(text: str, words: int) -> list[str]:
