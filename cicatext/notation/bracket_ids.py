@@ -191,16 +191,22 @@ def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
     """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares.
 
     The other code sharing the longest prefix with a code is next to it in sorted order, so each code is
-    compared with its two neighbours among the distinct codes.
+    compared with its two neighbours among the distinct codes that share their first letters with another.
     """
     distinct = set(codes)
-    if len({code[:SHOWN] for code in distinct}) == len(distinct):
+    heads: dict[str, int] = {}  # the first `SHOWN` letters → how many distinct codes begin with them
+    for code in distinct:
+        heads[code[:SHOWN]] = heads.get(code[:SHOWN], 0) + 1
+    if len(heads) == len(distinct):
         # No two share their first `SHOWN` letters (the usual case): each is shown with those.
         return [f"{paragraph_id}:{code[:SHOWN]}" for code in codes]
-    distinct = sorted(distinct)
+    # Only codes sharing their first `SHOWN` letters are shown with more, and the codes they share most with
+    # share those too: they are compared alone.
     longest: dict[str, int] = {}  # code → the longest prefix it shares with another code
-    for first, second in pairwise(distinct):
-        shared = 0
+    for first, second in pairwise(sorted(code for code in distinct if heads[code[:SHOWN]] > 1)):
+        if first[:SHOWN] != second[:SHOWN]:
+            continue
+        shared = SHOWN
         while shared < len(first) and shared < len(second) and first[shared] == second[shared]:
             shared += 1
         longest[first] = max(longest.get(first, 0), shared)
