@@ -270,21 +270,28 @@ def _aligned(old: str, new: str, pattern: re.Pattern) -> list[WordOp]:
         if change is not None:
             i1, i2, j1, j2 = change
             tag = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
-            ops.append(WordOp(tag, old[a_bounds[i1]:a_bounds[i2]], new[b_bounds[j1]:b_bounds[j2]]))
+            ops.append(_step(tag, old[a_bounds[i1]:a_bounds[i2]], new[b_bounds[j1]:b_bounds[j2]]))
 
     # The longest common subsequence of words: a minimal diff, unlike difflib's longest-block heuristic.
     for op in Indel.opcodes(a_words, b_words):
         if op.tag == "equal":
             close()
             change = None
-            ops.append(WordOp("equal", old[a_bounds[op.src_start]:a_bounds[op.src_end]],
-                              new[b_bounds[op.dest_start]:b_bounds[op.dest_end]]))
+            ops.append(_step("equal", old[a_bounds[op.src_start]:a_bounds[op.src_end]],
+                             new[b_bounds[op.dest_start]:b_bounds[op.dest_end]]))
         elif change is None:
             change = [op.src_start, op.src_end, op.dest_start, op.dest_end]
         else:
             change[1], change[3] = op.src_end, op.dest_end
     close()
     return ops
+
+
+def _step(op: str, old: str, new: str) -> WordOp:
+    """A `WordOp`, made without the frozen dataclass's __init__ (three object.__setattr__ calls)."""
+    step = object.__new__(WordOp)
+    step.__dict__.update(op=op, old=old, new=new)
+    return step
 
 
 def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
