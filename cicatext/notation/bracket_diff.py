@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from functools import cache
 from itertools import accumulate
 
 from cicatext.notation.attributions import ATTRIBUTION_LIKE
 from cicatext.notation.bracket_ids import shown_by_bracket
+from cicatext.notation.matching import opcodes
 from cicatext.notation.paragraph_text import (
     BracketSpan,
     ParagraphText,
@@ -327,7 +327,7 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
     removed: list[BracketSpan] = []
     added: list[BracketSpan] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             pairs.extend(zip(before.brackets[i1:i2], after.brackets[j1:j2]))
             continue
