@@ -183,7 +183,7 @@ def comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]
 
 
 def _comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]) -> str:
-    words = texts(paragraph).reading
+    words = texts.reading(paragraph) if isinstance(texts, ParagraphTexts) else texts(paragraph).reading
     words = LABEL.sub("", words.lstrip(), count=1)
     # str.split() splits at exactly the characters `\s` matches: white space made single, ends stripped.
     return " ".join(words.split())

@@ -455,11 +455,11 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
     `texts`, the two texts the drafts were read from, lets a paragraph written
     the same in both be passed over without making its nodes.
     """
-    from cicatext.notation.paired_diff import diff_aligned, ids_correspond
+    from cicatext.notation import paired_diff
 
-    made = ParagraphTexts()
-    if not ids_correspond(old, new, made):
-        return diff_aligned(old, new, made)
+    made = ParagraphTexts(paired_diff.written_in_both(old, new))
+    if not paired_diff.ids_correspond(old, new, made):
+        return paired_diff.diff_aligned(old, new, made)
     old_by_id = {p.id: p for p in old.paragraphs}
     new_ids = {p.id for p in new.paragraphs}
     removed_after: dict[str | None, list[Paragraph]] = {}

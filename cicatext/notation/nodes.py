@@ -46,6 +46,43 @@ def build_laid(source: Source, start: int, end: int, carried: int = 0,
     return _scan(source, start, end, carried, continuing, layout), layout
 
 
+def reading_of(source: Source, start: int, end: int, carried: int = 0,
+               continuing: frozenset[int] = frozenset()) -> str | None:
+    """The reading text of the paragraph content from `start` to `end` (what its nodes read, bracket marks and
+    attributions taken out), found by the same scan without making them; None where an attribution after a
+    `]` needs the close look that making them gives (`AttributionReader`).
+
+    `carried` brackets are open where the paragraph starts; `continuing` does not change the reading.
+    """
+    text = source.text
+    after_match = AFTER.match
+    pieces: list[str] = []
+    last = start
+    depth = carried
+    for match in _BRACKETS.finditer(text, start, end):
+        s = match.start()
+        if text[s] == "[":
+            pieces.append(text[last:s])
+            depth += 1
+            last = s + 1
+            continue
+        if not depth:
+            continue  # a stray `]` stays text
+        depth -= 1
+        pieces.append(text[last:s])
+        punctuation, run, following = after_match(text, s + 1).groups()
+        if following is not None:
+            return None
+        if run:
+            # The trailer is read; the run of attributions after it is not.
+            pieces.append(punctuation)
+            last = s + 1 + len(punctuation) + len(run)
+        else:
+            last = s + 1
+    pieces.append(text[last:end])
+    return "".join(pieces)
+
+
 class Layout:
     """Where the reading text's runs and each bracket stand in a paragraph's written content, as
     `cicatext.notation.paragraph_text` walks its nodes to find them: offsets from the content's start.

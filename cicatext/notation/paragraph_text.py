@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import chain
 from typing import TypeVar
 
-from cicatext.notation.nodes import Layout, build_content, build_laid
+from cicatext.notation.nodes import Layout, build_content, build_laid, reading_of
 from cicatext.notation.tree import Bracket, Paragraph, Text
 
 T = TypeVar("T")
@@ -205,13 +205,17 @@ class ParagraphTexts:
     For one comparison of two drafts (the bracket diff, the alignment), where
     the same paragraph's text is asked for several times; kept by the
     paragraph object's identity, so it must not outlive those drafts.
+    `alone`: contents as written whose paragraphs are likely only read, never
+    compared bracket by bracket (those both drafts hold): their reading is
+    found without making their nodes where it can be (`reading`).
     """
 
-    __slots__ = ("_made", "_texts")
+    __slots__ = ("_alone", "_made", "_texts")
 
-    def __init__(self) -> None:
+    def __init__(self, alone: Collection[str] = frozenset()) -> None:
+        self._alone = alone
         self._texts: dict[int, tuple[Paragraph, ParagraphText]] = {}
-        self._made: dict[tuple[Callable, int], object] = {}
+        self._made: dict[object, tuple[Paragraph, object]] = {}
 
     def __call__(self, paragraph: Paragraph) -> ParagraphText:
         known = self._texts.get(id(paragraph))
@@ -227,23 +231,39 @@ class ParagraphTexts:
         written = paragraph.written()
         return written[0] if written is not None else self(paragraph).raw
 
+    def reading(self, paragraph: Paragraph) -> str:
+        """The paragraph's reading text (its text's `reading`); read from its written content without making its
+        nodes when they are yet to be made and it is written as one of `alone`, where that can be done."""
+        known = self._texts.get(id(paragraph))
+        if known is not None and known[0] is paragraph:
+            return known[1].reading
+        recipe = paragraph.__dict__.get("_build")
+        if self._alone and recipe is not None and recipe[0] is build_content and \
+                recipe[1].text[recipe[2]:recipe[3]] in self._alone:
+            found = reading_of(*recipe[1:])
+            if found is not None:
+                return found
+        return self(paragraph).reading
+
     def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
-        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph).
+        """`make(paragraph, self)`, made once for the paragraph (kept with what was made of it).
 
         `make` depends on the paragraph's content alone: it is made once for paragraphs written alike (with no
         bracket carried in) whose nodes are yet to be made, and the nodes of only the first of them are made.
         """
         key = (make, id(paragraph))
-        if key in self._made:
-            return self._made[key]
+        known = self._made.get(key)
+        if known is not None and known[0] is paragraph:
+            return known[1]
         written = paragraph.written()
         alike = (make, written[0]) if written is not None and not written[1] else None
         if alike is not None and alike in self._made:
-            return self._made[alike]
-        self(paragraph)
-        made = self._made[key] = make(paragraph, self)
+            return self._made[alike][1]
+        # The paragraph is kept with what was made of it, so its id cannot be another's while it is here.
+        made = make(paragraph, self)
+        self._made[key] = (paragraph, made)
         if alike is not None:
-            self._made[alike] = made
+            self._made[alike] = (paragraph, made)
         return made
 
 
