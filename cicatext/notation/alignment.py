@@ -183,7 +183,7 @@ def comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]
 
 
 def _comparable(paragraph: Paragraph, texts: Callable[[Paragraph], ParagraphText]) -> str:
-    words = texts(paragraph).reading
+    words = texts.reading(paragraph) if isinstance(texts, ParagraphTexts) else texts(paragraph).reading
     words = LABEL.sub("", words.lstrip(), count=1)
     # str.split() splits at exactly the characters `\s` matches: white space made single, ends stripped.
     return " ".join(words.split())
@@ -269,21 +269,19 @@ def _encode(*sides: _Side) -> None:
         side.content = [content for _, _, content in made]
 
 
-def _alike(old: _Side, new: _Side, old_index: int, new_index: int, cutoff: float = 0.0) -> float:
+def _alike(old: _Side, new: _Side, old_index: int, new_index: int, cutoff: float, fuzz, lcs) -> float:
     """How alike two paragraphs read: their words' similarity, capped when they are not about the same.
 
     The words alone find formulaic paragraphs alike ("Requests the Secretariat to prepare a
     report on ..."); what they are about is in their uncommon words. When fewer than
     `CONTENT_SHARE` of the uncommon words of the one with fewer stand, in order, in the other,
-    the similarity is capped at that share over `CONTENT_SHARE`."""
-    from rapidfuzz import fuzz
-    from rapidfuzz.distance import LCSseq
-
+    the similarity is capped at that share over `CONTENT_SHARE`. `fuzz` and `lcs`: rapidfuzz's `fuzz` and
+    `LCSseq`, imported by the caller once for all pairs."""
     score = fuzz.ratio(new.words[new_index], old.words[old_index], score_cutoff=cutoff * 100) / 100
     content = (new.content[new_index], old.content[old_index])
     fewer = min(len(content[0]), len(content[1]))
     if score and fewer:
-        share = LCSseq.similarity(*content) / fewer
+        share = lcs.similarity(*content) / fewer
         if share < CONTENT_SHARE:
             score = min(score, share / CONTENT_SHARE)
             return score if score >= cutoff else 0.0
@@ -353,6 +351,7 @@ def _pair_similar(old: _Side, new: _Side, pairing: _Pairing, written: frozenset[
     id `ID_BONUS` (from `SAME_ID_SIMILARITY` up), so near-twins go to the partner where they stood;
     a pair is a close call when another candidate of either paragraph came within `CLOSE_CALL`."""
     from rapidfuzz import fuzz, process
+    from rapidfuzz.distance import LCSseq
 
     taken = set(pairing.pairs.values())
     old_left = [i for i, words in enumerate(old.words) if words and i not in taken]
@@ -369,7 +368,7 @@ def _pair_similar(old: _Side, new: _Side, pairing: _Pairing, written: frozenset[
         for _, _, column in process.extract(new.sketch[index], choices, scorer=fuzz.ratio,
                                             score_cutoff=NEAR_SIMILARITY * 100, limit=CANDIDATES):
             other = old_left[column]
-            score = _alike(old, new, other, index, NEAR_SIMILARITY)
+            score = _alike(old, new, other, index, NEAR_SIMILARITY, fuzz, LCSseq)
             if not score:
                 continue
             if score < EDITED_SIMILARITY:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
+from functools import cache
 from itertools import accumulate
 
 from cicatext.notation.attributions import ATTRIBUTION_LIKE
 from cicatext.notation.bracket_ids import shown_by_bracket
+from cicatext.notation.matching import opcodes
 from cicatext.notation.paragraph_text import (
     BracketSpan,
     ParagraphText,
@@ -40,7 +41,6 @@ _WORD = re.compile(r"\s+|" + _TOKEN)
 _WORDS = re.compile(f"({_TOKEN})")
 # The same, with bracket marks and attribution-like text as tokens of their own.
 _MARKED = re.compile(r"(" + ATTRIBUTION_LIKE.pattern + r"|\{#[^}\s]+\}|[\[\]]|" + _TOKEN + ")")
-_MATCHED = re.Match.group
 MATCH_SIMILARITY = 80
 """rapidfuzz ratio (0-100) from which two brackets in the same place count as one whose text changed."""
 
@@ -270,21 +270,28 @@ def _aligned(old: str, new: str, pattern: re.Pattern) -> list[WordOp]:
         if change is not None:
             i1, i2, j1, j2 = change
             tag = "replace" if i1 < i2 and j1 < j2 else ("delete" if i1 < i2 else "insert")
-            ops.append(WordOp(tag, old[a_bounds[i1]:a_bounds[i2]], new[b_bounds[j1]:b_bounds[j2]]))
+            ops.append(_step(tag, old[a_bounds[i1]:a_bounds[i2]], new[b_bounds[j1]:b_bounds[j2]]))
 
     # The longest common subsequence of words: a minimal diff, unlike difflib's longest-block heuristic.
     for op in Indel.opcodes(a_words, b_words):
         if op.tag == "equal":
             close()
             change = None
-            ops.append(WordOp("equal", old[a_bounds[op.src_start]:a_bounds[op.src_end]],
-                              new[b_bounds[op.dest_start]:b_bounds[op.dest_end]]))
+            ops.append(_step("equal", old[a_bounds[op.src_start]:a_bounds[op.src_end]],
+                             new[b_bounds[op.dest_start]:b_bounds[op.dest_end]]))
         elif change is None:
             change = [op.src_start, op.src_end, op.dest_start, op.dest_end]
         else:
             change[1], change[3] = op.src_end, op.dest_end
     close()
     return ops
+
+
+def _step(op: str, old: str, new: str) -> WordOp:
+    """A `WordOp`, made without the frozen dataclass's __init__ (three object.__setattr__ calls)."""
+    step = object.__new__(WordOp)
+    step.__dict__.update(op=op, old=old, new=new)
+    return step
 
 
 def _words(text: str, pattern: re.Pattern) -> tuple[list[str], list[int]]:
@@ -314,10 +321,13 @@ def match_brackets(old: Paragraph, new: Paragraph, texts: tuple[ParagraphText, P
 
     before, after = texts or (paragraph_text(old), paragraph_text(new))
     a, b = before.bracket_readings, after.bracket_readings
+    if a == b:
+        # One run of equals, as the matcher would find: every bracket is its partner's.
+        return list(zip(before.brackets, after.brackets)), [], []
     pairs: list[tuple[BracketSpan, BracketSpan]] = []
     removed: list[BracketSpan] = []
     added: list[BracketSpan] = []
-    for tag, i1, i2, j1, j2 in SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(a, b):
         if tag == "equal":
             pairs.extend(zip(before.brackets[i1:i2], after.brackets[j1:j2]))
             continue
@@ -358,13 +368,14 @@ def same_spanning_parts(pairs: list, removed: list, added: list) -> tuple[list, 
 
 
 def _change(paragraph: Paragraph, text: ParagraphText, span: BracketSpan, names: dict[int, str]) -> BracketChange:
-    return BracketChange(
-        id=names.get(id(span.bracket), f"{paragraph.id}:"),
-        text=text.raw[span.start + (0 if span.bracket.continued else 1):span.close],
-        reading=text.bracket_readings[span.ordinal - 1],
-        attributions=tuple(a.canonical() for a in span.bracket.attributions),
-        depth=span.depth,
-    )
+    bracket = span.bracket
+    # Made without the frozen dataclass's __init__ (five object.__setattr__ calls): the change is the same.
+    change = object.__new__(BracketChange)
+    change.__dict__.update(id=names.get(id(bracket), f"{paragraph.id}:"),
+                           text=text.raw[span.start + (0 if bracket.continued else 1):span.close],
+                           reading=text.bracket_readings[span.ordinal - 1],
+                           attributions=tuple(a.canonical() for a in bracket.attributions), depth=span.depth)
+    return change
 
 
 def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
@@ -401,10 +412,13 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
     # The new text's ids, named only when a change shows one.
     ids = shown_by_bracket(new, after) if added else None
     for old_span, new_span in pairs:
-        was = [(a.code, a.stance.value) for a in old_span.bracket.attributions]
-        now = [(a.code, a.stance.value) for a in new_span.bracket.attributions]
+        # Told apart by the stances themselves first, whose values are read only where they differ.
+        was = [(a.code, a.stance) for a in old_span.bracket.attributions]
+        now = [(a.code, a.stance) for a in new_span.bracket.attributions]
         if was == now:
             continue
+        was = [(code, stance.value) for code, stance in was]
+        now = [(code, stance.value) for code, stance in now]
         ids = shown_by_bracket(new, after) if ids is None else ids
         bracket_id = ids.get(id(new_span.bracket), f"{new.id}:")
         reading = read_after[new_span.ordinal - 1]
@@ -414,9 +428,9 @@ def diff_paragraphs(old: Paragraph | None, new: Paragraph | None,
         for code, stance in was:
             if (code, stance) not in now:
                 withdrawn.append(AttributionChange(bracket_id, code, stance, reading))
-    new_reading = normalise(after.reading)
     agreed, dropped = [], []
     old_names = shown_by_bracket(old, before) if removed else {}
+    new_reading = normalise(after.reading) if removed else ""
     for span in removed:
         words = read_before[span.ordinal - 1]
         (agreed if words and words in new_reading else dropped).append(_change(old, before, span, old_names))
@@ -441,11 +455,11 @@ def diff_drafts(old: Draft, new: Draft, *, texts: tuple[str, str] | None = None)
     `texts`, the two texts the drafts were read from, lets a paragraph written
     the same in both be passed over without making its nodes.
     """
-    from cicatext.notation.paired_diff import diff_aligned, ids_correspond
+    from cicatext.notation import paired_diff
 
-    made = ParagraphTexts()
-    if not ids_correspond(old, new, made):
-        return diff_aligned(old, new, made)
+    made = ParagraphTexts(paired_diff.written_in_both(old, new))
+    if not paired_diff.ids_correspond(old, new, made):
+        return paired_diff.diff_aligned(old, new, made)
     old_by_id = {p.id: p for p in old.paragraphs}
     new_ids = {p.id for p in new.paragraphs}
     removed_after: dict[str | None, list[Paragraph]] = {}
@@ -547,22 +561,21 @@ def shorten(text: str, words: int, *, first: bool, last: bool) -> str:
     """
     keep_head = 0 if first else words
     keep_tail = 0 if last else words
-    head: list[str] = []
-    seen = count = 0
     # The words are counted only until there are more than are kept: a long unchanged run is not split whole.
-    for token in map(_MATCHED, _WORD.finditer(text)):
-        word = not token.isspace()
-        count += word
-        if seen < keep_head:
-            head.append(token)
-            seen += word
-        if count > keep_head + keep_tail + 2:
-            break
-    else:
+    if _first_words(keep_head + keep_tail + 3).match(text) is None:
         return text
+    head = _first_words(keep_head).match(text).group() if keep_head else ""
     tail = _last_tokens(text, keep_tail)
-    before, after = "".join(head).rstrip(), "".join(reversed(tail)).lstrip()
+    before, after = head.rstrip(), "".join(reversed(tail)).lstrip()
     return (before + " " if before else "") + "…" + (" " + after if after else " ")
+
+
+@cache
+def _first_words(count: int) -> re.Pattern:
+    """What a text holds up to its `count`th word (`_WORD`'s words, white space between): one match in C.
+
+    Each word is matched whole, never again shorter (an atomic group), so the words are those `_WORD` finds."""
+    return re.compile(rf"(?>\s*(?>{_TOKEN})){{{count}}}")
 
 
 def _last_tokens(text: str, words: int) -> list[str]:

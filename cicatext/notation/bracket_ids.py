@@ -135,9 +135,14 @@ def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> 
     """
     text = text or paragraph_text(paragraph)
     opening = _opening(text)
-    found = [(span.bracket, span.depth, body, _eight_words_before(text.reading, text.read_before(span.start)))
-             for span, body in opening]  # bracket, depth, words, eight words before
-    keys = [(words_, depth, preceding) for _, depth, words_, preceding in found]
+    return [(span.bracket, span.depth, code) for (span, _), code in zip(opening, _full_codes(text, opening))]
+
+
+def _full_codes(text: ParagraphText, opening: list[tuple[BracketSpan, str]]) -> list[str]:
+    """The full code of each bracket of `opening` (`_opening`'s, or those of them whose words may be equal: the
+    order counts only brackets whose words are equal)."""
+    keys = [(words_, span.depth, _eight_words_before(text.reading, text.read_before(span.start)))
+            for span, words_ in opening]  # words, depth, eight words before
     counts: dict[tuple[str, int, str], int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
@@ -149,7 +154,7 @@ def paragraph_codes(paragraph: Paragraph, text: ParagraphText | None = None) -> 
             seen[key] = seen.get(key, 0) + 1
             order = seen[key]
         codes.append(bracket_code(*key, order))
-    return [(bracket, depth, code) for (bracket, depth, _, _), code in zip(found, codes)]
+    return codes
 
 
 def _opening(text: ParagraphText) -> list[tuple[BracketSpan, str]]:
@@ -163,14 +168,22 @@ def _opening(text: ParagraphText) -> list[tuple[BracketSpan, str]]:
 def shown_by_bracket(paragraph: Paragraph, text: ParagraphText | None = None) -> dict[int, str]:
     """The shown id (`name_paragraph`'s) of each bracket opening in the paragraph, by the bracket object's `id`.
 
-    A code's letters from the words tell it from every code whose words' letters differ, within them: when no
-    two brackets share those, they give the same ids as the full codes, without the words before each bracket.
+    A code's letters from the words tell it from every code whose words' letters differ, within them: a
+    bracket whose words' letters no other shares is shown as its full code would be, without the words before
+    it; only those that share them are told apart by their full codes.
     """
     text = text or paragraph_text(paragraph)
     opening = _opening(text)
     codes = [_letters(body, _SEGMENTS[0]) for _, body in opening]
     if len(set(codes)) < len(codes):
-        codes = [code for _, _, code in paragraph_codes(paragraph, text)]
+        # Those whose words' letters are shared take their full codes; the others' shown ids, shorter than the
+        # words' letters, are the same from those alone.
+        counts: dict[str, int] = {}
+        for code in codes:
+            counts[code] = counts.get(code, 0) + 1
+        alike = [index for index, code in enumerate(codes) if counts[code] > 1]
+        for index, code in zip(alike, _full_codes(text, [opening[index] for index in alike])):
+            codes[index] = code
     return {id(span.bracket): shown for (span, _), shown in zip(opening, shown_ids(paragraph.id, codes))}
 
 
@@ -178,12 +191,22 @@ def shown_ids(paragraph_id: str, codes: list[str]) -> list[str]:
     """The id shown for each code: the shortest prefix of at least `SHOWN` letters no other code shares.
 
     The other code sharing the longest prefix with a code is next to it in sorted order, so each code is
-    compared with its two neighbours among the distinct codes.
+    compared with its two neighbours among the distinct codes that share their first letters with another.
     """
-    distinct = sorted(set(codes))
+    distinct = set(codes)
+    heads: dict[str, int] = {}  # the first `SHOWN` letters → how many distinct codes begin with them
+    for code in distinct:
+        heads[code[:SHOWN]] = heads.get(code[:SHOWN], 0) + 1
+    if len(heads) == len(distinct):
+        # No two share their first `SHOWN` letters (the usual case): each is shown with those.
+        return [f"{paragraph_id}:{code[:SHOWN]}" for code in codes]
+    # Only codes sharing their first `SHOWN` letters are shown with more, and the codes they share most with
+    # share those too: they are compared alone.
     longest: dict[str, int] = {}  # code → the longest prefix it shares with another code
-    for first, second in pairwise(distinct):
-        shared = 0
+    for first, second in pairwise(sorted(code for code in distinct if heads[code[:SHOWN]] > 1)):
+        if first[:SHOWN] != second[:SHOWN]:
+            continue
+        shared = SHOWN
         while shared < len(first) and shared < len(second) and first[shared] == second[shared]:
             shared += 1
         longest[first] = max(longest.get(first, 0), shared)

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 from cicatext.notation.bracket_diff import ParagraphDiff, diff_paragraphs
 from cicatext.notation.paragraph_text import ParagraphTexts
-from cicatext.notation.tree import Draft
+from cicatext.notation.tree import Draft, Paragraph
 
 ALIKE_SHARE = 0.7
 """The least share of shared ids whose paragraphs still read the same for two texts' ids to be taken as theirs."""
+
+
+def written_in_both(old: Draft, new: Draft) -> frozenset[str]:
+    """The contents as written of the paragraphs yet to be made, none carried in, that both texts hold: they are
+    likely only read (they pair with each other, unchanged), so `ParagraphTexts` reads them without their nodes."""
+    def unmade(draft: Draft) -> set[str]:
+        return {written[0] for written in map(Paragraph.written, draft.paragraphs)
+                if written is not None and not written[1]}
+
+    return frozenset(unmade(old) & unmade(new))
 
 
 def ids_correspond(old: Draft, new: Draft, texts: ParagraphTexts | None = None) -> bool:
@@ -27,7 +37,7 @@ def ids_correspond(old: Draft, new: Draft, texts: ParagraphTexts | None = None) 
     """
     from cicatext.notation.alignment import comparable
 
-    texts = texts or ParagraphTexts()
+    texts = texts or ParagraphTexts(written_in_both(old, new))
     if not all(p.marker for p in old.paragraphs) or not all(p.marker for p in new.paragraphs):
         return [p.id for p in old.paragraphs] == [p.id for p in new.paragraphs] and \
             sum(comparable(a, texts) == comparable(b, texts) for a, b in zip(old.paragraphs, new.paragraphs)) >= \
@@ -49,7 +59,7 @@ def diff_aligned(old: Draft, new: Draft, texts: ParagraphTexts | None = None) ->
 
     from cicatext.notation.alignment import align, comparable
 
-    texts = texts or ParagraphTexts()
+    texts = texts or ParagraphTexts(written_in_both(old, new))
     old_by_id = {p.id: p for p in old.paragraphs}
     new_by_id = {p.id: p for p in new.paragraphs}
     diffs: list[ParagraphDiff] = []

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from functools import cache, cached_property
 from itertools import chain
 from typing import TypeVar
 
+from cicatext.notation.nodes import Layout, build_content, build_laid, reading_of
 from cicatext.notation.tree import Bracket, Paragraph, Text
 
 T = TypeVar("T")
@@ -75,6 +76,10 @@ class ParagraphText:
     @cached_property
     def bracket_readings(self) -> tuple[str, ...]:
         """Each bracket's words, white space made single, in the order of `brackets`."""
+        bodies, reading = self.bodies, self.reading
+        if bodies and None not in bodies:
+            # Every body placed as the text was made (none begun in an earlier paragraph): read from there.
+            return tuple(" ".join(reading[start:end].split()) for start, end in bodies)
         return tuple(normalise(self.body_reading(span)) for span in self.brackets)
 
     def read_before(self, raw_offset: int) -> int:
@@ -102,6 +107,33 @@ class ParagraphText:
 
 def paragraph_text(paragraph: Paragraph) -> ParagraphText:
     """The written and reading text of a paragraph's content, with its brackets located."""
+    fields = paragraph.__dict__
+    recipe = fields.get("_build")
+    if recipe is not None and recipe[0] is build_content:
+        # Nodes yet to be made (a large text, read lazily): the scan that makes them lays the text out too.
+        content, layout = build_laid(*recipe[1:])
+        if fields.setdefault("content", content) is content:
+            fields.pop("_build", None)
+            return _laid_text(recipe[1].text[recipe[2]:recipe[3]], layout)
+    return _walked_text(paragraph)
+
+
+def _laid_text(raw: str, layout: Layout) -> ParagraphText:
+    """A paragraph's text from its written content and the layout its nodes were made with."""
+    new = object.__new__
+    spans = []
+    for ordinal, start, close, attributions_start, end, depth, parent, bracket in layout.spans:
+        # Made without the frozen dataclass's __init__, as `_walked_text` does.
+        span = new(BracketSpan)
+        span.__dict__.update(ordinal=ordinal, start=start, close=close, attributions_start=attributions_start,
+                             end=end, depth=depth, parent=parent, bracket=bracket)
+        spans.append(span)
+    return ParagraphText(raw, "".join(layout.pieces), (tuple(layout.read_at), tuple(layout.raw_at)), tuple(spans),
+                         tuple(layout.bodies))
+
+
+def _walked_text(paragraph: Paragraph) -> ParagraphText:
+    """`paragraph_text`, from the paragraph's nodes."""
     raw: list[str] = []
     reading: list[str] = []
     read_at: list[int] = []
@@ -173,13 +205,17 @@ class ParagraphTexts:
     For one comparison of two drafts (the bracket diff, the alignment), where
     the same paragraph's text is asked for several times; kept by the
     paragraph object's identity, so it must not outlive those drafts.
+    `alone`: contents as written whose paragraphs are likely only read, never
+    compared bracket by bracket (those both drafts hold): their reading is
+    found without making their nodes where it can be (`reading`).
     """
 
-    __slots__ = ("_made", "_texts")
+    __slots__ = ("_alone", "_made", "_texts")
 
-    def __init__(self) -> None:
+    def __init__(self, alone: Collection[str] = frozenset()) -> None:
+        self._alone = alone
         self._texts: dict[int, tuple[Paragraph, ParagraphText]] = {}
-        self._made: dict[tuple[Callable, int], object] = {}
+        self._made: dict[object, tuple[Paragraph, object]] = {}
 
     def __call__(self, paragraph: Paragraph) -> ParagraphText:
         known = self._texts.get(id(paragraph))
@@ -195,23 +231,39 @@ class ParagraphTexts:
         written = paragraph.written()
         return written[0] if written is not None else self(paragraph).raw
 
+    def reading(self, paragraph: Paragraph) -> str:
+        """The paragraph's reading text (its text's `reading`); read from its written content without making its
+        nodes when they are yet to be made and it is written as one of `alone`, where that can be done."""
+        known = self._texts.get(id(paragraph))
+        if known is not None and known[0] is paragraph:
+            return known[1].reading
+        recipe = paragraph.__dict__.get("_build")
+        if self._alone and recipe is not None and recipe[0] is build_content and \
+                recipe[1].text[recipe[2]:recipe[3]] in self._alone:
+            found = reading_of(*recipe[1:])
+            if found is not None:
+                return found
+        return self(paragraph).reading
+
     def once(self, make: Callable[[Paragraph, ParagraphTexts], T], paragraph: Paragraph) -> T:
-        """`make(paragraph, self)`, made once for the paragraph (whose text `self` keeps, and so the paragraph).
+        """`make(paragraph, self)`, made once for the paragraph (kept with what was made of it).
 
         `make` depends on the paragraph's content alone: it is made once for paragraphs written alike (with no
         bracket carried in) whose nodes are yet to be made, and the nodes of only the first of them are made.
         """
         key = (make, id(paragraph))
-        if key in self._made:
-            return self._made[key]
+        known = self._made.get(key)
+        if known is not None and known[0] is paragraph:
+            return known[1]
         written = paragraph.written()
         alike = (make, written[0]) if written is not None and not written[1] else None
         if alike is not None and alike in self._made:
-            return self._made[alike]
-        self(paragraph)
-        made = self._made[key] = make(paragraph, self)
+            return self._made[alike][1]
+        # The paragraph is kept with what was made of it, so its id cannot be another's while it is here.
+        made = make(paragraph, self)
+        self._made[key] = (paragraph, made)
         if alike is not None:
-            self._made[alike] = made
+            self._made[alike] = (paragraph, made)
         return made
 
 

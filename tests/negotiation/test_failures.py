@@ -207,6 +207,20 @@ def test_diff_of_a_document_at_two_commits_without_it(volunteer, capsys):
 
 
 
+def test_diff_names_an_unknown_first_ref_before_a_text_that_is_not_utf8(volunteer, capsys):
+    """An unknown first revision is named, though the document's text at the second is not UTF-8."""
+    (volunteer.root / TEXT).write_bytes(b"{#op1} 1. Decides \xff\n")
+    git(volunteer.root, "commit", "-qam", "not UTF-8")
+    err = refused(volunteer, capsys, "diff", "round/nothing/1", "main", SYMBOL)
+    assert "unknown revision 'round/nothing/1'" in err and "UTF-8" not in err
+
+
+def test_diff_refuses_a_tree_for_a_revision(volunteer, capsys):
+    """A tree, which holds the document's text but is no commit, is named as an unknown revision."""
+    err = refused(volunteer, capsys, "diff", "main^{tree}", "main", SYMBOL)
+    assert "unknown revision 'main^{tree}'" in err
+
+
 def test_diff_of_a_symbol_nowhere_suggests_the_nearest(volunteer, capsys):
     """A symbol with no text at either commit and none in the register now: the nearest symbol is suggested."""
     err = refused(volunteer, capsys, "diff", "main~1", "main", "MC/2023/DRAFT/6")

@@ -178,7 +178,9 @@ def test_diff_of_one_document_added_between_two_commits(volunteer):
     assert paragraphs and {p.status for p in paragraphs} == {"added"}
     draft = read(volunteer.read_text(TEXT)).draft
     assert sum(len(p.brackets_added) for p in paragraphs) == sum(len(list(p.brackets())) for p in draft.paragraphs)
+    # Removed: named by its record at the first commit, the second holding none, one document or all diffed.
     assert [d.symbol for d in diff_refs(volunteer, "main", "main~1", SYMBOL)] == [SYMBOL]
+    assert [d.symbol for d in diff_refs(volunteer, "main", "main~1")] == [SYMBOL]
 
 
 def test_agree_and_drop_commit_what_the_room_decided(volunteer):

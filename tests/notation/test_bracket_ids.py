@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cicatext.notation import bracket_ids
 from cicatext.notation.bracket_ids import (
@@ -99,6 +101,24 @@ def test_shown_ids_are_the_shortest_unique_prefix_of_four_letters_or_more() -> N
     assert shown_ids("p", ["abcdefg"]) == ["p:abcd"]
 
 
+def _shown_by_definition(paragraph_id: str, codes: list[str]) -> list[str]:
+    """Each code's shortest prefix of at least four letters that no other distinct code shares, found the long way."""
+    shown = []
+    for code in codes:
+        others = [other for other in set(codes) if other != code]
+        length = 4
+        while length < len(code) and any(other.startswith(code[:length]) for other in others):
+            length += 1
+        shown.append(f"{paragraph_id}:{code[:length]}")
+    return shown
+
+
+@given(st.lists(st.text("ab", min_size=1, max_size=9), max_size=8))
+def test_shown_ids_are_those_of_their_definition(codes: list[str]) -> None:
+    """Shown ids are the shortest unique prefixes of four letters or more, whether or not codes share four."""
+    assert shown_ids("p", codes) == _shown_by_definition("p", codes)
+
+
 def test_joining_withdrawing_and_lifting_inside_do_not_change_a_code() -> None:
     """The outer bracket's code is its words: attributions and inner brackets' marks are no part of it."""
     before = {code for _, _, code in paragraph_codes(paragraph("{#p} a [b [c] (-CHN) d] (+IND) e"))}
@@ -154,3 +174,14 @@ def test_shown_by_bracket_tells_codes_apart_past_letters_nearly_shared(monkeypat
         paragraph = read(text).draft.paragraphs[0]
         assert bracket_ids.shown_by_bracket(paragraph) == _shown(paragraph)
         assert all(len(shown.split(":")[1]) >= 10 for shown in _shown(paragraph).values())
+
+
+_REPEATING = st.lists(st.sampled_from(["[shall] (+A)", "[[shall] (+X)] (-Y)", "[shall]", "[a b] (+C)", "a", "b", "shall",
+                                       " ", " ", ", "]), max_size=30).map("".join)
+
+
+@given(_REPEATING)
+def test_shown_by_bracket_gives_the_ids_name_paragraph_shows_where_words_repeat(text: str) -> None:
+    """Brackets whose words repeat, near other brackets or not, are shown by `shown_by_bracket` as named."""
+    for paragraph in read(text).draft.paragraphs:
+        assert bracket_ids.shown_by_bracket(paragraph) == _shown(paragraph)

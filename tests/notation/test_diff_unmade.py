@@ -10,8 +10,14 @@ from hypothesis import strategies as st
 
 from cicatext.notation.alignment import comparable
 from cicatext.notation.bracket_diff import diff_drafts, shorten
-from cicatext.notation.paired_diff import ids_correspond
-from cicatext.notation.paragraph_text import ParagraphTexts, paragraph_text, words_of
+from cicatext.notation.nodes import reading_of
+from cicatext.notation.paired_diff import ids_correspond, written_in_both
+from cicatext.notation.paragraph_text import (
+    ParagraphTexts,
+    normalise,
+    paragraph_text,
+    words_of,
+)
 from cicatext.notation.reader import read
 from tests.notation.corpus import CASES, MALFORMED
 from tests.notation.test_lazy import lazy_from
@@ -114,6 +120,7 @@ def _bodies_found(text: str) -> None:
         made = paragraph_text(paragraph)
         for span in made.brackets:
             assert made.body_range(span) == (made.read_before(span.start + 1), made.read_before(span.close))
+        assert made.bracket_readings == tuple(normalise(made.body_reading(span)) for span in made.brackets)
 
 
 @pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
@@ -126,6 +133,65 @@ def test_each_body_is_placed_in_the_reading_as_it_is_made(text: str) -> None:
 def test_each_body_is_placed_in_the_reading_as_it_is_made_in_any_text(text: str) -> None:
     """The same for generated notation, near-notation and any text."""
     _bodies_found(text)
+
+
+def _laid_out_as_walked(text: str) -> None:
+    eager = eagerly(text).paragraphs
+    for paragraph, walked in zip(lazily(text).paragraphs, eager, strict=True):
+        laid = paragraph_text(paragraph)
+        assert "_build" not in vars(paragraph)
+        assert laid == paragraph_text(walked)
+        assert paragraph.content == walked.content
+        # The spans hold the paragraph's own nodes, made by the same scan.
+        assert [span.bracket for span in laid.brackets] == [bracket for bracket, _ in paragraph.brackets()]
+        assert all(span.bracket is bracket for span, (bracket, _) in zip(laid.brackets, paragraph.brackets()))
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
+def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked(text: str) -> None:
+    """A lazily read paragraph's text, laid out by the scan that makes its nodes, is the one its nodes give."""
+    _laid_out_as_walked(text)
+
+
+@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
+def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked_in_any_text(text: str) -> None:
+    """The same for generated notation, near-notation and any text."""
+    _laid_out_as_walked(text)
+
+
+def _read_without_nodes(text: str) -> None:
+    eager = eagerly(text).paragraphs
+    draft = lazily(text)
+    texts = ParagraphTexts(written_in_both(draft, draft))
+    for paragraph, walked in zip(draft.paragraphs, eager, strict=True):
+        recipe, written = vars(paragraph).get("_build"), paragraph.written()
+        found = reading_of(*recipe[1:]) if recipe is not None else None
+        assert found is None or found == paragraph_text(walked).reading
+        assert texts.reading(paragraph) == paragraph_text(walked).reading
+        if found is not None and not written[1]:
+            # Read from its written content (one both texts hold), the paragraph's nodes are still to be made.
+            assert "content" not in vars(paragraph)
+
+
+@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
+def test_a_paragraph_read_without_its_nodes_reads_as_its_nodes_do(text: str) -> None:
+    """The reading found from a paragraph's written content, without its nodes, is the one its nodes give."""
+    _read_without_nodes(text)
+
+
+@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
+def test_a_paragraph_read_without_its_nodes_reads_as_its_nodes_do_in_any_text(text: str) -> None:
+    """The same for generated notation, near-notation and any text."""
+    _read_without_nodes(text)
+
+
+def test_paragraphs_written_alike_in_both_texts_are_diffed_without_their_nodes() -> None:
+    """Paragraphs both texts hold as written are read for pairing by content and never made."""
+    new = re.sub(r"(\{#op[1-3]\} \d\. \w+)", r"\1 also", OLD).replace("{#op3}", "{#opX}").replace("measures", "steps")
+    old_draft, new_draft = lazily(OLD), lazily(new)
+    assert not ids_correspond(lazily(OLD), lazily(new))
+    assert diff_drafts(old_draft, new_draft, texts=(OLD, new)) == diff_drafts(eagerly(OLD), eagerly(new))
+    assert {"op4"} <= unmade(old_draft) & unmade(new_draft)
 
 
 def _shortened_whole(text: str, words: int, *, first: bool, last: bool) -> str:

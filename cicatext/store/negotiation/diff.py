@@ -24,6 +24,7 @@ from cicatext.store.layout import (
 )
 from cicatext.store.negotiation.refs import (
     WORKTREE,
+    cat_files,
     resolve,
     resolve_both,
     slug_of,
@@ -69,11 +70,11 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
               language: str = "en") -> list[DocumentDiff]:
     """The bracket diff of each document (or one) from ref_a to ref_b; `WORKTREE` names the working tree."""
     only, unknown = slug_of(repo, symbol) if symbol is not None else (None, None)
-    checks: list[str] = []
-    if only is not None and WORKTREE not in (ref_a, ref_b):
-        # One document at two commits: its paths are known, and the one cat-file that reads its
-        # texts also checks both revisions and says where the document has no text.
-        commit_a, commit_b = checks = [f"{ref_a}^{{commit}}", f"{ref_b}^{{commit}}"]
+    checked = only is not None and WORKTREE not in (ref_a, ref_b)
+    if checked:
+        # One document at two commits: its paths are known, and the one cat-file that reads its texts also
+        # tells that both revisions name commits where it finds something there (see `_check`).
+        commit_a, commit_b = f"{ref_a}^{{commit}}", f"{ref_b}^{{commit}}"
         docs_a = docs_b = {only: document_text_path(only, language)}
     else:
         commit_a, commit_b = resolve_both(repo, ref_a, ref_b)
@@ -93,22 +94,29 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
                 records[(side, slug)] = repo.path(document_record_path(slug))
             else:
                 at_commits.append(((side, slug), docs[slug], ref, commit))
-    # Both sides' texts and records from one cat-file; records are read only for documents that changed.
-    specs = checks + [spec for (_, slug), path, _, commit in at_commits
-                      for spec in (f"{commit}:{path}", f"{commit}:{document_record_path(slug)}")]
+    # Both sides' texts and the later side's records from one cat-file; an earlier side's record is read only for
+    # a document that changed and whose later record gives no symbol.
+    specs = [spec for (side, slug), path, _, commit in at_commits
+             for spec in ((f"{commit}:{path}", f"{commit}:{document_record_path(slug)}") if side == "b"
+                          else (f"{commit}:{path}",))]
     reading = start_cat_files(repo, specs)
     if specs:
         # While git reads (another process, on another core where there is one), not after.
         _load_comparison()
-    found = reading()
-    for ref, item in zip((ref_a, ref_b), found[:len(checks)]):
-        if item is None or item[0] != "commit":
-            resolve(repo, ref)  # raises, naming the revision git does not know
-    found = found[len(checks):]
-    for index, (key, path, ref, _) in enumerate(at_commits):
-        text, record = found[2 * index], found[2 * index + 1]
-        texts[key] = decoded(text[1], path, ref) if text and text[0] == "blob" else None
-        records[key] = record[1] if record and record[0] == "blob" else None
+    found = iter(reading())
+    blobs: dict[tuple[str, str], bytes | None] = {}
+    earlier: dict[str, str] = {}  # slug → the spec of its record on the earlier side, still to be read if needed
+    for key, _, _, commit in at_commits:
+        blobs[key] = _blob(next(found))
+        if key[0] == "b":
+            records[key] = _blob(next(found))
+        else:
+            earlier[key[1]] = f"{commit}:{document_record_path(key[1])}"
+    if checked:
+        _check(repo, ref_a, ref_b, blobs[("a", only)] is not None,
+               blobs[("b", only)] is not None or records[("b", only)] is not None)
+    for key, path, ref, _ in at_commits:
+        texts[key] = decoded(blobs[key], path, ref) if blobs[key] is not None else None
     if only is not None and texts.get(("a", only)) is None and texts.get(("b", only)) is None:
         hint = None
         if unknown is not None:
@@ -118,7 +126,27 @@ def diff_refs(repo: Repository, ref_a: str, ref_b: str, symbol: str | None = Non
     # The diff makes many small objects that all live until it returns: the collector, paused meanwhile, would
     # only walk them again and again (about a tenth of the diff of a large document).
     with paused():
-        return _diffs(slugs, texts, records)
+        changed = _diffs(slugs, texts)
+    # The symbol each changed document's later record gives, else its earlier one's (read now, all at once).
+    symbols = {slug: _record_symbol(records.get(("b", slug))) for slug, _ in changed}
+    wanted = [slug for slug, _ in changed if symbols[slug] is None and slug in earlier]
+    read_now = cat_files(repo, [earlier[slug] for slug in wanted])
+    records.update((("a", slug), _blob(item)) for slug, item in zip(wanted, read_now))
+    return [DocumentDiff(symbols[slug] or _record_symbol(records.get(("a", slug))) or slug, slug, paragraphs)
+            for slug, paragraphs in changed]
+
+
+def _blob(item: tuple[str, bytes] | None) -> bytes | None:
+    """The content of a file as `cat_files` gives it; None where there is none."""
+    return item[1] if item and item[0] == "blob" else None
+
+
+def _check(repo: Repository, ref_a: str, ref_b: str, found_a: bool, found_b: bool) -> None:
+    """Raise naming the first of the two revisions that names no commit; one where a file was found at
+    `REV^{commit}:PATH` does."""
+    for ref, found in ((ref_a, found_a), (ref_b, found_b)):
+        if not found:
+            resolve(repo, ref)  # raises, naming the revision git does not know
 
 
 _COMPARISON = ("cicatext.notation.reader", "cicatext.notation.bracket_diff", "cicatext.notation.paired_diff",
@@ -134,9 +162,8 @@ def _load_comparison() -> None:
         import_module(name)
 
 
-def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None],
-           records: dict[tuple[str, str], bytes | Path | None]) -> list[DocumentDiff]:
-    """The diff of each document whose text differs between the two sides."""
+def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None]) -> list[tuple[str, list[ParagraphDiff]]]:
+    """The paragraphs' diff of each document whose text differs between the two sides."""
     from cicatext.notation.bracket_diff import diff_drafts
     from cicatext.notation.reader import read
 
@@ -150,8 +177,7 @@ def _diffs(slugs: list[str], texts: dict[tuple[str, str], str | None],
         new = read(new_text).draft if new_text is not None else empty
         paragraphs = diff_drafts(old, new, texts=(old_text or "", new_text or ""))
         if paragraphs:
-            symbol_of = _record_symbol(records.get(("b", slug))) or _record_symbol(records.get(("a", slug)))
-            result.append(DocumentDiff(symbol_of or slug, slug, paragraphs))
+            result.append((slug, paragraphs))
     return result
 
 
