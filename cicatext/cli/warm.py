@@ -93,6 +93,7 @@ def serve(path: str) -> int:
         os.chmod(path, 0o600)
         listener.listen(64)
         _preload(PRELOAD)
+        _build_parsers()
         loaded = _loaded_files()
         gc.collect()
         gc.freeze()
@@ -157,6 +158,18 @@ def _preload(names) -> None:
             import_module(name)
         except Exception:  # noqa: BLE001 - a module that fails to import is imported by the command, which says why
             pass
+
+
+def _build_parsers() -> None:
+    """Build each quick command's parser once, dropped: what argparse looks up the first time (its messages'
+    translations, found by the locale) is then done in every fork."""
+    try:
+        from cicatext.cli.main import build_parser
+
+        for command in sorted(launch.WARM_COMMANDS):
+            build_parser(command)
+    except Exception:  # noqa: BLE001 - the command builds its parser itself, and says what fails
+        pass
 
 
 def _import_learned(learned: int) -> None:
