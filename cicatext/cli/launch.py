@@ -344,12 +344,9 @@ def start_warm(key: bytes) -> None:
     path = address(key, make=True)
     if path is None or _refused_lately(path) or _answers(path):
         return
-    import subprocess
-
-    from cicatext.store.background import start_detached
+    from cicatext.store.background import interpreter_flags, start_detached
 
     try:
-        start_detached([sys.executable, *subprocess._args_from_interpreter_flags(), "-m", "cicatext.cli.warm", path],
-                       cwd="/")
+        start_detached([sys.executable, *interpreter_flags(), "-m", "cicatext.cli.warm", path], cwd="/")
     except OSError:
         pass

@@ -13,6 +13,11 @@ import subprocess
 _started: list[subprocess.Popen] = []
 
 
+def interpreter_flags() -> list[str]:
+    """The flags this Python was started with (`-X dev`, `-B`, ...), to start another Python as this one."""
+    return subprocess._args_from_interpreter_flags()
+
+
 def start_detached(args: list[str], **options) -> subprocess.Popen:
     """Start `args` with no standard streams, in a session of its own; the process, which the caller may wait for
     while it runs, and which is let go (not waited for) as the program ends."""

@@ -26,9 +26,9 @@ OTHER_PROGRAMS = {
     "store/trust/keys.py": "ssh-keygen -y, the public half of a signing key",
     "store/trust/confidential.py": "ssh-keygen -Y sign, a delegation's consent",
     "store/trust/verify.py": "ssh-keygen -Y verify, a commit's signature",
-    "store/register/search_builder.py": "python -m cicatext.store.register.search_builder, the search index built in the background",
+    "store/background.py": "python -m ..., the processes that outlive their command: the search index's builder, "
+                           "the file watcher of a large repository and the warm process",
     "tui/app.py": "$EDITOR, opened on a document",
-    "store/watch/client.py": "python -m cicatext.store.watch.daemon, the file watcher of a large repository",
 }
 """The modules that start a program other than git, and which."""
 

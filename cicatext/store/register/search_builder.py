@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +28,8 @@ from cicatext.store.register.search_file import (
 )
 
 if TYPE_CHECKING:
+    import subprocess
+
     from cicatext.store.repository import Repository
 
 

@@ -6,10 +6,10 @@ import json
 import os
 import shlex
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cicatext.store.background import start_detached
 from cicatext.store.files import read_json
@@ -22,10 +22,12 @@ from cicatext.store.watch.hook import (
     unframed,
 )
 
+if TYPE_CHECKING:
+    import subprocess
+
 USE_FROM = 10_000
 """From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
 (about 8 ms a call against git's looking at 10,000 files, about as long)."""
-
 
 def git_options(root: Path) -> tuple[str, ...]:
     """The options that point one git call looking at the work tree at the watcher (none when none answers or
