@@ -29,6 +29,7 @@ USE_FROM = 10_000
 """From this many files in git's index, git asks the watcher: below, starting the hook costs more than it saves
 (about 8 ms a call against git's looking at 10,000 files, about as long)."""
 
+
 def git_options(root: Path) -> tuple[str, ...]:
     """The options that point one git call looking at the work tree at the watcher (none when none answers or
     the repository is small); in a large repository without a watcher, one is started for the calls after this.
