@@ -149,16 +149,9 @@ def address(key: bytes, *, make: bool = False) -> str | None:
     """The warm process's socket for programs of this key; None when the user has no safe folder for it."""
     import zlib
 
-    from cicatext.store.watch.hook import own_folder
+    from cicatext.store.watch.hook import socket_path
 
-    name = f"warm-{zlib.crc32(key):08x}-{zlib.adler32(key):08x}.sock"
-    for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
-        if not os.path.isabs(base):
-            continue  # a relative TMPDIR names another folder from each working folder: /tmp then
-        if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
-            folder = own_folder(base, make)
-            return os.path.join(folder, name) if folder is not None else None
-    return None
+    return socket_path(f"warm-{zlib.crc32(key):08x}-{zlib.adler32(key):08x}.sock", make=make)
 
 
 def field(data: bytes) -> bytes:

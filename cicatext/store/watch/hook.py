@@ -49,15 +49,20 @@ def own_folder(base: str, make: bool = False) -> str | None:
 
 
 def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str | None:
-    """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, in the temporary folder
-    (`TMPDIR`, or `/tmp` when that path would be too long for a socket or TMPDIR is relative); None when there is
-    no safe place for it."""
+    """The watcher's socket (or, with `suffix` `.json`, its state file) for a git folder, named after its real
+    path, in the user's folder for sockets (`socket_path`)."""
+    # What hashlib gives, without loading OpenSSL: the hook runs at every git status.
     try:
-        from _sha1 import sha1  # what hashlib gives, without loading OpenSSL: the hook runs at every git status
+        from _sha1 import sha1
     except ImportError:
         from hashlib import sha1
 
-    name = sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix
+    return socket_path(sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix, make=make)
+
+
+def socket_path(name: str, *, make: bool = False) -> str | None:
+    """Where the file `name` lives in the user's folder for sockets (`own_folder`): in `TMPDIR`, or `/tmp` when
+    TMPDIR is relative or the path would be too long for a socket; None when there is no safe place for it."""
     for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
         if not os.path.isabs(base):
             continue  # a relative TMPDIR names another folder from each working folder: /tmp then
