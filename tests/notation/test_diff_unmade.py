@@ -115,7 +115,14 @@ def test_words_of_splits_ideographs_one_by_one(text: str) -> None:
     assert words_of(text) == re.findall(f"[{ideographs}]|[^\\W{ideographs}]+", text)
 
 
+NAMED_TEXTS = [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU]
+"""The corpus's texts, the malformed ones and a chapeau: each property below is checked on them by name."""
+ANY_TEXT = st.one_of(notation().map(lambda made: made[0]), NEAR, st.text())
+"""Generated notation, near-notation and any text: each property below is checked on them too."""
+
+
 def _bodies_found(text: str) -> None:
+    """Where a bracket's body stands in the reading, kept while the text is made, is where the runs place it."""
     for paragraph in read(text).draft.paragraphs:
         made = paragraph_text(paragraph)
         for span in made.brackets:
@@ -123,19 +130,8 @@ def _bodies_found(text: str) -> None:
         assert made.bracket_readings == tuple(normalise(made.body_reading(span)) for span in made.brackets)
 
 
-@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
-def test_each_body_is_placed_in_the_reading_as_it_is_made(text: str) -> None:
-    """Where a bracket's body stands in the reading, kept while the text is made, is where the runs place it."""
-    _bodies_found(text)
-
-
-@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
-def test_each_body_is_placed_in_the_reading_as_it_is_made_in_any_text(text: str) -> None:
-    """The same for generated notation, near-notation and any text."""
-    _bodies_found(text)
-
-
 def _laid_out_as_walked(text: str) -> None:
+    """A lazily read paragraph's text, laid out by the scan that makes its nodes, is the one its nodes give."""
     eager = eagerly(text).paragraphs
     for paragraph, walked in zip(lazily(text).paragraphs, eager, strict=True):
         laid = paragraph_text(paragraph)
@@ -147,19 +143,8 @@ def _laid_out_as_walked(text: str) -> None:
         assert all(span.bracket is bracket for span, (bracket, _) in zip(laid.brackets, paragraph.brackets()))
 
 
-@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
-def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked(text: str) -> None:
-    """A lazily read paragraph's text, laid out by the scan that makes its nodes, is the one its nodes give."""
-    _laid_out_as_walked(text)
-
-
-@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
-def test_a_paragraph_laid_out_as_its_nodes_are_made_is_laid_out_as_walked_in_any_text(text: str) -> None:
-    """The same for generated notation, near-notation and any text."""
-    _laid_out_as_walked(text)
-
-
 def _read_without_nodes(text: str) -> None:
+    """The reading found from a paragraph's written content, without its nodes, is the one its nodes give."""
     eager = eagerly(text).paragraphs
     draft = lazily(text)
     texts = ParagraphTexts(written_in_both(draft, draft))
@@ -173,16 +158,22 @@ def _read_without_nodes(text: str) -> None:
             assert "content" not in vars(paragraph)
 
 
-@pytest.mark.parametrize("text", [c.text for c in CASES] + [m.text for m in MALFORMED] + [CHAPEAU])
-def test_a_paragraph_read_without_its_nodes_reads_as_its_nodes_do(text: str) -> None:
-    """The reading found from a paragraph's written content, without its nodes, is the one its nodes give."""
-    _read_without_nodes(text)
+PROPERTIES = [_bodies_found, _laid_out_as_walked, _read_without_nodes]
+"""What the text of a paragraph made in one pass, or read without its nodes, must agree with (each says what)."""
 
 
-@given(st.one_of(notation().map(lambda made: made[0]), NEAR, st.text()))
-def test_a_paragraph_read_without_its_nodes_reads_as_its_nodes_do_in_any_text(text: str) -> None:
-    """The same for generated notation, near-notation and any text."""
-    _read_without_nodes(text)
+@pytest.mark.parametrize("holds", PROPERTIES)
+@pytest.mark.parametrize("text", NAMED_TEXTS)
+def test_a_paragraphs_text_made_quickly_is_the_one_its_nodes_give(holds, text: str) -> None:
+    """Each of `PROPERTIES` holds on every named text."""
+    holds(text)
+
+
+@pytest.mark.parametrize("holds", PROPERTIES)
+@given(text=ANY_TEXT)
+def test_a_paragraphs_text_made_quickly_is_the_one_its_nodes_give_in_any_text(holds, text: str) -> None:
+    """Each of `PROPERTIES` holds on generated notation, near-notation and any text."""
+    holds(text)
 
 
 def test_paragraphs_written_alike_in_both_texts_are_diffed_without_their_nodes() -> None:
