@@ -118,7 +118,8 @@ def measure(cwd: Path, *command: str) -> dict:
 
 def child(script: str, *args: str) -> dict:
     """The JSON a Python snippet prints, run in a fresh interpreter (its peak RSS from /usr/bin/time if there is one)."""
-    process, _, rss = _timed([sys.executable, "-c", script, *args], ROOT)
+    # Run from the bench's folder: the snippet imports the cicatext this Python has installed, as the commands do.
+    process, _, rss = _timed([sys.executable, "-c", script, *args], BENCH)
     if process.returncode != 0:
         raise RuntimeError(process.stderr)
     result = json.loads(process.stdout.strip().splitlines()[-1])
@@ -205,7 +206,7 @@ def first_screen(root: Path) -> dict:
     """The first usable screen of the UI in a fresh process (bench/bench_tui.py's measurement), with its peak RSS."""
     from bench_tui import FIRST_SCREEN
 
-    run = measure(ROOT, sys.executable, "-c", FIRST_SCREEN, str(root))
+    run = measure(BENCH, sys.executable, "-c", FIRST_SCREEN, str(root))
     if run["code"] != 0:
         raise RuntimeError(run["err"])
     usable, _, _ = run["out"].split()
