@@ -519,3 +519,22 @@ def test_starting_a_warm_process_warns_of_nothing(demo_repo, warm_env):
         assert _ask(warm_env, flags=("-X", "dev")) is not None
     finally:
         _ask(warm_env, "S", flags=("-X", "dev"))
+
+
+def test_input_typed_at_a_terminal_is_read_by_the_program_itself(demo_repo, warm_env):
+    """`check -` with a terminal as its input runs in the program's own process, which the terminal's job control
+    (Ctrl-Z, `bg`) governs as it governs any reader."""
+    import pty
+
+    _start(warm_env, demo_repo.root)
+    leader, follower = pty.openpty()
+    try:
+        program = subprocess.Popen([sys.executable, "-m", "cicatext", "check", "-"], cwd=demo_repo.root,
+                                   env=warm_env, stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.write(leader, b"a [b (+CHN) c\n\x04")
+        out, err = program.communicate(timeout=30)
+    finally:
+        os.close(leader)
+        os.close(follower)
+    assert program.returncode == 1 and b"never closed" in err
+    assert _ask(warm_env)["served"] == 0

@@ -49,7 +49,8 @@ RETRY_AFTER = 86_400
 def main() -> int:
     """Run the command line: in a warm process when the command is quick and one answers, else here."""
     argv = sys.argv[1:]
-    quick = bool(argv) and argv[0] in WARM_COMMANDS and os.environ.get("CICATEXT_WARM") != "0"
+    quick = bool(argv) and argv[0] in WARM_COMMANDS and os.environ.get("CICATEXT_WARM") != "0" and \
+        not ("-" in argv and os.isatty(0))  # typed at a terminal: read by the terminal's own job, as the shell says
     key = None
     if quick:
         try:
