@@ -1,11 +1,14 @@
 """The warm process: the user's quick commands run in forks of a process that has done their imports already.
 
 `cicatext.cli.launch` sends it a command (the arguments, the environment,
-the umask, and the program's working folder and standard input, output and
-error as open files); it forks, and the fork becomes that program's command:
-it takes those files as its own, runs `cicatext.cli.main.main` as the
-program would, says its exit code and ends. The warm process itself never
-runs a command, so nothing one command does reaches another.
+the umask, the signals the program ignores and blocks); it forks, and the
+fork, when the command is one of `launch.WARM_COMMANDS` and the program's
+key its own, says it will run it. The program then sends its working folder
+and standard input, output and error as open files, and the fork becomes
+that program's command: it takes those files as its own, runs
+`cicatext.cli.main.main` as the program would, says its exit code and ends.
+The warm process itself never runs a command, so nothing one command does
+reaches another.
 
 It serves the programs whose `warm_key` it shares, on a socket in the
 user's own folder of the temporary folder; both ends check that the other is
