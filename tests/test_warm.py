@@ -199,7 +199,7 @@ def test_warm_start_is_refused_when_turned_off(demo_repo, warm_env):
     """`cicatext warm start` with CICATEXT_WARM=0 says why it starts nothing, exit 2."""
     done = _program(["warm", "start"], demo_repo.root, {**warm_env, "CICATEXT_WARM": "0"})
     assert done.returncode == 2
-    assert "CICATEXT_WARM=0" in done.stderr.decode()
+    assert "CICATEXT_WARM not set to 0" in done.stderr.decode()
     assert _ask(warm_env) is None
 
 
@@ -538,3 +538,14 @@ def test_input_typed_at_a_terminal_is_read_by_the_program_itself(demo_repo, warm
         os.close(follower)
     assert program.returncode == 1 and b"never closed" in err
     assert _ask(warm_env)["served"] == 0
+
+
+def test_elsewhere_than_linux_every_command_runs_in_its_own_process(monkeypatch):
+    """On another system the program never asks for a warm process, nor starts one."""
+    monkeypatch.setattr(sys, "platform", "darwin")
+    monkeypatch.delenv("CICATEXT_WARM")
+    assert not launch.available()
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert launch.available()
+    monkeypatch.setenv("CICATEXT_WARM", "0")
+    assert not launch.available()

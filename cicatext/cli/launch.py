@@ -49,7 +49,7 @@ RETRY_AFTER = 86_400
 def main() -> int:
     """Run the command line: in a warm process when the command is quick and one answers, else here."""
     argv = sys.argv[1:]
-    quick = bool(argv) and argv[0] in WARM_COMMANDS and os.environ.get("CICATEXT_WARM") != "0" and \
+    quick = bool(argv) and argv[0] in WARM_COMMANDS and available() and \
         not ("-" in argv and os.isatty(0))  # typed at a terminal: read by the terminal's own job, as the shell says
     key = None
     if quick:
@@ -67,6 +67,12 @@ def main() -> int:
     finally:
         if key is not None:
             start_warm(key)
+
+
+def available() -> bool:
+    """Whether quick commands may run in a warm process: on Linux (whose socket credentials, processor sets and
+    /proc it relies on), unless `CICATEXT_WARM=0`."""
+    return sys.platform.startswith("linux") and os.environ.get("CICATEXT_WARM") != "0"
 
 
 def warm_key() -> bytes:

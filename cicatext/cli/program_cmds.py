@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 
@@ -28,11 +27,11 @@ def run_warm(args: argparse.Namespace) -> int:
 
     key = launch.warm_key()
     ours = launch.address(key, make=args.action == "start")
-    off = os.environ.get("CICATEXT_WARM") == "0"
+    off = not launch.available()
     if args.action == "start":
         if off:
-            raise UsageError("CICATEXT_WARM=0 turns the warm process off", hint="unset CICATEXT_WARM, then run "
-                                                                                 "cicatext warm start")
+            raise UsageError("no warm process runs here: it needs Linux, and CICATEXT_WARM not set to 0",
+                             hint="unset CICATEXT_WARM, then run cicatext warm start")
         if ours is None:
             raise UsageError("there is no folder of this user's alone for the warm process's socket",
                              hint="set TMPDIR to a folder only you may write to")
@@ -58,7 +57,7 @@ def run_warm(args: argparse.Namespace) -> int:
                 "without a command")
     if not any(said["serves_this_program"] for said in found) and args.action != "stop":
         print("no warm process serves this program: "
-              + ("CICATEXT_WARM=0 runs every command in a process of its own" if off else
+              + ("every command runs in a process of its own (CICATEXT_WARM=0, or not Linux)" if off else
                  "quick commands run in a process of their own until one starts (after the next quick command, "
                  "or `cicatext warm start`)"), file=sys.stderr if args.action == "start" else sys.stdout)
     return 0 if args.action != "start" or any(p["serves_this_program"] for p in found) else 1
