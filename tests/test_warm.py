@@ -144,7 +144,7 @@ def test_a_signal_reaches_the_command(demo_repo, warm_env):
         served = _ask(warm_env)["served"]
         program = subprocess.Popen([sys.executable, "-m", "cicatext", "check", "-"], cwd=demo_repo.root,
                                    env=warm_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE)
+                                   stderr=subprocess.PIPE, preexec_fn=_default_signals)
         deadline = time.monotonic() + 30
         while _ask(warm_env)["served"] == served and time.monotonic() < deadline:
             time.sleep(0.05)  # until the warm process has forked the command, which waits for its input
@@ -364,6 +364,13 @@ def test_a_warm_process_runs_no_command_but_the_quick_ones(demo_repo, warm_env, 
     assert asked.stdout.strip() == "P"
 
 
+def _default_signals() -> None:
+    """In the program, before it starts: the signals tested at their default, whatever the tests' runner ignores
+    (a shell without job control ignores SIGTSTP, SIGINT or SIGQUIT in what it runs in the background)."""
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT, signal.SIGTSTP):
+        signal.signal(number, signal.SIG_DFL)
+
+
 def _forks_of(pid: int) -> list[int]:
     with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as children:
         return [int(child) for child in children.read().split()]
@@ -424,7 +431,7 @@ def test_the_command_ends_when_the_program_is_killed(demo_repo, warm_env):
 def test_ctrl_z_stops_the_command_with_the_program(demo_repo, warm_env):
     """SIGTSTP (Ctrl-Z) stops the command with the program; SIGCONT (`fg`) continues both."""
     _start(warm_env, demo_repo.root)
-    program, fork = _waiting_command(warm_env, demo_repo.root)
+    program, fork = _waiting_command(warm_env, demo_repo.root, preexec_fn=_default_signals)
     program.send_signal(signal.SIGTSTP)
     deadline = time.monotonic() + 30
     while (_state(fork), _state(program.pid)) != ("T", "T") and time.monotonic() < deadline:
