@@ -431,7 +431,9 @@ def test_the_command_ends_when_the_program_is_killed(demo_repo, warm_env):
 def test_ctrl_z_stops_the_command_with_the_program(demo_repo, warm_env):
     """SIGTSTP (Ctrl-Z) stops the command with the program; SIGCONT (`fg`) continues both."""
     _start(warm_env, demo_repo.root)
-    program, fork = _waiting_command(warm_env, demo_repo.root, preexec_fn=_default_signals)
+    # In a process group of its own in the tests' session, as a shell's job is: the kernel does not stop a process
+    # on SIGTSTP in a group with no parent in its session outside it (an orphaned group).
+    program, fork = _waiting_command(warm_env, demo_repo.root, preexec_fn=_default_signals, process_group=0)
     program.send_signal(signal.SIGTSTP)
     deadline = time.monotonic() + 30
     while (_state(fork), _state(program.pid)) != ("T", "T") and time.monotonic() < deadline:
