@@ -141,14 +141,7 @@ def test_a_signal_reaches_the_command(demo_repo, warm_env):
     130; SIGTERM ends both."""
     _start(warm_env, demo_repo.root)
     for number, code in ((signal.SIGINT, 130), (signal.SIGTERM, -signal.SIGTERM)):
-        served = _ask(warm_env)["served"]
-        program = subprocess.Popen([sys.executable, "-m", "cicatext", "check", "-"], cwd=demo_repo.root,
-                                   env=warm_env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   stderr=subprocess.PIPE, preexec_fn=_default_signals)
-        deadline = time.monotonic() + 30
-        while _ask(warm_env)["served"] == served and time.monotonic() < deadline:
-            time.sleep(0.05)  # until the warm process has forked the command, which waits for its input
-        time.sleep(0.2)
+        program, _ = _waiting_command(warm_env, demo_repo.root, preexec_fn=_default_signals)
         program.send_signal(number)
         out, err = program.communicate(timeout=30)
         assert program.returncode == code, err
@@ -386,7 +379,15 @@ def _waiting_command(environment, cwd, **options) -> tuple[subprocess.Popen, int
     while not set(_forks_of(server)) - before and time.monotonic() < deadline:
         time.sleep(0.02)
     fork = (set(_forks_of(server)) - before).pop()
-    time.sleep(0.3)  # the fork has taken the program's files and waits for its input
+    # Until the fork runs the command, which waits for its input (the kernel says where it sleeps: a pipe's read;
+    # where it does not say, a second).
+    while time.monotonic() < deadline:
+        with open(f"/proc/{fork}/wchan", encoding="ascii", errors="replace") as sleeping:
+            where = sleeping.read()
+        if "pipe" in where or where in ("", "0"):
+            break
+        time.sleep(0.02)
+    time.sleep(0.2 if "pipe" in where else 1.0)
     return program, fork
 
 
