@@ -243,7 +243,14 @@ class _Waiting:
     def forward(self, number: int, frame: object) -> None:
         self.signals.append(number)
         if self.pid:
+            self._tell(number)
+
+    def _tell(self, number: int) -> None:
+        """Pass a signal on to the command's process, which may have ended meanwhile."""
+        try:
             os.kill(self.pid, number)
+        except OSError:
+            pass
 
     def suspend(self, number: int, frame: object) -> None:
         """Ctrl-Z: the command's process is stopped, then this program, as one process would be; both go on
@@ -251,12 +258,12 @@ class _Waiting:
         import _signal
 
         if self.pid:
-            os.kill(self.pid, STOP)
+            self._tell(STOP)
         _signal.signal(SUSPEND, _signal.SIG_DFL)
         os.kill(os.getpid(), SUSPEND)  # returns once this program is continued
         _signal.signal(SUSPEND, self.suspend)
         if self.pid:
-            os.kill(self.pid, CONTINUE)
+            self._tell(CONTINUE)
 
     def wait(self, here: int) -> int | None:
         """The command's exit code; None when nothing was run (then this program runs it).
@@ -294,7 +301,7 @@ class _Waiting:
                 self.connection.settimeout(None)
                 self.pid = int(line[1:])
                 for number in self.signals:  # signals that came before the process was known
-                    os.kill(self.pid, number)
+                    self._tell(number)
             elif line.startswith(b"E") and line[1:].lstrip(b"-").isdigit() and self.pid:
                 return int(line[1:])
         # Nothing more will come: a signal this program got ends it, as it would have ended it alone.
