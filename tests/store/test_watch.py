@@ -425,3 +425,10 @@ def test_starting_a_watcher_warns_of_nothing(demo_repo):
         _wait_for(lambda: client.answering(demo_repo.root))
     finally:
         _stop_any(demo_repo.root)
+
+
+def test_looking_whether_a_watcher_starts_leaves_no_lock_file(demo_repo):
+    """Asking whether a watcher is starting takes its lock for a moment, and leaves no lock file behind."""
+    git_dir = demo_repo.root / ".git"
+    assert client._starting(git_dir) is False
+    assert not Path(address(str(git_dir), ".lock")).exists()

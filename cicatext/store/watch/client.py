@@ -173,6 +173,9 @@ def _starting(git_dir: Path) -> bool:
     lock = hold_lock(str(git_dir))
     if lock is None:
         return True
+    path = address(str(git_dir), ".lock")
+    if path is not None:
+        os.unlink(path)  # while held: a look leaves no lock file behind (the watcher makes its own)
     os.close(lock)
     return False
 
