@@ -19,8 +19,75 @@ def require_terminal(hint: str) -> None:
 
 def emit_json(value) -> None:
     """Print a value as indented JSON on stdout (UTF-8, not ASCII-escaped)."""
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(json_text(value) + "\n")
+
+
+def json_text(value) -> str:
+    """`json.dumps(value, ensure_ascii=False, indent=2)`, character for character, made in a fraction of the time
+    for plain data (dicts with text keys, lists, text, numbers, booleans, None): json indents in a generator per
+    value, and this joins the pieces once, each run of text values written at once."""
+    from json.encoder import encode_basestring
+
+    parts: list[str] = []
+    add = parts.append
+
+    def scalar(item) -> str | None:
+        # In json's order: a bool is an int, and a str subclass is written as text.
+        if isinstance(item, str):
+            return encode_basestring(item)
+        if item is None:
+            return "null"
+        if item is True:
+            return "true"
+        if item is False:
+            return "false"
+        if isinstance(item, int):
+            return int.__repr__(item)
+        return None
+
+    def emit(item, indent: str) -> None:
+        written = scalar(item)
+        if written is not None:
+            add(written)
+            return
+        keyed = isinstance(item, dict)
+        if not (keyed or isinstance(item, (list, tuple))) or keyed and not all(type(key) is str for key in item):
+            raise _NotPlain
+        ends = "{}" if keyed else "[]"
+        if not item:
+            add(ends)
+            return
+        inner = indent + "  "
+        between = ",\n" + inner
+        add(ends[0] + "\n" + inner)
+        first = True
+        for key, one in item.items() if keyed else zip(item, item):
+            if first:
+                first = False
+            else:
+                add(between)
+            if keyed:
+                add(encode_basestring(key) + ": ")
+            kind = type(one)
+            if kind is str:
+                add(encode_basestring(one))
+            elif kind is bool:
+                add("true" if one else "false")
+            elif kind is int:
+                add(int.__repr__(one))
+            else:
+                emit(one, inner)
+        add("\n" + indent + ends[1])
+
+    try:
+        emit(value, "")
+    except _NotPlain:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+    return "".join(parts)
+
+
+class _NotPlain(Exception):
+    """A value `json_text` leaves to json (a float, a key that is not text, an object of another kind)."""
 
 
 def print_problems(problems: Iterable[Problem], stream=None) -> int:

@@ -1,4 +1,4 @@
-"""The diff's JSON output is json's own indented text, character for character, written faster."""
+"""The commands' JSON output is json's own indented text, character for character, written faster."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from enum import Enum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cicatext.cli.negotiation_cmds import _json_text
+from cicatext.cli.output import json_text as _json_text
 
 _SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=20))
 _VALUES = st.recursive(
