@@ -210,8 +210,9 @@ def run_warm(argv: list[str], key: bytes) -> int | None:
             fields = [b"run", key, b"%d" % mask, b" ".join(b"%d" % n for n in ignored),
                       b" ".join(b"%d" % n for n in blocked), b"%d" % len(args), *args]
             fields += [b"%s=%s" % pair for pair in os.environb.items()]
-            message = b"".join(map(field, fields))
-            connection.sendall(b"%d\n" % len(message) + message)
+            from cicatext.store.watch.hook import framed
+
+            connection.sendall(framed(b"".join(map(field, fields))))
         except OSError:
             return None
         return waiting.wait(here)
@@ -332,24 +333,12 @@ def _refused_lately(path: str) -> bool:
         return False
 
 
-def _answers(path: str) -> bool:
-    """Whether a process listens on the socket `path` (one left by a process that ended answers no more)."""
-    import _socket
-
-    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
-    try:
-        probe.connect(path)
-    except OSError:
-        return False
-    finally:
-        probe.close()
-    return True
-
-
 def start_warm(key: bytes) -> None:
     """Start a warm process for programs of this key, unless one answers or there is no safe folder for it."""
     path = address(key, make=True)
-    if path is None or _refused_lately(path) or _answers(path):
+    from cicatext.store.watch.hook import answers
+
+    if path is None or _refused_lately(path) or answers(path):
         return
     from cicatext.store.background import interpreter_flags, start_detached
 

@@ -57,11 +57,11 @@ def _stop(number: int, frame: object) -> None:
 
 def serve(path: str) -> int:
     """Serve commands on the socket `path` until idle, stopped or outdated; the exit code."""
-    import fcntl
     import gc
     import select
     import signal
-    import socket
+
+    from cicatext.store.watch.hook import hold_lock_at, listen
 
     signal.pthread_sigmask(signal.SIG_SETMASK, [])  # not the mask of the program that started it
     key = launch.warm_key()
@@ -69,10 +69,8 @@ def serve(path: str) -> int:
         # Started for other code than this process has: say so, so that no program starts one for it again.
         _write_refused(path, "it was started for other code or settings than its own")
         return 1
-    lock = os.open(path + ".lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    lock = hold_lock_at(path + ".lock")
+    if lock is None:
         return 0  # another warm process serves this socket, or is starting to
     try:
         idle = float(os.environ.get("CICATEXT_WARM_IDLE") or IDLE)
@@ -87,14 +85,9 @@ def serve(path: str) -> int:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the forks are reaped by the kernel
     # Bound before the imports: a program that asks meanwhile waits for them (or runs its command itself), and a
     # socket that cannot be made costs no imports.
-    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    if os.path.lexists(path):
-        os.unlink(path)  # left by a warm process that did not end well (the lock is ours)
-    listener.bind(path)
+    listener = listen(path, 64)
     bound = os.stat(path).st_ino
     try:
-        os.chmod(path, 0o600)
-        listener.listen(64)
         _preload(PRELOAD)
         _build_parsers()
         loaded = _loaded_files()
@@ -480,11 +473,11 @@ def ask(path: str | None, question: bytes = b"?") -> dict | None:
 
 def running() -> list[tuple[str, dict]]:
     """The user's warm processes that answer: each socket with what it says of itself."""
-    from cicatext.store.watch.hook import own_folder
+    from cicatext.store.watch.hook import own_folder, socket_bases
 
     found = []
-    for base in dict.fromkeys((os.environ.get("TMPDIR") or "/tmp", "/tmp")):
-        folder = own_folder(base) if os.path.isabs(base) else None
+    for base in socket_bases():
+        folder = own_folder(base)
         if folder is None:
             continue
         for name in sorted(os.listdir(folder)):

@@ -43,6 +43,7 @@ from cicatext.store.watch.hook import (
     address,
     framed,
     hold_lock,
+    listen,
 )
 
 IDLE = 3600.0
@@ -314,7 +315,7 @@ def serve(root: Path, idle: float) -> int:
         try:
             watcher = Watcher(root)
             # Bound once every folder is watched: a question before would wait for the watches.
-            server = _listen(socket_path)
+            server = listen(socket_path, 16)
             write_json_quietly(state, {"pid": os.getpid(), "started": time.time(), "folders": len(watcher.folders)})
             _answer_until_idle(server, watcher, idle)
         except WatchRefused as refused:
@@ -390,17 +391,6 @@ def _serve_one(server: socket.socket, watcher: Watcher) -> str:
         except OSError:
             pass
     return ""
-
-
-def _listen(socket_path: str) -> socket.socket:
-    """The watcher's socket, bound and listening (its owner alone may connect). The watcher holds the lock: a socket
-    left there is a dead watcher's."""
-    _remove(Path(socket_path))
-    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    server.bind(socket_path)
-    os.chmod(socket_path, 0o600)
-    server.listen(16)
-    return server
 
 
 def main(argv: list[str]) -> int:

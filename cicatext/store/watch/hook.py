@@ -60,12 +60,17 @@ def address(git_dir: str, suffix: str = ".sock", *, make: bool = False) -> str |
     return socket_path(sha1(os.fsencode(os.path.realpath(git_dir))).hexdigest()[:24] + suffix, make=make)
 
 
+def socket_bases() -> list[str]:
+    """The temporary folders the user's folder for sockets may be in, first choice first: `TMPDIR` (when it is
+    absolute: a relative one names another folder from each working folder), then `/tmp`."""
+    tmpdir = os.environ.get("TMPDIR") or "/tmp"
+    return list(dict.fromkeys(([tmpdir] if os.path.isabs(tmpdir) else []) + ["/tmp"]))
+
+
 def socket_path(name: str, *, make: bool = False) -> str | None:
     """Where the file `name` lives in the user's folder for sockets (`own_folder`): in `TMPDIR`, or `/tmp` when
     TMPDIR is relative or the path would be too long for a socket; None when there is no safe place for it."""
-    for base in (os.environ.get("TMPDIR") or "/tmp", "/tmp"):
-        if not os.path.isabs(base):
-            continue  # a relative TMPDIR names another folder from each working folder: /tmp then
+    for base in socket_bases():
         if len(os.fsencode(os.path.join(base, f"cicatext-{os.getuid()}", name))) < 100:
             folder = own_folder(base, make)
             return os.path.join(folder, name) if folder is not None else None
@@ -75,11 +80,15 @@ def socket_path(name: str, *, make: bool = False) -> str | None:
 def hold_lock(git_dir: str) -> int | None:
     """A handle holding the lock of a git folder's watcher (the kernel lets go of it when the process ends); None
     when another process holds it (a watcher runs, or is starting), or there is no safe place for it."""
+    path = address(git_dir, ".lock", make=True)
+    return hold_lock_at(path) if path is not None else None
+
+
+def hold_lock_at(path: str) -> int | None:
+    """A handle holding the lock file `path` (made when missing, the user's alone); None when another process
+    holds it."""
     import fcntl
 
-    path = address(git_dir, ".lock", make=True)
-    if path is None:
-        return None
     handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -87,6 +96,20 @@ def hold_lock(git_dir: str) -> int | None:
         os.close(handle)
         return None
     return handle
+
+
+def listen(path: str, backlog: int):
+    """A socket bound at `path` and listening, its owner alone allowed to connect. The caller holds the lock of
+    `path`: a socket left there is a dead process's."""
+    import socket
+
+    if os.path.lexists(path):
+        os.unlink(path)
+    server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    server.bind(path)
+    os.chmod(path, 0o600)
+    server.listen(backlog)
+    return server
 
 
 def framed(answer: bytes) -> bytes:
@@ -103,14 +126,17 @@ def unframed(received: bytes) -> bytes | None:
 
 
 def answers(path: str) -> bool:
-    """Whether a watcher answers on the socket `path`."""
-    import socket
+    """Whether a process (a watcher, a warm process) listens on the socket `path`; one left by a process that
+    ended answers no more."""
+    import _socket  # the socket module's own class, without the module's imports: programs ask this as they start
 
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        try:
-            probe.connect(path)
-        except OSError:
-            return False
+    probe = _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM)
+    try:
+        probe.connect(path)
+    except OSError:
+        return False
+    finally:
+        probe.close()
     return True
 
 
