@@ -41,11 +41,13 @@ def run_warm(args: argparse.Namespace) -> int:
                   file=sys.stderr)
     stopped = []
     if args.action == "stop":
-        stopped = [said for _, said in ((path, warm.ask(path, b"S")) for path, _ in warm.running()) if said]
+        stopped = [said for path, _ in warm.running() if (said := warm.ask(path, b"S"))]
     found = [{**said, "socket": path, "serves_this_program": path == ours} for path, said in warm.running()]
+    serves = any(said["serves_this_program"] for said in found)
+    code = 0 if args.action != "start" or serves else 1
     if args.json:
         emit_json({"off": off, "stopped": len(stopped), "processes": found})
-        return 0 if args.action != "start" or any(p["serves_this_program"] for p in found) else 1
+        return code
     if args.action == "stop":
         print(f"stopped {len(stopped)} warm process{'es' if len(stopped) != 1 else ''}")
     for said in found:
@@ -55,9 +57,9 @@ def run_warm(args: argparse.Namespace) -> int:
               + f"; {said['served']:,} command{'s' if said['served'] != 1 else ''} run; "
                 f"{said['memory_kb'] / 1024:.0f} MB; ends after {idle:g} minute{'s' if idle != 1 else ''} "
                 "without a command")
-    if not any(said["serves_this_program"] for said in found) and args.action != "stop":
+    if not serves and args.action != "stop":
         print("no warm process serves this program: "
               + ("every command runs in a process of its own (CICATEXT_WARM=0, or not Linux)" if off else
                  "quick commands run in a process of their own until one starts (after the next quick command, "
                  "or `cicatext warm start`)"), file=sys.stderr if args.action == "start" else sys.stdout)
-    return 0 if args.action != "start" or any(p["serves_this_program"] for p in found) else 1
+    return code
