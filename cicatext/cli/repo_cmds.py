@@ -104,13 +104,11 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    import time
 
     from cicatext.cli.output import emit_json
     from cicatext.errors import UsageError
     from cicatext.store.repository import Repository
     from cicatext.store.watch import client
-    from cicatext.store.watch.hook import WATCH_OFF
 
     action, *rest = args.words if args.words and args.words[0] in ("status", "start", "stop") else ["status",
                                                                                                    *args.words]
@@ -122,13 +120,7 @@ def run_watch(args: argparse.Namespace) -> int:
             raise UsageError("no watcher can serve this repository",
                              hint="the watcher needs Linux, git's folder in the repository (`.git`), and "
                                   "CICATEXT_WATCH not set to 0")
-        if client.refused(repo.root) is not None:
-            (repo.root / ".git" / WATCH_OFF).unlink(missing_ok=True)  # asked for: tried again
-        if not client.answering(repo.root):
-            client.start(repo.root)
-            deadline = time.monotonic() + 60
-            while not client.answering(repo.root) and time.monotonic() < deadline and client.refused(repo.root) is None:
-                time.sleep(0.05)
+        client.start_and_wait(repo.root)
     elif action == "stop":
         client.stop(repo.root)
     said = client.status(repo.root)

@@ -156,6 +156,18 @@ def status(root: Path) -> dict:
     return said
 
 
+def start_and_wait(root: Path, wait: float = 60.0) -> None:
+    """Start the repository's watcher as asked for (tried again at once, whatever the last one could not watch)
+    and wait until it answers, or says why it cannot watch."""
+    (root / ".git" / WATCH_OFF).unlink(missing_ok=True)
+    if answering(root):
+        return
+    start(root)
+    deadline = time.monotonic() + wait
+    while not answering(root) and time.monotonic() < deadline and refused(root) is None:
+        time.sleep(0.05)
+
+
 def stop(root: Path, wait: float = 5.0) -> bool:
     """Stop the repository's watcher, waiting until its socket is gone; whether one was running."""
     if ask(root, "stop") is None:
