@@ -9,6 +9,7 @@ shown with `-X dev`); such a process is let go as the program ends instead.
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 _started: list[subprocess.Popen] = []
 
@@ -29,6 +30,18 @@ def start_detached(args: list[str], **options) -> subprocess.Popen:
         atexit.register(_let_go)
     _started.append(process)
     return process
+
+
+def start_module(module: str, *args: str, cwd: str | Path) -> subprocess.Popen:
+    """Run a module of cicatext's (`python -m MODULE ARGS`) detached, with this Python, cicatext found however this
+    program found it (installed, or from a checkout: its folder goes first on `PYTHONPATH`)."""
+    import os
+    import sys
+
+    package_parent = str(Path(__file__).resolve().parents[2])
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
+    return start_detached([sys.executable, "-m", module, *args], cwd=cwd, env=environment)
 
 
 def _let_go() -> None:

@@ -13,11 +13,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cicatext.errors import CicatextError
-from cicatext.store.background import start_detached
+from cicatext.store.background import start_module
 from cicatext.store.register.search_file import (
     BuildRunning,
     build_lock,
@@ -44,11 +43,7 @@ def start(repo: Repository) -> subprocess.Popen | None:
         return None
     if not os.access(path.parent, os.W_OK):
         return None
-    # Found however cicatext was started, installed or from a checkout.
-    package_parent = str(Path(__file__).resolve().parents[3])
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
-    return start_detached([sys.executable, "-m", __name__, str(repo.root)], cwd=repo.root, env=environment)
+    return start_module(__name__, str(repo.root), cwd=repo.root)
 
 
 def build(repo: Repository) -> bool:

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cicatext.store.background import start_detached
+from cicatext.store.background import start_module
 from cicatext.store.files import read_json
 from cicatext.store.watch.hook import (
     RETRY_AFTER,
@@ -84,13 +84,8 @@ def start(root: Path) -> subprocess.Popen | None:
     git_dir = root / ".git"
     if refused(root) is not None or _starting(git_dir):
         return None
-    # Found however cicatext was started, installed or from a checkout.
-    package_parent = str(Path(__file__).resolve().parents[3])
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, environment.get("PYTHONPATH")]))
     try:
-        return start_detached([sys.executable, "-m", "cicatext.store.watch.daemon", str(root)], cwd="/",
-                              env=environment)
+        return start_module("cicatext.store.watch.daemon", str(root), cwd="/")
     except OSError:
         return None
 
